@@ -1,0 +1,62 @@
+/*
+ * bgpd/ctl_show.c - answers to control requests: fills records from the
+ * daemon's state. No text is made here; the shell renders (STYLE 12).
+ */
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "config.h"
+#include "bgpd/bgpd.h"
+#include "bgpd/ctl.h"
+#include "lib/log.h"
+
+static void
+show_version(struct bgpd *b, struct ctl_conn *c, const struct ctl_frame *f)
+{
+	struct ctl_version v;
+
+	memset(&v, 0, sizeof(v));
+	CTL_STR_SET(v.version, PACKAGE_VERSION);
+	CTL_STR_SET(v.git_rev, IPIP_GIT_REV);
+#ifdef IPIP_SANITIZERS
+	CTL_STR_SET(v.features, "libevent libmnl libyang json-c sanitizers");
+#else
+	CTL_STR_SET(v.features, "libevent libmnl libyang json-c");
+#endif
+	ctl_conn_record(c, f->type, f->seq, &v, sizeof(v));
+	ctl_conn_end(c, f->seq);
+}
+
+static void
+show_daemon(struct bgpd *b, struct ctl_conn *c, const struct ctl_frame *f)
+{
+	struct ctl_daemon d;
+	struct timespec now;
+	char host[64];
+
+	memset(&d, 0, sizeof(d));
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	d.pid = getpid();
+	d.started = b->started;
+	d.uptime = now.tv_sec - b->started_mono.tv_sec;
+	d.log_level = log_get_level();
+	CTL_STR_SET(d.log_level_name, log_level_name(d.log_level));
+	CTL_STR_SET(d.hostname, bgpd_hostname(b, host, sizeof(host)));
+	CTL_STR_SET(d.config_file, b->conf_file ? b->conf_file : "");
+	CTL_STR_SET(d.ctl_socket, b->ctl_path);
+	CTL_STR_SET(d.pid_file, b->pid_file);
+	ctl_conn_record(c, f->type, f->seq, &d, sizeof(d));
+	ctl_conn_end(c, f->seq);
+}
+
+static ctl_handler_fn *const handlers[CTL_TYPE_MAX] = {
+	[CTL_SHOW_VERSION] = show_version,
+	[CTL_SHOW_DAEMON] = show_daemon,
+};
+
+ctl_handler_fn *
+ctl_handler_for(uint16_t type)
+{
+	return type < CTL_TYPE_MAX ? handlers[type] : NULL;
+}

@@ -1,0 +1,270 @@
+/*
+ * bgpd/main.c - ipip-bgpd: options, start-up, the event loop, shutdown.
+ *
+ * Start-up does everything that can fail for a reason the operator must see
+ * (config, PID file, control socket) while still attached to the terminal,
+ * then detaches unless -n. The one struct bgpd lives here.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <event2/event.h>
+
+#include "config.h"
+#include "bgpd/bgpd.h"
+#include "bgpd/conf.h"
+#include "bgpd/ctl.h"
+#include "lib/log.h"
+#include "lib/pidfile.h"
+#include "lib/sdnotify.h"
+
+struct opts {
+	const char	*conf_file;
+	bool		 conf_explicit;	/* -f given: a missing file is an error */
+	const char	*ctl_path;
+	const char	*pid_file;
+	char		*pid_file_derived;	/* owned: from -S */
+	bool		 foreground;
+	bool		 check_only;
+	int		 log_level;	/* -1: default */
+};
+
+static void
+usage(FILE *to)
+{
+	fprintf(to,
+	    "Usage: ipip-bgpd [-C] [-d] [-n] [-f CONFIG] [-S SOCKET] [-P PIDFILE]\n"
+	    "BGP routing daemon that builds IPIP overlays.\n\n"
+	    "  -f, --config FILE    configuration file (default " IPIP_CONFFILE ";\n"
+	    "                       without -f a missing default file means an empty config)\n"
+	    "  -n, --foreground     stay in the foreground and log to stderr (for systemd)\n"
+	    "  -S, --socket PATH    control socket (default " IPIP_CTLSOCK ")\n"
+	    "  -P, --pidfile PATH   PID file (default " IPIP_PIDFILE ", or SOCKET's\n"
+	    "                       name with .pid when -S is given)\n"
+	    "  -d, --debug          log at level debugging\n"
+	    "  -C, --check          check the configuration file, report every error, exit\n"
+	    "  -V, --version        print the version and exit\n"
+	    "  -h, --help           print this help and exit\n\n"
+	    "Signals: SIGTERM/SIGINT stop cleanly, SIGHUP reloads the configuration.\n"
+	    "Talk to a running daemon with ipip-vtysh(8).\n");
+}
+
+/* SOCKET "/x/y.sock" -> "/x/y.pid"; the caller frees. */
+static char *
+pidfile_beside(const char *sock)
+{
+	size_t n = strlen(sock);
+	char *p;
+
+	if (n > 5 && strcmp(sock + n - 5, ".sock") == 0)
+		n -= 5;
+	if ((p = malloc(n + 5)) == NULL)
+		fatal("pidfile");
+	memcpy(p, sock, n);
+	memcpy(p + n, ".pid", 5);
+	return p;
+}
+
+static int
+opts_parse(int argc, char **argv, struct opts *o)
+{
+	static const struct option longopts[] = {
+		{ "config", required_argument, NULL, 'f' },
+		{ "foreground", no_argument, NULL, 'n' },
+		{ "socket", required_argument, NULL, 'S' },
+		{ "pidfile", required_argument, NULL, 'P' },
+		{ "debug", no_argument, NULL, 'd' },
+		{ "check", no_argument, NULL, 'C' },
+		{ "version", no_argument, NULL, 'V' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	int ch;
+
+	*o = (struct opts){ .conf_file = IPIP_CONFFILE, .ctl_path = IPIP_CTLSOCK,
+	    .log_level = -1 };
+	while ((ch = getopt_long(argc, argv, "f:nS:P:dCVh", longopts, NULL)) != -1) {
+		switch (ch) {
+		case 'f': o->conf_file = optarg; o->conf_explicit = true; break;
+		case 'n': o->foreground = true; break;
+		case 'S': o->ctl_path = optarg; break;
+		case 'P': o->pid_file = optarg; break;
+		case 'd': o->log_level = LOG_DEBUG; break;
+		case 'C': o->check_only = true; o->foreground = true; break;
+		case 'V': printf("ipip-bgpd %s (%s)\n", PACKAGE_VERSION, IPIP_GIT_REV); exit(0);
+		case 'h': usage(stdout); exit(0);
+		default: usage(stderr); return -1;
+		}
+	}
+	if (optind != argc) {
+		fprintf(stderr, "ipip-bgpd: unexpected argument '%s'\n", argv[optind]);
+		return -1;
+	}
+	if (o->pid_file == NULL && strcmp(o->ctl_path, IPIP_CTLSOCK) != 0)
+		o->pid_file = o->pid_file_derived = pidfile_beside(o->ctl_path);
+	else if (o->pid_file == NULL)
+		o->pid_file = IPIP_PIDFILE;
+	return 0;
+}
+
+const char *
+bgpd_hostname(const struct bgpd *b, char *buf, size_t len)
+{
+	if (b->conf.hostname[0] != '\0') {
+		snprintf(buf, len, "%s", b->conf.hostname);
+	} else if (gethostname(buf, len) < 0 || buf[0] == '\0') {
+		snprintf(buf, len, "ipip-bgpd");
+	}
+	buf[len - 1] = '\0';
+	return buf;
+}
+
+/* Read the config file into *c; a missing default file is an empty config. */
+static int
+bgpd_conf_read(const struct opts *o, struct bgpd_conf *c, const char **used)
+{
+	*c = (struct bgpd_conf){ .log_level = -1 };
+	*used = NULL;
+	if (!o->conf_explicit && access(o->conf_file, F_OK) < 0 && errno == ENOENT) {
+		log_notice("no config file %s; starting with an empty configuration", o->conf_file);
+		return 0;
+	}
+	*used = o->conf_file;
+	return conf_load(o->conf_file, c);
+}
+
+static void
+bgpd_conf_apply(struct bgpd *b, const struct bgpd_conf *c)
+{
+	b->conf = *c;
+	if (b->log_level_cli >= 0)
+		log_set_level(b->log_level_cli);
+	else
+		log_set_level(c->log_level >= 0 ? c->log_level : LOG_INFO);
+}
+
+static void
+on_signal_stop(evutil_socket_t sig, short what, void *arg)
+{
+	struct bgpd *b = arg;
+
+	log_notice("ipip-bgpd terminating on signal %d (%s)", (int)sig, strsignal((int)sig));
+	event_base_loopexit(b->base, NULL);
+}
+
+static void
+on_signal_reload(evutil_socket_t sig, short what, void *arg)
+{
+	struct bgpd *b = arg;
+	struct bgpd_conf c;
+
+	if (b->conf_file == NULL) {
+		log_notice("SIGHUP: no config file to reload");
+		return;
+	}
+	if (conf_load(b->conf_file, &c) < 0) {
+		log_warnx("SIGHUP: %s has errors; keeping the running configuration", b->conf_file);
+		return;
+	}
+	bgpd_conf_apply(b, &c);
+	log_notice("SIGHUP: configuration reloaded from %s", b->conf_file);
+}
+
+/* PID file and control socket: the two "already running" checks. */
+static int
+bgpd_claim(struct bgpd *b, struct pidfile **pf)
+{
+	char why[256];
+	pid_t holder;
+	int rv;
+
+	if ((rv = pidfile_open(b->pid_file, pf, &holder)) < 0) {
+		if (rv == -EWOULDBLOCK)
+			log_err("another ipip-bgpd (pid %ld) holds the PID file %s",
+			    (long)holder, b->pid_file);
+		else
+			log_err("cannot create PID file %s: %s", b->pid_file, strerror(-rv));
+		return -1;
+	}
+	if (ctl_server_new(b, b->ctl_path, &b->ctl, why, sizeof(why)) < 0) {
+		log_err("%s", why);
+		pidfile_remove(*pf);
+		*pf = NULL;
+		return -1;
+	}
+	return 0;
+}
+
+static void
+bgpd_run(struct bgpd *b)
+{
+	struct event *sigs[3];
+	const int signums[3] = { SIGTERM, SIGINT, SIGHUP };
+
+	for (size_t i = 0; i < ARRAY_SIZE(sigs); i++) {
+		sigs[i] = evsignal_new(b->base, signums[i],
+		    signums[i] == SIGHUP ? on_signal_reload : on_signal_stop, b);
+		if (sigs[i] == NULL || evsignal_add(sigs[i], NULL) < 0)
+			fatalx("cannot watch signal %d", signums[i]);
+	}
+	if (sd_notify_send("READY=1") < 0)
+		log_warn("sd_notify");
+	log_notice("ipip-bgpd %s started (pid %ld), control socket %s", PACKAGE_VERSION,
+	    (long)getpid(), b->ctl_path);
+	event_base_dispatch(b->base);
+	sd_notify_send("STOPPING=1");
+	for (size_t i = 0; i < ARRAY_SIZE(sigs); i++)
+		event_free(sigs[i]);
+}
+
+int
+main(int argc, char **argv)
+{
+	struct bgpd b = { .log_level_cli = -1 };
+	struct pidfile *pf = NULL;
+	struct bgpd_conf conf;
+	struct opts o;
+	int rv;
+
+	if (opts_parse(argc, argv, &o) < 0)
+		return 2;
+	log_init(stderr, "ipip-bgpd", o.log_level >= 0 ? o.log_level : LOG_INFO);
+	rv = bgpd_conf_read(&o, &conf, &b.conf_file);
+	if (rv < 0 || o.check_only) {
+		if (rv == 0)
+			printf("%s: configuration OK\n", b.conf_file ? b.conf_file : o.conf_file);
+		free(o.pid_file_derived);
+		return rv < 0 ? 1 : 0;
+	}
+	signal(SIGPIPE, SIG_IGN);
+	b.log_level_cli = o.log_level;
+	b.ctl_path = o.ctl_path;
+	b.pid_file = o.pid_file;
+	bgpd_conf_apply(&b, &conf);
+	if ((b.base = event_base_new()) == NULL)
+		fatalx("cannot create the event loop");
+	if (bgpd_claim(&b, &pf) < 0) {
+		event_base_free(b.base);
+		free(o.pid_file_derived);
+		return 1;
+	}
+	if (!o.foreground || b.conf.log_syslog)
+		log_init(NULL, "ipip-bgpd", log_get_level());
+	if (!o.foreground && (daemon(0, 0) < 0 || event_reinit(b.base) < 0))
+		fatal("cannot detach");
+	if (pidfile_write(pf) < 0)
+		log_warn("cannot write PID file %s", b.pid_file);
+	b.started = time(NULL);
+	clock_gettime(CLOCK_MONOTONIC, &b.started_mono);
+	bgpd_run(&b);
+	ctl_server_free(b.ctl);
+	pidfile_remove(pf);
+	event_base_free(b.base);
+	free(o.pid_file_derived);
+	return 0;
+}

@@ -1,0 +1,165 @@
+/*
+ * lib/log.c - logging to a stream or syslog. See log.h.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/time.h>
+
+#include "lib/log.h"
+
+static FILE	*log_stream = NULL;	/* NULL: syslog */
+static int	 log_level = LOG_INFO;
+
+static const struct {
+	const char *name, *alias;
+} level_names[] = {
+	[LOG_EMERG] = { "emergencies", "emerg" },
+	[LOG_ALERT] = { "alerts", "alert" },
+	[LOG_CRIT] = { "critical", "crit" },
+	[LOG_ERR] = { "errors", "error" },
+	[LOG_WARNING] = { "warnings", "warning" },
+	[LOG_NOTICE] = { "notifications", "notice" },
+	[LOG_INFO] = { "informational", "info" },
+	[LOG_DEBUG] = { "debugging", "debug" },
+};
+
+void
+log_init(FILE *to, const char *ident, int level)
+{
+	log_stream = to;
+	log_level = level;
+	if (to == NULL)
+		openlog(ident, LOG_PID | LOG_NDELAY, LOG_DAEMON);
+}
+
+void
+log_set_level(int level)
+{
+	if (level >= LOG_EMERG && level <= LOG_DEBUG)
+		log_level = level;
+}
+
+int
+log_get_level(void)
+{
+	return log_level;
+}
+
+const char *
+log_level_name(int level)
+{
+	if (level < LOG_EMERG || level > LOG_DEBUG)
+		return NULL;
+	return level_names[level].name;
+}
+
+int
+log_level_parse(const char *s)
+{
+	for (int i = LOG_EMERG; i <= LOG_DEBUG; i++)
+		if (strcasecmp(s, level_names[i].name) == 0 ||
+		    strcasecmp(s, level_names[i].alias) == 0)
+			return i;
+	return -1;
+}
+
+static void log_vemit(int, const char *, const char *, va_list) PRINTF_LIKE(3, 0);
+
+static void
+log_vemit(int level, const char *err, const char *fmt, va_list ap)
+{
+	char msg[1024], ts[32];
+	struct timeval tv;
+	struct tm tm;
+
+	if (level > log_level)
+		return;
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	if (log_stream == NULL) {
+		if (err)
+			syslog(level, "%s: %s", msg, err);
+		else
+			syslog(level, "%s", msg);
+		return;
+	}
+	gettimeofday(&tv, NULL);
+	localtime_r(&tv.tv_sec, &tm);
+	strftime(ts, sizeof(ts), "%Y-%m-%dT%H:%M:%S", &tm);
+	fprintf(log_stream, "%s.%03ld %s: %s%s%s\n", ts, (long)tv.tv_usec / 1000,
+	    level_names[level].alias, msg, err ? ": " : "", err ? err : "");
+	fflush(log_stream);
+}
+
+#define LOG_FN(fn, level)						\
+void									\
+fn(const char *fmt, ...)						\
+{									\
+	va_list ap;							\
+									\
+	va_start(ap, fmt);						\
+	log_vemit(level, NULL, fmt, ap);				\
+	va_end(ap);							\
+}
+LOG_FN(log_debug, LOG_DEBUG)
+LOG_FN(log_info, LOG_INFO)
+LOG_FN(log_notice, LOG_NOTICE)
+LOG_FN(log_warnx, LOG_WARNING)
+LOG_FN(log_err, LOG_ERR)
+
+void
+log_warn(const char *fmt, ...)
+{
+	const char *err = strerror(errno);
+	va_list ap;
+
+	va_start(ap, fmt);
+	log_vemit(LOG_WARNING, err, fmt, ap);
+	va_end(ap);
+}
+
+void
+fatal(const char *fmt, ...)
+{
+	const char *err = strerror(errno);
+	va_list ap;
+
+	va_start(ap, fmt);
+	log_vemit(LOG_CRIT, err, fmt, ap);
+	va_end(ap);
+	exit(1);
+}
+
+void
+fatalx(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	log_vemit(LOG_CRIT, NULL, fmt, ap);
+	va_end(ap);
+	exit(1);
+}
+
+bool
+log_ratelimit_ok(struct log_ratelimit *rl, time_t now, unsigned burst,
+    unsigned interval, unsigned *dropped)
+{
+	if (dropped)
+		*dropped = 0;
+	if (now - rl->start >= (time_t)interval || now < rl->start) {
+		if (dropped)
+			*dropped = rl->suppressed;
+		rl->start = now;
+		rl->count = 0;
+		rl->suppressed = 0;
+	}
+	if (rl->count < burst) {
+		rl->count++;
+		return true;
+	}
+	rl->suppressed++;
+	return false;
+}

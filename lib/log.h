@@ -1,0 +1,54 @@
+/*
+ * lib/log.h - one line per event, to stderr or syslog.
+ *
+ * Levels are syslog's (LOG_ERR ... LOG_DEBUG) and are named as FRR names them
+ * ("informational", "debugging", ...). log_warn() appends strerror(errno),
+ * log_warnx() does not. fatal()/fatalx() are for out-of-memory and broken
+ * invariants only. A message that names an object starts with it
+ * ("neighbor 10.0.0.2: ..."); the caller, who knows the context, logs once.
+ *
+ * The logger's own state (destination, level) is the one process-wide state
+ * in lib/: it is set by the daemon's main() and read everywhere.
+ */
+#ifndef IPIP_LIB_LOG_H
+#define IPIP_LIB_LOG_H
+
+#include <stdbool.h>
+#include <stdio.h>
+#include <syslog.h>
+#include <time.h>
+
+#include "lib/compiler.h"
+
+/* to == NULL: syslog with this ident; otherwise lines go to that stream. */
+void	log_init(FILE *to, const char *ident, int level);
+void	log_set_level(int level);
+int	log_get_level(void);
+/* "informational" for LOG_INFO; NULL if out of range. */
+const char *log_level_name(int level);
+/* Accepts FRR's names and the usual short ones; -1 if unknown. */
+int	log_level_parse(const char *);
+
+void	log_debug(const char *, ...) PRINTF_LIKE(1, 2);
+void	log_info(const char *, ...) PRINTF_LIKE(1, 2);
+void	log_notice(const char *, ...) PRINTF_LIKE(1, 2);
+void	log_warn(const char *, ...) PRINTF_LIKE(1, 2);
+void	log_warnx(const char *, ...) PRINTF_LIKE(1, 2);
+void	log_err(const char *, ...) PRINTF_LIKE(1, 2);
+NORETURN void fatal(const char *, ...) PRINTF_LIKE(1, 2);
+NORETURN void fatalx(const char *, ...) PRINTF_LIKE(1, 2);
+
+/*
+ * Rate limit for what a remote party can trigger: at most burst events per
+ * interval; the first event of a new interval reports how many were dropped.
+ */
+struct log_ratelimit {
+	time_t		start;
+	unsigned	count;
+	unsigned	suppressed;
+};
+/* true: log this one. *dropped (may be NULL) gets the count suppressed before it. */
+bool	log_ratelimit_ok(struct log_ratelimit *, time_t now, unsigned burst,
+	    unsigned interval, unsigned *dropped);
+
+#endif

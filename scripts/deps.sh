@@ -1,0 +1,34 @@
+#!/bin/bash
+# Install the Debian packages ipip-bgpd needs, and only those missing.
+#   scripts/deps.sh build   to build the daemon and the shell
+#   scripts/deps.sh test    to build and run the whole test suite
+#   scripts/deps.sh demo    to build and run the demo
+# Idempotent: with everything present it changes nothing and needs no network.
+set -euo pipefail
+
+build_pkgs=(autoconf automake libtool make gcc pkg-config
+	libmnl-dev libyang2-dev libyang2-tools libevent-dev libjson-c-dev
+	check libreadline-dev libcap-dev)
+test_pkgs=(python3 python3-pytest python3-scapy clang iproute2 util-linux procps)
+demo_pkgs=(iproute2 procps)
+
+case "${1:-build}" in
+build) want=("${build_pkgs[@]}") ;;
+test) want=("${build_pkgs[@]}" "${test_pkgs[@]}") ;;
+demo) want=("${build_pkgs[@]}" "${demo_pkgs[@]}") ;;
+*) echo "usage: $0 build|test|demo" >&2; exit 2 ;;
+esac
+
+missing=()
+for p in "${want[@]}"; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+if [ "$(id -u)" -ne 0 ]; then
+	echo "deps: missing Debian packages: ${missing[*]}; run as root to install them" >&2
+	exit 1
+fi
+echo "deps: installing ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null

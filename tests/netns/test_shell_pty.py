@@ -1,0 +1,58 @@
+"""The interactive shell through a pseudo-terminal: prompt, TAB, '?'."""
+import os
+import pty
+import select
+import time
+
+from conftest import VTYSH
+
+
+def read_until(fd, needle, timeout=10):
+    buf = b""
+    end = time.monotonic() + timeout
+    while needle.encode() not in buf and time.monotonic() < end:
+        r, _, _ = select.select([fd], [], [], 0.2)
+        if r:
+            try:
+                buf += os.read(fd, 4096)
+            except OSError:
+                break
+    return buf.decode(errors="replace")
+
+
+def spawn_shell(sock, tmp_path):
+    pid, fd = pty.fork()
+    if pid == 0:
+        os.environ["HOME"] = str(tmp_path)
+        os.environ["TERM"] = "dumb"
+        os.execv(VTYSH, [VTYSH, "-S", sock])
+    return pid, fd
+
+
+def test_prompt_tab_and_help(daemon_factory, tmp_path):
+    conf = tmp_path / "p.conf"
+    conf.write_text("hostname pty-site\n")
+    d = daemon_factory(config=conf).start()
+    pid, fd = spawn_shell(d.sock, tmp_path)
+    try:
+        assert "pty-site# " in read_until(fd, "pty-site# ")
+        os.write(fd, b"sh\t")
+        assert "show " in read_until(fd, "show ")
+        os.write(fd, b"ver\t")
+        assert "version " in read_until(fd, "version ")
+        os.write(fd, b"?")
+        out = read_until(fd, "<cr>")
+        assert "json" in out and "JavaScript Object Notation" in out and "<cr>" in out
+        os.write(fd, b"\n")
+        assert "ipip-bgpd 0.1" in read_until(fd, "Built with")
+        os.write(fd, b"exit\n")
+        _, status = os.waitpid(pid, 0)
+        assert os.WIFEXITED(status) and os.WEXITSTATUS(status) == 0
+    finally:
+        try:
+            os.kill(pid, 9)
+            os.waitpid(pid, 0)
+        except (ProcessLookupError, ChildProcessError):
+            pass
+        os.close(fd)
+    assert (tmp_path / ".history_ipip-vtysh").read_text().strip().endswith("exit")

@@ -1,0 +1,69 @@
+/*
+ * tests/unit/test_log.c - level names, filtering, line format, rate limit.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "lib/log.h"
+#include "tests/unit/unit.h"
+
+START_TEST(level_names_follow_frr)
+{
+	ck_assert_int_eq(log_level_parse("debugging"), LOG_DEBUG);
+	ck_assert_int_eq(log_level_parse("informational"), LOG_INFO);
+	ck_assert_int_eq(log_level_parse("info"), LOG_INFO);
+	ck_assert_int_eq(log_level_parse("WARNINGS"), LOG_WARNING);
+	ck_assert_int_eq(log_level_parse("loud"), -1);
+	ck_assert_str_eq(log_level_name(LOG_NOTICE), "notifications");
+	ck_assert_ptr_null(log_level_name(99));
+	ck_assert_ptr_null(log_level_name(-1));
+}
+END_TEST
+
+START_TEST(lines_below_the_level_are_dropped)
+{
+	char buf[4096] = { 0 };
+	FILE *f = fmemopen(buf, sizeof(buf) - 1, "w");
+
+	log_init(f, "test", LOG_INFO);
+	log_debug("hidden %d", 1);
+	log_info("neighbor %s: shown", "10.0.0.2");
+	errno = ENOENT;
+	log_warn("open %s", "x.conf");
+	log_warnx("plain");
+	fclose(f);
+	ck_assert_ptr_null(strstr(buf, "hidden"));
+	ck_assert_ptr_nonnull(strstr(buf, "info: neighbor 10.0.0.2: shown\n"));
+	ck_assert_ptr_nonnull(strstr(buf, "warning: open x.conf: No such file or directory\n"));
+	ck_assert_ptr_nonnull(strstr(buf, "warning: plain\n"));
+	log_init(stderr, "test", LOG_INFO);
+}
+END_TEST
+
+START_TEST(rate_limit_counts_what_it_drops)
+{
+	struct log_ratelimit rl = { 0 };
+	unsigned dropped, ok = 0;
+
+	for (int i = 0; i < 100; i++)
+		ok += log_ratelimit_ok(&rl, 1000, 5, 60, &dropped);
+	ck_assert_uint_eq(ok, 5);
+	ck_assert(!log_ratelimit_ok(&rl, 1059, 5, 60, &dropped));	/* same window */
+	ck_assert(log_ratelimit_ok(&rl, 1060, 5, 60, &dropped));	/* next window */
+	ck_assert_uint_eq(dropped, 96);
+	ck_assert(log_ratelimit_ok(&rl, 10, 5, 60, &dropped));	/* clock went back */
+}
+END_TEST
+
+int
+main(void)
+{
+	const TTest *tests[] = {
+		level_names_follow_frr,
+		lines_below_the_level_are_dropped,
+		rate_limit_counts_what_it_drops,
+	};
+
+	return unit_run("log", tests, UNIT_COUNT(tests));
+}

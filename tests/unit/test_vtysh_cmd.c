@@ -1,0 +1,137 @@
+/*
+ * tests/unit/test_vtysh_cmd.c - the shell's matcher: abbreviations, optional
+ * tokens, arguments, ambiguity, and the choices TAB and '?' offer.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "vtysh/cmd.h"
+#include "tests/unit/unit.h"
+
+static int ran;
+static int run(struct vty *v, const struct cmd_args *a) { ran++; return 0; }
+
+static const struct cmd_def table[] = {
+	{ "show version [json]", "Show\nVersion\nJSON\n", run },
+	{ "show daemon [json]", "Show\nDaemon\nJSON\n", run },
+	{ "show debugging", "Show\nDebugging\n", run },
+	{ "show bgp neighbors [A.B.C.D] [json]", "Show\nBGP\nNeighbors\nAddress\nJSON\n", run },
+	{ "clear bgp (1-65535)", "Clear\nBGP\nAS number\n", run },
+};
+
+static enum cmd_status
+lookup(const char *line, const struct cmd_def **def, struct cmd_args *a)
+{
+	static char buf[256];
+	char *w[CMD_MAX_WORDS];
+	int n;
+
+	snprintf(buf, sizeof(buf), "%s", line);
+	n = cmd_split(buf, w, CMD_MAX_WORDS);
+	return cmd_lookup(table, UNIT_COUNT(table), w, n, def, a);
+}
+
+START_TEST(abbreviations_and_optional_tokens)
+{
+	const struct cmd_def *d;
+	struct cmd_args a;
+
+	ck_assert_int_eq(lookup("show version", &d, &a), CMD_OK);
+	ck_assert_ptr_eq(d, &table[0]);
+	ck_assert(!cmd_has(&a, "json"));
+	ck_assert_int_eq(lookup("sh ver j", &d, &a), CMD_OK);
+	ck_assert_ptr_eq(d, &table[0]);
+	ck_assert(cmd_has(&a, "json"));
+	ck_assert_int_eq(lookup("show da", &d, &a), CMD_OK);
+	ck_assert_ptr_eq(d, &table[1]);
+}
+END_TEST
+
+START_TEST(ambiguous_incomplete_unknown)
+{
+	const struct cmd_def *d;
+	struct cmd_args a;
+
+	ck_assert_int_eq(lookup("show d", &d, &a), CMD_AMBIGUOUS);	/* daemon, debugging */
+	ck_assert_int_eq(lookup("show", &d, &a), CMD_INCOMPLETE);
+	ck_assert_int_eq(lookup("show bogus", &d, &a), CMD_UNKNOWN);
+	ck_assert_int_eq(lookup("show version json extra", &d, &a), CMD_UNKNOWN);
+	ck_assert_int_eq(lookup("frobnicate", &d, &a), CMD_UNKNOWN);
+}
+END_TEST
+
+START_TEST(arguments_are_typed)
+{
+	const struct cmd_def *d;
+	struct cmd_args a;
+
+	ck_assert_int_eq(lookup("show bgp neighbors 10.0.0.2 json", &d, &a), CMD_OK);
+	ck_assert_str_eq(cmd_arg(&a, "A.B.C.D"), "10.0.0.2");
+	ck_assert(cmd_has(&a, "json"));
+	ck_assert_int_eq(lookup("show bgp neighbors json", &d, &a), CMD_OK);
+	ck_assert_ptr_null(cmd_arg(&a, "A.B.C.D"));
+	ck_assert_int_eq(lookup("show bgp neighbors 10.0.0.300", &d, &a), CMD_UNKNOWN);
+	ck_assert_int_eq(lookup("clear bgp 65535", &d, &a), CMD_OK);
+	ck_assert_int_eq(lookup("clear bgp 65536", &d, &a), CMD_UNKNOWN);
+	ck_assert_int_eq(lookup("clear bgp 0", &d, &a), CMD_UNKNOWN);
+	ck_assert_int_eq(lookup("clear bgp x1", &d, &a), CMD_UNKNOWN);
+}
+END_TEST
+
+static size_t
+choices(const char *line, const char *partial, struct cmd_choice *ch, bool *complete)
+{
+	static char buf[256];
+	char *w[CMD_MAX_WORDS];
+	int n;
+
+	snprintf(buf, sizeof(buf), "%s", line);
+	n = cmd_split(buf, w, CMD_MAX_WORDS);
+	return cmd_choices(table, UNIT_COUNT(table), w, n, partial, ch, 16, complete);
+}
+
+static bool
+has_choice(const struct cmd_choice *ch, size_t n, const char *tok, const char *help)
+{
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(ch[i].token, tok) == 0)
+			return help == NULL || strcmp(ch[i].help, help) == 0;
+	return false;
+}
+
+START_TEST(choices_complete_keywords_and_carry_help)
+{
+	struct cmd_choice ch[16];
+	bool complete;
+	size_t n;
+
+	n = choices("", "sh", ch, &complete);
+	ck_assert_uint_eq(n, 1);
+	ck_assert_str_eq(ch[0].token, "show");
+	ck_assert(!complete);
+	n = choices("show", "d", ch, &complete);
+	ck_assert_uint_eq(n, 2);
+	ck_assert(has_choice(ch, n, "daemon", "Daemon"));
+	ck_assert(has_choice(ch, n, "debugging", "Debugging"));
+	n = choices("sh bgp neighbors", "", ch, &complete);
+	ck_assert(complete);				/* <cr> is offered */
+	ck_assert(has_choice(ch, n, "A.B.C.D", "Address"));
+	ck_assert(has_choice(ch, n, "json", "JSON"));
+	n = choices("show version json", "", ch, &complete);
+	ck_assert_uint_eq(n, 0);
+	ck_assert(complete);
+}
+END_TEST
+
+int
+main(void)
+{
+	const TTest *tests[] = {
+		abbreviations_and_optional_tokens,
+		ambiguous_incomplete_unknown,
+		arguments_are_typed,
+		choices_complete_keywords_and_carry_help,
+	};
+
+	return unit_run("vtysh_cmd", tests, UNIT_COUNT(tests));
+}

@@ -1,0 +1,17 @@
+/*
+ * tests/unit/unit.h - shared runner for the Check unit tests.
+ */
+#ifndef IPIP_TESTS_UNIT_H
+#define IPIP_TESTS_UNIT_H
+
+#include <check.h>
+#include <stddef.h>
+
+#define UNIT_COUNT(a)	(sizeof(a) / sizeof((a)[0]))
+
+/* Run the tests as one suite; exit status 0 when all passed. */
+int	unit_run(const char *suite, const TTest *const *tests, size_t n);
+/* A heap copy of exactly n bytes, so ASan catches any read past them. */
+void	*unit_heap(const void *src, size_t n);
+
+#endif

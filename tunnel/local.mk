@@ -1,0 +1,2 @@
+# tunnel/: ipip devices and the user-space dataplane (issue 6). Depends on lib/ only.
+TUNNEL_LIBS =

@@ -1,0 +1,68 @@
+/*
+ * vtysh/commands.c - what the shell can do. Each command asks the daemon for
+ * records and hands them to a renderer; nothing here knows the daemon's
+ * internals, only include/ipip-bgpd/ctl.h.
+ */
+#include <string.h>
+
+#include "lib/ctlmsg.h"
+#include "vtysh/render.h"
+#include "vtysh/vty.h"
+
+#define SHOW_HELP	"Show running system information\n"
+#define JSON_HELP	"JavaScript Object Notation\n"
+
+static int
+show_version(struct vty *v, const struct cmd_args *a)
+{
+	struct ctl_version ver;
+
+	if (vty_request_one(v, CTL_SHOW_VERSION, &ver, sizeof(ver)) < 0)
+		return -1;
+	CTL_STR_FIX(ver.version);
+	CTL_STR_FIX(ver.git_rev);
+	CTL_STR_FIX(ver.features);
+	render_version(v->out, &ver, cmd_has(a, "json"));
+	return 0;
+}
+
+static int
+show_daemon(struct vty *v, const struct cmd_args *a)
+{
+	struct ctl_daemon d;
+
+	if (vty_request_one(v, CTL_SHOW_DAEMON, &d, sizeof(d)) < 0)
+		return -1;
+	CTL_STR_FIX(d.log_level_name);
+	CTL_STR_FIX(d.hostname);
+	CTL_STR_FIX(d.config_file);
+	CTL_STR_FIX(d.ctl_socket);
+	CTL_STR_FIX(d.pid_file);
+	render_daemon(v->out, &d, cmd_has(a, "json"));
+	return 0;
+}
+
+static int
+list_commands(struct vty *v, const struct cmd_args *a)
+{
+	for (size_t i = 0; i < vtysh_ncommands; i++)
+		fprintf(v->out, "  %s\n", vtysh_commands[i].spec);
+	return 0;
+}
+
+static int
+quit(struct vty *v, const struct cmd_args *a)
+{
+	v->quit = true;
+	return 0;
+}
+
+const struct cmd_def vtysh_commands[] = {
+	{ "show version [json]", SHOW_HELP "Version of the daemon\n" JSON_HELP, show_version },
+	{ "show daemon [json]", SHOW_HELP "Daemon state: PID, uptime, config file, log level\n"
+	    JSON_HELP, show_daemon },
+	{ "list", "Print every command\n", list_commands },
+	{ "exit", "Leave the shell\n", quit },
+	{ "quit", "Leave the shell\n", quit },
+};
+const size_t vtysh_ncommands = sizeof(vtysh_commands) / sizeof(vtysh_commands[0]);

@@ -1,0 +1,111 @@
+/*
+ * vtysh/render.c - text and JSON printers. See render.h.
+ */
+#include <string.h>
+#include <time.h>
+
+#include <json-c/json.h>
+
+#include "vtysh/render.h"
+
+const char *
+render_uptime(int64_t s, char *buf, size_t len)
+{
+	if (s < 0)
+		s = 0;
+	if (s < 86400)
+		snprintf(buf, len, "%02lld:%02lld:%02lld", (long long)s / 3600,
+		    (long long)s / 60 % 60, (long long)s % 60);
+	else if (s < 7 * 86400)
+		snprintf(buf, len, "%lldd%02lldh%02lldm", (long long)s / 86400,
+		    (long long)s / 3600 % 24, (long long)s / 60 % 60);
+	else
+		snprintf(buf, len, "%lldw%lldd%02lldh", (long long)s / (7 * 86400),
+		    (long long)s / 86400 % 7, (long long)s / 3600 % 24);
+	return buf;
+}
+
+static void
+json_print(FILE *out, json_object *o)
+{
+	fprintf(out, "%s\n", json_object_to_json_string_ext(o,
+	    JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE));
+	json_object_put(o);
+}
+
+static void
+json_add_str(json_object *o, const char *k, const char *v)
+{
+	json_object_object_add(o, k, json_object_new_string(v));
+}
+
+static void
+json_add_int(json_object *o, const char *k, int64_t v)
+{
+	json_object_object_add(o, k, json_object_new_int64(v));
+}
+
+void
+render_version(FILE *out, const struct ctl_version *v, bool json)
+{
+	json_object *o, *feat;
+	char buf[sizeof(v->features)], *save = NULL, *w;
+
+	if (!json) {
+		fprintf(out, "ipip-bgpd %s (%s)\n", v->version, v->git_rev);
+		fprintf(out, "Built with: %s\n", v->features);
+		return;
+	}
+	o = json_object_new_object();
+	feat = json_object_new_array();
+	json_add_str(o, "version", v->version);
+	json_add_str(o, "gitRevision", v->git_rev);
+	memcpy(buf, v->features, sizeof(buf));
+	for (w = strtok_r(buf, " ", &save); w; w = strtok_r(NULL, " ", &save))
+		json_object_array_add(feat, json_object_new_string(w));
+	json_object_object_add(o, "features", feat);
+	json_print(out, o);
+}
+
+static const char *
+render_time(int64_t t, char *buf, size_t len)
+{
+	time_t tt = (time_t)t;
+	struct tm tm;
+
+	strftime(buf, len, "%Y-%m-%dT%H:%M:%S%z", localtime_r(&tt, &tm));
+	return buf;
+}
+
+void
+render_daemon(FILE *out, const struct ctl_daemon *d, bool json)
+{
+	char up[32], since[40];
+	json_object *o;
+
+	render_uptime(d->uptime, up, sizeof(up));
+	render_time(d->started, since, sizeof(since));
+	if (!json) {
+		fprintf(out, "ipip-bgpd pid %lld, up %s (since %s)\n", (long long)d->pid, up, since);
+		fprintf(out, "  Hostname:        %s\n", d->hostname);
+		fprintf(out, "  Config file:     %s\n", d->config_file[0] ? d->config_file : "(none)");
+		fprintf(out, "  Log level:       %s\n", d->log_level_name);
+		fprintf(out, "  Control socket:  %s\n", d->ctl_socket);
+		fprintf(out, "  PID file:        %s\n", d->pid_file);
+		return;
+	}
+	o = json_object_new_object();
+	json_add_int(o, "pid", d->pid);
+	json_add_int(o, "uptimeSec", d->uptime);
+	json_add_str(o, "uptime", up);
+	json_add_str(o, "started", since);
+	json_add_str(o, "hostname", d->hostname);
+	if (d->config_file[0])
+		json_add_str(o, "configFile", d->config_file);
+	else
+		json_object_object_add(o, "configFile", NULL);
+	json_add_str(o, "logLevel", d->log_level_name);
+	json_add_str(o, "controlSocket", d->ctl_socket);
+	json_add_str(o, "pidFile", d->pid_file);
+	json_print(out, o);
+}

@@ -1,0 +1,1 @@
+# yang/: the configuration model (issue 7).
