@@ -5,7 +5,8 @@
  *  - a route (prefix node) is 32 bytes in a slab, addressed by a 32-bit
  *    index: trie links, prefix, path count and its first path inline;
  *  - a path is 16 bytes: interned attrs pointer, path id, 16-bit peer index,
- *    selection flags; a second path moves them all to one malloc'd array;
+ *    selection flags; a second path moves both to a 32-byte slab of pairs
+ *    (2-way ECMP is common), a third to one malloc'd array;
  *  - the trie's branch (glue) nodes are 16 bytes in a slab of their own,
  *    told apart by the top bit of the index.
  */
@@ -38,7 +39,10 @@ struct rib_route {
 	struct rib_tnode	t;
 	union {
 		struct rib_path	 one;	/* npaths <= 1 */
-		struct rib_path	*many;	/* npaths >= 2, malloc'd, exactly npaths */
+		struct {		/* npaths >= 2 */
+			struct rib_path	*p;
+			uint32_t	 pair;	/* slab index of p, 0: p is malloc'd */
+		} many;
 	} u;
 };
 
@@ -59,7 +63,8 @@ struct rib_table {
 	uint32_t	root;
 	struct rib_slab	routes;
 	struct rib_slab	glue;
-	size_t		many_bytes;	/* path arrays of multi-path routes */
+	struct rib_slab	pairs;		/* path arrays of 2-path routes */
+	size_t		many_bytes;	/* malloc'd path arrays (3 paths or more) */
 };
 
 struct rib_attrs_entry;
@@ -100,7 +105,7 @@ size_t	rib_table_bytes(const struct rib_table *);
 static inline struct rib_path *
 rib_route_paths(const struct rib_route *r)
 {
-	return r->t.npaths <= 1 ? (struct rib_path *)&r->u.one : r->u.many;
+	return r->t.npaths <= 1 ? (struct rib_path *)&r->u.one : r->u.many.p;
 }
 MUST_USE int rib_route_path_append(struct rib_table *, struct rib_route *, const struct rib_path *);
 void	rib_route_path_remove(struct rib_table *, struct rib_route *, size_t i);

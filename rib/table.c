@@ -85,6 +85,7 @@ rib_table_init(struct rib_table *t)
 	memset(t, 0, sizeof(*t));
 	t->routes.objsize = sizeof(struct rib_route);
 	t->glue.objsize = sizeof(struct rib_tnode);
+	t->pairs.objsize = 2 * sizeof(struct rib_path);
 }
 
 void
@@ -92,6 +93,7 @@ rib_table_fini(struct rib_table *t)
 {
 	slab_fini(&t->routes);
 	slab_fini(&t->glue);
+	slab_fini(&t->pairs);
 	memset(t, 0, sizeof(*t));
 }
 
@@ -325,7 +327,7 @@ rib_table_walk(const struct rib_table *t, const struct prefix *after, size_t max
 size_t
 rib_table_bytes(const struct rib_table *t)
 {
-	const struct rib_slab *s[] = { &t->routes, &t->glue };
+	const struct rib_slab *s[] = { &t->routes, &t->glue, &t->pairs };
 	size_t b = t->many_bytes;
 
 	for (size_t i = 0; i < ARRAY_SIZE(s); i++)
@@ -333,48 +335,79 @@ rib_table_bytes(const struct rib_table *t)
 	return b;
 }
 
+/* Storage for n >= 2 paths: a pair slot for 2, else malloc. NULL on out of memory. */
+static struct rib_path *
+paths_alloc(struct rib_table *t, size_t n, uint32_t *pair)
+{
+	struct rib_path *p;
+
+	*pair = n == 2 ? slab_alloc(&t->pairs) : 0;
+	if (*pair != 0)
+		return slab_at(&t->pairs, *pair);
+	if ((p = malloc(n * sizeof(*p))) != NULL)
+		t->many_bytes += n * sizeof(*p);
+	return p;
+}
+
+/* Release the array of a route with npaths >= 2 (sized exactly npaths). */
+static void
+paths_release(struct rib_table *t, struct rib_route *r)
+{
+	if (r->u.many.pair != 0) {
+		slab_free(&t->pairs, r->u.many.pair);
+	} else {
+		free(r->u.many.p);
+		t->many_bytes -= r->t.npaths * sizeof(struct rib_path);
+	}
+}
+
 int
 rib_route_path_append(struct rib_table *t, struct rib_route *r, const struct rib_path *path)
 {
 	uint16_t n = r->t.npaths;
-	struct rib_path *m;
+	struct rib_path *dst;
+	uint32_t pair;
 
+	if (n == UINT16_MAX)
+		return -ENOSPC;
 	if (n == 0) {
 		r->u.one = *path;
 		r->t.npaths = 1;
 		return 0;
 	}
-	if (n == UINT16_MAX)
-		return -ENOSPC;
-	m = realloc(n == 1 ? NULL : r->u.many, (n + 1u) * sizeof(*m));
-	if (m == NULL)
+	if ((dst = paths_alloc(t, n + 1u, &pair)) == NULL)
 		return -ENOMEM;
-	if (n == 1)
-		m[0] = r->u.one;
-	m[n] = *path;
-	r->u.many = m;
+	memcpy(dst, rib_route_paths(r), n * sizeof(*dst));
+	dst[n] = *path;
+	if (n >= 2)
+		paths_release(t, r);
+	r->u.many.p = dst;
+	r->u.many.pair = pair;
 	r->t.npaths++;
-	t->many_bytes += (n == 1 ? 2 : 1) * sizeof(*m);
 	return 0;
 }
 
 void
 rib_route_path_remove(struct rib_table *t, struct rib_route *r, size_t i)
 {
-	struct rib_path *m = r->u.many, *s;
+	struct rib_path *m = r->u.many.p, *dst, keep;
 	uint16_t n = r->t.npaths;
+	uint32_t pair;
 
 	if (n == 1) {
 		memset(&r->u, 0, sizeof(r->u));
 	} else if (n == 2) {
-		r->u.one = m[1 - i];
-		free(m);
-		t->many_bytes -= 2 * sizeof(*m);
+		keep = m[1 - i];
+		paths_release(t, r);
+		r->u.one = keep;
 	} else {
-		memmove(&m[i], &m[i + 1], (n - 1 - i) * sizeof(*m));
-		if ((s = realloc(m, (n - 1u) * sizeof(*m))) != NULL)
-			r->u.many = s;
-		t->many_bytes -= sizeof(*m);
+		if ((dst = paths_alloc(t, n - 1u, &pair)) == NULL)
+			fatal("rib: path array of %u", n - 1u);
+		memcpy(dst, m, i * sizeof(*dst));
+		memcpy(&dst[i], &m[i + 1], (n - 1u - i) * sizeof(*dst));
+		paths_release(t, r);
+		r->u.many.p = dst;
+		r->u.many.pair = pair;
 	}
 	r->t.npaths--;
 }

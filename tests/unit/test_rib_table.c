@@ -331,6 +331,57 @@ START_TEST(peer_down_leaves_the_other_peers_path_as_best)
 }
 END_TEST
 
+static void
+expect_order(const struct fx *f, const struct prefix *p, const size_t *peers, size_t n)
+{
+	const struct rib_route *r = rib_lookup(f->rib, p);
+	struct rib_path_info pi;
+
+	ck_assert_ptr_nonnull(r);
+	ck_assert_uint_eq(rib_route_npaths(r), n);
+	for (size_t i = 0; i < n; i++) {
+		rib_route_path(f->rib, r, i, &pi);
+		ck_assert_ptr_eq(pi.peer, &f->peers[peers[i]]);
+	}
+}
+
+/* 1 -> 2 (pair slab) -> 3 (array) -> 2 -> 1 paths: order kept, memory returned. */
+START_TEST(paths_keep_arrival_order_through_add_and_remove)
+{
+	struct prefix p = fx_pfx("192.0.2.0/24");
+	struct rib_stats st;
+	struct rib_attrs a;
+	size_t two;
+	struct fx f;
+
+	fx_init(&f, NULL);
+	for (uint8_t i = 1; i <= 3; i++)
+		fx_peer(&f, i, i, 65001, true);
+	for (size_t i = 0; i < 3; i++) {
+		a = fx_attrs(&f, i);
+		add_raw(&f, &p, i, 0, &a);
+		if (i == 1) {
+			rib_stats_get(f.rib, &st);
+			two = st.table_bytes;
+		}
+	}
+	expect_order(&f, &p, (const size_t[]){ 0, 1, 2 }, 3);
+	rib_stats_get(f.rib, &st);
+	ck_assert_uint_eq(st.table_bytes, two + 3 * 16);
+	ck_assert_int_eq(fx_del(&f, "192.0.2.0/24", 1, 0), 0);
+	expect_order(&f, &p, (const size_t[]){ 0, 2 }, 2);
+	rib_stats_get(f.rib, &st);
+	ck_assert_uint_eq(st.table_bytes, two);
+	ck_assert_int_eq(fx_del(&f, "192.0.2.0/24", 0, 0), 0);
+	expect_order(&f, &p, (const size_t[]){ 2 }, 1);
+	a = fx_attrs(&f, 0);
+	add_raw(&f, &p, 0, 0, &a);
+	expect_order(&f, &p, (const size_t[]){ 2, 0 }, 2);
+	ck_assert_ptr_eq(f.last.best.peer, &f.peers[0]);	/* lowest router-id */
+	fx_fini(&f);
+}
+END_TEST
+
 struct cookies {
 	int	held, released;
 };
@@ -444,6 +495,7 @@ main(void)
 		unreachable_next_hop_is_gone_and_comes_back_on_reselect,
 		peer_down_is_a_chunked_job,
 		many_add_path_paths_on_one_prefix,
+		paths_keep_arrival_order_through_add_and_remove,
 		peer_down_leaves_the_other_peers_path_as_best,
 		attrs_are_shared_and_released_at_zero,
 		bad_input_is_refused,
