@@ -120,8 +120,7 @@ bench_withdraw(struct bench *b, int p)
 {
 	double t0 = now();
 
-	rib_peer_withdraw_start(b->rib, &b->peer[p]);
-	while (rib_peer_withdraw_some(b->rib, &b->peer[p], 4096))
+	while (rib_peer_withdraw_all(b->rib, &b->peer[p], 4096))
 		;
 	return now() - t0;
 }

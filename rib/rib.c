@@ -324,14 +324,8 @@ route_peer_drop(struct rib *rib, struct rib_route *r, uint16_t peer)
 		route_update(rib, r, force);
 }
 
-void
-rib_peer_withdraw_start(struct rib *rib, struct rib_peer *peer)
-{
-	peer->withdraw_pos = 1;
-}
-
 bool
-rib_peer_withdraw_some(struct rib *rib, struct rib_peer *peer, size_t budget)
+rib_peer_withdraw_all(struct rib *rib, struct rib_peer *peer, size_t budget)
 {
 	uint32_t limit = rib_table_limit(&rib->table);
 	struct rib_route *r;
@@ -343,7 +337,10 @@ rib_peer_withdraw_some(struct rib *rib, struct rib_peer *peer, size_t budget)
 	for (; budget > 0 && peer->withdraw_pos < limit && rib->peer_paths[peer->idx] > 0; budget--)
 		if ((r = rib_table_at(&rib->table, peer->withdraw_pos++)) != NULL)
 			route_peer_drop(rib, r, peer->idx);
-	return peer->withdraw_pos < limit && rib->peer_paths[peer->idx] > 0;
+	if (peer->withdraw_pos < limit && rib->peer_paths[peer->idx] > 0)
+		return true;
+	peer->withdraw_pos = 0;		/* done: the next run starts over */
+	return false;
 }
 
 void

@@ -15,9 +15,11 @@
  *    is borrowed, valid until the next call that changes the RIB.
  *
  * Change notification: the change callback runs synchronously inside
- * rib_path_add/del and rib_peer_withdraw_some, once per prefix whose best
- * path or multipath set (members, order, next hops, weights) changed, and
- * never for a no-op update. It must not change the RIB.
+ * rib_path_add/del, rib_peer_withdraw_all and rib_prefix_reselect, once per
+ * prefix whose best path or multipath set changed (members, or the attributes
+ * of a member: next hop, weight, and anything bgpd must re-advertise), and
+ * never for a no-op update or a change to a path that is not selected. It
+ * must not change the RIB.
  */
 #ifndef IPIP_RIB_RIB_H
 #define IPIP_RIB_RIB_H
@@ -47,7 +49,7 @@ struct rib_peer {
 	bool		rr_client;
 	/* Private to the RIB, set by rib_peer_add(): */
 	uint16_t	idx;		/* 1..RIB_PEERS_MAX while registered */
-	uint32_t	withdraw_pos;	/* cursor of rib_peer_withdraw_some() */
+	uint32_t	withdraw_pos;	/* cursor of rib_peer_withdraw_all() */
 };
 
 enum rib_origin { RIB_ORIGIN_IGP = 0, RIB_ORIGIN_EGP = 1, RIB_ORIGIN_INCOMPLETE = 2 };
@@ -165,12 +167,11 @@ MUST_USE int	 rib_path_add(struct rib *, const struct prefix *, struct rib_peer 
 int		 rib_path_del(struct rib *, const struct prefix *, struct rib_peer *,
 		    uint32_t path_id);
 /*
- * Withdraw every path of a peer, looking at no more than budget prefixes per
- * call (a chunked job: reschedule while it returns true). Start over with
- * rib_peer_withdraw_start(). The peer must not add paths until it is done.
+ * Withdraw every path of a peer (session down), looking at no more than
+ * budget prefixes per call: a chunked job, call again while it returns true.
+ * The peer must add no path until it returns false; then rib_peer_del().
  */
-void		 rib_peer_withdraw_start(struct rib *, struct rib_peer *);
-bool		 rib_peer_withdraw_some(struct rib *, struct rib_peer *, size_t budget);
+bool		 rib_peer_withdraw_all(struct rib *, struct rib_peer *, size_t budget);
 
 /* Re-run selection for a prefix, e.g. after its next hop's IGP cost changed. */
 void		 rib_prefix_reselect(struct rib *, const struct prefix *);

@@ -158,8 +158,7 @@ static inline void
 fx_fini(struct fx *f)
 {
 	for (size_t i = 0; i < f->npeers; i++) {
-		rib_peer_withdraw_start(f->rib, &f->peers[i]);
-		while (rib_peer_withdraw_some(f->rib, &f->peers[i], 1000))
+		while (rib_peer_withdraw_all(f->rib, &f->peers[i], 1000))
 			;
 		ck_assert_int_eq(rib_peer_del(f->rib, &f->peers[i]), 0);
 	}

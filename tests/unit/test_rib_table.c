@@ -269,14 +269,22 @@ START_TEST(peer_down_is_a_chunked_job)
 			add_raw(&f, &p, 0, 0, &a0);
 	}
 	changes = f.changes;
-	rib_peer_withdraw_start(f.rib, &f.peers[1]);
-	for (; rib_peer_withdraw_some(f.rib, &f.peers[1], BUDGET); calls++)
+	for (; rib_peer_withdraw_all(f.rib, &f.peers[1], BUDGET); calls++)
 		ck_assert_int_eq(rib_peer_del(f.rib, &f.peers[1]), -EBUSY);
 	ck_assert_uint_ge(calls, N / BUDGET);
 	ck_assert_uint_le(calls, N / BUDGET + 1);
 	ck_assert_uint_eq(f.changes, changes + N);	/* odd ones gone, even ones shrink */
 	rib_stats_get(f.rib, &st);
 	ck_assert_uint_eq(st.prefixes, N / 2);
+	ck_assert_uint_eq(st.paths, N / 2);
+	/* the session comes back, announces again and drops again: a fresh run */
+	for (uint32_t i = 0; i < N; i += 100) {
+		p = (struct prefix){ 0x0a000000u + (i << 8), 24 };
+		add_raw(&f, &p, 1, 0, &a1);
+	}
+	while (rib_peer_withdraw_all(f.rib, &f.peers[1], BUDGET))
+		;
+	rib_stats_get(f.rib, &st);
 	ck_assert_uint_eq(st.paths, N / 2);
 	ck_assert_int_eq(rib_peer_del(f.rib, &f.peers[1]), 0);
 	f.npeers = 1;
@@ -322,8 +330,7 @@ START_TEST(peer_down_leaves_the_other_peers_path_as_best)
 	ck_assert_int_eq(fx_add(&f, "192.0.2.0/24", 0, 0, &a0), 0);
 	ck_assert_int_eq(fx_add(&f, "192.0.2.0/24", 1, 0, &a1), 0);
 	ck_assert_uint_eq(f.last.n, 2);
-	rib_peer_withdraw_start(f.rib, &f.peers[0]);
-	ck_assert(!rib_peer_withdraw_some(f.rib, &f.peers[0], 10));
+	ck_assert(!rib_peer_withdraw_all(f.rib, &f.peers[0], 10));
 	ck_assert_uint_eq(f.changes, 3);
 	ck_assert_uint_eq(f.last.n, 1);
 	ck_assert_ptr_eq(f.last.best.peer, &f.peers[1]);
