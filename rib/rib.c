@@ -352,6 +352,30 @@ rib_prefix_reselect(struct rib *rib, const struct prefix *pfx)
 		route_update(rib, r, false);
 }
 
+void
+rib_set_opts(struct rib *rib, const struct rib_opts *opts)
+{
+	rib->opts = *opts;
+	rib->reselect_pos = 1;
+}
+
+bool
+rib_reselect_all(struct rib *rib, size_t budget)
+{
+	uint32_t limit = rib_table_limit(&rib->table);
+	struct rib_route *r;
+
+	if (rib->reselect_pos == 0)
+		rib->reselect_pos = 1;
+	for (; budget > 0 && rib->reselect_pos < limit; budget--)
+		if ((r = rib_table_at(&rib->table, rib->reselect_pos++)) != NULL)
+			route_update(rib, r, false);
+	if (rib->reselect_pos < limit)
+		return true;
+	rib->reselect_pos = 0;
+	return false;
+}
+
 const struct rib_route *
 rib_lookup(const struct rib *rib, const struct prefix *pfx)
 {

@@ -175,6 +175,14 @@ bool		 rib_peer_withdraw_all(struct rib *, struct rib_peer *, size_t budget);
 
 /* Re-run selection for a prefix, e.g. after its next hop's IGP cost changed. */
 void		 rib_prefix_reselect(struct rib *, const struct prefix *);
+/*
+ * New options (config reload: maximum-paths, bestpath knobs): taken at once
+ * for every later change; existing prefixes follow as rib_reselect_all() runs,
+ * a chunked job (call again while it returns true; it also serves after IGP
+ * costs changed everywhere). The change callback fires where selection moved.
+ */
+void		 rib_set_opts(struct rib *, const struct rib_opts *);
+bool		 rib_reselect_all(struct rib *, size_t budget);
 
 /* Read side, for show. A route is a prefix with at least one path. */
 struct rib_route;

@@ -84,6 +84,7 @@ struct rib {
 	struct rib_table	 table;
 	struct rib_attrs_table	 attrs;
 	size_t			 npaths;
+	uint32_t		 reselect_pos;	/* cursor of rib_reselect_all() */
 };
 
 /* table.c */

@@ -226,6 +226,41 @@ START_TEST(losing_a_member_shrinks_the_set_once)
 }
 END_TEST
 
+/* maximum-paths 1 -> 2 on reload: only the prefixes with two equal paths move. */
+START_TEST(new_options_reach_existing_prefixes_in_chunks)
+{
+	struct rib_opts o = { .maximum_paths_ebgp = 1 };
+	struct rib_attrs a0, a1;
+	struct fx f;
+	size_t before, calls = 1;
+
+	fx_mp(&f, &o);
+	a0 = fx_attrs(&f, 0);
+	a1 = fx_attrs(&f, 1);
+	for (uint32_t i = 0; i < 50; i++) {
+		struct prefix p = { 0x0a000000u + (i << 8), 24 };
+		char buf[PREFIX_STRLEN];
+
+		ck_assert_int_eq(fx_add(&f, prefix_fmt(&p, buf), 0, 0, &a0), 0);
+		if (i % 5 == 0)
+			ck_assert_int_eq(fx_add(&f, prefix_fmt(&p, buf), 1, 0, &a1), 0);
+	}
+	before = f.changes;
+	o.maximum_paths_ebgp = 2;
+	o.igp_cost = NULL;
+	rib_set_opts(f.rib, &o);
+	ck_assert_uint_eq(f.changes, before);			/* nothing yet */
+	for (; rib_reselect_all(f.rib, 10); calls++)
+		;
+	ck_assert_uint_le(calls, 6);
+	ck_assert_uint_eq(f.changes, before + 10);		/* 0, 5, ..., 45 */
+	ck_assert_uint_eq(f.last.n, 2);
+	ck_assert(!rib_reselect_all(f.rib, 100));		/* again: a no-op */
+	ck_assert_uint_eq(f.changes, before + 10);
+	fx_fini(&f);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -236,6 +271,7 @@ main(void)
 		ucmp_weights_follow_link_bandwidth,
 		ucmp_needs_bandwidth_on_every_member,
 		losing_a_member_shrinks_the_set_once,
+		new_options_reach_existing_prefixes_in_chunks,
 	};
 
 	return unit_run("rib_multipath", tests, UNIT_COUNT(tests));
