@@ -7,6 +7,7 @@ lib_libipip_a_SOURCES = \
 	lib/log.h lib/log.c \
 	lib/prefix.h lib/prefix.c \
 	lib/ctlmsg.h lib/ctlmsg.c \
+	lib/cli.h lib/cli.c \
 	lib/pidfile.h lib/pidfile.c \
 	lib/sdnotify.h lib/sdnotify.c \
 	include/ipip-bgpd/ctl.h

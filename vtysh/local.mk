@@ -1,7 +1,7 @@
 # vtysh/: ipip-vtysh. Links lib/ only; talks to the daemon over the control socket.
 noinst_LIBRARIES += vtysh/libvtysh.a
 vtysh_libvtysh_a_SOURCES = \
-	vtysh/cmd.h vtysh/cmd.c \
+	vtysh/cmd.h \
 	vtysh/client.h vtysh/client.c \
 	vtysh/render.h vtysh/render.c \
 	vtysh/vty.h vtysh/vty.c vtysh/commands.c
