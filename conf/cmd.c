@@ -229,23 +229,7 @@ conf_choices(enum conf_mode mode, char **words, int nwords, const char *partial,
 	return n;
 }
 
-enum conf_mode
-conf_mode_parent(enum conf_mode m)
-{
-	switch (m) {
-	case CONF_MODE_AF:
-	case CONF_MODE_NEIGHBOR:
-	case CONF_MODE_PEER_GROUP:
-		return CONF_MODE_ROUTER;
-	case CONF_MODE_NEIGHBOR_AF:
-	case CONF_MODE_PEER_GROUP_AF:
-		return CONF_MODE_AF;
-	default:
-		return CONF_MODE_TOP;
-	}
-}
-
-/* Fall back to outer blocks until the words are a statement; -1 if none. */
+/* The mode after line, a statement of mode itself; -1 if it is none. */
 int
 conf_line_mode(enum conf_mode mode, const char *line)
 {
@@ -258,13 +242,9 @@ conf_line_mode(enum conf_mode mode, const char *line)
 	if ((n = cmd_split(buf, w, CMD_MAX_WORDS)) <= 0)
 		return n == 0 ? (int)mode : -1;
 	no = strcmp(w[0], "no") == 0;
-	for (enum conf_mode m = mode;; m = conf_mode_parent(m)) {
-		if (conf_cmd_find(m, w + no, n - no, no, &h, &depth) == 0)
-			return !no && h.cmd->enter != CONF_MODE_TOP && h.via == NULL ?
-			    (int)h.cmd->enter : (int)m;
-		if (m == CONF_MODE_TOP)
-			return -1;
-	}
+	if (conf_cmd_find(mode, w + no, n - no, no, &h, &depth) < 0)
+		return -1;
+	return !no && h.cmd->enter != CONF_MODE_TOP && h.via == NULL ? (int)h.cmd->enter : (int)mode;
 }
 
 void

@@ -88,8 +88,9 @@ MUST_USE int conf_parse_json(struct ly_ctx *, const char *json, struct lyd_node 
 /* --- the shell: modes, completion --- */
 const char *conf_mode_prompt(enum conf_mode);	/* "config-router" */
 /*
- * What line does in mode: the mode it leaves the shell in (entering a block,
- * or falling back to an outer one), or -1 when it is not a command there.
+ * What line does in mode: the mode it leaves the shell in (the block it
+ * opens, or mode itself), or -1 when it is no statement of mode. The shell
+ * tries the outer blocks itself, as the file parser does.
  */
 int	conf_line_mode(enum conf_mode, const char *line);
 /* Choices for TAB and '?' after words[] in mode, as cmd_choices. */

@@ -21,8 +21,6 @@ unsigned conf_parse_line_of(const struct conf_parse *, const char *path);
  */
 void	conf_validate(struct ly_ctx *, struct lyd_node **tree, const struct conf_parse *p,
 	    const char *where, conf_err_fn *, void *arg, int *errors);
-/* The block a mode sits in. */
-enum conf_mode conf_mode_parent(enum conf_mode);
 /* Why no statement fits words (depth of them did): one line. */
 void	conf_explain(enum conf_mode, char **words, int n, int depth, char *msg, size_t len);
 

@@ -230,8 +230,9 @@ START_TEST(shell_modes_and_completion_come_from_the_grammar)
 	ck_assert_int_eq(conf_line_mode(CONF_MODE_ROUTER, "neighbor 10.0.0.2 remote-as 1"), CONF_MODE_ROUTER);
 	ck_assert_int_eq(conf_line_mode(CONF_MODE_ROUTER, "neighbor 10.0.0.2"), CONF_MODE_NEIGHBOR);
 	ck_assert_int_eq(conf_line_mode(CONF_MODE_ROUTER, "address-family ipv4 unicast"), CONF_MODE_AF);
-	ck_assert_int_eq(conf_line_mode(CONF_MODE_AF, "route-map X permit 10"), CONF_MODE_ROUTE_MAP);
-	ck_assert_int_eq(conf_line_mode(CONF_MODE_ROUTER, "hostname x"), CONF_MODE_TOP);
+	ck_assert_int_eq(conf_line_mode(CONF_MODE_TOP, "route-map X permit 10"), CONF_MODE_ROUTE_MAP);
+	ck_assert_int_eq(conf_line_mode(CONF_MODE_ROUTER, "hostname x"), -1);
+	ck_assert_int_eq(conf_line_mode(CONF_MODE_ROUTER, "no neighbor 10.0.0.2"), CONF_MODE_ROUTER);
 	ck_assert_int_eq(conf_line_mode(CONF_MODE_TOP, "frobnicate"), -1);
 	snprintf(buf, sizeof(buf), "neighbor 10.0.0.2");
 	nw = cmd_split(buf, w, 16);
