@@ -57,11 +57,12 @@ bgpd_conf_on_change(const struct conf_change *c, void *arg)
 {
 	static const char *const kinds[] = { "no action", "daemon", "soft refresh",
 	    "session reset", "overlay" };
-	static const char *const ops[] = { "created", "deleted", "changed" };
+	static const char *const ops[] = { "created as ", "deleted", "changed to " };
+	bool value = c->value != NULL && c->op != CONF_OP_DELETE;
 
 	/* The BGP speaker hooks here: CONF_CHANGE_RESET/SOFT for c->neighbor. */
-	log_info("config: %s %s%s%s (%s)", c->path, ops[c->op], c->value ? " to " : "",
-	    c->value && c->op != CONF_OP_DELETE ? c->value : "", kinds[c->kind]);
+	log_info("config: %s %.*s%s (%s)", c->path, value ? (int)strlen(ops[c->op]) :
+	    (int)strcspn(ops[c->op], " "), ops[c->op], value ? c->value : "", kinds[c->kind]);
 }
 
 static void

@@ -56,3 +56,40 @@ def test_prompt_tab_and_help(daemon_factory, tmp_path):
             pass
         os.close(fd)
     assert (tmp_path / ".history_ipip-vtysh").read_text().strip().endswith("exit")
+
+
+def test_configure_terminal_changes_running_config(daemon_factory, tmp_path):
+    conf = tmp_path / "c.conf"
+    conf.write_text("hostname pty-a\n")
+    d = daemon_factory(config=conf).start()
+    pid, fd = spawn_shell(d.sock, tmp_path)
+    try:
+        assert "pty-a# " in read_until(fd, "pty-a# ")
+        os.write(fd, b"configure terminal\n")
+        assert "pty-a(config)# " in read_until(fd, "pty-a(config)# ")
+        os.write(fd, b"hostname x\n")
+        assert "x(config)# " in read_until(fd, "x(config)# ")
+        os.write(fd, b"router bgp 65001\n")
+        assert "x(config-router)# " in read_until(fd, "x(config-router)# ")
+        os.write(fd, b"neighbor 10.0.0.2 rem\t")
+        assert "remote-as " in read_until(fd, "remote-as ")
+        os.write(fd, b"65002\n")
+        assert "x(config-router)# " in read_until(fd, "x(config-router)# ")
+        os.write(fd, b"neighbor 10.0.0.2 ?")
+        out = read_until(fd, "Free text")
+        assert "description" in out and "remote-as" in out and "Free text" in out
+        os.write(fd, b"\x15end\n")		# ^U clears the line
+        assert "x# " in read_until(fd, "x# ")
+        os.write(fd, b"show running-config\n")
+        out = read_until(fd, "exit\r\n!")
+        assert "hostname x" in out and "neighbor 10.0.0.2 remote-as 65002" in out
+        os.write(fd, b"exit\n")
+        _, status = os.waitpid(pid, 0)
+        assert os.WIFEXITED(status) and os.WEXITSTATUS(status) == 0
+    finally:
+        try:
+            os.kill(pid, 9)
+            os.waitpid(pid, 0)
+        except (ProcessLookupError, ChildProcessError):
+            pass
+        os.close(fd)
