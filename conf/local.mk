@@ -26,3 +26,9 @@ tests_unit_test_config_SOURCES = tests/unit/test_config.c
 tests_unit_test_config_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS) $(LIBYANG_CFLAGS) \
 	-DCONF_TEST_DATA='"$(abs_top_srcdir)/tests/data/config"'
 tests_unit_test_config_LDADD = $(CONF_LIBS) $(UNIT_LIBS)
+
+FUZZ_TARGETS += tests/fuzz/fuzz_conf
+tests_fuzz_fuzz_conf_SOURCES = tests/fuzz/fuzz_conf.c
+tests_fuzz_fuzz_conf_CFLAGS = $(AM_CFLAGS) $(LIBYANG_CFLAGS)
+tests_fuzz_fuzz_conf_LDADD = $(CONF_LIBS)
+tests_fuzz_fuzz_conf_LDFLAGS = $(AM_LDFLAGS) $(FUZZ_LDFLAGS)
