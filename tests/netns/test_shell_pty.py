@@ -1,4 +1,5 @@
 """The interactive shell through a pseudo-terminal: prompt, TAB, '?'."""
+import contextlib
 import os
 import pty
 import select
@@ -29,12 +30,32 @@ def spawn_shell(sock, tmp_path):
     return pid, fd
 
 
+@contextlib.contextmanager
+def shell(sock, tmp_path):
+    """A shell on a pty; killed by PID if the test did not make it exit."""
+    pid, fd = spawn_shell(sock, tmp_path)
+    try:
+        yield pid, fd
+    finally:
+        try:
+            os.kill(pid, 9)
+            os.waitpid(pid, 0)
+        except (ProcessLookupError, ChildProcessError):
+            pass
+        os.close(fd)
+
+
+def exit_shell(pid, fd):
+    os.write(fd, b"exit\n")
+    _, status = os.waitpid(pid, 0)
+    assert os.WIFEXITED(status) and os.WEXITSTATUS(status) == 0
+
+
 def test_prompt_tab_and_help(daemon_factory, tmp_path):
     conf = tmp_path / "p.conf"
     conf.write_text("hostname pty-site\n")
     d = daemon_factory(config=conf).start()
-    pid, fd = spawn_shell(d.sock, tmp_path)
-    try:
+    with shell(d.sock, tmp_path) as (pid, fd):
         assert "pty-site# " in read_until(fd, "pty-site# ")
         os.write(fd, b"sh\t")
         assert "show " in read_until(fd, "show ")
@@ -45,16 +66,7 @@ def test_prompt_tab_and_help(daemon_factory, tmp_path):
         assert "json" in out and "JavaScript Object Notation" in out and "<cr>" in out
         os.write(fd, b"\n")
         assert "ipip-bgpd 0.1" in read_until(fd, "Built with")
-        os.write(fd, b"exit\n")
-        _, status = os.waitpid(pid, 0)
-        assert os.WIFEXITED(status) and os.WEXITSTATUS(status) == 0
-    finally:
-        try:
-            os.kill(pid, 9)
-            os.waitpid(pid, 0)
-        except (ProcessLookupError, ChildProcessError):
-            pass
-        os.close(fd)
+        exit_shell(pid, fd)
     assert (tmp_path / ".history_ipip-vtysh").read_text().strip().endswith("exit")
 
 
@@ -62,8 +74,7 @@ def test_configure_terminal_changes_running_config(daemon_factory, tmp_path):
     conf = tmp_path / "c.conf"
     conf.write_text("hostname pty-a\n")
     d = daemon_factory(config=conf).start()
-    pid, fd = spawn_shell(d.sock, tmp_path)
-    try:
+    with shell(d.sock, tmp_path) as (pid, fd):
         assert "pty-a# " in read_until(fd, "pty-a# ")
         os.write(fd, b"configure terminal\n")
         assert "pty-a(config)# " in read_until(fd, "pty-a(config)# ")
@@ -83,13 +94,4 @@ def test_configure_terminal_changes_running_config(daemon_factory, tmp_path):
         os.write(fd, b"show running-config\n")
         out = read_until(fd, "exit\r\n!")
         assert "hostname x" in out and "neighbor 10.0.0.2 remote-as 65002" in out
-        os.write(fd, b"exit\n")
-        _, status = os.waitpid(pid, 0)
-        assert os.WIFEXITED(status) and os.WEXITSTATUS(status) == 0
-    finally:
-        try:
-            os.kill(pid, 9)
-            os.waitpid(pid, 0)
-        except (ProcessLookupError, ChildProcessError):
-            pass
-        os.close(fd)
+        exit_shell(pid, fd)
