@@ -155,6 +155,19 @@ bgpd_conf_edit(struct bgpd *b, const char *text, size_t len, char *errs, size_t 
 	return 0;
 }
 
+/* The file keeps its format: YANG JSON or XML by its name, else FRR text. */
+static enum conf_fmt
+bgpd_conf_file_fmt(const char *path)
+{
+	size_t n = strlen(path);
+
+	if (n > 5 && strcmp(path + n - 5, ".json") == 0)
+		return CONF_FMT_JSON;
+	if (n > 4 && strcmp(path + n - 4, ".xml") == 0)
+		return CONF_FMT_XML;
+	return CONF_FMT_TEXT;
+}
+
 static int
 bgpd_conf_write_tmp(struct bgpd *b, const char *tmp)
 {
@@ -168,7 +181,7 @@ bgpd_conf_write_tmp(struct bgpd *b, const char *tmp)
 			close(fd);
 		return rv;
 	}
-	rv = conf_print(b->running, CONF_FMT_TEXT, f) < 0 || fflush(f) != 0 ||
+	rv = conf_print(b->running, bgpd_conf_file_fmt(b->conf_file), f) < 0 || fflush(f) != 0 ||
 	    fsync(fileno(f)) < 0 ? -EIO : 0;
 	if (fclose(f) != 0 && rv == 0)
 		rv = -errno;
