@@ -13,6 +13,7 @@ struct event_base;
 struct ctl_server;
 struct ly_ctx;
 struct lyd_node;
+struct conf_change;
 
 /* The daemon-wide settings, derived from the running tree (bgpd/conf.c). */
 struct bgpd_conf {
@@ -30,6 +31,8 @@ struct bgpd {
 	struct bgpd_conf	 conf;
 	struct ly_ctx		*yang;		/* the configuration model (conf/) */
 	struct lyd_node		*running;	/* running configuration; NULL = empty */
+	void			(*conf_watch)(const struct conf_change *, void *);
+	void			*conf_watch_arg;	/* bgpd_conf_watch() */
 	int			 log_level_cli;	/* -d, or -1 */
 	time_t			 started;	/* wall clock */
 	struct timespec		 started_mono;

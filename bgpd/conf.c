@@ -60,9 +60,19 @@ bgpd_conf_on_change(const struct conf_change *c, void *arg)
 	static const char *const ops[] = { "created as ", "deleted", "changed to " };
 	bool value = c->value != NULL && c->op != CONF_OP_DELETE;
 
-	/* The BGP speaker hooks here: CONF_CHANGE_RESET/SOFT for c->neighbor. */
+	struct bgpd *b = arg;
+
 	log_info("config: %s %.*s%s (%s)", c->path, value ? (int)strlen(ops[c->op]) :
 	    (int)strcspn(ops[c->op], " "), ops[c->op], value ? c->value : "", kinds[c->kind]);
+	if (b->conf_watch != NULL)
+		b->conf_watch(c, b->conf_watch_arg);
+}
+
+void
+bgpd_conf_watch(struct bgpd *b, conf_change_fn *fn, void *arg)
+{
+	b->conf_watch = fn;
+	b->conf_watch_arg = arg;
 }
 
 static void
@@ -80,15 +90,16 @@ bgpd_conf_commit(struct bgpd *b, struct lyd_node *candidate)
 {
 	struct lyd_node *diff = NULL;
 	size_t n = 0;
+	int rv = conf_diff_new(b->running, candidate, &diff);
 
-	if (conf_diff_new(b->running, candidate, &diff) < 0)
-		log_warnx("config: cannot compute the difference; applying the whole configuration");
+	lyd_free_all(b->running);
+	b->running = candidate;		/* watchers read the new tree */
+	bgpd_conf_apply_daemon(b);
+	if (rv < 0)
+		log_warnx("config: cannot compute the difference; changes were not announced");
 	else
 		n = conf_diff_walk(diff, bgpd_conf_on_change, b);
 	lyd_free_all(diff);
-	lyd_free_all(b->running);
-	b->running = candidate;
-	bgpd_conf_apply_daemon(b);
 	return n;
 }
 

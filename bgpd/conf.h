@@ -6,7 +6,7 @@
  * difference (STYLE 2, 11). A candidate with any error changes nothing.
  *
  * The BGP speaker reads neighbors from b->running with conf_bgp_neighbors()
- * and hears of changes through the diff walk in bgpd_conf_commit().
+ * and hears of changes through bgpd_conf_watch().
  */
 #ifndef IPIP_BGPD_CONF_H
 #define IPIP_BGPD_CONF_H
@@ -30,6 +30,12 @@ void	bgpd_conf_derive(const struct lyd_node *, struct bgpd_conf *);
  * number of changes.
  */
 size_t	bgpd_conf_commit(struct bgpd *, struct lyd_node *candidate);
+/*
+ * Hear of every change a commit makes, after b->running is the new tree
+ * (so conf_bgp_neighbors(b->running, ...) reads the new settings). One
+ * watcher: the BGP speaker, which resets or soft-refreshes by c->kind.
+ */
+void	bgpd_conf_watch(struct bgpd *, conf_change_fn *, void *arg);
 /* Reload b->conf_file. 0, or -1 with the running config untouched (logged). */
 int	bgpd_conf_reload(struct bgpd *, const char *who);
 /*

@@ -72,7 +72,8 @@ hit_cmp(const struct conf_hit *a, const struct conf_hit *b)
 
 struct find {
 	struct conf_hit	best;
-	int		ties, depth;
+	int		ties;
+	struct conf_miss miss;
 };
 
 static void
@@ -105,8 +106,9 @@ find_mode(struct find *f, enum conf_mode mode, char **w, int n, bool no,
 		if (via_m)
 			h.via_m = *via_m;
 		cmd_try(c, w, n, no, &h.m);
-		if (skip + h.m.depth > f->depth)
-			f->depth = skip + h.m.depth;
+		if (skip + h.m.depth > f->miss.depth ||		/* inside a block says more */
+		    (skip + h.m.depth == f->miss.depth && via != NULL && f->miss.via == NULL))
+			f->miss = (struct conf_miss){ skip + h.m.depth, via, h.via_m, skip };
 		find_consider(f, &h);
 		if (via == NULL && (c->flags & CONF_INLINE) && n > spec_words(c->spec)) {
 			int k = spec_words(c->spec);
@@ -121,12 +123,12 @@ find_mode(struct find *f, enum conf_mode mode, char **w, int n, bool no,
 
 int
 conf_cmd_find(enum conf_mode mode, char **words, int n, bool no, struct conf_hit *hit,
-    int *depth)
+    struct conf_miss *miss)
 {
 	struct find f = { 0 };
 
 	find_mode(&f, mode, words, n, no, NULL, NULL, 0);
-	*depth = f.depth;
+	*miss = f.miss;
 	if (f.best.cmd == NULL)
 		return -EINVAL;
 	if (f.ties > 0)
@@ -234,15 +236,16 @@ int
 conf_line_mode(enum conf_mode mode, const char *line)
 {
 	char buf[1024], *w[CMD_MAX_WORDS];
+	struct conf_miss miss;
 	struct conf_hit h;
-	int n, depth;
+	int n;
 	bool no;
 
 	snprintf(buf, sizeof(buf), "%s", line);
 	if ((n = cmd_split(buf, w, CMD_MAX_WORDS)) <= 0)
 		return n == 0 ? (int)mode : -1;
 	no = strcmp(w[0], "no") == 0;
-	if (conf_cmd_find(mode, w + no, n - no, no, &h, &depth) < 0)
+	if (conf_cmd_find(mode, w + no, n - no, no, &h, &miss) < 0)
 		return -1;
 	return !no && h.cmd->enter != CONF_MODE_TOP && h.via == NULL ? (int)h.cmd->enter : (int)mode;
 }

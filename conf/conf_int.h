@@ -53,12 +53,20 @@ struct conf_hit {
 	int			 skip;		/* words taken by via */
 };
 
+/* Where the closest statement stopped fitting: for the error message. */
+struct conf_miss {
+	int			 depth;		/* words that fitted */
+	const struct conf_cmd	*via;		/* inside this inline block, or NULL */
+	struct cli_match	 via_m;
+	int			 skip;		/* words via took */
+};
+
 /*
  * Find the statement; no = a "no" form (a prefix naming the node is enough).
- * 0, -EINVAL (nothing fits; *depth = words that fitted), -EEXIST (ambiguous).
+ * 0, -EINVAL (nothing fits; *miss says how far it got), -EEXIST (ambiguous).
  */
 int	conf_cmd_find(enum conf_mode, char **words, int n, bool no,
-	    struct conf_hit *, int *depth);
+	    struct conf_hit *, struct conf_miss *miss);
 /* Expand cmd->path with the hit's arguments after frame; -ENAMETOOLONG, -EINVAL. */
 int	conf_cmd_path(const struct conf_frame *, const struct conf_cmd *,
 	    const struct cli_match *, char *out, size_t len);

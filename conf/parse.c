@@ -326,36 +326,71 @@ parse_block_end(struct conf_parse *p, char **w, int n)
 	return true;
 }
 
-int
-conf_parse_line(struct conf_parse *p, const char *line)
+/* No statement fits: name the block (or inline neighbor) and say why. */
+static void
+parse_explain(struct conf_parse *p, int at, const struct conf_miss *miss, char **w, int n)
 {
-	char buf[1024], *w[CMD_MAX_WORDS], msg[512];
-	int n, depth, best = 0, at = p->depth, rv = -EINVAL;
-	struct conf_hit h;
-	bool no;
+	struct conf_frame via = p->stack[at];
+	char msg[512];
 
-	p->line++;
-	if (strlen(line) >= sizeof(buf) - 1) {
+	if (miss->via != NULL && conf_cmd_path(&p->stack[at], miss->via, &miss->via_m,
+	    via.path, sizeof(via.path)) == 0)
+		via.mode = miss->via->enter;
+	else
+		via = p->stack[at];
+	if (miss->via != NULL && via.mode == miss->via->enter)
+		conf_explain(via.mode, w + miss->skip, n - miss->skip, miss->depth - miss->skip,
+		    msg, sizeof(msg));
+	else
+		conf_explain(via.mode, w, n, miss->depth, msg, sizeof(msg));
+	parse_error(p, via.path[0] ? via.path : "/", msg);
+}
+
+/* Split; 0 words for blank lines, comments and block ends; -1 on error. */
+static int
+parse_words(struct conf_parse *p, const char *line, char *buf, size_t len, char **w)
+{
+	int n;
+
+	if (strlen(line) >= len - 1) {
 		parse_error(p, "/", "line longer than 1022 bytes");
 		return -1;
 	}
-	snprintf(buf, sizeof(buf), "%s", line);
+	snprintf(buf, len, "%s", line);
 	if ((n = cmd_split(buf, w, CMD_MAX_WORDS)) < 0) {
 		parse_error(p, "/", "too many words");
 		return -1;
 	}
 	if (n == 0 || w[0][0] == '!' || w[0][0] == '#' || parse_block_end(p, w, n))
 		return 0;
+	return n;
+}
+
+int
+conf_parse_line(struct conf_parse *p, const char *line)
+{
+	char buf[1024], *w[CMD_MAX_WORDS];
+	struct conf_miss miss, best = { 0 };
+	int n, at = p->depth, rv;
+	struct conf_hit h;
+	bool no;
+
+	p->line++;
+	if ((n = parse_words(p, line, buf, sizeof(buf), w)) <= 0)
+		return n;
 	no = strcmp(w[0], "no") == 0;
-	for (int i = p->depth; i >= 0; i--) {
-		if ((rv = conf_cmd_find(p->stack[i].mode, w + no, n - no, no, &h, &depth)) != -EINVAL)
-			return rv == 0 ? parse_run(p, i, &h, no) : (parse_error(p, p->stack[i].path[0] ?
-			    p->stack[i].path : "/", "ambiguous command"), -1);
-		if (depth > best)
-			best = depth, at = i;
+	for (int i = p->depth; i >= 0; i--) {	/* this block, then the enclosing ones */
+		rv = conf_cmd_find(p->stack[i].mode, w + no, n - no, no, &h, &miss);
+		if (rv == 0)
+			return parse_run(p, i, &h, no);
+		if (rv == -EEXIST) {
+			parse_error(p, p->stack[i].path[0] ? p->stack[i].path : "/", "ambiguous command");
+			return -1;
+		}
+		if (miss.depth > best.depth)
+			best = miss, at = i;
 	}
-	conf_explain(p->stack[at].mode, w + no, n - no, best, msg, sizeof(msg));
-	parse_error(p, p->stack[at].path[0] ? p->stack[at].path : "/", msg);
+	parse_explain(p, at, &best, w + no, n - no);
 	return -1;
 }
 

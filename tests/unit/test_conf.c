@@ -146,6 +146,47 @@ START_TEST(write_memory_replaces_the_file_whole)
 }
 END_TEST
 
+struct watched {
+	int		resets, nones;
+	struct bgpd	*b;
+	uint32_t	remote_as_seen;		/* read from b->running inside the callback */
+};
+
+static void
+on_neighbor(const struct conf_neighbor *n, void *arg)
+{
+	((struct watched *)arg)->remote_as_seen = n->remote_as;
+}
+
+static void
+on_change(const struct conf_change *c, void *arg)
+{
+	struct watched *w = arg;
+
+	w->resets += c->kind == CONF_CHANGE_RESET;
+	w->nones += c->kind == CONF_CHANGE_NONE;
+	conf_bgp_neighbors(w->b->running, on_neighbor, w);
+}
+
+START_TEST(watcher_hears_each_change_with_the_new_tree_running)
+{
+	struct bgpd *b = bgpd_new();
+	struct watched w = { .b = b };
+	const char *a = "router bgp 1\nneighbor 10.0.0.2 remote-as 2\n";
+	const char *c = "router bgp 1\nneighbor 10.0.0.2 remote-as 3\nneighbor 10.0.0.2 description x\n";
+	char errs[256];
+
+	log_capture();
+	ck_assert_int_eq(bgpd_conf_edit(b, a, strlen(a), errs, sizeof(errs)), 0);
+	bgpd_conf_watch(b, on_change, &w);
+	ck_assert_int_eq(bgpd_conf_edit(b, c, strlen(c), errs, sizeof(errs)), 0);
+	ck_assert_int_eq(w.resets, 1);
+	ck_assert_int_eq(w.nones, 1);
+	ck_assert_uint_eq(w.remote_as_seen, 3);
+	bgpd_done(b);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -155,6 +196,7 @@ main(void)
 		missing_file_names_the_file,
 		bad_edit_changes_nothing_and_says_why,
 		write_memory_replaces_the_file_whole,
+		watcher_hears_each_change_with_the_new_tree_running,
 	};
 	char cmd[128];
 	int rv;
