@@ -135,6 +135,15 @@ err_path(const struct ly_err_item *e, char *buf, size_t len)
 	return buf;
 }
 
+/* JSON/XML parse errors carry the line: '..., line number 3.' */
+static unsigned
+err_line(const struct ly_err_item *e)
+{
+	const char *l = e && e->path ? strstr(e->path, "line number ") : NULL;
+
+	return l ? (unsigned)strtoul(l + strlen("line number "), NULL, 10) : 0;
+}
+
 void
 conf_validate(struct ly_ctx *ctx, struct lyd_node **tree, const struct conf_parse *p,
     const char *where, conf_err_fn *fn, void *arg, int *errors)
@@ -176,7 +185,7 @@ conf_parse_data(struct ly_ctx *ctx, const char *text, LYD_FORMAT fmt, const char
 	    LYD_VALIDATE_PRESENT, &tree) != LY_SUCCESS) {
 		e = ly_err_last(ctx);
 		conf_ly_msg(ctx, msg, sizeof(msg));
-		fn(arg, where, 0, err_path(e, pbuf, sizeof(pbuf)), msg);
+		fn(arg, where, err_line(e), err_path(e, pbuf, sizeof(pbuf)), msg);
 		ly_err_clean(ctx, NULL);
 		return 1;
 	}

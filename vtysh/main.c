@@ -155,14 +155,14 @@ history_path(char *buf, size_t len)
 	return buf;
 }
 
-/* "host# ", "host(config-router)# "; the host name is asked again after a change. */
+/* "host# ", "host(config-router)# "; ask asks the daemon for the host name. */
 static int
-shell_prompt(struct vty *v, char *prompt, size_t len)
+shell_prompt(struct vty *v, bool ask, char *prompt, size_t len)
 {
-	struct ctl_daemon d;
+	static struct ctl_daemon d;
 	char mode[64];
 
-	if (vty_request_one(v, CTL_SHOW_DAEMON, &d, sizeof(d)) < 0)
+	if (ask && vty_request_one(v, CTL_SHOW_DAEMON, &d, sizeof(d)) < 0)
 		return -1;
 	CTL_STR_FIX(d.hostname);
 	snprintf(prompt, len, "%s%s# ", d.hostname, vty_prompt_mode(v, mode, sizeof(mode)));
@@ -174,9 +174,10 @@ interactive(struct vty *v)
 {
 	char prompt[160], hist[512];
 	const char *hp = history_path(hist, sizeof(hist));
+	bool edits;
 	char *line;
 
-	if (shell_prompt(v, prompt, sizeof(prompt)) < 0)
+	if (shell_prompt(v, true, prompt, sizeof(prompt)) < 0)
 		return 2;
 	shell_vty = v;
 	rl_readline_name = "ipip-vtysh";
@@ -187,10 +188,10 @@ interactive(struct vty *v)
 	while (!v->quit && (line = readline(prompt)) != NULL) {
 		if (line[0] != '\0')
 			add_history(line);
+		edits = v->config;
 		vty_execute(v, line);
 		free(line);
-		if (shell_prompt(v, prompt, sizeof(prompt)) < 0)
-			break;
+		(void)shell_prompt(v, edits && !v->unreachable, prompt, sizeof(prompt));
 	}
 	if (hp)
 		write_history(hp);

@@ -100,3 +100,11 @@ def test_write_memory_replaces_the_file(daemon_factory, tmp_path):
     assert r.returncode == 0 and f"saved to {conf}" in r.stdout, r.stderr
     assert conf.read_text() == "hostname after\n"
     assert not glob.glob(str(tmp_path / "w.conf.tmp.*"))
+
+
+def test_json_config_error_names_line_and_node(tmp_path):
+    j = tmp_path / "c.json"
+    j.write_text('{"ipip-bgpd:bgp": {"asn": 1,\n"neighbor": [{"address": "10.0.0.2", "remote-as": 0}]}}\n')
+    r = subprocess.run([BGPD, "-C", "-f", str(j)], capture_output=True, text=True, timeout=20)
+    assert r.returncode == 1
+    assert f"{j}:2: /ipip-bgpd:bgp/neighbor[address='10.0.0.2']/remote-as: an AS number is 1..4294967295" in r.stderr
