@@ -34,6 +34,8 @@ static const struct field nbr_fields[] = {
 	NF("timers", F_FLAG, timers.set),
 	NF("timers/keepalive", F_U16, timers.keepalive),
 	NF("timers/hold", F_U16, timers.hold),
+	NF("connect-retry", F_U16, connect_retry),
+	NF("port", F_U16, port),
 	NF("shutdown", F_FLAG, shutdown),
 	NF("shutdown/message", F_STR, shutdown_msg),
 	NF("ipv4-unicast/route-reflector-client", F_FLAG, rr_client),

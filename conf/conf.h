@@ -140,6 +140,8 @@ struct conf_neighbor {
 	bool		passive;
 	uint8_t		ttl_security;		/* 0: off */
 	struct conf_timers timers;
+	uint16_t	connect_retry;		/* seconds, 0: default */
+	uint16_t	port;			/* 0: 179 */
 	bool		shutdown;
 	char		shutdown_msg[129];
 	bool		rr_client, next_hop_self;
@@ -155,7 +157,7 @@ struct conf_bgp {
 	uint32_t	asn;			/* 0: no 'router bgp' */
 	char		router_id[16];
 	char		listen_address[16];
-	uint16_t	listen_port;
+	uint16_t	listen_port;		/* 0: do not listen */
 	struct conf_timers timers;
 	uint8_t		maximum_paths_ebgp, maximum_paths_ibgp;
 };
