@@ -16,6 +16,7 @@
 
 #include "conf/conf_int.h"
 #include "conf/conf_yang.h"
+#include "lib/log.h"
 
 #define CONF_DEPTH	4
 
@@ -65,10 +66,10 @@ lines_record(struct conf_parse *p, const char *path)
 	if (p->nlines == p->cap) {
 		p->cap = p->cap ? 2 * p->cap : 64;
 		if ((p->lines = realloc(p->lines, p->cap * sizeof(*p->lines))) == NULL)
-			abort();
+			fatal("config");
 	}
 	if ((p->lines[p->nlines].path = strdup(path)) == NULL)
-		abort();
+		fatal("config");
 	p->lines[p->nlines++].line = p->line;
 }
 
@@ -252,12 +253,12 @@ conf_parse_new(struct ly_ctx *ctx, const struct lyd_node *base, const char *wher
 	struct conf_parse *p = calloc(1, sizeof(*p));
 
 	if (p == NULL || (p->where = strdup(where)) == NULL)
-		abort();
+		fatal("config");
 	p->ctx = ctx;
 	p->err = fn;
 	p->arg = arg;
 	if (base != NULL && lyd_dup_siblings(base, NULL, LYD_DUP_RECURSIVE, &p->tree) != LY_SUCCESS)
-		abort();
+		fatal("config");
 	return p;
 }
 

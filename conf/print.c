@@ -11,6 +11,7 @@
 
 #include "conf/conf_int.h"
 #include "conf/conf_yang.h"
+#include "lib/log.h"
 
 #define SLOTS	CMD_MAX_TOKENS
 
@@ -154,7 +155,7 @@ print_opened(struct printer *p, const struct conf_cmd *c, const char *path, int 
 	size_t len = 0;
 
 	if ((sub.out = open_memstream(&body, &len)) == NULL)
-		abort();
+		fatal("config");
 	print_block(&sub, path, c->enter, indent + 1, "");
 	fclose(sub.out);
 	if (len > 0 || !(c->flags & CONF_IF_FILLED)) {

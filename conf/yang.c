@@ -10,6 +10,7 @@
 #include <libyang/libyang.h>
 
 #include "conf/conf_yang.h"
+#include "lib/log.h"
 
 struct ly_ctx *
 conf_ctx_new(void)
@@ -211,7 +212,7 @@ conf_load_data(struct ly_ctx *ctx, FILE *f, const char *name, LYD_FORMAT fmt,
 	int rv;
 
 	if (m == NULL)
-		abort();
+		fatal("config");
 	while ((n = fread(buf, 1, sizeof(buf), f)) > 0)
 		fwrite(buf, 1, n, m);
 	fclose(m);
