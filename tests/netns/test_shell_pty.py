@@ -45,6 +45,14 @@ def shell(sock, tmp_path):
         os.close(fd)
 
 
+def say(fd, keys, expect):
+    """Type keys; return what the shell printed up to expect, which must appear."""
+    os.write(fd, keys)
+    out = read_until(fd, expect)
+    assert expect in out, out
+    return out
+
+
 def exit_shell(pid, fd):
     os.write(fd, b"exit\n")
     _, status = os.waitpid(pid, 0)
@@ -57,15 +65,11 @@ def test_prompt_tab_and_help(daemon_factory, tmp_path):
     d = daemon_factory(config=conf).start()
     with shell(d.sock, tmp_path) as (pid, fd):
         assert "pty-site# " in read_until(fd, "pty-site# ")
-        os.write(fd, b"sh\t")
-        assert "show " in read_until(fd, "show ")
-        os.write(fd, b"ver\t")
-        assert "version " in read_until(fd, "version ")
-        os.write(fd, b"?")
-        out = read_until(fd, "<cr>")
+        say(fd, b"sh\t", "show ")
+        say(fd, b"ver\t", "version ")
+        out = say(fd, b"?", "<cr>")
         assert "json" in out and "JavaScript Object Notation" in out and "<cr>" in out
-        os.write(fd, b"\n")
-        assert "ipip-bgpd 0.1" in read_until(fd, "Built with")
+        assert "ipip-bgpd 0.1" in say(fd, b"\n", "Built with")
         exit_shell(pid, fd)
     assert (tmp_path / ".history_ipip-vtysh").read_text().strip().endswith("exit")
 
@@ -76,22 +80,14 @@ def test_configure_terminal_changes_running_config(daemon_factory, tmp_path):
     d = daemon_factory(config=conf).start()
     with shell(d.sock, tmp_path) as (pid, fd):
         assert "pty-a# " in read_until(fd, "pty-a# ")
-        os.write(fd, b"configure terminal\n")
-        assert "pty-a(config)# " in read_until(fd, "pty-a(config)# ")
-        os.write(fd, b"hostname x\n")
-        assert "x(config)# " in read_until(fd, "x(config)# ")
-        os.write(fd, b"router bgp 65001\n")
-        assert "x(config-router)# " in read_until(fd, "x(config-router)# ")
-        os.write(fd, b"neighbor 10.0.0.2 rem\t")
-        assert "remote-as " in read_until(fd, "remote-as ")
-        os.write(fd, b"65002\n")
-        assert "x(config-router)# " in read_until(fd, "x(config-router)# ")
-        os.write(fd, b"neighbor 10.0.0.2 ?")
-        out = read_until(fd, "Free text")
+        say(fd, b"configure terminal\n", "pty-a(config)# ")
+        say(fd, b"hostname x\n", "x(config)# ")
+        say(fd, b"router bgp 65001\n", "x(config-router)# ")
+        say(fd, b"neighbor 10.0.0.2 rem\t", "remote-as ")
+        say(fd, b"65002\n", "x(config-router)# ")
+        out = say(fd, b"neighbor 10.0.0.2 ?", "Free text")
         assert "description" in out and "remote-as" in out and "Free text" in out
-        os.write(fd, b"\x15end\n")		# ^U clears the line
-        assert "x# " in read_until(fd, "x# ")
-        os.write(fd, b"show running-config\n")
-        out = read_until(fd, "exit\r\n!")
+        say(fd, b"\x15end\n", "x# ")		# ^U clears the line
+        out = say(fd, b"show running-config\n", "exit\r\n!")
         assert "hostname x" in out and "neighbor 10.0.0.2 remote-as 65002" in out
         exit_shell(pid, fd)
