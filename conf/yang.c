@@ -145,6 +145,27 @@ err_line(const struct ly_err_item *e)
 	return l ? (unsigned)strtoul(l + strlen("line number "), NULL, 10) : 0;
 }
 
+/*
+ * Drop the leaf an error names so validation can go on to the next error
+ * (libyang 2.1 stops at the first). Only non-key leaves: nothing in the
+ * model refers to a leafref leaf, so its removal adds no error of its own;
+ * an error on a key, a list entry or a container ends the search.
+ */
+static bool
+err_drop_leaf(struct lyd_node **tree, const char *path)
+{
+	struct lyd_node *n = NULL;
+
+	if (*tree == NULL || lyd_find_path(*tree, path, 0, &n) != LY_SUCCESS || n == NULL ||
+	    !(n->schema->nodetype & LYD_NODE_TERM) || lysc_is_key(n->schema) ||
+	    lyd_parent(n) == NULL)
+		return false;
+	lyd_free_tree(n);
+	return true;
+}
+
+#define CONF_VALIDATE_ROUNDS	32
+
 void
 conf_validate(struct ly_ctx *ctx, struct lyd_node **tree, const struct conf_parse *p,
     const char *where, conf_err_fn *fn, void *arg, int *errors)
@@ -152,16 +173,19 @@ conf_validate(struct ly_ctx *ctx, struct lyd_node **tree, const struct conf_pars
 	char msg[512], pbuf[CONF_PATH_MAX];
 	struct ly_err_item *e;
 	const char *path;
+	bool more = true;
 
-	if (lyd_validate_all(tree, ctx, LYD_VALIDATE_PRESENT, NULL) == LY_SUCCESS) {
+	for (int i = 0; more && i < CONF_VALIDATE_ROUNDS; i++) {
+		if (lyd_validate_all(tree, ctx, LYD_VALIDATE_PRESENT, NULL) == LY_SUCCESS)
+			break;
+		e = ly_err_last(ctx);
+		conf_ly_msg(ctx, msg, sizeof(msg));
+		path = err_path(e, pbuf, sizeof(pbuf));
+		fn(arg, where, p ? conf_parse_line_of(p, path) : 0, path, msg);
+		(*errors)++;
+		more = err_drop_leaf(tree, path);
 		ly_err_clean(ctx, NULL);
-		return;
 	}
-	e = ly_err_last(ctx);
-	conf_ly_msg(ctx, msg, sizeof(msg));
-	path = err_path(e, pbuf, sizeof(pbuf));
-	fn(arg, where, p ? conf_parse_line_of(p, path) : 0, path, msg);
-	(*errors)++;
 	ly_err_clean(ctx, NULL);
 }
 

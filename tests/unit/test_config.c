@@ -150,6 +150,20 @@ START_TEST(every_error_of_a_file_is_reported)
 }
 END_TEST
 
+START_TEST(every_missing_reference_is_reported)
+{
+	struct lyd_node *t;
+
+	ck_assert_int_eq(load_text("t.conf", "router bgp 1\n neighbor 10.0.0.2 remote-as 2\n"
+	    " address-family ipv4 unicast\n  neighbor 10.0.0.2 route-map A in\n"
+	    "  neighbor 10.0.0.2 prefix-list B out\n  network 10.9.0.0/16 route-map C\n", &t), 3);
+	ck_assert_ptr_nonnull(strstr(errbuf, "t.conf:4: /ipip-bgpd:bgp/neighbor[address='10.0.0.2']/ipv4-unicast/route-map-in: there is no route-map A\n"));
+	ck_assert_ptr_nonnull(strstr(errbuf, "t.conf:5: /ipip-bgpd:bgp/neighbor[address='10.0.0.2']/ipv4-unicast/prefix-list-out: there is no prefix-list B\n"));
+	ck_assert_ptr_nonnull(strstr(errbuf, "t.conf:6: /ipip-bgpd:bgp/network[prefix='10.9.0.0/16']/route-map: there is no route-map C\n"));
+	ck_assert_ptr_null(t);
+}
+END_TEST
+
 static char changes[2048];
 
 static void
@@ -266,6 +280,7 @@ main(void)
 		every_good_file_prints_back_unchanged_and_round_trips_json,
 		every_bad_file_gives_its_documented_error,
 		every_error_of_a_file_is_reported,
+		every_missing_reference_is_reported,
 		diff_says_only_a_remote_as_change_resets_a_session,
 		neighbors_inherit_their_peer_group,
 		shell_modes_and_completion_come_from_the_grammar,
