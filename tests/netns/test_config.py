@@ -108,3 +108,24 @@ def test_json_config_error_names_line_and_node(tmp_path):
     r = subprocess.run([BGPD, "-C", "-f", str(j)], capture_output=True, text=True, timeout=20)
     assert r.returncode == 1
     assert f"{j}:2: /ipip-bgpd:bgp/neighbor[address='10.0.0.2']/remote-as: an AS number is 1..4294967295" in r.stderr
+
+
+def test_reload_classifies_each_change(daemon_factory, tmp_path):
+    conf = tmp_path / "d.conf"
+    base = ("ip prefix-list P seq 5 permit 10.0.0.0/8\n!\nrouter bgp 65001\n"
+            " neighbor 10.1.0.2 remote-as 65002\n neighbor 10.1.0.3 remote-as 65003\n"
+            " neighbor 10.1.0.4 remote-as 65004\n neighbor 10.1.0.5 remote-as 65005\nexit\n!\n")
+    conf.write_text(base)
+    d = daemon_factory(config=conf).start()
+    conf.write_text(base.replace("8\n!", "8\nip prefix-list P seq 10 deny 192.168.0.0/16\n!")
+                    .replace("65002\n", "65002\n neighbor 10.1.0.2 description new\n")
+                    .replace("65003\n", "65003\n neighbor 10.1.0.3 timers 10 30\n")
+                    .replace("remote-as 65004", "remote-as 65044"))
+    assert vtysh(d.sock, "reload").returncode == 0
+    log = d.read_log()
+    assert "neighbor[address='10.1.0.2']/description created as new (no action)" in log
+    assert "neighbor[address='10.1.0.3']/timers created (session reset)" in log
+    assert "neighbor[address='10.1.0.4']/remote-as changed to 65044 (session reset)" in log
+    assert "prefix-list[name='P']/entry[seq='10'] created (soft refresh)" in log
+    assert "10.1.0.5" not in log            # untouched neighbor: not a change
+    assert "(4 changes)" in log

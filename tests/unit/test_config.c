@@ -215,6 +215,7 @@ on_neighbor(const struct conf_neighbor *n, void *arg)
 START_TEST(neighbors_inherit_their_peer_group)
 {
 	struct lyd_node *t;
+	struct conf_bgp b;
 
 	ck_assert_int_eq(load_text("t", "router bgp 65001\n neighbor SITES peer-group\n"
 	    " neighbor SITES remote-as 65100\n neighbor SITES password s3cret\n"
@@ -228,6 +229,10 @@ START_TEST(neighbors_inherit_their_peer_group)
 	ck_assert_str_eq(seen[0].password, "own");
 	ck_assert(seen[0].next_hop_self);
 	ck_assert(seen[0].timers.set && seen[0].timers.hold == 30);
+	conf_bgp_get(t, &b);
+	ck_assert_uint_eq(b.asn, 65001);
+	ck_assert_uint_eq(b.listen_port, 179);		/* the model's default */
+	ck_assert_uint_eq(b.maximum_paths_ebgp, 1);
 	lyd_free_all(t);
 }
 END_TEST
