@@ -164,8 +164,8 @@ int
 conf_cmd_path(const struct conf_frame *fr, const struct conf_cmd *c,
     const struct cli_match *m, char *out, size_t len)
 {
-	size_t off = (size_t)snprintf(out, len, "%s%s", fr->path,
-	    c->path[0] && fr->path[0] != '\0' ? "/" : (fr->path[0] ? "" : "/"));
+	const char *sep = fr->path[0] == '\0' || c->path[0] != '\0' ? "/" : "";
+	size_t off = (size_t)snprintf(out, len, "%s%s", fr->path, sep);	/* "" = the block's node */
 	char vbuf[256];
 	const char *v;
 
