@@ -129,3 +129,13 @@ def test_reload_classifies_each_change(daemon_factory, tmp_path):
     assert "prefix-list[name='P']/entry[seq='10'] created (soft refresh)" in log
     assert "10.1.0.5" not in log            # untouched neighbor: not a change
     assert "(4 changes)" in log
+
+
+def test_neighbor_sub_mode_edits_that_neighbor(daemon):
+    r = vtysh(daemon.sock, "configure terminal", "router bgp 65001", "neighbor 10.1.0.2",
+              "remote-as 65002", "description via the sub-mode", "exit", "neighbor 10.1.0.3 remote-as 65003",
+              "end")
+    assert r.returncode == 0, r.stderr
+    assert running(daemon) == ("router bgp 65001\n neighbor 10.1.0.2 remote-as 65002\n"
+                               " neighbor 10.1.0.2 description via the sub-mode\n"
+                               " neighbor 10.1.0.3 remote-as 65003\nexit\n!\n")
