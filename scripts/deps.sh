@@ -10,6 +10,8 @@ build_pkgs=(autoconf automake libtool make gcc pkg-config
 	libmnl-dev libyang2-dev libyang2-tools libevent-dev libjson-c-dev
 	check libreadline-dev libcap-dev)
 test_pkgs=(python3 python3-pytest python3-scapy clang iproute2 util-linux procps)
+test_pkgs+=(iperf3 tcpdump)
+test_pkgs+=(iputils-ping)   # tunnel netns tests (uspace): ping
 demo_pkgs=(iproute2 procps)
 
 case "${1:-build}" in

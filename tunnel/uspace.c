@@ -399,6 +399,23 @@ usp_close(void *drv)
 	free(u);
 }
 
+/*
+ * An IPIP device carries IPv4 only: keep the kernel from sending IPv6
+ * (router solicitations, MLD) into it. Best effort: no IPv6 is fine too.
+ */
+static void
+usp_tun_no_ipv6(const char *name)
+{
+	char path[80];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/proc/sys/net/ipv6/conf/%s/disable_ipv6", name);
+	if ((f = fopen(path, "we")) != NULL) {
+		fputs("1\n", f);
+		fclose(f);
+	}
+}
+
 /* Open /dev/net/tun and make or attach to the persistent device name. */
 static int
 usp_tun_open(const char *name, unsigned *ifindex)
@@ -415,6 +432,7 @@ usp_tun_open(const char *name, unsigned *ifindex)
 		close(fd);
 		return rv;
 	}
+	usp_tun_no_ipv6(name);
 	return fd;
 }
 
