@@ -32,6 +32,7 @@ struct tunnel_driver {
 	void	(*destroy)(void *drv, void *tun, bool keep);
 	int	(*set_mtu)(void *drv, void *tun, uint32_t mtu);
 	void	(*counters)(void *drv, const void *tun, struct tunnel_counters *);
+	void	(*drops)(void *drv, struct tunnel_drops *);
 };
 
 /* TUN device per tunnel + one raw IP-protocol-4 socket (uspace.c). */

@@ -315,6 +315,12 @@ tunnel_counters_get(const struct tunnel_mgr *m, const struct tunnel *t,
 	m->drv->counters(m->drv_state, t->drv_tun, c);
 }
 
+void
+tunnel_mgr_drops(const struct tunnel_mgr *m, struct tunnel_drops *d)
+{
+	m->drv->drops(m->drv_state, d);
+}
+
 static void
 mgr_notify(struct tunnel_mgr *m, const struct tunnel *t, enum tunnel_change what)
 {

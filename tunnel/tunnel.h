@@ -80,6 +80,12 @@ struct tunnel_counters {
 	uint64_t	pkts_out, bytes_out, errors_out;
 };
 
+/* Received protocol-4 packets dropped before any tunnel saw them. */
+struct tunnel_drops {
+	uint64_t	malformed;	/* refused by the decap parser */
+	uint64_t	no_tunnel;	/* outer addresses match no tunnel of ours */
+};
+
 typedef void tunnel_change_cb(void *arg, const struct tunnel *, enum tunnel_change);
 
 /*
@@ -95,6 +101,7 @@ void	tunnel_mgr_free(struct tunnel_mgr *);
 void	tunnel_mgr_set_change_cb(struct tunnel_mgr *, tunnel_change_cb *, void *arg);
 /* "userspace" or "kernel": the driver actually running. */
 const char *tunnel_mgr_driver_name(const struct tunnel_mgr *);
+void	tunnel_mgr_drops(const struct tunnel_mgr *, struct tunnel_drops *);
 /* Remove devices of an earlier run that no tunnel_get() claimed; returns how many. */
 unsigned tunnel_mgr_prune(struct tunnel_mgr *);
 /* Call fn for each live tunnel, in creation order. */

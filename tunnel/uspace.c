@@ -39,7 +39,7 @@
 #define USP_TUN_MAX	1024		/* tunnels per manager */
 #define USP_HASH	256
 #define USP_BATCH	64		/* packets per sendmmsg/recvmmsg */
-#define USP_PER_TUN	16		/* packets read from one TUN per round */
+#define USP_PER_TUN	USP_BATCH	/* packets read from one TUN per round */
 #define USP_BUF		65536
 #define USP_SOCKBUF	(8 << 20)
 #define USP_STOP_KEY	UINT64_MAX
@@ -337,9 +337,11 @@ usp_threads_start(struct uspace *u)
 		return -errno;
 	if ((errno = pthread_create(&u->encap_thr, NULL, usp_encap_main, u)) != 0)
 		return -errno;
+	pthread_setname_np(u->encap_thr, "ipip-encap");
 	u->threads = 1;
 	if ((errno = pthread_create(&u->decap_thr, NULL, usp_decap_main, u)) != 0)
 		return -errno;
+	pthread_setname_np(u->decap_thr, "ipip-decap");
 	u->threads = 2;
 	return 0;
 }
@@ -537,6 +539,15 @@ usp_counters(void *drv, const void *tun, struct tunnel_counters *c)
 	};
 }
 
+static void
+usp_drops(void *drv, struct tunnel_drops *d)
+{
+	const struct uspace *u = drv;
+
+	d->malformed = stat_read(&u->rx_bad);
+	d->no_tunnel = stat_read(&u->rx_unknown);
+}
+
 const struct tunnel_driver tunnel_driver_uspace = {
 	.name = "userspace",
 	.open = usp_open,
@@ -545,4 +556,5 @@ const struct tunnel_driver tunnel_driver_uspace = {
 	.destroy = usp_destroy,
 	.set_mtu = usp_set_mtu,
 	.counters = usp_counters,
+	.drops = usp_drops,
 };

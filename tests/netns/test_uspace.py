@@ -68,6 +68,9 @@ class Tunctl:
         res = {}
         for line in self.cmd("show", until="end")[:-1]:
             f = line.split()
+            if f[0] == "drops":
+                self.drops = {"malformed": int(f[2]), "no-tunnel": int(f[4])}
+                continue
             res[f[1]] = {"local": f[3], "remote": f[5], "mtu": int(f[7]), "users": int(f[9]),
                          "in": tuple(map(int, f[11:14])), "out": tuple(map(int, f[15:18]))}
         return res
@@ -190,19 +193,17 @@ def test_underlay_mtu_change_is_followed(linked):
 
 
 def iperf(client, server, *args, seconds=3):
+    """One iperf3 TCP run client -> server between the private addresses; its JSON."""
     srv = server.ns.popen("iperf3", "-s", "-1", "-B", PRIV[server.i],
                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    assert wait_for(lambda: ":5201" in server.ns.run("ss", "-Hltn").stdout, timeout=5)
+    r = client.ns.run("iperf3", "-J", "-c", PRIV[client.j], "-B", PRIV[client.i],
+                      "-t", str(seconds), *args, check=False, timeout=seconds + 30)
     try:
-        r = None
-        for _ in range(50):                     # the server needs a moment to listen
-            r = client.ns.run("iperf3", "-J", "-c", PRIV[client.j], "-B", PRIV[client.i],
-                              "-t", str(seconds), *args, check=False, timeout=seconds + 30)
-            if r.returncode == 0 or "Connection refused" not in r.stdout:
-                break
-            time.sleep(0.1)
-        return json.loads(r.stdout)
-    finally:
         srv.wait(10)
+    except subprocess.TimeoutExpired:
+        srv.kill()
+    return json.loads(r.stdout)
 
 
 def test_iperf3_tcp_transfer_completes(linked):
@@ -249,6 +250,32 @@ def test_sigkill_then_restart_adopts_used_removes_unused_leaves_others(sites):
     assert a.ping().returncode == 0                    # the old route still works
     a.tun.quit()
     assert set(tun_devices(a.ns)) == {"other0"}        # clean exit removes ours only
+
+
+RAW_SEND = """
+import socket, struct, sys
+src, dst, inner_version = sys.argv[1], sys.argv[2], int(sys.argv[3])
+def ip4(tot, proto, s, d, version=4):
+    return struct.pack("!BBHHHBBH4s4s", version << 4 | 5, 0, tot, 0, 0, 64, proto, 0,
+                       socket.inet_aton(s), socket.inet_aton(d))
+inner = ip4(28, 1, "10.2.0.1", "10.1.0.1", inner_version) + bytes([8, 0, 0xf7, 0xff, 0, 0, 0, 0])
+s = socket.socket(socket.AF_INET, socket.SOCK_RAW, 4)
+s.bind((src, 0))
+for _ in range(3):
+    s.sendto(inner, (dst, 0))
+"""
+
+
+def test_protocol_4_from_strangers_or_malformed_is_dropped_and_counted(linked):
+    a, b = linked
+    name = next(iter(a.tun.show()))
+    # From an underlay address with no tunnel to A: not decapsulated.
+    b.ns.run("python3", "-c", RAW_SEND, U2[1], U1[0], "4")
+    assert wait_for(lambda: a.tun.show() and a.tun.drops["no-tunnel"] >= 3, timeout=5), a.tun.drops
+    # From the tunnel's own remote, but the inner packet is not IPv4.
+    b.ns.run("python3", "-c", RAW_SEND, U1[1], U1[0], "6")
+    assert wait_for(lambda: a.tun.show() and a.tun.drops["malformed"] >= 3, timeout=5), a.tun.drops
+    assert a.tun.show()[name]["in"][0] == 0            # nothing reached the TUN
 
 
 def test_name_taken_by_a_device_not_ours_is_refused(sites):

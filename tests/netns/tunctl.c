@@ -4,7 +4,8 @@
  *   add LOCAL REMOTE   -> "ok NAME ifindex N mtu M adopted yes|no" | "error: ..."
  *   del LOCAL REMOTE   -> "ok" (one user fewer; the last removes the device)
  *   show               -> "tunnel NAME local L remote R mtu M users U
- *                          in P B E out P B E" per tunnel, then "end"
+ *                          in P B E out P B E" per tunnel,
+ *                         "drops malformed M no-tunnel N", then "end"
  *   prune              -> "ok pruned N"
  *   quit (or EOF)      -> removes our devices, exits 0
  * Changes the manager reports print "event NAME mtu M" / "event NAME down".
@@ -108,6 +109,17 @@ ctl_show_one(void *arg, const struct tunnel *t)
 	    (unsigned long long)k.bytes_out, (unsigned long long)k.errors_out);
 }
 
+static void
+ctl_show(struct ctl *c)
+{
+	struct tunnel_drops d;
+
+	tunnel_mgr_walk(c->mgr, ctl_show_one, c->mgr);
+	tunnel_mgr_drops(c->mgr, &d);
+	printf("drops malformed %llu no-tunnel %llu\nend\n",
+	    (unsigned long long)d.malformed, (unsigned long long)d.no_tunnel);
+}
+
 /* One command line; returns false on quit. */
 static bool
 ctl_command(struct ctl *c, const char *cmd)
@@ -116,10 +128,9 @@ ctl_command(struct ctl *c, const char *cmd)
 		ctl_add(c, cmd + 4);
 	else if (strncmp(cmd, "del ", 4) == 0)
 		ctl_del(c, cmd + 4);
-	else if (strcmp(cmd, "show") == 0) {
-		tunnel_mgr_walk(c->mgr, ctl_show_one, c->mgr);
-		printf("end\n");
-	} else if (strcmp(cmd, "prune") == 0)
+	else if (strcmp(cmd, "show") == 0)
+		ctl_show(c);
+	else if (strcmp(cmd, "prune") == 0)
 		printf("ok pruned %u\n", tunnel_mgr_prune(c->mgr));
 	else if (strcmp(cmd, "quit") == 0)
 		return false;
