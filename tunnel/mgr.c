@@ -127,10 +127,10 @@ tunnel_mgr_new(struct event_base *base, const struct tunnel_opts *opts, int *err
 }
 
 static void
-mgr_tunnel_remove(struct tunnel_mgr *m, struct tunnel *t)
+mgr_tunnel_remove(struct tunnel_mgr *m, struct tunnel *t, bool keep)
 {
 	TAILQ_REMOVE(&m->tunnels, t, entry);
-	m->drv->destroy(m->drv_state, t->drv_tun, false);
+	m->drv->destroy(m->drv_state, t->drv_tun, keep);
 	free(t);
 }
 
@@ -142,7 +142,7 @@ tunnel_mgr_free(struct tunnel_mgr *m)
 	if (m == NULL)
 		return;
 	while ((t = TAILQ_FIRST(&m->tunnels)) != NULL)
-		mgr_tunnel_remove(m, t);
+		mgr_tunnel_remove(m, t, m->opts.keep_on_exit);
 	if (m->drv)
 		m->drv->close(m->drv_state);
 	if (m->mon_ev)
@@ -299,7 +299,7 @@ tunnel_put(struct tunnel_mgr *m, struct tunnel *t)
 {
 	if (t == NULL || --t->info.users > 0)
 		return;
-	mgr_tunnel_remove(m, t);
+	mgr_tunnel_remove(m, t, false);
 }
 
 const struct tunnel_info *
@@ -363,12 +363,31 @@ mgr_link_event(void *arg, const struct link_state *ls, bool deleted)
 	}
 }
 
+/* Link events were lost (ENOBUFS): ask again for every tunnel's underlay. */
+static void
+mgr_resync(struct tunnel_mgr *m)
+{
+	struct tunnel *t, *next;
+	uint32_t mtu;
+
+	for (t = TAILQ_FIRST(&m->tunnels); t != NULL; t = next) {
+		next = TAILQ_NEXT(t, entry);
+		if (tunnel_link_underlay(m->nl, t->info.local, t->info.remote,
+		    &t->underlay, &mtu) == 0)
+			mgr_underlay_changed(m, t, mtu);
+	}
+}
+
 static void
 mgr_monitor_cb(evutil_socket_t fd, short what, void *arg)
 {
 	struct tunnel_mgr *m = arg;
 	int rv = tunnel_link_monitor_read(m->mon, mgr_link_event, m);
 
-	if (rv < 0 && rv != -EAGAIN)
+	if (rv == -ENOBUFS) {
+		log_warnx("tunnel: link monitor lost events; rechecking underlays");
+		mgr_resync(m);
+	} else if (rv < 0 && rv != -EAGAIN) {
 		log_warnx("tunnel: link monitor: %s", strerror(-rv));
+	}
 }

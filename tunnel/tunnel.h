@@ -57,6 +57,7 @@ struct tunnel_opts {
 	enum tunnel_driver_kind	 driver;
 	uint32_t		 mtu;		/* 0: the underlay device's MTU - 20 */
 	const char		*prefix;	/* NULL: TUNNEL_PREFIX_DEFAULT */
+	bool			 keep_on_exit;	/* graceful restart: free leaves devices */
 };
 
 enum tunnel_change {
@@ -95,7 +96,11 @@ typedef void tunnel_change_cb(void *arg, const struct tunnel *, enum tunnel_chan
  * error that stopped the driver. Owned: free with tunnel_mgr_free().
  */
 struct tunnel_mgr *tunnel_mgr_new(struct event_base *, const struct tunnel_opts *, int *err);
-/* Remove every device we made or adopted, stop the driver, free. NULL is fine. */
+/*
+ * Remove every device we made or adopted (unless keep_on_exit: then they
+ * stay, routes through them keep working, and the next run adopts them),
+ * stop the driver, free. NULL is fine.
+ */
 void	tunnel_mgr_free(struct tunnel_mgr *);
 /* cb runs from the event loop; it may tunnel_put() the tunnel it is given, no other. */
 void	tunnel_mgr_set_change_cb(struct tunnel_mgr *, tunnel_change_cb *, void *arg);

@@ -169,13 +169,21 @@ usp_encap_prepare(struct usp_batch *b, unsigned i, const struct usp_tun *t, size
 	return 0;
 }
 
-/* Read up to USP_PER_TUN packets from one TUN into the batch. */
+/*
+ * Read up to USP_PER_TUN packets from one TUN into the batch. A TUN whose
+ * device was deleted under us polls as an error forever: stop watching it
+ * (the manager hears of the deletion and tells the owner).
+ */
 static void
-usp_encap_read(struct usp_batch *b, struct usp_tun *t)
+usp_encap_read(struct uspace *u, struct usp_batch *b, struct usp_tun *t)
 {
 	for (unsigned k = 0; k < USP_PER_TUN && b->n < USP_BATCH; k++) {
 		ssize_t len = read(t->fd, b->pkt[b->n], USP_BUF);
 
+		if (len < 0 && errno != EAGAIN && errno != EINTR) {
+			stat_add(&t->errors_out, 1);
+			epoll_ctl(u->epfd, EPOLL_CTL_DEL, t->fd, NULL);
+		}
 		if (len < 0)
 			break;			/* EAGAIN: drained */
 		if (usp_encap_prepare(b, b->n, t, (size_t)len) < 0) {
@@ -235,7 +243,7 @@ usp_encap_main(void *arg)
 			if (ev[i].data.u64 == USP_STOP_KEY)
 				goto out;
 			if (t)
-				usp_encap_read(b, t);
+				usp_encap_read(u, b, t);
 			if (b->n == USP_BATCH)
 				usp_encap_flush(u, b);
 		}

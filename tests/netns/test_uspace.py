@@ -278,6 +278,53 @@ def test_protocol_4_from_strangers_or_malformed_is_dropped_and_counted(linked):
     assert a.tun.show()[name]["in"][0] == 0            # nothing reached the TUN
 
 
+def test_keep_on_exit_leaves_devices_and_traffic_for_the_next_run(linked):
+    a, b = linked
+    a.tun.quit()
+    a.start("-k")
+    keep = a.tunnel(U1)
+    a.route(keep)
+    a.tun.quit()
+    assert keep in tun_devices(a.ns)               # kept for a graceful restart
+    a.start()
+    assert a.tun.add(U1[0], U1[1]) == (keep, True)
+    assert a.ping().returncode == 0
+    a.tun.quit()
+    assert keep not in tun_devices(a.ns)
+
+
+def test_fixed_mtu_is_used_instead_of_underlay(sites):
+    a, b = sites
+    a.start("-m", "1400")
+    name = a.tunnel(U1)
+    assert tun_devices(a.ns)[name]["mtu"] == 1400
+    a.ns.ip("link", "set", a.dev, "mtu", "1450")
+    time.sleep(0.3)
+    assert a.tun.show()[name]["mtu"] == 1400 and not a.tun.events
+
+
+def cpu_ticks(pid):
+    total = 0
+    for task in os.listdir(f"/proc/{pid}/task"):
+        with open(f"/proc/{pid}/task/{task}/stat") as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+        total += int(fields[11]) + int(fields[12])      # utime + stime
+    return total
+
+
+def test_device_deleted_by_someone_else_is_reported_and_costs_nothing(linked):
+    a, b = linked
+    name = next(iter(a.tun.show()))
+    a.ns.ip("link", "del", name)
+    assert wait_for(lambda: f"event {name} down" in a.tun.events, timeout=5), a.tun.events
+    before = cpu_ticks(a.tun.proc.pid)
+    time.sleep(1)
+    assert cpu_ticks(a.tun.proc.pid) - before < 10      # no thread spinning on a dead TUN
+    a.tun.cmd(f"del {U1[0]} {U1[1]}")
+    assert a.tun.show() == {}
+    a.tun.quit()
+
+
 def test_name_taken_by_a_device_not_ours_is_refused(sites):
     a, b = sites
     a.start()

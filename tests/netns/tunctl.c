@@ -9,7 +9,8 @@
  *   prune              -> "ok pruned N"
  *   quit (or EOF)      -> removes our devices, exits 0
  * Changes the manager reports print "event NAME mtu M" / "event NAME down".
- * Usage: tunctl [-m MTU] [-p PREFIX]; prints "ready DRIVER" when listening.
+ * Usage: tunctl [-k] [-m MTU] [-p PREFIX]; prints "ready DRIVER" when
+ * listening. -k keeps the devices on quit (graceful restart).
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -183,8 +184,10 @@ ctl_opts(int argc, char **argv, struct tunnel_opts *o)
 {
 	int ch;
 
-	while ((ch = getopt(argc, argv, "m:p:")) != -1) {
-		if (ch == 'm')
+	while ((ch = getopt(argc, argv, "km:p:")) != -1) {
+		if (ch == 'k')
+			o->keep_on_exit = true;
+		else if (ch == 'm')
 			o->mtu = (uint32_t)strtoul(optarg, NULL, 10);
 		else if (ch == 'p')
 			o->prefix = optarg;
