@@ -12,12 +12,14 @@ build=${1:-$top/build/dev}
 tunctl=$build/tests/netns/tunctl
 secs=${BENCH_SECONDS:-5}
 a=uspb$$a b=uspb$$b
+dir=$(mktemp -d)
 [ -x "$tunctl" ] || { echo "no $tunctl: build first (scripts/build.sh dev; make -C build/dev check)" >&2; exit 1; }
 
 cleanup() {
 	[ -n "${ta_pid:-}" ] && kill "$ta_pid" 2>/dev/null
 	[ -n "${tb_pid:-}" ] && kill "$tb_pid" 2>/dev/null
 	ip netns del "$a" 2>/dev/null; ip netns del "$b" 2>/dev/null
+	rm -rf "$dir"
 	return 0
 }
 trap cleanup EXIT
@@ -46,19 +48,28 @@ ip -n "$a" route add 10.2.0.0/24 via 198.51.100.2 src 10.1.0.1
 ip -n "$b" route add 10.1.0.0/24 via 198.51.100.1 src 10.2.0.1
 plain=$(gbits)
 
-# The same namespaces, now through the userspace tunnel.
-coproc TA { ip netns exec "$a" "$tunctl"; }
-ta_pid=$TA_PID
-coproc TB { ip netns exec "$b" "$tunctl"; }
-tb_pid=$TB_PID
-read -r _ <&"${TA[0]}"; read -r _ <&"${TB[0]}"
-echo "add 198.51.100.1 198.51.100.2" >&"${TA[1]}"; read -r _ ta_dev _ <&"${TA[0]}"
-echo "add 198.51.100.2 198.51.100.1" >&"${TB[1]}"; read -r _ tb_dev _ <&"${TB[0]}"
+# The same namespaces, now through the userspace tunnel: tunctl in each,
+# fed through a FIFO on fd 7 (A) and 8 (B).
+mkfifo "$dir/a.in" "$dir/b.in"
+ip netns exec "$a" "$tunctl" <"$dir/a.in" >"$dir/a.out" 2>&1 &
+ta_pid=$!
+ip netns exec "$b" "$tunctl" <"$dir/b.in" >"$dir/b.out" 2>&1 &
+tb_pid=$!
+exec 7>"$dir/a.in" 8>"$dir/b.in"
+echo "add 198.51.100.1 198.51.100.2" >&7
+echo "add 198.51.100.2 198.51.100.1" >&8
+for _ in $(seq 50); do
+	grep -q '^ok' "$dir/a.out" && grep -q '^ok' "$dir/b.out" && break
+	sleep 0.1
+done
+ta_dev=$(awk '/^ok/{print $2}' "$dir/a.out") tb_dev=$(awk '/^ok/{print $2}' "$dir/b.out")
+[ -n "$ta_dev" ] && [ -n "$tb_dev" ] || { cat "$dir/a.out" "$dir/b.out" >&2; exit 1; }
 ip -n "$a" route replace 10.2.0.0/24 dev "$ta_dev" src 10.1.0.1
 ip -n "$b" route replace 10.1.0.0/24 dev "$tb_dev" src 10.2.0.1
 tunnel=$(gbits)
-echo quit >&"${TA[1]}"; echo quit >&"${TB[1]}"
-wait "$ta_pid" "$tb_pid" 2>/dev/null || true
+echo quit >&7; echo quit >&8
+exec 7>&- 8>&-
+wait "$ta_pid" "$tb_pid" || true
 ta_pid= tb_pid=
 
 echo "plain veth routing: $plain Gbit/s"
