@@ -13,8 +13,9 @@
  * destination) = (remote, local), the inner packet written to that TUN;
  * everything else is dropped and counted. TUNs are opened with IFF_VNET_HDR
  * so that consecutive TCP segments of one flow are written as one GSO
- * packet (gro.c): the receiving TCP stack then works per 64 KB, not per
- * 1480 bytes.
+ * packet (gro.c), and TSO is offered so the kernel hands us TCP
+ * super-packets that we cut ourselves (gso.c) straight into the sendmmsg
+ * batch: TCP on both ends works per 64 KB, not per 1480 bytes.
  *
  * Threads: the two dataplane threads hold the read side of a rwlock while
  * they touch tunnels; the manager's thread takes the write side to add or
@@ -25,6 +26,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/if_tun.h>
+#include <linux/virtio_net.h>
 #include <poll.h>
 #include <stdio.h>
 #include <pthread.h>
@@ -38,6 +40,7 @@
 
 #include "tunnel/driver.h"
 #include "tunnel/gro.h"
+#include "tunnel/gso.h"
 #include "tunnel/ipip.h"
 
 #define USP_TUN_MAX	1024		/* tunnels per manager */
@@ -60,15 +63,17 @@ struct usp_tun {
 
 /* One thread's packet buffers and message headers. */
 struct usp_batch {
-	unsigned		 n;
+	unsigned		 n;		/* messages filled */
+	unsigned		 r;		/* read buffers used (encap) */
 	struct usp_tun		*tun[USP_BATCH];
 	struct mmsghdr		 msg[USP_BATCH];
-	struct iovec		 iov[USP_BATCH];
+	struct iovec		 iov[USP_BATCH][2];	/* headers, payload */
 	struct sockaddr_in	 addr[USP_BATCH];
 	union {
 		char		 buf[CMSG_SPACE(sizeof(struct in_pktinfo)) + 2 * CMSG_SPACE(sizeof(int))];
 		struct cmsghdr	 align;
 	} ctl[USP_BATCH];
+	uint8_t			 hdr[USP_BATCH][GSO_HDR_MAX];
 	uint8_t			*pkt[USP_BATCH];
 };
 
@@ -144,62 +149,30 @@ cmsg_put_int(struct cmsghdr *c, int type, int v)
 	memcpy(CMSG_DATA(c), &v, sizeof(v));
 }
 
-/*
- * Fill message i for the packet in b->pkt[i]: a virtio_net_hdr (no offloads
- * are enabled, so it asks for nothing and is skipped), then len bytes of IP.
- */
-static int
-usp_encap_prepare(struct usp_batch *b, unsigned i, const struct usp_tun *t, size_t len)
+/* Address and control data of message b->n, whose iovec is already set. */
+static void
+usp_msg_fill(struct usp_batch *b, struct usp_tun *t, const struct ipip_encap *e, size_t iovcnt)
 {
-	struct ipip_encap e;
+	unsigned i = b->n++;
 	struct msghdr *m = &b->msg[i].msg_hdr;
-	struct cmsghdr *c;
 	struct in_pktinfo pi = { .ipi_spec_dst = t->local };
-	uint8_t *ip = b->pkt[i] + GRO_VNET_LEN;
+	struct cmsghdr *c;
 
-	if (len < GRO_VNET_LEN || ipip_encap_parse(ip, len - GRO_VNET_LEN, &e) < 0)
-		return -EPROTONOSUPPORT;
-	b->iov[i] = (struct iovec){ ip, len - GRO_VNET_LEN };
+	b->tun[i] = t;
 	b->addr[i] = (struct sockaddr_in){ .sin_family = AF_INET, .sin_addr = t->remote };
 	*m = (struct msghdr){ .msg_name = &b->addr[i], .msg_namelen = sizeof(b->addr[i]),
-	    .msg_iov = &b->iov[i], .msg_iovlen = 1,
+	    .msg_iov = b->iov[i], .msg_iovlen = iovcnt,
 	    .msg_control = b->ctl[i].buf, .msg_controllen = sizeof(b->ctl[i].buf) };
 	c = CMSG_FIRSTHDR(m);
 	c->cmsg_level = IPPROTO_IP;
 	c->cmsg_type = IP_PKTINFO;
 	c->cmsg_len = CMSG_LEN(sizeof(pi));
 	memcpy(CMSG_DATA(c), &pi, sizeof(pi));
-	cmsg_put_int(c = CMSG_NXTHDR(m, c), IP_TOS, e.tos);
-	if (e.ttl > 0)
-		cmsg_put_int(CMSG_NXTHDR(m, c), IP_TTL, e.ttl);
+	cmsg_put_int(c = CMSG_NXTHDR(m, c), IP_TOS, e->tos);
+	if (e->ttl > 0)
+		cmsg_put_int(CMSG_NXTHDR(m, c), IP_TTL, e->ttl);
 	else
 		m->msg_controllen -= CMSG_SPACE(sizeof(int));
-	return 0;
-}
-
-/*
- * Read up to USP_PER_TUN packets from one TUN into the batch. A TUN whose
- * device was deleted under us polls as an error forever: stop watching it
- * (the manager hears of the deletion and tells the owner).
- */
-static void
-usp_encap_read(struct uspace *u, struct usp_batch *b, struct usp_tun *t)
-{
-	for (unsigned k = 0; k < USP_PER_TUN && b->n < USP_BATCH; k++) {
-		ssize_t len = read(t->fd, b->pkt[b->n], USP_BUF);
-
-		if (len < 0 && errno != EAGAIN && errno != EINTR) {
-			stat_add(&t->errors_out, 1);
-			epoll_ctl(u->epfd, EPOLL_CTL_DEL, t->fd, NULL);
-		}
-		if (len < 0)
-			break;			/* EAGAIN: drained */
-		if (usp_encap_prepare(b, b->n, t, (size_t)len) < 0) {
-			stat_add(&t->errors_out, 1);
-			continue;
-		}
-		b->tun[b->n++] = t;
-	}
 }
 
 /* sendmmsg the batch; a message the kernel refuses is counted and skipped. */
@@ -217,11 +190,84 @@ usp_encap_flush(struct uspace *u, struct usp_batch *b)
 		}
 		for (unsigned k = i; k < i + (unsigned)r; k++) {
 			stat_add(&b->tun[k]->pkts_out, 1);
-			stat_add(&b->tun[k]->bytes_out, b->iov[k].iov_len);
+			stat_add(&b->tun[k]->bytes_out, b->msg[k].msg_len);
 		}
 		i += (unsigned)r;
 	}
 	b->n = 0;
+}
+
+/* Cut a TCP super-packet (TSO from the TUN) into segments, flushing as the batch fills. */
+static int
+usp_encap_gso(struct uspace *u, struct usp_batch *b, struct usp_tun *t,
+    const uint8_t *pkt, size_t len, uint16_t mss)
+{
+	struct ipip_encap e;
+	struct gso_tcp g;
+	size_t hl;
+
+	if (ipip_encap_parse(pkt, len, &e) < 0 || gso_tcp_init(&g, pkt, len, mss) < 0)
+		return -EBADMSG;
+	for (;;) {
+		if (b->n == USP_BATCH)
+			usp_encap_flush(u, b);
+		if (!gso_tcp_next(&g, b->hdr[b->n], &hl, &b->iov[b->n][1]))
+			return 0;
+		b->iov[b->n][0] = (struct iovec){ b->hdr[b->n], hl };
+		usp_msg_fill(b, t, &e, 2);
+	}
+}
+
+/* One read from a TUN: virtio_net_hdr, then an IPv4 packet or a TCP super-packet. */
+static int
+usp_encap_one(struct uspace *u, struct usp_batch *b, struct usp_tun *t, uint8_t *buf, size_t len)
+{
+	uint8_t *pkt = buf + GSO_VNET_LEN;
+	size_t plen = len - GSO_VNET_LEN;
+	struct ipip_encap e;
+	struct gso_vnet v;
+
+	if (gso_vnet_parse(buf, len, &v) < 0)
+		return -EBADMSG;
+	if ((v.gso_type & ~VIRTIO_NET_HDR_GSO_ECN) == VIRTIO_NET_HDR_GSO_TCPV4)
+		return usp_encap_gso(u, b, t, pkt, plen, v.gso_size);
+	if (v.gso_type != VIRTIO_NET_HDR_GSO_NONE || ipip_encap_parse(pkt, plen, &e) < 0)
+		return -EPROTONOSUPPORT;
+	if ((v.flags & VIRTIO_NET_HDR_F_NEEDS_CSUM) &&
+	    gso_csum_finish(pkt, plen, v.csum_start, v.csum_offset) < 0)
+		return -EBADMSG;
+	if (b->n == USP_BATCH)
+		usp_encap_flush(u, b);
+	b->iov[b->n][0] = (struct iovec){ pkt, plen };
+	usp_msg_fill(b, t, &e, 1);
+	return 0;
+}
+
+/*
+ * Read up to USP_PER_TUN packets from one TUN into the batch. A TUN whose
+ * device was deleted under us polls as an error forever: stop watching it
+ * (the manager hears of the deletion and tells the owner).
+ */
+static void
+usp_encap_read(struct uspace *u, struct usp_batch *b, struct usp_tun *t)
+{
+	for (unsigned k = 0; k < USP_PER_TUN; k++) {
+		ssize_t len;
+
+		if (b->r == USP_BATCH) {	/* every read buffer in use: send, reuse */
+			usp_encap_flush(u, b);
+			b->r = 0;
+		}
+		if ((len = read(t->fd, b->pkt[b->r], USP_BUF)) < 0) {
+			if (errno != EAGAIN && errno != EINTR) {
+				stat_add(&t->errors_out, 1);
+				epoll_ctl(u->epfd, EPOLL_CTL_DEL, t->fd, NULL);
+			}
+			return;			/* EAGAIN: drained */
+		}
+		if (usp_encap_one(u, b, t, b->pkt[b->r++], (size_t)len) < 0)
+			stat_add(&t->errors_out, 1);
+	}
 }
 
 static struct usp_tun *
@@ -252,10 +298,9 @@ usp_encap_main(void *arg)
 				goto out;
 			if (t)
 				usp_encap_read(u, b, t);
-			if (b->n == USP_BATCH)
-				usp_encap_flush(u, b);
 		}
 		usp_encap_flush(u, b);
+		b->r = 0;
 		pthread_rwlock_unlock(&u->lock);
 	}
 out:
@@ -323,8 +368,8 @@ static void
 usp_decap_arm(struct usp_batch *b)
 {
 	for (unsigned i = 0; i < USP_BATCH; i++) {
-		b->iov[i] = (struct iovec){ b->pkt[i], USP_BUF };
-		b->msg[i].msg_hdr = (struct msghdr){ .msg_iov = &b->iov[i], .msg_iovlen = 1 };
+		b->iov[i][0] = (struct iovec){ b->pkt[i], USP_BUF };
+		b->msg[i].msg_hdr = (struct msghdr){ .msg_iov = b->iov[i], .msg_iovlen = 1 };
 	}
 }
 
@@ -477,6 +522,7 @@ usp_tun_open(const char *name, unsigned *ifindex)
 		return -errno;
 	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", name);
 	if (ioctl(fd, TUNSETIFF, &ifr) < 0 || ioctl(fd, TUNSETVNETLE, &le) < 0 ||
+	    ioctl(fd, TUNSETOFFLOAD, TUN_F_CSUM | TUN_F_TSO4 | TUN_F_TSO_ECN) < 0 ||
 	    ioctl(fd, TUNSETPERSIST, 1) < 0 ||
 	    (*ifindex = if_nametoindex(name)) == 0) {
 		rv = -errno;
