@@ -170,14 +170,19 @@ unsigned
 tunnel_mgr_prune(struct tunnel_mgr *m)
 {
 	unsigned n = 0;
+	int rv;
 
 	for (size_t i = 0; i < m->nfound; i++) {
 		if (m->found[i].claimed)
 			continue;
-		if (tunnel_link_del(m->nl, m->found[i].ls.ifindex) == 0)
+		if ((rv = tunnel_link_del(m->nl, m->found[i].ls.ifindex)) == 0) {
 			n++;
-		log_info("tunnel %s: left by an earlier run, unused: removed",
-		    m->found[i].ls.name);
+			log_info("tunnel %s: left by an earlier run, unused: removed",
+			    m->found[i].ls.name);
+		} else if (rv != -ENODEV) {
+			log_warnx("tunnel %s: left by an earlier run, unused: cannot remove: %s",
+			    m->found[i].ls.name, strerror(-rv));
+		}
 	}
 	m->nfound = 0;
 	return n;
