@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "lib/cursor.h"
+#include "tunnel/csum.h"
 #include "tunnel/gro.h"
 
 #define TCP_FIN	0x01
@@ -97,29 +98,6 @@ gro_run_add(struct gro_run *r, const uint8_t *pkt, size_t len)
 	return true;
 }
 
-static uint16_t
-csum_fold(uint32_t sum)
-{
-	while (sum >> 16)
-		sum = (sum & 0xffff) + (sum >> 16);
-	return (uint16_t)sum;
-}
-
-static uint32_t
-csum_add(uint32_t sum, const uint8_t *p, size_t n)
-{
-	for (size_t i = 0; i + 1 < n; i += 2)
-		sum += (uint32_t)(p[i] << 8 | p[i + 1]);
-	return sum;
-}
-
-static void
-put16(uint8_t *p, uint16_t v)
-{
-	p[0] = (uint8_t)(v >> 8);
-	p[1] = (uint8_t)v;
-}
-
 /* The merged headers: total length, IP checksum, PSH, TCP pseudo-header sum (RFC 9293 section 3.1). */
 static void
 gro_headers_write(struct gro_run *r, uint8_t *ip, uint8_t *tcp)
@@ -128,11 +106,12 @@ gro_headers_write(struct gro_run *r, uint8_t *ip, uint8_t *tcp)
 
 	memcpy(ip, r->first.ip, 20);
 	memcpy(tcp, r->first.tcp, thl);
-	put16(ip + 2, (uint16_t)r->total);
-	put16(ip + 10, 0);
-	put16(ip + 10, (uint16_t)~csum_fold(csum_add(0, ip, 20)));
+	csum_put_be16(ip + 2, (uint32_t)r->total);
+	csum_put_be16(ip + 10, 0);
+	csum_store(ip + 10, (uint16_t)~csum_fold(csum_add(0, ip, 20)));
 	tcp[13] = r->flags;
-	put16(tcp + 16, csum_fold(csum_add(6 + (uint32_t)(r->total - 20), ip + 12, 8)));
+	/* CHECKSUM_PARTIAL: the field holds the folded pseudo-header sum. */
+	csum_store(tcp + 16, csum_fold(csum_pseudo_tcp4(ip, r->total - 20)));
 }
 
 static void

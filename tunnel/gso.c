@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "lib/cursor.h"
+#include "tunnel/csum.h"
 #include "tunnel/gso.h"
 
 #define TCP_FIN	0x01
@@ -29,40 +30,6 @@ gso_vnet_parse(const uint8_t *buf, size_t len, struct gso_vnet *v)
 	return 0;
 }
 
-/* One's complement sum of native 16-bit words (RFC 1071 section 2(B)): byte-order free. */
-static uint64_t
-csum_add(uint64_t sum, const uint8_t *p, size_t n)
-{
-	uint32_t w;
-	uint16_t h = 0;
-
-	for (; n >= 4; p += 4, n -= 4) {
-		memcpy(&w, p, 4);
-		sum += w;
-	}
-	if (n >= 2) {
-		memcpy(&h, p, 2);
-		sum += h;
-		p += 2, n -= 2;
-	}
-	if (n == 1) {
-		uint8_t last[2] = { p[0], 0 };
-
-		memcpy(&h, last, 2);
-		sum += h;
-	}
-	return sum;
-}
-
-/* Fold and complement; stored natively it is the checksum in network order. */
-static uint16_t
-csum_fold(uint64_t sum)
-{
-	while (sum >> 16)
-		sum = (sum & 0xffff) + (sum >> 16);
-	return (uint16_t)~sum;
-}
-
 int
 gso_csum_finish(uint8_t *pkt, size_t len, uint16_t start, uint16_t offset)
 {
@@ -70,8 +37,8 @@ gso_csum_finish(uint8_t *pkt, size_t len, uint16_t start, uint16_t offset)
 
 	if ((size_t)start + offset + 2 > len)
 		return -EBADMSG;
-	c = csum_fold(csum_add(0, pkt + start, len - start));
-	memcpy(pkt + start + offset, &c, 2);
+	c = (uint16_t)~csum_fold(csum_add(0, pkt + start, len - start));
+	csum_store(pkt + start + offset, c);
 	return 0;
 }
 
@@ -96,41 +63,29 @@ gso_tcp_init(struct gso_tcp *g, const uint8_t *pkt, size_t len, uint16_t mss)
 	return 0;
 }
 
-static void
-put16(uint8_t *p, uint32_t v)
-{
-	p[0] = (uint8_t)(v >> 8);
-	p[1] = (uint8_t)v;
-}
-
 /* IP length/ID/checksum, TCP sequence/flags/checksum for segment g->i. */
 static void
 gso_tcp_headers(const struct gso_tcp *g, uint8_t *h, const struct iovec *pl, bool last)
 {
-	uint8_t *ip = h, *tcp = h + g->ihl, pseudo[12];
-	size_t tlen = g->hlen - g->ihl + pl->iov_len;
+	uint8_t *ip = h, *tcp = h + g->ihl;
+	size_t thl = g->hlen - g->ihl;
 	uint32_t seq = g->seq + (uint32_t)(g->off - g->hlen);
-	uint16_t c;
+	uint64_t sum;
 
 	memcpy(h, g->pkt, g->hlen);
-	put16(ip + 2, (uint32_t)(g->hlen + pl->iov_len));
-	put16(ip + 4, (uint32_t)(g->id + g->i));
-	put16(ip + 10, 0);
-	c = csum_fold(csum_add(0, ip, g->ihl));
-	memcpy(ip + 10, &c, 2);
-	put16(tcp + 4, seq >> 16);
-	put16(tcp + 6, seq & 0xffff);
+	csum_put_be16(ip + 2, (uint32_t)(g->hlen + pl->iov_len));
+	csum_put_be16(ip + 4, (uint32_t)(g->id + g->i));
+	csum_put_be16(ip + 10, 0);
+	csum_store(ip + 10, (uint16_t)~csum_fold(csum_add(0, ip, g->ihl)));
+	csum_put_be16(tcp + 4, seq >> 16);
+	csum_put_be16(tcp + 6, seq & 0xffff);
 	if (!last)
 		tcp[13] &= (uint8_t)~(TCP_FIN | TCP_PSH);
 	if (g->i > 0)
 		tcp[13] &= (uint8_t)~TCP_CWR;
-	put16(tcp + 16, 0);
-	memcpy(pseudo, ip + 12, 8);
-	pseudo[8] = 0, pseudo[9] = 6;
-	put16(pseudo + 10, (uint32_t)tlen);
-	c = csum_fold(csum_add(csum_add(csum_add(0, pseudo, 12), tcp, g->hlen - g->ihl),
-	    pl->iov_base, pl->iov_len));
-	memcpy(tcp + 16, &c, 2);
+	csum_put_be16(tcp + 16, 0);
+	sum = csum_add(csum_pseudo_tcp4(ip, thl + pl->iov_len), tcp, thl);
+	csum_store(tcp + 16, (uint16_t)~csum_fold(csum_add(sum, pl->iov_base, pl->iov_len)));
 }
 
 bool

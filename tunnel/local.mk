@@ -1,7 +1,7 @@
 # tunnel/: ipip devices and the user-space dataplane (issue 6). Depends on lib/ only.
 noinst_LIBRARIES += tunnel/libtunnel.a
 tunnel_libtunnel_a_SOURCES = \
-	tunnel/tunnel.h tunnel/driver.h tunnel/ipip.h tunnel/link.h tunnel/gro.h tunnel/gso.h \
+	tunnel/tunnel.h tunnel/driver.h tunnel/ipip.h tunnel/link.h tunnel/gro.h tunnel/gso.h tunnel/csum.h \
 	tunnel/mgr.c tunnel/name.c tunnel/ipip.c tunnel/link.c tunnel/uspace.c tunnel/gro.c tunnel/gso.c
 tunnel_libtunnel_a_CFLAGS = $(AM_CFLAGS) $(LIBMNL_CFLAGS) $(LIBEVENT_CFLAGS)
 TUNNEL_LIBS = tunnel/libtunnel.a

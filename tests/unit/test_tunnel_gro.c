@@ -83,6 +83,9 @@ START_TEST(three_consecutive_segments_become_one_gso_packet)
 	ck_assert_uint_eq(ip[2] << 8 | ip[3], 40 + 2 * MSS + 500);
 	ck_assert_uint_eq(csum16(ip, 20), 0);		/* IP checksum valid */
 	ck_assert_uint_eq(ip[33], 0x18);		/* PSH of the last kept */
+	/* Partial checksum: the folded pseudo-header sum, not complemented. */
+	ck_assert_uint_eq(ip[36] << 8 | ip[37],
+	    0x0a01 + 0x0001 + 0x0a02 + 0x0001 + 6 + 20 + 2 * MSS + 500);
 	ck_assert_ptr_eq(iov[1].iov_base, a + 40);
 	ck_assert_ptr_eq(iov[3].iov_base, c + 40);
 	ck_assert_uint_eq(iov[3].iov_len, 500);
