@@ -11,6 +11,7 @@ build_pkgs=(autoconf automake libtool make gcc pkg-config
 	check libreadline-dev libcap-dev)
 test_pkgs=(python3 python3-pytest python3-scapy clang iproute2 util-linux procps)
 test_pkgs+=(qemu-system-x86 linux-image-amd64 busybox-static kmod tcpdump iputils-ping iperf3)   # tests/vm: real-kernel ipip under qemu
+test_pkgs+=(iperf3 tcpdump iputils-ping)   # tunnel netns tests (uspace)
 demo_pkgs=(iproute2 procps)
 
 case "${1:-build}" in

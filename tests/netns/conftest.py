@@ -108,3 +108,66 @@ def daemon_factory(tmp_path):
 @pytest.fixture
 def daemon(daemon_factory):
     return daemon_factory().start()
+
+
+# ---- network namespaces: generic helpers (added for tunnel/ tests) --------
+class Netns:
+    """One network namespace; close() stops what was started in it (by PID)
+    and deletes it, which removes every device inside. Names must be unique
+    to the test (prefix + pid)."""
+
+    def __init__(self, name):
+        self.name = name
+        self.procs = []
+        subprocess.run(["ip", "netns", "add", name], check=True)
+        self.ip("link", "set", "lo", "up")
+
+    def run(self, *cmd, check=True, timeout=60, **kw):
+        """Run cmd in the namespace; text output captured."""
+        return subprocess.run(["ip", "netns", "exec", self.name, *cmd], check=check,
+                              capture_output=True, text=True, timeout=timeout, **kw)
+
+    def ip(self, *args, check=True):
+        return self.run("ip", *args, check=check)
+
+    def ip_json(self, *args):
+        return json.loads(self.run("ip", "-j", *args).stdout or "[]")
+
+    def sysctl(self, key, value):
+        self.run("sysctl", "-qw", f"{key}={value}")
+
+    def popen(self, *cmd, **kw):
+        """Start cmd in the namespace; it is killed by close()."""
+        p = subprocess.Popen(["ip", "netns", "exec", self.name, *cmd], **kw)
+        self.procs.append(p)
+        return p
+
+    def close(self):
+        for p in self.procs:
+            if p.poll() is None:
+                p.kill()
+            p.wait(5)
+        subprocess.run(["ip", "netns", "del", self.name], check=False)
+
+
+def veth_pair(a, a_dev, b, b_dev):
+    """A veth between namespaces a and b, both ends up."""
+    subprocess.run(["ip", "link", "add", a_dev, "netns", a.name, "type", "veth",
+                    "peer", b_dev, "netns", b.name], check=True)
+    a.ip("link", "set", a_dev, "up")
+    b.ip("link", "set", b_dev, "up")
+
+
+@pytest.fixture
+def netns_factory():
+    """make(name) -> Netns; all are deleted when the test ends."""
+    made = []
+
+    def make(name):
+        ns = Netns(name)
+        made.append(ns)
+        return ns
+
+    yield make
+    for ns in reversed(made):
+        ns.close()
