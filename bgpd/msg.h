@@ -287,10 +287,10 @@ struct update_msg {
 	 * or fini): take your own with attrs_ref(). NULL when nothing is announced. */
 	const struct attr_set *attrs;
 	bool		 eor;		/* End-of-RIB for IPv4 unicast (RFC 4724 §2) */
-	uint32_t	 discarded;	/* ATTRF() of attributes discarded (RFC 7606 §2) */
+	uint64_t	 discarded;	/* ATTRF() of attributes discarded (RFC 7606 §2) */
 	uint16_t	 unknown_skipped;	/* unknown non-transitive optional dropped */
 	/* scratch */
-	size_t		 cap_w, cap_a;
+	size_t		 cap_w, cap_a, cap_scratch;
 	uint32_t	*scratch;
 };
 
