@@ -85,16 +85,23 @@ attr_originator_parse(struct cursor *c, struct upd_state *s)
 	return cur_u32(c, &s->tmpl.originator_id);
 }
 
+/* A list of 4-byte values (COMMUNITIES, CLUSTER_LIST) into scratch, host order. */
+int
+attr_u32_list_parse(struct cursor *c, struct upd_state *s, const uint32_t **out, uint16_t *n)
+{
+	size_t k = cur_left(c) / 4;
+	uint32_t *v = upd_alloc(s, k * 4);
+
+	for (size_t i = 0; i < k; i++)
+		if (cur_u32(c, &v[i]) < 0)
+			return -EBADMSG;
+	*out = v;
+	*n = (uint16_t)k;
+	return 0;
+}
+
 int
 attr_cluster_parse(struct cursor *c, struct upd_state *s)
 {
-	size_t n = cur_left(c) / 4;
-	uint32_t *v = upd_alloc(s, n * 4);
-
-	for (size_t i = 0; i < n; i++)
-		if (cur_u32(c, &v[i]) < 0)
-			return -EBADMSG;
-	s->tmpl.cluster = v;
-	s->tmpl.ncluster = (uint16_t)n;
-	return 0;
+	return attr_u32_list_parse(c, s, &s->tmpl.cluster, &s->tmpl.ncluster);
 }

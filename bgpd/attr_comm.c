@@ -13,15 +13,7 @@
 int
 attr_comm_parse(struct cursor *c, struct upd_state *s)
 {
-	size_t n = cur_left(c) / 4;
-	uint32_t *v = upd_alloc(s, n * 4);
-
-	for (size_t i = 0; i < n; i++)
-		if (cur_u32(c, &v[i]) < 0)
-			return -EBADMSG;
-	s->tmpl.comms = v;
-	s->tmpl.ncomms = (uint16_t)n;
-	return 0;
+	return attr_u32_list_parse(c, s, &s->tmpl.comms, &s->tmpl.ncomms);
 }
 
 int

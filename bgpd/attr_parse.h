@@ -43,6 +43,8 @@ MUST_USE int nlri_list_parse(struct cursor *, struct upd_state *, bool withdraw)
 /* RFC 4271 §6.3: 0.0.0.0, 127/8, 224/4 and 240/4 are never next hops. */
 bool	nexthop_is_martian(uint32_t addr);
 
+MUST_USE int attr_u32_list_parse(struct cursor *, struct upd_state *, const uint32_t **out,
+	    uint16_t *n);
 int	attr_origin_parse(struct cursor *, struct upd_state *);
 int	attr_nexthop_parse(struct cursor *, struct upd_state *);
 int	attr_med_parse(struct cursor *, struct upd_state *);

@@ -113,9 +113,9 @@ static const struct upd_case upd_cases[] = {
 	{ "2-octet AGGREGATOR on 2-octet session", CTX_AS2, A(ORIGIN_IGP, ASPATH2, NH, 0xc0, 7, 6, 0xfd, 0xe9, 10, 0, 0, 9), V_OK, 0, 0 },
 };
 
-START_TEST(hostile_update_gets_rfc7606_outcome)
+static void
+hostile_update_gets_rfc7606_outcome_one(const struct upd_case *k)
 {
-	const struct upd_case *k = &upd_cases[_i];
 	static const uint8_t nlri[] = { NLRI_24 };
 	struct attrs_tab *tab = attrs_tab_new();
 	struct update_msg u;
@@ -142,6 +142,12 @@ START_TEST(hostile_update_gets_rfc7606_outcome)
 	}
 	msg_update_fini(&u);
 	ck_assert_uint_eq(attrs_tab_free(tab), 0);
+}
+
+START_TEST(hostile_update_gets_rfc7606_outcome)
+{
+	for (size_t i = 0; i < UNIT_COUNT(upd_cases); i++)
+		hostile_update_gets_rfc7606_outcome_one(&upd_cases[i]);
 }
 END_TEST
 
@@ -386,26 +392,19 @@ END_TEST
 int
 main(void)
 {
-	Suite *s = suite_create("bgp_update");
-	TCase *tc = tcase_create("core");
-	SRunner *sr;
-	int failed;
+	const TTest *tests[] = {
+		hostile_update_gets_rfc7606_outcome,
+		discarded_aggregator_leaves_no_trace_in_the_set,
+		unknown_transitive_is_kept_with_partial_bit,
+		bad_lengths_and_nlri_reset_the_session,
+		rich_update_decodes_every_attribute,
+		update_truncated_at_every_byte_never_passes_as_whole,
+		addpath_ids_are_read_from_withdrawn_and_nlri,
+		as4_path_from_two_octet_peer_is_merged,
+		as4_path_longer_than_as_path_is_ignored,
+		end_of_rib_is_recognised_in_both_shapes,
+		mp_reach_and_unreach_carry_ipv4_unicast,
+	};
 
-	tcase_add_loop_test(tc, hostile_update_gets_rfc7606_outcome, 0, (int)UNIT_COUNT(upd_cases));
-	tcase_add_test(tc, discarded_aggregator_leaves_no_trace_in_the_set);
-	tcase_add_test(tc, unknown_transitive_is_kept_with_partial_bit);
-	tcase_add_test(tc, bad_lengths_and_nlri_reset_the_session);
-	tcase_add_test(tc, rich_update_decodes_every_attribute);
-	tcase_add_test(tc, update_truncated_at_every_byte_never_passes_as_whole);
-	tcase_add_test(tc, addpath_ids_are_read_from_withdrawn_and_nlri);
-	tcase_add_test(tc, as4_path_from_two_octet_peer_is_merged);
-	tcase_add_test(tc, as4_path_longer_than_as_path_is_ignored);
-	tcase_add_test(tc, end_of_rib_is_recognised_in_both_shapes);
-	tcase_add_test(tc, mp_reach_and_unreach_carry_ipv4_unicast);
-	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? 1 : 0;
+	return unit_run("bgp_update", tests, UNIT_COUNT(tests));
 }
