@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "bgpd/conf.h"
+#include "bgpd/conf_bgp.h"
 #include "lib/log.h"
 
 #define CONF_MAX_WORDS	8
@@ -94,9 +95,13 @@ static const struct {
 static int
 conf_statement(const struct conf_line *l, struct bgpd_conf *c)
 {
+	int rv;
+
 	for (size_t i = 0; i < ARRAY_SIZE(conf_statements); i++)
 		if (strcmp(l->argv[0], conf_statements[i].word) == 0)
 			return conf_statements[i].fn(l, c);
+	if ((rv = conf_bgp_line(l->file, l->lineno, l->argc, l->argv, &c->bgp)) != CONF_BGP_NOT_MINE)
+		return rv;
 	log_err("%s:%u: unknown statement '%s'", l->file, l->lineno, l->argv[0]);
 	return -1;
 }

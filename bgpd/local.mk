@@ -7,7 +7,10 @@ bgpd_libbgpd_a_SOURCES = \
 	bgpd/ctl.h bgpd/ctl.c bgpd/ctl_show.c \
 	bgpd/msg.h bgpd/msg_header.c bgpd/msg_open.c bgpd/caps.c \
 	bgpd/msg_notify.c bgpd/msg_refresh.c \
-	bgpd/attrs.h
+	bgpd/attrs.h \
+	bgpd/peer_cfg.h bgpd/peer.h bgpd/session.h bgpd/fsm.c bgpd/peer.c \
+	bgpd/session.c bgpd/transport.c bgpd/listen.c bgpd/bgp.c \
+	bgpd/conf_bgp.h bgpd/conf_bgp.c bgpd/peer_conf.c
 bgpd_libbgpd_a_CFLAGS = $(AM_CFLAGS) $(LIBEVENT_CFLAGS)
 
 BGPD_LIBS = bgpd/libbgpd.a $(RIB_LIBS) lib/libipip.a \

@@ -53,9 +53,9 @@ START_TEST(every_bad_line_is_reported_and_nothing_is_applied)
 {
 	struct bgpd_conf c = { .hostname = "keep" };
 
-	ck_assert_int_eq(load("hostname ok\nrouter bgp 65001\nlog stdout loud\nhostname a b\n", &c), -1);
+	ck_assert_int_eq(load("hostname ok\nfrobnicate 65001\nlog stdout loud\nhostname a b\n", &c), -1);
 	ck_assert_str_eq(c.hostname, "keep");
-	ck_assert_ptr_nonnull(strstr(logbuf, "t.conf:2: unknown statement 'router'"));
+	ck_assert_ptr_nonnull(strstr(logbuf, "t.conf:2: unknown statement 'frobnicate'"));
 	ck_assert_ptr_nonnull(strstr(logbuf, "t.conf:3: log: unknown level 'loud'"));
 	ck_assert_ptr_nonnull(strstr(logbuf, "t.conf:4: hostname:"));
 }
