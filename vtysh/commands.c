@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "lib/ctlmsg.h"
+#include "vtysh/commands_bgp.h"
 #include "vtysh/render.h"
 #include "vtysh/vty.h"
 
@@ -61,6 +62,7 @@ const struct cmd_def vtysh_commands[] = {
 	{ "show version [json]", SHOW_HELP "Version of the daemon\n" JSON_HELP, show_version },
 	{ "show daemon [json]", SHOW_HELP "Daemon state: PID, uptime, config file, log level\n"
 	    JSON_HELP, show_daemon },
+	VTYSH_BGP_COMMANDS
 	{ "list", "Print every command\n", list_commands },
 	{ "exit", "Leave the shell\n", quit },
 	{ "quit", "Leave the shell\n", quit },
