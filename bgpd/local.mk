@@ -57,3 +57,15 @@ tests_fuzz_fuzz_bgp_notify_LDFLAGS = $(AM_LDFLAGS) $(FUZZ_LDFLAGS)
 tests_fuzz_fuzz_bgp_refresh_SOURCES = tests/fuzz/fuzz_bgp_refresh.c
 tests_fuzz_fuzz_bgp_refresh_LDADD = $(BGPD_LIBS)
 tests_fuzz_fuzz_bgp_refresh_LDFLAGS = $(AM_LDFLAGS) $(FUZZ_LDFLAGS)
+
+check_PROGRAMS += tests/unit/test_fsm tests/unit/test_session tests/unit/test_conf_bgp
+TESTS += tests/unit/test_fsm tests/unit/test_session tests/unit/test_conf_bgp
+tests_unit_test_fsm_SOURCES = tests/unit/test_fsm.c
+tests_unit_test_fsm_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
+tests_unit_test_fsm_LDADD = $(BGPD_LIBS) $(UNIT_LIBS)
+tests_unit_test_session_SOURCES = tests/unit/test_session.c
+tests_unit_test_session_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS) $(LIBEVENT_CFLAGS)
+tests_unit_test_session_LDADD = $(BGPD_LIBS) $(UNIT_LIBS)
+tests_unit_test_conf_bgp_SOURCES = tests/unit/test_conf_bgp.c
+tests_unit_test_conf_bgp_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
+tests_unit_test_conf_bgp_LDADD = $(BGPD_LIBS) $(UNIT_LIBS)

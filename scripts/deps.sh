@@ -11,6 +11,7 @@ build_pkgs=(autoconf automake libtool make gcc pkg-config
 	check libreadline-dev libcap-dev)
 test_pkgs=(python3 python3-pytest python3-scapy clang iproute2 util-linux procps)
 demo_pkgs=(iproute2 procps)
+test_pkgs+=(bird2)   # BGP session netns tests (tests/netns/test_bgp_session.py)
 
 case "${1:-build}" in
 build) want=("${build_pkgs[@]}") ;;
