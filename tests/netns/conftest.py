@@ -30,19 +30,22 @@ def wait_for(pred, timeout=10.0, step=0.05):
 class Daemon:
     """One ipip-bgpd in the foreground with its own socket, PID file and log."""
 
-    def __init__(self, tmp, name="d", config=None, args=()):
+    def __init__(self, tmp, name="d", config=None, args=(), netns=None):
         self.tmp = tmp
         self.sock = str(tmp / f"{name}.sock")
         self.pidfile = str(tmp / f"{name}.pid")
         self.logpath = tmp / f"{name}.log"
         self.config = config
         self.args = list(args)
+        self.netns = netns          # run inside this network namespace
         self.proc = None
 
     def start(self, wait=True):
         cmd = [BGPD, "-n", "-S", self.sock, "-P", self.pidfile] + self.args
         if self.config is not None:
             cmd += ["-f", str(self.config)]
+        if self.netns is not None:
+            cmd = ["ip", "netns", "exec", self.netns] + cmd
         self.log = open(self.logpath, "w")
         self.proc = subprocess.Popen(cmd, stdout=self.log, stderr=subprocess.STDOUT)
         if wait:
