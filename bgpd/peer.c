@@ -514,6 +514,22 @@ peer_stop(struct peer *p, uint8_t subcode, const char *text)
 	peer_fsm_event(p, FSM_STOP);
 }
 
+void
+peer_max_prefix_exceeded(struct peer *p)
+{
+	uint32_t max = p->cfg.max_prefix;
+	uint8_t data[7] = { 0, AFI_IPV4, SAFI_UNICAST, (uint8_t)(max >> 24),
+	    (uint8_t)(max >> 16), (uint8_t)(max >> 8), (uint8_t)max };
+
+	bgp_err_set(&p->cease, BGP_ERR_CEASE, BGP_CEASE_MAX_PREFIX, data, sizeof(data));
+	snprintf(p->last_reason, sizeof(p->last_reason), "maximum-prefix %u exceeded", max);
+	log_peer(p, LOG_WARNING, "%s%s", p->last_reason,
+	    p->cfg.max_prefix_restart ? "; restarting later" : "; staying down");
+	peer_fsm_event(p, FSM_STOP);
+	if (p->cfg.max_prefix_restart > 0 && !p->bgp->stopping)
+		peer_timer_arm(p, p->t_idle_hold, p->cfg.max_prefix_restart * 60000ULL);
+}
+
 /* ------------------------------------------------------ OPEN, collisions */
 
 void

@@ -212,6 +212,12 @@ void	peer_fsm_event(struct peer *, enum fsm_event);
 void	peer_start(struct peer *);
 /* Administrative stop: Cease (subcode, RFC 9003 text may be NULL), stay Idle. */
 void	peer_stop(struct peer *, uint8_t subcode, const char *text);
+/*
+ * The RIB counted more prefixes than maximum-prefix allows: Cease 1 with
+ * AFI/SAFI and the limit (RFC 4486 §4), then stay down, or restart after
+ * max_prefix_restart minutes.
+ */
+void	peer_max_prefix_exceeded(struct peer *);
 void	peer_set_update_cb(struct peer *,
 	    int (*fn)(struct peer *, struct cursor *, struct bgp_err *, void *), void *arg);
 static inline bool

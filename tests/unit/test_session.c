@@ -575,6 +575,35 @@ START_TEST(repeated_flaps_double_the_idle_hold_time)
 }
 END_TEST
 
+START_TEST(maximum_prefix_sends_cease_1_and_restarts_later)
+{
+	struct timeval tv, now;
+	struct bgp_err n;
+	uint8_t t[16];
+	struct fx f;
+	int k;
+
+	fx_setup(&f, LOCAL_ID);
+	f.p->cfg.max_prefix = 1000;
+	f.p->cfg.max_prefix_restart = 5;
+	fx_establish(&f);
+	peer_max_prefix_exceeded(f.p);
+	fx_run(&f);
+	k = remote_recv(f.pair[1], t, 16, &n);
+	ck_assert_uint_eq(t[k - 1], BGP_NOTIFICATION);
+	ck_assert_uint_eq(n.code, BGP_ERR_CEASE);
+	ck_assert_uint_eq(n.subcode, BGP_CEASE_MAX_PREFIX);
+	ck_assert_uint_eq(n.len, 7);			/* AFI, SAFI, limit (RFC 4486 §4) */
+	ck_assert_uint_eq(n.data[1], AFI_IPV4);
+	ck_assert_uint_eq((n.data[5] << 8) | n.data[6], 1000);
+	ck_assert_int_eq(f.p->state, PEER_IDLE);
+	ck_assert(evtimer_pending(f.p->t_idle_hold, &tv));
+	event_base_gettimeofday_cached(f.base, &now);
+	ck_assert_int_ge(tv.tv_sec - now.tv_sec, 299);	/* 5 minutes */
+	fx_teardown(&f);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -597,6 +626,7 @@ main(void)
 		collision_higher_local_id_keeps_our_connection,
 		connection_in_established_is_refused,
 		repeated_flaps_double_the_idle_hold_time,
+		maximum_prefix_sends_cease_1_and_restarts_later,
 	};
 
 	return unit_run("session", tests, UNIT_COUNT(tests));
