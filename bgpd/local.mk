@@ -69,3 +69,9 @@ tests_unit_test_session_LDADD = $(BGPD_LIBS) $(UNIT_LIBS)
 tests_unit_test_conf_bgp_SOURCES = tests/unit/test_conf_bgp.c
 tests_unit_test_conf_bgp_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
 tests_unit_test_conf_bgp_LDADD = $(BGPD_LIBS) $(UNIT_LIBS)
+
+FUZZ_TARGETS += tests/fuzz/fuzz_bgp_session
+tests_fuzz_fuzz_bgp_session_SOURCES = tests/fuzz/fuzz_bgp_session.c
+tests_fuzz_fuzz_bgp_session_CFLAGS = $(AM_CFLAGS) $(LIBEVENT_CFLAGS)
+tests_fuzz_fuzz_bgp_session_LDADD = $(BGPD_LIBS)
+tests_fuzz_fuzz_bgp_session_LDFLAGS = $(AM_LDFLAGS) $(FUZZ_LDFLAGS)
