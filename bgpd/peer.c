@@ -197,11 +197,6 @@ peer_state_set(struct peer *p, enum peer_state next)
 		p->flaps = 0;		/* it was stable: this error is not a flap */
 	p->state = next;
 	clock_gettime(CLOCK_MONOTONIC, &p->since);
-	if (old == PEER_ESTABLISHED) {
-		p->stats.dropped++;
-		if (p->hooks.down)
-			p->hooks.down(p, p->hooks.arg);
-	}
 }
 
 void
@@ -235,9 +230,12 @@ peer_drop(struct peer *p, enum peer_state old, const struct bgp_err *e, bool res
 	event_del(p->ev_input);
 	memset(&p->ctx, 0, sizeof(p->ctx));	/* the next session negotiates anew */
 	p->hold = p->keepalive = 0;
-	if (old == PEER_ESTABLISHED)
+	if (old == PEER_ESTABLISHED) {
 		log_peer(p, LOG_NOTICE, "session down: %s", p->last_reason);
-	else if (old >= PEER_OPENSENT)
+		p->stats.dropped++;
+		if (p->hooks.down)		/* after the close: last_reason/last_err are final */
+			p->hooks.down(p, p->hooks.arg);
+	} else if (old >= PEER_OPENSENT)
 		log_peer(p, LOG_INFO, "session not established: %s", p->last_reason);
 	if (!restart || p->bgp->stopping || p->cfg.shutdown) {
 		peer_timer_stop(p->t_idle_hold);
