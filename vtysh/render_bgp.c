@@ -15,14 +15,6 @@
 #define J_INT(o, k, v)	json_object_object_add((o), (k), json_object_new_int64((int64_t)(v)))
 #define J_BOOL(o, k, v)	json_object_object_add((o), (k), json_object_new_boolean(v))
 
-static void
-bgp_json_print(FILE *out, json_object *o)
-{
-	fprintf(out, "%s\n", json_object_to_json_string_ext(o,
-	    JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE));
-	json_object_put(o);
-}
-
 static uint64_t
 msgs_total(const uint64_t *m)
 {
@@ -85,7 +77,7 @@ summary_json(FILE *out, const struct ctl_bgp *b, const struct ctl_neighbor *v, s
 	size_t failed = 0;
 
 	if (!b->configured) {
-		bgp_json_print(out, top);		/* FRR prints {} without an instance */
+		render_json_print(out, top);		/* FRR prints {} without an instance */
 		return;
 	}
 	af = json_object_new_object();
@@ -104,7 +96,7 @@ summary_json(FILE *out, const struct ctl_bgp *b, const struct ctl_neighbor *v, s
 	J_INT(af, "displayedPeers", n);
 	J_INT(af, "totalPeers", n);
 	json_object_object_add(top, "ipv4Unicast", af);
-	bgp_json_print(out, top);
+	render_json_print(out, top);
 }
 
 /* FRR's State/PfxRcd column: the prefix count when up, else the state. */
@@ -339,5 +331,5 @@ render_bgp_neighbors(FILE *out, const struct ctl_neighbor *v, size_t n, bool jso
 	o = json_object_new_object();
 	for (size_t i = 0; i < n; i++)
 		json_object_object_add(o, v[i].addr, neighbor_json(&v[i]));
-	bgp_json_print(out, o);
+	render_json_print(out, o);
 }

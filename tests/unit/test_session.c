@@ -144,6 +144,23 @@ remote_recv(struct bufferevent *bev, uint8_t *types, int max, struct bgp_err *n)
 	return k;
 }
 
+/* The last message the peer wrote on bev is a NOTIFICATION code/subcode; returns it. */
+static struct bgp_err
+expect_notify(struct bufferevent *bev, uint8_t code, uint8_t subcode)
+{
+	struct bgp_err n;
+	uint8_t t[64];
+	int k;
+
+	memset(&n, 0, sizeof(n));
+	k = remote_recv(bev, t, 64, &n);
+	ck_assert_int_gt(k, 0);
+	ck_assert_uint_eq(t[k - 1], BGP_NOTIFICATION);
+	ck_assert_uint_eq(n.code, code);
+	ck_assert_uint_eq(n.subcode, subcode);
+	return n;
+}
+
 static void
 fx_establish(struct fx *f)
 {
@@ -207,11 +224,8 @@ END_TEST
 
 START_TEST(wrong_remote_as_gets_notification_2_2_and_idle_hold)
 {
-	struct bgp_err n;
-	uint8_t t[8];
 	struct wbuf w;
 	struct fx f;
-	int k;
 
 	fx_setup(&f, LOCAL_ID);
 	wbuf_init(&w, BGP_MAX_LEN);
@@ -219,10 +233,7 @@ START_TEST(wrong_remote_as_gets_notification_2_2_and_idle_hold)
 	fx_send(&f, &w);
 	wbuf_free(&w);
 	ck_assert_int_eq(f.p->state, PEER_IDLE);
-	k = remote_recv(f.pair[1], t, 8, &n);
-	ck_assert_uint_eq(t[k - 1], BGP_NOTIFICATION);
-	ck_assert_uint_eq(n.code, BGP_ERR_OPEN);
-	ck_assert_uint_eq(n.subcode, BGP_OPEN_BAD_PEER_AS);
+	expect_notify(f.pair[1], BGP_ERR_OPEN, BGP_OPEN_BAD_PEER_AS);
 	ck_assert(evtimer_pending(f.p->t_idle_hold, NULL));	/* it will try again */
 	ck_assert_int_eq(f.up, 0);
 	ck_assert_ptr_null(f.p->conn);
@@ -232,21 +243,15 @@ END_TEST
 
 START_TEST(keepalive_before_open_is_fsm_error_5_1)
 {
-	struct bgp_err n;
-	uint8_t t[8];
 	struct wbuf w;
 	struct fx f;
-	int k;
 
 	fx_setup(&f, LOCAL_ID);
 	wbuf_init(&w, BGP_MAX_LEN);
 	ck_assert_int_eq(msg_keepalive_write(&w), 0);
 	fx_send(&f, &w);
 	wbuf_free(&w);
-	k = remote_recv(f.pair[1], t, 8, &n);
-	ck_assert_uint_eq(t[k - 1], BGP_NOTIFICATION);
-	ck_assert_uint_eq(n.code, BGP_ERR_FSM);
-	ck_assert_uint_eq(n.subcode, 1);		/* RFC 6608: in OpenSent */
+	expect_notify(f.pair[1], BGP_ERR_FSM, 1);		/* RFC 6608: in OpenSent */
 	ck_assert_int_eq(f.p->state, PEER_IDLE);
 	fx_teardown(&f);
 }
@@ -255,19 +260,13 @@ END_TEST
 START_TEST(bad_marker_is_header_error_1_1)
 {
 	uint8_t junk[BGP_HDR_LEN];
-	struct bgp_err n;
-	uint8_t t[8];
 	struct fx f;
-	int k;
 
 	fx_setup(&f, LOCAL_ID);
 	memset(junk, 0xfe, sizeof(junk));
 	fx_send_raw(f.pair[1], junk, sizeof(junk));
 	fx_run(&f);
-	k = remote_recv(f.pair[1], t, 8, &n);
-	ck_assert_uint_eq(t[k - 1], BGP_NOTIFICATION);
-	ck_assert_uint_eq(n.code, BGP_ERR_HEADER);
-	ck_assert_uint_eq(n.subcode, BGP_HDR_SYNC);
+	expect_notify(f.pair[1], BGP_ERR_HEADER, BGP_HDR_SYNC);
 	ck_assert_uint_eq(f.p->stats.notify_out[BGP_ERR_HEADER], 1);
 	fx_teardown(&f);
 }
@@ -322,12 +321,9 @@ END_TEST
 START_TEST(update_rejected_by_the_rib_resets_with_its_notification)
 {
 	static const uint8_t body[] = { 0, 1, 0, 0, 0 };
-	struct bgp_err n;
-	uint8_t t[16];
 	struct wbuf w;
 	size_t off;
 	struct fx f;
-	int k;
 
 	fx_setup(&f, LOCAL_ID);
 	fx_establish(&f);
@@ -338,10 +334,7 @@ START_TEST(update_rejected_by_the_rib_resets_with_its_notification)
 	ck_assert_int_eq(msg_header_close(&w, off), 0);
 	fx_send(&f, &w);
 	wbuf_free(&w);
-	k = remote_recv(f.pair[1], t, 16, &n);
-	ck_assert_uint_eq(t[k - 1], BGP_NOTIFICATION);
-	ck_assert_uint_eq(n.code, BGP_ERR_UPDATE);
-	ck_assert_uint_eq(n.subcode, BGP_UPD_MALFORMED_ATTRS);
+	expect_notify(f.pair[1], BGP_ERR_UPDATE, BGP_UPD_MALFORMED_ATTRS);
 	ck_assert_int_eq(f.p->state, PEER_IDLE);
 	ck_assert_int_eq(f.down, 1);
 	ck_assert_uint_eq(f.p->stats.dropped, 1);
@@ -371,19 +364,14 @@ END_TEST
 
 START_TEST(hold_timer_expiry_sends_4_0)
 {
-	struct bgp_err n;
-	uint8_t t[16];
 	struct fx f;
-	int k;
 
 	fx_setup(&f, LOCAL_ID);
 	fx_establish(&f);
 	ck_assert(evtimer_pending(f.p->t_hold, NULL));
 	event_active(f.p->t_hold, EV_TIMEOUT, 1);
 	fx_run(&f);
-	k = remote_recv(f.pair[1], t, 16, &n);
-	ck_assert_uint_eq(t[k - 1], BGP_NOTIFICATION);
-	ck_assert_uint_eq(n.code, BGP_ERR_HOLD);
+	expect_notify(f.pair[1], BGP_ERR_HOLD, 0);
 	ck_assert_int_eq(f.p->state, PEER_IDLE);
 	fx_teardown(&f);
 }
@@ -427,18 +415,13 @@ START_TEST(admin_stop_sends_cease_with_shutdown_communication)
 {
 	char text[64];
 	struct bgp_err n;
-	uint8_t t[16];
 	struct fx f;
-	int k;
 
 	fx_setup(&f, LOCAL_ID);
 	fx_establish(&f);
 	peer_stop(f.p, BGP_CEASE_ADMIN_SHUTDOWN, "maintenance 42");
 	fx_run(&f);
-	k = remote_recv(f.pair[1], t, 16, &n);
-	ck_assert_uint_eq(t[k - 1], BGP_NOTIFICATION);
-	ck_assert_uint_eq(n.code, BGP_ERR_CEASE);
-	ck_assert_uint_eq(n.subcode, BGP_CEASE_ADMIN_SHUTDOWN);
+	n = expect_notify(f.pair[1], BGP_ERR_CEASE, BGP_CEASE_ADMIN_SHUTDOWN);
 	ck_assert_int_eq(notify_shutdown_text(&n, text, sizeof(text)), 0);
 	ck_assert_str_eq(text, "maintenance 42");
 	ck_assert_int_eq(f.p->state, PEER_IDLE);
@@ -490,7 +473,6 @@ fx_collide(struct fx *f, struct bufferevent **ours, struct bufferevent **theirs)
 START_TEST(collision_higher_remote_id_keeps_the_peers_connection)
 {
 	struct bufferevent *ours[2], *theirs[2];
-	struct bgp_err n;
 	uint8_t t[16];
 	struct fx f;
 	int k;
@@ -501,10 +483,7 @@ START_TEST(collision_higher_remote_id_keeps_the_peers_connection)
 	fx_collide(&f, ours, theirs);
 	ck_assert_ptr_null(f.p->coll);
 	ck_assert_int_eq(f.p->state, PEER_OPENCONFIRM);
-	k = remote_recv(ours[1], t, 16, &n);		/* ours closed with Cease 7 */
-	ck_assert_uint_eq(t[k - 1], BGP_NOTIFICATION);
-	ck_assert_uint_eq(n.code, BGP_ERR_CEASE);
-	ck_assert_uint_eq(n.subcode, BGP_CEASE_COLLISION);
+	expect_notify(ours[1], BGP_ERR_CEASE, BGP_CEASE_COLLISION);	/* ours loses */
 	k = remote_recv(theirs[1], t, 16, NULL);	/* theirs: OPEN, KEEPALIVE */
 	ck_assert_int_eq(k, 2);
 	ck_assert_uint_eq(t[1], BGP_KEEPALIVE);
@@ -518,10 +497,7 @@ START_TEST(collision_higher_local_id_keeps_our_connection)
 {
 	struct bufferevent *ours[2], *theirs[2];
 	struct peer_conn *c;
-	struct bgp_err n;
-	uint8_t t[16];
 	struct fx f;
-	int k;
 
 	fx_setup(&f, 0x0a000003);			/* 10.0.0.3 > 10.0.0.2 */
 	bufferevent_free(f.pair[1]);
@@ -530,9 +506,7 @@ START_TEST(collision_higher_local_id_keeps_our_connection)
 	ck_assert_ptr_null(f.p->coll);
 	ck_assert_ptr_eq(f.p->conn, c);
 	ck_assert_int_eq(f.p->state, PEER_OPENSENT);
-	k = remote_recv(theirs[1], t, 16, &n);
-	ck_assert_uint_eq(t[k - 1], BGP_NOTIFICATION);
-	ck_assert_uint_eq(n.subcode, BGP_CEASE_COLLISION);
+	expect_notify(theirs[1], BGP_ERR_CEASE, BGP_CEASE_COLLISION);
 	bufferevent_free(theirs[1]);
 	f.pair[1] = ours[1];
 	fx_teardown(&f);
@@ -579,9 +553,7 @@ START_TEST(maximum_prefix_sends_cease_1_and_restarts_later)
 {
 	struct timeval tv, now;
 	struct bgp_err n;
-	uint8_t t[16];
 	struct fx f;
-	int k;
 
 	fx_setup(&f, LOCAL_ID);
 	f.p->cfg.max_prefix = 1000;
@@ -589,10 +561,7 @@ START_TEST(maximum_prefix_sends_cease_1_and_restarts_later)
 	fx_establish(&f);
 	peer_max_prefix_exceeded(f.p);
 	fx_run(&f);
-	k = remote_recv(f.pair[1], t, 16, &n);
-	ck_assert_uint_eq(t[k - 1], BGP_NOTIFICATION);
-	ck_assert_uint_eq(n.code, BGP_ERR_CEASE);
-	ck_assert_uint_eq(n.subcode, BGP_CEASE_MAX_PREFIX);
+	n = expect_notify(f.pair[1], BGP_ERR_CEASE, BGP_CEASE_MAX_PREFIX);
 	ck_assert_uint_eq(n.len, 7);			/* AFI, SAFI, limit (RFC 4486 §4) */
 	ck_assert_uint_eq(n.data[1], AFI_IPV4);
 	ck_assert_uint_eq((n.data[5] << 8) | n.data[6], 1000);
