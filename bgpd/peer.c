@@ -507,8 +507,6 @@ peer_stop(struct peer *p, uint8_t subcode, const char *text)
 		bgp_err_set(&p->cease, BGP_ERR_CEASE, subcode, NULL, 0);
 	snprintf(p->last_reason, sizeof(p->last_reason), "administratively stopped%s%s",
 	    text && text[0] ? ": " : "", text ? text : "");
-	p->last_err = p->cease;
-	p->last_err_sent = true;
 	peer_fsm_event(p, FSM_STOP);
 }
 
