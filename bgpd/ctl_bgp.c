@@ -115,27 +115,65 @@ neighbor_fill(const struct peer *p, struct ctl_neighbor *n)
 	CTL_STR_SET(n->last_reason, p->last_reason);
 }
 
-void
-ctl_bgp_show_neighbors(struct bgpd *b, struct ctl_conn *c, const struct ctl_frame *f)
+/*
+ * Which neighbors a request names: *one false = all ("*" or no payload).
+ * 0, or -1 after answering with the error.
+ */
+static int
+ctl_bgp_target(struct bgpd *b, struct ctl_conn *c, const struct ctl_frame *f,
+    bool *one, struct in_addr *only)
 {
 	struct ctl_neighbor_req req;
-	struct ctl_neighbor n;
-	struct in_addr only = { 0 };
-	bool one = cur_left(&f->payload) > 0;
 
-	if (one && (ctl_record_get(f, &req, sizeof(req)) < 0 ||
-	    (CTL_STR_FIX(req.addr), inet_pton(AF_INET, req.addr, &only) != 1))) {
-		ctl_conn_error(c, f->seq, "malformed neighbor request");
-		return;
+	*one = false;
+	if (cur_left(&f->payload) > 0) {
+		if (ctl_record_get(f, &req, sizeof(req)) < 0) {
+			ctl_conn_error(c, f->seq, "malformed neighbor request");
+			return -1;
+		}
+		CTL_STR_FIX(req.addr);
+		*one = strcmp(req.addr, "*") != 0;
+		if (*one && inet_pton(AF_INET, req.addr, only) != 1) {
+			ctl_conn_error(c, f->seq, "malformed neighbor address '%s'", req.addr);
+			return -1;
+		}
 	}
 	if (b->bgp == NULL) {
 		ctl_conn_error(c, f->seq, "BGP is not configured (no 'router bgp')");
-		return;
+		return -1;
 	}
-	if (one && bgp_peer_find(b->bgp, only) == NULL) {
+	if (*one && bgp_peer_find(b->bgp, *only) == NULL) {
 		ctl_conn_error(c, f->seq, "No such neighbor %s", req.addr);
-		return;
+		return -1;
 	}
+	return 0;
+}
+
+void
+ctl_bgp_clear(struct bgpd *b, struct ctl_conn *c, const struct ctl_frame *f)
+{
+	struct in_addr only = { 0 };
+	bool one;
+
+	if (ctl_bgp_target(b, c, f, &one, &only) < 0)
+		return;
+	for (struct peer *p = b->bgp->peers; p != NULL; p = p->next)
+		if (!one || p->cfg.remote_addr.s_addr == only.s_addr) {
+			log_peer(p, LOG_NOTICE, "reset by the operator (clear bgp)");
+			peer_reset(p);
+		}
+	ctl_conn_end(c, f->seq);
+}
+
+void
+ctl_bgp_show_neighbors(struct bgpd *b, struct ctl_conn *c, const struct ctl_frame *f)
+{
+	struct ctl_neighbor n;
+	struct in_addr only = { 0 };
+	bool one;
+
+	if (ctl_bgp_target(b, c, f, &one, &only) < 0)
+		return;
 	for (const struct peer *p = b->bgp->peers; p != NULL; p = p->next) {
 		if (one && p->cfg.remote_addr.s_addr != only.s_addr)
 			continue;

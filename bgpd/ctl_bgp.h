@@ -9,5 +9,6 @@
 
 ctl_handler_fn ctl_bgp_show;
 ctl_handler_fn ctl_bgp_show_neighbors;
+ctl_handler_fn ctl_bgp_clear;
 
 #endif

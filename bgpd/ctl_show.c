@@ -56,6 +56,7 @@ static ctl_handler_fn *const handlers[CTL_TYPE_MAX] = {
 	[CTL_SHOW_DAEMON] = show_daemon,
 	[CTL_SHOW_BGP] = ctl_bgp_show,
 	[CTL_SHOW_BGP_NEIGHBORS] = ctl_bgp_show_neighbors,
+	[CTL_CLEAR_BGP] = ctl_bgp_clear,
 };
 
 ctl_handler_fn *

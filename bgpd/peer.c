@@ -511,6 +511,16 @@ peer_stop(struct peer *p, uint8_t subcode, const char *text)
 }
 
 void
+peer_reset(struct peer *p)
+{
+	if (p->cfg.shutdown)
+		return;
+	peer_stop(p, BGP_CEASE_ADMIN_RESET, NULL);
+	snprintf(p->last_reason, sizeof(p->last_reason), "administratively reset (clear bgp)");
+	peer_start(p);
+}
+
+void
 peer_max_prefix_exceeded(struct peer *p)
 {
 	uint32_t max = p->cfg.max_prefix;

@@ -212,6 +212,8 @@ void	peer_fsm_event(struct peer *, enum fsm_event);
 void	peer_start(struct peer *);
 /* Administrative stop: Cease (subcode, RFC 9003 text may be NULL), stay Idle. */
 void	peer_stop(struct peer *, uint8_t subcode, const char *text);
+/* `clear bgp`: Cease 4 (administrative reset, RFC 4486), then start again. */
+void	peer_reset(struct peer *);
 /*
  * The RIB counted more prefixes than maximum-prefix allows: Cease 1 with
  * AFI/SAFI and the limit (RFC 4486 §4), then stay down, or restart after

@@ -4,6 +4,7 @@
  * (render_bgp.c). Knows only include/ipip-bgpd/ctl.h.
  */
 #include <stdlib.h>
+#include <arpa/inet.h>
 #include <string.h>
 
 #include "lib/ctlmsg.h"
@@ -103,4 +104,31 @@ cmd_show_bgp_neighbors(struct vty *v, const struct cmd_args *a)
 		render_bgp_neighbors(v->out, l.v, l.n, cmd_has(a, "json"));
 	free(l.v);
 	return rv;
+}
+
+static int
+take_none(const struct ctl_frame *f, void *arg)
+{
+	return -1;		/* CTL_CLEAR_BGP answers with CTL_END only */
+}
+
+/* `clear bgp *|A.B.C.D`: a hard reset (Cease 4); soft resets come with the RIB. */
+int
+cmd_clear_bgp(struct vty *v, const struct cmd_args *a)
+{
+	struct ctl_neighbor_req req;
+	const char *w = cmd_arg(a, "WORD");
+	struct in_addr addr;
+	char err[256];
+
+	if (strcmp(w, "*") != 0 && inet_pton(AF_INET, w, &addr) != 1)
+		return vty_error(v, "Malformed neighbor address: %s (A.B.C.D or *)", w);
+	memset(&req, 0, sizeof(req));
+	CTL_STR_SET(req.addr, w);
+	if (vty_connect(v) < 0)
+		return -1;
+	if (ctl_client_request(v->cl, CTL_CLEAR_BGP, &req, sizeof(req), take_none, NULL, err,
+	    sizeof(err)) < 0)
+		return vty_error(v, "%s", err);
+	return 0;
 }

@@ -41,6 +41,8 @@ enum ctl_type {
 	CTL_SHOW_BGP = 32,		/* request: none; answer: struct ctl_bgp */
 	CTL_SHOW_BGP_NEIGHBORS = 33,	/* request: none (all) or struct ctl_neighbor_req;
 					 * answer: a struct ctl_neighbor per peer */
+	CTL_CLEAR_BGP = 34,		/* request: struct ctl_neighbor_req, addr "*" for all;
+					 * answer: CTL_END once every session was reset */
 	CTL_TYPE_MAX
 };
 

@@ -159,6 +159,20 @@ def test_sigterm_sends_cease_to_the_peer(lab, link):
     d.assert_no_sanitizer_report()
 
 
+def test_clear_bgp_resets_with_cease_4_and_comes_back(lab, link):
+    d, bird = lab()
+    assert wait_for(lambda: is_up(d, link.addr_b), 20), d.read_log()
+    r = vtysh(d.sock, f"clear bgp {link.addr_b}")
+    assert r.returncode == 0, r.stderr
+    assert wait_for(lambda: "Received: Administrative reset" in bird.read_log(), 5), bird.read_log()
+    assert wait_for(lambda: peer_state(d, link.addr_b)["connectionsEstablished"] == 2, 20), d.read_log()
+    assert is_up(d, link.addr_b)
+    r = vtysh(d.sock, "clear bgp 10.9.9.9")
+    assert r.returncode != 0 and "No such neighbor 10.9.9.9" in r.stderr
+    r = vtysh(d.sock, "clear bgp nonsense")
+    assert r.returncode != 0 and "Malformed neighbor address" in r.stderr
+
+
 def test_summary_without_router_bgp(daemon):
     r = vtysh(daemon.sock, "show bgp summary json")
     assert r.returncode == 0 and json.loads(r.stdout) == {}   # as FRR without an instance
