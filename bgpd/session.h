@@ -17,6 +17,7 @@ struct peer_conn {
 	bool			 incoming;	/* the peer opened it */
 	bool			 connecting;	/* outgoing, not yet connected */
 	bool			 open_sent;	/* a collision candidate got our OPEN */
+	bool			 closing;	/* conn_free is flushing it */
 	struct sockaddr_in	 local, remote;
 };
 

@@ -2,8 +2,8 @@
  * bgpd/transport.c - a peer's TCP connections: non-blocking connect with the
  * neighbor's socket options (update-source, TCP MD5, GTSM), bufferevents with
  * an input cap (PEER_IN_MAX read ahead) and an output cap (PEER_OUT_MAX), and
- * the RFC 9687 send hold timer, armed while output waits and stopped when it
- * drains. Bytes go to session.c; connection news goes to the state machine.
+ * the RFC 9687 send hold timer, armed while output waits, restarted on each
+ * bit of progress and stopped when it drains. Bytes go to session.c; connection news goes to the state machine.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -61,14 +61,22 @@ conn_read_cb(struct bufferevent *bev, void *arg)
 	session_input(arg);
 }
 
-/* The output drained (low watermark 0): the peer reads, stop the send hold timer. */
+/*
+ * RFC 9687 §3: the send hold timer runs while output waits, restarts
+ * whenever the peer takes some of it (progress), and stops once it is empty.
+ */
 static void
-conn_write_cb(struct bufferevent *bev, void *arg)
+conn_out_cb(struct evbuffer *out, const struct evbuffer_cb_info *info, void *arg)
 {
 	struct peer_conn *c = arg;
+	struct peer *p = c->peer;
 
-	if (c == c->peer->conn)
-		peer_timer_stop(c->peer->t_send_hold);
+	if (info->n_deleted == 0 || c->closing || c != p->conn)
+		return;
+	if (evbuffer_get_length(out) == 0)
+		peer_timer_stop(p->t_send_hold);
+	else
+		peer_timer_arm(p, p->t_send_hold, conn_send_hold_ms(p));
 }
 
 static void
@@ -109,7 +117,9 @@ conn_new(struct peer *p, struct bufferevent *bev, bool incoming)
 	c->peer = p;
 	c->bev = bev;
 	c->incoming = incoming;
-	bufferevent_setcb(bev, conn_read_cb, conn_write_cb, conn_event_cb, c);
+	bufferevent_setcb(bev, conn_read_cb, NULL, conn_event_cb, c);
+	if (evbuffer_add_cb(bufferevent_get_output(bev), conn_out_cb, c) == NULL)
+		fatal("conn_new: output callback");
 	bufferevent_setwatermark(bev, EV_READ, 0, PEER_IN_MAX);
 	bufferevent_enable(bev, EV_READ | EV_WRITE);
 	if (incoming)
@@ -174,6 +184,7 @@ conn_free(struct peer_conn *c)
 {
 	if (c == NULL)
 		return;
+	c->closing = true;
 	conn_flush(c);
 	bufferevent_free(c->bev);
 	free(c);
@@ -188,10 +199,14 @@ conn_send(struct peer_conn *c, const void *data, size_t len)
 
 	if (before + len > PEER_OUT_MAX)
 		return -ENOBUFS;
-	if (evbuffer_add(out, data, len) < 0)
-		return -ENOMEM;
+	/* armed first: a transport that takes the bytes at once stops it again */
 	if (c == p->conn && !evtimer_pending(p->t_send_hold, NULL))
 		peer_timer_arm(p, p->t_send_hold, conn_send_hold_ms(p));
+	if (evbuffer_add(out, data, len) < 0) {
+		if (before == 0 && c == p->conn)
+			peer_timer_stop(p->t_send_hold);
+		return -ENOMEM;
+	}
 	return 0;
 }
 
