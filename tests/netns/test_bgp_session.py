@@ -30,7 +30,7 @@ def lab(tmp_path, link, daemon_factory):
     """Start BIRD on B and ipip-bgpd on A with extra neighbor lines / BIRD options."""
     made = []
 
-    def start(ours="", bird_opts="", bird_neighbor=None, bird_local=None):
+    def start(ours="", bird_opts="", bird_neighbor=None, bird_local=None, extra=""):
         bird = Bird(tmp_path, link.b, link.addr_b, BIRD_AS, bird_neighbor or link.addr_a,
                     OUR_AS, local=bird_local, options=bird_opts)
         made.append(bird)
@@ -41,7 +41,7 @@ def lab(tmp_path, link, daemon_factory):
  neighbor {link.addr_b} remote-as {BIRD_AS}
  neighbor {link.addr_b} timers 1 3
  neighbor {link.addr_b} timers connect 1
-""" + "".join(f" neighbor {link.addr_b} {l}\n" for l in ours.splitlines() if l.strip()))
+""" + "".join(f" neighbor {link.addr_b} {l}\n" for l in ours.splitlines() if l.strip()) + extra)
         d = daemon_factory(config=conf, netns=link.a).start()
         return d, bird
 
@@ -171,6 +171,17 @@ def test_clear_bgp_resets_with_cease_4_and_comes_back(lab, link):
     assert r.returncode != 0 and "No such neighbor 10.9.9.9" in r.stderr
     r = vtysh(d.sock, "clear bgp nonsense")
     assert r.returncode != 0 and "Malformed neighbor address" in r.stderr
+
+
+def test_unreachable_neighbor_does_not_disturb_the_other(lab, link):
+    d, bird = lab(extra=" neighbor 10.0.0.9 remote-as 65009\n neighbor 10.0.0.9 timers connect 1\n")
+    assert wait_for(lambda: is_up(d, link.addr_b), 20), d.read_log()
+    s = vtysh_json(d.sock, "show bgp summary json")["ipv4Unicast"]
+    assert s["totalPeers"] == 2 and s["failedPeers"] == 1
+    assert s["peers"]["10.0.0.9"]["state"] in ("Connect", "Active")
+    assert s["peers"]["10.0.0.9"]["peerUptime"] == "never"
+    text = vtysh(d.sock, "show bgp summary").stdout
+    assert "10.0.0.9" in text and "Total number of neighbors 2" in text
 
 
 def test_summary_without_router_bgp(daemon):
