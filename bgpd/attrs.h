@@ -35,15 +35,15 @@ enum { ORIGIN_IGP = 0, ORIGIN_EGP = 1, ORIGIN_INCOMPLETE = 2 };
 /* AS path segment types (RFC 4271, RFC 5065). */
 enum { AS_SET = 1, AS_SEQUENCE = 2, AS_CONFED_SEQUENCE = 3, AS_CONFED_SET = 4 };
 
-/* Which optional fields of a set are present (bit = 1 << type, types < 32). */
-#define ATTRF(t)	(1u << (t))
+/* Which fields of a set are present (bit = 1 << type, types < 64). */
+#define ATTRF(t)	(1ull << (t))
 
 struct lcomm {
 	uint32_t	global, local1, local2;		/* RFC 8092 */
 };
 
 struct attr_set {
-	uint32_t	 present;	/* ATTRF(ATTR_*) of what was received/set */
+	uint64_t	 present;	/* ATTRF(ATTR_*) of what was received/set */
 	uint8_t		 origin;
 	uint32_t	 nexthop;	/* host byte order */
 	uint32_t	 med;
@@ -98,6 +98,8 @@ unsigned aspath_count(const uint32_t *words, uint16_t nwords);
 uint32_t aspath_first_as(const uint32_t *words, uint16_t nwords);
 /* Does asn occur anywhere in the path (loop detection)? Returns how often. */
 unsigned aspath_has_as(const uint32_t *words, uint16_t nwords, uint32_t asn);
+/* asn in front (eBGP advertisement): out gets the new path, returns its words or 0 if cap too small. */
+size_t	aspath_prepend(const uint32_t *in, uint16_t n, uint32_t asn, uint32_t *out, size_t cap);
 
 /* Link bandwidth extended community (draft-ietf-idr-link-bandwidth): bytes/s, or -1. */
 float	attrs_link_bw(const struct attr_set *);

@@ -7,7 +7,9 @@ bgpd_libbgpd_a_SOURCES = \
 	bgpd/ctl.h bgpd/ctl.c bgpd/ctl_show.c \
 	bgpd/msg.h bgpd/msg_header.c bgpd/msg_open.c bgpd/caps.c \
 	bgpd/msg_notify.c bgpd/msg_refresh.c \
-	bgpd/attrs.h \
+	bgpd/msg_update.c bgpd/attr_parse.h bgpd/attr_basic.c bgpd/attr_aspath.c \
+	bgpd/attr_comm.c bgpd/attr_mp.c bgpd/attr_write.c bgpd/nlri.c \
+	bgpd/attrs.h bgpd/attrs.c \
 	bgpd/peer_cfg.h bgpd/peer.h bgpd/session.h bgpd/fsm.c bgpd/peer.c \
 	bgpd/session.c bgpd/transport.c bgpd/listen.c bgpd/bgp.c \
 	bgpd/conf_bgp.h bgpd/conf_bgp.c bgpd/peer_conf.c \
@@ -30,7 +32,7 @@ tests_unit_test_conf_LDADD = $(BGPD_LIBS) $(UNIT_LIBS)
 
 # The message codec (bgpd/msg.h): unit tests and fuzz targets.
 BGP_UNIT_TESTS = tests/unit/test_bgp_header tests/unit/test_bgp_open \
-	tests/unit/test_bgp_notify
+	tests/unit/test_bgp_notify tests/unit/test_bgp_update tests/unit/test_bgp_attrs
 check_PROGRAMS += $(BGP_UNIT_TESTS)
 TESTS += $(BGP_UNIT_TESTS)
 tests_unit_test_bgp_header_SOURCES = tests/unit/test_bgp_header.c
@@ -42,9 +44,18 @@ tests_unit_test_bgp_open_LDADD = $(BGPD_LIBS) $(UNIT_LIBS)
 tests_unit_test_bgp_notify_SOURCES = tests/unit/test_bgp_notify.c
 tests_unit_test_bgp_notify_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
 tests_unit_test_bgp_notify_LDADD = $(BGPD_LIBS) $(UNIT_LIBS)
+tests_unit_test_bgp_update_SOURCES = tests/unit/test_bgp_update.c
+tests_unit_test_bgp_update_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
+tests_unit_test_bgp_update_LDADD = $(BGPD_LIBS) $(UNIT_LIBS)
+tests_unit_test_bgp_attrs_SOURCES = tests/unit/test_bgp_attrs.c
+tests_unit_test_bgp_attrs_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
+tests_unit_test_bgp_attrs_LDADD = $(BGPD_LIBS) $(UNIT_LIBS)
 
 FUZZ_TARGETS += tests/fuzz/fuzz_bgp_open tests/fuzz/fuzz_bgp_caps \
-	tests/fuzz/fuzz_bgp_notify tests/fuzz/fuzz_bgp_refresh
+	tests/fuzz/fuzz_bgp_notify tests/fuzz/fuzz_bgp_refresh tests/fuzz/fuzz_bgp_update
+tests_fuzz_fuzz_bgp_update_SOURCES = tests/fuzz/fuzz_bgp_update.c
+tests_fuzz_fuzz_bgp_update_LDADD = $(BGPD_LIBS)
+tests_fuzz_fuzz_bgp_update_LDFLAGS = $(AM_LDFLAGS) $(FUZZ_LDFLAGS)
 tests_fuzz_fuzz_bgp_open_SOURCES = tests/fuzz/fuzz_bgp_open.c
 tests_fuzz_fuzz_bgp_open_LDADD = $(BGPD_LIBS)
 tests_fuzz_fuzz_bgp_open_LDFLAGS = $(AM_LDFLAGS) $(FUZZ_LDFLAGS)

@@ -188,8 +188,9 @@ open_peer_as(const struct open_msg *m)
  * Parse an OPEN body (after the header): RFC 4271 §4.2 and the syntactic
  * part of §6.2: version 4 else 2/1 (data: 2-byte version we speak), AS 0
  * 2/2 (RFC 7607), BGP Identifier 0 2/3, hold time 1 or 2 2/6, unsupported
- * optional parameter 2/4, lengths 1/2... see msg_open.c. RFC 9072 extended
- * optional parameters are accepted.
+ * optional parameter 2/4, parameters length not matching the message 1/2,
+ * a parameter or capability overrunning its container 2/0. RFC 9072
+ * extended optional parameters are accepted.
  */
 MUST_USE int msg_open_parse(struct cursor *c, struct open_msg *m, struct bgp_err *err);
 
@@ -287,10 +288,10 @@ struct update_msg {
 	 * or fini): take your own with attrs_ref(). NULL when nothing is announced. */
 	const struct attr_set *attrs;
 	bool		 eor;		/* End-of-RIB for IPv4 unicast (RFC 4724 §2) */
-	uint32_t	 discarded;	/* ATTRF() of attributes discarded (RFC 7606 §2) */
+	uint64_t	 discarded;	/* ATTRF() of attributes discarded (RFC 7606 §2) */
 	uint16_t	 unknown_skipped;	/* unknown non-transitive optional dropped */
 	/* scratch */
-	size_t		 cap_w, cap_a;
+	size_t		 cap_w, cap_a, cap_scratch;
 	uint32_t	*scratch;
 };
 

@@ -40,9 +40,9 @@ static const struct hdr_case hdr_cases[] = {
 	{ "type 255", { M16, 0, 19, 255 }, false, -EBADMSG, 1, 3, 1 },
 };
 
-START_TEST(header_cases_give_rfc4271_errors)
+static void
+header_cases_give_rfc4271_errors_one(const struct hdr_case *k)
 {
-	const struct hdr_case *k = &hdr_cases[_i];
 	uint8_t *b = unit_heap(k->wire, BGP_HDR_LEN);
 	struct cursor c = cur_init(b, BGP_HDR_LEN);
 	struct bgp_hdr h;
@@ -62,6 +62,12 @@ START_TEST(header_cases_give_rfc4271_errors)
 		ck_assert_uint_eq(cur_left(&c), BGP_HDR_LEN);
 	}
 	free(b);
+}
+
+START_TEST(header_cases_give_rfc4271_errors)
+{
+	for (size_t i = 0; i < UNIT_COUNT(hdr_cases); i++)
+		header_cases_give_rfc4271_errors_one(&hdr_cases[i]);
 }
 END_TEST
 
@@ -153,21 +159,14 @@ END_TEST
 int
 main(void)
 {
-	Suite *s = suite_create("bgp_header");
-	TCase *tc = tcase_create("core");
-	SRunner *sr;
-	int failed;
+	const TTest *tests[] = {
+		header_cases_give_rfc4271_errors,
+		short_header_asks_for_more_and_consumes_nothing,
+		keepalive_written_is_19_bytes_and_parses,
+		refresh_round_trips_with_borr_subtype,
+		refresh_of_wrong_length_is_7_1_with_whole_message,
+		error_names_read_like_the_rfc,
+	};
 
-	tcase_add_loop_test(tc, header_cases_give_rfc4271_errors, 0, (int)UNIT_COUNT(hdr_cases));
-	tcase_add_test(tc, short_header_asks_for_more_and_consumes_nothing);
-	tcase_add_test(tc, keepalive_written_is_19_bytes_and_parses);
-	tcase_add_test(tc, refresh_round_trips_with_borr_subtype);
-	tcase_add_test(tc, refresh_of_wrong_length_is_7_1_with_whole_message);
-	tcase_add_test(tc, error_names_read_like_the_rfc);
-	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? 1 : 0;
+	return unit_run("bgp_header", tests, UNIT_COUNT(tests));
 }
