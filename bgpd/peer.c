@@ -439,7 +439,7 @@ fa_notify_err(struct peer *p, enum peer_state old)
 static void
 fa_notify_cease(struct peer *p, enum peer_state old)
 {
-	peer_drop(p, old, &p->cease, false);
+	peer_drop(p, old, &p->pending_err, false);
 }
 
 static void
@@ -502,9 +502,9 @@ void
 peer_stop(struct peer *p, uint8_t subcode, const char *text)
 {
 	if (text != NULL && text[0] != '\0')
-		notify_shutdown_set(&p->cease, subcode, text);	/* RFC 9003 */
+		notify_shutdown_set(&p->pending_err, subcode, text);	/* RFC 9003 */
 	else
-		bgp_err_set(&p->cease, BGP_ERR_CEASE, subcode, NULL, 0);
+		bgp_err_set(&p->pending_err, BGP_ERR_CEASE, subcode, NULL, 0);
 	snprintf(p->last_reason, sizeof(p->last_reason), "administratively stopped%s%s",
 	    text && text[0] ? ": " : "", text ? text : "");
 	peer_fsm_event(p, FSM_STOP);
@@ -527,7 +527,7 @@ peer_max_prefix_exceeded(struct peer *p)
 	uint8_t data[7] = { 0, AFI_IPV4, SAFI_UNICAST, (uint8_t)(max >> 24),
 	    (uint8_t)(max >> 16), (uint8_t)(max >> 8), (uint8_t)max };
 
-	bgp_err_set(&p->cease, BGP_ERR_CEASE, BGP_CEASE_MAX_PREFIX, data, sizeof(data));
+	bgp_err_set(&p->pending_err, BGP_ERR_CEASE, BGP_CEASE_MAX_PREFIX, data, sizeof(data));
 	snprintf(p->last_reason, sizeof(p->last_reason), "maximum-prefix %u exceeded", max);
 	log_peer(p, LOG_WARNING, "%s%s", p->last_reason,
 	    p->cfg.max_prefix_restart ? "; restarting later" : "; staying down");
@@ -572,8 +572,9 @@ peer_conn_accept(struct peer *p, struct peer_conn *c)
 		return;
 	}
 	p->stats.refused++;
-	log_peer(p, LOG_INFO, "incoming connection refused in state %s",
-	    peer_state_name(p->state));
+	if (log_ratelimit_ok(&p->refused_rl, time(NULL), 5, 60, NULL))
+		log_peer(p, LOG_INFO, "incoming connection refused in state %s",
+		    peer_state_name(p->state));
 	conn_free(c);
 }
 

@@ -164,11 +164,11 @@ struct peer {
 	bool			 last_err_sent;
 	char			 last_reason[256];	/* why the last session ended */
 	struct peer_hooks	 hooks;
+	struct log_ratelimit	 refused_rl;	/* its extra connections, logged */
 	/* Scratch for the event being handled (valid during peer_fsm_event only). */
-	struct bgp_err		 pending_err;	/* what FA_NOTIFY_ERR sends */
+	struct bgp_err		 pending_err;	/* what FA_NOTIFY_ERR / _CEASE send */
 	struct cursor		 rx_body;	/* the UPDATE body for FA_UPDATE */
 	struct refresh_msg	 rx_refresh;	/* for FA_REFRESH */
-	struct bgp_err		 cease;		/* what FA_NOTIFY_CEASE sends */
 	unsigned		 conn_gen;	/* bumped whenever conn changes */
 };
 

@@ -4,6 +4,7 @@ wrong, GTSM, update-source, strangers refused, and a Cease on SIGTERM. What is
 asserted is what an operator reads: `show bgp ... json`, BIRD's `show
 protocols all`, and the daemon's log."""
 import json
+import os
 import shutil
 import socket
 import time
@@ -182,6 +183,25 @@ def test_unreachable_neighbor_does_not_disturb_the_other(lab, link):
     assert s["peers"]["10.0.0.9"]["peerUptime"] == "never"
     text = vtysh(d.sock, "show bgp summary").stdout
     assert "10.0.0.9" in text and "Total number of neighbors 2" in text
+
+
+def test_bgp_port_in_use_is_one_clear_error(daemon_factory, tmp_path):
+    holder = socket.socket()
+    holder.bind(("127.0.0.1", 0))
+    holder.listen(1)
+    port = holder.getsockname()[1]
+    conf = tmp_path / "bgpd.conf"
+    conf.write_text(f"router bgp 65001\n bgp router-id 10.9.9.9\n"
+                    f" bgp listen-address 127.0.0.1\n bgp listen-port {port}\n")
+    d = daemon_factory(config=conf).start(wait=False)
+    try:
+        assert d.proc.wait(10) == 1
+    finally:
+        holder.close()
+    errors = [l for l in d.read_log().splitlines() if "error:" in l]
+    assert len(errors) == 1, d.read_log()
+    assert f"cannot listen for BGP on 127.0.0.1 port {port}: Address already in use" in errors[0]
+    assert not os.path.exists(d.sock) and not os.path.exists(d.pidfile)
 
 
 def test_summary_without_router_bgp(daemon):
