@@ -16,15 +16,12 @@ static int
 load(const char *text, struct bgpd_conf *c)
 {
 	FILE *in = fmemopen((void *)text, strlen(text), "r");
-	FILE *log = fmemopen(logbuf, sizeof(logbuf) - 1, "w");
 	int rv;
 
-	memset(logbuf, 0, sizeof(logbuf));
-	log_init(log, "test", LOG_DEBUG);
+	unit_log_begin(logbuf, sizeof(logbuf));
 	rv = conf_load_stream(in, "t.conf", c);
+	unit_log_end();
 	fclose(in);
-	fclose(log);
-	log_init(stderr, "test", LOG_INFO);
 	return rv;
 }
 
