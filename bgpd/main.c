@@ -239,6 +239,16 @@ main(int argc, char **argv)
 		free(o.pid_file_derived);
 		return 1;
 	}
+	if (bgpd_bgp_start(&b) < 0) {		/* BGP sessions (bgpd/peer_conf.c) */
+		bgpd_bgp_stop(&b);
+		ctl_server_free(b.ctl);
+		pidfile_remove(pf);
+		event_base_free(b.base);
+		lyd_free_all(b.running);
+		conf_ctx_free(b.yang);
+		free(o.pid_file_derived);
+		return 1;
+	}
 	if (!o.foreground || b.conf.log_syslog)
 		log_init(NULL, "ipip-bgpd", log_get_level());
 	if (!o.foreground && (daemon(0, 0) < 0 || event_reinit(b.base) < 0))
@@ -248,6 +258,7 @@ main(int argc, char **argv)
 	b.started = time(NULL);
 	clock_gettime(CLOCK_MONOTONIC, &b.started_mono);
 	bgpd_run(&b);
+	bgpd_bgp_stop(&b);			/* Cease to every peer */
 	ctl_server_free(b.ctl);
 	pidfile_remove(pf);
 	event_base_free(b.base);

@@ -13,6 +13,7 @@ test_pkgs=(python3 python3-pytest python3-scapy clang iproute2 util-linux procps
 test_pkgs+=(qemu-system-x86 linux-image-amd64 busybox-static kmod tcpdump iputils-ping iperf3)   # tests/vm: real-kernel ipip under qemu
 test_pkgs+=(iperf3 tcpdump iputils-ping)   # tunnel netns tests (uspace)
 demo_pkgs=(iproute2 procps)
+test_pkgs+=(bird2)   # BGP session netns tests (tests/netns/test_bgp_session.py)
 
 case "${1:-build}" in
 build) want=("${build_pkgs[@]}") ;;

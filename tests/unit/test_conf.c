@@ -178,7 +178,7 @@ START_TEST(watcher_hears_each_change_with_the_new_tree_running)
 
 	log_capture();
 	ck_assert_int_eq(bgpd_conf_edit(b, a, strlen(a), errs, sizeof(errs)), 0);
-	bgpd_conf_watch(b, on_change, &w);
+	bgpd_conf_watch(b, on_change, NULL, &w);
 	ck_assert_int_eq(bgpd_conf_edit(b, c, strlen(c), errs, sizeof(errs)), 0);
 	ck_assert_int_eq(w.resets, 1);
 	ck_assert_int_eq(w.nones, 1);
