@@ -97,7 +97,7 @@ def vtysh_json(sock, cmd):
 @pytest.fixture
 def daemon_factory(tmp_path):
     """make(**kw) -> Daemon. Unless netns= is given (None: this namespace), each
-    daemon runs in a private namespace with 10.1.0.1/24 on a dummy device (the
+    daemon runs in a private namespace with 10.1.0.1/24 on a veth (the
     address the config corpus uses), so a `router bgp` never listens on the
     host's port 179 and a router-id can be taken from an interface."""
     made, spaces = [], []
@@ -106,8 +106,9 @@ def daemon_factory(tmp_path):
         if "netns" not in kw:
             ns = Netns(f"ig{os.getpid() % 100000}d{len(spaces)}")
             spaces.append(ns)
-            ns.ip("link", "add", "site0", "type", "dummy")
+            ns.ip("link", "add", "site0", "type", "veth", "peer", "name", "site1")
             ns.ip("addr", "add", "10.1.0.1/24", "dev", "site0")
+            ns.ip("link", "set", "site1", "up")
             ns.ip("link", "set", "site0", "up")
             kw["netns"] = ns.name
         d = Daemon(tmp_path, name=kw.pop("name", f"d{len(made)}"), **kw)
