@@ -179,10 +179,11 @@ START_TEST(without_router_bgp_there_is_no_instance_until_one_is_added)
 }
 END_TEST
 
-#define THREE	ROUTER \
+#define NEIGHBORS3 \
 	" neighbor 10.0.0.2 remote-as 2\n neighbor 10.0.0.2 passive\n" \
 	" neighbor 10.0.0.3 remote-as 3\n neighbor 10.0.0.3 passive\n" \
 	" neighbor 10.0.0.4 remote-as 4\n neighbor 10.0.0.4 passive\n"
+#define THREE	ROUTER NEIGHBORS3
 
 START_TEST(only_the_remote_as_change_restarts_its_session)
 {
@@ -241,18 +242,14 @@ START_TEST(new_asn_or_router_id_restarts_every_session)
 	struct bgpd *b = fx_start(THREE "exit\n");
 
 	fx_commit(b, "router bgp 65009\n bgp router-id 10.0.0.1\n bgp listen-port 0\n"
-	    " neighbor 10.0.0.2 remote-as 2\n neighbor 10.0.0.2 passive\n"
-	    " neighbor 10.0.0.3 remote-as 3\n neighbor 10.0.0.3 passive\n"
-	    " neighbor 10.0.0.4 remote-as 4\n neighbor 10.0.0.4 passive\nexit\n");
+	    NEIGHBORS3 "exit\n");
 	ck_assert_uint_eq(b->bgp->asn, 65009);
 	ck_assert(restarted(peer_at(b, "10.0.0.2")) && restarted(peer_at(b, "10.0.0.3")) &&
 	    restarted(peer_at(b, "10.0.0.4")));
 	for (struct peer *p = b->bgp->peers; p != NULL; p = p->next)
 		p->last_reason[0] = '\0';
 	fx_commit(b, "router bgp 65009\n bgp router-id 10.0.0.9\n bgp listen-port 0\n"
-	    " neighbor 10.0.0.2 remote-as 2\n neighbor 10.0.0.2 passive\n"
-	    " neighbor 10.0.0.3 remote-as 3\n neighbor 10.0.0.3 passive\n"
-	    " neighbor 10.0.0.4 remote-as 4\n neighbor 10.0.0.4 passive\nexit\n");
+	    NEIGHBORS3 "exit\n");
 	ck_assert_uint_eq(b->bgp->router_id, 0x0a000009);
 	ck_assert(restarted(peer_at(b, "10.0.0.2")) && restarted(peer_at(b, "10.0.0.4")));
 	fx_free(b);
