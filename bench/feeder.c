@@ -35,15 +35,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "lib/cursor.h"
-#include "lib/wbuf.h"
+#include "bench/bgpmsg.h"
 
-#define BGP_HDR		19
-#define BGP_MAX		4096	/* RFC 4271 §4.1 */
-#define BGP_OPEN	1
-#define BGP_UPDATE	2
-#define BGP_NOTIFY	3
-#define BGP_KEEPALIVE	4
 #define HOLD_TIME	240
 #define AS_TRANS	23456	/* RFC 6793 §9 */
 #define MAX_PATH_AS	16
@@ -59,7 +52,7 @@ struct session {
 	int		 fd;
 	int		 got_open, established;
 	uint16_t	 hold;
-	uint8_t		 in[2 * BGP_MAX];
+	uint8_t		 in[2 * BGPMSG_MAX];
 	size_t		 inlen;
 	uint64_t	 t_est, t_last_update, updates, prefixes, bytes;
 };
@@ -82,7 +75,7 @@ on_drop_signal(int sig)
 	drop_requested = 1;
 }
 
-static void
+static NORETURN void
 die(const char *what)
 {
 	perror(what);
@@ -90,23 +83,6 @@ die(const char *what)
 }
 
 /* ---- encoding ---------------------------------------------------------- */
-
-static void
-msg_begin(struct wbuf *w, uint8_t type, size_t *lenoff)
-{
-	static const uint8_t marker[16] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
-		0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
-
-	wbuf_put(w, marker, sizeof(marker));
-	wbuf_reserve(w, 2, lenoff);
-	wbuf_put_u8(w, type);
-}
-
-static int
-msg_end(struct wbuf *w, size_t start, size_t lenoff)
-{
-	return wbuf_set_u16_at(w, lenoff, (uint16_t)(wbuf_len(w) - start));
-}
 
 /* Path attributes shared by every UPDATE of the file (RFC 4271 §4.3, §5.1). */
 static int
@@ -136,26 +112,6 @@ attrs_encode(struct wbuf *w, const struct opts *o)
 	return wbuf_error(w);
 }
 
-/* One UPDATE carrying prefixes [first, first + count) as /24s. */
-static int
-update_encode(struct wbuf *w, const struct wbuf *attrs, uint32_t first, unsigned count)
-{
-	size_t start = wbuf_len(w), lenoff;
-
-	msg_begin(w, BGP_UPDATE, &lenoff);
-	wbuf_put_u16(w, 0);				/* no withdrawn routes */
-	wbuf_put_u16(w, (uint16_t)wbuf_len(attrs));
-	wbuf_put(w, wbuf_data(attrs), wbuf_len(attrs));
-	for (unsigned i = 0; i < count; i++) {
-		uint32_t a = first + (i << 8);
-
-		wbuf_put_u8(w, 24);
-		wbuf_put_u8(w, (uint8_t)(a >> 24)), wbuf_put_u8(w, (uint8_t)(a >> 16));
-		wbuf_put_u8(w, (uint8_t)(a >> 8));
-	}
-	return msg_end(w, start, lenoff);
-}
-
 static int
 cmd_encode(const struct opts *o)
 {
@@ -167,25 +123,26 @@ cmd_encode(const struct opts *o)
 	wbuf_init(&attrs, 256);
 	if (attrs_encode(&attrs, o) < 0)
 		die("encode attributes");
-	per = (unsigned)((BGP_MAX - BGP_HDR - 4 - wbuf_len(&attrs)) / 4);
+	per = bgpmsg_update_room(wbuf_len(&attrs));
 	if (o->per_update && o->per_update < per)
 		per = o->per_update;
 	if (!(f = fopen(o->file, "w")))
 		die(o->file);
-	wbuf_init(&w, 64 * BGP_MAX);
+	wbuf_init(&w, 64 * BGPMSG_MAX);
 	while (done < o->n) {
 		unsigned k = o->n - done < per ? o->n - done : per;
 
 		wbuf_reset(&w);
-		if (update_encode(&w, &attrs, o->start + (done << 8), k) < 0 ||
+		if (bgpmsg_update_put(&w, wbuf_data(&attrs), wbuf_len(&attrs),
+		    o->start + (done << 8), k) < 0 ||
 		    fwrite(wbuf_data(&w), 1, wbuf_len(&w), f) != wbuf_len(&w))
 			die("encode update");
 		done += k;
 	}
 	wbuf_reset(&w);
-	msg_begin(&w, BGP_UPDATE, &eorlen);		/* End-of-RIB: RFC 4724 §2 */
+	bgpmsg_begin(&w, BGPMSG_UPDATE, &eorlen);		/* End-of-RIB: RFC 4724 §2 */
 	wbuf_put_u16(&w, 0), wbuf_put_u16(&w, 0);
-	if (msg_end(&w, 0, eorlen) < 0 || fwrite(wbuf_data(&w), 1, wbuf_len(&w), f) != wbuf_len(&w))
+	if (bgpmsg_end(&w, 0, eorlen) < 0 || fwrite(wbuf_data(&w), 1, wbuf_len(&w), f) != wbuf_len(&w))
 		die("encode end-of-rib");
 	if (fclose(f) != 0)
 		die(o->file);
@@ -222,8 +179,8 @@ send_open(int fd, const struct opts *o)
 	struct wbuf w;
 	size_t lenoff;
 
-	wbuf_init(&w, BGP_MAX);
-	msg_begin(&w, BGP_OPEN, &lenoff);
+	wbuf_init(&w, BGPMSG_MAX);
+	bgpmsg_begin(&w, BGPMSG_OPEN, &lenoff);
 	wbuf_put_u8(&w, 4);
 	wbuf_put_u16(&w, o->as > 0xffff ? AS_TRANS : (uint16_t)o->as);
 	wbuf_put_u16(&w, HOLD_TIME);
@@ -235,7 +192,7 @@ send_open(int fd, const struct opts *o)
 	wbuf_put_u8(&w, 2), wbuf_put_u8(&w, 6);	/* 4-octet AS */
 	wbuf_put_u8(&w, 65), wbuf_put_u8(&w, 4);
 	wbuf_put_u32(&w, o->as);
-	if (msg_end(&w, 0, lenoff) < 0)
+	if (bgpmsg_end(&w, 0, lenoff) < 0)
 		die("encode open");
 	send_all(fd, wbuf_data(&w), wbuf_len(&w));
 	wbuf_free(&w);
@@ -244,31 +201,13 @@ send_open(int fd, const struct opts *o)
 static void
 send_simple(int fd, uint8_t type, uint8_t code, uint8_t subcode)
 {
-	uint8_t m[BGP_HDR + 2];
-	size_t len = type == BGP_NOTIFY ? BGP_HDR + 2 : BGP_HDR;
+	uint8_t m[BGPMSG_HDR + 2];
+	size_t len = type == BGPMSG_NOTIFICATION ? BGPMSG_HDR + 2 : BGPMSG_HDR;
 
 	memset(m, 0xff, 16);
 	m[16] = 0, m[17] = (uint8_t)len, m[18] = type;
 	m[19] = code, m[20] = subcode;
 	send_all(fd, m, len);
-}
-
-/* Count the prefixes of one UPDATE body (sink only; RFC 4271 §4.3). */
-static int
-update_count(struct cursor *c, uint64_t *prefixes)
-{
-	uint16_t wlen, alen;
-	uint8_t bits;
-
-	if (cur_u16(c, &wlen) < 0 || cur_skip(c, wlen) < 0 ||
-	    cur_u16(c, &alen) < 0 || cur_skip(c, alen) < 0)
-		return -EBADMSG;
-	while (cur_left(c) > 0) {
-		if (cur_u8(c, &bits) < 0 || bits > 32 || cur_skip(c, (bits + 7u) / 8) < 0)
-			return -EBADMSG;
-		(*prefixes)++;
-	}
-	return 0;
 }
 
 /* One whole message body of type t; returns -1 when the session must end. */
@@ -279,24 +218,24 @@ session_handle(struct session *s, uint8_t type, struct cursor *body)
 	uint8_t code = 0, sub = 0;
 
 	switch (type) {
-	case BGP_OPEN:
-		if (cur_skip(body, 3) < 0 || cur_u16(body, &hold) < 0)
+	case BGPMSG_OPEN:
+		if (bgpmsg_open_hold(*body, &hold) < 0)
 			return -1;
 		s->hold = hold < HOLD_TIME ? hold : HOLD_TIME;
 		s->got_open = 1;
-		send_simple(s->fd, BGP_KEEPALIVE, 0, 0);
+		send_simple(s->fd, BGPMSG_KEEPALIVE, 0, 0);
 		return 0;
-	case BGP_KEEPALIVE:
+	case BGPMSG_KEEPALIVE:
 		if (s->got_open && !s->established) {
 			s->established = 1;
 			s->t_est = now_ns();
 		}
 		return 0;
-	case BGP_UPDATE:
+	case BGPMSG_UPDATE:
 		s->updates++;
 		s->t_last_update = now_ns();
-		return update_count(body, &s->prefixes) < 0 ? -1 : 0;
-	case BGP_NOTIFY:
+		return bgpmsg_update_count(*body, &s->prefixes) < 0 ? -1 : 0;
+	case BGPMSG_NOTIFICATION:
 		if (cur_u8(body, &code) < 0 || cur_u8(body, &sub) < 0)
 			code = sub = 0;
 		fprintf(stderr, "feeder: NOTIFICATION %u/%u from peer\n", code, sub);
@@ -311,8 +250,8 @@ session_read(struct session *s)
 {
 	ssize_t r = read(s->fd, s->in + s->inlen, sizeof(s->in) - s->inlen);
 	struct cursor c, body;
-	uint16_t len;
 	uint8_t type;
+	int rv;
 
 	if (r == 0)
 		return -1;
@@ -321,13 +260,11 @@ session_read(struct session *s)
 	s->bytes += (uint64_t)r;
 	s->inlen += (size_t)r;
 	c = cur_init(s->in, s->inlen);
-	while (cur_peek_u16(&c, 16, &len) == 0 && cur_left(&c) >= len) {
-		if (len < BGP_HDR || len > BGP_MAX || cur_skip(&c, 18) < 0 ||
-		    cur_u8(&c, &type) < 0 || cur_split(&c, len - BGP_HDR, &body) < 0)
-			return -1;
+	while ((rv = bgpmsg_next(&c, &type, &body)) == 0)
 		if (session_handle(s, type, &body) < 0)
 			return -1;
-	}
+	if (rv != -EAGAIN)
+		return -1;
 	memmove(s->in, c.p, cur_left(&c));
 	s->inlen = cur_left(&c);
 	return 0;
@@ -387,7 +324,7 @@ session_keep(struct session *s)
 			exit(1);
 		}
 		if (now_ns() >= next_ka) {
-			send_simple(s->fd, BGP_KEEPALIVE, 0, 0);
+			send_simple(s->fd, BGPMSG_KEEPALIVE, 0, 0);
 			next_ka = now_ns() + (uint64_t)ka_ms * 1000000ull;
 		}
 	}
@@ -432,7 +369,7 @@ session_connect(const struct opts *o)
 static void
 session_drop(struct session *s)
 {
-	send_simple(s->fd, BGP_NOTIFY, 6, 2);	/* Cease, Administrative Shutdown */
+	send_simple(s->fd, BGPMSG_NOTIFICATION, 6, 2);	/* Cease, Administrative Shutdown */
 	shutdown(s->fd, SHUT_RDWR);
 	close(s->fd);
 	printf("dropped %llu\n", (unsigned long long)now_ns());
