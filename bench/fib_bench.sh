@@ -1,22 +1,23 @@
 #!/bin/bash
 # bench/fib_bench.sh - BGP-to-FIB benchmark of devices under test (DUTs).
-#   bench/fib_bench.sh [-n N] [-r RUNS] [-d "feeder kernel bird frr"] [-o DIR] [-i MS]
+#   bench/fib_bench.sh [-n N] [-r RUNS] [-d "feeder kernel bird frr"] [-o DIR] [-i MS] [-t]
 # -n prefixes (default 100000; 500000 and 1000000 are the larger sizes),
 # -r runs (the DUTs interleaved, run by run; figures are medians), -d what to
 # measure ("feeder" = the feeder alone into a sink, "kernel" = the kernel-alone
 # limit, anything else = an adapter bench/dut/NAME.sh), -o where results go
-# (default a new /tmp/bn-bench.* dir), -i poll interval of the route counter.
+# (default a new /tmp/bn-bench.* dir), -i longest wait of the route counter
+# between checks, -t only print the table of DIR's results again.
 # Writes one JSON line per measurement to DIR/results.jsonl (and stdout), then
 # a markdown table of medians to DIR/table.md (and stdout). Needs root.
 # Every namespace is named bn<pid><x> and removed on exit; every process is
 # started here and killed by PID. See doc/benchmarks.md for what each figure means.
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
-N=100000 RUNS=1 DUTS="feeder kernel bird frr" OUT="" POLL_MS=20
-while getopts "n:r:d:o:i:" o; do
+N=100000 RUNS=1 DUTS="feeder kernel bird frr" OUT="" POLL_MS=20 TABLE_ONLY=0
+while getopts "n:r:d:o:i:t" o; do
 	case $o in
-	n) N=$OPTARG ;; r) RUNS=$OPTARG ;; d) DUTS=$OPTARG ;; o) OUT=$OPTARG ;; i) POLL_MS=$OPTARG ;;
-	*) sed -n 2,12p "$0" >&2; exit 2 ;;
+	n) N=$OPTARG ;; r) RUNS=$OPTARG ;; d) DUTS=$OPTARG ;; o) OUT=$OPTARG ;; i) POLL_MS=$OPTARG ;; t) TABLE_ONLY=1 ;;
+	*) sed -n 2,13p "$0" >&2; exit 2 ;;
 	esac
 done
 build=${BENCH_BUILD:-$top/build/bench}
@@ -242,18 +243,22 @@ run_dut() {
 
 table() {
 	/usr/bin/python3 - "$OUT/results.jsonl" "$N" <<'PY'
-import json, statistics, sys
-rows = [json.loads(l) for l in open(sys.argv[1]) if l.strip()]
+import json, os, statistics, sys
+rows = [json.loads(l) for l in open(sys.argv[1]) if l.strip()] if os.path.exists(sys.argv[1]) else []
 rows = [r for r in rows if r["n"] == int(sys.argv[2])]
+if not rows:
+    sys.exit("fib_bench: no results")
 duts = list(dict.fromkeys(r["dut"] for r in rows))
 metrics = list(dict.fromkeys(r["metric"] for r in rows))
-print(f"| N = {sys.argv[2]} (median of runs) | " + " | ".join(duts) + " |")
+runs = max(r["run"] for r in rows)
+print(f"| N = {sys.argv[2]}, median of {runs} run(s) | " + " | ".join(duts) + " |")
 print("|---|" + "---|" * len(duts))
 for m in metrics:
     cells = []
     for d in duts:
         v = [r["value"] for r in rows if r["dut"] == d and r["metric"] == m]
-        cells.append(f"{statistics.median(v):g} ({len(v)})" if v else "")
+        m_ = statistics.median(v) if v else None
+        cells.append("" if m_ is None else (f"{m_:,.0f}" if m_ >= 1000 else f"{m_:.3g}"))
     if any(cells):
         print(f"| {m} | " + " | ".join(cells) + " |")
 loads = [r["load1"] for r in rows]
@@ -261,6 +266,10 @@ print(f"\nload average (1 min) during the runs: {min(loads):g} to {max(loads):g}
 PY
 }
 
+if [ $TABLE_ONLY -eq 1 ]; then
+	table
+	exit 0
+fi
 [ "$(id -u)" -eq 0 ] || { echo "fib_bench: needs root (namespaces)" >&2; exit 1; }
 echo "fib_bench: N=$N runs=$RUNS duts='$DUTS' results in $OUT" >&2
 encode_files
