@@ -35,6 +35,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "bench/clock.h"
+
 #include "bench/bgpmsg.h"
 
 #define HOLD_TIME	240
@@ -58,15 +60,6 @@ struct session {
 };
 
 static volatile sig_atomic_t drop_requested;
-
-static uint64_t
-now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
-}
 
 static void
 on_drop_signal(int sig)
@@ -228,12 +221,12 @@ session_handle(struct session *s, uint8_t type, struct cursor *body)
 	case BGPMSG_KEEPALIVE:
 		if (s->got_open && !s->established) {
 			s->established = 1;
-			s->t_est = now_ns();
+			s->t_est = bench_now_ns();
 		}
 		return 0;
 	case BGPMSG_UPDATE:
 		s->updates++;
-		s->t_last_update = now_ns();
+		s->t_last_update = bench_now_ns();
 		return bgpmsg_update_count(*body, &s->prefixes) < 0 ? -1 : 0;
 	case BGPMSG_NOTIFICATION:
 		if (cur_u8(body, &code) < 0 || cur_u8(body, &sub) < 0)
@@ -274,10 +267,10 @@ static void
 session_wait_established(struct session *s)
 {
 	struct pollfd pfd = { .fd = s->fd, .events = POLLIN };
-	uint64_t end = now_ns() + 30 * 1000000000ull;
+	uint64_t end = bench_now_ns() + 30 * 1000000000ull;
 
 	while (!s->established) {
-		if (now_ns() > end || drop_requested)
+		if (bench_now_ns() > end || drop_requested)
 			exit(1);
 		/* one read may hold the whole session: OPEN, KEEPALIVE ... NOTIFICATION */
 		if (poll(&pfd, 1, 100) > 0 && session_read(s) < 0 && !s->established) {
@@ -308,7 +301,7 @@ session_replay(struct session *s, const uint8_t *p, size_t len)
 			exit(1);
 		}
 	}
-	printf("replayed %llu %zu\n", (unsigned long long)now_ns(), off);
+	printf("replayed %llu %zu\n", (unsigned long long)bench_now_ns(), off);
 }
 
 static void
@@ -316,16 +309,16 @@ session_keep(struct session *s)
 {
 	struct pollfd pfd = { .fd = s->fd, .events = POLLIN };
 	int ka_ms = (s->hold ? s->hold : HOLD_TIME) * 1000 / 3;
-	uint64_t next_ka = now_ns() + (uint64_t)ka_ms * 1000000ull;
+	uint64_t next_ka = bench_now_ns() + (uint64_t)ka_ms * 1000000ull;
 
 	while (!drop_requested) {
 		if (poll(&pfd, 1, 200) > 0 && session_read(s) < 0) {
 			fprintf(stderr, "feeder: peer closed the session\n");
 			exit(1);
 		}
-		if (now_ns() >= next_ka) {
+		if (bench_now_ns() >= next_ka) {
 			send_simple(s->fd, BGPMSG_KEEPALIVE, 0, 0);
-			next_ka = now_ns() + (uint64_t)ka_ms * 1000000ull;
+			next_ka = bench_now_ns() + (uint64_t)ka_ms * 1000000ull;
 		}
 	}
 }
@@ -344,7 +337,7 @@ session_connect(const struct opts *o)
 {
 	struct sockaddr_in peer, local;
 	int fd, one = 1;
-	uint64_t end = now_ns() + 20 * 1000000000ull;
+	uint64_t end = bench_now_ns() + 20 * 1000000000ull;
 
 	if (sock_addr(o, o->addr, &peer) < 0)
 		die("peer address");
@@ -358,7 +351,7 @@ session_connect(const struct opts *o)
 		if (connect(fd, (struct sockaddr *)&peer, sizeof(peer)) == 0)
 			break;
 		close(fd);
-		if (now_ns() > end || drop_requested)
+		if (bench_now_ns() > end || drop_requested)
 			die("connect");
 		usleep(50000);
 	}
@@ -372,7 +365,7 @@ session_drop(struct session *s)
 	send_simple(s->fd, BGPMSG_NOTIFICATION, 6, 2);	/* Cease, Administrative Shutdown */
 	shutdown(s->fd, SHUT_RDWR);
 	close(s->fd);
-	printf("dropped %llu\n", (unsigned long long)now_ns());
+	printf("dropped %llu\n", (unsigned long long)bench_now_ns());
 }
 
 static int

@@ -21,6 +21,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "bench/clock.h"
+
 #ifndef RTA_NH_ID
 #define RTA_NH_ID 30
 #endif
@@ -31,15 +33,6 @@ struct job {
 	unsigned	 errors;
 	int		 keep;
 };
-
-static double
-now_s(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
 
 static void
 route_put(struct mnl_nlmsg_batch *b, const struct job *j, uint16_t type, unsigned i, unsigned seq)
@@ -108,7 +101,7 @@ run_all(struct mnl_socket *nl, struct job *j, uint16_t type)
 {
 	static char buf[1 << 20];
 	struct mnl_nlmsg_batch *b = mnl_nlmsg_batch_start(buf, sizeof(buf) / 2);
-	double t0 = now_s();
+	double t0 = (double)bench_now_ns() / 1e9;
 	unsigned seq = 1;
 
 	for (unsigned i = 0; i < j->n; ) {
@@ -124,7 +117,7 @@ run_all(struct mnl_socket *nl, struct job *j, uint16_t type)
 		mnl_nlmsg_batch_reset(b);
 	}
 	mnl_nlmsg_batch_stop(b);
-	return now_s() - t0;
+	return (double)bench_now_ns() / 1e9 - t0;
 }
 
 int

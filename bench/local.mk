@@ -4,12 +4,12 @@
 # `make bench` runs bench/fib_bench.sh with BENCH_ARGS (default: N = 100k,
 # BIRD, FRR and the kernel, one run). Build without sanitizers for figures.
 noinst_PROGRAMS += bench/feeder bench/route_count bench/kernel_insert
-bench_feeder_SOURCES = bench/feeder.c bench/bgpmsg.h bench/bgpmsg.c
+bench_feeder_SOURCES = bench/feeder.c bench/bgpmsg.h bench/bgpmsg.c bench/clock.h
 bench_feeder_LDADD = lib/libipip.a
-bench_route_count_SOURCES = bench/route_count.c
+bench_route_count_SOURCES = bench/route_count.c bench/clock.h
 bench_route_count_CFLAGS = $(AM_CFLAGS) $(LIBMNL_CFLAGS)
 bench_route_count_LDADD = $(LIBMNL_LIBS)
-bench_kernel_insert_SOURCES = bench/kernel_insert.c
+bench_kernel_insert_SOURCES = bench/kernel_insert.c bench/clock.h
 bench_kernel_insert_CFLAGS = $(AM_CFLAGS) $(LIBMNL_CFLAGS)
 bench_kernel_insert_LDADD = $(LIBMNL_LIBS)
 EXTRA_DIST += bench/fib_bench.sh bench/dut

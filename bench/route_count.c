@@ -14,18 +14,21 @@
  * that made it true was read; exit 1 after -T seconds (default 120). Following
  * notifications costs the DUT's core far less than repeated dumps (a 100k
  * dump is ~50 ms of kernel time). -i bounds one wait for notifications.
- * Routes that use nexthop objects carry their next hops in dumps and
- * notifications only while net.ipv4.nexthop_compat_mode is 1 (the default):
- * gateway counts need it, and a group replace under compat mode 0 sends no
- * route notification (only the 1 s dump would see it).
+ * Routes that use a kernel nexthop object (RTA_NH_ID) count as via GATEWAY
+ * when that object, or a member of that group, has GATEWAY: the objects are
+ * dumped and followed too (RTNLGRP_NEXTHOP), so a group replace counts at
+ * once even with net.ipv4.nexthop_compat_mode=0, which sends no notification
+ * for the routes that use the group.
  *
- * Routes are tracked in a 16 MiB byte map indexed by address >> 8: other
- * prefix lengths are ignored (the feeder sends /24s).
+ * Routes are tracked in maps indexed by address >> 8 (16 MiB of state, 64 MiB
+ * of nexthop ids touched only where routes are): other prefix lengths are
+ * ignored (the feeder sends /24s).
  */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <poll.h>
 #include <libmnl/libmnl.h>
+#include <linux/nexthop.h>
 #include <linux/rtnetlink.h>
 #include <sys/socket.h>
 #include <stdio.h>
@@ -34,22 +37,28 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "bench/clock.h"
+
+#define NH_SLOTS	4096	/* nexthop objects followed (open addressing) */
+#define NH_MEMBERS	32	/* members of a group followed */
+
+struct nh_ent {				/* one kernel nexthop object */
+	uint32_t	 id;		/* 0 = free slot */
+	uint8_t		 own_gw;	/* its gateway is gw */
+	uint8_t		 nmembers;
+	uint32_t	 members[NH_MEMBERS];
+	unsigned long	 refs;		/* /24 routes that use it */
+};
+
 struct count {
 	unsigned	 proto;
 	uint32_t	 gw;		/* network order; 0 = none */
-	unsigned long	 total, via_gw;
-	uint8_t		*state;		/* per /24, indexed by address >> 8 */
+	unsigned long	 total, via_gw, direct_gw;
+	uint8_t		*state;		/* per /24 (address >> 8): bit 0 present, bit 1 via gw */
+	uint32_t	*nhid;		/* per /24: its nexthop object, when present */
+	struct nh_ent	 nh[NH_SLOTS];
 	uint64_t	 last_dump;
 };
-
-static uint64_t
-now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
-}
 
 static int
 multipath_has_gw(const struct nlattr *mp, uint32_t gw)
@@ -83,37 +92,129 @@ multipath_has_gw(const struct nlattr *mp, uint32_t gw)
 	return 0;
 }
 
-/* New state of one /24: bit 0 present, bit 1 has a next hop via gw. */
+static struct nh_ent *
+nh_find(struct count *c, uint32_t id, int add)
+{
+	for (unsigned i = 0, h = id * 2654435761u; i < NH_SLOTS; i++) {
+		struct nh_ent *e = &c->nh[(h + i) % NH_SLOTS];
+
+		if (e->id == id)
+			return e;
+		if (e->id == 0) {
+			if (!add)
+				return NULL;
+			e->id = id;
+			return e;
+		}
+	}
+	fprintf(stderr, "route_count: more than %d nexthop objects\n", NH_SLOTS);
+	exit(1);
+}
+
+/* A nexthop object leads to gw itself or through one of its group members. */
+static int
+nh_via_gw(struct count *c, const struct nh_ent *e)
+{
+	const struct nh_ent *m;
+
+	if (e->own_gw)
+		return 1;
+	for (unsigned i = 0; i < e->nmembers; i++)
+		if ((m = nh_find(c, e->members[i], 0)) && m->own_gw)
+			return 1;
+	return 0;
+}
+
+/* via_gw = routes with gw among their own next hops + users of objects via gw. */
+static void
+count_refresh(struct count *c)
+{
+	c->via_gw = c->direct_gw;
+	for (unsigned i = 0; c->gw && i < NH_SLOTS; i++)
+		if (c->nh[i].id && c->nh[i].refs && nh_via_gw(c, &c->nh[i]))
+			c->via_gw += c->nh[i].refs;
+}
+
+static void
+nexthop_apply(struct count *c, const struct nlmsghdr *nlh)
+{
+	const struct nlattr *a;
+	struct nh_ent *e = NULL;
+	uint8_t own = 0, n = 0;
+	uint32_t members[NH_MEMBERS];
+
+	mnl_attr_for_each(a, nlh, sizeof(struct nhmsg)) {
+		uint16_t len = mnl_attr_get_payload_len(a);
+		const struct nexthop_grp *g = mnl_attr_get_payload(a);
+
+		if (mnl_attr_get_type(a) == NHA_ID && len == 4)
+			e = nh_find(c, mnl_attr_get_u32(a), 1);
+		else if (mnl_attr_get_type(a) == NHA_GATEWAY && len == 4)
+			own = c->gw && mnl_attr_get_u32(a) == c->gw;
+		else if (mnl_attr_get_type(a) == NHA_GROUP)
+			for (size_t i = 0; i < len / sizeof(*g) && n < NH_MEMBERS; i++)
+				members[n++] = g[i].id;
+	}
+	if (!e)
+		return;
+	if (nlh->nlmsg_type == RTM_DELNEXTHOP)
+		own = 0, n = 0;
+	e->own_gw = own;
+	e->nmembers = n;
+	memcpy(e->members, members, n * sizeof(members[0]));
+}
+
+/* Replace what one /24 contributed by what this message says of it. */
 static void
 route_apply(struct count *c, const struct nlmsghdr *nlh, const struct rtmsg *rt)
 {
 	const struct nlattr *a;
-	uint32_t dst = 0;
+	uint32_t dst = 0, nhid = 0, k;
 	uint8_t old, now = nlh->nlmsg_type == RTM_NEWROUTE;
 
 	mnl_attr_for_each(a, nlh, sizeof(*rt)) {
+		if (mnl_attr_get_type(a) == RTA_MULTIPATH && now && c->gw)
+			now |= (uint8_t)(multipath_has_gw(a, c->gw) << 1);
 		if (mnl_attr_get_payload_len(a) != 4)
 			continue;
 		if (mnl_attr_get_type(a) == RTA_DST)
 			dst = ntohl(mnl_attr_get_u32(a));
+		else if (mnl_attr_get_type(a) == RTA_NH_ID)
+			nhid = mnl_attr_get_u32(a);
 		else if (now && c->gw && mnl_attr_get_type(a) == RTA_GATEWAY)
 			now |= (uint8_t)((mnl_attr_get_u32(a) == c->gw) << 1);
 	}
-	mnl_attr_for_each(a, nlh, sizeof(*rt))
-		if (now && c->gw && mnl_attr_get_type(a) == RTA_MULTIPATH)
-			now |= (uint8_t)(multipath_has_gw(a, c->gw) << 1);
-	old = c->state[dst >> 8];
-	c->state[dst >> 8] = now;
-	c->total += (unsigned long)(now & 1), c->total -= (unsigned long)(old & 1);
-	c->via_gw += (unsigned long)(now >> 1), c->via_gw -= (unsigned long)(old >> 1);
+	k = dst >> 8;
+	old = c->state[k];
+	if (old & 1) {
+		c->total--;
+		c->direct_gw -= (unsigned long)(old >> 1);
+		if (c->nhid[k])
+			nh_find(c, c->nhid[k], 1)->refs--;
+	}
+	if (nhid)		/* the object decides, not the expanded copy */
+		now &= 1;
+	c->state[k] = now;
+	c->nhid[k] = (now & 1) ? nhid : 0;
+	if (now & 1) {
+		c->total++;
+		c->direct_gw += (unsigned long)(now >> 1);
+		if (nhid)
+			nh_find(c, nhid, 1)->refs++;
+	}
 }
 
 static int
-on_route(const struct nlmsghdr *nlh, void *arg)
+on_msg(const struct nlmsghdr *nlh, void *arg)
 {
 	struct count *c = arg;
 	const struct rtmsg *rt = mnl_nlmsg_get_payload(nlh);
 
+	if ((nlh->nlmsg_type == RTM_NEWNEXTHOP || nlh->nlmsg_type == RTM_DELNEXTHOP) &&
+	    nlh->nlmsg_len >= mnl_nlmsg_size(sizeof(struct nhmsg))) {
+		nexthop_apply(c, nlh);
+		return MNL_CB_OK;
+	}
 	if ((nlh->nlmsg_type != RTM_NEWROUTE && nlh->nlmsg_type != RTM_DELROUTE) ||
 	    nlh->nlmsg_len < mnl_nlmsg_size(sizeof(*rt)) || rt->rtm_family != AF_INET ||
 	    rt->rtm_protocol != c->proto || rt->rtm_table != RT_TABLE_MAIN ||
@@ -124,31 +225,44 @@ on_route(const struct nlmsghdr *nlh, void *arg)
 }
 
 static int
-count_dump(struct mnl_socket *nl, struct count *c)
+dump_one(struct mnl_socket *nl, struct count *c, uint16_t type)
 {
 	static char buf[1 << 16];
 	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
-	struct rtmsg *rt;
-	unsigned seq = (unsigned)time(NULL);
+	unsigned seq = (unsigned)bench_now_ns();
 	ssize_t n;
 	int r;
 
-	nlh->nlmsg_type = RTM_GETROUTE;
+	nlh->nlmsg_type = type;
 	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
 	nlh->nlmsg_seq = seq;
-	rt = mnl_nlmsg_put_extra_header(nlh, sizeof(*rt));
-	rt->rtm_family = AF_INET;
-	c->total = c->via_gw = 0;
-	memset(c->state, 0, 1u << 24);
-	c->last_dump = now_ns();
+	if (type == RTM_GETNEXTHOP)
+		((struct nhmsg *)mnl_nlmsg_put_extra_header(nlh, sizeof(struct nhmsg)))->nh_family = AF_UNSPEC;
+	else
+		((struct rtmsg *)mnl_nlmsg_put_extra_header(nlh, sizeof(struct rtmsg)))->rtm_family = AF_INET;
 	if (mnl_socket_sendto(nl, nlh, nlh->nlmsg_len) < 0)
 		return -1;
 	do {
 		if ((n = mnl_socket_recvfrom(nl, buf, sizeof(buf))) <= 0)
 			return -1;
-		r = mnl_cb_run(buf, (size_t)n, seq, mnl_socket_get_portid(nl), on_route, c);
+		r = mnl_cb_run(buf, (size_t)n, seq, mnl_socket_get_portid(nl), on_msg, c);
 	} while (r > MNL_CB_STOP);
-	return r < 0 ? -1 : 0;
+	/* a kernel without nexthop objects refuses their dump: nothing to learn */
+	return r < 0 && !(type == RTM_GETNEXTHOP && (errno == EINVAL || errno == EOPNOTSUPP)) ? -1 : 0;
+}
+
+/* Start over from the kernel's state: nexthop objects, then routes. */
+static int
+count_dump(struct mnl_socket *nl, struct count *c)
+{
+	c->total = c->via_gw = c->direct_gw = 0;
+	memset(c->state, 0, 1u << 24);		/* c->nhid counts only where state says present */
+	memset(c->nh, 0, sizeof(c->nh));
+	c->last_dump = bench_now_ns();
+	if (dump_one(nl, c, RTM_GETNEXTHOP) < 0 || dump_one(nl, c, RTM_GETROUTE) < 0)
+		return -1;
+	count_refresh(c);
+	return 0;
 }
 
 static int
@@ -175,8 +289,9 @@ events_read(struct mnl_socket *mon, struct mnl_socket *nl, struct count *c)
 			return count_dump(nl, c);
 		if (n < 0)
 			return errno == EAGAIN || errno == EINTR ? 0 : -1;
-		if (mnl_cb_run(buf, (size_t)n, 0, 0, on_route, c) < 0)
+		if (mnl_cb_run(buf, (size_t)n, 0, 0, on_msg, c) < 0)
 			return -1;
+		count_refresh(c);
 	}
 	return 0;
 }
@@ -185,10 +300,12 @@ static struct mnl_socket *
 monitor_open(void)
 {
 	struct mnl_socket *mon = mnl_socket_open(NETLINK_ROUTE);
-	int sz = 64 << 20;
+	int sz = 64 << 20, grp = RTNLGRP_NEXTHOP;
 
 	if (!mon || mnl_socket_bind(mon, RTMGRP_IPV4_ROUTE, MNL_SOCKET_AUTOPID) < 0)
 		return NULL;
+	/* older kernels have no such group: then routes carry their next hops */
+	(void)mnl_socket_setsockopt(mon, NETLINK_ADD_MEMBERSHIP, &grp, sizeof(grp));
 	if (setsockopt(mnl_socket_get_fd(mon), SOL_SOCKET, SO_RCVBUFFORCE, &sz, sizeof(sz)) < 0)
 		setsockopt(mnl_socket_get_fd(mon), SOL_SOCKET, SO_RCVBUF, &sz, sizeof(sz));
 	return mon;
@@ -201,24 +318,24 @@ count_wait(struct mnl_socket *nl, struct count *c, const char *cond, unsigned lo
     unsigned long timeout_s, unsigned long interval_ms)
 {
 	struct mnl_socket *mon = monitor_open();
-	uint64_t end = now_ns() + timeout_s * 1000000000ull;
+	uint64_t end = bench_now_ns() + timeout_s * 1000000000ull;
 	struct pollfd pfd;
 
 	if (!mon || count_dump(nl, c) < 0)
 		return -1;
 	pfd = (struct pollfd){ .fd = mnl_socket_get_fd(mon), .events = POLLIN };
 	while (!cond_holds(cond, c, v)) {
-		if (now_ns() > end) {
+		if (bench_now_ns() > end) {
 			fprintf(stderr, "route_count: timeout, %lu %lu\n", c->total, c->via_gw);
 			mnl_socket_close(mon);
 			return 1;
 		}
 		if (poll(&pfd, 1, (int)interval_ms) > 0 && events_read(mon, nl, c) < 0)
 			return -1;
-		if (now_ns() - c->last_dump > 1000000000ull && count_dump(nl, c) < 0)
+		if (bench_now_ns() - c->last_dump > 1000000000ull && count_dump(nl, c) < 0)
 			return -1;
 	}
-	printf("%llu %lu %lu\n", (unsigned long long)now_ns(), c->total, c->via_gw);
+	printf("%llu %lu %lu\n", (unsigned long long)bench_now_ns(), c->total, c->via_gw);
 	mnl_socket_close(mon);
 	return 0;
 }
@@ -226,7 +343,7 @@ count_wait(struct mnl_socket *nl, struct count *c, const char *cond, unsigned lo
 int
 main(int argc, char **argv)
 {
-	struct count c = { 0 };
+	static struct count c;
 	const char *cond = NULL;
 	unsigned long value = 0, timeout_s = 120, interval_ms = 5;
 	struct mnl_socket *nl;
@@ -243,7 +360,8 @@ main(int argc, char **argv)
 		default: exit(2);
 		}
 	}
-	if (!c.proto || !(c.state = malloc(1u << 24)) || !(nl = mnl_socket_open(NETLINK_ROUTE)) ||
+	if (!c.proto || !(c.state = malloc(1u << 24)) ||
+	    !(c.nhid = calloc(1u << 24, sizeof(*c.nhid))) || !(nl = mnl_socket_open(NETLINK_ROUTE)) ||
 	    mnl_socket_bind(nl, 0, MNL_SOCKET_AUTOPID) < 0) {
 		fprintf(stderr, "usage: route_count -P PROTO [-g GW] [-u COND -v N] [-T S] [-i MS]\n");
 		return 2;
@@ -259,6 +377,6 @@ main(int argc, char **argv)
 	if (rc < 0)
 		perror("route_count");
 	mnl_socket_close(nl);
-	free(c.state);
+	free(c.state), free(c.nhid);
 	return rc ? 1 : 0;
 }

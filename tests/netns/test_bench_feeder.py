@@ -2,7 +2,8 @@
 cannot rot unnoticed: the feeder's pre-encoded UPDATEs reach a sink intact,
 and replayed to BIRD (started by the harness's own adapter) they land in the
 kernel table of BIRD's namespace and leave it when the feeder drops the
-session. N = 2,000 keeps it to a few seconds. Not a benchmark: no timing."""
+session; the route counter follows a nexthop group that loses a gateway.
+N = 2,000 keeps it to a few seconds. Not a benchmark: no timing."""
 import os
 import shutil
 import signal
@@ -15,6 +16,7 @@ from conftest import BUILD, wait_for
 TOP = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 FEEDER = os.path.join(BUILD, "bench", "feeder")
 COUNT = os.path.join(BUILD, "bench", "route_count")
+KINSERT = os.path.join(BUILD, "bench", "kernel_insert")
 BIRD_ADAPTER = os.path.join(TOP, "bench", "dut", "bird.sh")
 N = 2000
 
@@ -117,3 +119,33 @@ def test_feeder_routes_reach_birds_kernel_table_and_leave_on_drop(pair, updates,
         sh(BIRD_ADAPTER, "stop", env=env)
         pids = [int(p) for p in (tmp_path / "pids").read_text().split()]
         assert wait_for(lambda: not any(os.path.exists(f"/proc/{p}") for p in pids), 10)
+
+
+def test_route_count_sees_a_group_lose_a_gateway_without_route_notifications(tmp_path):
+    """The failover figure rests on this: with nexthop_compat_mode=0 the kernel
+    says nothing about the routes when their group changes."""
+    ns = f"bnt{os.getpid() % 100000}k"
+    sh("ip", "netns", "add", ns)
+    try:
+        sh("ip", "netns", "exec", ns, "sysctl", "-qw", "net.ipv4.nexthop_compat_mode=0")
+        sh("ip", "-n", ns, "link", "add", "bnk0", "type", "veth", "peer", "name", "bnk1")
+        sh("ip", "-n", ns, "addr", "add", "172.31.9.1/24", "dev", "bnk0")
+        sh("ip", "-n", ns, "link", "set", "bnk0", "up")
+        sh("ip", "-n", ns, "link", "set", "bnk1", "up")
+        sh("ip", "-n", ns, "nexthop", "add", "id", "1", "via", "172.31.9.2", "dev", "bnk0")
+        sh("ip", "-n", ns, "nexthop", "add", "id", "2", "via", "172.31.9.3", "dev", "bnk0")
+        sh("ip", "-n", ns, "nexthop", "add", "id", "10", "group", "1/2")
+        sh("ip", "netns", "exec", ns, KINSERT, "-n", str(N), "-H", "10", "-k", "-P", "12")
+        count = ["ip", "netns", "exec", ns, COUNT, "-P", "12", "-g", "172.31.9.3"]
+        assert sh(*count).stdout.split() == [str(N), str(N)]
+        waiter = subprocess.Popen(count + ["-u", "gw-le", "-v", "0", "-T", "10"],
+                                  stdout=subprocess.PIPE, text=True)
+        try:
+            sh("ip", "-n", ns, "nexthop", "replace", "id", "10", "group", "1")
+            out, _ = waiter.communicate(timeout=15)
+        finally:
+            stop(waiter)
+        assert waiter.returncode == 0
+        assert out.split()[1:] == [str(N), "0"]     # every route stays, none via .3
+    finally:
+        subprocess.run(["ip", "netns", "del", ns], capture_output=True)
