@@ -32,10 +32,12 @@ tag=bn$$
 nsD=${tag}d nsA=${tag}a nsB=${tag}b nsK=${tag}k
 DUT_AS=65000 FEED_AS=65001 TIMEOUT=$((60 + N / 2000))	# seconds per wait
 pids=()
-LAST= COUNTER=
+LAST= COUNTER= DUT_DIR= DUT_PIDS=	# the running DUT: its dir (the adapter writes DUT_DIR/pids) and PIDs
 
 cleanup() {
 	local p ns
+	[ -n "$DUT_DIR" ] && DUT_PIDS="$DUT_PIDS $(cat "$DUT_DIR/pids" 2>/dev/null)"
+	for p in $DUT_PIDS; do kill "$p" 2>/dev/null || true; done
 	for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
 	for p in "${pids[@]}"; do wait "$p" 2>/dev/null || true; done
 	for ns in $nsD $nsA $nsB $nsK; do ip netns del "$ns" 2>/dev/null || true; done
@@ -193,6 +195,7 @@ run_dut() {
 	mkdir -p "$d"
 	net_up
 	dut_env "$d"
+	DUT_DIR=$d
 	"$adapter" start || rc=$?
 	if [ $rc -ne 0 ]; then
 		net_down
@@ -200,6 +203,7 @@ run_dut() {
 		return $rc
 	fi
 	proto=$("$adapter" proto) dpids=$(cat "$d/pids") hz=$(getconf CLK_TCK)
+	DUT_PIDS=$dpids
 	c0=$(cpu_ticks "$dpids") r0=$(rss_kb "$dpids")
 	count_until "$d/load.cnt" -P "$proto" -u total-ge -v "$N"
 	bg ip netns exec "$nsA" "$FEEDER" run -f "$OUT/feed-a.bin" -c 172.31.1.1 -a $FEED_AS \
@@ -238,6 +242,7 @@ run_dut() {
 		for _ in $(seq 100); do kill -0 "$p" 2>/dev/null || break; sleep 0.1; done
 		kill -KILL "$p" 2>/dev/null || true
 	done
+	DUT_DIR= DUT_PIDS=
 	net_down
 }
 
