@@ -12,7 +12,7 @@
  * thread, never from a dataplane thread.
  *
  * Ownership (see doc/tunnels.md): every device we create carries the alias
- * "ipip-bgpd local L remote R". tunnel_mgr_new() finds ours left by an earlier
+ * "ipip-bgpd local L remote R" (an NBMA device: remote 0.0.0.0). tunnel_mgr_new() finds ours left by an earlier
  * run; tunnel_get() adopts a matching one instead of recreating it, and
  * tunnel_mgr_prune() removes those nobody claimed. Devices without our alias
  * are never touched.
