@@ -9,9 +9,11 @@ set -euo pipefail
 build_pkgs=(autoconf automake libtool make gcc pkg-config
 	libmnl-dev libyang2-dev libyang2-tools libevent-dev libjson-c-dev
 	check libreadline-dev libcap-dev)
+build_pkgs+=(libnftables-dev)   # tunnel/fw.c: overlay firewall nftables
 test_pkgs=(python3 python3-pytest python3-scapy clang iproute2 util-linux procps)
 test_pkgs+=(qemu-system-x86 linux-image-amd64 busybox-static kmod tcpdump iputils-ping iperf3)   # tests/vm: real-kernel ipip under qemu
 test_pkgs+=(iperf3 tcpdump iputils-ping)   # tunnel netns tests (uspace)
+test_pkgs+=(nftables)   # tunnel firewall netns tests (nft list)
 demo_pkgs=(iproute2 procps)
 test_pkgs+=(bird2)   # tests/netns/test_bench_feeder.py
 bench_pkgs=(bird2 frr)   # bench/fib_bench.sh devices under test
