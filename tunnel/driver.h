@@ -37,5 +37,9 @@ struct tunnel_driver {
 
 /* TUN device per tunnel + one raw IP-protocol-4 socket (uspace.c). */
 extern const struct tunnel_driver tunnel_driver_uspace;
+/* rtnetlink ipip devices; the spec's remote 0.0.0.0 makes an NBMA device (kernel.c). */
+extern const struct tunnel_driver tunnel_driver_kernel;
+/* 0 if this kernel can make ipip devices, else why not (-EOPNOTSUPP: no ipip). */
+int	tunnel_kernel_probe(const char *prefix);
 
 #endif

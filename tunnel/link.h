@@ -10,6 +10,7 @@
 
 #include <net/if.h>
 #include <netinet/in.h>
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "tunnel/tunnel.h"
@@ -37,6 +38,32 @@ MUST_USE int tunnel_link_dump(struct link_nl *, link_state_fn *, void *arg);
 /* The device the kernel would send local -> remote through, and its MTU. */
 MUST_USE int tunnel_link_underlay(struct link_nl *, struct in_addr local,
 	    struct in_addr remote, unsigned *ifindex, uint32_t *mtu);
+
+/*
+ * ipip devices (the kernel driver). tunnel_link_ipip_msg builds the
+ * RTM_NEWLINK that creates one (CREATE|EXCL, TTL 0 = inherit, pmtudisc on,
+ * no remote when remote is 0.0.0.0) into buf (MNL_SOCKET_BUFFER_SIZE).
+ * tunnel_link_ipip_parse reads one RTM_NEWLINK of len bytes from anyone:
+ * -EBADMSG unless the message and every attribute we read are well formed;
+ * is_ipip is false for other kinds, has_stats when IFLA_STATS64 was there.
+ */
+struct link_ipip {
+	unsigned		ifindex;
+	char			name[IFNAMSIZ];
+	bool			is_ipip, has_stats;
+	struct in_addr		local, remote;		/* 0.0.0.0: any */
+	uint8_t			ttl, pmtudisc;
+	struct tunnel_counters	stats;
+};
+struct nlmsghdr *tunnel_link_ipip_msg(void *buf, const char *name, struct in_addr local,
+	    struct in_addr remote, uint32_t mtu);
+MUST_USE int tunnel_link_ipip_parse(const void *msg, size_t len, struct link_ipip *);
+/* Create it and return its ifindex; -EEXIST if the name (or, for the kernel, the endpoints) is taken. */
+MUST_USE int tunnel_link_ipip_create(struct link_nl *, const char *name, struct in_addr local,
+	    struct in_addr remote, uint32_t mtu, unsigned *ifindex);
+/* By ifindex, or by name when ifindex is 0; -ENODEV when there is none. */
+MUST_USE int tunnel_link_ipip_get(struct link_nl *, unsigned ifindex, const char *name,
+	    struct link_ipip *);
 
 /* A second socket that hears link changes (RTNLGRP_LINK), non-blocking. */
 struct link_nl *tunnel_link_monitor_open(int *err);

@@ -2,7 +2,9 @@
  * tunnel/mgr.c - the tunnel manager: reference-counted tunnels per
  * (local, remote) pair, their names, ownership alias, MTU, adoption of
  * devices left by an earlier run, and the link monitor that follows the
- * underlay's MTU. Drivers (driver.h) make the devices; link.c talks
+ * underlay's MTU; the choice of driver (auto probes the kernel), NBMA
+ * devices shared per local address, the multipath hash sysctl and the
+ * firewall table (host.h). Drivers (driver.h) make the devices; link.c talks
  * rtnetlink. Runs on one thread; see tunnel.h for the contract.
  */
 #include <arpa/inet.h>
@@ -14,6 +16,7 @@
 
 #include "lib/log.h"
 #include "tunnel/driver.h"
+#include "tunnel/host.h"
 #include "tunnel/link.h"
 #include "tunnel/tunnel.h"
 
@@ -45,6 +48,8 @@ struct tunnel_mgr {
 	size_t				 nfound;
 	tunnel_change_cb		*cb;
 	void				*cb_arg;
+	struct tunnel_fw		*fw;
+	bool				 ecmp_warn;	/* policy 0, not yet warned */
 };
 
 static int
@@ -58,9 +63,11 @@ mgr_opts_check(const struct tunnel_opts *o)
 		return -EINVAL;
 	if (o->mtu != 0 && (o->mtu < MTU_MIN || o->mtu > MTU_MAX))
 		return -EINVAL;
-	/* A TUN device cannot see a route's gateway: NBMA needs the kernel driver. */
-	if (o->style == TUNNEL_STYLE_NBMA || o->driver == TUNNEL_DRIVER_KERNEL)
-		return -EOPNOTSUPP;	/* TODO(issue 6): the kernel driver */
+	if (o->style == TUNNEL_STYLE_NBMA && o->driver == TUNNEL_DRIVER_USERSPACE) {
+		log_warnx("tunnel: style nbma needs the kernel driver: a TUN device "
+		    "cannot see a route's gateway, which NBMA uses as the outer destination");
+		return -EOPNOTSUPP;
+	}
 	return 0;
 }
 
@@ -82,6 +89,87 @@ mgr_found_add(void *arg, const struct link_state *ls)
 
 static void mgr_monitor_cb(evutil_socket_t, short, void *);
 
+/* Userspace when asked; else probe whether this kernel makes ipip devices. */
+static int
+mgr_driver_pick(struct tunnel_mgr *m)
+{
+	bool nbma = m->opts.style == TUNNEL_STYLE_NBMA;
+	int rv;
+
+	m->drv = &tunnel_driver_uspace;
+	if (m->opts.driver == TUNNEL_DRIVER_USERSPACE)
+		return 0;
+	if ((rv = tunnel_kernel_probe(m->prefix)) == 0) {
+		m->drv = &tunnel_driver_kernel;
+		if (m->opts.driver == TUNNEL_DRIVER_AUTO)
+			log_info("tunnel: driver auto: kernel (this kernel makes ipip devices)");
+		return 0;
+	}
+	if (m->opts.driver == TUNNEL_DRIVER_KERNEL || nbma) {
+		log_warnx("tunnel: driver %s%s: this kernel cannot make ipip devices: %s",
+		    m->opts.driver == TUNNEL_DRIVER_KERNEL ? "kernel" : "auto",
+		    nbma ? " (style nbma needs it)" : "", strerror(-rv));
+		m->drv = NULL;
+		return rv;
+	}
+	log_info("tunnel: driver auto: userspace (this kernel cannot make ipip devices: %s)",
+	    strerror(-rv));
+	return 0;
+}
+
+/* Set the multipath hash when configured; else note whether to warn later. */
+static void
+mgr_ecmp_start(struct tunnel_mgr *m)
+{
+	static const char *const names[] = { "unset", "layer3", "layer4" };
+	int want = m->opts.ecmp_hash == TUNNEL_ECMP_HASH_LAYER4;
+	int have = tunnel_ecmp_policy_read(), rv;
+
+	if (have < 0) {
+		log_warnx("tunnel: net.ipv4.fib_multipath_hash_policy: %s", strerror(-have));
+		return;
+	}
+	m->ecmp_warn = m->opts.ecmp_hash == TUNNEL_ECMP_HASH_UNSET && have == 0;
+	if (m->opts.ecmp_hash == TUNNEL_ECMP_HASH_UNSET || have == want)
+		return;
+	if ((rv = tunnel_ecmp_policy_write(want)) < 0)
+		log_warnx("tunnel: ecmp-hash %s: cannot set net.ipv4.fib_multipath_hash_policy: %s",
+		    names[m->opts.ecmp_hash], strerror(-rv));
+	else
+		log_info("tunnel: ecmp-hash %s: net.ipv4.fib_multipath_hash_policy %d -> %d",
+		    names[m->opts.ecmp_hash], have, want);
+}
+
+/* Once two tunnels exist ECMP over them is possible: say so if it cannot spread flows. */
+static void
+mgr_ecmp_check(struct tunnel_mgr *m)
+{
+	struct tunnel *first = TAILQ_FIRST(&m->tunnels);
+
+	if (!m->ecmp_warn || first == NULL || TAILQ_NEXT(first, entry) == NULL)
+		return;
+	m->ecmp_warn = false;
+	log_warnx("tunnel: net.ipv4.fib_multipath_hash_policy is 0: ECMP over tunnels puts "
+	    "every flow between two hosts on one tunnel; \"overlay ecmp-hash layer4\" sets it to 1");
+}
+
+static int
+mgr_fw_start(struct tunnel_mgr *m)
+{
+	char why[256];
+	int rv = 0;
+
+	if (m->opts.firewall != TUNNEL_FIREWALL_NFTABLES)
+		return 0;
+	if ((m->fw = tunnel_fw_new(&rv, why, sizeof(why))) == NULL) {
+		log_warnx("tunnel: firewall nftables: table ip %s: %s", TUNNEL_FW_TABLE, why);
+		return rv;
+	}
+	log_info("tunnel: firewall nftables: table ip %s admits IP protocol 4 only from "
+	    "our tunnels' endpoints", TUNNEL_FW_TABLE);
+	return 0;
+}
+
 static int
 mgr_start(struct tunnel_mgr *m, struct event_base *base)
 {
@@ -96,10 +184,14 @@ mgr_start(struct tunnel_mgr *m, struct event_base *base)
 		return -ENOMEM;
 	if ((rv = tunnel_link_dump(m->nl, mgr_found_add, m)) < 0)
 		return rv;
-	m->drv = &tunnel_driver_uspace;	/* TODO(issue 6): auto probes kernel ipip */
-	if ((rv = m->drv->open(&m->drv_state)) < 0)
+	if ((rv = mgr_driver_pick(m)) < 0)
+		return rv;
+	if ((rv = m->drv->open(&m->drv_state)) < 0) {
 		m->drv = NULL;
-	return rv;
+		return rv;
+	}
+	mgr_ecmp_start(m);
+	return mgr_fw_start(m);
 }
 
 struct tunnel_mgr *
@@ -126,11 +218,24 @@ tunnel_mgr_new(struct event_base *base, const struct tunnel_opts *opts, int *err
 	return m;
 }
 
+/* Does another tunnel share this device (NBMA)? */
+static bool
+mgr_dev_is_shared(const struct tunnel_mgr *m, const struct tunnel *t)
+{
+	const struct tunnel *o;
+
+	TAILQ_FOREACH(o, &m->tunnels, entry)
+		if (o != t && o->drv_tun == t->drv_tun)
+			return true;
+	return false;
+}
+
 static void
 mgr_tunnel_remove(struct tunnel_mgr *m, struct tunnel *t, bool keep)
 {
 	TAILQ_REMOVE(&m->tunnels, t, entry);
-	m->drv->destroy(m->drv_state, t->drv_tun, keep);
+	if (!mgr_dev_is_shared(m, t))
+		m->drv->destroy(m->drv_state, t->drv_tun, keep);
 	free(t);
 }
 
@@ -145,6 +250,7 @@ tunnel_mgr_free(struct tunnel_mgr *m)
 		mgr_tunnel_remove(m, t, m->opts.keep_on_exit);
 	if (m->drv)
 		m->drv->close(m->drv_state);
+	tunnel_fw_free(m->fw, m->opts.keep_on_exit);
 	if (m->mon_ev)
 		event_free(m->mon_ev);
 	tunnel_link_close(m->mon);
@@ -236,9 +342,11 @@ mgr_spec_make(struct tunnel_mgr *m, struct tunnel *t, struct tunnel_spec *s)
 	int rv;
 
 	*s = (struct tunnel_spec){ .local = t->info.local, .remote = t->info.remote };
+	if (m->opts.style == TUNNEL_STYLE_NBMA)
+		s->remote.s_addr = INADDR_ANY;	/* the device has no remote */
 	if ((rv = tunnel_name_encode(m->prefix, s->local, s->remote, s->name)) < 0)
 		return rv;
-	rv = tunnel_link_underlay(m->nl, s->local, s->remote, &t->underlay, &mtu);
+	rv = tunnel_link_underlay(m->nl, s->local, t->info.remote, &t->underlay, &mtu);
 	if (rv == -EINVAL)
 		return -EADDRNOTAVAIL;		/* the kernel refuses a source not ours */
 	if (rv < 0)
@@ -275,6 +383,47 @@ mgr_tunnel_create(struct tunnel_mgr *m, struct tunnel *t)
 	return 0;
 }
 
+/* NBMA: the device of another tunnel from the same local, if there is one. */
+static bool
+mgr_nbma_share(const struct tunnel_mgr *m, struct tunnel *t)
+{
+	const struct tunnel *o;
+
+	if (m->opts.style != TUNNEL_STYLE_NBMA)
+		return false;
+	TAILQ_FOREACH(o, &m->tunnels, entry) {
+		if (o->info.local.s_addr != t->info.local.s_addr)
+			continue;
+		t->info = (struct tunnel_info){ .ifindex = o->info.ifindex, .mtu = o->info.mtu,
+		    .local = t->info.local, .remote = t->info.remote, .adopted = o->info.adopted };
+		strcpy(t->info.name, o->info.name);
+		t->underlay = o->underlay;
+		t->drv_tun = o->drv_tun;
+		return true;
+	}
+	return false;
+}
+
+static int
+mgr_fw_add(struct tunnel_mgr *m, const struct tunnel *t)
+{
+	int rv;
+
+	if (m->fw == NULL || (rv = tunnel_fw_endpoint_add(m->fw, t->info.local, t->info.remote)) == 0)
+		return 0;
+	log_warnx("tunnel %s: firewall: cannot admit its endpoint: %s", t->info.name,
+	    tunnel_fw_error(m->fw));
+	return rv;
+}
+
+static void
+mgr_fw_del(struct tunnel_mgr *m, const struct tunnel *t)
+{
+	if (m->fw != NULL && tunnel_fw_endpoint_del(m->fw, t->info.local, t->info.remote) < 0)
+		log_warnx("tunnel %s: firewall: cannot remove its endpoint: %s", t->info.name,
+		    tunnel_fw_error(m->fw));
+}
+
 struct tunnel *
 tunnel_get(struct tunnel_mgr *m, struct in_addr local, struct in_addr remote, int *err)
 {
@@ -289,13 +438,20 @@ tunnel_get(struct tunnel_mgr *m, struct in_addr local, struct in_addr remote, in
 		fatal("tunnel: new");
 	t->info.local = local;
 	t->info.remote = remote;
-	if ((rv = mgr_tunnel_create(m, t)) < 0) {
+	if (!mgr_nbma_share(m, t) && (rv = mgr_tunnel_create(m, t)) < 0) {
 		free(t);
 		*err = rv;
 		return NULL;
 	}
 	t->info.users = 1;
+	t->info.onlink = m->opts.style == TUNNEL_STYLE_NBMA;
 	TAILQ_INSERT_TAIL(&m->tunnels, t, entry);
+	if ((rv = mgr_fw_add(m, t)) < 0) {
+		mgr_tunnel_remove(m, t, false);
+		*err = rv;
+		return NULL;
+	}
+	mgr_ecmp_check(m);
 	return t;
 }
 
@@ -304,6 +460,7 @@ tunnel_put(struct tunnel_mgr *m, struct tunnel *t)
 {
 	if (t == NULL || --t->info.users > 0)
 		return;
+	mgr_fw_del(m, t);
 	mgr_tunnel_remove(m, t, false);
 }
 

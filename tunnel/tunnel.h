@@ -5,14 +5,14 @@
  * tunnel per (local, remote) underlay endpoint pair with tunnel_get(); the
  * first user creates the device (named, marked as ours, sized, up), later
  * users share it, and tunnel_put() of the last user removes it. Devices are
- * made by a driver: "kernel" (rtnetlink ipip, issue 6, not yet written) or
- * "userspace" (a TUN device per tunnel and a raw IP-protocol-4 socket, run by
- * dataplane threads of this process). News goes up through one callback
+ * made by a driver: "kernel" (rtnetlink ipip devices) or "userspace" (a TUN
+ * device per tunnel and a raw IP-protocol-4 socket, run by dataplane threads
+ * of this process); "auto" probes at start and says which in the log. News goes up through one callback
  * registered at start (tunnel_mgr_set_change_cb), always on the caller's
  * thread, never from a dataplane thread.
  *
  * Ownership (see doc/tunnels.md): every device we create carries the alias
- * "ipip-bgpd local L remote R". tunnel_mgr_new() finds ours left by an earlier
+ * "ipip-bgpd local L remote R" (an NBMA device: remote 0.0.0.0). tunnel_mgr_new() finds ours left by an earlier
  * run; tunnel_get() adopts a matching one instead of recreating it, and
  * tunnel_mgr_prune() removes those nobody claimed. Devices without our alias
  * are never touched.
@@ -35,9 +35,21 @@ struct event_base;
 struct tunnel_mgr;
 struct tunnel;
 
+/*
+ * The style decides how the RIB installs a next hop through a tunnel; it
+ * learns which from tunnel_info()->onlink, the same for every driver:
+ *   onlink false (point-to-point): one device per (local, remote); the next
+ *     hop is the device alone:            "P dev <ifindex>"
+ *   onlink true (NBMA, kernel driver only): one device per local address,
+ *     shared by every remote reached from it; the next hop must name the
+ *     remote as gateway, which the kernel uses as the outer destination:
+ *                                         "P via <remote> dev <ifindex> onlink"
+ * In both styles tunnel_get() is per (local, remote) and counts its users;
+ * an NBMA device goes when the last tunnel through it is put.
+ */
 enum tunnel_style {
 	TUNNEL_STYLE_P2P,		/* one device per (local, remote) pair */
-	TUNNEL_STYLE_NBMA,		/* one device, the route's gateway is the remote */
+	TUNNEL_STYLE_NBMA,		/* one device per local, the route's gateway is the remote */
 };
 
 enum tunnel_driver_kind {
@@ -52,9 +64,23 @@ enum tunnel_driver_kind {
 /* The IPv4 header the tunnel adds (RFC 2003 section 3). */
 #define TUNNEL_OVERHEAD		20
 
+/* net.ipv4.fib_multipath_hash_policy (doc/tunnels.md "Flow spreading"). */
+enum tunnel_ecmp_hash {
+	TUNNEL_ECMP_HASH_UNSET,		/* leave it; warn once if 0 when ECMP becomes possible */
+	TUNNEL_ECMP_HASH_LAYER3,	/* set 0: addresses only */
+	TUNNEL_ECMP_HASH_LAYER4,	/* set 1: addresses and ports */
+};
+
+enum tunnel_firewall {
+	TUNNEL_FIREWALL_NONE,
+	TUNNEL_FIREWALL_NFTABLES,	/* table ip ipip_bgpd: protocol 4 only from our endpoints */
+};
+
 struct tunnel_opts {
 	enum tunnel_style	 style;
 	enum tunnel_driver_kind	 driver;
+	enum tunnel_ecmp_hash	 ecmp_hash;
+	enum tunnel_firewall	 firewall;
 	uint32_t		 mtu;		/* 0: the underlay device's MTU - 20 */
 	const char		*prefix;	/* NULL: TUNNEL_PREFIX_DEFAULT */
 	bool			 keep_on_exit;	/* graceful restart: free leaves devices */
@@ -74,6 +100,7 @@ struct tunnel_info {
 	struct in_addr	 local, remote;
 	unsigned	 users;
 	bool		 adopted;	/* found from an earlier run, not recreated */
+	bool		 onlink;	/* NBMA: next hop "via remote dev ifindex onlink" */
 };
 
 struct tunnel_counters {
@@ -90,10 +117,12 @@ struct tunnel_drops {
 typedef void tunnel_change_cb(void *arg, const struct tunnel *, enum tunnel_change);
 
 /*
- * Make a manager and start its driver; scan for devices of an earlier run.
- * NULL with *err = -errno: EINVAL (bad options), EOPNOTSUPP (the driver or
- * style cannot run here, e.g. NBMA with the userspace driver), or the system
- * error that stopped the driver. Owned: free with tunnel_mgr_free().
+ * Make a manager and start its driver (auto: probe the kernel, log which and
+ * why); set or check the multipath hash; make the firewall table; scan for
+ * devices of an earlier run. NULL with *err = -errno: EINVAL (bad options),
+ * EOPNOTSUPP (the driver or style cannot run here: NBMA with the userspace
+ * driver, the kernel driver on a kernel without ipip), or the system error
+ * that stopped the driver or the firewall. Owned: free with tunnel_mgr_free().
  */
 struct tunnel_mgr *tunnel_mgr_new(struct event_base *, const struct tunnel_opts *, int *err);
 /*
@@ -115,14 +144,14 @@ void	tunnel_mgr_walk(const struct tunnel_mgr *,
 
 /*
  * +1 user of the tunnel local -> remote, creating (or adopting) it on first
- * use. NULL with *err = -errno: EADDRNOTAVAIL (local is not ours), EEXIST
+ * use; with NBMA the device is per local and shared (see enum tunnel_style). NULL with *err = -errno: EADDRNOTAVAIL (local is not ours), EEXIST
  * (a device of that name exists and is not ours), or the system's error.
  */
 struct tunnel *tunnel_get(struct tunnel_mgr *, struct in_addr local,
 	    struct in_addr remote, int *err);
 /* -1 user; the last one removes the device. */
 void	tunnel_put(struct tunnel_mgr *, struct tunnel *);
-/* Borrowed view; valid until the next call into the manager. */
+/* Borrowed view; valid until the next call into the manager. NBMA tunnels of one device share its counters. */
 const struct tunnel_info *tunnel_info(const struct tunnel *);
 void	tunnel_counters_get(const struct tunnel_mgr *, const struct tunnel *,
 	    struct tunnel_counters *);

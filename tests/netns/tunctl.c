@@ -1,7 +1,8 @@
 /*
  * tests/netns/tunctl.c - drive a tunnel manager from stdin, for the netns
  * tests (before the daemon uses tunnel/). One command per line, one answer:
- *   add LOCAL REMOTE   -> "ok NAME ifindex N mtu M adopted yes|no" | "error: ..."
+ *   add LOCAL REMOTE   -> "ok NAME ifindex N mtu M adopted yes|no[ onlink]" | "error: ..."
+ *                         (onlink: NBMA, route "via REMOTE dev NAME onlink")
  *   del LOCAL REMOTE   -> "ok" (one user fewer; the last removes the device)
  *   show               -> "tunnel NAME local L remote R mtu M users U
  *                          in P B E out P B E" per tunnel,
@@ -9,8 +10,10 @@
  *   prune              -> "ok pruned N"
  *   quit (or EOF)      -> removes our devices, exits 0
  * Changes the manager reports print "event NAME mtu M" / "event NAME down".
- * Usage: tunctl [-k] [-m MTU] [-p PREFIX]; prints "ready DRIVER" when
- * listening. -k keeps the devices on quit (graceful restart).
+ * Usage: tunctl [-k] [-f] [-m MTU] [-p PREFIX] [-d auto|kernel|userspace]
+ * [-s p2p|nbma] [-e layer3|layer4]; prints "ready DRIVER" when listening.
+ * -k keeps the devices on quit (graceful restart), -f runs the nftables
+ * firewall, -e sets the multipath hash.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -58,8 +61,8 @@ ctl_add(struct ctl *c, const char *args)
 		return;
 	}
 	i = tunnel_info(t);
-	printf("ok %s ifindex %u mtu %u adopted %s\n", i->name, i->ifindex, i->mtu,
-	    i->adopted ? "yes" : "no");
+	printf("ok %s ifindex %u mtu %u adopted %s%s\n", i->name, i->ifindex, i->mtu,
+	    i->adopted ? "yes" : "no", i->onlink ? " onlink" : "");
 }
 
 struct ctl_find {
@@ -179,14 +182,47 @@ ctl_on_change(void *arg, const struct tunnel *t, enum tunnel_change what)
 	fflush(stdout);
 }
 
+/* The index of word in words (NULL-terminated), or -1. */
+static int
+ctl_word(const char *word, const char *const *words)
+{
+	for (int i = 0; words[i] != NULL; i++)
+		if (strcmp(word, words[i]) == 0)
+			return i;
+	return -1;
+}
+
+static int
+ctl_enum_opt(int ch, const char *arg, struct tunnel_opts *o)
+{
+	static const char *const drivers[] = { "auto", "userspace", "kernel", NULL };
+	static const char *const styles[] = { "p2p", "nbma", NULL };
+	static const char *const hashes[] = { "unset", "layer3", "layer4", NULL };
+	int v = ctl_word(arg, ch == 'd' ? drivers : ch == 's' ? styles : hashes);
+
+	if (v < 0)
+		return -1;
+	if (ch == 'd')
+		o->driver = (enum tunnel_driver_kind)v;
+	else if (ch == 's')
+		o->style = (enum tunnel_style)v;
+	else
+		o->ecmp_hash = (enum tunnel_ecmp_hash)v;
+	return 0;
+}
+
 static int
 ctl_opts(int argc, char **argv, struct tunnel_opts *o)
 {
 	int ch;
 
-	while ((ch = getopt(argc, argv, "km:p:")) != -1) {
+	while ((ch = getopt(argc, argv, "kfm:p:d:s:e:")) != -1) {
 		if (ch == 'k')
 			o->keep_on_exit = true;
+		else if (ch == 'f')
+			o->firewall = TUNNEL_FIREWALL_NFTABLES;
+		else if ((ch == 'd' || ch == 's' || ch == 'e') && ctl_enum_opt(ch, optarg, o) == 0)
+			continue;
 		else if (ch == 'm')
 			o->mtu = (uint32_t)strtoul(optarg, NULL, 10);
 		else if (ch == 'p')
@@ -211,6 +247,7 @@ main(int argc, char **argv)
 	c.base = event_base_new();
 	if ((c.mgr = tunnel_mgr_new(c.base, &o, &err)) == NULL) {
 		printf("error: %s\n", strerror(-err));
+		event_base_free(c.base);
 		return 1;
 	}
 	tunnel_mgr_set_change_cb(c.mgr, ctl_on_change, &c);

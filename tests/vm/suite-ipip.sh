@@ -13,49 +13,13 @@
 # own pair of inner addresses so routes never interfere.
 set -u
 [ -n "${VM_KVER:-}" ] || { echo "run me inside the VM: tests/vm/vm-run $0" >&2; exit 2; }
+bridge=vmbr0
 nss=(vma vmb vmc vmh)
 work=$(mktemp -d)
 n=0 passed=0 failed=0 pids=()
 
-suite_cleanup() {
-	local p ns
-	for p in "${pids[@]}"; do kill "$p" 2>/dev/null; done
-	for ns in "${nss[@]}"; do ip netns del "$ns" 2>/dev/null; done
-	ip link del vmbr0 2>/dev/null
-	rm -rf "$work"
-}
-trap suite_cleanup EXIT
-
-# tap NAME STATUS: one TAP line; on failure $out is shown as diagnostics.
-tap() {
-	n=$((n + 1))
-	if [ "$2" -eq 0 ]; then
-		passed=$((passed + 1)); echo "ok $n - $1"
-	else
-		failed=$((failed + 1)); echo "not ok $n - $1"
-		sed 's/^/#   /' <<<"${out:-(no output)}" | head -20
-	fi
-}
-
-# run CMD...: its output in $out, its status in $rc.
-run() { out=$("$@" 2>&1); rc=$?; }
-
-# has NEEDLE...: $out contains every needle.
-has() {
-	local s
-	for s in "$@"; do [[ $out == *"$s"* ]] || return 1; done
-}
-
-# expect NAME NEEDLE...: the last run succeeded and printed every needle.
-expect() { local name=$1; shift; [ "$rc" -eq 0 ] && has "$@"; tap "$name" $?; }
-# refused NAME NEEDLE...: the last run failed and printed every needle.
-refused() { local name=$1; shift; [ "$rc" -ne 0 ] && has "$@"; tap "$name" $?; }
-# holds NAME ARITH: an arithmetic condition over numbers gathered before.
-holds() { (($2)); tap "$1" $?; }
-
-# ping_df NS SIZE DST: one ping with DF set and SIZE payload bytes.
-ping_df() { run ip netns exec "$1" ping -n -c 1 -W 3 -M do -s "$2" "$3"; }
-ping1() { run ip netns exec "$1" ping -n -c 1 -W 3 "$2"; }
+. "$(dirname "$0")/tap.sh"
+trap tap_cleanup EXIT
 
 # counters NS DEV...: "tx rx" byte counters of each device into ctr[NS/DEV].
 declare -A ctr
@@ -418,13 +382,7 @@ check_alias() {
 	tap "ifalias: an empty alias removes the mark" $?
 }
 
-start=$SECONDS
-if ! suite_setup >"$work/setup.out" 2>&1; then
-	out=$(cat "$work/setup.out")
-	tap "setup: namespaces, bridge, tunnels, routes" 1
-	echo "# $passed passed, $failed failed"
-	exit 1
-fi
+tap_setup "setup: namespaces, bridge, tunnels, routes" suite_setup
 check_tunl0
 capture_start
 st=$?
@@ -440,6 +398,4 @@ check_mtu
 check_ecmp
 check_nexthops
 check_alias
-echo "# suite time $((SECONDS - start)) s in the guest"
-echo "# $passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+tap_end
