@@ -55,7 +55,7 @@ bgpd_conf_derive(const struct lyd_node *tree, struct bgpd_conf *c)
 static void
 bgpd_conf_on_change(const struct conf_change *c, void *arg)
 {
-	static const char *const kinds[] = { "no action", "daemon", "soft refresh",
+	static const char *const kinds[] = { "no session reset", "daemon", "soft refresh",
 	    "session reset", "overlay" };
 	static const char *const ops[] = { "created as ", "deleted", "changed to " };
 	bool value = c->value != NULL && c->op != CONF_OP_DELETE;
@@ -69,9 +69,10 @@ bgpd_conf_on_change(const struct conf_change *c, void *arg)
 }
 
 void
-bgpd_conf_watch(struct bgpd *b, conf_change_fn *fn, void *arg)
+bgpd_conf_watch(struct bgpd *b, conf_change_fn *fn, void (*done)(void *), void *arg)
 {
 	b->conf_watch = fn;
+	b->conf_watch_done = done;
 	b->conf_watch_arg = arg;
 }
 
@@ -100,6 +101,8 @@ bgpd_conf_commit(struct bgpd *b, struct lyd_node *candidate)
 	else
 		n = conf_diff_walk(diff, bgpd_conf_on_change, b);
 	lyd_free_all(diff);
+	if (n > 0 && b->conf_watch_done != NULL)
+		b->conf_watch_done(b->conf_watch_arg);
 	return n;
 }
 

@@ -32,10 +32,12 @@ void	bgpd_conf_derive(const struct lyd_node *, struct bgpd_conf *);
 size_t	bgpd_conf_commit(struct bgpd *, struct lyd_node *candidate);
 /*
  * Hear of every change a commit makes, after b->running is the new tree
- * (so conf_bgp_neighbors(b->running, ...) reads the new settings). One
- * watcher: the BGP speaker, which resets or soft-refreshes by c->kind.
+ * (so conf_bgp_neighbors(b->running, ...) reads the new settings), then
+ * done (may be NULL) once after the commit's last change, so a watcher can
+ * gather the changes and act once per neighbor. One watcher: the BGP
+ * speaker, which resets or updates in place by c->kind (bgpd/peer_conf.c).
  */
-void	bgpd_conf_watch(struct bgpd *, conf_change_fn *, void *arg);
+void	bgpd_conf_watch(struct bgpd *, conf_change_fn *, void (*done)(void *), void *arg);
 /* Reload b->conf_file. 0, or -1 with the running config untouched (logged). */
 int	bgpd_conf_reload(struct bgpd *, const char *who);
 /*

@@ -9,6 +9,7 @@
 #include "config.h"
 #include "bgpd/bgpd.h"
 #include "bgpd/ctl.h"
+#include "bgpd/ctl_bgp.h"
 #include "lib/log.h"
 
 static void
@@ -53,6 +54,9 @@ show_daemon(struct bgpd *b, struct ctl_conn *c, const struct ctl_frame *f)
 static ctl_handler_fn *const handlers[CTL_TYPE_MAX] = {
 	[CTL_SHOW_VERSION] = show_version,
 	[CTL_SHOW_DAEMON] = show_daemon,
+	[CTL_SHOW_BGP] = ctl_bgp_show,
+	[CTL_SHOW_BGP_NEIGHBORS] = ctl_bgp_show_neighbors,
+	[CTL_CLEAR_BGP] = ctl_bgp_clear,
 };
 
 ctl_handler_fn *

@@ -10,7 +10,11 @@ bgpd_libbgpd_a_SOURCES = \
 	bgpd/msg_notify.c bgpd/msg_refresh.c \
 	bgpd/msg_update.c bgpd/attr_parse.h bgpd/attr_basic.c bgpd/attr_aspath.c \
 	bgpd/attr_comm.c bgpd/attr_mp.c bgpd/attr_write.c bgpd/nlri.c \
-	bgpd/attrs.h bgpd/attrs.c
+	bgpd/attrs.h bgpd/attrs.c \
+	bgpd/peer_cfg.h bgpd/peer.h bgpd/session.h bgpd/fsm.c bgpd/peer.c \
+	bgpd/session.c bgpd/transport.c bgpd/listen.c bgpd/bgp.c \
+	bgpd/peer_conf.c \
+	bgpd/ctl_bgp.h bgpd/ctl_bgp.c
 bgpd_libbgpd_a_CFLAGS = $(AM_CFLAGS) $(LIBEVENT_CFLAGS) $(LIBYANG_CFLAGS)
 
 BGPD_LIBS = bgpd/libbgpd.a $(RIB_LIBS) conf/libconf.a lib/libipip.a \
@@ -65,3 +69,21 @@ tests_fuzz_fuzz_bgp_notify_LDFLAGS = $(AM_LDFLAGS) $(FUZZ_LDFLAGS)
 tests_fuzz_fuzz_bgp_refresh_SOURCES = tests/fuzz/fuzz_bgp_refresh.c
 tests_fuzz_fuzz_bgp_refresh_LDADD = $(BGPD_LIBS)
 tests_fuzz_fuzz_bgp_refresh_LDFLAGS = $(AM_LDFLAGS) $(FUZZ_LDFLAGS)
+
+check_PROGRAMS += tests/unit/test_fsm tests/unit/test_session tests/unit/test_peer_conf
+TESTS += tests/unit/test_fsm tests/unit/test_session tests/unit/test_peer_conf
+tests_unit_test_fsm_SOURCES = tests/unit/test_fsm.c
+tests_unit_test_fsm_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
+tests_unit_test_fsm_LDADD = $(BGPD_LIBS) $(UNIT_LIBS)
+tests_unit_test_session_SOURCES = tests/unit/test_session.c
+tests_unit_test_session_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS) $(LIBEVENT_CFLAGS)
+tests_unit_test_session_LDADD = $(BGPD_LIBS) $(UNIT_LIBS)
+tests_unit_test_peer_conf_SOURCES = tests/unit/test_peer_conf.c
+tests_unit_test_peer_conf_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS) $(LIBEVENT_CFLAGS) $(LIBYANG_CFLAGS)
+tests_unit_test_peer_conf_LDADD = $(BGPD_LIBS) $(UNIT_LIBS)
+
+FUZZ_TARGETS += tests/fuzz/fuzz_bgp_session
+tests_fuzz_fuzz_bgp_session_SOURCES = tests/fuzz/fuzz_bgp_session.c
+tests_fuzz_fuzz_bgp_session_CFLAGS = $(AM_CFLAGS) $(LIBEVENT_CFLAGS)
+tests_fuzz_fuzz_bgp_session_LDADD = $(BGPD_LIBS)
+tests_fuzz_fuzz_bgp_session_LDFLAGS = $(AM_LDFLAGS) $(FUZZ_LDFLAGS)

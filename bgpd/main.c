@@ -202,6 +202,19 @@ bgpd_run(struct bgpd *b)
 		event_free(sigs[i]);
 }
 
+/* What main() set up once the daemon claimed its socket, in reverse. */
+static void
+bgpd_teardown(struct bgpd *b, struct pidfile *pf, struct opts *o)
+{
+	bgpd_bgp_stop(b);			/* Cease to every peer */
+	ctl_server_free(b->ctl);
+	pidfile_remove(pf);
+	event_base_free(b->base);
+	lyd_free_all(b->running);
+	conf_ctx_free(b->yang);
+	free(o->pid_file_derived);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -239,6 +252,10 @@ main(int argc, char **argv)
 		free(o.pid_file_derived);
 		return 1;
 	}
+	if (bgpd_bgp_start(&b) < 0) {		/* BGP sessions (bgpd/peer_conf.c) */
+		bgpd_teardown(&b, pf, &o);
+		return 1;
+	}
 	if (!o.foreground || b.conf.log_syslog)
 		log_init(NULL, "ipip-bgpd", log_get_level());
 	if (!o.foreground && (daemon(0, 0) < 0 || event_reinit(b.base) < 0))
@@ -248,11 +265,6 @@ main(int argc, char **argv)
 	b.started = time(NULL);
 	clock_gettime(CLOCK_MONOTONIC, &b.started_mono);
 	bgpd_run(&b);
-	ctl_server_free(b.ctl);
-	pidfile_remove(pf);
-	event_base_free(b.base);
-	lyd_free_all(b.running);
-	conf_ctx_free(b.yang);
-	free(o.pid_file_derived);
+	bgpd_teardown(&b, pf, &o);
 	return 0;
 }

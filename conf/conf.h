@@ -99,8 +99,8 @@ size_t	conf_choices(enum conf_mode, char **words, int nwords, const char *partia
 
 /* --- reload: what changed, and what that means for sessions --- */
 enum conf_change_kind {
-	CONF_CHANGE_NONE = 0,		/* nothing to do: description */
-	CONF_CHANGE_DAEMON,		/* hostname, log: applied by the daemon */
+	CONF_CHANGE_NONE = 0,		/* no session touched: description; timers (next session) */
+	CONF_CHANGE_DAEMON,		/* hostname, log, listener: applied by the daemon */
 	CONF_CHANGE_SOFT,		/* policy: re-run it (soft refresh, RFC 2918) */
 	CONF_CHANGE_RESET,		/* the session must restart: remote-as, password, ... */
 	CONF_CHANGE_OVERLAY,		/* tunnels/routes re-decided */

@@ -20,6 +20,12 @@ static const struct {
 	{ "/ipip-bgpd:log", CONF_CHANGE_DAEMON },
 	{ "/ipip-bgpd:bgp/neighbor/description", CONF_CHANGE_NONE },
 	{ "/ipip-bgpd:bgp/peer-group/description", CONF_CHANGE_NONE },
+	/* Timers are offered in the next OPEN (RFC 4271 4.2) or used for the next
+	 * connection: the running session keeps what it negotiated. */
+	{ "/ipip-bgpd:bgp/neighbor/timers", CONF_CHANGE_NONE },
+	{ "/ipip-bgpd:bgp/peer-group/timers", CONF_CHANGE_NONE },
+	{ "/ipip-bgpd:bgp/neighbor/connect-retry", CONF_CHANGE_NONE },
+	{ "/ipip-bgpd:bgp/peer-group/connect-retry", CONF_CHANGE_NONE },
 	{ "/ipip-bgpd:bgp/neighbor/ipv4-unicast/addpath", CONF_CHANGE_RESET },	/* capability */
 	{ "/ipip-bgpd:bgp/peer-group/ipv4-unicast/addpath", CONF_CHANGE_RESET },
 	{ "/ipip-bgpd:bgp/neighbor/ipv4-unicast", CONF_CHANGE_SOFT },
@@ -30,7 +36,10 @@ static const struct {
 	{ "/ipip-bgpd:bgp/redistribute", CONF_CHANGE_SOFT },
 	{ "/ipip-bgpd:bgp/bestpath", CONF_CHANGE_SOFT },
 	{ "/ipip-bgpd:bgp/maximum-paths", CONF_CHANGE_SOFT },
-	{ "/ipip-bgpd:bgp", CONF_CHANGE_RESET },		/* asn, router-id, listen */
+	{ "/ipip-bgpd:bgp/cluster-id", CONF_CHANGE_SOFT },	/* reflected routes re-sent */
+	{ "/ipip-bgpd:bgp/timers", CONF_CHANGE_NONE },		/* next sessions */
+	{ "/ipip-bgpd:bgp/listen-", CONF_CHANGE_DAEMON },	/* the listener moves */
+	{ "/ipip-bgpd:bgp", CONF_CHANGE_RESET },		/* asn, router-id: all sessions */
 	{ "/ipip-bgpd:prefix-list", CONF_CHANGE_SOFT },
 	{ "/ipip-bgpd:route-map", CONF_CHANGE_SOFT },
 	{ "/ipip-bgpd:community-list", CONF_CHANGE_SOFT },

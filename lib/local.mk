@@ -10,6 +10,7 @@ lib_libipip_a_SOURCES = \
 	lib/cli.h lib/cli.c \
 	lib/pidfile.h lib/pidfile.c \
 	lib/sdnotify.h lib/sdnotify.c \
+	lib/sockopt.h lib/sockopt.c \
 	include/ipip-bgpd/ctl.h
 lib_libipip_a_CFLAGS = $(AM_CFLAGS)
 

@@ -15,7 +15,7 @@ test_pkgs+=(qemu-system-x86 linux-image-amd64 busybox-static kmod tcpdump iputil
 test_pkgs+=(iperf3 tcpdump iputils-ping)   # tunnel netns tests (uspace)
 test_pkgs+=(nftables)   # tunnel firewall netns tests (nft list)
 demo_pkgs=(iproute2 procps)
-test_pkgs+=(bird2)   # tests/netns/test_bench_feeder.py
+test_pkgs+=(bird2)   # BGP netns tests (test_bgp_session.py, test_bgp_reload.py), test_bench_feeder.py
 bench_pkgs=(bird2 frr)   # bench/fib_bench.sh devices under test
 
 case "${1:-build}" in

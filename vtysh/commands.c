@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "lib/ctlmsg.h"
+#include "vtysh/commands_bgp.h"
 #include "vtysh/render.h"
 #include "vtysh/vty.h"
 
@@ -67,6 +68,7 @@ const struct cmd_def vtysh_commands[] = {
 	{ "configure terminal", "Configuration mode\nFrom the terminal\n", vtysh_configure },
 	{ "reload", "Re-read the config file; apply what changed\n", vtysh_reload },
 	{ "write memory", "Save the running configuration\nTo the config file\n", vtysh_write },
+	VTYSH_BGP_COMMANDS
 	{ "list", "Print every command\n", list_commands },
 	{ "exit", "Leave the shell\n", quit },
 	{ "quit", "Leave the shell\n", quit },

@@ -5,7 +5,8 @@ vtysh_libvtysh_a_SOURCES = \
 	vtysh/client.h vtysh/client.c \
 	vtysh/render.h vtysh/render.c \
 	vtysh/vty.h vtysh/vty.c vtysh/commands.c \
-	vtysh/config.c
+	vtysh/config.c \
+	vtysh/commands_bgp.h vtysh/commands_bgp.c vtysh/render_bgp.h vtysh/render_bgp.c
 vtysh_libvtysh_a_CFLAGS = $(AM_CFLAGS) $(JSONC_CFLAGS) $(LIBYANG_CFLAGS)
 
 bin_PROGRAMS += vtysh/ipip-vtysh

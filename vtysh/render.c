@@ -33,6 +33,12 @@ json_print(FILE *out, json_object *o)
 	json_object_put(o);
 }
 
+void
+render_json_print(FILE *out, struct json_object *o)
+{
+	json_print(out, o);
+}
+
 static void
 json_add_str(json_object *o, const char *k, const char *v)
 {

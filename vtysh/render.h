@@ -15,6 +15,10 @@
 /* FRR's peer uptime style: "00:01:02", "3d04h05m", "12w3d04h". */
 const char *render_uptime(int64_t secs, char *buf, size_t len);
 
+struct json_object;
+/* Print o pretty, as every `... json` command does, and drop it. */
+void	render_json_print(FILE *, struct json_object *o);
+
 void	render_version(FILE *, const struct ctl_version *, bool json);
 void	render_daemon(FILE *, const struct ctl_daemon *, bool json);
 

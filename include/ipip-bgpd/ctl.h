@@ -47,6 +47,12 @@ enum ctl_type {
 				   does; answer: CTL_END or CTL_ERROR */
 	CTL_WRITE = 35,		/* request: no payload; write the running config to the
 				   file (temp file + rename); answer: a ctl_text, CTL_END */
+	/* BGP sessions (bgpd/ctl_bgp.c); numbered apart so other blocks merge cleanly */
+	CTL_SHOW_BGP = 48,		/* request: none; answer: struct ctl_bgp */
+	CTL_SHOW_BGP_NEIGHBORS = 49,	/* request: none (all) or struct ctl_neighbor_req;
+					 * answer: a struct ctl_neighbor per peer */
+	CTL_CLEAR_BGP = 50,		/* request: struct ctl_neighbor_req, addr "*" for all;
+					 * answer: CTL_END once every session was reset */
 	CTL_TYPE_MAX
 };
 
@@ -77,6 +83,57 @@ struct ctl_daemon {
 	char	config_file[256];	/* "" when none */
 	char	ctl_socket[108];
 	char	pid_file[256];
+};
+
+/* ------------------------------------------------------------ BGP sessions */
+
+struct ctl_bgp {
+	uint8_t		configured;	/* 0: no `router bgp`; nothing else is set */
+	uint8_t		pad[3];
+	uint32_t	asn;
+	uint32_t	npeers;
+	uint16_t	listen_port;	/* 0: not listening */
+	char		router_id[16];	/* dotted quad */
+	char		listen_addr[16];
+};
+
+struct ctl_neighbor_req {
+	char		addr[16];	/* dotted quad */
+};
+
+/* Capability bits in ctl_neighbor.caps_adv / caps_rcv. */
+enum {
+	CTL_CAP_MP = 1 << 0, CTL_CAP_AS4 = 1 << 1, CTL_CAP_RR = 1 << 2,
+	CTL_CAP_ENH_RR = 1 << 3, CTL_CAP_EXTMSG = 1 << 4, CTL_CAP_ADDPATH_RX = 1 << 5,
+	CTL_CAP_ADDPATH_TX = 1 << 6, CTL_CAP_GR = 1 << 7, CTL_CAP_FQDN = 1 << 8,
+};
+
+/* Message types indexing msgs_in/msgs_out: 1 OPEN ... 5 ROUTE-REFRESH. */
+#define CTL_MSG_TYPES	6
+
+struct ctl_neighbor {
+	char		addr[16];
+	char		desc[81];		/* 80 characters at most */
+	char		state[16];		/* "Established", RFC 4271 §8 names */
+	char		hostname[65];		/* from the peer's hostname capability */
+	uint8_t		passive, shutdown, md5, ttl_hops;
+	uint8_t		ebgp;
+	uint8_t		last_err_sent;		/* 1: we sent the last NOTIFICATION */
+	uint8_t		last_err_code, last_err_subcode;
+	uint32_t	remote_as, local_as;
+	char		remote_id[16], local_id[16];
+	int64_t		state_msecs;		/* time in this state (uptime when Established) */
+	int64_t		last_read_msecs, last_write_msecs;	/* ago; -1 never */
+	uint64_t	msgs_in[CTL_MSG_TYPES], msgs_out[CTL_MSG_TYPES];
+	uint64_t	established, dropped, refused;
+	uint64_t	pfx_rcvd, pfx_sent;	/* 0 until the RIB counts them */
+	uint32_t	hold_cfg, keepalive_cfg, hold, keepalive, connect_retry;
+	uint32_t	caps_adv, caps_rcv;	/* CTL_CAP_* */
+	uint32_t	out_queued;		/* bytes waiting to be written */
+	char		local_addr[16], remote_addr[16];	/* of the connection; "" none */
+	uint16_t	local_port, remote_port;
+	char		last_err_name[96];	/* "Cease/Administrative Shutdown" */
+	char		last_reason[256];	/* why the last session ended */
 };
 
 #endif

@@ -30,19 +30,22 @@ def wait_for(pred, timeout=10.0, step=0.05):
 class Daemon:
     """One ipip-bgpd in the foreground with its own socket, PID file and log."""
 
-    def __init__(self, tmp, name="d", config=None, args=()):
+    def __init__(self, tmp, name="d", config=None, args=(), netns=None):
         self.tmp = tmp
         self.sock = str(tmp / f"{name}.sock")
         self.pidfile = str(tmp / f"{name}.pid")
         self.logpath = tmp / f"{name}.log"
         self.config = config
         self.args = list(args)
+        self.netns = netns          # run inside this network namespace
         self.proc = None
 
     def start(self, wait=True):
         cmd = [BGPD, "-n", "-S", self.sock, "-P", self.pidfile] + self.args
         if self.config is not None:
             cmd += ["-f", str(self.config)]
+        if self.netns is not None:
+            cmd = ["ip", "netns", "exec", self.netns] + cmd
         self.log = open(self.logpath, "w")
         self.proc = subprocess.Popen(cmd, stdout=self.log, stderr=subprocess.STDOUT)
         if wait:
@@ -93,9 +96,21 @@ def vtysh_json(sock, cmd):
 
 @pytest.fixture
 def daemon_factory(tmp_path):
-    made = []
+    """make(**kw) -> Daemon. Unless netns= is given (None: this namespace), each
+    daemon runs in a private namespace with 10.1.0.1/24 on a veth (the
+    address the config corpus uses), so a `router bgp` never listens on the
+    host's port 179 and a router-id can be taken from an interface."""
+    made, spaces = [], []
 
     def make(**kw):
+        if "netns" not in kw:
+            ns = Netns(f"ig{os.getpid() % 100000}d{len(spaces)}")
+            spaces.append(ns)
+            ns.ip("link", "add", "site0", "type", "veth", "peer", "name", "site1")
+            ns.ip("addr", "add", "10.1.0.1/24", "dev", "site0")
+            ns.ip("link", "set", "site1", "up")
+            ns.ip("link", "set", "site0", "up")
+            kw["netns"] = ns.name
         d = Daemon(tmp_path, name=kw.pop("name", f"d{len(made)}"), **kw)
         made.append(d)
         return d
@@ -103,6 +118,8 @@ def daemon_factory(tmp_path):
     yield make
     for d in made:
         d.kill()
+    for ns in spaces:
+        ns.close()
 
 
 @pytest.fixture

@@ -67,7 +67,7 @@ def test_bad_reload_keeps_the_running_config(daemon_factory, tmp_path):
     conf.write_text(good.replace("exit\n", " neighbor 10.1.0.2 description new\nexit\n"))
     assert vtysh(d.sock, "reload").returncode == 0
     assert "neighbor 10.1.0.2 description new" in running(d)
-    assert "/description created as new (no action)" in d.read_log()
+    assert "/description created as new (no session reset)" in d.read_log()
 
 
 def test_config_commands_change_running_config_and_bad_ones_nothing(daemon):
@@ -123,8 +123,8 @@ def test_reload_classifies_each_change(daemon_factory, tmp_path):
                     .replace("remote-as 65004", "remote-as 65044"))
     assert vtysh(d.sock, "reload").returncode == 0
     log = d.read_log()
-    assert "neighbor[address='10.1.0.2']/description created as new (no action)" in log
-    assert "neighbor[address='10.1.0.3']/timers created (session reset)" in log
+    assert "neighbor[address='10.1.0.2']/description created as new (no session reset)" in log
+    assert "neighbor[address='10.1.0.3']/timers created (no session reset)" in log
     assert "neighbor[address='10.1.0.4']/remote-as changed to 65044 (session reset)" in log
     assert "prefix-list[name='P']/entry[seq='10'] created (soft refresh)" in log
     assert "10.1.0.5" not in log            # untouched neighbor: not a change

@@ -18,13 +18,6 @@
 static char logbuf[8192];
 static char dir[] = "/tmp/test_conf.XXXXXX";
 
-static void
-log_capture(void)
-{
-	memset(logbuf, 0, sizeof(logbuf));
-	log_init(fmemopen(logbuf, sizeof(logbuf) - 1, "w"), "test", LOG_DEBUG);
-}
-
 static const char *
 write_file(const char *name, const char *text)
 {
@@ -55,7 +48,7 @@ bgpd_done(struct bgpd *b)
 	lyd_free_all(b->running);
 	conf_ctx_free(b->yang);
 	free(b);
-	log_init(stderr, "test", LOG_INFO);
+	unit_log_end();
 }
 
 START_TEST(frr_style_daemon_statements_load_and_apply)
@@ -63,7 +56,7 @@ START_TEST(frr_style_daemon_statements_load_and_apply)
 	struct bgpd *b = bgpd_new();
 	struct lyd_node *t;
 
-	log_capture();
+	unit_log_begin(logbuf, sizeof(logbuf));
 	ck_assert_int_eq(bgpd_conf_load(b->yang, write_file("a.conf",
 	    "! site A\nhostname site-a\n\nlog syslog informational\n"), &t), 0);
 	bgpd_conf_commit(b, t);
@@ -81,7 +74,7 @@ START_TEST(every_bad_line_is_reported_and_nothing_is_loaded)
 	struct lyd_node *t = (struct lyd_node *)1;
 	const char *p;
 
-	log_capture();
+	unit_log_begin(logbuf, sizeof(logbuf));
 	p = write_file("bad.conf", "hostname ok\nfrobnicate\nlog stdout loud\nhostname a b\n");
 	ck_assert_int_eq(bgpd_conf_load(b->yang, p, &t), -1);
 	ck_assert_ptr_null(t);
@@ -97,7 +90,7 @@ START_TEST(missing_file_names_the_file)
 	struct bgpd *b = bgpd_new();
 	struct lyd_node *t;
 
-	log_capture();
+	unit_log_begin(logbuf, sizeof(logbuf));
 	ck_assert_int_eq(bgpd_conf_load(b->yang, "/nonexistent/ipip-bgpd.conf", &t), -1);
 	ck_assert_ptr_nonnull(strstr(logbuf,
 	    "cannot open config file /nonexistent/ipip-bgpd.conf: No such file or directory"));
@@ -113,7 +106,7 @@ START_TEST(bad_edit_changes_nothing_and_says_why)
 	const char *good = "hostname edited\n";
 	char errs[1024];
 
-	log_capture();
+	unit_log_begin(logbuf, sizeof(logbuf));
 	ck_assert_int_eq(bgpd_conf_edit(b, good, strlen(good), errs, sizeof(errs)), 0);
 	ck_assert_str_eq(b->conf.hostname, "edited");
 	ck_assert_int_eq(bgpd_conf_edit(b, bad, strlen(bad), errs, sizeof(errs)), 1);
@@ -132,7 +125,7 @@ START_TEST(write_memory_replaces_the_file_whole)
 	size_t cap = 0;
 	FILE *f;
 
-	log_capture();
+	unit_log_begin(logbuf, sizeof(logbuf));
 	b->conf_file = write_file("w.conf", "hostname old\n");
 	ck_assert_int_eq(bgpd_conf_edit(b, edit, strlen(edit), errs, sizeof(errs)), 0);
 	ck_assert_int_eq(bgpd_conf_write(b, msg, sizeof(msg)), 0);
@@ -176,9 +169,9 @@ START_TEST(watcher_hears_each_change_with_the_new_tree_running)
 	const char *c = "router bgp 1\nneighbor 10.0.0.2 remote-as 3\nneighbor 10.0.0.2 description x\n";
 	char errs[256];
 
-	log_capture();
+	unit_log_begin(logbuf, sizeof(logbuf));
 	ck_assert_int_eq(bgpd_conf_edit(b, a, strlen(a), errs, sizeof(errs)), 0);
-	bgpd_conf_watch(b, on_change, &w);
+	bgpd_conf_watch(b, on_change, NULL, &w);
 	ck_assert_int_eq(bgpd_conf_edit(b, c, strlen(c), errs, sizeof(errs)), 0);
 	ck_assert_int_eq(w.resets, 1);
 	ck_assert_int_eq(w.nones, 1);

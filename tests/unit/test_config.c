@@ -192,10 +192,11 @@ START_TEST(diff_says_only_a_remote_as_change_resets_a_session)
 	changes[0] = '\0';
 	conf_diff_walk(d, on_change, NULL);
 	ck_assert_ptr_nonnull(strstr(changes, "none 10.0.0.2 /ipip-bgpd:bgp/neighbor[address='10.0.0.2']/description\n"));
-	ck_assert_ptr_nonnull(strstr(changes, "reset 10.0.0.3 /ipip-bgpd:bgp/neighbor[address='10.0.0.3']/timers\n"));
+	ck_assert_ptr_nonnull(strstr(changes, "none 10.0.0.3 /ipip-bgpd:bgp/neighbor[address='10.0.0.3']/timers\n"));
 	ck_assert_ptr_nonnull(strstr(changes, "reset 10.0.0.4 /ipip-bgpd:bgp/neighbor[address='10.0.0.4']/remote-as\n"));
 	ck_assert_ptr_nonnull(strstr(changes, "soft - /ipip-bgpd:prefix-list[name='P']/entry[seq='10']\n"));
 	ck_assert_ptr_null(strstr(changes, "reset 10.0.0.2"));
+	ck_assert_ptr_null(strstr(changes, "reset 10.0.0.3"));	/* timers: the next session */
 	lyd_free_all(a);
 	lyd_free_all(b);
 	lyd_free_all(d);

@@ -14,4 +14,9 @@ int	unit_run(const char *suite, const TTest *const *tests, size_t n);
 /* A heap copy of exactly n bytes, so ASan catches any read past them. */
 void	*unit_heap(const void *src, size_t n);
 
+/* Send log lines into buf (zeroed, always NUL-terminated) until unit_log_end(). */
+void	unit_log_begin(char *buf, size_t len);
+/* Back to stderr at LOG_INFO. */
+void	unit_log_end(void);
+
 #endif

@@ -1,0 +1,159 @@
+/*
+ * bgpd/bgp.c - the BGP instance: router-wide settings, the peer list, start
+ * and stop. Stopping sends every established or opening session a Cease
+ * (RFC 4486 subcode 2, administrative shutdown) before anything is freed.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "bgpd/session.h"
+
+struct bgp *
+bgp_new(struct event_base *base, uint32_t asn, uint32_t router_id)
+{
+	struct bgp *b;
+
+	if ((b = calloc(1, sizeof(*b))) == NULL)
+		fatal("bgp_new");
+	b->base = base;
+	b->asn = asn;
+	b->router_id = router_id;
+	b->port = BGP_PORT;
+	b->listen_fd = -1;
+	return b;
+}
+
+void
+bgp_free(struct bgp *b)
+{
+	struct peer *p, *next;
+
+	if (b == NULL)
+		return;
+	b->stopping = true;
+	for (p = b->peers; p != NULL; p = next) {
+		next = p->next;
+		peer_stop(p, BGP_CEASE_ADMIN_SHUTDOWN, NULL);
+		peer_free(p);
+	}
+	bgp_listen_stop(b);
+	free(b);
+}
+
+int
+bgp_start(struct bgp *b)
+{
+	int rv;
+
+	if (b->port != 0 && (rv = bgp_listen_start(b)) < 0)
+		return rv;
+	b->started = true;
+	for (struct peer *p = b->peers; p != NULL; p = p->next)
+		peer_start(p);
+	return 0;
+}
+
+struct peer *
+bgp_peer_find(const struct bgp *b, struct in_addr addr)
+{
+	for (struct peer *p = b->peers; p != NULL; p = p->next)
+		if (p->cfg.remote_addr.s_addr == addr.s_addr)
+			return p;
+	return NULL;
+}
+
+int
+bgp_peer_add(struct bgp *b, const struct peer_cfg *cfg, struct peer **out)
+{
+	struct peer *p, **tail;
+
+	if (bgp_peer_find(b, cfg->remote_addr) != NULL)
+		return -EEXIST;
+	p = peer_new(b, cfg);
+	for (tail = &b->peers; *tail != NULL; tail = &(*tail)->next)
+		;
+	*tail = p;
+	bgp_listen_md5_set(b, p, true);
+	if (b->started)
+		peer_start(p);
+	if (out != NULL)
+		*out = p;
+	return 0;
+}
+
+void
+bgp_peer_del(struct bgp *b, struct peer *p)
+{
+	struct peer **pp;
+
+	for (pp = &b->peers; *pp != NULL && *pp != p; pp = &(*pp)->next)
+		;
+	if (*pp == NULL)
+		return;
+	*pp = p->next;
+	peer_stop(p, BGP_CEASE_PEER_DECONF, NULL);
+	bgp_listen_md5_set(b, p, false);
+	peer_free(p);
+}
+
+/* The session restarts: Cease 6, Other Configuration Change (RFC 4486 §3). */
+static void
+bgp_peer_restart(struct peer *p, const struct peer_cfg *cfg)
+{
+	peer_stop(p, BGP_CEASE_CONF_CHANGE, NULL);
+	p->cfg = *cfg;
+	snprintf(p->last_reason, sizeof(p->last_reason), "configuration changed");
+	peer_start(p);
+}
+
+void
+bgp_peer_update(struct bgp *b, struct peer *p, const struct peer_cfg *cfg, bool reset)
+{
+	bool key = strcmp(p->cfg.password, cfg->password) != 0;
+
+	if (key)
+		bgp_listen_md5_set(b, p, false);
+	if (cfg->shutdown && !p->cfg.shutdown) {
+		p->cfg = *cfg;		/* no restart once stopped */
+		peer_stop(p, BGP_CEASE_ADMIN_SHUTDOWN, cfg->shutdown_msg);
+	} else if (!cfg->shutdown && p->cfg.shutdown) {
+		p->cfg = *cfg;
+		peer_start(p);
+	} else if (reset && !cfg->shutdown)
+		bgp_peer_restart(p, cfg);
+	else
+		p->cfg = *cfg;
+	if (key)
+		bgp_listen_md5_set(b, p, true);
+}
+
+int
+bgp_listen_set(struct bgp *b, struct in_addr addr, uint16_t port)
+{
+	struct in_addr old_addr = b->listen_addr;
+	uint16_t old_port = b->port;
+	int rv;
+
+	if (addr.s_addr == old_addr.s_addr && port == old_port)
+		return 0;
+	bgp_listen_stop(b);		/* first: the new socket may want the same port */
+	b->listen_addr = addr;
+	b->port = port;
+	if (port == 0 || !b->started || (rv = bgp_listen_start(b)) == 0)
+		return 0;
+	b->listen_addr = old_addr;
+	b->port = old_port;
+	if (old_port != 0 && bgp_listen_start(b) == 0)
+		log_warnx("BGP: still listening on the old address and port");
+	return rv;
+}
+
+void
+bgp_set_hooks(struct bgp *b, const struct peer_hooks *h)
+{
+	b->hooks = *h;
+	for (struct peer *p = b->peers; p != NULL; p = p->next)
+		p->hooks = *h;
+}

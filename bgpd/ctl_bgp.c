@@ -1,0 +1,184 @@
+/*
+ * bgpd/ctl_bgp.c - answers to `show bgp ...`: the instance and one record
+ * per neighbor, filled from struct bgp / struct peer. No text here; the
+ * shell renders (STYLE 12).
+ */
+#include <string.h>
+#include <arpa/inet.h>
+
+#include "bgpd/bgpd.h"
+#include "bgpd/ctl_bgp.h"
+#include "bgpd/peer.h"
+#include "lib/ctlmsg.h"
+
+static void
+id_str(uint32_t id, char *buf, size_t len)
+{
+	struct in_addr a = { htonl(id) };
+
+	inet_ntop(AF_INET, &a, buf, (socklen_t)len);
+}
+
+void
+ctl_bgp_show(struct bgpd *b, struct ctl_conn *c, const struct ctl_frame *f)
+{
+	const struct bgp *bgp = b->bgp;
+	struct ctl_bgp r;
+
+	memset(&r, 0, sizeof(r));
+	if (bgp != NULL) {
+		r.configured = 1;
+		r.asn = bgp->asn;
+		for (const struct peer *p = bgp->peers; p != NULL; p = p->next)
+			r.npeers++;
+		r.listen_port = bgp->port;
+		id_str(bgp->router_id, r.router_id, sizeof(r.router_id));
+		inet_ntop(AF_INET, &bgp->listen_addr, r.listen_addr, sizeof(r.listen_addr));
+	}
+	ctl_conn_record(c, f->type, f->seq, &r, sizeof(r));
+	ctl_conn_end(c, f->seq);
+}
+
+static uint32_t
+caps_bits(const struct bgp_caps *k)
+{
+	return (k->mp_ipv4u ? CTL_CAP_MP : 0) | (k->as4 ? CTL_CAP_AS4 : 0) |
+	    (k->route_refresh ? CTL_CAP_RR : 0) | (k->enhanced_rr ? CTL_CAP_ENH_RR : 0) |
+	    (k->extmsg ? CTL_CAP_EXTMSG : 0) | (k->gr ? CTL_CAP_GR : 0) |
+	    (k->fqdn ? CTL_CAP_FQDN : 0) |
+	    ((k->addpath_ipv4u & ADDPATH_RX) ? CTL_CAP_ADDPATH_RX : 0) |
+	    ((k->addpath_ipv4u & ADDPATH_TX) ? CTL_CAP_ADDPATH_TX : 0);
+}
+
+static int64_t
+msecs_ago(const struct timespec *t)
+{
+	struct timespec now;
+
+	if (t->tv_sec == 0 && t->tv_nsec == 0)
+		return -1;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (int64_t)(now.tv_sec - t->tv_sec) * 1000 + (now.tv_nsec - t->tv_nsec) / 1000000;
+}
+
+static void
+neighbor_conn_fill(const struct peer *p, struct ctl_neighbor *n)
+{
+	if (p->conn == NULL || p->state < PEER_OPENSENT)
+		return;
+	inet_ntop(AF_INET, &p->local.sin_addr, n->local_addr, sizeof(n->local_addr));
+	inet_ntop(AF_INET, &p->remote.sin_addr, n->remote_addr, sizeof(n->remote_addr));
+	n->local_port = ntohs(p->local.sin_port);
+	n->remote_port = ntohs(p->remote.sin_port);
+	n->out_queued = (uint32_t)peer_out_queued(p);
+}
+
+static void
+neighbor_fill(const struct peer *p, struct ctl_neighbor *n)
+{
+	memset(n, 0, sizeof(*n));
+	CTL_STR_SET(n->addr, p->name);
+	CTL_STR_SET(n->desc, p->cfg.description);
+	CTL_STR_SET(n->state, peer_state_name(p->state));
+	CTL_STR_SET(n->hostname, p->caps_rx.fqdn ? p->caps_rx.hostname : "");
+	n->passive = p->cfg.passive;
+	n->shutdown = p->cfg.shutdown;
+	n->md5 = p->cfg.password[0] != '\0';
+	n->ttl_hops = p->cfg.ttl_security_hops;
+	n->remote_as = p->cfg.remote_as;
+	n->local_as = peer_local_as(p);
+	n->ebgp = n->remote_as != n->local_as;
+	id_str(p->remote_id, n->remote_id, sizeof(n->remote_id));
+	id_str(p->bgp->router_id, n->local_id, sizeof(n->local_id));
+	n->state_msecs = peer_state_msecs(p);
+	n->last_read_msecs = msecs_ago(&p->last_read);
+	n->last_write_msecs = msecs_ago(&p->last_write);
+	memcpy(n->msgs_in, p->stats.msgs_in, sizeof(n->msgs_in));
+	memcpy(n->msgs_out, p->stats.msgs_out, sizeof(n->msgs_out));
+	n->established = p->stats.established;
+	n->dropped = p->stats.dropped;
+	n->refused = p->stats.refused;
+	n->hold_cfg = p->cfg.hold_time;
+	n->keepalive_cfg = p->cfg.keepalive;
+	n->hold = p->hold;
+	n->keepalive = p->keepalive;
+	n->connect_retry = p->cfg.connect_retry;
+	n->caps_adv = p->state >= PEER_OPENSENT ? caps_bits(&p->caps_tx) : 0;
+	n->caps_rcv = p->state >= PEER_OPENCONFIRM ? caps_bits(&p->caps_rx) : 0;
+	neighbor_conn_fill(p, n);
+	n->last_err_code = p->last_err.code;
+	n->last_err_subcode = p->last_err.subcode;
+	n->last_err_sent = p->last_err_sent;
+	if (p->last_err.code != 0)
+		bgp_err_name(p->last_err.code, p->last_err.subcode, n->last_err_name,
+		    sizeof(n->last_err_name));
+	CTL_STR_SET(n->last_reason, p->last_reason);
+}
+
+/*
+ * Which neighbors a request names: *one false = all ("*" or no payload).
+ * 0, or -1 after answering with the error.
+ */
+static int
+ctl_bgp_target(struct bgpd *b, struct ctl_conn *c, const struct ctl_frame *f,
+    bool *one, struct in_addr *only)
+{
+	struct ctl_neighbor_req req;
+
+	*one = false;
+	if (cur_left(&f->payload) > 0) {
+		if (ctl_record_get(f, &req, sizeof(req)) < 0) {
+			ctl_conn_error(c, f->seq, "malformed neighbor request");
+			return -1;
+		}
+		CTL_STR_FIX(req.addr);
+		*one = strcmp(req.addr, "*") != 0;
+		if (*one && inet_pton(AF_INET, req.addr, only) != 1) {
+			ctl_conn_error(c, f->seq, "malformed neighbor address '%s'", req.addr);
+			return -1;
+		}
+	}
+	if (b->bgp == NULL) {
+		ctl_conn_error(c, f->seq, "BGP is not configured (no 'router bgp')");
+		return -1;
+	}
+	if (*one && bgp_peer_find(b->bgp, *only) == NULL) {
+		ctl_conn_error(c, f->seq, "No such neighbor %s", req.addr);
+		return -1;
+	}
+	return 0;
+}
+
+void
+ctl_bgp_clear(struct bgpd *b, struct ctl_conn *c, const struct ctl_frame *f)
+{
+	struct in_addr only = { 0 };
+	bool one;
+
+	if (ctl_bgp_target(b, c, f, &one, &only) < 0)
+		return;
+	for (struct peer *p = b->bgp->peers; p != NULL; p = p->next)
+		if (!one || p->cfg.remote_addr.s_addr == only.s_addr) {
+			log_peer(p, LOG_NOTICE, "reset by the operator (clear bgp)");
+			peer_reset(p);
+		}
+	ctl_conn_end(c, f->seq);
+}
+
+void
+ctl_bgp_show_neighbors(struct bgpd *b, struct ctl_conn *c, const struct ctl_frame *f)
+{
+	struct ctl_neighbor n;
+	struct in_addr only = { 0 };
+	bool one;
+
+	if (ctl_bgp_target(b, c, f, &one, &only) < 0)
+		return;
+	for (const struct peer *p = b->bgp->peers; p != NULL; p = p->next) {
+		if (one && p->cfg.remote_addr.s_addr != only.s_addr)
+			continue;
+		neighbor_fill(p, &n);
+		ctl_conn_record(c, f->type, f->seq, &n, sizeof(n));
+	}
+	ctl_conn_end(c, f->seq);
+}

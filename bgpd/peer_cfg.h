@@ -1,0 +1,48 @@
+/*
+ * bgpd/peer_cfg.h - what the operator sets per neighbor (FRR's
+ * `neighbor A.B.C.D ...`), apart from the sessions that use it, so the
+ * config readers need neither the codec nor the event loop. Filled from the
+ * running YANG tree by bgpd/peer_conf.c.
+ */
+#ifndef IPIP_BGPD_PEER_CFG_H
+#define IPIP_BGPD_PEER_CFG_H
+
+#include <netinet/in.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#define PEER_DESC_MAX		80	/* characters, as the YANG model allows */
+#define PEER_PASSWORD_MAX	80	/* TCP_MD5SIG_MAXKEYLEN */
+#define PEER_SHUTDOWN_MSG_MAX	128
+#define PEER_HOLD_DEFAULT	90	/* RFC 4271 §10 */
+#define PEER_KEEPALIVE_DEFAULT	30
+#define PEER_CONNECT_RETRY_DEFAULT 120
+
+/* What the operator sets per neighbor (FRR's `neighbor A.B.C.D ...`). */
+struct peer_cfg {
+	struct in_addr	remote_addr;
+	uint32_t	remote_as;
+	uint32_t	local_as;		/* 0: the router's AS */
+	char		description[PEER_DESC_MAX + 1];
+	uint16_t	port;			/* remote TCP port; 0: 179 */
+	struct in_addr	update_source;		/* INADDR_ANY: the kernel chooses */
+	bool		passive;		/* never connect, only accept */
+	char		password[PEER_PASSWORD_MAX + 1];	/* TCP MD5 (RFC 2385); "" none */
+	uint8_t		ttl_security_hops;	/* GTSM (RFC 5082); 0 off */
+	uint16_t	hold_time;		/* 0 or >= 3 */
+	uint16_t	keepalive;
+	uint16_t	connect_retry;		/* base of the backoff, >= 1 */
+	bool		rr_client;		/* route-reflector-client (RFC 4456) */
+	bool		next_hop_self;
+	uint8_t		allowas_in;		/* own AS allowed this many times in AS_PATH */
+	uint32_t	max_prefix;		/* 0: no limit */
+	uint16_t	max_prefix_restart;	/* minutes; 0: stay down */
+	bool		addpath_tx, addpath_rx;	/* RFC 7911 for IPv4 unicast */
+	bool		shutdown;		/* administratively down */
+	char		shutdown_msg[PEER_SHUTDOWN_MSG_MAX + 1];	/* RFC 9003 text */
+};
+
+/* Defaults for a neighbor at addr in remote_as. */
+void	peer_cfg_init(struct peer_cfg *, struct in_addr addr, uint32_t remote_as);
+
+#endif

@@ -1,0 +1,602 @@
+/*
+ * tests/unit/test_session.c - sessions over a fake transport: a libevent
+ * bufferevent pair stands in for the TCP connection, the test plays the
+ * remote speaker with the codec, and asserts what an operator would see
+ * (state, NOTIFICATION code/subcode on the wire, hooks called, counters).
+ */
+#include <string.h>
+
+#include <event2/buffer.h>
+#include <event2/bufferevent.h>
+#include <event2/event.h>
+
+#include "bgpd/session.h"
+#include "tests/unit/unit.h"
+
+#define LOCAL_ID	0x0a000001	/* 10.0.0.1 */
+#define REMOTE_ID	0x0a000002	/* 10.0.0.2 */
+
+struct fx {
+	struct event_base	*base;
+	struct bgp		*b;
+	struct peer		*p;
+	struct bufferevent	*pair[2];	/* [0] the peer's end, [1] the remote's */
+	int			 up, down, updates, eors, refreshes;
+	size_t			 update_len;
+	int			 reject;	/* update hook fails with 3/1 */
+};
+
+static int
+hook_update(struct peer *p, struct cursor *body, struct bgp_err *e, void *arg)
+{
+	struct fx *f = arg;
+
+	f->updates++;
+	f->update_len = body->len;
+	if (f->reject) {
+		bgp_err_set(e, BGP_ERR_UPDATE, BGP_UPD_MALFORMED_ATTRS, NULL, 0);
+		return -1;
+	}
+	return 0;
+}
+
+static void hook_up(struct peer *p, void *arg) { ((struct fx *)arg)->up++; }
+static void hook_down(struct peer *p, void *arg) { ((struct fx *)arg)->down++; }
+static void hook_eor(struct peer *p, void *arg) { ((struct fx *)arg)->eors++; }
+static void hook_refresh(struct peer *p, uint8_t st, void *arg) { ((struct fx *)arg)->refreshes++; }
+
+static void
+fx_run(struct fx *f)
+{
+	for (int i = 0; i < 50; i++)
+		event_base_loop(f->base, EVLOOP_NONBLOCK);
+}
+
+/* A connection from the remote side on a fresh pair. */
+static struct peer_conn *
+fx_pair(struct fx *f, struct bufferevent **pair, bool incoming)
+{
+	if (bufferevent_pair_new(f->base, 0, pair) < 0)
+		ck_abort_msg("bufferevent_pair_new");
+	bufferevent_enable(pair[1], EV_READ | EV_WRITE);
+	return conn_new(f->p, pair[0], incoming);
+}
+
+static void
+fx_setup(struct fx *f, uint32_t local_id)
+{
+	struct peer_hooks h = { hook_update, hook_up, hook_down, hook_eor, hook_refresh, f };
+	struct peer_cfg cfg;
+	struct in_addr a = { htonl(REMOTE_ID) };
+
+	memset(f, 0, sizeof(*f));
+	log_init(stderr, "test", LOG_ERR);
+	f->base = event_base_new();
+	f->b = bgp_new(f->base, 4200000001u, local_id);
+	f->b->port = 0;				/* no listener: the test connects */
+	bgp_set_hooks(f->b, &h);
+	peer_cfg_init(&cfg, a, 4200000002u);
+	cfg.passive = true;
+	ck_assert_int_eq(bgp_peer_add(f->b, &cfg, &f->p), 0);
+	ck_assert_int_eq(bgp_start(f->b), 0);
+	ck_assert_int_eq(f->p->state, PEER_ACTIVE);
+	peer_conn_accept(f->p, fx_pair(f, f->pair, true));
+	fx_run(f);
+}
+
+static void
+fx_teardown(struct fx *f)
+{
+	bgp_free(f->b);
+	fx_run(f);		/* deferred pair callbacks hold references */
+	if (f->pair[1] != NULL)
+		bufferevent_free(f->pair[1]);
+	fx_run(f);
+	event_base_free(f->base);
+}
+
+static void
+fx_send_raw(struct bufferevent *to, const void *buf, size_t len)
+{
+	bufferevent_write(to, buf, len);
+}
+
+static void
+fx_send(struct fx *f, struct wbuf *w)
+{
+	ck_assert_int_eq(wbuf_error(w), 0);
+	fx_send_raw(f->pair[1], wbuf_data(w), wbuf_len(w));
+	wbuf_reset(w);
+	fx_run(f);
+}
+
+static void
+remote_open(struct wbuf *w, uint32_t as, uint16_t hold, uint32_t id)
+{
+	struct bgp_caps caps = { .mp_ipv4u = true, .as4 = true, .as4_asn = as,
+	    .route_refresh = true };
+
+	ck_assert_int_eq(msg_open_write(w, as, hold, id, &caps), 0);
+}
+
+/*
+ * Read every whole message the peer wrote on bev: their types in order into
+ * types[], the last NOTIFICATION into *n. Returns the count.
+ */
+static int
+remote_recv(struct bufferevent *bev, uint8_t *types, int max, struct bgp_err *n)
+{
+	struct evbuffer *in = bufferevent_get_input(bev);
+	struct bgp_hdr h;
+	struct bgp_err e;
+	struct cursor c;
+	int k = 0;
+
+	while (evbuffer_get_length(in) >= BGP_HDR_LEN && k < max) {
+		c = cur_init(evbuffer_pullup(in, -1), evbuffer_get_length(in));
+		ck_assert_int_eq(msg_header_parse(&c, true, &h, &e), 0);
+		c.len = h.len - BGP_HDR_LEN;
+		if (h.type == BGP_NOTIFICATION && n != NULL)
+			ck_assert_int_eq(msg_notify_parse(&c, n), 0);
+		types[k++] = h.type;
+		evbuffer_drain(in, h.len);
+	}
+	return k;
+}
+
+/* The last message the peer wrote on bev is a NOTIFICATION code/subcode; returns it. */
+static struct bgp_err
+expect_notify(struct bufferevent *bev, uint8_t code, uint8_t subcode)
+{
+	struct bgp_err n;
+	uint8_t t[64];
+	int k;
+
+	memset(&n, 0, sizeof(n));
+	k = remote_recv(bev, t, 64, &n);
+	ck_assert_int_gt(k, 0);
+	ck_assert_uint_eq(t[k - 1], BGP_NOTIFICATION);
+	ck_assert_uint_eq(n.code, code);
+	ck_assert_uint_eq(n.subcode, subcode);
+	return n;
+}
+
+static void
+fx_establish(struct fx *f)
+{
+	struct wbuf w;
+
+	wbuf_init(&w, BGP_MAX_LEN);
+	remote_open(&w, 4200000002u, 9, REMOTE_ID);
+	ck_assert_int_eq(msg_keepalive_write(&w), 0);
+	fx_send(f, &w);
+	wbuf_free(&w);
+}
+
+START_TEST(passive_peer_reaches_established_with_4byte_asns)
+{
+	uint8_t t[8];
+	struct fx f;
+
+	fx_setup(&f, LOCAL_ID);
+	ck_assert_int_eq(f.p->state, PEER_OPENSENT);
+	fx_establish(&f);
+	ck_assert_int_eq(f.p->state, PEER_ESTABLISHED);
+	ck_assert_int_eq(f.up, 1);
+	ck_assert(f.p->ctx.as4);
+	ck_assert_uint_eq(f.p->hold, 9);		/* the smaller hold time (§4.2) */
+	ck_assert_uint_eq(f.p->keepalive, 3);		/* a third of it */
+	ck_assert_uint_eq(f.p->remote_id, REMOTE_ID);
+	/* on the wire: our OPEN, then our KEEPALIVE */
+	ck_assert_int_eq(remote_recv(f.pair[1], t, 8, NULL), 2);
+	ck_assert_uint_eq(t[0], BGP_OPEN);
+	ck_assert_uint_eq(t[1], BGP_KEEPALIVE);
+	ck_assert_uint_eq(f.p->stats.msgs_in[BGP_OPEN], 1);
+	ck_assert_uint_eq(f.p->stats.msgs_out[BGP_KEEPALIVE], 1);
+	fx_teardown(&f);
+}
+END_TEST
+
+START_TEST(our_open_announces_4byte_as_and_route_refresh)
+{
+	struct evbuffer *in;
+	struct open_msg m;
+	struct bgp_hdr h;
+	struct bgp_err e;
+	struct cursor c;
+	struct fx f;
+
+	fx_setup(&f, LOCAL_ID);
+	in = bufferevent_get_input(f.pair[1]);
+	c = cur_init(evbuffer_pullup(in, -1), evbuffer_get_length(in));
+	ck_assert_int_eq(msg_header_parse(&c, false, &h, &e), 0);
+	ck_assert_uint_eq(h.type, BGP_OPEN);
+	c.len = h.len - BGP_HDR_LEN;
+	ck_assert_int_eq(msg_open_parse(&c, &m, &e), 0);
+	ck_assert_uint_eq(m.my_as, AS_TRANS);		/* RFC 6793 §4.1 */
+	ck_assert_uint_eq(open_peer_as(&m), 4200000001u);
+	ck_assert_uint_eq(m.bgp_id, LOCAL_ID);
+	ck_assert_uint_eq(m.hold, PEER_HOLD_DEFAULT);
+	ck_assert(m.caps.route_refresh && m.caps.mp_ipv4u);
+	fx_teardown(&f);
+}
+END_TEST
+
+START_TEST(wrong_remote_as_gets_notification_2_2_and_idle_hold)
+{
+	struct wbuf w;
+	struct fx f;
+
+	fx_setup(&f, LOCAL_ID);
+	wbuf_init(&w, BGP_MAX_LEN);
+	remote_open(&w, 4200000003u, 9, REMOTE_ID);
+	fx_send(&f, &w);
+	wbuf_free(&w);
+	ck_assert_int_eq(f.p->state, PEER_IDLE);
+	expect_notify(f.pair[1], BGP_ERR_OPEN, BGP_OPEN_BAD_PEER_AS);
+	ck_assert(evtimer_pending(f.p->t_idle_hold, NULL));	/* it will try again */
+	ck_assert_int_eq(f.up, 0);
+	ck_assert_ptr_null(f.p->conn);
+	fx_teardown(&f);
+}
+END_TEST
+
+START_TEST(keepalive_before_open_is_fsm_error_5_1)
+{
+	struct wbuf w;
+	struct fx f;
+
+	fx_setup(&f, LOCAL_ID);
+	wbuf_init(&w, BGP_MAX_LEN);
+	ck_assert_int_eq(msg_keepalive_write(&w), 0);
+	fx_send(&f, &w);
+	wbuf_free(&w);
+	expect_notify(f.pair[1], BGP_ERR_FSM, 1);		/* RFC 6608: in OpenSent */
+	ck_assert_int_eq(f.p->state, PEER_IDLE);
+	fx_teardown(&f);
+}
+END_TEST
+
+START_TEST(bad_marker_is_header_error_1_1)
+{
+	uint8_t junk[BGP_HDR_LEN];
+	struct fx f;
+
+	fx_setup(&f, LOCAL_ID);
+	memset(junk, 0xfe, sizeof(junk));
+	fx_send_raw(f.pair[1], junk, sizeof(junk));
+	fx_run(&f);
+	expect_notify(f.pair[1], BGP_ERR_HEADER, BGP_HDR_SYNC);
+	ck_assert_uint_eq(f.p->stats.notify_out[BGP_ERR_HEADER], 1);
+	fx_teardown(&f);
+}
+END_TEST
+
+START_TEST(messages_split_into_single_bytes_still_establish)
+{
+	struct wbuf w;
+	struct fx f;
+
+	fx_setup(&f, LOCAL_ID);
+	wbuf_init(&w, BGP_MAX_LEN);
+	remote_open(&w, 4200000002u, 9, REMOTE_ID);
+	ck_assert_int_eq(msg_keepalive_write(&w), 0);
+	for (size_t i = 0; i < wbuf_len(&w); i++) {
+		fx_send_raw(f.pair[1], wbuf_data(&w) + i, 1);
+		fx_run(&f);
+	}
+	wbuf_free(&w);
+	ck_assert_int_eq(f.p->state, PEER_ESTABLISHED);
+	fx_teardown(&f);
+}
+END_TEST
+
+START_TEST(update_goes_to_the_hook_and_empty_update_is_end_of_rib)
+{
+	static const uint8_t body[] = { 0, 0, 0, 0 };
+	static const uint8_t body2[] = { 0, 1, 0, 0, 0 };	/* withdrawn 0/0, as bytes */
+	struct wbuf w;
+	size_t off;
+	struct fx f;
+
+	fx_setup(&f, LOCAL_ID);
+	fx_establish(&f);
+	wbuf_init(&w, BGP_MAX_LEN);
+	off = msg_header_write(&w, BGP_UPDATE);
+	wbuf_put(&w, body, sizeof(body));
+	ck_assert_int_eq(msg_header_close(&w, off), 0);
+	off = msg_header_write(&w, BGP_UPDATE);
+	wbuf_put(&w, body2, sizeof(body2));
+	ck_assert_int_eq(msg_header_close(&w, off), 0);
+	fx_send(&f, &w);
+	wbuf_free(&w);
+	ck_assert_int_eq(f.eors, 1);
+	ck_assert_int_eq(f.updates, 1);
+	ck_assert_uint_eq(f.update_len, sizeof(body2));
+	ck_assert_int_eq(f.p->state, PEER_ESTABLISHED);
+	fx_teardown(&f);
+}
+END_TEST
+
+START_TEST(update_rejected_by_the_rib_resets_with_its_notification)
+{
+	static const uint8_t body[] = { 0, 1, 0, 0, 0 };
+	struct wbuf w;
+	size_t off;
+	struct fx f;
+
+	fx_setup(&f, LOCAL_ID);
+	fx_establish(&f);
+	f.reject = 1;
+	wbuf_init(&w, BGP_MAX_LEN);
+	off = msg_header_write(&w, BGP_UPDATE);
+	wbuf_put(&w, body, sizeof(body));
+	ck_assert_int_eq(msg_header_close(&w, off), 0);
+	fx_send(&f, &w);
+	wbuf_free(&w);
+	expect_notify(f.pair[1], BGP_ERR_UPDATE, BGP_UPD_MALFORMED_ATTRS);
+	ck_assert_int_eq(f.p->state, PEER_IDLE);
+	ck_assert_int_eq(f.down, 1);
+	ck_assert_uint_eq(f.p->stats.dropped, 1);
+	fx_teardown(&f);
+}
+END_TEST
+
+START_TEST(route_refresh_for_ipv4_unicast_reaches_the_hook)
+{
+	struct refresh_msg r = { AFI_IPV4, RR_NORMAL, SAFI_UNICAST };
+	struct refresh_msg other = { 2, RR_NORMAL, SAFI_UNICAST };	/* IPv6: ignored */
+	struct wbuf w;
+	struct fx f;
+
+	fx_setup(&f, LOCAL_ID);
+	fx_establish(&f);
+	wbuf_init(&w, BGP_MAX_LEN);
+	ck_assert_int_eq(msg_refresh_write(&w, &r), 0);
+	ck_assert_int_eq(msg_refresh_write(&w, &other), 0);
+	fx_send(&f, &w);
+	wbuf_free(&w);
+	ck_assert_int_eq(f.refreshes, 1);
+	ck_assert_int_eq(f.p->state, PEER_ESTABLISHED);
+	fx_teardown(&f);
+}
+END_TEST
+
+START_TEST(hold_timer_expiry_sends_4_0)
+{
+	struct fx f;
+
+	fx_setup(&f, LOCAL_ID);
+	fx_establish(&f);
+	ck_assert(evtimer_pending(f.p->t_hold, NULL));
+	event_active(f.p->t_hold, EV_TIMEOUT, 1);
+	fx_run(&f);
+	expect_notify(f.pair[1], BGP_ERR_HOLD, 0);
+	ck_assert_int_eq(f.p->state, PEER_IDLE);
+	fx_teardown(&f);
+}
+END_TEST
+
+START_TEST(peer_that_stops_reading_is_dropped_by_send_hold_timer)
+{
+	struct fx f;
+
+	fx_setup(&f, LOCAL_ID);
+	fx_establish(&f);
+	bufferevent_disable(f.pair[1], EV_READ);	/* the remote stops reading */
+	fx_run(&f);
+	session_keepalive_send(f.p);
+	fx_run(&f);
+	ck_assert_uint_gt(peer_out_queued(f.p), 0);
+	ck_assert(evtimer_pending(f.p->t_send_hold, NULL));	/* RFC 9687 */
+	event_active(f.p->t_send_hold, EV_TIMEOUT, 1);
+	fx_run(&f);
+	ck_assert_int_eq(f.p->state, PEER_IDLE);
+	ck_assert_uint_eq(f.p->stats.notify_out[BGP_ERR_SEND_HOLD], 1);
+	ck_assert_int_eq(f.down, 1);
+	fx_teardown(&f);
+}
+END_TEST
+
+START_TEST(send_hold_timer_stops_when_output_drains)
+{
+	struct fx f;
+
+	fx_setup(&f, LOCAL_ID);
+	fx_establish(&f);
+	fx_run(&f);
+	ck_assert_uint_eq(peer_out_queued(f.p), 0);
+	ck_assert(!evtimer_pending(f.p->t_send_hold, NULL));
+	fx_teardown(&f);
+}
+END_TEST
+
+START_TEST(admin_stop_sends_cease_with_shutdown_communication)
+{
+	char text[64];
+	struct bgp_err n;
+	struct fx f;
+
+	fx_setup(&f, LOCAL_ID);
+	fx_establish(&f);
+	peer_stop(f.p, BGP_CEASE_ADMIN_SHUTDOWN, "maintenance 42");
+	fx_run(&f);
+	n = expect_notify(f.pair[1], BGP_ERR_CEASE, BGP_CEASE_ADMIN_SHUTDOWN);
+	ck_assert_int_eq(notify_shutdown_text(&n, text, sizeof(text)), 0);
+	ck_assert_str_eq(text, "maintenance 42");
+	ck_assert_int_eq(f.p->state, PEER_IDLE);
+	ck_assert(!evtimer_pending(f.p->t_idle_hold, NULL));	/* stays down */
+	fx_teardown(&f);
+}
+END_TEST
+
+START_TEST(many_messages_in_one_read_are_all_handled)
+{
+	struct wbuf w;
+	struct fx f;
+
+	fx_setup(&f, LOCAL_ID);
+	fx_establish(&f);
+	wbuf_init(&w, 1000 * BGP_HDR_LEN);
+	for (int i = 0; i < 1000; i++)
+		ck_assert_int_eq(msg_keepalive_write(&w), 0);
+	fx_send(&f, &w);
+	wbuf_free(&w);
+	ck_assert_uint_eq(f.p->stats.msgs_in[BGP_KEEPALIVE], 1001);
+	ck_assert_int_eq(f.p->state, PEER_ESTABLISHED);
+	fx_teardown(&f);
+}
+END_TEST
+
+/* Our OPEN went out on our own connection; the peer's connection races it. */
+static struct peer_conn *
+fx_collide(struct fx *f, struct bufferevent **ours, struct bufferevent **theirs)
+{
+	struct peer_conn *c = fx_pair(f, ours, false);
+	struct wbuf w;
+
+	conn_free(f->p->conn);
+	peer_conn_set(f->p, NULL);
+	f->p->state = PEER_ACTIVE;
+	peer_conn_accept(f->p, c);			/* ours: OpenSent */
+	ck_assert_int_eq(f->p->state, PEER_OPENSENT);
+	peer_conn_accept(f->p, fx_pair(f, theirs, true));
+	ck_assert_ptr_nonnull(f->p->coll);
+	wbuf_init(&w, BGP_MAX_LEN);
+	remote_open(&w, 4200000002u, 9, REMOTE_ID);
+	fx_send_raw(theirs[1], wbuf_data(&w), wbuf_len(&w));
+	wbuf_free(&w);
+	fx_run(f);
+	return c;
+}
+
+START_TEST(collision_higher_remote_id_keeps_the_peers_connection)
+{
+	struct bufferevent *ours[2], *theirs[2];
+	uint8_t t[16];
+	struct fx f;
+	int k;
+
+	fx_setup(&f, LOCAL_ID);				/* 10.0.0.1 < 10.0.0.2 */
+	bufferevent_free(f.pair[1]);
+	f.pair[1] = NULL;
+	fx_collide(&f, ours, theirs);
+	ck_assert_ptr_null(f.p->coll);
+	ck_assert_int_eq(f.p->state, PEER_OPENCONFIRM);
+	expect_notify(ours[1], BGP_ERR_CEASE, BGP_CEASE_COLLISION);	/* ours loses */
+	k = remote_recv(theirs[1], t, 16, NULL);	/* theirs: OPEN, KEEPALIVE */
+	ck_assert_int_eq(k, 2);
+	ck_assert_uint_eq(t[1], BGP_KEEPALIVE);
+	bufferevent_free(ours[1]);
+	f.pair[1] = theirs[1];
+	fx_teardown(&f);
+}
+END_TEST
+
+START_TEST(collision_higher_local_id_keeps_our_connection)
+{
+	struct bufferevent *ours[2], *theirs[2];
+	struct peer_conn *c;
+	struct fx f;
+
+	fx_setup(&f, 0x0a000003);			/* 10.0.0.3 > 10.0.0.2 */
+	bufferevent_free(f.pair[1]);
+	f.pair[1] = NULL;
+	c = fx_collide(&f, ours, theirs);
+	ck_assert_ptr_null(f.p->coll);
+	ck_assert_ptr_eq(f.p->conn, c);
+	ck_assert_int_eq(f.p->state, PEER_OPENSENT);
+	expect_notify(theirs[1], BGP_ERR_CEASE, BGP_CEASE_COLLISION);
+	bufferevent_free(theirs[1]);
+	f.pair[1] = ours[1];
+	fx_teardown(&f);
+}
+END_TEST
+
+START_TEST(connection_in_established_is_refused)
+{
+	struct bufferevent *other[2];
+	struct fx f;
+
+	fx_setup(&f, LOCAL_ID);
+	fx_establish(&f);
+	peer_conn_accept(f.p, fx_pair(&f, other, true));
+	ck_assert_ptr_null(f.p->coll);
+	ck_assert_uint_eq(f.p->stats.refused, 1);
+	ck_assert_int_eq(f.p->state, PEER_ESTABLISHED);
+	bufferevent_free(other[1]);
+	fx_teardown(&f);
+}
+END_TEST
+
+START_TEST(repeated_flaps_double_the_idle_hold_time)
+{
+	struct timeval tv1, now;
+	struct fx f;
+
+	fx_setup(&f, LOCAL_ID);
+	fx_establish(&f);
+	f.p->flaps = 3;
+	event_active(f.p->t_hold, EV_TIMEOUT, 1);
+	fx_run(&f);
+	ck_assert(evtimer_pending(f.p->t_idle_hold, &tv1));
+	event_base_gettimeofday_cached(f.base, &now);
+	/* 1 s << 3 = 8 s, jittered to 6..8 s (§8.1.1 DampPeerOscillations) */
+	ck_assert_int_ge(tv1.tv_sec - now.tv_sec, 5);
+	ck_assert_int_le(tv1.tv_sec - now.tv_sec, 9);
+	ck_assert_uint_eq(f.p->flaps, 4);
+	fx_teardown(&f);
+}
+END_TEST
+
+START_TEST(maximum_prefix_sends_cease_1_and_restarts_later)
+{
+	struct timeval tv, now;
+	struct bgp_err n;
+	struct fx f;
+
+	fx_setup(&f, LOCAL_ID);
+	f.p->cfg.max_prefix = 1000;
+	f.p->cfg.max_prefix_restart = 5;
+	fx_establish(&f);
+	peer_max_prefix_exceeded(f.p);
+	fx_run(&f);
+	n = expect_notify(f.pair[1], BGP_ERR_CEASE, BGP_CEASE_MAX_PREFIX);
+	ck_assert_uint_eq(n.len, 7);			/* AFI, SAFI, limit (RFC 4486 §4) */
+	ck_assert_uint_eq(n.data[1], AFI_IPV4);
+	ck_assert_uint_eq((n.data[5] << 8) | n.data[6], 1000);
+	ck_assert_int_eq(f.p->state, PEER_IDLE);
+	ck_assert(evtimer_pending(f.p->t_idle_hold, &tv));
+	event_base_gettimeofday_cached(f.base, &now);
+	ck_assert_int_ge(tv.tv_sec - now.tv_sec, 299);	/* 5 minutes */
+	fx_teardown(&f);
+}
+END_TEST
+
+int
+main(void)
+{
+	const TTest *tests[] = {
+		passive_peer_reaches_established_with_4byte_asns,
+		our_open_announces_4byte_as_and_route_refresh,
+		wrong_remote_as_gets_notification_2_2_and_idle_hold,
+		keepalive_before_open_is_fsm_error_5_1,
+		bad_marker_is_header_error_1_1,
+		messages_split_into_single_bytes_still_establish,
+		update_goes_to_the_hook_and_empty_update_is_end_of_rib,
+		update_rejected_by_the_rib_resets_with_its_notification,
+		route_refresh_for_ipv4_unicast_reaches_the_hook,
+		hold_timer_expiry_sends_4_0,
+		peer_that_stops_reading_is_dropped_by_send_hold_timer,
+		send_hold_timer_stops_when_output_drains,
+		admin_stop_sends_cease_with_shutdown_communication,
+		many_messages_in_one_read_are_all_handled,
+		collision_higher_remote_id_keeps_the_peers_connection,
+		collision_higher_local_id_keeps_our_connection,
+		connection_in_established_is_refused,
+		repeated_flaps_double_the_idle_hold_time,
+		maximum_prefix_sends_cease_1_and_restarts_later,
+	};
+
+	return unit_run("session", tests, UNIT_COUNT(tests));
+}

@@ -1,0 +1,134 @@
+/*
+ * vtysh/commands_bgp.c - `show bgp summary` and `show bgp neighbors`: ask the
+ * daemon for struct ctl_bgp / struct ctl_neighbor records, render them
+ * (render_bgp.c). Knows only include/ipip-bgpd/ctl.h.
+ */
+#include <stdlib.h>
+#include <arpa/inet.h>
+#include <string.h>
+
+#include "lib/ctlmsg.h"
+#include "vtysh/client.h"
+#include "vtysh/commands_bgp.h"
+#include "vtysh/render_bgp.h"
+#include "vtysh/vty.h"
+
+#define NEIGHBORS_MAX	4096	/* records taken per answer */
+
+struct nb_list {
+	struct ctl_neighbor	*v;
+	size_t			 n, cap;
+};
+
+static void
+neighbor_fix(struct ctl_neighbor *n)
+{
+	CTL_STR_FIX(n->addr);
+	CTL_STR_FIX(n->desc);
+	CTL_STR_FIX(n->state);
+	CTL_STR_FIX(n->hostname);
+	CTL_STR_FIX(n->remote_id);
+	CTL_STR_FIX(n->local_id);
+	CTL_STR_FIX(n->local_addr);
+	CTL_STR_FIX(n->remote_addr);
+	CTL_STR_FIX(n->last_err_name);
+	CTL_STR_FIX(n->last_reason);
+}
+
+static int
+take_neighbor(const struct ctl_frame *f, void *arg)
+{
+	struct nb_list *l = arg;
+	struct ctl_neighbor *v;
+
+	if (l->n == l->cap) {
+		if (l->cap == NEIGHBORS_MAX)
+			return -1;
+		l->cap = l->cap ? l->cap * 2 : 16;
+		if ((v = realloc(l->v, l->cap * sizeof(*v))) == NULL)
+			return -1;
+		l->v = v;
+	}
+	if (ctl_record_get(f, &l->v[l->n], sizeof(l->v[0])) < 0)
+		return -1;
+	neighbor_fix(&l->v[l->n++]);
+	return 0;
+}
+
+/* All neighbors, or the one at addr (NULL: all). 0 or -1 (said). */
+static int
+neighbors_get(struct vty *v, const char *addr, struct nb_list *l)
+{
+	struct ctl_neighbor_req req;
+	char err[256];
+
+	memset(&req, 0, sizeof(req));
+	if (addr != NULL)
+		CTL_STR_SET(req.addr, addr);
+	if (vty_connect(v) < 0)
+		return -1;
+	if (ctl_client_request(v->cl, CTL_SHOW_BGP_NEIGHBORS, addr ? &req : NULL,
+	    addr ? sizeof(req) : 0, take_neighbor, l, err, sizeof(err)) < 0)
+		return vty_error(v, "%s", err);
+	return 0;
+}
+
+int
+cmd_show_bgp_summary(struct vty *v, const struct cmd_args *a)
+{
+	struct nb_list l = { 0 };
+	struct ctl_bgp b;
+
+	if (vty_request_one(v, CTL_SHOW_BGP, &b, sizeof(b)) < 0)
+		return -1;
+	CTL_STR_FIX(b.router_id);
+	CTL_STR_FIX(b.listen_addr);
+	if (b.configured && neighbors_get(v, NULL, &l) < 0) {
+		free(l.v);
+		return -1;
+	}
+	render_bgp_summary(v->out, &b, l.v, l.n, cmd_has(a, "json"));
+	free(l.v);
+	return 0;
+}
+
+int
+cmd_show_bgp_neighbors(struct vty *v, const struct cmd_args *a)
+{
+	struct nb_list l = { 0 };
+	int rv = 0;
+
+	if (neighbors_get(v, cmd_arg(a, "A.B.C.D"), &l) < 0)
+		rv = -1;
+	else
+		render_bgp_neighbors(v->out, l.v, l.n, cmd_has(a, "json"));
+	free(l.v);
+	return rv;
+}
+
+static int
+take_none(const struct ctl_frame *f, void *arg)
+{
+	return -1;		/* CTL_CLEAR_BGP answers with CTL_END only */
+}
+
+/* `clear bgp *|A.B.C.D`: a hard reset (Cease 4); soft resets come with the RIB. */
+int
+cmd_clear_bgp(struct vty *v, const struct cmd_args *a)
+{
+	struct ctl_neighbor_req req;
+	const char *w = cmd_arg(a, "WORD");
+	struct in_addr addr;
+	char err[256];
+
+	if (strcmp(w, "*") != 0 && inet_pton(AF_INET, w, &addr) != 1)
+		return vty_error(v, "Malformed neighbor address: %s (A.B.C.D or *)", w);
+	memset(&req, 0, sizeof(req));
+	CTL_STR_SET(req.addr, w);
+	if (vty_connect(v) < 0)
+		return -1;
+	if (ctl_client_request(v->cl, CTL_CLEAR_BGP, &req, sizeof(req), take_none, NULL, err,
+	    sizeof(err)) < 0)
+		return vty_error(v, "%s", err);
+	return 0;
+}

@@ -1,0 +1,24 @@
+/*
+ * vtysh/commands_bgp.h - the shell's BGP session commands. commands.c puts
+ * VTYSH_BGP_COMMANDS into its table, so this block merges apart from others.
+ */
+#ifndef IPIP_VTYSH_COMMANDS_BGP_H
+#define IPIP_VTYSH_COMMANDS_BGP_H
+
+#include "vtysh/cmd.h"
+
+int	cmd_show_bgp_summary(struct vty *, const struct cmd_args *);
+int	cmd_show_bgp_neighbors(struct vty *, const struct cmd_args *);
+int	cmd_clear_bgp(struct vty *, const struct cmd_args *);
+
+#define BGP_SHOW_HELP	"Show running system information\nBGP information\n"
+#define VTYSH_BGP_COMMANDS \
+	{ "show bgp summary [json]", BGP_SHOW_HELP "Summary of BGP neighbor status\n" \
+	    "JavaScript Object Notation\n", cmd_show_bgp_summary }, \
+	{ "show bgp neighbors [A.B.C.D] [json]", BGP_SHOW_HELP "Detailed information on TCP and BGP neighbor connections\n" \
+	    "Neighbor to display information about\nJavaScript Object Notation\n", \
+	    cmd_show_bgp_neighbors }, \
+	{ "clear bgp WORD", "Reset functions\nBGP information\n" \
+	    "Neighbor address (A.B.C.D), or * for every neighbor\n", cmd_clear_bgp },
+
+#endif
