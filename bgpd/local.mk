@@ -13,7 +13,8 @@ bgpd_libbgpd_a_SOURCES = \
 	bgpd/peer_cfg.h bgpd/peer.h bgpd/session.h bgpd/fsm.c bgpd/peer.c \
 	bgpd/session.c bgpd/transport.c bgpd/listen.c bgpd/bgp.c \
 	bgpd/conf_bgp.h bgpd/conf_bgp.c bgpd/peer_conf.c \
-	bgpd/ctl_bgp.h bgpd/ctl_bgp.c
+	bgpd/ctl_bgp.h bgpd/ctl_bgp.c \
+	bgpd/rde.h bgpd/rde.c bgpd/ctl_rib.h bgpd/ctl_rib.c
 bgpd_libbgpd_a_CFLAGS = $(AM_CFLAGS) $(LIBEVENT_CFLAGS)
 
 BGPD_LIBS = bgpd/libbgpd.a $(RIB_LIBS) lib/libipip.a \

@@ -7,6 +7,7 @@
 
 #include "lib/ctlmsg.h"
 #include "vtysh/commands_bgp.h"
+#include "vtysh/commands_rib.h"
 #include "vtysh/render.h"
 #include "vtysh/vty.h"
 
@@ -63,6 +64,7 @@ const struct cmd_def vtysh_commands[] = {
 	{ "show daemon [json]", SHOW_HELP "Daemon state: PID, uptime, config file, log level\n"
 	    JSON_HELP, show_daemon },
 	VTYSH_BGP_COMMANDS
+	VTYSH_RIB_COMMANDS
 	{ "list", "Print every command\n", list_commands },
 	{ "exit", "Leave the shell\n", quit },
 	{ "quit", "Leave the shell\n", quit },

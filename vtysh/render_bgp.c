@@ -227,6 +227,32 @@ neighbor_json_conn(json_object *o, const struct ctl_neighbor *n)
 	}
 }
 
+/* FRR's addressFamilyInfo counter, and how UPDATEs were bent (RFC 7606) or refused. */
+static void
+neighbor_json_rib(json_object *o, const struct ctl_neighbor *n)
+{
+	static const char *const names[CTL_UPD_EVENTS] = {
+		[CTL_UPD_TREAT_AS_WITHDRAW] = "treatAsWithdraw",
+		[CTL_UPD_ATTR_DISCARD] = "attributeDiscard",
+		[CTL_UPD_FIRST_AS] = "firstAsMismatch",
+		[CTL_UPD_AS_LOOP] = "asPathLoop",
+		[CTL_UPD_ORIGINATOR] = "originatorIdLoop",
+		[CTL_UPD_CLUSTER_LOOP] = "clusterListLoop",
+		[CTL_UPD_NEXTHOP_SELF] = "nexthopIsSelf",
+		[CTL_UPD_POLICY] = "noInboundPolicy",
+	};
+	json_object *afi = json_object_new_object(), *v4 = json_object_new_object();
+	json_object *u = json_object_new_object();
+
+	J_INT(v4, "acceptedPrefixCounter", n->pfx_rcvd);
+	json_object_object_add(afi, "ipv4Unicast", v4);
+	json_object_object_add(o, "addressFamilyInfo", afi);
+	J_INT(u, "updatesHandled", n->upd_rcvd);
+	for (int i = 0; i < CTL_UPD_EVENTS; i++)
+		J_INT(u, names[i], n->upd_events[i]);
+	json_object_object_add(o, "updateErrors", u);
+}
+
 static json_object *
 neighbor_json(const struct ctl_neighbor *n)
 {
@@ -266,6 +292,7 @@ neighbor_json(const struct ctl_neighbor *n)
 	J_INT(o, "connectionsDropped", n->dropped);
 	J_INT(o, "connectionsRefused", n->refused);
 	neighbor_json_conn(o, n);
+	neighbor_json_rib(o, n);
 	return o;
 }
 

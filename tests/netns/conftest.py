@@ -30,7 +30,7 @@ def wait_for(pred, timeout=10.0, step=0.05):
 class Daemon:
     """One ipip-bgpd in the foreground with its own socket, PID file and log."""
 
-    def __init__(self, tmp, name="d", config=None, args=(), netns=None):
+    def __init__(self, tmp, name="d", config=None, args=(), netns=None, env=None):
         self.tmp = tmp
         self.sock = str(tmp / f"{name}.sock")
         self.pidfile = str(tmp / f"{name}.pid")
@@ -38,6 +38,7 @@ class Daemon:
         self.config = config
         self.args = list(args)
         self.netns = netns          # run inside this network namespace
+        self.env = env              # extra environment variables
         self.proc = None
 
     def start(self, wait=True):
@@ -47,7 +48,8 @@ class Daemon:
         if self.netns is not None:
             cmd = ["ip", "netns", "exec", self.netns] + cmd
         self.log = open(self.logpath, "w")
-        self.proc = subprocess.Popen(cmd, stdout=self.log, stderr=subprocess.STDOUT)
+        env = dict(os.environ, **self.env) if self.env else None
+        self.proc = subprocess.Popen(cmd, stdout=self.log, stderr=subprocess.STDOUT, env=env)
         if wait:
             assert wait_for(lambda: self.answers() or self.proc.poll() is not None), \
                 f"daemon did not come up: {self.read_log()}"
