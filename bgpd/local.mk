@@ -87,3 +87,10 @@ tests_fuzz_fuzz_bgp_session_SOURCES = tests/fuzz/fuzz_bgp_session.c
 tests_fuzz_fuzz_bgp_session_CFLAGS = $(AM_CFLAGS) $(LIBEVENT_CFLAGS)
 tests_fuzz_fuzz_bgp_session_LDADD = $(BGPD_LIBS)
 tests_fuzz_fuzz_bgp_session_LDFLAGS = $(AM_LDFLAGS) $(FUZZ_LDFLAGS)
+
+# The RIB glue (bgpd/rde.c): verdicts and session-context checks into the RIB.
+check_PROGRAMS += tests/unit/test_rde
+TESTS += tests/unit/test_rde
+tests_unit_test_rde_SOURCES = tests/unit/test_rde.c
+tests_unit_test_rde_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS) $(LIBEVENT_CFLAGS)
+tests_unit_test_rde_LDADD = $(BGPD_LIBS) $(UNIT_LIBS)
