@@ -103,28 +103,35 @@ path_attrs_fill(const struct rib_attrs *ra, struct ctl_path *o)
 	}
 }
 
+/* The best path's peer (NULL if none) and how many paths forward (multipath). */
 static const struct rib_peer *
-route_best_peer(const struct rib *rib, const struct rib_route *rt)
+route_best_peer(const struct rib *rib, const struct rib_route *rt, size_t *nmp)
 {
+	const struct rib_peer *best = NULL;
 	struct rib_path_info pi;
 
+	*nmp = 0;
 	for (size_t i = 0; i < rib_route_npaths(rt); i++) {
 		rib_route_path(rib, rt, i, &pi);
 		if (pi.best)
-			return pi.peer;
+			best = pi.peer;
+		if (pi.multipath)
+			(*nmp)++;
 	}
-	return NULL;
+	return best;
 }
 
 static void
 rec_fill(const struct rib *rib, const struct prefix *pfx, const struct rib_route *rt,
     size_t i, struct ctl_rib_rec *r)
 {
-	const struct rib_peer *best = route_best_peer(rib, rt);
 	struct ctl_path *o = &r->path;
+	const struct rib_peer *best;
 	struct rib_path_info pi;
+	size_t nmp;
 
 	memset(r, 0, sizeof(*r));
+	best = route_best_peer(rib, rt, &nmp);
 	prefix_fmt(pfx, r->route.prefix);
 	r->route.npaths = (uint32_t)rib_route_npaths(rt);
 	r->route.index = (uint32_t)i;
@@ -134,7 +141,7 @@ rec_fill(const struct rib *rib, const struct prefix *pfx, const struct rib_route
 	o->ebgp = pi.peer->ebgp;
 	o->path_id = pi.path_id;
 	o->best = pi.best;
-	o->multipath = pi.multipath;
+	o->multipath = pi.multipath && nmp > 1;		/* FRR: only when paths share */
 	o->lost_at = (uint8_t)pi.lost_at;
 	o->valid = pi.lost_at != RIB_STEP_UNREACHABLE;	/* RFC 4271 9.1.2.1 */
 	if (!pi.best) {

@@ -227,20 +227,24 @@ neighbor_json_conn(json_object *o, const struct ctl_neighbor *n)
 	}
 }
 
-/* FRR's addressFamilyInfo counter, and how UPDATEs were bent (RFC 7606) or refused. */
+/* UPDATEs bent (RFC 7606) or refused, by CTL_UPD_*: JSON key, text. */
+static const struct {
+	const char *key, *text;
+} upd_event_names[CTL_UPD_EVENTS] = {
+	[CTL_UPD_TREAT_AS_WITHDRAW] = { "treatAsWithdraw", "treated as withdraw (RFC 7606)" },
+	[CTL_UPD_ATTR_DISCARD] = { "attributeDiscard", "attribute discarded (RFC 7606)" },
+	[CTL_UPD_FIRST_AS] = { "firstAsMismatch", "first AS not the neighbor's" },
+	[CTL_UPD_AS_LOOP] = { "asPathLoop", "own AS in AS_PATH" },
+	[CTL_UPD_ORIGINATOR] = { "originatorIdLoop", "own ORIGINATOR_ID" },
+	[CTL_UPD_CLUSTER_LOOP] = { "clusterListLoop", "own cluster-id in CLUSTER_LIST" },
+	[CTL_UPD_NEXTHOP_SELF] = { "nexthopIsSelf", "next hop is our address" },
+	[CTL_UPD_POLICY] = { "noInboundPolicy", "no inbound policy (RFC 8212)" },
+};
+
+/* FRR's addressFamilyInfo counter, and how UPDATEs were bent or refused. */
 static void
 neighbor_json_rib(json_object *o, const struct ctl_neighbor *n)
 {
-	static const char *const names[CTL_UPD_EVENTS] = {
-		[CTL_UPD_TREAT_AS_WITHDRAW] = "treatAsWithdraw",
-		[CTL_UPD_ATTR_DISCARD] = "attributeDiscard",
-		[CTL_UPD_FIRST_AS] = "firstAsMismatch",
-		[CTL_UPD_AS_LOOP] = "asPathLoop",
-		[CTL_UPD_ORIGINATOR] = "originatorIdLoop",
-		[CTL_UPD_CLUSTER_LOOP] = "clusterListLoop",
-		[CTL_UPD_NEXTHOP_SELF] = "nexthopIsSelf",
-		[CTL_UPD_POLICY] = "noInboundPolicy",
-	};
 	json_object *afi = json_object_new_object(), *v4 = json_object_new_object();
 	json_object *u = json_object_new_object();
 
@@ -249,8 +253,19 @@ neighbor_json_rib(json_object *o, const struct ctl_neighbor *n)
 	json_object_object_add(o, "addressFamilyInfo", afi);
 	J_INT(u, "updatesHandled", n->upd_rcvd);
 	for (int i = 0; i < CTL_UPD_EVENTS; i++)
-		J_INT(u, names[i], n->upd_events[i]);
+		J_INT(u, upd_event_names[i].key, n->upd_events[i]);
 	json_object_object_add(o, "updateErrors", u);
+}
+
+static void
+neighbor_text_rib(FILE *out, const struct ctl_neighbor *n)
+{
+	fprintf(out, "  For address family: IPv4 Unicast\n    %" PRIu64 " accepted prefixes\n",
+	    n->pfx_rcvd);
+	for (int i = 0; i < CTL_UPD_EVENTS; i++)
+		if (n->upd_events[i] != 0)
+			fprintf(out, "    UPDATEs %s: %" PRIu64 "\n", upd_event_names[i].text,
+			    n->upd_events[i]);
 }
 
 static json_object *
@@ -335,6 +350,7 @@ neighbor_text(FILE *out, const struct ctl_neighbor *n)
 		if ((s = cap_state(n, cap_names[i].bit, false)) != NULL)
 			fprintf(out, "    %s: %s\n", cap_names[i].text, s);
 	neighbor_text_stats(out, n);
+	neighbor_text_rib(out, n);
 	fprintf(out, "  Connections established %" PRIu64 "; dropped %" PRIu64 "; refused %" PRIu64 "\n",
 	    n->established, n->dropped, n->refused);
 	if (n->last_reason[0])

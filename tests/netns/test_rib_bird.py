@@ -83,6 +83,7 @@ def test_bird_routes_show_with_their_attributes(tmp_path, link, birds, daemon_fa
     t = table(d)
     r1 = t["10.10.1.0/24"][0]
     assert r1["bestpath"] and r1["valid"] and r1["pathFrom"] == "external"
+    assert "multipath" not in r1            # a lone best path is not multipath (FRR)
     assert r1["metric"] == 50 and r1["path"] == str(BIRD_AS) and r1["origin"] == "IGP"
     assert r1["nexthops"][0]["ip"] == link.addr_b and r1["peerId"] == link.addr_b
     assert r1["prefix"] == "10.10.1.0" and r1["prefixLen"] == 24
@@ -160,3 +161,20 @@ def test_two_equal_paths_are_both_multipath(tmp_path, link, birds, daemon_factor
     assert sum(1 for r in rows if r.get("bestpath")) == 1
     text = vtysh(d.sock, "show bgp ipv4 unicast").stdout
     assert "*> 10.20.0.0/24" in text and "*= " in text, text
+
+
+def test_a_table_larger_than_one_chunk_streams_whole(tmp_path, link, birds, daemon_factory):
+    # The daemon sends 512 prefixes per loop turn (CTL_RIB_CHUNK) and resumes when the
+    # shell has read them; 3000 prefixes take several turns and must all arrive, in order.
+    prefixes = [f"10.{40 + i // 256}.{i % 256}.0/24" for i in range(3000)]
+    start_bird(tmp_path, birds, "b1", link.b, link.addr_b, BIRD_AS, link.addr_a, prefixes,
+               export="all")
+    d = daemon_factory(config=write_conf(tmp_path, [(link.addr_b, BIRD_AS)]), netns=link.a).start()
+    assert wait_for(lambda: pfx_rcvd(d, link.addr_b) == 3000, 30), d.read_log()
+    j = vtysh_json(d.sock, "show bgp ipv4 unicast json")
+    assert j["totalRoutes"] == 3000 and j["totalPaths"] == 3000
+    assert set(j["routes"]) == set(prefixes)
+    text = vtysh(d.sock, "show bgp ipv4 unicast").stdout
+    rows = [l.split()[1] for l in text.splitlines() if l.startswith("*>")]
+    key = lambda p: tuple(int(x) for x in p.split("/")[0].split("."))
+    assert rows == sorted(prefixes, key=key)

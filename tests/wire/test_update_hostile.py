@@ -13,7 +13,7 @@ import time
 import pytest
 
 from bgplab import Link
-from netns_conftest import vtysh_json, wait_for
+from netns_conftest import vtysh, vtysh_json, wait_for
 
 OUR_AS, PEER_AS = 65001, 65002
 PFX = "192.0.2.0/24"
@@ -171,6 +171,8 @@ def test_bad_origin_withdraws_the_prefix_and_keeps_the_session(peer):
     learn_first(peer)
     peer.send(update(good_attrs(origin=3, nh=peer.nh)))       # RFC 7606 7.1
     assert_refused_and_up(peer, "treatAsWithdraw")
+    text = vtysh(peer.d.sock, f"show bgp neighbors {peer.nh}").stdout
+    assert "0 accepted prefixes" in text and "UPDATEs treated as withdraw (RFC 7606): 1" in text
 
 
 def test_attribute_overrunning_the_attribute_block_is_treat_as_withdraw(peer):
