@@ -78,14 +78,14 @@ neighbor_conn_fill(const struct peer *p, struct ctl_neighbor *n)
 static void
 neighbor_rde_fill(const struct peer *p, struct ctl_neighbor *n)
 {
-	const struct rde_counters *k = rde_counters_get(p->bgp->rde, p);
+	struct rde_counters k;
 
 	_Static_assert((int)CTL_UPD_EVENTS == (int)RDE_EV_MAX, "ctl.h CTL_UPD_* follow enum rde_event");
-	if (k == NULL)
+	if (!rde_counters_get(p->bgp->rde, p, &k))
 		return;
-	n->pfx_rcvd = k->pfx_accepted;
-	n->upd_rcvd = k->updates;
-	memcpy(n->upd_events, k->events, sizeof(n->upd_events));
+	n->pfx_rcvd = k.pfx_accepted;
+	n->upd_rcvd = k.updates;
+	memcpy(n->upd_events, k.events, sizeof(n->upd_events));
 }
 
 static void

@@ -92,12 +92,16 @@ rde_nbr_get(struct rde *r, struct in_addr a)
 	return n;
 }
 
-const struct rde_counters *
-rde_counters_get(const struct rde *r, const struct peer *p)
+bool
+rde_counters_get(const struct rde *r, const struct peer *p, struct rde_counters *out)
 {
 	const struct rde_nbr *n = rde_nbr_find(r, p->cfg.remote_addr);
 
-	return n ? &n->c : NULL;
+	if (n == NULL)
+		return false;
+	*out = n->c;
+	out->pfx_accepted = n->sess ? rib_peer_npaths(r->rib, &n->sess->rp) : 0;
+	return true;
 }
 
 /* ------------------------------------------------------------ the checks */
@@ -208,27 +212,11 @@ rde_rib_attrs_fill(const struct peer *p, const struct attr_set *a, struct rib_at
 	ra->cookie = a;
 }
 
-static bool
-rde_path_exists(const struct rib *rib, const struct prefix *pfx,
-    const struct rib_peer *rp, uint32_t path_id)
-{
-	const struct rib_route *rt = rib_lookup(rib, pfx);
-	struct rib_path_info pi;
-
-	for (size_t i = 0; rt != NULL && i < rib_route_npaths(rt); i++) {
-		rib_route_path(rib, rt, i, &pi);
-		if (pi.peer == rp && pi.path_id == path_id)
-			return true;
-	}
-	return false;
-}
-
 static void
 rde_withdraw(struct rde *r, struct rde_nbr *n, const struct nlri *v, size_t nv)
 {
 	for (size_t i = 0; i < nv && n->sess != NULL; i++)
-		if (rib_path_del(r->rib, &v[i].pfx, &n->sess->rp, v[i].path_id) == 0)
-			n->c.pfx_accepted--;
+		(void)rib_path_del(r->rib, &v[i].pfx, &n->sess->rp, v[i].path_id);	/* -ENOENT: never had it */
 }
 
 /* One prefix in; false when maximum-prefix stopped the session. */
@@ -236,13 +224,8 @@ static bool
 rde_announce_one(struct rde *r, struct rde_nbr *n, struct peer *p,
     const struct nlri *v, const struct rib_attrs *ra)
 {
-	bool had = rde_path_exists(r->rib, &v->pfx, &n->sess->rp, v->path_id);
 	int rv;
 
-	if (!had && p->cfg.max_prefix != 0 && n->c.pfx_accepted >= p->cfg.max_prefix) {
-		peer_max_prefix_exceeded(p);	/* down hook: the job withdraws the rest */
-		return false;
-	}
 	if ((rv = rib_path_add(r->rib, &v->pfx, &n->sess->rp, v->path_id, ra)) < 0) {
 		char buf[PREFIX_STRLEN];
 
@@ -250,8 +233,11 @@ rde_announce_one(struct rde *r, struct rde_nbr *n, struct peer *p,
 		    strerror(-rv));
 		return true;
 	}
-	if (!had)
-		n->c.pfx_accepted++;
+	/* RFC 4486 §4: past the limit, Cease 1; the down hook withdraws them all */
+	if (p->cfg.max_prefix != 0 && rib_peer_npaths(r->rib, &n->sess->rp) > p->cfg.max_prefix) {
+		peer_max_prefix_exceeded(p);
+		return false;
+	}
 	return true;
 }
 
@@ -356,7 +342,6 @@ rde_up_cb(struct peer *p, void *arg)
 		return;
 	}
 	n->sess = s;
-	n->c.pfx_accepted = 0;
 }
 
 static void
@@ -378,7 +363,6 @@ rde_down_cb(struct peer *p, void *arg)
 	n->sess->next = r->jobs;
 	r->jobs = n->sess;
 	n->sess = NULL;
-	n->c.pfx_accepted = 0;
 	rde_job_schedule(r);
 }
 

@@ -39,7 +39,7 @@ enum rde_event {
 };
 
 struct rde_counters {
-	uint64_t	pfx_accepted;		/* paths of this session in the RIB */
+	uint64_t	pfx_accepted;		/* paths of the current session in the RIB */
 	uint64_t	updates;		/* UPDATEs handled (End-of-RIB excluded) */
 	uint64_t	events[RDE_EV_MAX];	/* UPDATEs, by enum rde_event */
 };
@@ -50,8 +50,8 @@ struct rde	*rde_new(struct bgp *b);
 void		 rde_free(struct rde *);
 /* The instance's RIB: borrowed, for show. */
 const struct rib *rde_rib(const struct rde *);
-/* Counters of a neighbor (by address), or NULL if it was never up. */
-const struct rde_counters *rde_counters_get(const struct rde *, const struct peer *);
+/* Counters of a neighbor (by address) into *out; false if it was never up. */
+bool		 rde_counters_get(const struct rde *, const struct peer *, struct rde_counters *out);
 /* Short name of an event ("treat-as-withdraw"), for logs and JSON. */
 const char	*rde_event_name(enum rde_event);
 /* Run pending withdraw jobs now, at most budget prefixes; true while more remain. */

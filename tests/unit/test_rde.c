@@ -93,10 +93,13 @@ fx_rib(const struct fx *f)
 	return rde_rib(f->b->rde);
 }
 
-static const struct rde_counters *
+static struct rde_counters
 fx_counters(const struct fx *f)
 {
-	return rde_counters_get(f->b->rde, f->p);
+	struct rde_counters c;
+
+	ck_assert(rde_counters_get(f->b->rde, f->p, &c));
+	return c;
 }
 
 /* The path of 192.0.2.0/24 in the RIB, or false. */
@@ -162,7 +165,7 @@ static const struct rde_case rde_cases[] = {
 static void
 case_check(const struct rde_case *k, const struct fx *f)
 {
-	const struct rde_counters *c = fx_counters(f);
+	struct rde_counters cnt = fx_counters(f), *c = &cnt;
 	struct rib_path_info pi;
 	bool in = fx_lookup(f, &pi);
 
@@ -187,7 +190,7 @@ START_TEST(update_cases_decide_what_the_rib_holds)
 		fx_up(&f, k->ebgp);
 		f.p->cfg.allowas_in = k->allowas_in;
 		ck_assert_int_eq(fx_announce(&f, base, sizeof(base), nlri, sizeof(nlri)), 0);
-		ck_assert_msg(fx_counters(&f)->pfx_accepted == 1, "%s: preload", k->name);
+		ck_assert_msg(fx_counters(&f).pfx_accepted == 1, "%s: preload", k->name);
 		f.p->cfg.ebgp_requires_policy = k->requires_policy;
 		ck_assert_int_eq(fx_announce(&f, k->at, k->alen, nlri, sizeof(nlri)), 0);
 		case_check(k, &f);
@@ -228,7 +231,7 @@ START_TEST(withdrawn_routes_leave_the_rib_and_the_count)
 
 	fx_up(&f, true);
 	ck_assert_int_eq(fx_announce(&f, at, sizeof(at), nlri, sizeof(nlri)), 0);
-	ck_assert_uint_eq(fx_counters(&f)->pfx_accepted, 2);
+	ck_assert_uint_eq(fx_counters(&f).pfx_accepted, 2);
 	ck_assert(fx_lookup(&f, &pi));
 	ck_assert_uint_eq(pi.attrs->med, 7);
 	ck_assert_uint_eq(pi.attrs->flags & RIB_ATTR_MED, RIB_ATTR_MED);
@@ -239,7 +242,7 @@ START_TEST(withdrawn_routes_leave_the_rib_and_the_count)
 	ck_assert(pi.peer->ebgp);
 	ck_assert_int_eq(fx_update(&f, wd, sizeof(wd), &e), 0);
 	ck_assert(!fx_lookup(&f, &pi));
-	ck_assert_uint_eq(fx_counters(&f)->pfx_accepted, 1);
+	ck_assert_uint_eq(fx_counters(&f).pfx_accepted, 1);
 	fx_down(&f);
 }
 END_TEST
@@ -256,7 +259,7 @@ START_TEST(maximum_prefix_passed_stops_the_session_and_withdraws)
 	ck_assert_int_eq(fx_announce(&f, at, sizeof(at), nlri, sizeof(nlri)), 0);
 	ck_assert_int_eq(f.p->state, PEER_IDLE);
 	ck_assert_str_eq(f.p->last_reason, "maximum-prefix 2 exceeded");
-	ck_assert_uint_eq(fx_counters(&f)->pfx_accepted, 0);
+	ck_assert_uint_eq(fx_counters(&f).pfx_accepted, 0);
 	while (rde_jobs_run(f.b->rde, 1))
 		;
 	rib_stats_get(fx_rib(&f), &st);
@@ -305,8 +308,8 @@ START_TEST(a_new_session_counts_from_zero_and_keeps_event_counters)
 	peer_stop(f.p, BGP_CEASE_ADMIN_SHUTDOWN, NULL);
 	f.p->state = PEER_ESTABLISHED;
 	f.p->hooks.up(f.p, f.p->hooks.arg);
-	ck_assert_uint_eq(fx_counters(&f)->events[RDE_EV_TREAT_AS_WITHDRAW], 1);
-	ck_assert_uint_eq(fx_counters(&f)->pfx_accepted, 0);
+	ck_assert_uint_eq(fx_counters(&f).events[RDE_EV_TREAT_AS_WITHDRAW], 1);
+	ck_assert_uint_eq(fx_counters(&f).pfx_accepted, 0);
 	fx_down(&f);
 }
 END_TEST
