@@ -153,7 +153,8 @@ rec_fill(const struct rib *rib, const struct prefix *pfx, const struct rib_route
 }
 
 struct rib_stream {
-	const struct rib	*rib;
+	struct bgpd		*bgpd;		/* the RIB is looked up per chunk: config may change it */
+	const struct rib	*rib;		/* for the current chunk */
 	struct ctl_conn		*conn;
 	uint32_t		 seq;
 	struct prefix		 after;		/* the last prefix sent */
@@ -182,7 +183,12 @@ stream_more(struct ctl_conn *c, void *arg)
 	struct rib_stream *s = arg;
 	size_t n;
 
+	if (s->bgpd->bgp == NULL) {
+		ctl_conn_error(c, s->seq, "BGP was unconfigured while the table was sent");
+		return false;
+	}
 	s->conn = c;
+	s->rib = rde_rib(s->bgpd->bgp->rde);
 	n = rib_walk(s->rib, s->started ? &s->after : NULL, CTL_RIB_CHUNK, stream_route, s);
 	if (n == CTL_RIB_CHUNK)
 		return true;
@@ -247,7 +253,7 @@ ctl_rib_show(struct bgpd *b, struct ctl_conn *c, const struct ctl_frame *f)
 	}
 	if ((s = calloc(1, sizeof(*s))) == NULL)
 		fatal("control: show bgp");
-	s->rib = rde_rib(b->bgp->rde);
+	s->bgpd = b;
 	s->seq = f->seq;
 	if (stream_more(c, s))
 		ctl_conn_defer(c, stream_more, s);
