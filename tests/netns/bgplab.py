@@ -7,7 +7,19 @@ import signal
 import subprocess
 import time
 
+import pytest
+
 from conftest import wait_for
+
+
+def link_fixture(prefix, net):
+    """A `link` fixture: a fresh Link(prefix, net) per test, removed after it."""
+    @pytest.fixture
+    def link():
+        l = Link(prefix=prefix, net=net)
+        yield l
+        l.close()
+    return link
 
 
 def sh(*args, check=True):

@@ -6,7 +6,7 @@ import shutil
 
 import pytest
 
-from bgplab import Bird, Link
+from bgplab import Bird, link_fixture
 from conftest import vtysh, vtysh_json, wait_for
 
 OUR_AS, BIRD_AS, BIRD2_AS = 4200000001, 4200000002, 4200000003
@@ -27,11 +27,7 @@ def routes_cfg(prefixes):
     return STATIC.format(routes=" ".join(f"route {p} blackhole;" for p in prefixes))
 
 
-@pytest.fixture
-def link():
-    l = Link(prefix="rd", net="10.0.9")
-    yield l
-    l.close()
+link = link_fixture("rd", "10.0.9")
 
 
 @pytest.fixture

@@ -12,7 +12,7 @@ import time
 
 import pytest
 
-from bgplab import Link
+from bgplab import link_fixture
 from netns_conftest import vtysh, vtysh_json, wait_for
 
 OUR_AS, PEER_AS = 65001, 65002
@@ -114,11 +114,7 @@ class Speaker:
         return None
 
 
-@pytest.fixture
-def link():
-    l = Link(prefix="rd", net="10.0.11")
-    yield l
-    l.close()
+link = link_fixture("rd", "10.0.11")
 
 
 @pytest.fixture
