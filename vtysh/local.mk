@@ -19,3 +19,9 @@ TESTS += tests/unit/test_vtysh_cmd
 tests_unit_test_vtysh_cmd_SOURCES = tests/unit/test_vtysh_cmd.c
 tests_unit_test_vtysh_cmd_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS) $(JSONC_CFLAGS)
 tests_unit_test_vtysh_cmd_LDADD = vtysh/libvtysh.a lib/libipip.a $(JSONC_LIBS) $(UNIT_LIBS)
+
+check_PROGRAMS += tests/unit/test_render_rib
+TESTS += tests/unit/test_render_rib
+tests_unit_test_render_rib_SOURCES = tests/unit/test_render_rib.c
+tests_unit_test_render_rib_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS) $(JSONC_CFLAGS)
+tests_unit_test_render_rib_LDADD = vtysh/libvtysh.a lib/libipip.a $(JSONC_LIBS) $(UNIT_LIBS)

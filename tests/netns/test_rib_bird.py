@@ -3,6 +3,8 @@ ipv4 unicast [PREFIX] json`: attributes as BIRD sent them, the best path,
 withdrawals, everything gone when BIRD stops, the reason a path lost, and
 multipath with two equal paths."""
 import shutil
+import socket
+import struct
 
 import pytest
 
@@ -174,3 +176,12 @@ def test_a_table_larger_than_one_chunk_streams_whole(tmp_path, link, birds, daem
     rows = [l.split()[1] for l in text.splitlines() if l.startswith("*>")]
     key = lambda p: tuple(int(x) for x in p.split("/")[0].split("."))
     assert rows == sorted(prefixes, key=key)
+    # A client that goes away in the middle of the table does not hurt the daemon.
+    c = socket.socket(socket.AF_UNIX)
+    c.connect(d.sock)
+    c.sendall(struct.pack("!IBBHI", 12, 1, 0, 64, 7))   # ctl.h frame: CTL_SHOW_BGP_IPV4
+    assert len(c.recv(65536)) > 0
+    c.close()
+    assert wait_for(lambda: pfx_rcvd(d, link.addr_b) == 3000, 5)
+    assert d.stop() == 0
+    d.assert_no_sanitizer_report()
