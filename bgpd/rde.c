@@ -11,6 +11,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <arpa/inet.h>
 
 #include <event2/event.h>
@@ -200,8 +201,10 @@ rde_rib_attrs_fill(const struct peer *p, const struct attr_set *a, struct rib_at
 		ra->originator_id = a->originator_id;
 		ra->flags |= RIB_ATTR_ORIGINATOR;
 	}
-	if (bw >= 0) {
-		ra->link_bw = (uint32_t)(bw * 8 / 1000);	/* bytes/s -> kbit/s */
+	if (bw >= 0) {			/* NaN is not: the float comes off the wire */
+		double kbps = (double)bw * 8 / 1000;	/* bytes/s -> kbit/s */
+
+		ra->link_bw = kbps < UINT32_MAX ? (uint32_t)kbps : UINT32_MAX;
 		ra->flags |= RIB_ATTR_LINK_BW;
 	}
 	ra->nexthop = a->nexthop;
@@ -228,9 +231,11 @@ rde_announce_one(struct rde *r, struct rde_nbr *n, struct peer *p,
 
 	if ((rv = rib_path_add(r->rib, &v->pfx, &n->sess->rp, v->path_id, ra)) < 0) {
 		char buf[PREFIX_STRLEN];
+		unsigned dropped;
 
-		log_peer(p, LOG_ERR, "%s not added to the RIB: %s", prefix_fmt(&v->pfx, buf),
-		    strerror(-rv));
+		if (log_ratelimit_ok(&n->rl, time(NULL), 5, 60, &dropped))
+			log_peer(p, LOG_ERR, "%s not added to the RIB: %s", prefix_fmt(&v->pfx, buf),
+			    strerror(-rv));
 		return true;
 	}
 	/* RFC 4486 §4: past the limit, Cease 1; the down hook withdraws them all */

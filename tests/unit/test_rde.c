@@ -247,6 +247,40 @@ START_TEST(withdrawn_routes_leave_the_rib_and_the_count)
 }
 END_TEST
 
+/* draft-ietf-idr-link-bandwidth: type 0x40/0x04, AS, IEEE float bytes/s. */
+static uint32_t
+link_bw_of(const uint8_t f[4], bool *present)
+{
+	const uint8_t at[] = { BASE, 0xc0, 16, 8, 0x40, 0x04, 0xfd, 0xe9, f[0], f[1], f[2], f[3] };
+	static const uint8_t nlri[] = { NLRI_24 };
+	struct rib_path_info pi;
+	struct fx fx;
+	uint32_t bw;
+
+	fx_up(&fx, true);
+	ck_assert_int_eq(fx_announce(&fx, at, sizeof(at), nlri, sizeof(nlri)), 0);
+	ck_assert(fx_lookup(&fx, &pi));
+	*present = (pi.attrs->flags & RIB_ATTR_LINK_BW) != 0;
+	bw = pi.attrs->link_bw;
+	fx_down(&fx);
+	return bw;
+}
+
+START_TEST(link_bandwidth_reaches_the_rib_in_kbit_per_second)
+{
+	static const uint8_t mbit10[4] = { 0x49, 0x98, 0x96, 0x80 };	/* 1.25e6 bytes/s */
+	static const uint8_t inf[4] = { 0x7f, 0x80, 0, 0 }, nan[4] = { 0x7f, 0xc0, 0, 0 };
+	bool present;
+
+	ck_assert_uint_eq(link_bw_of(mbit10, &present), 10000);
+	ck_assert(present);
+	ck_assert_uint_eq(link_bw_of(inf, &present), UINT32_MAX);	/* clamped, no overflow */
+	ck_assert(present);
+	link_bw_of(nan, &present);
+	ck_assert(!present);
+}
+END_TEST
+
 START_TEST(maximum_prefix_passed_stops_the_session_and_withdraws)
 {
 	static const uint8_t at[] = { BASE };
@@ -321,6 +355,7 @@ main(void)
 		update_cases_decide_what_the_rib_holds,
 		malformed_attribute_list_resets_the_session_with_3_1,
 		withdrawn_routes_leave_the_rib_and_the_count,
+		link_bandwidth_reaches_the_rib_in_kbit_per_second,
 		maximum_prefix_passed_stops_the_session_and_withdraws,
 		session_down_withdraws_in_bounded_chunks,
 		a_new_session_counts_from_zero_and_keeps_event_counters,
