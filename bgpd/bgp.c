@@ -5,7 +5,9 @@
  * shutdown) before anything is freed.
  */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "bgpd/rde.h"
 #include "bgpd/session.h"
@@ -98,6 +100,58 @@ bgp_peer_del(struct bgp *b, struct peer *p)
 	peer_stop(p, BGP_CEASE_PEER_DECONF, NULL);
 	bgp_listen_md5_set(b, p, false);
 	peer_free(p);
+}
+
+/* The session restarts: Cease 6, Other Configuration Change (RFC 4486 §3). */
+static void
+bgp_peer_restart(struct peer *p, const struct peer_cfg *cfg)
+{
+	peer_stop(p, BGP_CEASE_CONF_CHANGE, NULL);
+	p->cfg = *cfg;
+	snprintf(p->last_reason, sizeof(p->last_reason), "configuration changed");
+	peer_start(p);
+}
+
+void
+bgp_peer_update(struct bgp *b, struct peer *p, const struct peer_cfg *cfg, bool reset)
+{
+	bool key = strcmp(p->cfg.password, cfg->password) != 0;
+
+	if (key)
+		bgp_listen_md5_set(b, p, false);
+	if (cfg->shutdown && !p->cfg.shutdown) {
+		p->cfg = *cfg;		/* no restart once stopped */
+		peer_stop(p, BGP_CEASE_ADMIN_SHUTDOWN, cfg->shutdown_msg);
+	} else if (!cfg->shutdown && p->cfg.shutdown) {
+		p->cfg = *cfg;
+		peer_start(p);
+	} else if (reset && !cfg->shutdown)
+		bgp_peer_restart(p, cfg);
+	else
+		p->cfg = *cfg;
+	if (key)
+		bgp_listen_md5_set(b, p, true);
+}
+
+int
+bgp_listen_set(struct bgp *b, struct in_addr addr, uint16_t port)
+{
+	struct in_addr old_addr = b->listen_addr;
+	uint16_t old_port = b->port;
+	int rv;
+
+	if (addr.s_addr == old_addr.s_addr && port == old_port)
+		return 0;
+	bgp_listen_stop(b);		/* first: the new socket may want the same port */
+	b->listen_addr = addr;
+	b->port = port;
+	if (port == 0 || !b->started || (rv = bgp_listen_start(b)) == 0)
+		return 0;
+	b->listen_addr = old_addr;
+	b->port = old_port;
+	if (old_port != 0 && bgp_listen_start(b) == 0)
+		log_warnx("BGP: still listening on the old address and port");
+	return rv;
 }
 
 void

@@ -6,21 +6,38 @@
 #define IPIP_BGPD_BGPD_H
 
 #include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
 #include <sys/types.h>
 #include <time.h>
 
-#include "bgpd/conf_bgp.h"
-
 struct event_base;
 struct ctl_server;
+struct ly_ctx;
+struct lyd_node;
+struct conf_change;
 struct bgp;
 
-/* What the config file sets today. Grows with the YANG model (issue 7). */
+/*
+ * What one commit changed for the BGP speaker, gathered change by change and
+ * applied once the commit's last change is told (bgpd/peer_conf.c).
+ */
+struct bgpd_bgp_mark {
+	char		key[64];	/* neighbor address or peer-group name */
+	bool		group;
+	uint8_t		kind;		/* enum conf_change_kind, the strongest seen */
+};
+struct bgpd_bgp_pending {
+	struct bgpd_bgp_mark	*marks;		/* owned */
+	size_t			 n, cap;
+	bool			 identity;	/* asn or router-id touched */
+};
+
+/* The daemon-wide settings, derived from the running tree (bgpd/conf.c). */
 struct bgpd_conf {
 	char	hostname[64];	/* "" = the system's */
 	int	log_level;	/* -1 = not set in the file */
 	bool	log_syslog;	/* "log syslog": log there even in the foreground */
-	struct bgp_conf bgp;	/* `router bgp` (conf_bgp.c) */
 };
 
 struct bgpd {
@@ -30,18 +47,26 @@ struct bgpd {
 	const char		*ctl_path;
 	const char		*pid_file;
 	struct bgpd_conf	 conf;
+	struct ly_ctx		*yang;		/* the configuration model (conf/) */
+	struct lyd_node		*running;	/* running configuration; NULL = empty */
+	void			(*conf_watch)(const struct conf_change *, void *);
+	void			(*conf_watch_done)(void *);	/* after a commit's last change */
+	void			*conf_watch_arg;	/* bgpd_conf_watch() */
 	int			 log_level_cli;	/* -d, or -1 */
 	time_t			 started;	/* wall clock */
 	struct timespec		 started_mono;
 	struct bgp		*bgp;		/* owned; NULL without `router bgp` */
+	struct bgpd_bgp_pending	 bgp_pending;	/* bgpd/peer_conf.c */
 };
 
 /* The running hostname: the configured one, else the system's. */
 const char *bgpd_hostname(const struct bgpd *, char *buf, size_t len);
 
 /*
- * BGP sessions from conf.bgp (bgpd/peer_conf.c): listen and start the peers.
- * 0, or -1 after logging why. Stop sends every session a Cease and frees all.
+ * The BGP speaker from the running tree (bgpd/peer_conf.c): `router bgp` and
+ * its neighbors; listen and start the peers, and from then on apply what each
+ * commit changes (bgpd_conf_watch). 0 (also without `router bgp`), or -1
+ * after logging why. Stop sends every session a Cease and frees all.
  */
 int	bgpd_bgp_start(struct bgpd *);
 void	bgpd_bgp_stop(struct bgpd *);

@@ -55,5 +55,7 @@ void	ctl_conn_defer(struct ctl_conn *, ctl_more_fn *fn, void *arg);
 typedef void ctl_handler_fn(struct bgpd *, struct ctl_conn *, const struct ctl_frame *);
 /* The handler for a request type, or NULL (ctl_show.c). */
 ctl_handler_fn *ctl_handler_for(uint16_t type);
+/* The configuration requests' handlers, or NULL (ctl_conf.c). */
+ctl_handler_fn *ctl_conf_handler_for(uint16_t type);
 
 #endif

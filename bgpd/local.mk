@@ -5,6 +5,7 @@ bgpd_libbgpd_a_SOURCES = \
 	bgpd/bgpd.h \
 	bgpd/conf.h bgpd/conf.c \
 	bgpd/ctl.h bgpd/ctl.c bgpd/ctl_show.c \
+	bgpd/ctl_conf.c \
 	bgpd/msg.h bgpd/msg_header.c bgpd/msg_open.c bgpd/caps.c \
 	bgpd/msg_notify.c bgpd/msg_refresh.c \
 	bgpd/msg_update.c bgpd/attr_parse.h bgpd/attr_basic.c bgpd/attr_aspath.c \
@@ -12,23 +13,23 @@ bgpd_libbgpd_a_SOURCES = \
 	bgpd/attrs.h bgpd/attrs.c \
 	bgpd/peer_cfg.h bgpd/peer.h bgpd/session.h bgpd/fsm.c bgpd/peer.c \
 	bgpd/session.c bgpd/transport.c bgpd/listen.c bgpd/bgp.c \
-	bgpd/conf_bgp.h bgpd/conf_bgp.c bgpd/peer_conf.c \
+	bgpd/peer_conf.c \
 	bgpd/ctl_bgp.h bgpd/ctl_bgp.c \
 	bgpd/rde.h bgpd/rde.c bgpd/ctl_rib.h bgpd/ctl_rib.c
-bgpd_libbgpd_a_CFLAGS = $(AM_CFLAGS) $(LIBEVENT_CFLAGS)
+bgpd_libbgpd_a_CFLAGS = $(AM_CFLAGS) $(LIBEVENT_CFLAGS) $(LIBYANG_CFLAGS)
 
-BGPD_LIBS = bgpd/libbgpd.a $(RIB_LIBS) lib/libipip.a \
+BGPD_LIBS = bgpd/libbgpd.a $(RIB_LIBS) conf/libconf.a lib/libipip.a \
 	$(LIBEVENT_LIBS) $(LIBMNL_LIBS) $(LIBYANG_LIBS) $(JSONC_LIBS)
 
 sbin_PROGRAMS += bgpd/ipip-bgpd
 bgpd_ipip_bgpd_SOURCES = bgpd/main.c
-bgpd_ipip_bgpd_CFLAGS = $(AM_CFLAGS) $(LIBEVENT_CFLAGS)
+bgpd_ipip_bgpd_CFLAGS = $(AM_CFLAGS) $(LIBEVENT_CFLAGS) $(LIBYANG_CFLAGS)
 bgpd_ipip_bgpd_LDADD = $(BGPD_LIBS)
 
 check_PROGRAMS += tests/unit/test_conf
 TESTS += tests/unit/test_conf
 tests_unit_test_conf_SOURCES = tests/unit/test_conf.c
-tests_unit_test_conf_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
+tests_unit_test_conf_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS) $(LIBYANG_CFLAGS)
 tests_unit_test_conf_LDADD = $(BGPD_LIBS) $(UNIT_LIBS)
 
 # The message codec (bgpd/msg.h): unit tests and fuzz targets.
@@ -70,17 +71,17 @@ tests_fuzz_fuzz_bgp_refresh_SOURCES = tests/fuzz/fuzz_bgp_refresh.c
 tests_fuzz_fuzz_bgp_refresh_LDADD = $(BGPD_LIBS)
 tests_fuzz_fuzz_bgp_refresh_LDFLAGS = $(AM_LDFLAGS) $(FUZZ_LDFLAGS)
 
-check_PROGRAMS += tests/unit/test_fsm tests/unit/test_session tests/unit/test_conf_bgp
-TESTS += tests/unit/test_fsm tests/unit/test_session tests/unit/test_conf_bgp
+check_PROGRAMS += tests/unit/test_fsm tests/unit/test_session tests/unit/test_peer_conf
+TESTS += tests/unit/test_fsm tests/unit/test_session tests/unit/test_peer_conf
 tests_unit_test_fsm_SOURCES = tests/unit/test_fsm.c
 tests_unit_test_fsm_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
 tests_unit_test_fsm_LDADD = $(BGPD_LIBS) $(UNIT_LIBS)
 tests_unit_test_session_SOURCES = tests/unit/test_session.c
 tests_unit_test_session_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS) $(LIBEVENT_CFLAGS)
 tests_unit_test_session_LDADD = $(BGPD_LIBS) $(UNIT_LIBS)
-tests_unit_test_conf_bgp_SOURCES = tests/unit/test_conf_bgp.c
-tests_unit_test_conf_bgp_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
-tests_unit_test_conf_bgp_LDADD = $(BGPD_LIBS) $(UNIT_LIBS)
+tests_unit_test_peer_conf_SOURCES = tests/unit/test_peer_conf.c
+tests_unit_test_peer_conf_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS) $(LIBEVENT_CFLAGS) $(LIBYANG_CFLAGS)
+tests_unit_test_peer_conf_LDADD = $(BGPD_LIBS) $(UNIT_LIBS)
 
 FUZZ_TARGETS += tests/fuzz/fuzz_bgp_session
 tests_fuzz_fuzz_bgp_session_SOURCES = tests/fuzz/fuzz_bgp_session.c

@@ -201,6 +201,19 @@ MUST_USE int bgp_start(struct bgp *);
 MUST_USE int bgp_peer_add(struct bgp *, const struct peer_cfg *, struct peer **out);
 /* Stop (Cease 3, peer de-configured) and free. */
 void	bgp_peer_del(struct bgp *, struct peer *);
+/*
+ * New settings for a peer (cfg copied; same address). reset: what its session
+ * was opened with changed, so it restarts with Cease 6 (Other Configuration
+ * Change, RFC 4486); otherwise it keeps running and the new values apply at
+ * once (description, policy) or from its next session (timers). A change of
+ * shutdown stops it (Cease 2 with the message, RFC 9003) or starts it.
+ */
+void	bgp_peer_update(struct bgp *, struct peer *, const struct peer_cfg *, bool reset);
+/*
+ * Listen on addr:port instead (port 0: not at all); sessions are untouched.
+ * 0, or -errno (logged) with the old listener kept when it can be reopened.
+ */
+int	bgp_listen_set(struct bgp *, struct in_addr addr, uint16_t port);
 struct peer *bgp_peer_find(const struct bgp *, struct in_addr addr);
 void	bgp_set_hooks(struct bgp *, const struct peer_hooks *);
 

@@ -1,7 +1,8 @@
 /*
  * bgpd/peer_cfg.h - what the operator sets per neighbor (FRR's
  * `neighbor A.B.C.D ...`), apart from the sessions that use it, so the
- * config readers need neither the codec nor the event loop.
+ * config readers need neither the codec nor the event loop. Filled from the
+ * running YANG tree by bgpd/peer_conf.c.
  */
 #ifndef IPIP_BGPD_PEER_CFG_H
 #define IPIP_BGPD_PEER_CFG_H
@@ -10,7 +11,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#define PEER_DESC_MAX		80
+#define PEER_DESC_MAX		80	/* characters, as the YANG model allows */
 #define PEER_PASSWORD_MAX	80	/* TCP_MD5SIG_MAXKEYLEN */
 #define PEER_SHUTDOWN_MSG_MAX	128
 #define PEER_HOLD_DEFAULT	90	/* RFC 4271 §10 */
@@ -22,7 +23,7 @@ struct peer_cfg {
 	struct in_addr	remote_addr;
 	uint32_t	remote_as;
 	uint32_t	local_as;		/* 0: the router's AS */
-	char		description[PEER_DESC_MAX];
+	char		description[PEER_DESC_MAX + 1];
 	uint16_t	port;			/* remote TCP port; 0: 179 */
 	struct in_addr	update_source;		/* INADDR_ANY: the kernel chooses */
 	bool		passive;		/* never connect, only accept */
@@ -38,7 +39,7 @@ struct peer_cfg {
 	uint16_t	max_prefix_restart;	/* minutes; 0: stay down */
 	bool		addpath_tx, addpath_rx;	/* RFC 7911 for IPv4 unicast */
 	bool		shutdown;		/* administratively down */
-	char		shutdown_msg[PEER_SHUTDOWN_MSG_MAX];	/* RFC 9003 text */
+	char		shutdown_msg[PEER_SHUTDOWN_MSG_MAX + 1];	/* RFC 9003 text */
 	/* RFC 8212: refuse eBGP routes without inbound policy. Off until the
 	 * policy engine exists (TODO issue 4), then FRR's default (on). */
 	bool		ebgp_requires_policy;

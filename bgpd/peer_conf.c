@@ -1,14 +1,39 @@
 /*
- * bgpd/peer_conf.c - from the config's `router bgp` block to a running BGP
- * instance, until the YANG config (issue 7) applies changes itself. Reload
- * (SIGHUP) does not touch running sessions yet.
+ * bgpd/peer_conf.c - the BGP speaker from the running configuration (the
+ * YANG tree, conf/): `router bgp` becomes struct bgp, each neighbor a struct
+ * peer_cfg (conf_bgp_neighbors, conf_bgp_get), and every later commit
+ * applies only its difference (issue 7):
+ *
+ *	new neighbor		added and started
+ *	neighbor removed	Cease 3, peer de-configured (RFC 4486), freed
+ *	RESET class		new settings, that session alone restarts (Cease 6)
+ *	NONE class		updated in place: description at once; hold time,
+ *				keepalive and connect-retry from the next session
+ *	SOFT class (policy)	stored in the tree; nothing to redo until the RIB
+ *				glue re-filters routes (logged at debug)
+ *	asn or router-id	every session restarts (Cease 6)
+ *	listen-address/-port	the listener moves; sessions stay
+ *	maximum-paths, bgp bestpath, bgp cluster-id
+ *				the RIB re-selects every prefix (a chunked job,
+ *				rde_configure); sessions stay
+ *	`router bgp` removed	every neighbor de-configured, the instance freed
+ *
+ * The changes of one commit are gathered (bgpd_bgp_on_change) and applied
+ * once (bgpd_bgp_apply), so a neighbor with three changed leaves restarts at
+ * most once. Peer-group changes apply to the group's members. A candidate
+ * with errors never gets here: bgpd/conf.c refuses it whole.
  */
 #include <ifaddrs.h>
+#include <stdlib.h>
+#include <string.h>
 #include <arpa/inet.h>
 #include <net/if.h>
 
 #include "bgpd/bgpd.h"
+#include "bgpd/conf.h"
 #include "bgpd/peer.h"
+#include "bgpd/rde.h"
+#include "rib/rib.h"
 
 /* FRR's choice without `bgp router-id`: the highest IPv4 address not on loopback. */
 static uint32_t
@@ -31,39 +56,340 @@ router_id_pick(void)
 	return best;
 }
 
+/* Host order; 0 when neither configured nor any address to take. */
+static uint32_t
+router_id_of(const struct conf_bgp *g)
+{
+	struct in_addr a;
+
+	if (g->router_id[0] != '\0' && inet_pton(AF_INET, g->router_id, &a) == 1)
+		return ntohl(a.s_addr);
+	return router_id_pick();
+}
+
+static const char *
+id_str(uint32_t id, char *buf, size_t len)
+{
+	struct in_addr a = { htonl(id) };
+
+	return inet_ntop(AF_INET, &a, buf, (socklen_t)len);
+}
+
+static struct in_addr
+listen_addr_of(const struct conf_bgp *g)
+{
+	struct in_addr a = { INADDR_ANY };
+
+	if (g->listen_address[0] != '\0')
+		(void)inet_pton(AF_INET, g->listen_address, &a);
+	return a;
+}
+
+/* The neighbor's own timers, else `timers bgp`, else RFC 4271 §10's. */
+static void
+peer_cfg_from(const struct conf_neighbor *n, const struct conf_bgp *g, struct peer_cfg *c)
+{
+	const struct conf_timers *t = n->timers.set ? &n->timers : &g->timers;
+	struct in_addr a = { INADDR_ANY };
+
+	(void)inet_pton(AF_INET, n->address, &a);	/* the model checked both */
+	peer_cfg_init(c, a, n->remote_as);
+	if (n->update_source[0] != '\0')
+		(void)inet_pton(AF_INET, n->update_source, &c->update_source);
+	if (t->set) {
+		c->hold_time = t->hold;
+		c->keepalive = t->keepalive;
+	}
+	if (n->connect_retry != 0)
+		c->connect_retry = n->connect_retry;
+	c->local_as = n->local_as;
+	c->port = n->port;
+	c->passive = n->passive;
+	c->ttl_security_hops = n->ttl_security;
+	c->rr_client = n->rr_client;
+	c->next_hop_self = n->next_hop_self;
+	c->allowas_in = n->allowas_in;
+	c->max_prefix = n->max_prefix;
+	c->max_prefix_restart = n->max_prefix_restart;
+	c->addpath_tx = n->addpath_tx;
+	c->addpath_rx = n->addpath_rx;
+	c->shutdown = n->shutdown;
+	snprintf(c->description, sizeof(c->description), "%s", n->description);
+	snprintf(c->password, sizeof(c->password), "%s", n->password);
+	snprintf(c->shutdown_msg, sizeof(c->shutdown_msg), "%s", n->shutdown_msg);
+	/* c->ebgp_requires_policy keeps peer_cfg_init's off: the model has no
+	 * `bgp ebgp-requires-policy` until the policy engine exists (issue 4). */
+}
+
+/*
+ * The RIB's selection from `router bgp`. Not in the model yet, so off:
+ * deterministic-med, bestpath bandwidth; compare-routerid is stored but the
+ * RIB has no knob for it (it always breaks ties on router-id, RFC 4271 §9.1.2.2).
+ */
+static void
+selection_apply(struct bgp *bgp, const struct conf_bgp *g)
+{
+	struct rib_opts sel = {
+		.maximum_paths_ebgp = g->maximum_paths_ebgp,
+		.maximum_paths_ibgp = g->maximum_paths_ibgp,
+		.as_path_ignore = g->as_path_ignore,
+		.multipath_relax = g->multipath_relax,
+		.always_compare_med = g->always_compare_med,
+		.med_missing_as_worst = g->med_missing_as_worst,
+	};
+	struct in_addr cid = { INADDR_ANY };
+
+	if (g->cluster_id[0] != '\0')
+		(void)inet_pton(AF_INET, g->cluster_id, &cid);	/* the model checked it */
+	rde_configure(bgp->rde, &sel, ntohl(cid.s_addr));
+}
+
+/* ------------------------------------------------ a commit's changes */
+
+static void
+pending_mark(struct bgpd_bgp_pending *pd, const char *key, bool group, enum conf_change_kind k)
+{
+	struct bgpd_bgp_mark *m;
+
+	for (size_t i = 0; i < pd->n; i++) {
+		m = &pd->marks[i];
+		if (m->group == group && strcmp(m->key, key) == 0) {
+			m->kind = k > m->kind ? k : m->kind;
+			return;
+		}
+	}
+	if (pd->n == pd->cap) {
+		pd->cap = pd->cap ? 2 * pd->cap : 16;
+		if ((pd->marks = reallocarray(pd->marks, pd->cap, sizeof(*m))) == NULL)
+			fatal("config marks");
+	}
+	m = &pd->marks[pd->n++];
+	*m = (struct bgpd_bgp_mark){ .group = group, .kind = k };
+	snprintf(m->key, sizeof(m->key), "%s", key);
+}
+
+/* The strongest change to the neighbor itself or to its peer-group. */
+static enum conf_change_kind
+pending_kind(const struct bgpd_bgp_pending *pd, const struct conf_neighbor *n)
+{
+	enum conf_change_kind k = CONF_CHANGE_NONE;
+	const struct bgpd_bgp_mark *m;
+
+	for (size_t i = 0; i < pd->n; i++) {
+		m = &pd->marks[i];
+		if (strcmp(m->key, m->group ? n->peer_group : n->address) == 0 && m->kind > k)
+			k = m->kind;
+	}
+	return k;
+}
+
+static void
+bgpd_bgp_on_change(const struct conf_change *c, void *arg)
+{
+	static const char pg[] = "/ipip-bgpd:bgp/peer-group[name='";
+	struct bgpd *b = arg;
+	char group[CONF_NAME_MAX];
+	const char *name;
+
+	if (c->kind == CONF_CHANGE_SOFT)
+		log_debug("config: %s: policy kept in the running config; routes are "
+		    "re-filtered once the RIB is connected", c->path);
+	if (c->neighbor != NULL)
+		pending_mark(&b->bgp_pending, c->neighbor, false, c->kind);
+	else if (strncmp(c->path, pg, sizeof(pg) - 1) == 0) {
+		name = c->path + sizeof(pg) - 1;
+		snprintf(group, sizeof(group), "%.*s", (int)strcspn(name, "'"), name);
+		pending_mark(&b->bgp_pending, group, true, c->kind);
+	} else if (strcmp(c->path, "/ipip-bgpd:bgp/asn") == 0 ||
+	    strcmp(c->path, "/ipip-bgpd:bgp/router-id") == 0)
+		b->bgp_pending.identity = true;
+}
+
+/* ------------------------------------------------------ applying them */
+
+struct apply {
+	struct bgpd	*b;
+	struct conf_bgp	 g;
+	bool		 reset_all;
+	struct in_addr	*seen;		/* neighbors in the running tree */
+	size_t		 nseen, cap;
+};
+
+static void
+apply_seen(struct apply *a, struct in_addr addr)
+{
+	if (a->nseen == a->cap) {
+		a->cap = a->cap ? 2 * a->cap : 32;
+		if ((a->seen = reallocarray(a->seen, a->cap, sizeof(*a->seen))) == NULL)
+			fatal("config apply");
+	}
+	a->seen[a->nseen++] = addr;
+}
+
+static bool
+apply_was_seen(const struct apply *a, struct in_addr addr)
+{
+	for (size_t i = 0; i < a->nseen; i++)
+		if (a->seen[i].s_addr == addr.s_addr)
+			return true;
+	return false;
+}
+
+static void
+apply_neighbor(const struct conf_neighbor *n, void *arg)
+{
+	struct apply *a = arg;
+	struct bgp *bgp = a->b->bgp;
+	struct peer_cfg cfg;
+	struct peer *p;
+	bool reset;
+
+	peer_cfg_from(n, &a->g, &cfg);
+	apply_seen(a, cfg.remote_addr);
+	if ((p = bgp_peer_find(bgp, cfg.remote_addr)) == NULL) {
+		if (bgp_peer_add(bgp, &cfg, &p) == 0 && bgp->started)
+			log_peer(p, LOG_NOTICE, "configured (AS %u)", cfg.remote_as);
+		return;
+	}
+	reset = a->reset_all || pending_kind(&a->b->bgp_pending, n) == CONF_CHANGE_RESET;
+	if (reset && !a->reset_all && !cfg.shutdown && !p->cfg.shutdown)
+		log_peer(p, LOG_NOTICE, "configuration changed; session restarts");
+	bgp_peer_update(bgp, p, &cfg, reset);
+}
+
+/* Neighbors no longer in the tree: Cease 3 (peer de-configured) and gone. */
+static void
+apply_prune(struct apply *a)
+{
+	struct bgp *bgp = a->b->bgp;
+	struct peer *p, *next;
+
+	for (p = bgp->peers; p != NULL; p = next) {
+		next = p->next;
+		if (apply_was_seen(a, p->cfg.remote_addr))
+			continue;
+		log_peer(p, LOG_NOTICE, "de-configured");
+		bgp_peer_del(bgp, p);
+	}
+}
+
+/* asn or router-id changed: every session restarts with the new identity. */
+static void
+apply_identity(struct apply *a)
+{
+	struct bgp *bgp = a->b->bgp;
+	uint32_t id = bgp->router_id;
+	char s[INET_ADDRSTRLEN];
+
+	if (a->b->bgp_pending.identity && (id = router_id_of(&a->g)) == 0) {
+		log_warnx("BGP: no router-id and no IPv4 address to take one from; keeping the old");
+		id = bgp->router_id;
+	}
+	if (a->g.asn == bgp->asn && id == bgp->router_id)
+		return;
+	log_notice("BGP: now AS %u, router-id %s; every session restarts", a->g.asn,
+	    id_str(id, s, sizeof(s)));
+	bgp->asn = a->g.asn;
+	bgp->router_id = id;
+	a->reset_all = true;
+}
+
+static void
+bgpd_bgp_free(struct bgpd *b)
+{
+	bgp_free(b->bgp);
+	b->bgp = NULL;
+}
+
+static void
+bgpd_bgp_remove(struct bgpd *b)
+{
+	struct peer *p, *next;
+
+	if (b->bgp == NULL)
+		return;
+	for (p = b->bgp->peers; p != NULL; p = next) {
+		next = p->next;
+		bgp_peer_del(b->bgp, p);
+	}
+	bgpd_bgp_free(b);
+	log_notice("BGP: router bgp removed; every neighbor de-configured");
+}
+
+/* The instance from the running tree; not started. -1 without a router-id. */
+static int
+bgpd_bgp_create(struct bgpd *b, struct apply *a)
+{
+	uint32_t id = router_id_of(&a->g);
+
+	if (id == 0) {
+		log_err("router bgp %u: no 'bgp router-id' and no IPv4 address to take one from",
+		    a->g.asn);
+		return -1;
+	}
+	b->bgp = bgp_new(b->base, a->g.asn, id);
+	b->bgp->listen_addr = listen_addr_of(&a->g);
+	b->bgp->port = a->g.listen_port;
+	selection_apply(b->bgp, &a->g);
+	conf_bgp_neighbors(b->running, apply_neighbor, a);
+	return 0;
+}
+
+static int
+bgpd_bgp_begin(struct bgpd *b)
+{
+	struct apply a = { .b = b };
+	char s[INET_ADDRSTRLEN];
+	int rv;
+
+	conf_bgp_get(b->running, &a.g);
+	if (a.g.asn == 0)
+		return 0;
+	rv = bgpd_bgp_create(b, &a);
+	free(a.seen);
+	if (rv < 0 || bgp_start(b->bgp) < 0) {
+		bgpd_bgp_free(b);
+		return -1;
+	}
+	log_notice("BGP: AS %u, router-id %s, %zu neighbors", a.g.asn,
+	    id_str(b->bgp->router_id, s, sizeof(s)), a.nseen);
+	return 0;
+}
+
+static void
+bgpd_bgp_apply(void *arg)
+{
+	struct bgpd *b = arg;
+	struct apply a = { .b = b };
+
+	conf_bgp_get(b->running, &a.g);
+	if (a.g.asn == 0)
+		bgpd_bgp_remove(b);
+	else if (b->bgp == NULL)
+		(void)bgpd_bgp_begin(b);	/* logged */
+	else {
+		apply_identity(&a);
+		bgp_listen_set(b->bgp, listen_addr_of(&a.g), a.g.listen_port);	/* logged */
+		selection_apply(b->bgp, &a.g);
+		conf_bgp_neighbors(b->running, apply_neighbor, &a);
+		apply_prune(&a);
+	}
+	free(a.seen);
+	b->bgp_pending.n = 0;
+	b->bgp_pending.identity = false;
+}
+
 int
 bgpd_bgp_start(struct bgpd *b)
 {
-	const struct bgp_conf *c = &b->conf.bgp;
-	uint32_t id = c->router_id;
-	struct bgp *bgp;
-
-	if (!c->configured)
-		return 0;
-	if (id == 0 && (id = router_id_pick()) == 0) {
-		log_err("router bgp %u: no 'bgp router-id' and no IPv4 address to take one from",
-		    c->asn);
-		return -1;
-	}
-	bgp = bgp_new(b->base, c->asn, id);
-	bgp->listen_addr = c->listen_addr;
-	bgp->port = c->no_listen ? 0 : c->listen_port ? c->listen_port : BGP_PORT;
-	for (size_t i = 0; i < c->npeers; i++)
-		if (bgp_peer_add(bgp, &c->peers[i], NULL) < 0)
-			fatalx("neighbor listed twice in a checked config");
-	if (bgp_start(bgp) < 0) {
-		bgp_free(bgp);
-		return -1;
-	}
-	b->bgp = bgp;
-	log_notice("BGP: AS %u, router-id %u.%u.%u.%u, %zu neighbors", c->asn, id >> 24,
-	    (id >> 16) & 255, (id >> 8) & 255, id & 255, c->npeers);
-	return 0;
+	bgpd_conf_watch(b, bgpd_bgp_on_change, bgpd_bgp_apply, b);
+	return bgpd_bgp_begin(b);
 }
 
 void
 bgpd_bgp_stop(struct bgpd *b)
 {
-	bgp_free(b->bgp);
-	b->bgp = NULL;
+	bgpd_bgp_free(b);
+	free(b->bgp_pending.marks);
+	b->bgp_pending = (struct bgpd_bgp_pending){ 0 };
 }

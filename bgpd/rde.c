@@ -44,6 +44,9 @@ struct rde {
 	struct rde_nbr		*nbrs;
 	struct rde_sess		*jobs;		/* sessions whose paths are being withdrawn */
 	struct event		*ev_job;
+	struct rib_opts		 opts;		/* the RIB's: our hooks, the config's knobs */
+	bool			 reselect;	/* rib_reselect_all() job pending */
+	uint32_t		 cluster_id;	/* host order; 0: the router-id */
 };
 
 static const char *const rde_event_names[RDE_EV_MAX] = {
@@ -132,12 +135,14 @@ check_originator(const struct peer *p, const struct attr_set *a)
 	return !(a->present & ATTRF(ATTR_ORIGINATOR_ID)) || a->originator_id != p->bgp->router_id;
 }
 
-/* RFC 4456 §8: our cluster-id (the router-id: no `bgp cluster-id` yet). */
+/* RFC 4456 §8: our cluster-id (`bgp cluster-id`, else the router-id). */
 static bool
 check_cluster(const struct peer *p, const struct attr_set *a)
 {
+	uint32_t id = p->bgp->rde->cluster_id ? p->bgp->rde->cluster_id : p->bgp->router_id;
+
 	for (uint16_t i = 0; i < a->ncluster; i++)
-		if (a->cluster[i] == p->bgp->router_id)
+		if (a->cluster[i] == id)
 			return false;
 	return true;
 }
@@ -384,7 +389,9 @@ rde_jobs_run(struct rde *r, size_t budget)
 		r->jobs = s->next;
 		free(s);
 	}
-	return false;
+	if (r->reselect)
+		r->reselect = rib_reselect_all(r->rib, budget);
+	return r->reselect;
 }
 
 static void
@@ -410,29 +417,20 @@ rde_cookie_release(void *arg, const void *cookie)
 	attrs_put(cookie);
 }
 
-static unsigned
-rde_env_maximum_paths(void)
-{
-	const char *s = getenv(RDE_ENV_MAXIMUM_PATHS);
-	long v = s ? strtol(s, NULL, 10) : 1;
-
-	return v >= 1 && v <= RIB_MULTIPATH_MAX ? (unsigned)v : 1;
-}
-
 struct rde *
 rde_new(struct bgp *b)
 {
-	struct rib_opts o = { .cookie_hold = rde_cookie_hold,
-	    .cookie_release = rde_cookie_release };
 	struct peer_hooks h = { .update = rde_update_cb, .up = rde_up_cb,
 	    .down = rde_down_cb };
 	struct rde *r;
 
 	if ((r = calloc(1, sizeof(*r))) == NULL)
 		fatal("rde_new");
-	o.maximum_paths_ebgp = o.maximum_paths_ibgp = rde_env_maximum_paths();
+	r->opts = (struct rib_opts){ .maximum_paths_ebgp = 1, .maximum_paths_ibgp = 1,
+	    .cookie_hold = rde_cookie_hold, .cookie_release = rde_cookie_release,
+	    .cookie_arg = r };
 	r->bgp = b;
-	if ((r->rib = rib_new(&o)) == NULL || (r->attrs = attrs_tab_new()) == NULL)
+	if ((r->rib = rib_new(&r->opts)) == NULL || (r->attrs = attrs_tab_new()) == NULL)
 		fatal("rde_new");
 	if ((r->ev_job = evtimer_new(b->base, rde_job_cb, r)) == NULL)
 		fatalx("rde_new: event");
@@ -440,6 +438,47 @@ rde_new(struct bgp *b)
 	h.arg = r;
 	bgp_set_hooks(b, &h);
 	return r;
+}
+
+static unsigned
+paths_clamp(unsigned n)
+{
+	return n < 1 ? 1 : n > RIB_MULTIPATH_MAX ? RIB_MULTIPATH_MAX : n;
+}
+
+static bool
+opts_same(const struct rib_opts *a, const struct rib_opts *b)
+{
+	return a->maximum_paths_ebgp == b->maximum_paths_ebgp &&
+	    a->maximum_paths_ibgp == b->maximum_paths_ibgp &&
+	    a->as_path_ignore == b->as_path_ignore && a->multipath_relax == b->multipath_relax &&
+	    a->always_compare_med == b->always_compare_med &&
+	    a->deterministic_med == b->deterministic_med &&
+	    a->med_missing_as_worst == b->med_missing_as_worst && a->bandwidth == b->bandwidth;
+}
+
+void
+rde_configure(struct rde *r, const struct rib_opts *sel, uint32_t cluster_id)
+{
+	struct rib_opts o = r->opts;
+
+	r->cluster_id = cluster_id;
+	o.maximum_paths_ebgp = paths_clamp(sel->maximum_paths_ebgp);
+	o.maximum_paths_ibgp = paths_clamp(sel->maximum_paths_ibgp);
+	o.as_path_ignore = sel->as_path_ignore;
+	o.multipath_relax = sel->multipath_relax;
+	o.always_compare_med = sel->always_compare_med;
+	o.deterministic_med = sel->deterministic_med;
+	o.med_missing_as_worst = sel->med_missing_as_worst;
+	o.bandwidth = sel->bandwidth;
+	if (opts_same(&o, &r->opts))
+		return;
+	log_info("BGP: selection options changed (maximum-paths ebgp %u ibgp %u); "
+	    "re-selecting every prefix", o.maximum_paths_ebgp, o.maximum_paths_ibgp);
+	r->opts = o;
+	rib_set_opts(r->rib, &r->opts);
+	r->reselect = true;
+	rde_job_schedule(r);
 }
 
 static void

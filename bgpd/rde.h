@@ -20,10 +20,10 @@
 struct bgp;
 struct peer;
 struct rib;
+struct rib_opts;
 
 #define RDE_WITHDRAW_CHUNK	4096	/* prefixes looked at per loop turn on peer down */
-/* Test-only knob until the config can set maximum-paths (issue 5): 1..64. */
-#define RDE_ENV_MAXIMUM_PATHS	"IPIP_BGPD_TEST_MAXIMUM_PATHS"
+#define RDE_RESELECT_CHUNK	4096	/* prefixes re-selected per loop turn after a config change */
 
 /* Why announced prefixes of an UPDATE were not accepted (or how it was bent). */
 enum rde_event {
@@ -54,7 +54,14 @@ const struct rib *rde_rib(const struct rde *);
 bool		 rde_counters_get(const struct rde *, const struct peer *, struct rde_counters *out);
 /* Short name of an event ("treat-as-withdraw"), for logs and JSON. */
 const char	*rde_event_name(enum rde_event);
-/* Run pending withdraw jobs now, at most budget prefixes; true while more remain. */
+/*
+ * The selection knobs of the config (maximum-paths, bgp bestpath ..., read
+ * from sel; its hooks are ignored) and the RFC 4456 cluster-id (host order,
+ * 0: the router-id). When the knobs changed, every prefix is re-selected as
+ * a chunked job on the event loop (STYLE 7). Starts with maximum-paths 1.
+ */
+void		 rde_configure(struct rde *, const struct rib_opts *sel, uint32_t cluster_id);
+/* Run pending withdraw and re-selection jobs now, at most budget prefixes; true while more remain. */
 bool		 rde_jobs_run(struct rde *, size_t budget);
 
 #endif

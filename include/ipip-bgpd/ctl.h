@@ -37,11 +37,21 @@ enum ctl_type {
 	CTL_END = 2,		/* answer: no payload; ends the request */
 	CTL_SHOW_VERSION = 3,	/* request: no payload; answer: struct ctl_version */
 	CTL_SHOW_DAEMON = 4,	/* request: no payload; answer: struct ctl_daemon */
+	/* Configuration (issue 7); numbered apart so other requests can grow below. */
+	CTL_SHOW_RUNNING = 32,	/* request: no payload; answer: struct ctl_text records
+				   whose concatenation is the running config as YANG JSON */
+	CTL_CONFIG = 33,	/* request: text lines, the shell's block context then the
+				   command; answer: CTL_END when applied, else ctl_text
+				   records (one error per line) then CTL_ERROR */
+	CTL_RELOAD = 34,	/* request: no payload; reload the config file as SIGHUP
+				   does; answer: CTL_END or CTL_ERROR */
+	CTL_WRITE = 35,		/* request: no payload; write the running config to the
+				   file (temp file + rename); answer: a ctl_text, CTL_END */
 	/* BGP sessions (bgpd/ctl_bgp.c); numbered apart so other blocks merge cleanly */
-	CTL_SHOW_BGP = 32,		/* request: none; answer: struct ctl_bgp */
-	CTL_SHOW_BGP_NEIGHBORS = 33,	/* request: none (all) or struct ctl_neighbor_req;
+	CTL_SHOW_BGP = 48,		/* request: none; answer: struct ctl_bgp */
+	CTL_SHOW_BGP_NEIGHBORS = 49,	/* request: none (all) or struct ctl_neighbor_req;
 					 * answer: a struct ctl_neighbor per peer */
-	CTL_CLEAR_BGP = 34,		/* request: struct ctl_neighbor_req, addr "*" for all;
+	CTL_CLEAR_BGP = 50,		/* request: struct ctl_neighbor_req, addr "*" for all;
 					 * answer: CTL_END once every session was reset */
 	/* The BGP RIB (bgpd/ctl_rib.c) */
 	CTL_SHOW_BGP_IPV4 = 64,		/* request: none (whole table) or struct ctl_rib_req;
@@ -52,6 +62,13 @@ enum ctl_type {
 
 struct ctl_error {
 	char	msg[256];
+};
+
+/* A piece of text; len bytes of text[] are meaningful. */
+#define CTL_TEXT_MAX	8192
+struct ctl_text {
+	uint32_t	len;
+	char		text[CTL_TEXT_MAX];
 };
 
 struct ctl_version {
@@ -107,7 +124,7 @@ enum {
 
 struct ctl_neighbor {
 	char		addr[16];
-	char		desc[80];
+	char		desc[81];		/* 80 characters at most */
 	char		state[16];		/* "Established", RFC 4271 §8 names */
 	char		hostname[65];		/* from the peer's hostname capability */
 	uint8_t		passive, shutdown, md5, ttl_hops;

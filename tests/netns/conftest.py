@@ -30,7 +30,7 @@ def wait_for(pred, timeout=10.0, step=0.05):
 class Daemon:
     """One ipip-bgpd in the foreground with its own socket, PID file and log."""
 
-    def __init__(self, tmp, name="d", config=None, args=(), netns=None, env=None):
+    def __init__(self, tmp, name="d", config=None, args=(), netns=None):
         self.tmp = tmp
         self.sock = str(tmp / f"{name}.sock")
         self.pidfile = str(tmp / f"{name}.pid")
@@ -38,7 +38,6 @@ class Daemon:
         self.config = config
         self.args = list(args)
         self.netns = netns          # run inside this network namespace
-        self.env = env              # extra environment variables
         self.proc = None
 
     def start(self, wait=True):
@@ -48,8 +47,7 @@ class Daemon:
         if self.netns is not None:
             cmd = ["ip", "netns", "exec", self.netns] + cmd
         self.log = open(self.logpath, "w")
-        env = dict(os.environ, **self.env) if self.env else None
-        self.proc = subprocess.Popen(cmd, stdout=self.log, stderr=subprocess.STDOUT, env=env)
+        self.proc = subprocess.Popen(cmd, stdout=self.log, stderr=subprocess.STDOUT)
         if wait:
             assert wait_for(lambda: self.answers() or self.proc.poll() is not None), \
                 f"daemon did not come up: {self.read_log()}"
@@ -98,9 +96,21 @@ def vtysh_json(sock, cmd):
 
 @pytest.fixture
 def daemon_factory(tmp_path):
-    made = []
+    """make(**kw) -> Daemon. Unless netns= is given (None: this namespace), each
+    daemon runs in a private namespace with 10.1.0.1/24 on a veth (the
+    address the config corpus uses), so a `router bgp` never listens on the
+    host's port 179 and a router-id can be taken from an interface."""
+    made, spaces = [], []
 
     def make(**kw):
+        if "netns" not in kw:
+            ns = Netns(f"ig{os.getpid() % 100000}d{len(spaces)}")
+            spaces.append(ns)
+            ns.ip("link", "add", "site0", "type", "veth", "peer", "name", "site1")
+            ns.ip("addr", "add", "10.1.0.1/24", "dev", "site0")
+            ns.ip("link", "set", "site1", "up")
+            ns.ip("link", "set", "site0", "up")
+            kw["netns"] = ns.name
         d = Daemon(tmp_path, name=kw.pop("name", f"d{len(made)}"), **kw)
         made.append(d)
         return d
@@ -108,8 +118,73 @@ def daemon_factory(tmp_path):
     yield make
     for d in made:
         d.kill()
+    for ns in spaces:
+        ns.close()
 
 
 @pytest.fixture
 def daemon(daemon_factory):
     return daemon_factory().start()
+
+
+# ---- network namespaces: generic helpers (added for tunnel/ tests) --------
+class Netns:
+    """One network namespace; close() stops what was started in it (by PID)
+    and deletes it, which removes every device inside. Names must be unique
+    to the test (prefix + pid)."""
+
+    def __init__(self, name):
+        self.name = name
+        self.procs = []
+        subprocess.run(["ip", "netns", "add", name], check=True)
+        self.ip("link", "set", "lo", "up")
+
+    def run(self, *cmd, check=True, timeout=60, **kw):
+        """Run cmd in the namespace; text output captured."""
+        return subprocess.run(["ip", "netns", "exec", self.name, *cmd], check=check,
+                              capture_output=True, text=True, timeout=timeout, **kw)
+
+    def ip(self, *args, check=True):
+        return self.run("ip", *args, check=check)
+
+    def ip_json(self, *args):
+        return json.loads(self.run("ip", "-j", *args).stdout or "[]")
+
+    def sysctl(self, key, value):
+        self.run("sysctl", "-qw", f"{key}={value}")
+
+    def popen(self, *cmd, **kw):
+        """Start cmd in the namespace; it is killed by close()."""
+        p = subprocess.Popen(["ip", "netns", "exec", self.name, *cmd], **kw)
+        self.procs.append(p)
+        return p
+
+    def close(self):
+        for p in self.procs:
+            if p.poll() is None:
+                p.kill()
+            p.wait(5)
+        subprocess.run(["ip", "netns", "del", self.name], check=False)
+
+
+def veth_pair(a, a_dev, b, b_dev):
+    """A veth between namespaces a and b, both ends up."""
+    subprocess.run(["ip", "link", "add", a_dev, "netns", a.name, "type", "veth",
+                    "peer", b_dev, "netns", b.name], check=True)
+    a.ip("link", "set", a_dev, "up")
+    b.ip("link", "set", b_dev, "up")
+
+
+@pytest.fixture
+def netns_factory():
+    """make(name) -> Netns; all are deleted when the test ends."""
+    made = []
+
+    def make(name):
+        ns = Netns(name)
+        made.append(ns)
+        return ns
+
+    yield make
+    for ns in reversed(made):
+        ns.close()

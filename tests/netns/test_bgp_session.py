@@ -193,7 +193,7 @@ def test_bgp_port_in_use_is_one_clear_error(daemon_factory, tmp_path):
     conf = tmp_path / "bgpd.conf"
     conf.write_text(f"router bgp 65001\n bgp router-id 10.9.9.9\n"
                     f" bgp listen-address 127.0.0.1\n bgp listen-port {port}\n")
-    d = daemon_factory(config=conf).start(wait=False)
+    d = daemon_factory(config=conf, netns=None).start(wait=False)   # where the holder is
     try:
         assert d.proc.wait(10) == 1
     finally:

@@ -3,6 +3,7 @@ ipv4 unicast [PREFIX] json`: attributes as BIRD sent them, the best path,
 withdrawals, everything gone when BIRD stops, the reason a path lost, and
 multipath with two equal paths."""
 import shutil
+import signal
 import socket
 import struct
 
@@ -49,11 +50,14 @@ def start_bird(tmp_path, birds, name, netns, addr, asn, neighbor, prefixes, expo
     return b.start()
 
 
-def write_conf(tmp_path, neighbors):
+def write_conf(tmp_path, neighbors, maximum_paths=None):
     lines = [f"router bgp {OUR_AS}", " bgp router-id 10.0.9.1"]
     for addr, asn in neighbors:
         lines += [f" neighbor {addr} remote-as {asn}", f" neighbor {addr} timers 1 3",
                   f" neighbor {addr} timers connect 1"]
+    if maximum_paths is not None:
+        lines += [" address-family ipv4 unicast", f"  maximum-paths {maximum_paths}",
+                  " exit-address-family"]
     conf = tmp_path / "bgpd.conf"
     conf.write_text("\n".join(lines) + "\n")
     return conf
@@ -114,14 +118,15 @@ def test_bird_withdraw_and_stop_empty_the_table(tmp_path, link, birds, daemon_fa
     d.assert_no_sanitizer_report()
 
 
-def two_birds(tmp_path, link, birds, daemon_factory, export1, export2, as2=BIRD2_AS, env=None):
+def two_birds(tmp_path, link, birds, daemon_factory, export1, export2, as2=BIRD2_AS,
+              maximum_paths=None):
     ns_c, addr_a2, addr_c = link.add_ns("10.0.10")
     start_bird(tmp_path, birds, "b1", link.b, link.addr_b, BIRD_AS, link.addr_a,
                ["10.20.0.0/24"], export=export1)
     start_bird(tmp_path, birds, "b2", ns_c, addr_c, as2, addr_a2, ["10.20.0.0/24"],
                export=export2)
-    conf = write_conf(tmp_path, [(link.addr_b, BIRD_AS), (addr_c, as2)])
-    d = daemon_factory(config=conf, netns=link.a, env=env).start()
+    conf = write_conf(tmp_path, [(link.addr_b, BIRD_AS), (addr_c, as2)], maximum_paths)
+    d = daemon_factory(config=conf, netns=link.a).start()
     assert wait_for(lambda: len(table(d).get("10.20.0.0/24", [])) == 2, 20), d.read_log()
     return d, addr_c
 
@@ -150,15 +155,39 @@ def test_higher_local_pref_wins_between_ibgp_peers(tmp_path, link, birds, daemon
 
 
 def test_two_equal_paths_are_both_multipath(tmp_path, link, birds, daemon_factory):
-    # maximum-paths is not in the config yet (issue 5): the daemon's test-only knob sets it.
-    # Same neighbor AS on both: multipath without multipath-relax (RFC 4271 9.1.2.2 c).
+    # `maximum-paths 2` in the config file. Same neighbor AS on both: multipath
+    # without multipath-relax (RFC 4271 9.1.2.2 c).
     d, addr_c = two_birds(tmp_path, link, birds, daemon_factory, "all", "all", as2=BIRD_AS,
-                          env={"IPIP_BGPD_TEST_MAXIMUM_PATHS": "2"})
+                          maximum_paths=2)
     rows = table(d)["10.20.0.0/24"]
     assert len(rows) == 2 and all(r.get("multipath") for r in rows), rows
     assert sum(1 for r in rows if r.get("bestpath")) == 1
     text = vtysh(d.sock, "show bgp ipv4 unicast").stdout
     assert "*> 10.20.0.0/24" in text and "*= " in text, text
+
+
+def multipath_rows(d):
+    return sum(1 for r in table(d).get("10.20.0.0/24", []) if r.get("multipath"))
+
+
+def established_counts(d):
+    peers = vtysh_json(d.sock, "show bgp summary json")["ipv4Unicast"]["peers"]
+    return {a: (p["state"], p["connectionsEstablished"]) for a, p in peers.items()}
+
+
+def test_maximum_paths_by_reload_reselects_without_a_session_reset(tmp_path, link, birds,
+                                                                   daemon_factory):
+    d, addr_c = two_birds(tmp_path, link, birds, daemon_factory, "all", "all", as2=BIRD_AS)
+    assert multipath_rows(d) == 0            # maximum-paths 1: one best, no multipath
+    before = established_counts(d)
+    assert all(s == "Established" for s, _ in before.values()), before
+    for paths, want in ((2, 2), (1, 0)):
+        mark = d.read_log().count("configuration reloaded")
+        write_conf(tmp_path, [(link.addr_b, BIRD_AS), (addr_c, BIRD_AS)], paths)
+        d.proc.send_signal(signal.SIGHUP)
+        assert wait_for(lambda: d.read_log().count("configuration reloaded") > mark, 10)
+        assert wait_for(lambda: multipath_rows(d) == want, 10), (paths, table(d), d.read_log())
+    assert established_counts(d) == before   # re-selection only: no session restarted
 
 
 def test_a_table_larger_than_one_chunk_streams_whole(tmp_path, link, birds, daemon_factory):

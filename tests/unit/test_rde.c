@@ -199,6 +199,28 @@ START_TEST(update_cases_decide_what_the_rib_holds)
 }
 END_TEST
 
+START_TEST(configured_cluster_id_replaces_the_router_id_in_the_loop_check)
+{
+	static const uint8_t ours[] = { BASE, 0x80, 10, 4, 9, 9, 9, 9 };
+	static const uint8_t rid[] = { BASE, 0x80, 10, 4, 1, 1, 1, 1 };
+	static const uint8_t nlri[] = { NLRI_24 };
+	struct rib_path_info pi;
+	struct fx f;
+
+	fx_up(&f, false);
+	rde_configure(f.b->rde, &(struct rib_opts){ .maximum_paths_ebgp = 1 }, 0x09090909);
+	ck_assert_int_eq(fx_announce(&f, rid, sizeof(rid), nlri, sizeof(nlri)), 0);
+	ck_assert(fx_lookup(&f, &pi));			/* the router-id is no longer ours */
+	ck_assert_int_eq(fx_announce(&f, ours, sizeof(ours), nlri, sizeof(nlri)), 0);
+	ck_assert(!fx_lookup(&f, &pi));
+	ck_assert_uint_eq(fx_counters(&f).events[RDE_EV_CLUSTER_LOOP], 1);
+	rde_configure(f.b->rde, &(struct rib_opts){ .maximum_paths_ebgp = 1 }, 0);
+	ck_assert_int_eq(fx_announce(&f, rid, sizeof(rid), nlri, sizeof(nlri)), 0);
+	ck_assert(!fx_lookup(&f, &pi));			/* unset: the router-id again */
+	fx_down(&f);
+}
+END_TEST
+
 START_TEST(malformed_attribute_list_resets_the_session_with_3_1)
 {
 	/* two MP_UNREACH attributes: RFC 7606 3.g, session reset */
@@ -353,6 +375,7 @@ main(void)
 {
 	const TTest *const tests[] = {
 		update_cases_decide_what_the_rib_holds,
+		configured_cluster_id_replaces_the_router_id_in_the_loop_check,
 		malformed_attribute_list_resets_the_session_with_3_1,
 		withdrawn_routes_leave_the_rib_and_the_count,
 		link_bandwidth_reaches_the_rib_in_kbit_per_second,
