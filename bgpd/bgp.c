@@ -1,13 +1,15 @@
 /*
  * bgpd/bgp.c - the BGP instance: router-wide settings, the peer list, start
- * and stop. Stopping sends every established or opening session a Cease
- * (RFC 4486 subcode 2, administrative shutdown) before anything is freed.
+ * and stop, and the RIB glue it owns (rde.c). Stopping sends every
+ * established or opening session a Cease (RFC 4486 subcode 2, administrative
+ * shutdown) before anything is freed.
  */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "bgpd/rde.h"
 #include "bgpd/session.h"
 
 struct bgp *
@@ -22,6 +24,7 @@ bgp_new(struct event_base *base, uint32_t asn, uint32_t router_id)
 	b->router_id = router_id;
 	b->port = BGP_PORT;
 	b->listen_fd = -1;
+	b->rde = rde_new(b);		/* sets the hooks: UPDATEs go to the RIB */
 	return b;
 }
 
@@ -39,6 +42,7 @@ bgp_free(struct bgp *b)
 		peer_free(p);
 	}
 	bgp_listen_stop(b);
+	rde_free(b->rde);		/* after the peers: their paths are withdrawn */
 	free(b);
 }
 

@@ -31,6 +31,8 @@ struct ctl_conn {
 	pid_t			 pid;		/* of the client, for log lines */
 	bool			 closing;	/* flush what is queued, then close */
 	bool			 overflow;	/* does not read: free after dispatch */
+	ctl_more_fn		*more;		/* a deferred answer, or NULL */
+	void			*more_arg;	/* owned: free()d with it */
 };
 
 struct ctl_server {
@@ -44,6 +46,7 @@ struct ctl_server {
 };
 
 static void ctl_conn_free(struct ctl_conn *);
+static void ctl_conn_read_cb(struct bufferevent *, void *);
 
 /* -EADDRINUSE when a daemon answers at path; 0 when free (stale file removed). */
 static int
@@ -221,7 +224,27 @@ ctl_conn_free(struct ctl_conn *c)
 			break;
 		}
 	bufferevent_free(c->bev);
+	free(c->more_arg);
 	free(c);
+}
+
+void
+ctl_conn_defer(struct ctl_conn *c, ctl_more_fn *fn, void *arg)
+{
+	c->more = fn;
+	c->more_arg = arg;
+}
+
+/* The client read what was queued: the next chunk, or the next request. */
+static void
+ctl_conn_more(struct ctl_conn *c)
+{
+	if (c->more(c, c->more_arg))
+		return;
+	free(c->more_arg);
+	c->more = NULL;
+	c->more_arg = NULL;
+	ctl_conn_read_cb(c->bev, c);
 }
 
 /* A protocol error: say why, flush, close. */
@@ -257,7 +280,7 @@ ctl_conn_read_cb(struct bufferevent *bev, void *arg)
 	const uint8_t *p;
 	int rv;
 
-	while (!c->closing && (avail = evbuffer_get_length(in)) >= CTL_HDR_LEN) {
+	while (!c->closing && c->more == NULL && (avail = evbuffer_get_length(in)) >= CTL_HDR_LEN) {
 		p = evbuffer_pullup(in, CTL_HDR_LEN);
 		rv = ctl_frame_parse(p, CTL_HDR_LEN, &f, &used);
 		if (rv == -EAGAIN && used > 0 && avail >= CTL_HDR_LEN + used) {
@@ -279,7 +302,7 @@ ctl_conn_read_cb(struct bufferevent *bev, void *arg)
 		}
 		if (c->closing)
 			return;
-		evbuffer_drain(in, used);
+		evbuffer_drain(in, used);	/* before a deferred answer resumes reading */
 	}
 }
 
@@ -290,6 +313,8 @@ ctl_conn_write_cb(struct bufferevent *bev, void *arg)
 
 	if (c->closing)
 		ctl_conn_free(c);
+	else if (c->more != NULL)
+		ctl_conn_more(c);
 }
 
 static void

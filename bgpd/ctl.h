@@ -10,6 +10,7 @@
 #ifndef IPIP_BGPD_CTL_SERVER_H
 #define IPIP_BGPD_CTL_SERVER_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -39,6 +40,16 @@ void	ctl_conn_record(struct ctl_conn *, uint16_t type, uint32_t seq,
 void	ctl_conn_end(struct ctl_conn *, uint32_t seq);
 void	ctl_conn_error(struct ctl_conn *, uint32_t seq, const char *fmt, ...)
 	    PRINTF_LIKE(3, 4);
+
+/*
+ * A long answer in chunks (STYLE 7): after queuing a first chunk, a handler
+ * defers the rest; fn runs again each time the client has read everything
+ * queued, until it returns false (having ended the answer). No other request
+ * of this connection is read meanwhile. arg is free()d when done or when the
+ * client goes away.
+ */
+typedef bool ctl_more_fn(struct ctl_conn *, void *arg);
+void	ctl_conn_defer(struct ctl_conn *, ctl_more_fn *fn, void *arg);
 
 /* A request handler: answer on c, ending with ctl_conn_end or _error. */
 typedef void ctl_handler_fn(struct bgpd *, struct ctl_conn *, const struct ctl_frame *);

@@ -9,6 +9,7 @@
 #include "bgpd/bgpd.h"
 #include "bgpd/ctl_bgp.h"
 #include "bgpd/peer.h"
+#include "bgpd/rde.h"
 #include "lib/ctlmsg.h"
 
 static void
@@ -73,6 +74,20 @@ neighbor_conn_fill(const struct peer *p, struct ctl_neighbor *n)
 	n->out_queued = (uint32_t)peer_out_queued(p);
 }
 
+/* What the RIB glue counted: prefixes of this session, UPDATEs bent or refused. */
+static void
+neighbor_rde_fill(const struct peer *p, struct ctl_neighbor *n)
+{
+	struct rde_counters k;
+
+	_Static_assert((int)CTL_UPD_EVENTS == (int)RDE_EV_MAX, "ctl.h CTL_UPD_* follow enum rde_event");
+	if (!rde_counters_get(p->bgp->rde, p, &k))
+		return;
+	n->pfx_rcvd = k.pfx_accepted;
+	n->upd_rcvd = k.updates;
+	memcpy(n->upd_events, k.events, sizeof(n->upd_events));
+}
+
 static void
 neighbor_fill(const struct peer *p, struct ctl_neighbor *n)
 {
@@ -113,6 +128,7 @@ neighbor_fill(const struct peer *p, struct ctl_neighbor *n)
 		bgp_err_name(p->last_err.code, p->last_err.subcode, n->last_err_name,
 		    sizeof(n->last_err_name));
 	CTL_STR_SET(n->last_reason, p->last_reason);
+	neighbor_rde_fill(p, n);
 }
 
 /*

@@ -14,7 +14,8 @@ bgpd_libbgpd_a_SOURCES = \
 	bgpd/peer_cfg.h bgpd/peer.h bgpd/session.h bgpd/fsm.c bgpd/peer.c \
 	bgpd/session.c bgpd/transport.c bgpd/listen.c bgpd/bgp.c \
 	bgpd/peer_conf.c \
-	bgpd/ctl_bgp.h bgpd/ctl_bgp.c
+	bgpd/ctl_bgp.h bgpd/ctl_bgp.c \
+	bgpd/rde.h bgpd/rde.c bgpd/ctl_rib.h bgpd/ctl_rib.c
 bgpd_libbgpd_a_CFLAGS = $(AM_CFLAGS) $(LIBEVENT_CFLAGS) $(LIBYANG_CFLAGS)
 
 BGPD_LIBS = bgpd/libbgpd.a $(RIB_LIBS) conf/libconf.a lib/libipip.a \
@@ -87,3 +88,15 @@ tests_fuzz_fuzz_bgp_session_SOURCES = tests/fuzz/fuzz_bgp_session.c
 tests_fuzz_fuzz_bgp_session_CFLAGS = $(AM_CFLAGS) $(LIBEVENT_CFLAGS)
 tests_fuzz_fuzz_bgp_session_LDADD = $(BGPD_LIBS)
 tests_fuzz_fuzz_bgp_session_LDFLAGS = $(AM_LDFLAGS) $(FUZZ_LDFLAGS)
+
+# The RIB glue (bgpd/rde.c): verdicts and session-context checks into the RIB.
+check_PROGRAMS += tests/unit/test_rde
+TESTS += tests/unit/test_rde
+tests_unit_test_rde_SOURCES = tests/unit/test_rde.c
+tests_unit_test_rde_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS) $(LIBEVENT_CFLAGS)
+tests_unit_test_rde_LDADD = $(BGPD_LIBS) $(UNIT_LIBS)
+FUZZ_TARGETS += tests/fuzz/fuzz_bgp_rde
+tests_fuzz_fuzz_bgp_rde_SOURCES = tests/fuzz/fuzz_bgp_rde.c
+tests_fuzz_fuzz_bgp_rde_CFLAGS = $(AM_CFLAGS) $(LIBEVENT_CFLAGS)
+tests_fuzz_fuzz_bgp_rde_LDADD = $(BGPD_LIBS)
+tests_fuzz_fuzz_bgp_rde_LDFLAGS = $(AM_LDFLAGS) $(FUZZ_LDFLAGS)

@@ -137,6 +137,7 @@ struct peer_hooks {
 };
 
 struct bgp;
+struct rde;
 
 struct peer {
 	struct peer_cfg		 cfg;
@@ -183,6 +184,7 @@ struct bgp {
 	int			 listen_fd;
 	struct peer		*peers;
 	struct peer_hooks	 hooks;		/* given to every peer */
+	struct rde		*rde;		/* owned: UPDATEs into the RIB (rde.h) */
 	struct log_ratelimit	 refused_rl;
 	bool			 started;	/* bgp_start ran: new peers start at once */
 	bool			 stopping;	/* no automatic restarts */

@@ -40,6 +40,9 @@ struct peer_cfg {
 	bool		addpath_tx, addpath_rx;	/* RFC 7911 for IPv4 unicast */
 	bool		shutdown;		/* administratively down */
 	char		shutdown_msg[PEER_SHUTDOWN_MSG_MAX + 1];	/* RFC 9003 text */
+	/* RFC 8212: refuse eBGP routes without inbound policy. Off until the
+	 * policy engine exists (TODO issue 4), then FRR's default (on). */
+	bool		ebgp_requires_policy;
 };
 
 /* Defaults for a neighbor at addr in remote_as. */

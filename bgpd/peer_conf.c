@@ -13,6 +13,9 @@
  *				glue re-filters routes (logged at debug)
  *	asn or router-id	every session restarts (Cease 6)
  *	listen-address/-port	the listener moves; sessions stay
+ *	maximum-paths, bgp bestpath, bgp cluster-id
+ *				the RIB re-selects every prefix (a chunked job,
+ *				rde_configure); sessions stay
  *	`router bgp` removed	every neighbor de-configured, the instance freed
  *
  * The changes of one commit are gathered (bgpd_bgp_on_change) and applied
@@ -29,6 +32,8 @@
 #include "bgpd/bgpd.h"
 #include "bgpd/conf.h"
 #include "bgpd/peer.h"
+#include "bgpd/rde.h"
+#include "rib/rib.h"
 
 /* FRR's choice without `bgp router-id`: the highest IPv4 address not on loopback. */
 static uint32_t
@@ -112,6 +117,31 @@ peer_cfg_from(const struct conf_neighbor *n, const struct conf_bgp *g, struct pe
 	snprintf(c->description, sizeof(c->description), "%s", n->description);
 	snprintf(c->password, sizeof(c->password), "%s", n->password);
 	snprintf(c->shutdown_msg, sizeof(c->shutdown_msg), "%s", n->shutdown_msg);
+	/* c->ebgp_requires_policy keeps peer_cfg_init's off: the model has no
+	 * `bgp ebgp-requires-policy` until the policy engine exists (issue 4). */
+}
+
+/*
+ * The RIB's selection from `router bgp`. Not in the model yet, so off:
+ * deterministic-med, bestpath bandwidth; compare-routerid is stored but the
+ * RIB has no knob for it (it always breaks ties on router-id, RFC 4271 §9.1.2.2).
+ */
+static void
+selection_apply(struct bgp *bgp, const struct conf_bgp *g)
+{
+	struct rib_opts sel = {
+		.maximum_paths_ebgp = g->maximum_paths_ebgp,
+		.maximum_paths_ibgp = g->maximum_paths_ibgp,
+		.as_path_ignore = g->as_path_ignore,
+		.multipath_relax = g->multipath_relax,
+		.always_compare_med = g->always_compare_med,
+		.med_missing_as_worst = g->med_missing_as_worst,
+	};
+	struct in_addr cid = { INADDR_ANY };
+
+	if (g->cluster_id[0] != '\0')
+		(void)inet_pton(AF_INET, g->cluster_id, &cid);	/* the model checked it */
+	rde_configure(bgp->rde, &sel, ntohl(cid.s_addr));
 }
 
 /* ------------------------------------------------ a commit's changes */
@@ -300,6 +330,7 @@ bgpd_bgp_create(struct bgpd *b, struct apply *a)
 	b->bgp = bgp_new(b->base, a->g.asn, id);
 	b->bgp->listen_addr = listen_addr_of(&a->g);
 	b->bgp->port = a->g.listen_port;
+	selection_apply(b->bgp, &a->g);
 	conf_bgp_neighbors(b->running, apply_neighbor, a);
 	return 0;
 }
@@ -339,6 +370,7 @@ bgpd_bgp_apply(void *arg)
 	else {
 		apply_identity(&a);
 		bgp_listen_set(b->bgp, listen_addr_of(&a.g), a.g.listen_port);	/* logged */
+		selection_apply(b->bgp, &a.g);
 		conf_bgp_neighbors(b->running, apply_neighbor, &a);
 		apply_prune(&a);
 	}

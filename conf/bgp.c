@@ -144,6 +144,12 @@ static const struct field bgp_fields[] = {
 	BF("timers/hold", F_U16, timers.hold),
 	BF("maximum-paths/ebgp", F_U8, maximum_paths_ebgp),
 	BF("maximum-paths/ibgp", F_U8, maximum_paths_ibgp),
+	BF("cluster-id", F_STR, cluster_id),
+	BF("bestpath/as-path-ignore", F_FLAG, as_path_ignore),
+	BF("bestpath/as-path-multipath-relax", F_FLAG, multipath_relax),
+	BF("bestpath/compare-routerid", F_FLAG, compare_routerid),
+	BF("bestpath/always-compare-med", F_FLAG, always_compare_med),
+	BF("bestpath/med-missing-as-worst", F_FLAG, med_missing_as_worst),
 };
 
 void

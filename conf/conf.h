@@ -160,6 +160,10 @@ struct conf_bgp {
 	uint16_t	listen_port;		/* 0: do not listen */
 	struct conf_timers timers;
 	uint8_t		maximum_paths_ebgp, maximum_paths_ibgp;
+	char		cluster_id[16];		/* "" unset: the router-id */
+	/* bgp bestpath ... and bgp always-compare-med */
+	bool		as_path_ignore, multipath_relax, compare_routerid;
+	bool		always_compare_med, med_missing_as_worst;
 };
 
 /* Global BGP settings; asn 0 when BGP is not configured. */

@@ -104,6 +104,12 @@ rib_peer_add(struct rib *rib, struct rib_peer *peer)
 	return 0;
 }
 
+size_t
+rib_peer_npaths(const struct rib *rib, const struct rib_peer *peer)
+{
+	return peer_is_registered(rib, peer) ? rib->peer_paths[peer->idx] : 0;
+}
+
 int
 rib_peer_del(struct rib *rib, struct rib_peer *peer)
 {

@@ -150,6 +150,8 @@ void		 rib_set_change_cb(struct rib *, rib_change_fn *, void *arg);
 MUST_USE int	 rib_peer_add(struct rib *, struct rib_peer *);
 /* 0 or -EBUSY while the peer still has paths (withdraw them first). */
 MUST_USE int	 rib_peer_del(struct rib *, struct rib_peer *);
+/* Paths the peer holds in the RIB (its received-prefix count); 0 if not registered. */
+size_t		 rib_peer_npaths(const struct rib *, const struct rib_peer *);
 
 /* Interned copy of *tmpl: +1 reference. NULL on out of memory. */
 const struct rib_attrs *rib_attrs_get(struct rib *, const struct rib_attrs *tmpl);

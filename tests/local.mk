@@ -6,4 +6,4 @@ tests_unit_libunit_a_SOURCES = tests/unit/unit.h tests/unit/unit.c tests/unit/un
 tests_unit_libunit_a_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
 
 TESTS += tests/check-layering.sh
-EXTRA_DIST += tests/check-layering.sh tests/netns tests/data
+EXTRA_DIST += tests/check-layering.sh tests/netns tests/wire tests/data

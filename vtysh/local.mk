@@ -6,7 +6,8 @@ vtysh_libvtysh_a_SOURCES = \
 	vtysh/render.h vtysh/render.c \
 	vtysh/vty.h vtysh/vty.c vtysh/commands.c \
 	vtysh/config.c \
-	vtysh/commands_bgp.h vtysh/commands_bgp.c vtysh/render_bgp.h vtysh/render_bgp.c
+	vtysh/commands_bgp.h vtysh/commands_bgp.c vtysh/render_bgp.h vtysh/render_bgp.c \
+	vtysh/commands_rib.h vtysh/commands_rib.c vtysh/render_rib.h vtysh/render_rib.c
 vtysh_libvtysh_a_CFLAGS = $(AM_CFLAGS) $(JSONC_CFLAGS) $(LIBYANG_CFLAGS)
 
 bin_PROGRAMS += vtysh/ipip-vtysh
@@ -21,3 +22,9 @@ tests_unit_test_vtysh_cmd_SOURCES = tests/unit/test_vtysh_cmd.c
 tests_unit_test_vtysh_cmd_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS) $(JSONC_CFLAGS) $(LIBYANG_CFLAGS)
 tests_unit_test_vtysh_cmd_LDADD = vtysh/libvtysh.a conf/libconf.a lib/libipip.a $(LIBYANG_LIBS) \
 	$(JSONC_LIBS) $(UNIT_LIBS)
+
+check_PROGRAMS += tests/unit/test_render_rib
+TESTS += tests/unit/test_render_rib
+tests_unit_test_render_rib_SOURCES = tests/unit/test_render_rib.c
+tests_unit_test_render_rib_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS) $(JSONC_CFLAGS)
+tests_unit_test_render_rib_LDADD = vtysh/libvtysh.a lib/libipip.a $(JSONC_LIBS) $(UNIT_LIBS)

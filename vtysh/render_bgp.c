@@ -227,6 +227,47 @@ neighbor_json_conn(json_object *o, const struct ctl_neighbor *n)
 	}
 }
 
+/* UPDATEs bent (RFC 7606) or refused, by CTL_UPD_*: JSON key, text. */
+static const struct {
+	const char *key, *text;
+} upd_event_names[CTL_UPD_EVENTS] = {
+	[CTL_UPD_TREAT_AS_WITHDRAW] = { "treatAsWithdraw", "treated as withdraw (RFC 7606)" },
+	[CTL_UPD_ATTR_DISCARD] = { "attributeDiscard", "attribute discarded (RFC 7606)" },
+	[CTL_UPD_FIRST_AS] = { "firstAsMismatch", "first AS not the neighbor's" },
+	[CTL_UPD_AS_LOOP] = { "asPathLoop", "own AS in AS_PATH" },
+	[CTL_UPD_ORIGINATOR] = { "originatorIdLoop", "own ORIGINATOR_ID" },
+	[CTL_UPD_CLUSTER_LOOP] = { "clusterListLoop", "own cluster-id in CLUSTER_LIST" },
+	[CTL_UPD_NEXTHOP_SELF] = { "nexthopIsSelf", "next hop is our address" },
+	[CTL_UPD_POLICY] = { "noInboundPolicy", "no inbound policy (RFC 8212)" },
+};
+
+/* FRR's addressFamilyInfo counter, and how UPDATEs were bent or refused. */
+static void
+neighbor_json_rib(json_object *o, const struct ctl_neighbor *n)
+{
+	json_object *afi = json_object_new_object(), *v4 = json_object_new_object();
+	json_object *u = json_object_new_object();
+
+	J_INT(v4, "acceptedPrefixCounter", n->pfx_rcvd);
+	json_object_object_add(afi, "ipv4Unicast", v4);
+	json_object_object_add(o, "addressFamilyInfo", afi);
+	J_INT(u, "updatesHandled", n->upd_rcvd);
+	for (int i = 0; i < CTL_UPD_EVENTS; i++)
+		J_INT(u, upd_event_names[i].key, n->upd_events[i]);
+	json_object_object_add(o, "updateErrors", u);
+}
+
+static void
+neighbor_text_rib(FILE *out, const struct ctl_neighbor *n)
+{
+	fprintf(out, "  For address family: IPv4 Unicast\n    %" PRIu64 " accepted prefixes\n",
+	    n->pfx_rcvd);
+	for (int i = 0; i < CTL_UPD_EVENTS; i++)
+		if (n->upd_events[i] != 0)
+			fprintf(out, "    UPDATEs %s: %" PRIu64 "\n", upd_event_names[i].text,
+			    n->upd_events[i]);
+}
+
 static json_object *
 neighbor_json(const struct ctl_neighbor *n)
 {
@@ -266,6 +307,7 @@ neighbor_json(const struct ctl_neighbor *n)
 	J_INT(o, "connectionsDropped", n->dropped);
 	J_INT(o, "connectionsRefused", n->refused);
 	neighbor_json_conn(o, n);
+	neighbor_json_rib(o, n);
 	return o;
 }
 
@@ -308,6 +350,7 @@ neighbor_text(FILE *out, const struct ctl_neighbor *n)
 		if ((s = cap_state(n, cap_names[i].bit, false)) != NULL)
 			fprintf(out, "    %s: %s\n", cap_names[i].text, s);
 	neighbor_text_stats(out, n);
+	neighbor_text_rib(out, n);
 	fprintf(out, "  Connections established %" PRIu64 "; dropped %" PRIu64 "; refused %" PRIu64 "\n",
 	    n->established, n->dropped, n->refused);
 	if (n->last_reason[0])

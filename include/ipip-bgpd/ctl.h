@@ -53,6 +53,10 @@ enum ctl_type {
 					 * answer: a struct ctl_neighbor per peer */
 	CTL_CLEAR_BGP = 50,		/* request: struct ctl_neighbor_req, addr "*" for all;
 					 * answer: CTL_END once every session was reset */
+	/* The BGP RIB (bgpd/ctl_rib.c) */
+	CTL_SHOW_BGP_IPV4 = 64,		/* request: none (whole table) or struct ctl_rib_req;
+					 * answer: a struct ctl_rib_rec per path, prefixes in
+					 * order, streamed in chunks */
 	CTL_TYPE_MAX
 };
 
@@ -108,6 +112,13 @@ enum {
 	CTL_CAP_ADDPATH_TX = 1 << 6, CTL_CAP_GR = 1 << 7, CTL_CAP_FQDN = 1 << 8,
 };
 
+/* UPDATEs bent or refused, indexing ctl_neighbor.upd_events (= enum rde_event). */
+enum {
+	CTL_UPD_TREAT_AS_WITHDRAW, CTL_UPD_ATTR_DISCARD, CTL_UPD_FIRST_AS,
+	CTL_UPD_AS_LOOP, CTL_UPD_ORIGINATOR, CTL_UPD_CLUSTER_LOOP,
+	CTL_UPD_NEXTHOP_SELF, CTL_UPD_POLICY, CTL_UPD_EVENTS
+};
+
 /* Message types indexing msgs_in/msgs_out: 1 OPEN ... 5 ROUTE-REFRESH. */
 #define CTL_MSG_TYPES	6
 
@@ -134,6 +145,53 @@ struct ctl_neighbor {
 	uint16_t	local_port, remote_port;
 	char		last_err_name[96];	/* "Cease/Administrative Shutdown" */
 	char		last_reason[256];	/* why the last session ended */
+	/* UPDATE handling (bgpd/rde.c), kept across sessions */
+	uint64_t	upd_rcvd;		/* UPDATEs handled, End-of-RIB excluded */
+	uint64_t	upd_events[CTL_UPD_EVENTS];	/* by CTL_UPD_* */
+};
+
+/* ---------------------------------------------------------------- BGP RIB */
+
+struct ctl_rib_req {
+	char		prefix[20];	/* "A.B.C.D/M": that prefix only */
+};
+
+/* The prefix a path belongs to. */
+struct ctl_route {
+	char		prefix[20];	/* "10.0.0.0/24" */
+	uint32_t	npaths;		/* paths of this prefix */
+	uint32_t	index;		/* this path's position, 0.. */
+};
+
+#define CTL_ASPATH_MAX	256
+#define CTL_COMMS_MAX	256
+
+/* One path with what `show bgp ipv4 unicast` prints of it. */
+struct ctl_path {
+	char		peer[16];	/* neighbor address */
+	char		peer_id[16];	/* its BGP identifier */
+	char		nexthop[16];
+	char		originator[16];	/* "" unless reflected */
+	char		lost_to[16];	/* the best path's neighbor, when not best */
+	char		lost_reason[48];	/* "higher local-pref" (rib_step_reason) */
+	uint32_t	path_id;
+	uint32_t	med, local_pref, weight;
+	uint32_t	aspath_len, cluster_len;
+	uint32_t	link_bw;	/* kbit/s, with has_link_bw */
+	uint8_t		has_med, has_originator, has_link_bw;
+	uint8_t		origin;		/* 0 IGP, 1 EGP, 2 incomplete */
+	uint8_t		best, multipath, ebgp;
+	uint8_t		valid;		/* next hop usable: a candidate for best */
+	uint8_t		lost_at;	/* rib step number; 0 for the best */
+	char		aspath[CTL_ASPATH_MAX];	/* "65001 {65002,65003}" */
+	char		comms[CTL_COMMS_MAX];	/* "65000:1 65000:2" */
+	char		lcomms[CTL_COMMS_MAX];	/* "65000:1:2" */
+	char		ext_comms[CTL_COMMS_MAX];	/* "rt 65000:1" style */
+};
+
+struct ctl_rib_rec {
+	struct ctl_route	route;
+	struct ctl_path		path;
 };
 
 #endif

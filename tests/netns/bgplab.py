@@ -7,7 +7,19 @@ import signal
 import subprocess
 import time
 
+import pytest
+
 from conftest import wait_for
+
+
+def link_fixture(prefix, net):
+    """A `link` fixture: a fresh Link(prefix, net) per test, removed after it."""
+    @pytest.fixture
+    def link():
+        l = Link(prefix=prefix, net=net)
+        yield l
+        l.close()
+    return link
 
 
 def sh(*args, check=True):
@@ -25,6 +37,7 @@ class Link:
         self.a, self.b = f"{tag}a", f"{tag}b"
         self.va, self.vb = f"{tag}A"[-15:], f"{tag}B"[-15:]
         self.net = net
+        self.extra = []
         self.addr_a, self.addr_b = f"{net}.1", f"{net}.2"
         sh("ip", "netns", "add", self.a)
         sh("ip", "netns", "add", self.b)
@@ -44,8 +57,23 @@ class Link:
         return subprocess.run(["ip", "netns", "exec", ns] + list(args),
                               capture_output=True, text=True, **kw)
 
+    def add_ns(self, net):
+        """One more namespace C joined to A by its own veth on net/24 (A=.1, C=.2):
+        a second peer for A. Returns (namespace, address on A, address on C)."""
+        n = len(self.extra) + 1
+        ns = f"{self.a}c{n}"
+        va, vc = f"{self.a[:10]}a{n}", f"{self.a[:10]}c{n}"
+        sh("ip", "netns", "add", ns)
+        self.extra.append(ns)
+        sh("ip", "link", "add", va, "netns", self.a, "type", "veth", "peer", "name", vc, "netns", ns)
+        for nsx, dev, addr in ((self.a, va, f"{net}.1"), (ns, vc, f"{net}.2")):
+            sh("ip", "-n", nsx, "addr", "add", f"{addr}/24", "dev", dev)
+            sh("ip", "-n", nsx, "link", "set", dev, "up")
+            sh("ip", "-n", nsx, "link", "set", "lo", "up")
+        return ns, f"{net}.1", f"{net}.2"
+
     def close(self):
-        for ns in (self.a, self.b):
+        for ns in [self.a, self.b] + self.extra:
             sh("ip", "netns", "del", ns, check=False)
 
 
@@ -53,11 +81,13 @@ class Bird:
     """BIRD 2 in a namespace with its own config, control socket and log."""
 
     def __init__(self, tmp, netns, router_id, asn, neighbor, neighbor_as,
-                 local=None, options=""):
+                 local=None, options="", export="none", extra="", name="bird"):
+        """export: the BGP channel's export clause ("none", "all", "filter {...}");
+        extra: more top-level config (e.g. a static protocol to announce)."""
         self.tmp, self.netns = tmp, netns
-        self.conf = tmp / "bird.conf"
-        self.sock = str(tmp / "bird.ctl")
-        self.logpath = tmp / "bird.log"
+        self.conf = tmp / f"{name}.conf"
+        self.sock = str(tmp / f"{name}.ctl")
+        self.logpath = tmp / f"{name}.log"
         self.proc = None
         self.conf.write_text(f"""
 router id {router_id};
@@ -72,8 +102,9 @@ protocol bgp ours {{
   connect retry time 2;
   error wait time 1, 4;
   {options}
-  ipv4 {{ import all; export none; }};
+  ipv4 {{ import all; export {export}; }};
 }}
+{extra}
 """)
 
     def start(self):

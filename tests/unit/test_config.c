@@ -238,6 +238,30 @@ START_TEST(neighbors_inherit_their_peer_group)
 }
 END_TEST
 
+START_TEST(selection_knobs_and_cluster_id_are_read_from_router_bgp)
+{
+	struct lyd_node *t;
+	struct conf_bgp b;
+
+	ck_assert_int_eq(load_text("t", "router bgp 65001\n bgp cluster-id 10.9.9.9\n"
+	    " bgp bestpath as-path multipath-relax\n bgp always-compare-med\n"
+	    " bgp bestpath med missing-as-worst\n address-family ipv4 unicast\n"
+	    "  maximum-paths 4\n  maximum-paths ibgp 2\n exit-address-family\n", &t), 0);
+	conf_bgp_get(t, &b);
+	ck_assert_str_eq(b.cluster_id, "10.9.9.9");
+	ck_assert_uint_eq(b.maximum_paths_ebgp, 4);
+	ck_assert_uint_eq(b.maximum_paths_ibgp, 2);
+	ck_assert(b.multipath_relax && b.always_compare_med && b.med_missing_as_worst);
+	ck_assert(!b.as_path_ignore && !b.compare_routerid);
+	lyd_free_all(t);
+	ck_assert_int_eq(load_text("t", "router bgp 65001\n", &t), 0);
+	conf_bgp_get(t, &b);
+	ck_assert_str_eq(b.cluster_id, "");		/* unset: the router-id */
+	ck_assert(!b.multipath_relax && !b.always_compare_med);
+	lyd_free_all(t);
+}
+END_TEST
+
 START_TEST(shell_modes_and_completion_come_from_the_grammar)
 {
 	struct cmd_choice ch[64];
@@ -289,6 +313,7 @@ main(void)
 		every_missing_reference_is_reported,
 		diff_says_only_a_remote_as_change_resets_a_session,
 		neighbors_inherit_their_peer_group,
+		selection_knobs_and_cluster_id_are_read_from_router_bgp,
 		shell_modes_and_completion_come_from_the_grammar,
 		no_form_removes_and_prunes,
 	};

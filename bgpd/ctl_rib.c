@@ -1,0 +1,262 @@
+/*
+ * bgpd/ctl_rib.c - answers to `show bgp ipv4 unicast [A.B.C.D/M]`: one
+ * struct ctl_rib_rec per path, filled from the RIB (rib_lookup, rib_walk)
+ * and the interned attribute set each path points at (rib_attrs.cookie).
+ * The whole table goes out in chunks of CTL_RIB_CHUNK prefixes, resumed
+ * with rib_walk's `after` cursor when the client has read the last chunk,
+ * so a 1M-prefix table does not stop the daemon. No text here (STYLE 12).
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <arpa/inet.h>
+
+#include "bgpd/bgpd.h"
+#include "bgpd/ctl_rib.h"
+#include "bgpd/peer.h"
+#include "bgpd/rde.h"
+#include "lib/ctlmsg.h"
+#include "rib/rib.h"
+
+/* Append to a fixed buffer; text beyond it is cut (the record says so with "..."). */
+static void PRINTF_LIKE(3, 4)
+str_add(char *buf, size_t len, const char *fmt, ...)
+{
+	size_t used = strnlen(buf, len);
+	va_list ap;
+
+	if (used + 1 >= len)
+		return;
+	va_start(ap, fmt);
+	if ((size_t)vsnprintf(buf + used, len - used, fmt, ap) >= len - used && len > 4)
+		memcpy(buf + len - 4, "...", 4);
+	va_end(ap);
+}
+
+/* FRR's AS path text: SEQUENCE "a b", SET "{a,b}", CONFED_SEQ "(a b)", CONFED_SET "[a b]". */
+static void
+aspath_text(const struct attr_set *a, char *buf, size_t len)
+{
+	static const char open[] = " {{([", close[] = " }})]";
+	uint16_t i = 0;
+
+	buf[0] = '\0';
+	while (i < a->aspath_words) {
+		uint32_t type = a->aspath[i] >> 16, n = a->aspath[i] & 0xffff;
+		bool set = type == AS_SET || type == AS_CONFED_SET;
+
+		if (type > AS_CONFED_SET || i + 1u + n > a->aspath_words)
+			break;
+		if (type != AS_SEQUENCE)
+			str_add(buf, len, "%s%c", buf[0] ? " " : "", open[type]);
+		for (uint32_t k = 0; k < n; k++)
+			str_add(buf, len, "%s%u", k == 0 ? (type == AS_SEQUENCE && buf[0] ? " " : "") :
+			    set ? "," : " ", a->aspath[i + 1 + k]);
+		if (type != AS_SEQUENCE)
+			str_add(buf, len, "%c", close[type]);
+		i += (uint16_t)(1 + n);
+	}
+}
+
+static void
+comms_text(const struct attr_set *a, struct ctl_path *o)
+{
+	for (uint16_t i = 0; i < a->ncomms; i++)
+		str_add(o->comms, sizeof(o->comms), "%s%u:%u", i ? " " : "",
+		    a->comms[i] >> 16, a->comms[i] & 0xffff);
+	for (uint16_t i = 0; i < a->nlcomms; i++)
+		str_add(o->lcomms, sizeof(o->lcomms), "%s%u:%u:%u", i ? " " : "",
+		    a->lcomms[i].global, a->lcomms[i].local1, a->lcomms[i].local2);
+	for (uint16_t i = 0; i < a->next_comms; i++)
+		str_add(o->ext_comms, sizeof(o->ext_comms), "%s0x%016llx", i ? " " : "",
+		    (unsigned long long)a->ext_comms[i]);
+}
+
+static void
+addr_str(uint32_t a, char *buf)
+{
+	addr_fmt(a, buf);
+}
+
+static void
+path_attrs_fill(const struct rib_attrs *ra, struct ctl_path *o)
+{
+	const struct attr_set *a = ra->cookie;
+
+	addr_str(ra->nexthop, o->nexthop);
+	o->med = ra->med;
+	o->has_med = (ra->flags & RIB_ATTR_MED) != 0;
+	o->local_pref = ra->local_pref;
+	o->weight = ra->weight;
+	o->aspath_len = ra->aspath_len;
+	o->cluster_len = ra->cluster_len;
+	o->origin = ra->origin;
+	o->has_originator = (ra->flags & RIB_ATTR_ORIGINATOR) != 0;
+	if (o->has_originator)
+		addr_str(ra->originator_id, o->originator);
+	o->has_link_bw = (ra->flags & RIB_ATTR_LINK_BW) != 0;
+	o->link_bw = ra->link_bw;
+	if (a != NULL) {
+		aspath_text(a, o->aspath, sizeof(o->aspath));
+		comms_text(a, o);
+	}
+}
+
+/* The best path's peer (NULL if none) and how many paths forward (multipath). */
+static const struct rib_peer *
+route_best_peer(const struct rib *rib, const struct rib_route *rt, size_t *nmp)
+{
+	const struct rib_peer *best = NULL;
+	struct rib_path_info pi;
+
+	*nmp = 0;
+	for (size_t i = 0; i < rib_route_npaths(rt); i++) {
+		rib_route_path(rib, rt, i, &pi);
+		if (pi.best)
+			best = pi.peer;
+		if (pi.multipath)
+			(*nmp)++;
+	}
+	return best;
+}
+
+static void
+rec_fill(const struct rib *rib, const struct prefix *pfx, const struct rib_route *rt,
+    size_t i, struct ctl_rib_rec *r)
+{
+	struct ctl_path *o = &r->path;
+	const struct rib_peer *best;
+	struct rib_path_info pi;
+	size_t nmp;
+
+	memset(r, 0, sizeof(*r));
+	best = route_best_peer(rib, rt, &nmp);
+	prefix_fmt(pfx, r->route.prefix);
+	r->route.npaths = (uint32_t)rib_route_npaths(rt);
+	r->route.index = (uint32_t)i;
+	rib_route_path(rib, rt, i, &pi);
+	addr_str(pi.peer->addr, o->peer);
+	addr_str(pi.peer->router_id, o->peer_id);
+	o->ebgp = pi.peer->ebgp;
+	o->path_id = pi.path_id;
+	o->best = pi.best;
+	o->multipath = pi.multipath && nmp > 1;		/* FRR: only when paths share */
+	o->lost_at = (uint8_t)pi.lost_at;
+	o->valid = pi.lost_at != RIB_STEP_UNREACHABLE;	/* RFC 4271 9.1.2.1 */
+	if (!pi.best) {
+		CTL_STR_SET(o->lost_reason, rib_step_reason(pi.lost_at));
+		if (best != NULL)
+			addr_str(best->addr, o->lost_to);
+	}
+	path_attrs_fill(pi.attrs, o);
+}
+
+struct rib_stream {
+	struct bgpd		*bgpd;		/* the RIB is looked up per chunk: config may change it */
+	const struct rib	*rib;		/* for the current chunk */
+	struct ctl_conn		*conn;
+	uint32_t		 seq;
+	struct prefix		 after;		/* the last prefix sent */
+	bool			 started;	/* after is valid */
+};
+
+static int
+stream_route(void *arg, const struct prefix *pfx, const struct rib_route *rt)
+{
+	struct rib_stream *s = arg;
+	struct ctl_rib_rec r;
+
+	for (size_t i = 0; i < rib_route_npaths(rt); i++) {
+		rec_fill(s->rib, pfx, rt, i, &r);
+		ctl_conn_record(s->conn, CTL_SHOW_BGP_IPV4, s->seq, &r, sizeof(r));
+	}
+	s->after = *pfx;
+	s->started = true;
+	return 0;
+}
+
+/* One chunk of the table; false once the answer is complete. */
+static bool
+stream_more(struct ctl_conn *c, void *arg)
+{
+	struct rib_stream *s = arg;
+	size_t n;
+
+	if (s->bgpd->bgp == NULL) {
+		ctl_conn_error(c, s->seq, "BGP was unconfigured while the table was sent");
+		return false;
+	}
+	s->conn = c;
+	s->rib = rde_rib(s->bgpd->bgp->rde);
+	n = rib_walk(s->rib, s->started ? &s->after : NULL, CTL_RIB_CHUNK, stream_route, s);
+	if (n == CTL_RIB_CHUNK)
+		return true;
+	ctl_conn_end(c, s->seq);
+	return false;
+}
+
+static void
+show_one(const struct rib *rib, struct ctl_conn *c, const struct ctl_frame *f,
+    const struct prefix *pfx)
+{
+	const struct rib_route *rt = rib_lookup(rib, pfx);
+	struct ctl_rib_rec r;
+
+	if (rt == NULL) {
+		ctl_conn_error(c, f->seq, "%% Network not in table");
+		return;
+	}
+	for (size_t i = 0; i < rib_route_npaths(rt); i++) {
+		rec_fill(rib, pfx, rt, i, &r);
+		ctl_conn_record(c, f->type, f->seq, &r, sizeof(r));
+	}
+	ctl_conn_end(c, f->seq);
+}
+
+/* The prefix a request names, 0 without one, -1 after answering the error. */
+static int
+req_prefix(struct ctl_conn *c, const struct ctl_frame *f, struct prefix *pfx)
+{
+	struct ctl_rib_req req;
+
+	if (cur_left(&f->payload) == 0)
+		return 0;
+	if (ctl_record_get(f, &req, sizeof(req)) < 0) {
+		ctl_conn_error(c, f->seq, "malformed RIB request");
+		return -1;
+	}
+	CTL_STR_FIX(req.prefix);
+	if (prefix_parse(req.prefix, pfx, true) < 0) {
+		ctl_conn_error(c, f->seq, "malformed prefix '%s' (A.B.C.D/M)", req.prefix);
+		return -1;
+	}
+	return 1;
+}
+
+void
+ctl_rib_show(struct bgpd *b, struct ctl_conn *c, const struct ctl_frame *f)
+{
+	struct rib_stream *s;
+	struct prefix pfx;
+	int one;
+
+	if ((one = req_prefix(c, f, &pfx)) < 0)
+		return;
+	if (b->bgp == NULL) {
+		ctl_conn_error(c, f->seq, "BGP is not configured (no 'router bgp')");
+		return;
+	}
+	if (one) {
+		show_one(rde_rib(b->bgp->rde), c, f, &pfx);
+		return;
+	}
+	if ((s = calloc(1, sizeof(*s))) == NULL)
+		fatal("control: show bgp");
+	s->bgpd = b;
+	s->seq = f->seq;
+	if (stream_more(c, s))
+		ctl_conn_defer(c, stream_more, s);
+	else
+		free(s);
+}

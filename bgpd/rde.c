@@ -1,0 +1,516 @@
+/*
+ * bgpd/rde.c - UPDATEs from sessions into the RIB (see rde.h).
+ *
+ * Parse (codec) -> verdict (RFC 7606) -> session-context checks -> apply.
+ * The RIB sees only whole, checked updates (STYLE 2). Per neighbor there is
+ * a struct rde_nbr (counters, kept across sessions) and, while Established,
+ * a struct rde_sess holding the RIB's view of the session (rib_peer). On
+ * session down the rde_sess moves to the withdraw job list and is freed once
+ * rib_peer_withdraw_all() has removed its last path.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <arpa/inet.h>
+
+#include <event2/event.h>
+
+#include "bgpd/rde.h"
+#include "bgpd/peer.h"
+#include "lib/log.h"
+#include "rib/rib.h"
+
+#define RDE_LOCAL_PREF_DEFAULT	100	/* RFC 4271 §5.1.5: the usual default */
+
+struct rde_sess {
+	struct rib_peer	 rp;
+	struct rde_sess	*next;		/* in rde.jobs once down */
+};
+
+struct rde_nbr {
+	struct in_addr		 addr;
+	struct rde_sess		*sess;	/* NULL while the session is down */
+	struct rde_counters	 c;
+	struct log_ratelimit	 rl;	/* rejections logged */
+	struct rde_nbr		*next;
+};
+
+struct rde {
+	struct bgp		*bgp;		/* borrowed: our owner */
+	struct rib		*rib;		/* owned */
+	struct attrs_tab	*attrs;		/* owned; shared by every session */
+	struct update_msg	 u;		/* reused from UPDATE to UPDATE */
+	struct rde_nbr		*nbrs;
+	struct rde_sess		*jobs;		/* sessions whose paths are being withdrawn */
+	struct event		*ev_job;
+	struct rib_opts		 opts;		/* the RIB's: our hooks, the config's knobs */
+	bool			 reselect;	/* rib_reselect_all() job pending */
+	uint32_t		 cluster_id;	/* host order; 0: the router-id */
+};
+
+static const char *const rde_event_names[RDE_EV_MAX] = {
+	[RDE_EV_TREAT_AS_WITHDRAW] = "treat-as-withdraw",
+	[RDE_EV_ATTR_DISCARD] = "attribute-discard",
+	[RDE_EV_FIRST_AS] = "first-as-mismatch",
+	[RDE_EV_AS_LOOP] = "as-path-loop",
+	[RDE_EV_ORIGINATOR] = "originator-id-loop",
+	[RDE_EV_CLUSTER_LOOP] = "cluster-list-loop",
+	[RDE_EV_NEXTHOP_SELF] = "nexthop-is-self",
+	[RDE_EV_POLICY] = "no-inbound-policy",
+};
+
+const char *
+rde_event_name(enum rde_event e)
+{
+	return (unsigned)e < RDE_EV_MAX ? rde_event_names[e] : "unknown";
+}
+
+const struct rib *
+rde_rib(const struct rde *r)
+{
+	return r->rib;
+}
+
+static struct rde_nbr *
+rde_nbr_find(const struct rde *r, struct in_addr a)
+{
+	for (struct rde_nbr *n = r->nbrs; n != NULL; n = n->next)
+		if (n->addr.s_addr == a.s_addr)
+			return n;
+	return NULL;
+}
+
+static struct rde_nbr *
+rde_nbr_get(struct rde *r, struct in_addr a)
+{
+	struct rde_nbr *n = rde_nbr_find(r, a);
+
+	if (n != NULL)
+		return n;
+	if ((n = calloc(1, sizeof(*n))) == NULL)
+		fatal("rde: neighbor");
+	n->addr = a;
+	n->next = r->nbrs;
+	r->nbrs = n;
+	return n;
+}
+
+bool
+rde_counters_get(const struct rde *r, const struct peer *p, struct rde_counters *out)
+{
+	const struct rde_nbr *n = rde_nbr_find(r, p->cfg.remote_addr);
+
+	if (n == NULL)
+		return false;
+	*out = n->c;
+	out->pfx_accepted = n->sess ? rib_peer_npaths(r->rib, &n->sess->rp) : 0;
+	return true;
+}
+
+/* ------------------------------------------------------------ the checks */
+
+/* RFC 4271 §6.3 / FRR enforce-first-as: an eBGP path starts with the peer's AS. */
+static bool
+check_first_as(const struct peer *p, const struct attr_set *a)
+{
+	return !p->ctx.ebgp || aspath_first_as(a->aspath, a->aspath_words) == p->cfg.remote_as;
+}
+
+/* Our AS at most allowas-in times in the path (RFC 4271 §9.1.2). */
+static bool
+check_as_loop(const struct peer *p, const struct attr_set *a)
+{
+	unsigned n = aspath_has_as(a->aspath, a->aspath_words, peer_local_as(p));
+
+	if (peer_local_as(p) != p->bgp->asn)
+		n += aspath_has_as(a->aspath, a->aspath_words, p->bgp->asn);
+	return n <= p->cfg.allowas_in;
+}
+
+/* RFC 4456 §8: a reflected route carrying our router-id came back to us. */
+static bool
+check_originator(const struct peer *p, const struct attr_set *a)
+{
+	return !(a->present & ATTRF(ATTR_ORIGINATOR_ID)) || a->originator_id != p->bgp->router_id;
+}
+
+/* RFC 4456 §8: our cluster-id (`bgp cluster-id`, else the router-id). */
+static bool
+check_cluster(const struct peer *p, const struct attr_set *a)
+{
+	uint32_t id = p->bgp->rde->cluster_id ? p->bgp->rde->cluster_id : p->bgp->router_id;
+
+	for (uint16_t i = 0; i < a->ncluster; i++)
+		if (a->cluster[i] == id)
+			return false;
+	return true;
+}
+
+static bool
+check_nexthop(const struct peer *p, const struct attr_set *a)
+{
+	return a->nexthop != ntohl(p->local.sin_addr.s_addr);
+}
+
+/*
+ * RFC 8212 §2: nothing from an eBGP peer without inbound policy. There is
+ * no policy engine yet (TODO issue 4: prefix-lists, route-maps), so with
+ * ebgp_requires_policy on, every eBGP UPDATE is refused.
+ */
+static bool
+check_policy(const struct peer *p, const struct attr_set *a)
+{
+	return !p->ctx.ebgp || !p->cfg.ebgp_requires_policy;
+}
+
+static const struct {
+	bool		(*ok)(const struct peer *, const struct attr_set *);
+	enum rde_event	 ev;
+} rde_checks[] = {
+	{ check_first_as, RDE_EV_FIRST_AS },
+	{ check_as_loop, RDE_EV_AS_LOOP },
+	{ check_originator, RDE_EV_ORIGINATOR },
+	{ check_cluster, RDE_EV_CLUSTER_LOOP },
+	{ check_nexthop, RDE_EV_NEXTHOP_SELF },
+	{ check_policy, RDE_EV_POLICY },
+};
+
+/* RDE_EV_MAX when a may be accepted from p, else the first failed check. */
+static enum rde_event
+rde_attrs_check(const struct peer *p, const struct attr_set *a)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(rde_checks); i++)
+		if (!rde_checks[i].ok(p, a))
+			return rde_checks[i].ev;
+	return RDE_EV_MAX;
+}
+
+/* --------------------------------------------------------- into the RIB */
+
+static void
+rde_rib_attrs_fill(const struct peer *p, const struct attr_set *a, struct rib_attrs *ra)
+{
+	float bw = attrs_link_bw(a);
+
+	memset(ra, 0, sizeof(*ra));
+	ra->weight = 0;				/* no policy sets it yet (issue 4) */
+	/* RFC 4271 §5.1.5: LOCAL_PREF is meaningful only from iBGP peers */
+	ra->local_pref = !p->ctx.ebgp && (a->present & ATTRF(ATTR_LOCAL_PREF)) ?
+	    a->local_pref : RDE_LOCAL_PREF_DEFAULT;
+	if (a->present & ATTRF(ATTR_MED)) {
+		ra->med = a->med;
+		ra->flags |= RIB_ATTR_MED;
+	}
+	if (a->present & ATTRF(ATTR_ORIGINATOR_ID)) {
+		ra->originator_id = a->originator_id;
+		ra->flags |= RIB_ATTR_ORIGINATOR;
+	}
+	if (bw >= 0) {			/* NaN is not: the float comes off the wire */
+		double kbps = (double)bw * 8 / 1000;	/* bytes/s -> kbit/s */
+
+		ra->link_bw = kbps < UINT32_MAX ? (uint32_t)kbps : UINT32_MAX;
+		ra->flags |= RIB_ATTR_LINK_BW;
+	}
+	ra->nexthop = a->nexthop;
+	ra->neighbor_as = aspath_first_as(a->aspath, a->aspath_words);
+	ra->aspath_len = (uint16_t)aspath_count(a->aspath, a->aspath_words);
+	ra->cluster_len = a->ncluster;
+	ra->origin = a->origin;
+	ra->cookie = a;
+}
+
+static void
+rde_withdraw(struct rde *r, struct rde_nbr *n, const struct nlri *v, size_t nv)
+{
+	for (size_t i = 0; i < nv && n->sess != NULL; i++)
+		(void)rib_path_del(r->rib, &v[i].pfx, &n->sess->rp, v[i].path_id);	/* -ENOENT: never had it */
+}
+
+/* One prefix in; false when maximum-prefix stopped the session. */
+static bool
+rde_announce_one(struct rde *r, struct rde_nbr *n, struct peer *p,
+    const struct nlri *v, const struct rib_attrs *ra)
+{
+	int rv;
+
+	if ((rv = rib_path_add(r->rib, &v->pfx, &n->sess->rp, v->path_id, ra)) < 0) {
+		char buf[PREFIX_STRLEN];
+		unsigned dropped;
+
+		if (log_ratelimit_ok(&n->rl, time(NULL), 5, 60, &dropped))
+			log_peer(p, LOG_ERR, "%s not added to the RIB: %s", prefix_fmt(&v->pfx, buf),
+			    strerror(-rv));
+		return true;
+	}
+	/* RFC 4486 §4: past the limit, Cease 1; the down hook withdraws them all */
+	if (p->cfg.max_prefix != 0 && rib_peer_npaths(r->rib, &n->sess->rp) > p->cfg.max_prefix) {
+		peer_max_prefix_exceeded(p);
+		return false;
+	}
+	return true;
+}
+
+static void
+rde_announce(struct rde *r, struct rde_nbr *n, struct peer *p, const struct update_msg *u)
+{
+	const struct rib_attrs *ra;
+	struct rib_attrs tmpl;
+
+	rde_rib_attrs_fill(p, u->attrs, &tmpl);
+	if ((ra = rib_attrs_get(r->rib, &tmpl)) == NULL)
+		fatal("rde: rib attributes");
+	for (size_t i = 0; i < u->nannounced && n->sess != NULL; i++)
+		if (!rde_announce_one(r, n, p, &u->announced[i], ra))
+			break;
+	rib_attrs_put(r->rib, ra);
+}
+
+/* -------------------------------------------------------------- the hooks */
+
+static void
+rde_event_count(struct rde_nbr *n, const struct peer *p, enum rde_event ev)
+{
+	unsigned dropped;
+
+	n->c.events[ev]++;
+	if (ev != RDE_EV_ATTR_DISCARD && ev != RDE_EV_TREAT_AS_WITHDRAW &&
+	    log_ratelimit_ok(&n->rl, time(NULL), 5, 60, &dropped))
+		log_peer(p, LOG_INFO, "UPDATE not accepted: %s%s", rde_event_name(ev),
+		    ev == RDE_EV_POLICY ? " (RFC 8212: eBGP peer without inbound policy)" : "");
+}
+
+/* The RFC 7606 verdict: -1 to reset the session, else 0 (counted). */
+static int
+rde_verdict_apply(struct rde_nbr *n, const struct peer *p, const struct update_msg *u,
+    struct bgp_err *err)
+{
+	switch (u->verdict) {
+	case V_SESSION_RESET:
+		*err = u->err;
+		return -1;
+	case V_TREAT_AS_WITHDRAW:
+		rde_event_count(n, p, RDE_EV_TREAT_AS_WITHDRAW);
+		break;
+	case V_ATTR_DISCARD:
+		rde_event_count(n, p, RDE_EV_ATTR_DISCARD);
+		break;
+	case V_OK:
+		break;
+	}
+	return 0;
+}
+
+static int
+rde_update_cb(struct peer *p, struct cursor *body, struct bgp_err *err, void *arg)
+{
+	struct rde *r = arg;
+	struct rde_nbr *n = rde_nbr_find(r, p->cfg.remote_addr);
+	struct update_msg *u = &r->u;
+	enum rde_event ev;
+
+	if (n == NULL || n->sess == NULL)
+		return 0;		/* not Established: the FSM does not call us then */
+	n->c.updates++;
+	msg_update_parse(body, &p->ctx, r->attrs, u);
+	if (rde_verdict_apply(n, p, u, err) < 0)
+		return -1;
+	rde_withdraw(r, n, u->withdrawn, u->nwithdrawn);
+	if (u->nannounced == 0 || u->attrs == NULL)
+		return 0;
+	if ((ev = rde_attrs_check(p, u->attrs)) != RDE_EV_MAX) {
+		rde_event_count(n, p, ev);	/* RFC 7606 treat-as-withdraw */
+		rde_withdraw(r, n, u->announced, u->nannounced);
+		return 0;
+	}
+	rde_announce(r, n, p, u);
+	return 0;
+}
+
+static void
+rde_up_cb(struct peer *p, void *arg)
+{
+	struct rde *r = arg;
+	struct rde_nbr *n = rde_nbr_get(r, p->cfg.remote_addr);
+	struct rde_sess *s;
+	int rv;
+
+	if (n->sess != NULL)
+		return;
+	if ((s = calloc(1, sizeof(*s))) == NULL)
+		fatal("rde: session");
+	s->rp = (struct rib_peer){
+		.addr = ntohl(p->cfg.remote_addr.s_addr), .router_id = p->remote_id,
+		.remote_as = p->cfg.remote_as, .local_as = peer_local_as(p),
+		.local_addr = ntohl(p->local.sin_addr.s_addr), .ebgp = p->ctx.ebgp,
+		.rr_client = p->cfg.rr_client,
+	};
+	if ((rv = rib_peer_add(r->rib, &s->rp)) < 0) {
+		log_peer(p, LOG_ERR, "not registered in the RIB: %s; its routes are ignored",
+		    strerror(-rv));
+		free(s);
+		return;
+	}
+	n->sess = s;
+}
+
+static void
+rde_job_schedule(struct rde *r)
+{
+	static const struct timeval now = { 0, 0 };
+
+	evtimer_add(r->ev_job, &now);	/* a timer: I/O runs before the next chunk */
+}
+
+static void
+rde_down_cb(struct peer *p, void *arg)
+{
+	struct rde *r = arg;
+	struct rde_nbr *n = rde_nbr_find(r, p->cfg.remote_addr);
+
+	if (n == NULL || n->sess == NULL)
+		return;
+	n->sess->next = r->jobs;
+	r->jobs = n->sess;
+	n->sess = NULL;
+	rde_job_schedule(r);
+}
+
+bool
+rde_jobs_run(struct rde *r, size_t budget)
+{
+	struct rde_sess *s;
+
+	while ((s = r->jobs) != NULL) {
+		if (rib_peer_withdraw_all(r->rib, &s->rp, budget))
+			return true;
+		if (rib_peer_del(r->rib, &s->rp) < 0)
+			fatalx("rde: a withdrawn session still has paths");
+		r->jobs = s->next;
+		free(s);
+	}
+	if (r->reselect)
+		r->reselect = rib_reselect_all(r->rib, budget);
+	return r->reselect;
+}
+
+static void
+rde_job_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct rde *r = arg;
+
+	if (rde_jobs_run(r, RDE_WITHDRAW_CHUNK))
+		rde_job_schedule(r);
+}
+
+/* -------------------------------------------------------------- life */
+
+static void
+rde_cookie_hold(void *arg, const void *cookie)
+{
+	attrs_ref(cookie);
+}
+
+static void
+rde_cookie_release(void *arg, const void *cookie)
+{
+	attrs_put(cookie);
+}
+
+struct rde *
+rde_new(struct bgp *b)
+{
+	struct peer_hooks h = { .update = rde_update_cb, .up = rde_up_cb,
+	    .down = rde_down_cb };
+	struct rde *r;
+
+	if ((r = calloc(1, sizeof(*r))) == NULL)
+		fatal("rde_new");
+	r->opts = (struct rib_opts){ .maximum_paths_ebgp = 1, .maximum_paths_ibgp = 1,
+	    .cookie_hold = rde_cookie_hold, .cookie_release = rde_cookie_release,
+	    .cookie_arg = r };
+	r->bgp = b;
+	if ((r->rib = rib_new(&r->opts)) == NULL || (r->attrs = attrs_tab_new()) == NULL)
+		fatal("rde_new");
+	if ((r->ev_job = evtimer_new(b->base, rde_job_cb, r)) == NULL)
+		fatalx("rde_new: event");
+	msg_update_init(&r->u);
+	h.arg = r;
+	bgp_set_hooks(b, &h);
+	return r;
+}
+
+static unsigned
+paths_clamp(unsigned n)
+{
+	return n < 1 ? 1 : n > RIB_MULTIPATH_MAX ? RIB_MULTIPATH_MAX : n;
+}
+
+static bool
+opts_same(const struct rib_opts *a, const struct rib_opts *b)
+{
+	return a->maximum_paths_ebgp == b->maximum_paths_ebgp &&
+	    a->maximum_paths_ibgp == b->maximum_paths_ibgp &&
+	    a->as_path_ignore == b->as_path_ignore && a->multipath_relax == b->multipath_relax &&
+	    a->always_compare_med == b->always_compare_med &&
+	    a->deterministic_med == b->deterministic_med &&
+	    a->med_missing_as_worst == b->med_missing_as_worst && a->bandwidth == b->bandwidth;
+}
+
+void
+rde_configure(struct rde *r, const struct rib_opts *sel, uint32_t cluster_id)
+{
+	struct rib_opts o = r->opts;
+
+	r->cluster_id = cluster_id;
+	o.maximum_paths_ebgp = paths_clamp(sel->maximum_paths_ebgp);
+	o.maximum_paths_ibgp = paths_clamp(sel->maximum_paths_ibgp);
+	o.as_path_ignore = sel->as_path_ignore;
+	o.multipath_relax = sel->multipath_relax;
+	o.always_compare_med = sel->always_compare_med;
+	o.deterministic_med = sel->deterministic_med;
+	o.med_missing_as_worst = sel->med_missing_as_worst;
+	o.bandwidth = sel->bandwidth;
+	if (opts_same(&o, &r->opts))
+		return;
+	log_info("BGP: selection options changed (maximum-paths ebgp %u ibgp %u); "
+	    "re-selecting every prefix", o.maximum_paths_ebgp, o.maximum_paths_ibgp);
+	r->opts = o;
+	rib_set_opts(r->rib, &r->opts);
+	r->reselect = true;
+	rde_job_schedule(r);
+}
+
+static void
+rde_nbrs_free(struct rde *r)
+{
+	struct rde_nbr *n;
+
+	while ((n = r->nbrs) != NULL) {
+		if (n->sess != NULL) {		/* still up: withdraw now */
+			n->sess->next = r->jobs;
+			r->jobs = n->sess;
+		}
+		r->nbrs = n->next;
+		free(n);
+	}
+}
+
+void
+rde_free(struct rde *r)
+{
+	size_t left;
+
+	if (r == NULL)
+		return;
+	rde_nbrs_free(r);
+	while (rde_jobs_run(r, SIZE_MAX))
+		;
+	event_free(r->ev_job);
+	msg_update_fini(&r->u);
+	if (rib_free(r->rib) < 0)
+		log_warnx("rde: RIB not empty at exit");
+	if ((left = attrs_tab_free(r->attrs)) != 0)
+		log_warnx("rde: %zu attribute sets still referenced at exit", left);
+	free(r);
+}

@@ -1,0 +1,67 @@
+/*
+ * bgpd/rde.h - the Adj-RIB-In -> RIB glue (route decision engine input).
+ *
+ * One struct rde per BGP instance, owned by struct bgp (bgp_new/bgp_free).
+ * It owns the instance's attribute table (attrs.h) and its RIB (rib/rib.h),
+ * and installs itself as the sessions' hooks (peer.h): each UPDATE is
+ * parsed with the peer's negotiated msg_ctx, its RFC 7606 verdict applied,
+ * then the session-context checks the codec cannot make (eBGP first AS,
+ * AS-path loop, RFC 4456 loops, next hop = our address, RFC 8212), and what
+ * survives goes into the RIB. A session going down withdraws its paths as a
+ * chunked job on the event loop (STYLE 7). Nothing here touches the kernel.
+ */
+#ifndef IPIP_BGPD_RDE_H
+#define IPIP_BGPD_RDE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct bgp;
+struct peer;
+struct rib;
+struct rib_opts;
+
+#define RDE_WITHDRAW_CHUNK	4096	/* prefixes looked at per loop turn on peer down */
+#define RDE_RESELECT_CHUNK	4096	/* prefixes re-selected per loop turn after a config change */
+
+/* Why announced prefixes of an UPDATE were not accepted (or how it was bent). */
+enum rde_event {
+	RDE_EV_TREAT_AS_WITHDRAW,	/* RFC 7606 §2 verdict from the codec */
+	RDE_EV_ATTR_DISCARD,		/* RFC 7606 §2 verdict from the codec */
+	RDE_EV_FIRST_AS,		/* eBGP first AS not the peer's (RFC 4271 §6.3) */
+	RDE_EV_AS_LOOP,			/* our AS in the path (RFC 4271 §9.1.2) */
+	RDE_EV_ORIGINATOR,		/* ORIGINATOR_ID is us (RFC 4456 §8) */
+	RDE_EV_CLUSTER_LOOP,		/* our cluster-id in CLUSTER_LIST (RFC 4456 §8) */
+	RDE_EV_NEXTHOP_SELF,		/* next hop is our own session address */
+	RDE_EV_POLICY,			/* RFC 8212: eBGP without inbound policy */
+	RDE_EV_MAX
+};
+
+struct rde_counters {
+	uint64_t	pfx_accepted;		/* paths of the current session in the RIB */
+	uint64_t	updates;		/* UPDATEs handled (End-of-RIB excluded) */
+	uint64_t	events[RDE_EV_MAX];	/* UPDATEs, by enum rde_event */
+};
+
+/* A new engine for b: RIB, attribute table, hooks set on b. fatal() on ENOMEM. */
+struct rde	*rde_new(struct bgp *b);
+/* Finish every withdraw job, free the RIB and the attribute table. NULL ok. */
+void		 rde_free(struct rde *);
+/* The instance's RIB: borrowed, for show. */
+const struct rib *rde_rib(const struct rde *);
+/* Counters of a neighbor (by address) into *out; false if it was never up. */
+bool		 rde_counters_get(const struct rde *, const struct peer *, struct rde_counters *out);
+/* Short name of an event ("treat-as-withdraw"), for logs and JSON. */
+const char	*rde_event_name(enum rde_event);
+/*
+ * The selection knobs of the config (maximum-paths, bgp bestpath ..., read
+ * from sel; its hooks are ignored) and the RFC 4456 cluster-id (host order,
+ * 0: the router-id). When the knobs changed, every prefix is re-selected as
+ * a chunked job on the event loop (STYLE 7). Starts with maximum-paths 1.
+ */
+void		 rde_configure(struct rde *, const struct rib_opts *sel, uint32_t cluster_id);
+/* Run pending withdraw and re-selection jobs now, at most budget prefixes; true while more remain. */
+bool		 rde_jobs_run(struct rde *, size_t budget);
+
+#endif

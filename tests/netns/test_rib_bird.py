@@ -1,0 +1,216 @@
+"""Routes from BIRD 2 into our RIB, read as an operator does with `show bgp
+ipv4 unicast [PREFIX] json`: attributes as BIRD sent them, the best path,
+withdrawals, everything gone when BIRD stops, the reason a path lost, and
+multipath with two equal paths."""
+import shutil
+import signal
+import socket
+import struct
+
+import pytest
+
+from bgplab import Bird, link_fixture
+from conftest import vtysh, vtysh_json, wait_for
+
+OUR_AS, BIRD_AS, BIRD2_AS = 4200000001, 4200000002, 4200000003
+
+pytestmark = pytest.mark.skipif(shutil.which("bird") is None, reason="bird2 not installed")
+
+STATIC = """
+protocol static st {{ ipv4; {routes} }}
+"""
+EXPORT = """filter {
+    if net = 10.10.1.0/24 then { bgp_med = 50; bgp_community.add((65000, 1)); bgp_large_community.add((65000, 2, 3)); }
+    if net = 10.10.2.0/24 then { bgp_path.prepend(65100); bgp_origin = ORIGIN_INCOMPLETE; }
+    accept;
+  }"""
+
+
+def routes_cfg(prefixes):
+    return STATIC.format(routes=" ".join(f"route {p} blackhole;" for p in prefixes))
+
+
+link = link_fixture("rd", "10.0.9")
+
+
+@pytest.fixture
+def birds():
+    made = []
+    yield made
+    for b in made:
+        b.stop()
+
+
+def start_bird(tmp_path, birds, name, netns, addr, asn, neighbor, prefixes, export=EXPORT,
+               channel_opts=""):
+    b = Bird(tmp_path, netns, addr, asn, neighbor, OUR_AS, name=name,
+             export=export if not channel_opts else f"{export}; {channel_opts}",
+             extra=routes_cfg(prefixes))
+    birds.append(b)
+    return b.start()
+
+
+def write_conf(tmp_path, neighbors, maximum_paths=None):
+    lines = [f"router bgp {OUR_AS}", " bgp router-id 10.0.9.1"]
+    for addr, asn in neighbors:
+        lines += [f" neighbor {addr} remote-as {asn}", f" neighbor {addr} timers 1 3",
+                  f" neighbor {addr} timers connect 1"]
+    if maximum_paths is not None:
+        lines += [" address-family ipv4 unicast", f"  maximum-paths {maximum_paths}",
+                  " exit-address-family"]
+    conf = tmp_path / "bgpd.conf"
+    conf.write_text("\n".join(lines) + "\n")
+    return conf
+
+
+def table(d):
+    return vtysh_json(d.sock, "show bgp ipv4 unicast json")["routes"]
+
+
+def detail(d, pfx):
+    return vtysh_json(d.sock, f"show bgp ipv4 unicast {pfx} json")
+
+
+def pfx_rcvd(d, addr):
+    return vtysh_json(d.sock, "show bgp summary json")["ipv4Unicast"]["peers"][addr]["pfxRcd"]
+
+
+PREFIXES = ["10.10.1.0/24", "10.10.2.0/24", "10.10.3.0/24"]
+
+
+def test_bird_routes_show_with_their_attributes(tmp_path, link, birds, daemon_factory):
+    start_bird(tmp_path, birds, "b1", link.b, link.addr_b, BIRD_AS, link.addr_a, PREFIXES)
+    d = daemon_factory(config=write_conf(tmp_path, [(link.addr_b, BIRD_AS)]), netns=link.a).start()
+    assert wait_for(lambda: len(table(d)) == 3, 20), d.read_log()
+    t = table(d)
+    r1 = t["10.10.1.0/24"][0]
+    assert r1["bestpath"] and r1["valid"] and r1["pathFrom"] == "external"
+    assert "multipath" not in r1            # a lone best path is not multipath (FRR)
+    assert r1["metric"] == 50 and r1["path"] == str(BIRD_AS) and r1["origin"] == "IGP"
+    assert r1["nexthops"][0]["ip"] == link.addr_b and r1["peerId"] == link.addr_b
+    assert r1["prefix"] == "10.10.1.0" and r1["prefixLen"] == 24
+    r2 = t["10.10.2.0/24"][0]
+    assert r2["path"] == f"{BIRD_AS} 65100" and r2["origin"] == "incomplete" and "metric" not in r2
+    p = detail(d, "10.10.1.0/24")["paths"][0]
+    assert p["community"]["string"] == "65000:1"
+    assert p["largeCommunity"]["string"] == "65000:2:3"
+    assert p["bestpath"]["overall"] is True
+    assert pfx_rcvd(d, link.addr_b) == 3
+    text = vtysh(d.sock, "show bgp ipv4 unicast").stdout
+    assert f"*> 10.10.2.0/24" in text and f"{BIRD_AS} 65100 ?" in text, text
+    assert "Displayed  3 routes and 3 total paths" in text
+
+
+def test_bird_withdraw_and_stop_empty_the_table(tmp_path, link, birds, daemon_factory):
+    b = start_bird(tmp_path, birds, "b1", link.b, link.addr_b, BIRD_AS, link.addr_a, PREFIXES)
+    d = daemon_factory(config=write_conf(tmp_path, [(link.addr_b, BIRD_AS)]), netns=link.a).start()
+    assert wait_for(lambda: len(table(d)) == 3, 20), d.read_log()
+    b.conf.write_text(b.conf.read_text().replace("route 10.10.3.0/24 blackhole;", ""))
+    assert "Reconfigured" in b.birdc("configure").stdout
+    assert wait_for(lambda: sorted(table(d)) == ["10.10.1.0/24", "10.10.2.0/24"], 10)
+    assert pfx_rcvd(d, link.addr_b) == 2
+    r = vtysh(d.sock, "show bgp ipv4 unicast 10.10.3.0/24 json")
+    assert r.returncode != 0 and "Network not in table" in r.stderr
+    b.stop()
+    assert wait_for(lambda: table(d) == {}, 10), d.read_log()
+    assert pfx_rcvd(d, link.addr_b) == 0
+    d.stop()
+    d.assert_no_sanitizer_report()
+
+
+def two_birds(tmp_path, link, birds, daemon_factory, export1, export2, as2=BIRD2_AS,
+              maximum_paths=None):
+    ns_c, addr_a2, addr_c = link.add_ns("10.0.10")
+    start_bird(tmp_path, birds, "b1", link.b, link.addr_b, BIRD_AS, link.addr_a,
+               ["10.20.0.0/24"], export=export1)
+    start_bird(tmp_path, birds, "b2", ns_c, addr_c, as2, addr_a2, ["10.20.0.0/24"],
+               export=export2)
+    conf = write_conf(tmp_path, [(link.addr_b, BIRD_AS), (addr_c, as2)], maximum_paths)
+    d = daemon_factory(config=conf, netns=link.a).start()
+    assert wait_for(lambda: len(table(d).get("10.20.0.0/24", [])) == 2, 20), d.read_log()
+    return d, addr_c
+
+
+def test_shorter_as_path_wins_and_the_loser_says_why(tmp_path, link, birds, daemon_factory):
+    d, addr_c = two_birds(tmp_path, link, birds, daemon_factory, "all",
+                          "filter { bgp_path.prepend(65200); accept; }")
+    paths = {p["peer"]["peerId"]: p for p in detail(d, "10.20.0.0/24")["paths"]}
+    assert paths[link.addr_b]["bestpath"]["overall"] is True
+    lost = paths[addr_c]
+    assert lost["bestpath"]["overall"] is False
+    assert lost["lost"]["to"] == link.addr_b and lost["lost"]["reason"] == "shorter AS-path"
+    assert lost["lost"]["text"] == f"not best: lost to {link.addr_b} on shorter AS-path"
+    text = vtysh(d.sock, "show bgp ipv4 unicast 10.20.0.0/24").stdout
+    assert f"Not best: lost to {link.addr_b} on shorter AS-path" in text, text
+
+
+def test_higher_local_pref_wins_between_ibgp_peers(tmp_path, link, birds, daemon_factory):
+    d, addr_c = two_birds(tmp_path, link, birds, daemon_factory,
+                          "filter { bgp_local_pref = 100; accept; }",
+                          "filter { bgp_local_pref = 200; accept; }", as2=OUR_AS)
+    paths = {p["peer"]["peerId"]: p for p in detail(d, "10.20.0.0/24")["paths"]}
+    assert paths[addr_c]["bestpath"]["overall"] is True and paths[addr_c]["locPrf"] == 200
+    assert paths[link.addr_b]["lost"]["reason"] == "higher local-pref"
+    assert paths[link.addr_b]["lost"]["to"] == addr_c
+
+
+def test_two_equal_paths_are_both_multipath(tmp_path, link, birds, daemon_factory):
+    # `maximum-paths 2` in the config file. Same neighbor AS on both: multipath
+    # without multipath-relax (RFC 4271 9.1.2.2 c).
+    d, addr_c = two_birds(tmp_path, link, birds, daemon_factory, "all", "all", as2=BIRD_AS,
+                          maximum_paths=2)
+    rows = table(d)["10.20.0.0/24"]
+    assert len(rows) == 2 and all(r.get("multipath") for r in rows), rows
+    assert sum(1 for r in rows if r.get("bestpath")) == 1
+    text = vtysh(d.sock, "show bgp ipv4 unicast").stdout
+    assert "*> 10.20.0.0/24" in text and "*= " in text, text
+
+
+def multipath_rows(d):
+    return sum(1 for r in table(d).get("10.20.0.0/24", []) if r.get("multipath"))
+
+
+def established_counts(d):
+    peers = vtysh_json(d.sock, "show bgp summary json")["ipv4Unicast"]["peers"]
+    return {a: (p["state"], p["connectionsEstablished"]) for a, p in peers.items()}
+
+
+def test_maximum_paths_by_reload_reselects_without_a_session_reset(tmp_path, link, birds,
+                                                                   daemon_factory):
+    d, addr_c = two_birds(tmp_path, link, birds, daemon_factory, "all", "all", as2=BIRD_AS)
+    assert multipath_rows(d) == 0            # maximum-paths 1: one best, no multipath
+    before = established_counts(d)
+    assert all(s == "Established" for s, _ in before.values()), before
+    for paths, want in ((2, 2), (1, 0)):
+        mark = d.read_log().count("configuration reloaded")
+        write_conf(tmp_path, [(link.addr_b, BIRD_AS), (addr_c, BIRD_AS)], paths)
+        d.proc.send_signal(signal.SIGHUP)
+        assert wait_for(lambda: d.read_log().count("configuration reloaded") > mark, 10)
+        assert wait_for(lambda: multipath_rows(d) == want, 10), (paths, table(d), d.read_log())
+    assert established_counts(d) == before   # re-selection only: no session restarted
+
+
+def test_a_table_larger_than_one_chunk_streams_whole(tmp_path, link, birds, daemon_factory):
+    # The daemon sends 512 prefixes per loop turn (CTL_RIB_CHUNK) and resumes when the
+    # shell has read them; 3000 prefixes take several turns and must all arrive, in order.
+    prefixes = [f"10.{40 + i // 256}.{i % 256}.0/24" for i in range(3000)]
+    start_bird(tmp_path, birds, "b1", link.b, link.addr_b, BIRD_AS, link.addr_a, prefixes,
+               export="all")
+    d = daemon_factory(config=write_conf(tmp_path, [(link.addr_b, BIRD_AS)]), netns=link.a).start()
+    assert wait_for(lambda: pfx_rcvd(d, link.addr_b) == 3000, 30), d.read_log()
+    j = vtysh_json(d.sock, "show bgp ipv4 unicast json")
+    assert j["totalRoutes"] == 3000 and j["totalPaths"] == 3000
+    assert set(j["routes"]) == set(prefixes)
+    text = vtysh(d.sock, "show bgp ipv4 unicast").stdout
+    rows = [l.split()[1] for l in text.splitlines() if l.startswith("*>")]
+    key = lambda p: tuple(int(x) for x in p.split("/")[0].split("."))
+    assert rows == sorted(prefixes, key=key)
+    # A client that goes away in the middle of the table does not hurt the daemon.
+    c = socket.socket(socket.AF_UNIX)
+    c.connect(d.sock)
+    c.sendall(struct.pack("!IBBHI", 12, 1, 0, 64, 7))   # ctl.h frame: CTL_SHOW_BGP_IPV4
+    assert len(c.recv(65536)) > 0
+    c.close()
+    assert wait_for(lambda: pfx_rcvd(d, link.addr_b) == 3000, 5)
+    assert d.stop() == 0
+    d.assert_no_sanitizer_report()

@@ -1,0 +1,202 @@
+"""A hostile BGP peer written by hand (raw TCP, OPEN/KEEPALIVE/UPDATE bytes
+built here) sends malformed UPDATEs; each case checks the RFC 7606 / RFC 4271
+outcome as an operator sees it: the session state and counters in `show bgp
+neighbors json`, the prefix in `show bgp ipv4 unicast json`, and whether a
+NOTIFICATION came back."""
+import ctypes
+import os
+import socket
+import struct
+import threading
+import time
+
+import pytest
+
+from bgplab import link_fixture
+from netns_conftest import vtysh, vtysh_json, wait_for
+
+OUR_AS, PEER_AS = 65001, 65002
+PFX = "192.0.2.0/24"
+CLONE_NEWNET = 0x40000000
+
+
+def netns_socket(ns):
+    """A TCP socket created inside namespace ns (setns in a throw-away thread)."""
+    out = {}
+
+    def run():
+        libc = ctypes.CDLL(None, use_errno=True)
+        fd = os.open(f"/var/run/netns/{ns}", os.O_RDONLY)
+        try:
+            if libc.setns(fd, CLONE_NEWNET) != 0:
+                out["err"] = ctypes.get_errno()
+                return
+            out["s"] = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        finally:
+            os.close(fd)
+
+    t = threading.Thread(target=run)
+    t.start()
+    t.join()
+    assert "s" in out, f"setns: errno {out.get('err')}"
+    return out["s"]
+
+
+def msg(typ, body=b""):
+    return b"\xff" * 16 + struct.pack("!HB", 19 + len(body), typ) + body
+
+
+def open_msg(asn, bgp_id):
+    caps = bytes([1, 4, 0, 1, 0, 1]) + bytes([65, 4]) + struct.pack("!I", asn)
+    params = bytes([2, len(caps)]) + caps
+    return msg(1, struct.pack("!BHH4sB", 4, asn, 90, socket.inet_aton(bgp_id), len(params)) + params)
+
+
+def attr(flags, typ, value):
+    return bytes([flags, typ, len(value)]) + value
+
+
+def aspath(*asns):
+    return attr(0x40, 2, bytes([2, len(asns)]) + b"".join(struct.pack("!I", a) for a in asns))
+
+
+def update(attrs=b"", nlri=(PFX,), withdrawn=b"", attr_len=None):
+    def pfx(p):
+        a, n = p.split("/")
+        n = int(n)
+        return bytes([n]) + socket.inet_aton(a)[:(n + 7) // 8]
+    nl = b"".join(pfx(p) for p in nlri)
+    alen = len(attrs) if attr_len is None else attr_len
+    return msg(2, struct.pack("!H", len(withdrawn)) + withdrawn + struct.pack("!H", alen) + attrs + nl)
+
+
+def good_attrs(origin=0, path=(PEER_AS,), nh=None):
+    return attr(0x40, 1, bytes([origin])) + aspath(*path) + attr(0x40, 3, socket.inet_aton(nh))
+
+
+class Speaker:
+    """Our side of one session: read whole messages, send bytes."""
+
+    def __init__(self, sock):
+        self.s, self.buf = sock, b""
+
+    def send(self, data):
+        self.s.sendall(data)
+
+    def read(self, timeout):
+        """The next message as (type, body), or None on timeout / close."""
+        end = time.monotonic() + timeout
+        while len(self.buf) < 19 or len(self.buf) < struct.unpack("!H", self.buf[16:18])[0]:
+            left = end - time.monotonic()
+            if left <= 0:
+                return None
+            self.s.settimeout(left)
+            try:
+                chunk = self.s.recv(65536)
+            except socket.timeout:
+                return None
+            if not chunk:
+                return None
+            self.buf += chunk
+        n = struct.unpack("!H", self.buf[16:18])[0]
+        m, self.buf = self.buf[:n], self.buf[n:]
+        return m[18], m[19:]
+
+    def notification(self, within):
+        """The first NOTIFICATION (code, subcode) within the time, else None."""
+        end = time.monotonic() + within
+        while (left := end - time.monotonic()) > 0:
+            m = self.read(left)
+            if m is None:
+                return None
+            if m[0] == 3:
+                return m[1][0], m[1][1]
+        return None
+
+
+link = link_fixture("rd", "10.0.11")
+
+
+@pytest.fixture
+def peer(tmp_path, link, daemon_factory):
+    """ipip-bgpd in A with B as a passive eBGP neighbor; B is us, Established."""
+    conf = tmp_path / "bgpd.conf"
+    conf.write_text(f"router bgp {OUR_AS}\n bgp router-id {link.addr_a}\n"
+                    f" neighbor {link.addr_b} remote-as {PEER_AS}\n"
+                    f" neighbor {link.addr_b} passive\n")
+    d = daemon_factory(config=conf, netns=link.a).start()
+    s = netns_socket(link.b)
+    s.bind((link.addr_b, 0))
+    assert wait_for(lambda: s.connect_ex((link.addr_a, 179)) == 0, 10)
+    sp = Speaker(s)
+    sp.send(open_msg(PEER_AS, link.addr_b))
+    assert sp.read(5)[0] == 1, "no OPEN from the daemon"
+    sp.send(msg(4))
+    assert sp.read(5)[0] == 4, "no KEEPALIVE from the daemon"
+    assert wait_for(lambda: neighbor(d, link.addr_b)["bgpState"] == "Established", 5)
+    sp.d, sp.nh = d, link.addr_b
+    yield sp
+    s.close()
+    d.stop()
+    d.assert_no_sanitizer_report()
+
+
+def neighbor(d, addr):
+    return vtysh_json(d.sock, f"show bgp neighbors {addr} json")[addr]
+
+
+def routes(d):
+    return vtysh_json(d.sock, "show bgp ipv4 unicast json")["routes"]
+
+
+def learn_first(p):
+    p.send(update(good_attrs(nh=p.nh)))
+    assert wait_for(lambda: PFX in routes(p.d), 5), p.d.read_log()
+
+
+def assert_refused_and_up(p, counter):
+    assert p.notification(within=1.5) is None
+    assert wait_for(lambda: PFX not in routes(p.d), 5)
+    n = neighbor(p.d, p.nh)
+    assert n["bgpState"] == "Established"
+    assert n["updateErrors"][counter] == 1, n["updateErrors"]
+    assert n["addressFamilyInfo"]["ipv4Unicast"]["acceptedPrefixCounter"] == 0
+
+
+def test_bad_origin_withdraws_the_prefix_and_keeps_the_session(peer):
+    learn_first(peer)
+    peer.send(update(good_attrs(origin=3, nh=peer.nh)))       # RFC 7606 7.1
+    assert_refused_and_up(peer, "treatAsWithdraw")
+    text = vtysh(peer.d.sock, f"show bgp neighbors {peer.nh}").stdout
+    assert "0 accepted prefixes" in text and "UPDATEs treated as withdraw (RFC 7606): 1" in text
+
+
+def test_attribute_overrunning_the_attribute_block_is_treat_as_withdraw(peer):
+    learn_first(peer)
+    a = good_attrs(nh=peer.nh) + bytes([0xc0, 8, 8, 0, 0, 0, 1])  # COMMUNITIES says 8, has 4
+    peer.send(update(a))                                         # RFC 7606 4
+    assert_refused_and_up(peer, "treatAsWithdraw")
+
+
+def test_attribute_length_past_the_message_resets_with_3_1(peer):
+    learn_first(peer)
+    a = good_attrs(nh=peer.nh)
+    peer.send(update(a, nlri=(), attr_len=len(a) + 40))        # RFC 4271 6.3
+    assert peer.notification(within=3) == (3, 1)
+    n = neighbor(peer.d, peer.nh)
+    assert n["bgpState"] != "Established"
+    assert n["lastErrorCodeSubcode"] == "0301" and n["lastNotificationSent"] is True
+    assert wait_for(lambda: PFX not in routes(peer.d), 5)
+
+
+def test_as_path_with_our_asn_is_ignored(peer):
+    learn_first(peer)
+    peer.send(update(good_attrs(path=(PEER_AS, OUR_AS), nh=peer.nh)))
+    assert_refused_and_up(peer, "asPathLoop")
+
+
+def test_ebgp_first_as_not_the_peers_is_treat_as_withdraw(peer):
+    learn_first(peer)
+    peer.send(update(good_attrs(path=(65003,), nh=peer.nh)))
+    assert_refused_and_up(peer, "firstAsMismatch")
+    assert peer.d.read_log().count("first-as-mismatch") == 1

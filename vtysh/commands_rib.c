@@ -1,0 +1,120 @@
+/*
+ * vtysh/commands_rib.c - `show bgp ipv4 unicast [A.B.C.D/M] [json]` (and
+ * FRR's `show ip bgp` spelling): ask the daemon for struct ctl_rib_rec
+ * records (CTL_SHOW_BGP_IPV4) and render them (render_rib.c). The table is
+ * printed while it streams in; one prefix's paths are collected first.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "lib/ctlmsg.h"
+#include "vtysh/client.h"
+#include "vtysh/commands_rib.h"
+#include "vtysh/render_rib.h"
+#include "vtysh/vty.h"
+
+#define DETAIL_PATHS_MAX	65535	/* paths of one prefix taken */
+
+static int
+rec_take(const struct ctl_frame *f, struct ctl_rib_rec *r)
+{
+	if (ctl_record_get(f, r, sizeof(*r)) < 0)
+		return -1;
+	CTL_STR_FIX(r->route.prefix);
+	CTL_STR_FIX(r->path.peer);
+	CTL_STR_FIX(r->path.peer_id);
+	CTL_STR_FIX(r->path.nexthop);
+	CTL_STR_FIX(r->path.originator);
+	CTL_STR_FIX(r->path.lost_to);
+	CTL_STR_FIX(r->path.lost_reason);
+	CTL_STR_FIX(r->path.aspath);
+	CTL_STR_FIX(r->path.comms);
+	CTL_STR_FIX(r->path.lcomms);
+	CTL_STR_FIX(r->path.ext_comms);
+	return 0;
+}
+
+static int
+take_row(const struct ctl_frame *f, void *arg)
+{
+	struct ctl_rib_rec r;
+
+	if (rec_take(f, &r) < 0)
+		return -1;
+	render_rib_row(arg, &r);
+	return 0;
+}
+
+static int
+bgp_get(struct vty *v, struct ctl_bgp *b)
+{
+	if (vty_request_one(v, CTL_SHOW_BGP, b, sizeof(*b)) < 0)
+		return -1;
+	CTL_STR_FIX(b->router_id);
+	CTL_STR_FIX(b->listen_addr);
+	if (!b->configured)
+		return vty_error(v, "BGP is not configured (no 'router bgp')");
+	return 0;
+}
+
+int
+cmd_show_bgp_ipv4(struct vty *v, const struct cmd_args *a)
+{
+	struct rib_render rr;
+	struct ctl_bgp b;
+	char err[256];
+
+	if (bgp_get(v, &b) < 0)
+		return -1;
+	render_rib_begin(&rr, v->out, &b, cmd_has(a, "json"));
+	if (ctl_client_request(v->cl, CTL_SHOW_BGP_IPV4, NULL, 0, take_row, &rr, err,
+	    sizeof(err)) < 0) {
+		render_rib_abort(&rr);
+		return vty_error(v, "%s", err);
+	}
+	render_rib_end(&rr);
+	return 0;
+}
+
+struct rec_list {
+	struct ctl_rib_rec	*v;
+	size_t			 n, cap;
+};
+
+static int
+take_rec(const struct ctl_frame *f, void *arg)
+{
+	struct rec_list *l = arg;
+	struct ctl_rib_rec *v;
+
+	if (l->n == l->cap) {
+		if (l->cap >= DETAIL_PATHS_MAX)
+			return -1;
+		l->cap = l->cap ? l->cap * 2 : 8;
+		if ((v = realloc(l->v, l->cap * sizeof(*v))) == NULL)
+			return -1;
+		l->v = v;
+	}
+	return rec_take(f, &l->v[l->n++]);
+}
+
+int
+cmd_show_bgp_ipv4_prefix(struct vty *v, const struct cmd_args *a)
+{
+	struct rec_list l = { 0 };
+	struct ctl_rib_req req;
+	char err[256];
+	int rv = 0;
+
+	memset(&req, 0, sizeof(req));
+	CTL_STR_SET(req.prefix, cmd_arg(a, "A.B.C.D/M"));
+	if (vty_connect(v) < 0)
+		return -1;
+	if (ctl_client_request(v->cl, CTL_SHOW_BGP_IPV4, &req, sizeof(req), take_rec, &l, err,
+	    sizeof(err)) < 0)
+		rv = vty_error(v, "%s", err);
+	else
+		render_rib_detail(v->out, l.v, l.n, cmd_has(a, "json"));
+	free(l.v);
+	return rv;
+}

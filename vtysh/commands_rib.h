@@ -1,0 +1,25 @@
+/*
+ * vtysh/commands_rib.h - the shell's BGP RIB commands. commands.c puts
+ * VTYSH_RIB_COMMANDS into its table, so this block merges apart from others.
+ */
+#ifndef IPIP_VTYSH_COMMANDS_RIB_H
+#define IPIP_VTYSH_COMMANDS_RIB_H
+
+#include "vtysh/cmd.h"
+
+int	cmd_show_bgp_ipv4(struct vty *, const struct cmd_args *);
+int	cmd_show_bgp_ipv4_prefix(struct vty *, const struct cmd_args *);
+
+#define RIB_SHOW_HELP	"Show running system information\nBGP information\n" \
+	"Address Family\nAddress Family modifier\n"
+#define RIB_IP_HELP	"Show running system information\nIP information\nBGP information\n"
+#define VTYSH_RIB_COMMANDS \
+	{ "show bgp ipv4 unicast [json]", RIB_SHOW_HELP "JavaScript Object Notation\n", \
+	    cmd_show_bgp_ipv4 }, \
+	{ "show bgp ipv4 unicast A.B.C.D/M [json]", RIB_SHOW_HELP "Network in the BGP routing table\n" \
+	    "JavaScript Object Notation\n", cmd_show_bgp_ipv4_prefix }, \
+	{ "show ip bgp [json]", RIB_IP_HELP "JavaScript Object Notation\n", cmd_show_bgp_ipv4 }, \
+	{ "show ip bgp A.B.C.D/M [json]", RIB_IP_HELP "Network in the BGP routing table\n" \
+	    "JavaScript Object Notation\n", cmd_show_bgp_ipv4_prefix },
+
+#endif
