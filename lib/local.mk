@@ -9,6 +9,7 @@ lib_libipip_a_SOURCES = \
 	lib/ctlmsg.h lib/ctlmsg.c \
 	lib/pidfile.h lib/pidfile.c \
 	lib/sdnotify.h lib/sdnotify.c \
+	lib/hmap.h lib/hmap.c \
 	include/ipip-bgpd/ctl.h
 lib_libipip_a_CFLAGS = $(AM_CFLAGS)
 
