@@ -771,7 +771,7 @@ bool
 fib_is_idle(const struct fib *f)
 {
 	return fib_dirty_empty(f) && TAILQ_EMPTY(&f->del[FIB_K_GRP]) &&
-	    TAILQ_EMPTY(&f->del[FIB_K_NH]) && TAILQ_EMPTY(&f->retry);
+	    TAILQ_EMPTY(&f->del[FIB_K_NH]);
 }
 
 void

@@ -103,7 +103,7 @@ void		 fib_route_del(struct fib *, const struct prefix *);
 size_t		 fib_nh_down(struct fib *, const struct fib_nh *);
 /* End of initial convergence: stale routes and nexthops may now go. */
 void		 fib_settle(struct fib *);
-/* Nothing queued, nothing waiting for a retry. */
+/* Nothing queued (failed changes may still wait for their retry). */
 bool		 fib_is_idle(const struct fib *);
 void		 fib_stats_get(const struct fib *, struct fib_stats *);
 

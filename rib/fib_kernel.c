@@ -243,9 +243,9 @@ fib_route_now_out(struct fib *f, struct fib_route *r)
 	}
 }
 
-/* A nexthop became usable: groups that have it can now include it. */
+/* A nexthop came or went: groups that have it must be rewritten. */
 static void
-fib_nh_now_in(struct fib *f, struct fib_nhobj *nh)
+fib_nh_groups_dirty(struct fib *f, struct fib_nhobj *nh)
 {
 	struct hmap_node *x;
 
@@ -291,7 +291,7 @@ fib_ack_ok(struct fib *f, struct fib_obj *o, enum fib_op op)
 		fib_route_now_in(f, (struct fib_route *)o);
 	o->in_kernel = true;
 	if (!was_in && o->kind == FIB_K_NH)
-		fib_nh_now_in(f, (struct fib_nhobj *)o);
+		fib_nh_groups_dirty(f, (struct fib_nhobj *)o);
 	if (!was_in && o->kind == FIB_K_GRP)
 		fib_grp_now_in(f, (struct fib_grp *)o);
 	if (TAILQ_EMPTY(&f->retry))
@@ -676,11 +676,37 @@ fib_mon_grp_gone(struct fib *f, struct fib_grp *g)
 {
 	struct fib_route *r;
 
+	g->h.o.in_kernel = false;
 	LIST_FOREACH(r, &g->routes, by_grp)
 		if (r->k_grp == g) {
 			fib_route_now_out(f, r);
 			fib_obj_dirty(f, &r->o);
 		}
+	fib_obj_dirty(f, &g->h.o);
+}
+
+/* nh left the kernel: groups lose it; a group left empty is gone too. */
+static void
+fib_mon_nh_out(struct fib *f, struct fib_nhobj *nh)
+{
+	struct hmap_node *x;
+
+	nh->h.o.in_kernel = false;
+	f->st.nh_lost++;
+	for (x = hmap_next(&f->grps, NULL); x != NULL; x = hmap_next(&f->grps, x)) {
+		struct fib_grp *g = (struct fib_grp *)((char *)x - offsetof(struct fib_grp, h.o.hn));
+		size_t left = 0;
+
+		if (!g->h.o.in_kernel || !fib_grp_has_nh(g, nh))
+			continue;
+		for (size_t i = 0; i < g->n; i++)
+			left += g->m[i].nh->h.o.in_kernel;
+		if (left == 0)
+			fib_mon_grp_gone(f, g);
+		g->h.o.kdirty = true;
+		fib_obj_dirty(f, &g->h.o);
+	}
+	fib_obj_dirty(f, &nh->h.o);		/* re-add: fails until the link is back */
 }
 
 static void
@@ -691,15 +717,41 @@ fib_mon_nh_gone(struct fib *f, uint32_t id)
 
 	if (h == NULL || !h->o.in_kernel || h->o.pending != FIB_OP_NONE)
 		return;
-	h->o.in_kernel = false;
-	f->st.nh_lost++;
-	log_info("fib: %s was removed by the kernel or an operator",
-	    fib_obj_name(&h->o, name, sizeof(name)));
-	if (h->o.kind == FIB_K_NH)
-		fib_nh_now_in(f, (struct fib_nhobj *)h);	/* groups: rewrite without it */
-	else
+	log_info("fib: %s was removed outside ipip-bgpd", fib_obj_name(&h->o, name, sizeof(name)));
+	if (h->o.kind == FIB_K_NH) {
+		fib_mon_nh_out(f, (struct fib_nhobj *)h);
+	} else {
+		f->st.nh_lost++;
 		fib_mon_grp_gone(f, (struct fib_grp *)h);
-	fib_obj_dirty(f, &h->o);
+	}
+}
+
+/*
+ * The kernel flushes nexthops of a device that goes down or loses carrier
+ * (NETDEV_DOWN/CHANGE in net/ipv4/nexthop.c) without an RTM_DELNEXTHOP.
+ */
+static void
+fib_mon_link(struct fib *f, const struct rtnl_link *l, bool gone)
+{
+	bool down = gone || !(l->flags & IFF_UP) || !(l->flags & (IFF_RUNNING | 0x10000));
+	struct hmap_node *x;
+	size_t n = 0;
+
+	if (!down) {
+		if (!TAILQ_EMPTY(&f->retry))
+			fib_retry_now(f);
+		return;
+	}
+	for (x = hmap_next(&f->nhs, NULL); x != NULL; x = hmap_next(&f->nhs, x)) {
+		struct fib_nhobj *nh = (struct fib_nhobj *)((char *)x - offsetof(struct fib_nhobj, h.o.hn));
+
+		if (nh->key.ifindex == l->ifindex && nh->h.o.in_kernel &&
+		    nh->h.o.pending == FIB_OP_NONE && ++n)
+			fib_mon_nh_out(f, nh);
+	}
+	if (n > 0)
+		log_info("fib: link %s (ifindex %u) is down: the kernel dropped %zu of our nexthops",
+		    l->name, l->ifindex, n);
 }
 
 static int
@@ -719,8 +771,9 @@ fib_mon_cb(const struct rtnl_msg *m, void *arg)
 			fib_mon_nh_gone(f, nh.id);
 		break;
 	case RTM_NEWLINK:
-		if (rtnl_link_parse(m, &l) == 0 && (l.flags & IFF_UP) && !TAILQ_EMPTY(&f->retry))
-			fib_retry_now(f);
+	case RTM_DELLINK:
+		if (rtnl_link_parse(m, &l) == 0)
+			fib_mon_link(f, &l, m->type == RTM_DELLINK);
 		break;
 	case RTM_NEWADDR:
 		if (!TAILQ_EMPTY(&f->retry))

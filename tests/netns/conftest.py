@@ -108,3 +108,45 @@ def daemon_factory(tmp_path):
 @pytest.fixture
 def daemon(daemon_factory):
     return daemon_factory().start()
+
+
+class Netns:
+    """A network namespace named prefix + pid + counter, deleted when the test ends."""
+    count = 0
+
+    def __init__(self, prefix):
+        Netns.count += 1
+        self.name = f"{prefix}{os.getpid()}n{Netns.count}"
+        subprocess.run(["ip", "netns", "add", self.name], check=True)
+        self.ip("link", "set", "lo", "up")
+
+    def ip(self, *args, check=True):
+        """Run `ip -n NS args`; return stdout."""
+        r = subprocess.run(["ip", "-n", self.name, *args], capture_output=True, text=True)
+        if check and r.returncode != 0:
+            raise AssertionError(f"ip {' '.join(args)}: {r.stderr}")
+        return r.stdout
+
+    def ip_json(self, *args):
+        out = self.ip("-j", *args)
+        return json.loads(out) if out.strip() else []
+
+    def exec_args(self, *cmd):
+        return ["ip", "netns", "exec", self.name, *cmd]
+
+    def delete(self):
+        subprocess.run(["ip", "netns", "del", self.name], capture_output=True)
+
+
+@pytest.fixture
+def netns_factory():
+    made = []
+
+    def make(prefix):
+        ns = Netns(prefix)
+        made.append(ns)
+        return ns
+
+    yield make
+    for ns in made:
+        ns.delete()

@@ -104,7 +104,7 @@ ctl_nhdown(struct ctl *c)
 	if ((rv = ctl_parse_hops(nhs, &n, &mtu, &count)) < 0 || n != 1)
 		return rv < 0 ? rv : -EINVAL;
 	printf("groups %zu\n", fib_nh_down(c->fib, &nhs[0]));
-	return 0;
+	return 1;			/* answered */
 }
 
 static void
@@ -167,7 +167,7 @@ ctl_line(struct ctl *c, char *line)
 		rv = -EINVAL;
 	if (rv < 0)
 		printf("err %s\n", strerror(-rv));
-	else
+	else if (rv == 0)
 		printf("ok\n");
 	return true;
 }
