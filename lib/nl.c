@@ -145,6 +145,17 @@ nl_set_batch_limit(struct nl *nl, size_t limit)
 	return 0;
 }
 
+int
+nl_set_rcvbuf(struct nl *nl, int bytes)
+{
+	int fd = mnl_socket_get_fd(nl->sock);
+
+	if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &bytes, sizeof(bytes)) < 0 &&
+	    setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &bytes, sizeof(bytes)) < 0)
+		return -errno;
+	return 0;
+}
+
 void
 nl_set_ack_cb(struct nl *nl, nl_ack_fn *cb, void *arg)
 {

@@ -49,6 +49,8 @@ void		 nl_free(struct nl *);
  * that, as libmnl's batch wants). Only while the batch is empty. 0 or -errno.
  */
 MUST_USE int	 nl_set_batch_limit(struct nl *, size_t limit);
+/* Receive buffer in bytes (tests shrink a monitor's to provoke ENOBUFS). */
+MUST_USE int	 nl_set_rcvbuf(struct nl *, int bytes);
 void		 nl_set_ack_cb(struct nl *, nl_ack_fn *, void *arg);
 void		 nl_set_monitor_cb(struct nl *, nl_msg_fn *, nl_overrun_fn *, void *arg);
 uint32_t	 nl_portid(const struct nl *);

@@ -726,10 +726,10 @@ fib_new(struct event_base *base, const struct fib_opts *o)
 static void
 fib_map_free(struct hmap *m, size_t off)
 {
-	struct hmap_node *n;
+	struct hmap_node *n, *next;
 
-	while ((n = hmap_next(m, NULL)) != NULL) {
-		hmap_del(m, n);
+	for (n = hmap_next(m, NULL); n != NULL; n = next) {
+		next = hmap_next(m, n);
 		free((char *)n - off);
 	}
 	hmap_destroy(m);

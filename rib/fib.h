@@ -52,6 +52,7 @@ struct fib_opts {
 	uint16_t	buckets;	/* resilient: 0 means 128 */
 	enum fib_compat	compat;
 	size_t		batch_bytes;	/* bytes per sendmsg; 0: libmnl's default */
+	int		monitor_rcvbuf;	/* 0: NL_SOCK_BUF; tests shrink it to force ENOBUFS */
 };
 
 /* One next hop of a route. gateway 0: directly on ifindex. weight 1..256. */

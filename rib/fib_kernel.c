@@ -850,6 +850,8 @@ fib_sockets_open(struct fib *f)
 	}
 	if (f->opts.batch_bytes && nl_set_batch_limit(f->nl, f->opts.batch_bytes) < 0)
 		log_warnx("fib: batch size %zu refused; using the default", f->opts.batch_bytes);
+	if (f->opts.monitor_rcvbuf && nl_set_rcvbuf(f->mon, f->opts.monitor_rcvbuf) < 0)
+		log_warn("fib: monitor receive buffer");
 	nl_set_ack_cb(f->nl, fib_on_ack, f);
 	nl_set_monitor_cb(f->mon, fib_mon_cb, fib_mon_overrun, f);
 	f->resync_ev = event_new(f->base, -1, 0, fib_resync_cb, f);

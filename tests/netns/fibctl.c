@@ -9,6 +9,7 @@
  * End of input is "quit keep" (like a crash: routes stay).
  * Options: -p proto -t table -m (inline next hops, no nexthop objects)
  *          -r (resilient groups) -C (leave nexthop_compat_mode) -b batch-bytes
+ *          -M monitor-rcvbuf-bytes (small: provoke ENOBUFS and the resync)
  */
 #include <errno.h>
 #include <event2/buffer.h>
@@ -222,7 +223,7 @@ ctl_opts(int argc, char **argv, struct fib_opts *o)
 	int ch;
 
 	*o = (struct fib_opts){ .use_nexthops = true };
-	while ((ch = getopt(argc, argv, "p:t:mrCb:")) != -1) {
+	while ((ch = getopt(argc, argv, "p:t:mrCb:M:")) != -1) {
 		switch (ch) {
 		case 'p': o->protocol = (uint8_t)atoi(optarg); break;
 		case 't': o->table = (uint32_t)atoi(optarg); break;
@@ -230,6 +231,7 @@ ctl_opts(int argc, char **argv, struct fib_opts *o)
 		case 'r': o->resilient = true; break;
 		case 'C': o->compat = FIB_COMPAT_LEAVE; break;
 		case 'b': o->batch_bytes = (size_t)atol(optarg); break;
+		case 'M': o->monitor_rcvbuf = atoi(optarg); break;
 		default: return -1;
 		}
 	}
@@ -245,7 +247,7 @@ main(int argc, char **argv)
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	log_init(stderr, "fibctl", LOG_INFO);
 	if (ctl_opts(argc, argv, &o) < 0) {
-		fprintf(stderr, "usage: fibctl [-p proto] [-t table] [-m] [-r] [-C] [-b bytes]\n");
+		fprintf(stderr, "usage: fibctl [-p proto] [-t table] [-m] [-r] [-C] [-b bytes] [-M bytes]\n");
 		return 2;
 	}
 	c.base = event_base_new();

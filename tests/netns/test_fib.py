@@ -247,3 +247,16 @@ def test_resilient_groups_when_asked(fib_ns):
     assert f.send(f"nhdown {via(2)}") == "groups 1"
     f.ok("sync")
     assert len(groups(fib_ns)[g["id"]]["group"]) == 2
+
+
+def test_monitor_overrun_resyncs_and_repair_still_works(fib_ns):
+    f = fib_ns.fibctl("-M", "4096")          # a tiny monitor buffer: ENOBUFS on the flood
+    f.ok(f"set 10.100.0.0/24 count 5000 {via(0, 1)}")
+    f.ok("sync")
+    assert wait_for(lambda: f.stats()["resyncs"] >= 1, timeout=10)
+    f.ok("sync")
+    assert set(our_routes(fib_ns)) == block("10.100.0.0", 5000)
+    s = f.stats()
+    assert s["routes_kernel"] == 5000 and s["failures"] == 0
+    fib_ns.ip("route", "del", "10.100.9.0/24", "proto", PROTO, "metric", "20")
+    assert wait_for(lambda: "10.100.9.0/24" in our_routes(fib_ns), timeout=5)
