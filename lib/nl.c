@@ -74,7 +74,6 @@ nl_sock_setup(struct nl *nl, const unsigned *groups, size_t ngroups)
 	(void)mnl_socket_setsockopt(nl->sock, NETLINK_EXT_ACK, &one, sizeof(one));
 	nl->cap_ack = mnl_socket_setsockopt(nl->sock, NETLINK_CAP_ACK, &one,
 	    sizeof(one)) == 0;
-	(void)mnl_socket_setsockopt(nl->sock, NETLINK_NO_ENOBUFS, &(int){ 0 }, sizeof(int));
 	if (mnl_socket_bind(nl->sock, 0, MNL_SOCKET_AUTOPID) < 0)
 		return -1;
 	for (size_t i = 0; i < ngroups; i++)

@@ -1,7 +1,7 @@
 # rib/fib.mk: the kernel FIB (nexthop objects, groups, routes, reconcile) on lib/nl.
 # Its own fragment so it merges apart from rib/local.mk (the RIB core).
 noinst_LIBRARIES += rib/libfib.a
-rib_libfib_a_SOURCES = rib/fib.h rib/fib_int.h rib/fib.c rib/fib_kernel.c
+rib_libfib_a_SOURCES = rib/fib.h rib/fib_int.h rib/fib.c rib/fib_kernel.c rib/fib_sync.c
 rib_libfib_a_CFLAGS = $(AM_CFLAGS) $(LIBMNL_CFLAGS) $(LIBEVENT_CFLAGS)
 FIB_LIBS = rib/libfib.a
 

@@ -1,6 +1,6 @@
 /*
- * rib/fib_int.h - what rib/fib.c (objects, API, flush job) and
- * rib/fib_kernel.c (netlink messages, ACKs, dumps, monitor) share.
+ * rib/fib_int.h - what rib/fib.c (objects, API, flush job), rib/fib_kernel.c
+ * (netlink writes and ACKs) and rib/fib_sync.c (reconcile, monitor) share.
  * Not a public header: nothing outside rib/fib*.c includes it.
  *
  * Every object (nexthop, group, route) is desired state plus what we know
@@ -110,14 +110,20 @@ void	fib_schedule(struct fib *);
 void	fib_retry_arm(struct fib *);
 void	fib_retry_now(struct fib *);
 
-/* fib_kernel.c: netlink */
-int	fib_kernel_open(struct fib *);
-void	fib_kernel_close(struct fib *);
+/* fib_kernel.c: writes and ACKs */
 void	fib_kernel_write(struct fib *, struct fib_obj *);
 void	fib_kernel_del(struct fib *, struct fib_obj *);
 void	fib_kernel_flush(struct fib *);
-int	fib_kernel_reconcile(struct fib *);
 void	fib_kernel_purge(struct fib *);
+const char *fib_obj_name(const struct fib_obj *, char *buf, size_t n);
+void	fib_route_now_out(struct fib *, struct fib_route *);
+void	fib_nh_groups_dirty(struct fib *, struct fib_nhobj *);
+nl_ack_fn fib_on_ack;
+
+/* fib_sync.c: sockets, reconcile, monitor */
+int	fib_kernel_open(struct fib *);
+void	fib_kernel_close(struct fib *);
+int	fib_kernel_reconcile(struct fib *);
 uint32_t fib_hops_sig(const struct fib_nh *, size_t n);
 
 #endif
