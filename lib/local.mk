@@ -55,7 +55,7 @@ tests_unit_test_rtnl_LDADD = $(NL_LIBS) $(UNIT_LIBS)
 
 FUZZ_TARGETS += tests/fuzz/fuzz_nl_route tests/fuzz/fuzz_nl_nexthop \
 	tests/fuzz/fuzz_nl_link tests/fuzz/fuzz_nl_addr
-tests_fuzz_fuzz_nl_route_SOURCES = tests/fuzz/fuzz_nl_route.c
+tests_fuzz_fuzz_nl_route_SOURCES = tests/fuzz/fuzz_nl_route.c tests/fuzz/fuzz_nl.h
 tests_fuzz_fuzz_nl_route_LDADD = $(NL_LIBS)
 tests_fuzz_fuzz_nl_route_LDFLAGS = $(AM_LDFLAGS) $(FUZZ_LDFLAGS)
 tests_fuzz_fuzz_nl_nexthop_SOURCES = tests/fuzz/fuzz_nl_nexthop.c
