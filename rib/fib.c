@@ -143,7 +143,7 @@ fib_id_assign(struct fib *f, struct fib_idobj *h, uint32_t id)
 
 /* ---- nexthops ---- */
 
-static int
+int
 fib_nh_cmp(const void *a, const void *b)
 {
 	const struct fib_nh *x = a, *y = b;

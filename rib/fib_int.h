@@ -94,6 +94,7 @@ void	fib_obj_dirty(struct fib *, struct fib_obj *);
 void	fib_obj_release(struct fib *, struct fib_obj *);
 bool	fib_obj_wanted(const struct fib_obj *);
 bool	fib_obj_needs_write(const struct fib *, const struct fib_obj *);
+int	fib_nh_cmp(const void *, const void *);	/* gateway, ifindex, onlink */
 struct fib_idobj *fib_id_find(const struct fib *, uint32_t id);
 void	fib_id_assign(struct fib *, struct fib_idobj *, uint32_t id);
 /* Adopted objects (from a dump): in the kernel, stale until wanted. */

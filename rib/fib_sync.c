@@ -57,7 +57,7 @@ fib_dump_nh(struct fib *f, const struct rtnl_nexthop *k)
 		(void)fib_nhobj_adopt(f, &key, k->id);
 		return;
 	}
-	if (h->o.kind != FIB_K_NH || memcmp(&nh->key, &key, sizeof(key)) != 0)
+	if (h->o.kind != FIB_K_NH || fib_nh_cmp(&nh->key, &key) != 0)
 		return;			/* not what we think it is: ours stays "missing" */
 	h->o.seen = true;
 	if (h->o.pending == FIB_OP_NONE)
