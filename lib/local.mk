@@ -44,8 +44,11 @@ lib_libnl_a_SOURCES = lib/nl.h lib/nl.c lib/rtnl.h lib/rtnl.c
 lib_libnl_a_CFLAGS = $(AM_CFLAGS) $(LIBMNL_CFLAGS) $(LIBEVENT_CFLAGS)
 NL_LIBS = lib/libnl.a lib/libipip.a $(LIBMNL_LIBS) $(LIBEVENT_LIBS)
 
-check_PROGRAMS += tests/unit/test_rtnl tests/unit/test_hmap
-TESTS += tests/unit/test_rtnl tests/unit/test_hmap
+check_PROGRAMS += tests/unit/test_rtnl tests/unit/test_hmap tests/unit/test_nl
+TESTS += tests/unit/test_rtnl tests/unit/test_hmap tests/unit/test_nl
+tests_unit_test_nl_SOURCES = tests/unit/test_nl.c
+tests_unit_test_nl_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS) $(LIBMNL_CFLAGS) $(LIBEVENT_CFLAGS)
+tests_unit_test_nl_LDADD = $(NL_LIBS) $(UNIT_LIBS)
 tests_unit_test_hmap_SOURCES = tests/unit/test_hmap.c
 tests_unit_test_hmap_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
 tests_unit_test_hmap_LDADD = lib/libipip.a $(UNIT_LIBS)

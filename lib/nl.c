@@ -6,7 +6,8 @@
  * ACK of that batch is already queued on our socket: nl_batch_send() reads
  * them at once (non-blocking) and an ACK that is not there was dropped
  * (reported as -ENOBUFS). Replies are walked with rtnl_msg_next (cursor),
- * never by pointer arithmetic. The event on the fd reads anything that
+ * never by pointer arithmetic, and the walk goes on past each ACK to the end
+ * of the buffer (what STYLE 4's on_ack returning MNL_CB_OK achieves). The event on the fd reads anything that
  * arrives between batches (monitor notifications, stray ACKs), a bounded
  * number of buffers per loop turn (STYLE 7).
  */
