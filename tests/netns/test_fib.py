@@ -263,3 +263,18 @@ def test_monitor_overrun_resyncs_and_repair_still_works(fib_ns):
     assert (s["nh_writes"], s["group_writes"], s["route_writes"]) == (2, 1, 5000)
     fib_ns.ip("route", "del", "10.100.9.0/24", "proto", PROTO, "metric", "20")
     assert wait_for(lambda: "10.100.9.0/24" in our_routes(fib_ns), timeout=5)
+
+
+def test_configured_table_and_weights_reach_the_kernel(fib_ns):
+    f = fib_ns.fibctl("-t", "100")
+    f.ok("set 10.100.0.0/24 count 10 via 10.0.0.2 dev fibv0 weight 3 via 10.0.1.2 dev fibv1")
+    f.ok("sync")
+    assert our_routes(fib_ns) == {}                   # not in main
+    routes = fib_ns.ip_json("route", "show", "table", "100", "proto", PROTO)
+    assert len(routes) == 10
+    (g,) = groups(fib_ns).values()
+    weights = {m["id"]: m.get("weight", 1) for m in g["group"]}
+    gw = {i: n.get("gateway") for i, n in our_nexthops(fib_ns).items()}
+    assert {gw[i]: w for i, w in weights.items()} == {"10.0.0.2": 3, "10.0.1.2": 1}
+    f.quit()
+    assert fib_ns.ip_json("route", "show", "table", "100") == []
