@@ -139,6 +139,20 @@ has(const struct cursor *a)
 	return a->p != NULL;
 }
 
+/* Message type, fixed header copied out, attributes checked against pol. */
+static int
+rtnl_body_parse(const struct rtnl_msg *m, uint16_t t_new, uint16_t t_del, void *hdr,
+    size_t hlen, const struct rtnl_policy *pol, uint16_t max, struct cursor *tb)
+{
+	struct cursor c = m->body;
+
+	if (m->type != t_new && m->type != t_del)
+		return -ENOMSG;
+	if (cur_bytes(&c, hdr, hlen) < 0)
+		return -EBADMSG;
+	return rtnl_attrs_parse(c, pol, max, tb);
+}
+
 /* ---- routes ---- */
 
 static const struct rtnl_policy route_pol[RTA_MAX + 1] = {
@@ -241,14 +255,13 @@ route_attrs_apply(struct cursor *tb, struct rtnl_route *r)
 int
 rtnl_route_parse(const struct rtnl_msg *m, struct rtnl_route *r)
 {
-	struct cursor c = m->body, tb[RTA_MAX + 1];
+	struct cursor tb[RTA_MAX + 1];
 	struct rtmsg rtm;
 	int rv;
 
-	if (m->type != RTM_NEWROUTE && m->type != RTM_DELROUTE)
-		return -ENOMSG;
-	if (cur_bytes(&c, &rtm, sizeof(rtm)) < 0)
-		return -EBADMSG;
+	if ((rv = rtnl_body_parse(m, RTM_NEWROUTE, RTM_DELROUTE, &rtm, sizeof(rtm),
+	    route_pol, RTA_MAX, tb)) < 0)
+		return rv;
 	if (rtm.rtm_family != AF_INET)
 		return -EAFNOSUPPORT;
 	if (rtm.rtm_dst_len > 32)
@@ -261,8 +274,6 @@ rtnl_route_parse(const struct rtnl_msg *m, struct rtnl_route *r)
 	r->type = rtm.rtm_type;
 	r->flags_nh = (uint8_t)rtm.rtm_flags;
 	r->table = rtm.rtm_table;
-	if ((rv = rtnl_attrs_parse(c, route_pol, RTA_MAX, tb)) < 0)
-		return rv;
 	return route_attrs_apply(tb, r);
 }
 
@@ -336,21 +347,18 @@ nh_attrs_apply(struct cursor *tb, struct rtnl_nexthop *nh)
 int
 rtnl_nexthop_parse(const struct rtnl_msg *m, struct rtnl_nexthop *nh)
 {
-	struct cursor c = m->body, tb[NHA_MAX + 1];
+	struct cursor tb[NHA_MAX + 1];
 	struct nhmsg h;
 	int rv;
 
-	if (m->type != RTM_NEWNEXTHOP && m->type != RTM_DELNEXTHOP)
-		return -ENOMSG;
-	if (cur_bytes(&c, &h, sizeof(h)) < 0)
-		return -EBADMSG;
+	if ((rv = rtnl_body_parse(m, RTM_NEWNEXTHOP, RTM_DELNEXTHOP, &h, sizeof(h),
+	    nh_pol, NHA_MAX, tb)) < 0)
+		return rv;
 	if (h.nh_family != AF_INET && h.nh_family != AF_UNSPEC)
 		return -EAFNOSUPPORT;
 	memset(nh, 0, offsetof(struct rtnl_nexthop, group));
 	nh->protocol = h.nh_protocol;
 	nh->flags = h.nh_flags;
-	if ((rv = rtnl_attrs_parse(c, nh_pol, NHA_MAX, tb)) < 0)
-		return rv;
 	return nh_attrs_apply(tb, nh);
 }
 
@@ -365,16 +373,15 @@ static const struct rtnl_policy link_pol[IFLA_MAX + 1] = {
 int
 rtnl_link_parse(const struct rtnl_msg *m, struct rtnl_link *l)
 {
-	struct cursor c = m->body, tb[IFLA_MAX + 1];
+	struct cursor tb[IFLA_MAX + 1];
 	struct ifinfomsg h;
 	int rv;
 
-	if (m->type != RTM_NEWLINK && m->type != RTM_DELLINK)
-		return -ENOMSG;
-	if (cur_bytes(&c, &h, sizeof(h)) < 0 || h.ifi_index <= 0)
-		return -EBADMSG;
-	if ((rv = rtnl_attrs_parse(c, link_pol, IFLA_MAX, tb)) < 0)
+	if ((rv = rtnl_body_parse(m, RTM_NEWLINK, RTM_DELLINK, &h, sizeof(h),
+	    link_pol, IFLA_MAX, tb)) < 0)
 		return rv;
+	if (h.ifi_index <= 0)
+		return -EBADMSG;
 	memset(l, 0, sizeof(*l));
 	l->ifindex = (uint32_t)h.ifi_index;
 	l->flags = h.ifi_flags;
@@ -395,20 +402,17 @@ static const struct rtnl_policy addr_pol[IFA_MAX + 1] = {
 int
 rtnl_addr_parse(const struct rtnl_msg *m, struct rtnl_addr *a)
 {
-	struct cursor c = m->body, tb[IFA_MAX + 1];
+	struct cursor tb[IFA_MAX + 1];
 	struct ifaddrmsg h;
 	int rv;
 
-	if (m->type != RTM_NEWADDR && m->type != RTM_DELADDR)
-		return -ENOMSG;
-	if (cur_bytes(&c, &h, sizeof(h)) < 0)
-		return -EBADMSG;
+	if ((rv = rtnl_body_parse(m, RTM_NEWADDR, RTM_DELADDR, &h, sizeof(h),
+	    addr_pol, IFA_MAX, tb)) < 0)
+		return rv;
 	if (h.ifa_family != AF_INET)
 		return -EAFNOSUPPORT;
 	if (h.ifa_prefixlen > 32 || h.ifa_index == 0)
 		return -EBADMSG;
-	if ((rv = rtnl_attrs_parse(c, addr_pol, IFA_MAX, tb)) < 0)
-		return rv;
 	if (!has(&tb[IFA_ADDRESS]) && !has(&tb[IFA_LOCAL]))
 		return -EBADMSG;
 	memset(a, 0, sizeof(*a));

@@ -112,6 +112,15 @@ fib_obj_unstale(struct fib *f, struct fib_obj *o)
 		fib_obj_queue(f, o, FIB_L_NONE);
 }
 
+/* o is wanted (again): no longer stale; queued if the kernel lacks it. */
+static void
+fib_obj_want(struct fib *f, struct fib_obj *o)
+{
+	fib_obj_unstale(f, o);
+	if (fib_obj_needs_write(f, o))
+		fib_obj_dirty(f, o);
+}
+
 /* ---- ids ---- */
 
 struct fib_idobj *
@@ -208,9 +217,7 @@ fib_nhobj_get(struct fib *f, const struct fib_nh *k)
 		nh = fib_nhobj_new(f, k, 0);
 	if (nh->h.refcnt++ == 0)
 		f->st.nexthops++;
-	fib_obj_unstale(f, &nh->h.o);
-	if (fib_obj_needs_write(f, &nh->h.o))
-		fib_obj_dirty(f, &nh->h.o);
+	fib_obj_want(f, &nh->h.o);
 	return nh;
 }
 
@@ -314,9 +321,7 @@ fib_grp_get(struct fib *f, const struct fib_nh *nhs, size_t n)
 	if (g == NULL)
 		g = fib_grp_new(f, nhs, n, 0, false);
 	fib_grp_ref(f, g);
-	fib_obj_unstale(f, &g->h.o);
-	if (fib_obj_needs_write(f, &g->h.o))
-		fib_obj_dirty(f, &g->h.o);
+	fib_obj_want(f, &g->h.o);
 	return g;
 }
 
@@ -456,9 +461,7 @@ fib_route_set(struct fib *f, const struct prefix *p, const struct fib_nh *nhs,
 		r = fib_route_new(f, p);
 	fib_route_point(f, r, fib_grp_get(f, k, n));
 	r->mtu = mtu;
-	fib_obj_unstale(f, &r->o);
-	if (fib_obj_needs_write(f, &r->o))
-		fib_obj_dirty(f, &r->o);
+	fib_obj_want(f, &r->o);
 	return 0;
 }
 
