@@ -11,8 +11,11 @@
 
 struct event_base;
 struct ctl_server;
+struct ly_ctx;
+struct lyd_node;
+struct conf_change;
 
-/* What the config file sets today. Grows with the YANG model (issue 7). */
+/* The daemon-wide settings, derived from the running tree (bgpd/conf.c). */
 struct bgpd_conf {
 	char	hostname[64];	/* "" = the system's */
 	int	log_level;	/* -1 = not set in the file */
@@ -26,6 +29,10 @@ struct bgpd {
 	const char		*ctl_path;
 	const char		*pid_file;
 	struct bgpd_conf	 conf;
+	struct ly_ctx		*yang;		/* the configuration model (conf/) */
+	struct lyd_node		*running;	/* running configuration; NULL = empty */
+	void			(*conf_watch)(const struct conf_change *, void *);
+	void			*conf_watch_arg;	/* bgpd_conf_watch() */
 	int			 log_level_cli;	/* -d, or -1 */
 	time_t			 started;	/* wall clock */
 	struct timespec		 started_mono;

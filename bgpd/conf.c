@@ -1,154 +1,222 @@
 /*
- * bgpd/conf.c - the daemon-wide part of the FRR-style config file.
- *
- *	! comment			(also '#')
- *	hostname NAME
- *	log stdout|syslog [LEVEL]	LEVEL as FRR names it: debugging, informational, ...
- *
- * Nothing here touches the running daemon: the caller applies *out.
+ * bgpd/conf.c - load, reload, edit and write the running configuration.
+ * See conf.h. The model, parser and printer live in conf/; this file only
+ * decides when a candidate replaces the running tree and applies what the
+ * daemon itself owns.
  */
-#include <ctype.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
+
+#include <libyang/libyang.h>
 
 #include "bgpd/conf.h"
 #include "lib/log.h"
 
-#define CONF_MAX_WORDS	8
-
-struct conf_line {
-	const char	*file;
-	unsigned	 lineno;
-	int		 argc;
-	char		*argv[CONF_MAX_WORDS];
-};
-
-/* Split a line into words in place; -1 if it has too many. */
-static int
-conf_split(char *s, struct conf_line *l)
+static void
+bgpd_conf_log_err(void *arg, const char *where, unsigned line, const char *path,
+    const char *msg)
 {
-	char *save = NULL, *w;
-
-	l->argc = 0;
-	for (w = strtok_r(s, " \t\r\n", &save); w; w = strtok_r(NULL, " \t\r\n", &save)) {
-		if (l->argc == CONF_MAX_WORDS)
-			return -1;
-		l->argv[l->argc++] = w;
-	}
-	return 0;
-}
-
-static bool
-hostname_valid(const char *s)
-{
-	size_t n = strlen(s);
-
-	if (n == 0 || n > 63)
-		return false;
-	for (size_t i = 0; i < n; i++)
-		if (!isalnum((unsigned char)s[i]) && s[i] != '-' && s[i] != '.' && s[i] != '_')
-			return false;
-	return true;
-}
-
-static int
-conf_hostname(const struct conf_line *l, struct bgpd_conf *c)
-{
-	if (l->argc != 2 || !hostname_valid(l->argv[1])) {
-		log_err("%s:%u: hostname: expected one name of letters, digits, '-', '.', '_' (at most 63)",
-		    l->file, l->lineno);
-		return -1;
-	}
-	snprintf(c->hostname, sizeof(c->hostname), "%s", l->argv[1]);
-	return 0;
-}
-
-static int
-conf_log(const struct conf_line *l, struct bgpd_conf *c)
-{
-	int level = LOG_DEBUG;
-
-	if (l->argc < 2 || l->argc > 3 ||
-	    (strcmp(l->argv[1], "stdout") != 0 && strcmp(l->argv[1], "syslog") != 0)) {
-		log_err("%s:%u: log: expected 'log stdout|syslog [LEVEL]'", l->file, l->lineno);
-		return -1;
-	}
-	if (l->argc == 3 && (level = log_level_parse(l->argv[2])) < 0) {
-		log_err("%s:%u: log: unknown level '%s' (debugging, informational, notifications, warnings, errors, ...)",
-		    l->file, l->lineno, l->argv[2]);
-		return -1;
-	}
-	c->log_level = level;
-	c->log_syslog = strcmp(l->argv[1], "syslog") == 0;
-	return 0;
-}
-
-static const struct {
-	const char *word;
-	int (*fn)(const struct conf_line *, struct bgpd_conf *);
-} conf_statements[] = {
-	{ "hostname", conf_hostname },
-	{ "log", conf_log },
-};
-
-static int
-conf_statement(const struct conf_line *l, struct bgpd_conf *c)
-{
-	for (size_t i = 0; i < ARRAY_SIZE(conf_statements); i++)
-		if (strcmp(l->argv[0], conf_statements[i].word) == 0)
-			return conf_statements[i].fn(l, c);
-	log_err("%s:%u: unknown statement '%s'", l->file, l->lineno, l->argv[0]);
-	return -1;
-}
-
-int
-conf_load_stream(FILE *f, const char *name, struct bgpd_conf *out)
-{
-	struct bgpd_conf c = { .log_level = -1 };
-	struct conf_line l = { .file = name };
 	char buf[1024];
-	int errors = 0;
 
-	while (fgets(buf, sizeof(buf), f) != NULL) {
-		l.lineno++;
-		if (strchr(buf, '\n') == NULL && !feof(f)) {
-			log_err("%s:%u: line longer than %zu bytes", name, l.lineno, sizeof(buf) - 2);
-			errors++;
-			while (fgets(buf, sizeof(buf), f) != NULL && strchr(buf, '\n') == NULL)
-				;
-			continue;
-		}
-		if (conf_split(buf, &l) < 0) {
-			log_err("%s:%u: too many words", name, l.lineno);
-			errors++;
-			continue;
-		}
-		if (l.argc == 0 || l.argv[0][0] == '!' || l.argv[0][0] == '#')
-			continue;
-		if (conf_statement(&l, &c) < 0)
-			errors++;
-	}
-	if (ferror(f)) {
-		log_err("%s: read error", name);
-		errors++;
-	}
-	if (errors > 0)
-		return -1;
-	*out = c;
-	return 0;
+	conf_err_format(buf, sizeof(buf), where, line, path, msg);
+	log_err("%s", buf);
 }
 
 int
-conf_load(const char *path, struct bgpd_conf *out)
+bgpd_conf_load(struct ly_ctx *ctx, const char *path, struct lyd_node **out)
 {
-	FILE *f;
-	int rv;
+	FILE *f = fopen(path, "r");
+	int errors;
 
-	if ((f = fopen(path, "r")) == NULL) {
+	*out = NULL;
+	if (f == NULL) {
 		log_err("cannot open config file %s: %s", path, strerror(errno));
 		return -1;
 	}
-	rv = conf_load_stream(f, path, out);
+	errors = conf_load_stream(ctx, f, path, out, bgpd_conf_log_err, NULL);
 	fclose(f);
+	return errors > 0 ? -1 : 0;
+}
+
+void
+bgpd_conf_derive(const struct lyd_node *tree, struct bgpd_conf *c)
+{
+	struct conf_daemon d;
+
+	conf_daemon_get(tree, &d);
+	*c = (struct bgpd_conf){ .log_level = d.log_level, .log_syslog = d.log_syslog };
+	snprintf(c->hostname, sizeof(c->hostname), "%s", d.hostname);
+}
+
+static void
+bgpd_conf_on_change(const struct conf_change *c, void *arg)
+{
+	static const char *const kinds[] = { "no action", "daemon", "soft refresh",
+	    "session reset", "overlay" };
+	static const char *const ops[] = { "created as ", "deleted", "changed to " };
+	bool value = c->value != NULL && c->op != CONF_OP_DELETE;
+
+	struct bgpd *b = arg;
+
+	log_info("config: %s %.*s%s (%s)", c->path, value ? (int)strlen(ops[c->op]) :
+	    (int)strcspn(ops[c->op], " "), ops[c->op], value ? c->value : "", kinds[c->kind]);
+	if (b->conf_watch != NULL)
+		b->conf_watch(c, b->conf_watch_arg);
+}
+
+void
+bgpd_conf_watch(struct bgpd *b, conf_change_fn *fn, void *arg)
+{
+	b->conf_watch = fn;
+	b->conf_watch_arg = arg;
+}
+
+static void
+bgpd_conf_apply_daemon(struct bgpd *b)
+{
+	bgpd_conf_derive(b->running, &b->conf);
+	if (b->log_level_cli >= 0)
+		log_set_level(b->log_level_cli);
+	else
+		log_set_level(b->conf.log_level >= 0 ? b->conf.log_level : LOG_INFO);
+}
+
+size_t
+bgpd_conf_commit(struct bgpd *b, struct lyd_node *candidate)
+{
+	struct lyd_node *diff = NULL;
+	size_t n = 0;
+	int rv = conf_diff_new(b->running, candidate, &diff);
+
+	lyd_free_all(b->running);
+	b->running = candidate;		/* watchers read the new tree */
+	bgpd_conf_apply_daemon(b);
+	if (rv < 0)
+		log_warnx("config: cannot compute the difference; changes were not announced");
+	else
+		n = conf_diff_walk(diff, bgpd_conf_on_change, b);
+	lyd_free_all(diff);
+	return n;
+}
+
+int
+bgpd_conf_reload(struct bgpd *b, const char *who)
+{
+	struct lyd_node *cand;
+	size_t n;
+
+	if (b->conf_file == NULL) {
+		log_notice("%s: no config file to reload", who);
+		return -1;
+	}
+	if (bgpd_conf_load(b->yang, b->conf_file, &cand) < 0) {
+		log_warnx("%s: %s has errors; keeping the running configuration", who, b->conf_file);
+		return -1;
+	}
+	n = bgpd_conf_commit(b, cand);
+	log_notice("%s: configuration reloaded from %s (%zu changes)", who, b->conf_file, n);
+	return 0;
+}
+
+struct errlines {
+	char	*buf;
+	size_t	 len, off;
+};
+
+/* For the shell: "PATH: reason", one per line; the line number means nothing there. */
+static void
+bgpd_conf_collect(void *arg, const char *where, unsigned line, const char *path,
+    const char *msg)
+{
+	struct errlines *e = arg;
+	int n;
+
+	if (e->off >= e->len)
+		return;
+	n = snprintf(e->buf + e->off, e->len - e->off, "%s: %s\n", path, msg);
+	e->off += n > 0 ? (size_t)n : 0;
+	if (e->off >= e->len)
+		e->off = e->len;
+}
+
+int
+bgpd_conf_edit(struct bgpd *b, const char *text, size_t len, char *errs, size_t errlen)
+{
+	struct errlines e = { errs, errlen, 0 };
+	struct conf_parse *p = conf_parse_new(b->yang, b->running, "command", bgpd_conf_collect, &e);
+	struct lyd_node *cand = NULL;
+	char *copy = strndup(text, len), *save = NULL, *line;
+	int errors;
+
+	if (copy == NULL)
+		fatal("config edit");
+	errs[0] = '\0';
+	for (line = strtok_r(copy, "\n", &save); line; line = strtok_r(NULL, "\n", &save))
+		(void)conf_parse_line(p, line);		/* errors are collected */
+	free(copy);
+	errors = conf_parse_finish(p, &cand);
+	conf_parse_free(p);
+	if (errors > 0)
+		return errors;
+	log_notice("config: edited from the shell (%zu changes)", bgpd_conf_commit(b, cand));
+	return 0;
+}
+
+/* The file keeps its format: YANG JSON or XML by its name, else FRR text. */
+static enum conf_fmt
+bgpd_conf_file_fmt(const char *path)
+{
+	size_t n = strlen(path);
+
+	if (n > 5 && strcmp(path + n - 5, ".json") == 0)
+		return CONF_FMT_JSON;
+	if (n > 4 && strcmp(path + n - 4, ".xml") == 0)
+		return CONF_FMT_XML;
+	return CONF_FMT_TEXT;
+}
+
+static int
+bgpd_conf_write_tmp(struct bgpd *b, const char *tmp)
+{
+	int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0640);
+	FILE *f;
+	int rv;
+
+	if (fd < 0 || (f = fdopen(fd, "w")) == NULL) {
+		rv = -errno;
+		if (fd >= 0)
+			close(fd);
+		return rv;
+	}
+	rv = conf_print(b->running, bgpd_conf_file_fmt(b->conf_file), f) < 0 || fflush(f) != 0 ||
+	    fsync(fileno(f)) < 0 ? -EIO : 0;
+	if (fclose(f) != 0 && rv == 0)
+		rv = -errno;
 	return rv;
+}
+
+int
+bgpd_conf_write(struct bgpd *b, char *msg, size_t len)
+{
+	char tmp[4096];
+	int rv;
+
+	if (b->conf_file == NULL) {
+		snprintf(msg, len, "no config file (start the daemon with -f FILE)");
+		return -ENOENT;
+	}
+	snprintf(tmp, sizeof(tmp), "%s.tmp.%ld", b->conf_file, (long)getpid());
+	if ((rv = bgpd_conf_write_tmp(b, tmp)) < 0 || rename(tmp, b->conf_file) < 0) {
+		rv = rv < 0 ? rv : -errno;
+		unlink(tmp);
+		snprintf(msg, len, "cannot write %s: %s", b->conf_file, strerror(-rv));
+		return rv;
+	}
+	snprintf(msg, len, "Configuration saved to %s", b->conf_file);
+	log_notice("config: written to %s", b->conf_file);
+	return 0;
 }

@@ -1,22 +1,49 @@
 /*
- * bgpd/conf.h - read the configuration file.
+ * bgpd/conf.h - the daemon's configuration: the running YANG tree (conf/),
+ * loaded from the file at start, and every later change - SIGHUP, the
+ * control request 'reload', the shell's config commands - taking one path:
+ * parse into a candidate, validate, diff against running, apply only the
+ * difference (STYLE 2, 11). A candidate with any error changes nothing.
  *
- * Today the file holds the daemon-wide statements only (hostname, log);
- * the YANG-backed parser of issue 7 replaces this loader behind the same
- * contract: every error is logged as "FILE:LINE: message", the whole file is
- * refused when any line is bad, and *out is written only on success.
+ * The BGP speaker reads neighbors from b->running with conf_bgp_neighbors()
+ * and hears of changes through bgpd_conf_watch().
  */
 #ifndef IPIP_BGPD_CONF_H
 #define IPIP_BGPD_CONF_H
 
-#include <stdio.h>
+#include <stddef.h>
 
 #include "bgpd/bgpd.h"
+#include "conf/conf.h"
 #include "lib/compiler.h"
 
-/* 0, or -1 after logging each error. */
-MUST_USE int conf_load(const char *path, struct bgpd_conf *out);
-/* Same, from an open stream; name is used in messages. */
-MUST_USE int conf_load_stream(FILE *, const char *name, struct bgpd_conf *out);
+/*
+ * Load and validate a file (FRR text, or YANG .json/.xml) into *out.
+ * 0, or -1 after logging every error as "FILE:LINE: PATH: reason".
+ */
+MUST_USE int bgpd_conf_load(struct ly_ctx *, const char *path, struct lyd_node **out);
+/* The daemon-wide settings of a tree. */
+void	bgpd_conf_derive(const struct lyd_node *, struct bgpd_conf *);
+/*
+ * Make candidate (owned; NULL = empty) the running configuration: diff,
+ * tell each change, apply what the daemon owns (hostname, log). Returns the
+ * number of changes.
+ */
+size_t	bgpd_conf_commit(struct bgpd *, struct lyd_node *candidate);
+/*
+ * Hear of every change a commit makes, after b->running is the new tree
+ * (so conf_bgp_neighbors(b->running, ...) reads the new settings). One
+ * watcher: the BGP speaker, which resets or soft-refreshes by c->kind.
+ */
+void	bgpd_conf_watch(struct bgpd *, conf_change_fn *, void *arg);
+/* Reload b->conf_file. 0, or -1 with the running config untouched (logged). */
+int	bgpd_conf_reload(struct bgpd *, const char *who);
+/*
+ * Apply text lines as the shell sends them (context lines, then the command).
+ * 0, or the number of errors, each one line in errs (NUL-separated lines).
+ */
+int	bgpd_conf_edit(struct bgpd *, const char *text, size_t len, char *errs, size_t errlen);
+/* Write the running configuration to b->conf_file atomically. 0 or -errno. */
+int	bgpd_conf_write(struct bgpd *, char *msg, size_t len);
 
 #endif

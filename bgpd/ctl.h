@@ -44,5 +44,7 @@ void	ctl_conn_error(struct ctl_conn *, uint32_t seq, const char *fmt, ...)
 typedef void ctl_handler_fn(struct bgpd *, struct ctl_conn *, const struct ctl_frame *);
 /* The handler for a request type, or NULL (ctl_show.c). */
 ctl_handler_fn *ctl_handler_for(uint16_t type);
+/* The configuration requests' handlers, or NULL (ctl_conf.c). */
+ctl_handler_fn *ctl_conf_handler_for(uint16_t type);
 
 #endif

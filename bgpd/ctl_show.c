@@ -58,5 +58,7 @@ static ctl_handler_fn *const handlers[CTL_TYPE_MAX] = {
 ctl_handler_fn *
 ctl_handler_for(uint16_t type)
 {
-	return type < CTL_TYPE_MAX ? handlers[type] : NULL;
+	if (type < CTL_TYPE_MAX && handlers[type] != NULL)
+		return handlers[type];
+	return ctl_conf_handler_for(type);
 }

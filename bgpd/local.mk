@@ -4,19 +4,64 @@ noinst_LIBRARIES += bgpd/libbgpd.a
 bgpd_libbgpd_a_SOURCES = \
 	bgpd/bgpd.h \
 	bgpd/conf.h bgpd/conf.c \
-	bgpd/ctl.h bgpd/ctl.c bgpd/ctl_show.c
-bgpd_libbgpd_a_CFLAGS = $(AM_CFLAGS) $(LIBEVENT_CFLAGS)
+	bgpd/ctl.h bgpd/ctl.c bgpd/ctl_show.c \
+	bgpd/ctl_conf.c \
+	bgpd/msg.h bgpd/msg_header.c bgpd/msg_open.c bgpd/caps.c \
+	bgpd/msg_notify.c bgpd/msg_refresh.c \
+	bgpd/msg_update.c bgpd/attr_parse.h bgpd/attr_basic.c bgpd/attr_aspath.c \
+	bgpd/attr_comm.c bgpd/attr_mp.c bgpd/attr_write.c bgpd/nlri.c \
+	bgpd/attrs.h bgpd/attrs.c
+bgpd_libbgpd_a_CFLAGS = $(AM_CFLAGS) $(LIBEVENT_CFLAGS) $(LIBYANG_CFLAGS)
 
-BGPD_LIBS = bgpd/libbgpd.a $(RIB_LIBS) lib/libipip.a \
+BGPD_LIBS = bgpd/libbgpd.a $(RIB_LIBS) conf/libconf.a lib/libipip.a \
 	$(LIBEVENT_LIBS) $(LIBMNL_LIBS) $(LIBYANG_LIBS) $(JSONC_LIBS)
 
 sbin_PROGRAMS += bgpd/ipip-bgpd
 bgpd_ipip_bgpd_SOURCES = bgpd/main.c
-bgpd_ipip_bgpd_CFLAGS = $(AM_CFLAGS) $(LIBEVENT_CFLAGS)
+bgpd_ipip_bgpd_CFLAGS = $(AM_CFLAGS) $(LIBEVENT_CFLAGS) $(LIBYANG_CFLAGS)
 bgpd_ipip_bgpd_LDADD = $(BGPD_LIBS)
 
 check_PROGRAMS += tests/unit/test_conf
 TESTS += tests/unit/test_conf
 tests_unit_test_conf_SOURCES = tests/unit/test_conf.c
-tests_unit_test_conf_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
+tests_unit_test_conf_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS) $(LIBYANG_CFLAGS)
 tests_unit_test_conf_LDADD = $(BGPD_LIBS) $(UNIT_LIBS)
+
+# The message codec (bgpd/msg.h): unit tests and fuzz targets.
+BGP_UNIT_TESTS = tests/unit/test_bgp_header tests/unit/test_bgp_open \
+	tests/unit/test_bgp_notify tests/unit/test_bgp_update tests/unit/test_bgp_attrs
+check_PROGRAMS += $(BGP_UNIT_TESTS)
+TESTS += $(BGP_UNIT_TESTS)
+tests_unit_test_bgp_header_SOURCES = tests/unit/test_bgp_header.c
+tests_unit_test_bgp_header_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
+tests_unit_test_bgp_header_LDADD = $(BGPD_LIBS) $(UNIT_LIBS)
+tests_unit_test_bgp_open_SOURCES = tests/unit/test_bgp_open.c
+tests_unit_test_bgp_open_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
+tests_unit_test_bgp_open_LDADD = $(BGPD_LIBS) $(UNIT_LIBS)
+tests_unit_test_bgp_notify_SOURCES = tests/unit/test_bgp_notify.c
+tests_unit_test_bgp_notify_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
+tests_unit_test_bgp_notify_LDADD = $(BGPD_LIBS) $(UNIT_LIBS)
+tests_unit_test_bgp_update_SOURCES = tests/unit/test_bgp_update.c
+tests_unit_test_bgp_update_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
+tests_unit_test_bgp_update_LDADD = $(BGPD_LIBS) $(UNIT_LIBS)
+tests_unit_test_bgp_attrs_SOURCES = tests/unit/test_bgp_attrs.c
+tests_unit_test_bgp_attrs_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
+tests_unit_test_bgp_attrs_LDADD = $(BGPD_LIBS) $(UNIT_LIBS)
+
+FUZZ_TARGETS += tests/fuzz/fuzz_bgp_open tests/fuzz/fuzz_bgp_caps \
+	tests/fuzz/fuzz_bgp_notify tests/fuzz/fuzz_bgp_refresh tests/fuzz/fuzz_bgp_update
+tests_fuzz_fuzz_bgp_update_SOURCES = tests/fuzz/fuzz_bgp_update.c
+tests_fuzz_fuzz_bgp_update_LDADD = $(BGPD_LIBS)
+tests_fuzz_fuzz_bgp_update_LDFLAGS = $(AM_LDFLAGS) $(FUZZ_LDFLAGS)
+tests_fuzz_fuzz_bgp_open_SOURCES = tests/fuzz/fuzz_bgp_open.c
+tests_fuzz_fuzz_bgp_open_LDADD = $(BGPD_LIBS)
+tests_fuzz_fuzz_bgp_open_LDFLAGS = $(AM_LDFLAGS) $(FUZZ_LDFLAGS)
+tests_fuzz_fuzz_bgp_caps_SOURCES = tests/fuzz/fuzz_bgp_caps.c
+tests_fuzz_fuzz_bgp_caps_LDADD = $(BGPD_LIBS)
+tests_fuzz_fuzz_bgp_caps_LDFLAGS = $(AM_LDFLAGS) $(FUZZ_LDFLAGS)
+tests_fuzz_fuzz_bgp_notify_SOURCES = tests/fuzz/fuzz_bgp_notify.c
+tests_fuzz_fuzz_bgp_notify_LDADD = $(BGPD_LIBS)
+tests_fuzz_fuzz_bgp_notify_LDFLAGS = $(AM_LDFLAGS) $(FUZZ_LDFLAGS)
+tests_fuzz_fuzz_bgp_refresh_SOURCES = tests/fuzz/fuzz_bgp_refresh.c
+tests_fuzz_fuzz_bgp_refresh_LDADD = $(BGPD_LIBS)
+tests_fuzz_fuzz_bgp_refresh_LDFLAGS = $(AM_LDFLAGS) $(FUZZ_LDFLAGS)

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include <event2/event.h>
+#include <libyang/libyang.h>
 
 #include "config.h"
 #include "bgpd/bgpd.h"
@@ -124,28 +125,19 @@ bgpd_hostname(const struct bgpd *b, char *buf, size_t len)
 	return buf;
 }
 
-/* Read the config file into *c; a missing default file is an empty config. */
+/* Read the config file into *tree; a missing default file is an empty config. */
 static int
-bgpd_conf_read(const struct opts *o, struct bgpd_conf *c, const char **used)
+bgpd_conf_read(const struct opts *o, struct ly_ctx *ctx, struct lyd_node **tree,
+    const char **used)
 {
-	*c = (struct bgpd_conf){ .log_level = -1 };
+	*tree = NULL;
 	*used = NULL;
 	if (!o->conf_explicit && access(o->conf_file, F_OK) < 0 && errno == ENOENT) {
 		log_notice("no config file %s; starting with an empty configuration", o->conf_file);
 		return 0;
 	}
 	*used = o->conf_file;
-	return conf_load(o->conf_file, c);
-}
-
-static void
-bgpd_conf_apply(struct bgpd *b, const struct bgpd_conf *c)
-{
-	b->conf = *c;
-	if (b->log_level_cli >= 0)
-		log_set_level(b->log_level_cli);
-	else
-		log_set_level(c->log_level >= 0 ? c->log_level : LOG_INFO);
+	return bgpd_conf_load(ctx, o->conf_file, tree);
 }
 
 static void
@@ -160,19 +152,7 @@ on_signal_stop(evutil_socket_t sig, short what, void *arg)
 static void
 on_signal_reload(evutil_socket_t sig, short what, void *arg)
 {
-	struct bgpd *b = arg;
-	struct bgpd_conf c;
-
-	if (b->conf_file == NULL) {
-		log_notice("SIGHUP: no config file to reload");
-		return;
-	}
-	if (conf_load(b->conf_file, &c) < 0) {
-		log_warnx("SIGHUP: %s has errors; keeping the running configuration", b->conf_file);
-		return;
-	}
-	bgpd_conf_apply(b, &c);
-	log_notice("SIGHUP: configuration reloaded from %s", b->conf_file);
+	(void)bgpd_conf_reload(arg, "SIGHUP");	/* logs why when it keeps the old one */
 }
 
 /* PID file and control socket: the two "already running" checks. */
@@ -227,17 +207,21 @@ main(int argc, char **argv)
 {
 	struct bgpd b = { .log_level_cli = -1 };
 	struct pidfile *pf = NULL;
-	struct bgpd_conf conf;
+	struct lyd_node *tree;
 	struct opts o;
 	int rv;
 
 	if (opts_parse(argc, argv, &o) < 0)
 		return 2;
 	log_init(stderr, "ipip-bgpd", o.log_level >= 0 ? o.log_level : LOG_INFO);
-	rv = bgpd_conf_read(&o, &conf, &b.conf_file);
+	if ((b.yang = conf_ctx_new()) == NULL)
+		fatalx("cannot load the built-in YANG model");
+	rv = bgpd_conf_read(&o, b.yang, &tree, &b.conf_file);
 	if (rv < 0 || o.check_only) {
 		if (rv == 0)
 			printf("%s: configuration OK\n", b.conf_file ? b.conf_file : o.conf_file);
+		lyd_free_all(tree);
+		conf_ctx_free(b.yang);
 		free(o.pid_file_derived);
 		return rv < 0 ? 1 : 0;
 	}
@@ -245,10 +229,12 @@ main(int argc, char **argv)
 	b.log_level_cli = o.log_level;
 	b.ctl_path = o.ctl_path;
 	b.pid_file = o.pid_file;
-	bgpd_conf_apply(&b, &conf);
+	bgpd_conf_commit(&b, tree);
 	if ((b.base = event_base_new()) == NULL)
 		fatalx("cannot create the event loop");
 	if (bgpd_claim(&b, &pf) < 0) {
+		lyd_free_all(b.running);
+		conf_ctx_free(b.yang);
 		event_base_free(b.base);
 		free(o.pid_file_derived);
 		return 1;
@@ -265,6 +251,8 @@ main(int argc, char **argv)
 	ctl_server_free(b.ctl);
 	pidfile_remove(pf);
 	event_base_free(b.base);
+	lyd_free_all(b.running);
+	conf_ctx_free(b.yang);
 	free(o.pid_file_derived);
 	return 0;
 }

@@ -1,3 +1,35 @@
 # rib/: paths, best path, multipath, next-hop tracking, FIB (issue 5).
-# Depends on tunnel/ and lib/ only.
-RIB_LIBS = $(TUNNEL_LIBS)
+# Depends on tunnel/ and lib/ only. The FIB half adds its own library to
+# RIB_LIBS in a fragment of its own.
+noinst_LIBRARIES += rib/librib.a
+rib_librib_a_SOURCES = \
+	rib/rib.h rib/rib_int.h \
+	rib/rib.c rib/table.c rib/attrs.c rib/bestpath.c rib/multipath.c
+rib_librib_a_CFLAGS = $(AM_CFLAGS)
+
+RIB_LIBS = rib/librib.a $(TUNNEL_LIBS)
+
+RIB_TEST_LIBS = $(RIB_LIBS) lib/libipip.a $(UNIT_LIBS)
+check_PROGRAMS += tests/unit/test_rib_bestpath tests/unit/test_rib_multipath \
+	tests/unit/test_rib_table
+TESTS += tests/unit/test_rib_bestpath tests/unit/test_rib_multipath \
+	tests/unit/test_rib_table
+tests_unit_test_rib_bestpath_SOURCES = tests/unit/test_rib_bestpath.c tests/unit/rib_fixture.h
+tests_unit_test_rib_bestpath_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
+tests_unit_test_rib_bestpath_LDADD = $(RIB_TEST_LIBS)
+tests_unit_test_rib_multipath_SOURCES = tests/unit/test_rib_multipath.c tests/unit/rib_fixture.h
+tests_unit_test_rib_multipath_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
+tests_unit_test_rib_multipath_LDADD = $(RIB_TEST_LIBS)
+tests_unit_test_rib_table_SOURCES = tests/unit/test_rib_table.c tests/unit/rib_fixture.h
+tests_unit_test_rib_table_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
+tests_unit_test_rib_table_LDADD = $(RIB_TEST_LIBS)
+
+# bench/rib_mem: memory and insert/withdraw rate of the prefix table
+# (not a test). `make bench-rib` runs it; BENCH_RIB_N sets the prefix count.
+noinst_PROGRAMS += bench/rib_mem
+bench_rib_mem_SOURCES = bench/rib_mem.c
+bench_rib_mem_LDADD = $(RIB_LIBS) lib/libipip.a
+BENCH_RIB_N = 1000000
+.PHONY: bench-rib
+bench-rib: bench/rib_mem$(EXEEXT)
+	bench/rib_mem$(EXEEXT) $(BENCH_RIB_N)

@@ -10,12 +10,17 @@ build_pkgs=(autoconf automake libtool make gcc pkg-config
 	libmnl-dev libyang2-dev libyang2-tools libevent-dev libjson-c-dev
 	check libreadline-dev libcap-dev)
 test_pkgs=(python3 python3-pytest python3-scapy clang iproute2 util-linux procps)
+test_pkgs+=(qemu-system-x86 linux-image-amd64 busybox-static kmod tcpdump iputils-ping iperf3)   # tests/vm: real-kernel ipip under qemu
+test_pkgs+=(iperf3 tcpdump iputils-ping)   # tunnel netns tests (uspace)
 demo_pkgs=(iproute2 procps)
+test_pkgs+=(bird2)   # tests/netns/test_bench_feeder.py
+bench_pkgs=(bird2 frr)   # bench/fib_bench.sh devices under test
 
 case "${1:-build}" in
 build) want=("${build_pkgs[@]}") ;;
 test) want=("${build_pkgs[@]}" "${test_pkgs[@]}") ;;
 demo) want=("${build_pkgs[@]}" "${demo_pkgs[@]}") ;;
+bench) want=("${build_pkgs[@]}" "${test_pkgs[@]}" "${bench_pkgs[@]}") ;;
 *) echo "usage: $0 build|test|demo" >&2; exit 2 ;;
 esac
 

@@ -1,2 +1,43 @@
 # tunnel/: ipip devices and the user-space dataplane (issue 6). Depends on lib/ only.
-TUNNEL_LIBS =
+noinst_LIBRARIES += tunnel/libtunnel.a
+tunnel_libtunnel_a_SOURCES = \
+	tunnel/tunnel.h tunnel/driver.h tunnel/ipip.h tunnel/link.h tunnel/gro.h tunnel/gso.h tunnel/csum.h \
+	tunnel/mgr.c tunnel/name.c tunnel/ipip.c tunnel/link.c tunnel/uspace.c tunnel/gro.c tunnel/gso.c
+tunnel_libtunnel_a_CFLAGS = $(AM_CFLAGS) $(LIBMNL_CFLAGS) $(LIBEVENT_CFLAGS)
+TUNNEL_LIBS = tunnel/libtunnel.a
+
+# What a program linking tunnel/ needs besides TUNNEL_LIBS.
+TUNNEL_DEPLIBS = lib/libipip.a $(LIBEVENT_LIBS) $(LIBMNL_LIBS)
+
+check_PROGRAMS += tests/unit/test_tunnel_name tests/unit/test_tunnel_decap tests/unit/test_tunnel_gro \
+	tests/unit/test_tunnel_gso
+TESTS += tests/unit/test_tunnel_name tests/unit/test_tunnel_decap tests/unit/test_tunnel_gro \
+	tests/unit/test_tunnel_gso
+tests_unit_test_tunnel_name_SOURCES = tests/unit/test_tunnel_name.c
+tests_unit_test_tunnel_name_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
+tests_unit_test_tunnel_name_LDADD = $(TUNNEL_LIBS) $(TUNNEL_DEPLIBS) $(UNIT_LIBS)
+tests_unit_test_tunnel_decap_SOURCES = tests/unit/test_tunnel_decap.c
+tests_unit_test_tunnel_decap_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
+tests_unit_test_tunnel_decap_LDADD = $(TUNNEL_LIBS) $(TUNNEL_DEPLIBS) $(UNIT_LIBS)
+tests_unit_test_tunnel_gro_SOURCES = tests/unit/test_tunnel_gro.c
+tests_unit_test_tunnel_gro_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
+tests_unit_test_tunnel_gro_LDADD = $(TUNNEL_LIBS) $(TUNNEL_DEPLIBS) $(UNIT_LIBS)
+tests_unit_test_tunnel_gso_SOURCES = tests/unit/test_tunnel_gso.c
+tests_unit_test_tunnel_gso_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
+tests_unit_test_tunnel_gso_LDADD = $(TUNNEL_LIBS) $(TUNNEL_DEPLIBS) $(UNIT_LIBS)
+
+# The netns tests drive a tunnel manager through this program (stdin commands).
+check_PROGRAMS += tests/netns/tunctl
+tests_netns_tunctl_SOURCES = tests/netns/tunctl.c
+tests_netns_tunctl_CFLAGS = $(AM_CFLAGS) $(LIBEVENT_CFLAGS)
+tests_netns_tunctl_LDADD = $(TUNNEL_LIBS) $(TUNNEL_DEPLIBS)
+
+FUZZ_TARGETS += tests/fuzz/fuzz_ipip_decap
+tests_fuzz_fuzz_ipip_decap_SOURCES = tests/fuzz/fuzz_ipip_decap.c
+tests_fuzz_fuzz_ipip_decap_LDADD = $(TUNNEL_LIBS) lib/libipip.a
+tests_fuzz_fuzz_ipip_decap_LDFLAGS = $(AM_LDFLAGS) $(FUZZ_LDFLAGS)
+
+FUZZ_TARGETS += tests/fuzz/fuzz_tun_gso
+tests_fuzz_fuzz_tun_gso_SOURCES = tests/fuzz/fuzz_tun_gso.c
+tests_fuzz_fuzz_tun_gso_LDADD = $(TUNNEL_LIBS) lib/libipip.a
+tests_fuzz_fuzz_tun_gso_LDFLAGS = $(AM_LDFLAGS) $(FUZZ_LDFLAGS)

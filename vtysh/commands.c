@@ -61,6 +61,12 @@ const struct cmd_def vtysh_commands[] = {
 	{ "show version [json]", SHOW_HELP "Version of the daemon\n" JSON_HELP, show_version },
 	{ "show daemon [json]", SHOW_HELP "Daemon state: PID, uptime, config file, log level\n"
 	    JSON_HELP, show_daemon },
+	/* Configuration (config.c) */
+	{ "show running-config [json|xml]", SHOW_HELP "The running configuration\n"
+	    "As YANG JSON | as YANG XML\n", vtysh_show_running },
+	{ "configure terminal", "Configuration mode\nFrom the terminal\n", vtysh_configure },
+	{ "reload", "Re-read the config file; apply what changed\n", vtysh_reload },
+	{ "write memory", "Save the running configuration\nTo the config file\n", vtysh_write },
 	{ "list", "Print every command\n", list_commands },
 	{ "exit", "Leave the shell\n", quit },
 	{ "quit", "Leave the shell\n", quit },

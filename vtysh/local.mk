@@ -1,19 +1,22 @@
 # vtysh/: ipip-vtysh. Links lib/ only; talks to the daemon over the control socket.
 noinst_LIBRARIES += vtysh/libvtysh.a
 vtysh_libvtysh_a_SOURCES = \
-	vtysh/cmd.h vtysh/cmd.c \
+	vtysh/cmd.h \
 	vtysh/client.h vtysh/client.c \
 	vtysh/render.h vtysh/render.c \
-	vtysh/vty.h vtysh/vty.c vtysh/commands.c
-vtysh_libvtysh_a_CFLAGS = $(AM_CFLAGS) $(JSONC_CFLAGS)
+	vtysh/vty.h vtysh/vty.c vtysh/commands.c \
+	vtysh/config.c
+vtysh_libvtysh_a_CFLAGS = $(AM_CFLAGS) $(JSONC_CFLAGS) $(LIBYANG_CFLAGS)
 
 bin_PROGRAMS += vtysh/ipip-vtysh
 vtysh_ipip_vtysh_SOURCES = vtysh/main.c
-vtysh_ipip_vtysh_CFLAGS = $(AM_CFLAGS) $(READLINE_CFLAGS)
-vtysh_ipip_vtysh_LDADD = vtysh/libvtysh.a lib/libipip.a $(JSONC_LIBS) $(READLINE_LIBS)
+vtysh_ipip_vtysh_CFLAGS = $(AM_CFLAGS) $(READLINE_CFLAGS) $(LIBYANG_CFLAGS)
+vtysh_ipip_vtysh_LDADD = vtysh/libvtysh.a conf/libconf.a lib/libipip.a $(LIBYANG_LIBS) \
+	$(JSONC_LIBS) $(READLINE_LIBS)
 
 check_PROGRAMS += tests/unit/test_vtysh_cmd
 TESTS += tests/unit/test_vtysh_cmd
 tests_unit_test_vtysh_cmd_SOURCES = tests/unit/test_vtysh_cmd.c
-tests_unit_test_vtysh_cmd_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS) $(JSONC_CFLAGS)
-tests_unit_test_vtysh_cmd_LDADD = vtysh/libvtysh.a lib/libipip.a $(JSONC_LIBS) $(UNIT_LIBS)
+tests_unit_test_vtysh_cmd_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS) $(JSONC_CFLAGS) $(LIBYANG_CFLAGS)
+tests_unit_test_vtysh_cmd_LDADD = vtysh/libvtysh.a conf/libconf.a lib/libipip.a $(LIBYANG_LIBS) \
+	$(JSONC_LIBS) $(UNIT_LIBS)

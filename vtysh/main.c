@@ -25,9 +25,10 @@ static void
 usage(FILE *to)
 {
 	fprintf(to,
-	    "Usage: ipip-vtysh [-S SOCKET] [-c COMMAND]...\n"
+	    "Usage: ipip-vtysh [-S SOCKET] [-c COMMAND]... [-f FILE]\n"
 	    "Shell for ipip-bgpd, in the manner of FRR's vtysh.\n\n"
 	    "  -c, --command CMD   run CMD and exit (repeatable; stops at the first failure)\n"
+	    "  -f, --file FILE     apply FILE's configuration statements as one change\n"
 	    "  -S, --socket PATH   daemon's control socket (default " IPIP_CTLSOCK ")\n"
 	    "  -V, --version       print the version and exit\n"
 	    "  -h, --help          print this help and exit\n\n"
@@ -60,6 +61,31 @@ line_words(const char *line, int upto, char *buf, size_t len, char **words,
 
 static struct cmd_choice shell_choice[64];
 static size_t shell_nchoice;
+static struct vty *shell_vty;		/* the session readline's callbacks serve */
+
+/* Choices in the shell's current mode: commands, or config statements. */
+static size_t
+shell_choices(char **words, int n, const char *partial, struct cmd_choice *out, size_t max,
+    bool *complete)
+{
+	static const struct cmd_def config_extra[] = {
+		{ "end", "Leave configuration mode\n", NULL },
+		{ "exit", "Leave this block\n", NULL },
+		{ "do LINE", "Run a shell command\nCommand\n", NULL },
+	};
+	size_t nc;
+	bool more;
+
+	if (shell_vty == NULL || !shell_vty->config)
+		return cmd_choices(vtysh_commands, vtysh_ncommands, words, n, partial, out, max,
+		    complete);
+	nc = conf_choices(shell_vty->frames[shell_vty->depth].mode, words, n, partial, out, max,
+	    complete);
+	nc += cmd_choices(config_extra, sizeof(config_extra) / sizeof(config_extra[0]), words, n,
+	    partial, out + nc, max - nc, &more);
+	*complete |= more;
+	return nc;
+}
 
 static char *
 shell_generator(const char *text, int state)
@@ -88,8 +114,8 @@ shell_complete(const char *text, int start, int end)
 	rl_attempted_completion_over = 1;
 	if ((n = line_words(rl_line_buffer, start, buf, sizeof(buf), words, &partial)) < 0)
 		return NULL;
-	shell_nchoice = cmd_choices(vtysh_commands, vtysh_ncommands, words, n, text,
-	    shell_choice, sizeof(shell_choice) / sizeof(shell_choice[0]), &complete);
+	shell_nchoice = shell_choices(words, n, text, shell_choice,
+	    sizeof(shell_choice) / sizeof(shell_choice[0]), &complete);
 	return rl_completion_matches(text, shell_generator);
 }
 
@@ -106,8 +132,7 @@ shell_help(int count, int key)
 
 	if ((n = line_words(rl_line_buffer, rl_point, buf, sizeof(buf), words, &partial)) < 0)
 		return 0;
-	nc = cmd_choices(vtysh_commands, vtysh_ncommands, words, n, partial, ch,
-	    sizeof(ch) / sizeof(ch[0]), &complete);
+	nc = shell_choices(words, n, partial, ch, sizeof(ch) / sizeof(ch[0]), &complete);
 	printf("\n");
 	for (size_t i = 0; i < nc; i++)
 		printf("  %-16s %s\n", ch[i].token, ch[i].help);
@@ -130,18 +155,31 @@ history_path(char *buf, size_t len)
 	return buf;
 }
 
+/* "host# ", "host(config-router)# "; ask asks the daemon for the host name. */
+static int
+shell_prompt(struct vty *v, bool ask, char *prompt, size_t len)
+{
+	static struct ctl_daemon d;
+	char mode[64];
+
+	if (ask && vty_request_one(v, CTL_SHOW_DAEMON, &d, sizeof(d)) < 0)
+		return -1;
+	CTL_STR_FIX(d.hostname);
+	snprintf(prompt, len, "%s%s# ", d.hostname, vty_prompt_mode(v, mode, sizeof(mode)));
+	return 0;
+}
+
 static int
 interactive(struct vty *v)
 {
-	struct ctl_daemon d;
-	char prompt[96], hist[512];
+	char prompt[160], hist[512];
 	const char *hp = history_path(hist, sizeof(hist));
+	bool edits;
 	char *line;
 
-	if (vty_request_one(v, CTL_SHOW_DAEMON, &d, sizeof(d)) < 0)
+	if (shell_prompt(v, true, prompt, sizeof(prompt)) < 0)
 		return 2;
-	CTL_STR_FIX(d.hostname);
-	snprintf(prompt, sizeof(prompt), "%s# ", d.hostname);
+	shell_vty = v;
 	rl_readline_name = "ipip-vtysh";
 	rl_attempted_completion_function = shell_complete;
 	rl_bind_key('?', shell_help);
@@ -150,8 +188,10 @@ interactive(struct vty *v)
 	while (!v->quit && (line = readline(prompt)) != NULL) {
 		if (line[0] != '\0')
 			add_history(line);
+		edits = v->config;
 		vty_execute(v, line);
 		free(line);
+		(void)shell_prompt(v, edits && !v->unreachable, prompt, sizeof(prompt));
 	}
 	if (hp)
 		write_history(hp);
@@ -180,16 +220,17 @@ main(int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{ "command", required_argument, NULL, 'c' },
+		{ "file", required_argument, NULL, 'f' },
 		{ "socket", required_argument, NULL, 'S' },
 		{ "version", no_argument, NULL, 'V' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
-	const char *cmds[MAX_C_OPTS];
+	const char *cmds[MAX_C_OPTS], *file = NULL;
 	struct vty v = { .sock = IPIP_CTLSOCK, .out = stdout };
 	int ch, ncmds = 0, rv = 0;
 
-	while ((ch = getopt_long(argc, argv, "c:S:Vh", longopts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "c:f:S:Vh", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'c':
 			if (ncmds == MAX_C_OPTS) {
@@ -198,6 +239,7 @@ main(int argc, char **argv)
 			}
 			cmds[ncmds++] = optarg;
 			break;
+		case 'f': file = optarg; break;
 		case 'S': v.sock = optarg; break;
 		case 'V': printf("ipip-vtysh %s (%s)\n", PACKAGE_VERSION, IPIP_GIT_REV); return 0;
 		case 'h': usage(stdout); return 0;
@@ -209,7 +251,9 @@ main(int argc, char **argv)
 		    argv[optind]);
 		return 2;
 	}
-	if (ncmds > 0) {
+	if (file != NULL) {
+		rv = vty_config_file(&v, file) < 0 ? 1 : 0;
+	} else if (ncmds > 0) {
 		for (int i = 0; i < ncmds && rv == 0 && !v.quit; i++)
 			rv = vty_execute(&v, cmds[i]) < 0 ? 1 : 0;
 	} else if (isatty(STDIN_FILENO)) {
@@ -217,6 +261,6 @@ main(int argc, char **argv)
 	} else {
 		rv = from_stdin(&v);
 	}
-	ctl_client_free(v.cl);
+	vty_free(&v);
 	return v.unreachable ? 2 : rv;
 }

@@ -69,35 +69,39 @@ vty_request_one(struct vty *v, uint16_t type, void *rec, size_t size)
 }
 
 int
+vty_run_words(struct vty *v, const char *line, char **words, int n)
+{
+	const struct cmd_def *def;
+	struct cmd_args args;
+
+	switch (cmd_lookup(vtysh_commands, vtysh_ncommands, words, n, &def, &args)) {
+	case CMD_OK:
+		return def->run(v, &args);
+	case CMD_AMBIGUOUS:
+		return vty_error(v, "Ambiguous command: %s", line);
+	case CMD_INCOMPLETE:
+		return vty_error(v, "Command incomplete: %s", line);
+	default:
+		return vty_error(v, "Unknown command: %s", line);
+	}
+}
+
+int
 vty_execute(struct vty *v, const char *line)
 {
 	char *buf, *words[CMD_MAX_WORDS];
-	const struct cmd_def *def;
-	struct cmd_args args;
 	int n, rv = -1;
 
 	if ((buf = strdup(line)) == NULL)
 		return vty_error(v, "out of memory");
-	if ((n = cmd_split(buf, words, CMD_MAX_WORDS)) < 0) {
+	if ((n = cmd_split(buf, words, CMD_MAX_WORDS)) < 0)
 		vty_error(v, "Too many words: %s", line);
-	} else if (n == 0 || words[0][0] == '!' || words[0][0] == '#') {
+	else if (n == 0 || words[0][0] == '!' || words[0][0] == '#')
 		rv = 0;
-	} else {
-		switch (cmd_lookup(vtysh_commands, vtysh_ncommands, words, n, &def, &args)) {
-		case CMD_OK:
-			rv = def->run(v, &args);
-			break;
-		case CMD_AMBIGUOUS:
-			vty_error(v, "Ambiguous command: %s", line);
-			break;
-		case CMD_INCOMPLETE:
-			vty_error(v, "Command incomplete: %s", line);
-			break;
-		case CMD_UNKNOWN:
-			vty_error(v, "Unknown command: %s", line);
-			break;
-		}
-	}
+	else if (v->config)
+		rv = vty_config_execute(v, line, words, n);
+	else
+		rv = vty_run_words(v, line, words, n);
 	free(buf);
 	fflush(v->out);
 	return rv;

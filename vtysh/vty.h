@@ -9,10 +9,20 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "conf/conf.h"
 #include "lib/compiler.h"
 #include "vtysh/cmd.h"
 
 struct ctl_client;
+struct ly_ctx;
+
+#define VTY_DEPTH	4
+
+/* An open configuration block: its mode and the line that opened it. */
+struct vty_frame {
+	enum conf_mode	mode;
+	char		line[256];
+};
 
 struct vty {
 	const char		*sock;
@@ -20,6 +30,11 @@ struct vty {
 	FILE			*out;
 	bool			 quit;		/* "exit" was typed */
 	bool			 unreachable;	/* the daemon could not be reached */
+	/* configure terminal (config.c) */
+	bool			 config;	/* in configuration mode */
+	int			 depth;		/* frames[0] is the top level */
+	struct vty_frame	 frames[VTY_DEPTH];
+	struct ly_ctx		*yang;		/* loaded on first use (show running-config) */
 };
 
 /* The shell's commands (commands.c). */
@@ -34,5 +49,22 @@ int	vty_connect(struct vty *);
 int	vty_request_one(struct vty *, uint16_t type, void *rec, size_t size);
 /* Parse and run one line; 0 when it ran (or was empty), -1 when it failed. */
 int	vty_execute(struct vty *, const char *line);
+/* Run split words as a (non-configuration) command. */
+int	vty_run_words(struct vty *, const char *line, char **words, int n);
+
+/* Configuration (config.c). */
+int	vty_config_execute(struct vty *, const char *line, char **words, int n);
+/* Send text lines as one change; print the daemon's errors. 0 when applied. */
+int	vty_config_send(struct vty *, const char *text);
+/* -f FILE: the whole file as one change. */
+int	vty_config_file(struct vty *, const char *path);
+/* The prompt's mode part: "" or "(config-router)". */
+const char *vty_prompt_mode(const struct vty *, char *buf, size_t len);
+/* Release what the session holds. */
+void	vty_free(struct vty *);
+int	vtysh_show_running(struct vty *, const struct cmd_args *);
+int	vtysh_configure(struct vty *, const struct cmd_args *);
+int	vtysh_reload(struct vty *, const struct cmd_args *);
+int	vtysh_write(struct vty *, const struct cmd_args *);
 
 #endif

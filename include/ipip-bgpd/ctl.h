@@ -37,11 +37,28 @@ enum ctl_type {
 	CTL_END = 2,		/* answer: no payload; ends the request */
 	CTL_SHOW_VERSION = 3,	/* request: no payload; answer: struct ctl_version */
 	CTL_SHOW_DAEMON = 4,	/* request: no payload; answer: struct ctl_daemon */
+	/* Configuration (issue 7); numbered apart so other requests can grow below. */
+	CTL_SHOW_RUNNING = 32,	/* request: no payload; answer: struct ctl_text records
+				   whose concatenation is the running config as YANG JSON */
+	CTL_CONFIG = 33,	/* request: text lines, the shell's block context then the
+				   command; answer: CTL_END when applied, else ctl_text
+				   records (one error per line) then CTL_ERROR */
+	CTL_RELOAD = 34,	/* request: no payload; reload the config file as SIGHUP
+				   does; answer: CTL_END or CTL_ERROR */
+	CTL_WRITE = 35,		/* request: no payload; write the running config to the
+				   file (temp file + rename); answer: a ctl_text, CTL_END */
 	CTL_TYPE_MAX
 };
 
 struct ctl_error {
 	char	msg[256];
+};
+
+/* A piece of text; len bytes of text[] are meaningful. */
+#define CTL_TEXT_MAX	8192
+struct ctl_text {
+	uint32_t	len;
+	char		text[CTL_TEXT_MAX];
 };
 
 struct ctl_version {

@@ -110,43 +110,64 @@ def daemon(daemon_factory):
     return daemon_factory().start()
 
 
+# ---- network namespaces: generic helpers (added for tunnel/ tests) --------
 class Netns:
-    """A network namespace named prefix + pid + counter, deleted when the test ends."""
-    count = 0
+    """One network namespace; close() stops what was started in it (by PID)
+    and deletes it, which removes every device inside. Names must be unique
+    to the test (prefix + pid)."""
 
-    def __init__(self, prefix):
-        Netns.count += 1
-        self.name = f"{prefix}{os.getpid()}n{Netns.count}"
-        subprocess.run(["ip", "netns", "add", self.name], check=True)
+    def __init__(self, name):
+        self.name = name
+        self.procs = []
+        subprocess.run(["ip", "netns", "add", name], check=True)
         self.ip("link", "set", "lo", "up")
 
+    def run(self, *cmd, check=True, timeout=60, **kw):
+        """Run cmd in the namespace; text output captured."""
+        return subprocess.run(["ip", "netns", "exec", self.name, *cmd], check=check,
+                              capture_output=True, text=True, timeout=timeout, **kw)
+
     def ip(self, *args, check=True):
-        """Run `ip -n NS args`; return stdout."""
-        r = subprocess.run(["ip", "-n", self.name, *args], capture_output=True, text=True)
-        if check and r.returncode != 0:
-            raise AssertionError(f"ip {' '.join(args)}: {r.stderr}")
-        return r.stdout
+        return self.run("ip", *args, check=check)
 
     def ip_json(self, *args):
-        out = self.ip("-j", *args)
-        return json.loads(out) if out.strip() else []
+        return json.loads(self.run("ip", "-j", *args).stdout or "[]")
 
-    def exec_args(self, *cmd):
-        return ["ip", "netns", "exec", self.name, *cmd]
+    def sysctl(self, key, value):
+        self.run("sysctl", "-qw", f"{key}={value}")
 
-    def delete(self):
-        subprocess.run(["ip", "netns", "del", self.name], capture_output=True)
+    def popen(self, *cmd, **kw):
+        """Start cmd in the namespace; it is killed by close()."""
+        p = subprocess.Popen(["ip", "netns", "exec", self.name, *cmd], **kw)
+        self.procs.append(p)
+        return p
+
+    def close(self):
+        for p in self.procs:
+            if p.poll() is None:
+                p.kill()
+            p.wait(5)
+        subprocess.run(["ip", "netns", "del", self.name], check=False)
+
+
+def veth_pair(a, a_dev, b, b_dev):
+    """A veth between namespaces a and b, both ends up."""
+    subprocess.run(["ip", "link", "add", a_dev, "netns", a.name, "type", "veth",
+                    "peer", b_dev, "netns", b.name], check=True)
+    a.ip("link", "set", a_dev, "up")
+    b.ip("link", "set", b_dev, "up")
 
 
 @pytest.fixture
 def netns_factory():
+    """make(name) -> Netns; all are deleted when the test ends."""
     made = []
 
-    def make(prefix):
-        ns = Netns(prefix)
+    def make(name):
+        ns = Netns(name)
         made.append(ns)
         return ns
 
     yield make
-    for ns in made:
-        ns.delete()
+    for ns in reversed(made):
+        ns.close()

@@ -97,7 +97,7 @@ def test_bad_config_names_file_and_line(daemon_factory, tmp_path):
     conf.write_text("hostname ok\n\nfrobnicate now\n")
     d = daemon_factory(config=conf).start(wait=False)
     assert d.proc.wait(10) == 1
-    assert f"{conf}:3: unknown statement 'frobnicate'" in d.read_log()
+    assert f"{conf}:3: /: unknown keyword 'frobnicate'" in d.read_log()
 
 
 def test_config_check_mode(tmp_path):
@@ -108,7 +108,7 @@ def test_config_check_mode(tmp_path):
     r = subprocess.run([BGPD, "-C", "-f", str(good)], capture_output=True, text=True)
     assert r.returncode == 0 and "configuration OK" in r.stdout
     r = subprocess.run([BGPD, "-C", "-f", str(bad)], capture_output=True, text=True)
-    assert r.returncode == 1 and f"{bad}:1: log: unknown level 'loud'" in r.stderr
+    assert r.returncode == 1 and f"{bad}:1: /: unknown keyword 'loud'" in r.stderr
 
 
 def test_socket_path_that_cannot_be_created(daemon_factory, tmp_path):
@@ -202,7 +202,7 @@ def test_sighup_reloads_and_a_bad_file_keeps_the_running_config(daemon_factory, 
     d.proc.send_signal(signal.SIGHUP)
     assert wait_for(lambda: "keeping the running configuration" in d.read_log())
     assert vtysh_json(d.sock, "show daemon json")["hostname"] == "after"
-    assert f"{conf}:2: unknown statement 'nonsense'" in d.read_log()
+    assert f"{conf}:2: /: unknown keyword 'nonsense'" in d.read_log()
 
 
 def frame(length, version=1, ftype=3, seq=1):

@@ -2,9 +2,9 @@
 Asserts what an operator would check: `ip route show proto 44`, `ip nexthop show`.
 Veth pairs only (no tunnels); names start with "fib"."""
 import json
+import os
 import subprocess
 import threading
-import time
 
 import pytest
 
@@ -19,9 +19,8 @@ class Fibctl:
     """One fibctl process in the namespace; send() a command, get its answer line."""
 
     def __init__(self, ns, *args, log=None):
-        self.log = log
-        self.p = subprocess.Popen(ns.exec_args(FIBCTL, *args), stdin=subprocess.PIPE,
-                                  stdout=subprocess.PIPE, stderr=log, text=True, bufsize=1)
+        self.p = ns.popen(FIBCTL, *args, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                          stderr=log, text=True, bufsize=1)
         assert self.readline() == "ready"
 
     def readline(self, timeout=60):
@@ -57,7 +56,7 @@ class Fibctl:
 @pytest.fixture
 def fib_ns(netns_factory, tmp_path):
     """A namespace with four veth pairs: fibv0..3 (10.0.i.1/24) facing fibp0..3."""
-    ns = netns_factory("fib")
+    ns = netns_factory(f"fib{os.getpid()}")
     for i in range(4):
         ns.ip("link", "add", f"fibv{i}", "type", "veth", "peer", "name", f"fibp{i}")
         ns.ip("addr", "add", f"10.0.{i}.1/24", "dev", f"fibv{i}")
@@ -183,7 +182,7 @@ def test_routes_and_nexthops_not_ours_are_never_touched(fib_ns):
     fib_ns.ip("route", "add", "10.100.5.0/24", "via", "10.0.0.2", "metric", "20")
     fib_ns.ip("route", "add", "10.100.6.0/24", "via", "10.0.0.2", "proto", "186", "metric", "20")
     fib_ns.ip("nexthop", "add", "id", str(44 << 24), "via", "10.0.1.2", "dev", "fibv1")
-    theirs = fib_ns.ip("-d", "route", "show") + fib_ns.ip("nexthop", "show")
+    theirs = fib_ns.ip("-d", "route", "show").stdout + fib_ns.ip("nexthop", "show").stdout
     f = fib_ns.fibctl()
     f.ok(f"set 10.100.0.0/24 count 10 {via(0, 1)}")
     f.ok("sync")
@@ -193,7 +192,7 @@ def test_routes_and_nexthops_not_ours_are_never_touched(fib_ns):
     assert set(mine) == block("10.100.0.0", 10) - {"10.100.5.0/24", "10.100.6.0/24"}
     assert f.stats()["failures"] >= 2                 # EEXIST, logged, retried later
     f.quit()
-    assert fib_ns.ip("-d", "route", "show") + fib_ns.ip("nexthop", "show") == theirs
+    assert fib_ns.ip("-d", "route", "show").stdout + fib_ns.ip("nexthop", "show").stdout == theirs
 
 
 def test_operator_deleting_our_route_is_noticed_and_repaired(fib_ns):

@@ -1,4 +1,5 @@
 """The interactive shell through a pseudo-terminal: prompt, TAB, '?'."""
+import contextlib
 import os
 import pty
 import select
@@ -29,25 +30,12 @@ def spawn_shell(sock, tmp_path):
     return pid, fd
 
 
-def test_prompt_tab_and_help(daemon_factory, tmp_path):
-    conf = tmp_path / "p.conf"
-    conf.write_text("hostname pty-site\n")
-    d = daemon_factory(config=conf).start()
-    pid, fd = spawn_shell(d.sock, tmp_path)
+@contextlib.contextmanager
+def shell(sock, tmp_path):
+    """A shell on a pty; killed by PID if the test did not make it exit."""
+    pid, fd = spawn_shell(sock, tmp_path)
     try:
-        assert "pty-site# " in read_until(fd, "pty-site# ")
-        os.write(fd, b"sh\t")
-        assert "show " in read_until(fd, "show ")
-        os.write(fd, b"ver\t")
-        assert "version " in read_until(fd, "version ")
-        os.write(fd, b"?")
-        out = read_until(fd, "<cr>")
-        assert "json" in out and "JavaScript Object Notation" in out and "<cr>" in out
-        os.write(fd, b"\n")
-        assert "ipip-bgpd 0.1" in read_until(fd, "Built with")
-        os.write(fd, b"exit\n")
-        _, status = os.waitpid(pid, 0)
-        assert os.WIFEXITED(status) and os.WEXITSTATUS(status) == 0
+        yield pid, fd
     finally:
         try:
             os.kill(pid, 9)
@@ -55,4 +43,51 @@ def test_prompt_tab_and_help(daemon_factory, tmp_path):
         except (ProcessLookupError, ChildProcessError):
             pass
         os.close(fd)
+
+
+def say(fd, keys, expect):
+    """Type keys; return what the shell printed up to expect, which must appear."""
+    os.write(fd, keys)
+    out = read_until(fd, expect)
+    assert expect in out, out
+    return out
+
+
+def exit_shell(pid, fd):
+    os.write(fd, b"exit\n")
+    _, status = os.waitpid(pid, 0)
+    assert os.WIFEXITED(status) and os.WEXITSTATUS(status) == 0
+
+
+def test_prompt_tab_and_help(daemon_factory, tmp_path):
+    conf = tmp_path / "p.conf"
+    conf.write_text("hostname pty-site\n")
+    d = daemon_factory(config=conf).start()
+    with shell(d.sock, tmp_path) as (pid, fd):
+        assert "pty-site# " in read_until(fd, "pty-site# ")
+        say(fd, b"sh\t", "show ")
+        say(fd, b"ver\t", "version ")
+        out = say(fd, b"?", "<cr>")
+        assert "json" in out and "JavaScript Object Notation" in out and "<cr>" in out
+        assert "ipip-bgpd 0.1" in say(fd, b"\n", "Built with")
+        exit_shell(pid, fd)
     assert (tmp_path / ".history_ipip-vtysh").read_text().strip().endswith("exit")
+
+
+def test_configure_terminal_changes_running_config(daemon_factory, tmp_path):
+    conf = tmp_path / "c.conf"
+    conf.write_text("hostname pty-a\n")
+    d = daemon_factory(config=conf).start()
+    with shell(d.sock, tmp_path) as (pid, fd):
+        assert "pty-a# " in read_until(fd, "pty-a# ")
+        say(fd, b"configure terminal\n", "pty-a(config)# ")
+        say(fd, b"hostname x\n", "x(config)# ")
+        say(fd, b"router bgp 65001\n", "x(config-router)# ")
+        say(fd, b"neighbor 10.0.0.2 rem\t", "remote-as ")
+        say(fd, b"65002\n", "x(config-router)# ")
+        out = say(fd, b"neighbor 10.0.0.2 ?", "Free text")
+        assert "description" in out and "remote-as" in out and "Free text" in out
+        say(fd, b"\x15end\n", "x# ")		# ^U clears the line
+        out = say(fd, b"show running-config\n", "exit\r\n!")
+        assert "hostname x" in out and "neighbor 10.0.0.2 remote-as 65002" in out
+        exit_shell(pid, fd)

@@ -1,92 +1,189 @@
 /*
- * tests/unit/test_conf.c - the config loader: what it accepts, and that a bad
- * file is refused whole with FILE:LINE errors and *out left alone.
+ * tests/unit/test_conf.c - the daemon's side of the configuration: loading
+ * logs every error as FILE:LINE: PATH: reason and yields nothing, a commit
+ * applies hostname and log level, a bad edit changes nothing, and write
+ * memory replaces the file whole.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
+
+#include <libyang/libyang.h>
 
 #include "bgpd/conf.h"
 #include "lib/log.h"
 #include "tests/unit/unit.h"
 
 static char logbuf[8192];
+static char dir[] = "/tmp/test_conf.XXXXXX";
 
-/* Load text as a config named "t.conf"; the log lines land in logbuf. */
-static int
-load(const char *text, struct bgpd_conf *c)
+static void
+log_capture(void)
 {
-	FILE *in = fmemopen((void *)text, strlen(text), "r");
-	FILE *log = fmemopen(logbuf, sizeof(logbuf) - 1, "w");
-	int rv;
-
 	memset(logbuf, 0, sizeof(logbuf));
-	log_init(log, "test", LOG_DEBUG);
-	rv = conf_load_stream(in, "t.conf", c);
-	fclose(in);
-	fclose(log);
+	log_init(fmemopen(logbuf, sizeof(logbuf) - 1, "w"), "test", LOG_DEBUG);
+}
+
+static const char *
+write_file(const char *name, const char *text)
+{
+	static char path[256];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	f = fopen(path, "w");
+	fputs(text, f);
+	fclose(f);
+	return path;
+}
+
+static struct bgpd *
+bgpd_new(void)
+{
+	struct bgpd *b = calloc(1, sizeof(*b));
+
+	b->log_level_cli = -1;
+	b->yang = conf_ctx_new();
+	ck_assert_ptr_nonnull(b->yang);
+	return b;
+}
+
+static void
+bgpd_done(struct bgpd *b)
+{
+	lyd_free_all(b->running);
+	conf_ctx_free(b->yang);
+	free(b);
 	log_init(stderr, "test", LOG_INFO);
-	return rv;
 }
 
-START_TEST(frr_style_daemon_statements_load)
+START_TEST(frr_style_daemon_statements_load_and_apply)
 {
-	struct bgpd_conf c;
+	struct bgpd *b = bgpd_new();
+	struct lyd_node *t;
 
-	ck_assert_int_eq(load("! site A\nhostname site-a\n\nlog syslog informational\n", &c), 0);
-	ck_assert_str_eq(c.hostname, "site-a");
-	ck_assert_int_eq(c.log_level, LOG_INFO);
-	ck_assert(c.log_syslog);
-}
-END_TEST
-
-START_TEST(empty_file_is_an_empty_config)
-{
-	struct bgpd_conf c;
-
-	ck_assert_int_eq(load("", &c), 0);
-	ck_assert_str_eq(c.hostname, "");
-	ck_assert_int_eq(c.log_level, -1);
+	log_capture();
+	ck_assert_int_eq(bgpd_conf_load(b->yang, write_file("a.conf",
+	    "! site A\nhostname site-a\n\nlog syslog informational\n"), &t), 0);
+	bgpd_conf_commit(b, t);
+	ck_assert_str_eq(b->conf.hostname, "site-a");
+	ck_assert_int_eq(b->conf.log_level, LOG_INFO);
+	ck_assert(b->conf.log_syslog);
+	ck_assert_int_eq(log_get_level(), LOG_INFO);
+	bgpd_done(b);
 }
 END_TEST
 
-START_TEST(every_bad_line_is_reported_and_nothing_is_applied)
+START_TEST(every_bad_line_is_reported_and_nothing_is_loaded)
 {
-	struct bgpd_conf c = { .hostname = "keep" };
+	struct bgpd *b = bgpd_new();
+	struct lyd_node *t = (struct lyd_node *)1;
+	const char *p;
 
-	ck_assert_int_eq(load("hostname ok\nrouter bgp 65001\nlog stdout loud\nhostname a b\n", &c), -1);
-	ck_assert_str_eq(c.hostname, "keep");
-	ck_assert_ptr_nonnull(strstr(logbuf, "t.conf:2: unknown statement 'router'"));
-	ck_assert_ptr_nonnull(strstr(logbuf, "t.conf:3: log: unknown level 'loud'"));
-	ck_assert_ptr_nonnull(strstr(logbuf, "t.conf:4: hostname:"));
-}
-END_TEST
-
-START_TEST(overlong_line_is_an_error_not_a_split)
-{
-	char text[3000];
-	struct bgpd_conf c;
-
-	memset(text, 'a', sizeof(text));
-	memcpy(text, "hostname ", 9);
-	text[sizeof(text) - 2] = '\n';
-	text[sizeof(text) - 1] = '\0';
-	ck_assert_int_eq(load(text, &c), -1);
-	ck_assert_ptr_nonnull(strstr(logbuf, "t.conf:1: line longer than"));
+	log_capture();
+	p = write_file("bad.conf", "hostname ok\nfrobnicate\nlog stdout loud\nhostname a b\n");
+	ck_assert_int_eq(bgpd_conf_load(b->yang, p, &t), -1);
+	ck_assert_ptr_null(t);
+	ck_assert_ptr_nonnull(strstr(logbuf, "bad.conf:2: /: unknown keyword 'frobnicate'"));
+	ck_assert_ptr_nonnull(strstr(logbuf, "bad.conf:3: /: unknown keyword 'loud'"));
+	ck_assert_ptr_nonnull(strstr(logbuf, "bad.conf:4: /: unknown keyword 'b'"));
+	bgpd_done(b);
 }
 END_TEST
 
 START_TEST(missing_file_names_the_file)
 {
-	struct bgpd_conf c;
-	FILE *log = fmemopen(logbuf, sizeof(logbuf) - 1, "w");
+	struct bgpd *b = bgpd_new();
+	struct lyd_node *t;
 
-	memset(logbuf, 0, sizeof(logbuf));
-	log_init(log, "test", LOG_DEBUG);
-	ck_assert_int_eq(conf_load("/nonexistent/ipip-bgpd.conf", &c), -1);
-	fclose(log);
-	log_init(stderr, "test", LOG_INFO);
+	log_capture();
+	ck_assert_int_eq(bgpd_conf_load(b->yang, "/nonexistent/ipip-bgpd.conf", &t), -1);
 	ck_assert_ptr_nonnull(strstr(logbuf,
 	    "cannot open config file /nonexistent/ipip-bgpd.conf: No such file or directory"));
+	bgpd_done(b);
+}
+END_TEST
+
+START_TEST(bad_edit_changes_nothing_and_says_why)
+{
+	struct bgpd *b = bgpd_new();
+	const char *bad = "router bgp 65001\nneighbor 10.0.0.2 remote-as 65002\n"
+	    "neighbor 10.0.0.2 timers 1 2\n";
+	const char *good = "hostname edited\n";
+	char errs[1024];
+
+	log_capture();
+	ck_assert_int_eq(bgpd_conf_edit(b, good, strlen(good), errs, sizeof(errs)), 0);
+	ck_assert_str_eq(b->conf.hostname, "edited");
+	ck_assert_int_eq(bgpd_conf_edit(b, bad, strlen(bad), errs, sizeof(errs)), 1);
+	ck_assert_str_eq(errs, "/ipip-bgpd:bgp/neighbor[address='10.0.0.2']/timers/hold: "
+	    "a hold time is 0 (no keepalives) or 3..65535 seconds (RFC 4271 section 4.2)\n");
+	ck_assert_str_eq(b->conf.hostname, "edited");
+	bgpd_done(b);
+}
+END_TEST
+
+START_TEST(write_memory_replaces_the_file_whole)
+{
+	struct bgpd *b = bgpd_new();
+	const char *edit = "hostname written\nrouter bgp 65001\n neighbor 10.0.0.2 remote-as 65002\n";
+	char errs[256], msg[256], *text = NULL;
+	size_t cap = 0;
+	FILE *f;
+
+	log_capture();
+	b->conf_file = write_file("w.conf", "hostname old\n");
+	ck_assert_int_eq(bgpd_conf_edit(b, edit, strlen(edit), errs, sizeof(errs)), 0);
+	ck_assert_int_eq(bgpd_conf_write(b, msg, sizeof(msg)), 0);
+	f = fopen(b->conf_file, "r");
+	ck_assert(getdelim(&text, &cap, '\0', f) > 0);
+	fclose(f);
+	ck_assert_str_eq(text, "hostname written\n!\nrouter bgp 65001\n"
+	    " neighbor 10.0.0.2 remote-as 65002\nexit\n!\n");
+	free(text);
+	bgpd_done(b);
+}
+END_TEST
+
+struct watched {
+	int		resets, nones;
+	struct bgpd	*b;
+	uint32_t	remote_as_seen;		/* read from b->running inside the callback */
+};
+
+static void
+on_neighbor(const struct conf_neighbor *n, void *arg)
+{
+	((struct watched *)arg)->remote_as_seen = n->remote_as;
+}
+
+static void
+on_change(const struct conf_change *c, void *arg)
+{
+	struct watched *w = arg;
+
+	w->resets += c->kind == CONF_CHANGE_RESET;
+	w->nones += c->kind == CONF_CHANGE_NONE;
+	conf_bgp_neighbors(w->b->running, on_neighbor, w);
+}
+
+START_TEST(watcher_hears_each_change_with_the_new_tree_running)
+{
+	struct bgpd *b = bgpd_new();
+	struct watched w = { .b = b };
+	const char *a = "router bgp 1\nneighbor 10.0.0.2 remote-as 2\n";
+	const char *c = "router bgp 1\nneighbor 10.0.0.2 remote-as 3\nneighbor 10.0.0.2 description x\n";
+	char errs[256];
+
+	log_capture();
+	ck_assert_int_eq(bgpd_conf_edit(b, a, strlen(a), errs, sizeof(errs)), 0);
+	bgpd_conf_watch(b, on_change, &w);
+	ck_assert_int_eq(bgpd_conf_edit(b, c, strlen(c), errs, sizeof(errs)), 0);
+	ck_assert_int_eq(w.resets, 1);
+	ck_assert_int_eq(w.nones, 1);
+	ck_assert_uint_eq(w.remote_as_seen, 3);
+	bgpd_done(b);
 }
 END_TEST
 
@@ -94,12 +191,21 @@ int
 main(void)
 {
 	const TTest *tests[] = {
-		frr_style_daemon_statements_load,
-		empty_file_is_an_empty_config,
-		every_bad_line_is_reported_and_nothing_is_applied,
-		overlong_line_is_an_error_not_a_split,
+		frr_style_daemon_statements_load_and_apply,
+		every_bad_line_is_reported_and_nothing_is_loaded,
 		missing_file_names_the_file,
+		bad_edit_changes_nothing_and_says_why,
+		write_memory_replaces_the_file_whole,
+		watcher_hears_each_change_with_the_new_tree_running,
 	};
+	char cmd[128];
+	int rv;
 
-	return unit_run("conf", tests, UNIT_COUNT(tests));
+	if (mkdtemp(dir) == NULL)
+		return 1;
+	rv = unit_run("conf", tests, UNIT_COUNT(tests));
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
+	if (system(cmd) != 0)
+		rv = 1;
+	return rv;
 }

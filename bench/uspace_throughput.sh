@@ -1,0 +1,77 @@
+#!/bin/bash
+# bench/uspace_throughput.sh - userspace IPIP dataplane vs plain veth routing.
+# Not a test: prints two iperf3 figures (4 TCP streams, site A -> site B
+# private addresses) measured in the same run between the same two
+# namespaces, first routed straight over the veth, then through the
+# userspace tunnel (tests/netns/tunctl), and their ratio (target >= 40%).
+#   bench/uspace_throughput.sh [BUILD_DIR]      (default build/dev; run as root)
+# BENCH_SECONDS (default 5) per measurement. Cleans up its namespaces.
+set -euo pipefail
+top=$(cd "$(dirname "$0")/.." && pwd)
+build=${1:-$top/build/dev}
+tunctl=$build/tests/netns/tunctl
+secs=${BENCH_SECONDS:-5}
+a=uspb$$a b=uspb$$b
+dir=$(mktemp -d)
+[ -x "$tunctl" ] || { echo "no $tunctl: build first (scripts/build.sh dev; make -C build/dev check)" >&2; exit 1; }
+
+cleanup() {
+	[ -n "${ta_pid:-}" ] && kill "$ta_pid" 2>/dev/null
+	[ -n "${tb_pid:-}" ] && kill "$tb_pid" 2>/dev/null
+	ip netns del "$a" 2>/dev/null; ip netns del "$b" 2>/dev/null
+	rm -rf "$dir"
+	return 0
+}
+trap cleanup EXIT
+
+ip netns add "$a"; ip netns add "$b"
+ip link add "${a}v" netns "$a" type veth peer "${b}v" netns "$b"
+for s in a b; do
+	ns=${!s}; n=$([ $s = a ] && echo 1 || echo 2)
+	ip -n "$ns" link set lo up
+	ip -n "$ns" link set "${ns}v" up
+	ip -n "$ns" addr add "198.51.100.$n/24" dev "${ns}v"
+	ip -n "$ns" addr add "10.$n.0.1/24" dev lo
+done
+
+# gbits LABEL: one iperf3 run A -> B, prints Gbit/s received.
+gbits() {
+	ip netns exec "$b" iperf3 -s -1 -B 10.2.0.1 >/dev/null 2>&1 &
+	local srv=$! out
+	sleep 0.3
+	out=$(ip netns exec "$a" iperf3 -J -c 10.2.0.1 -B 10.1.0.1 -P 4 -t "$secs")
+	wait "$srv" || true
+	python3 -c 'import json,sys; print("%.2f" % (json.load(sys.stdin)["end"]["sum_received"]["bits_per_second"] / 1e9))' <<<"$out"
+}
+
+ip -n "$a" route add 10.2.0.0/24 via 198.51.100.2 src 10.1.0.1
+ip -n "$b" route add 10.1.0.0/24 via 198.51.100.1 src 10.2.0.1
+plain=$(gbits)
+
+# The same namespaces, now through the userspace tunnel: tunctl in each,
+# fed through a FIFO on fd 7 (A) and 8 (B).
+mkfifo "$dir/a.in" "$dir/b.in"
+ip netns exec "$a" "$tunctl" <"$dir/a.in" >"$dir/a.out" 2>&1 &
+ta_pid=$!
+ip netns exec "$b" "$tunctl" <"$dir/b.in" >"$dir/b.out" 2>&1 &
+tb_pid=$!
+exec 7>"$dir/a.in" 8>"$dir/b.in"
+echo "add 198.51.100.1 198.51.100.2" >&7
+echo "add 198.51.100.2 198.51.100.1" >&8
+for _ in $(seq 50); do
+	grep -q '^ok' "$dir/a.out" && grep -q '^ok' "$dir/b.out" && break
+	sleep 0.1
+done
+ta_dev=$(awk '/^ok/{print $2}' "$dir/a.out") tb_dev=$(awk '/^ok/{print $2}' "$dir/b.out")
+[ -n "$ta_dev" ] && [ -n "$tb_dev" ] || { cat "$dir/a.out" "$dir/b.out" >&2; exit 1; }
+ip -n "$a" route replace 10.2.0.0/24 dev "$ta_dev" src 10.1.0.1
+ip -n "$b" route replace 10.1.0.0/24 dev "$tb_dev" src 10.2.0.1
+tunnel=$(gbits)
+echo quit >&7; echo quit >&8
+exec 7>&- 8>&-
+wait "$ta_pid" "$tb_pid" || true
+ta_pid= tb_pid=
+
+echo "plain veth routing: $plain Gbit/s"
+echo "userspace tunnel:   $tunnel Gbit/s"
+python3 -c "print('ratio: %.0f%% (target >= 40%%)' % (100 * $tunnel / $plain))"

@@ -1,0 +1,108 @@
+/*
+ * bgpd/ctl_conf.c - configuration requests on the control socket: the
+ * running config as YANG JSON records (the shell renders text, JSON or XML
+ * from them, STYLE 12), config commands from the shell, reload, write.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "bgpd/bgpd.h"
+#include "bgpd/conf.h"
+#include "bgpd/ctl.h"
+#include "lib/log.h"
+
+/* Send text in ctl_text records of at most CTL_TEXT_MAX bytes. */
+static void
+ctl_conf_send_text(struct ctl_conn *c, const struct ctl_frame *f, const char *s, size_t len)
+{
+	struct ctl_text *t = calloc(1, sizeof(*t));
+
+	if (t == NULL)
+		fatal("control");
+	while (len > 0) {
+		t->len = (uint32_t)(len < CTL_TEXT_MAX ? len : CTL_TEXT_MAX);
+		memset(t->text, 0, sizeof(t->text));
+		memcpy(t->text, s, t->len);
+		ctl_conn_record(c, f->type, f->seq, t, sizeof(*t));
+		s += t->len;
+		len -= t->len;
+	}
+	free(t);
+}
+
+static void
+ctl_show_running(struct bgpd *b, struct ctl_conn *c, const struct ctl_frame *f)
+{
+	char *json = NULL;
+	size_t len = 0;
+	FILE *m = open_memstream(&json, &len);
+
+	if (m == NULL)
+		fatal("control");
+	if (conf_print(b->running, CONF_FMT_JSON, m) < 0) {
+		fclose(m);
+		free(json);
+		ctl_conn_error(c, f->seq, "cannot print the running configuration");
+		return;
+	}
+	fclose(m);
+	ctl_conf_send_text(c, f, json, len);
+	free(json);
+	ctl_conn_end(c, f->seq);
+}
+
+static void
+ctl_config(struct bgpd *b, struct ctl_conn *c, const struct ctl_frame *f)
+{
+	char errs[4096];
+	int n;
+
+	n = bgpd_conf_edit(b, (const char *)f->payload.p, f->payload.len, errs, sizeof(errs));
+	if (n == 0) {
+		ctl_conn_end(c, f->seq);
+		return;
+	}
+	ctl_conf_send_text(c, f, errs, strlen(errs));
+	ctl_conn_error(c, f->seq, "%d error%s; nothing changed", n, n == 1 ? "" : "s");
+}
+
+static void
+ctl_reload(struct bgpd *b, struct ctl_conn *c, const struct ctl_frame *f)
+{
+	if (b->conf_file == NULL) {
+		ctl_conn_error(c, f->seq, "no config file to reload");
+		return;
+	}
+	if (bgpd_conf_reload(b, "reload") < 0) {
+		ctl_conn_error(c, f->seq, "%s has errors (see the daemon's log); "
+		    "the running configuration stays", b->conf_file);
+		return;
+	}
+	ctl_conn_end(c, f->seq);
+}
+
+static void
+ctl_write(struct bgpd *b, struct ctl_conn *c, const struct ctl_frame *f)
+{
+	char msg[512];
+
+	if (bgpd_conf_write(b, msg, sizeof(msg)) < 0) {
+		ctl_conn_error(c, f->seq, "%s", msg);
+		return;
+	}
+	ctl_conf_send_text(c, f, msg, strlen(msg));
+	ctl_conn_end(c, f->seq);
+}
+
+ctl_handler_fn *
+ctl_conf_handler_for(uint16_t type)
+{
+	switch (type) {
+	case CTL_SHOW_RUNNING: return ctl_show_running;
+	case CTL_CONFIG: return ctl_config;
+	case CTL_RELOAD: return ctl_reload;
+	case CTL_WRITE: return ctl_write;
+	default: return NULL;
+	}
+}

@@ -1,0 +1,178 @@
+/*
+ * conf/bgp.c - the running tree read into plain structs for the BGP speaker
+ * and the daemon, so they need not know libyang. Table-driven: one line per
+ * leaf.
+ */
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+#include <syslog.h>
+
+#include <libyang/libyang.h>
+
+#include "conf/conf_int.h"
+
+enum field_type { F_STR, F_U32, F_U16, F_U8, F_FLAG };
+
+struct field {
+	const char	*path;		/* relative to the neighbor or peer-group */
+	enum field_type	 type;
+	size_t		 off, size;
+};
+
+#define NF(p, t, m)	{ p, t, offsetof(struct conf_neighbor, m), \
+			  sizeof(((struct conf_neighbor *)0)->m) }
+
+static const struct field nbr_fields[] = {
+	NF("remote-as", F_U32, remote_as),
+	NF("local-as", F_U32, local_as),
+	NF("description", F_STR, description),
+	NF("update-source", F_STR, update_source),
+	NF("passive", F_FLAG, passive),
+	NF("password", F_STR, password),
+	NF("ttl-security-hops", F_U8, ttl_security),
+	NF("timers", F_FLAG, timers.set),
+	NF("timers/keepalive", F_U16, timers.keepalive),
+	NF("timers/hold", F_U16, timers.hold),
+	NF("connect-retry", F_U16, connect_retry),
+	NF("port", F_U16, port),
+	NF("shutdown", F_FLAG, shutdown),
+	NF("shutdown/message", F_STR, shutdown_msg),
+	NF("ipv4-unicast/route-reflector-client", F_FLAG, rr_client),
+	NF("ipv4-unicast/next-hop-self", F_FLAG, next_hop_self),
+	NF("ipv4-unicast/allowas-in", F_U8, allowas_in),
+	NF("ipv4-unicast/maximum-prefix/limit", F_U32, max_prefix),
+	NF("ipv4-unicast/maximum-prefix/restart", F_U16, max_prefix_restart),
+	NF("ipv4-unicast/addpath-tx-all-paths", F_FLAG, addpath_tx),
+	NF("ipv4-unicast/addpath-rx", F_FLAG, addpath_rx),
+	NF("ipv4-unicast/route-map-in", F_STR, route_map_in),
+	NF("ipv4-unicast/route-map-out", F_STR, route_map_out),
+	NF("ipv4-unicast/prefix-list-in", F_STR, prefix_list_in),
+	NF("ipv4-unicast/prefix-list-out", F_STR, prefix_list_out),
+};
+
+static void
+field_set(void *base, const struct field *f, const char *v)
+{
+	void *dst = (char *)base + f->off;
+	unsigned long n = strtoul(v, NULL, 10);
+
+	switch (f->type) {
+	case F_STR: snprintf(dst, f->size, "%s", v); break;
+	case F_U32: *(uint32_t *)dst = (uint32_t)n; break;
+	case F_U16: *(uint16_t *)dst = (uint16_t)n; break;
+	case F_U8: *(uint8_t *)dst = (uint8_t)n; break;
+	case F_FLAG: *(bool *)dst = true; break;
+	}
+}
+
+/* Fill what node sets; fields it does not set keep their value. */
+static void
+fields_fill(const struct lyd_node *node, const struct field *fs, size_t n, void *base)
+{
+	struct lyd_node *leaf;
+
+	for (size_t i = 0; i < n; i++) {
+		if (lyd_find_path(node, fs[i].path, 0, &leaf) != LY_SUCCESS)
+			continue;
+		field_set(base, &fs[i], lyd_get_value(leaf) ? lyd_get_value(leaf) : "");
+	}
+}
+
+static const struct lyd_node *
+find(const struct lyd_node *tree, const char *path)
+{
+	struct lyd_node *n = NULL;
+
+	if (tree == NULL || lyd_find_path(tree, path, 0, &n) != LY_SUCCESS)
+		return NULL;
+	return n;
+}
+
+static const char *
+value_of(const struct lyd_node *n)
+{
+	const char *v = n ? lyd_get_value(n) : NULL;
+
+	return v ? v : "";
+}
+
+static void
+neighbor_fill(const struct lyd_node *tree, const struct lyd_node *nb, struct conf_neighbor *c)
+{
+	const struct lyd_node *pg = find(nb, "peer-group");
+	char path[CONF_PATH_MAX];
+	const struct lyd_node *g;
+
+	*c = (struct conf_neighbor){ 0 };
+	snprintf(c->address, sizeof(c->address), "%s", value_of(find(nb, "address")));
+	if (pg != NULL) {
+		snprintf(c->peer_group, sizeof(c->peer_group), "%s", value_of(pg));
+		snprintf(path, sizeof(path), "/ipip-bgpd:bgp/peer-group[name='%s']", c->peer_group);
+		if ((g = find(tree, path)) != NULL)
+			fields_fill(g, nbr_fields, sizeof(nbr_fields) / sizeof(nbr_fields[0]), c);
+	}
+	fields_fill(nb, nbr_fields, sizeof(nbr_fields) / sizeof(nbr_fields[0]), c);
+}
+
+size_t
+conf_bgp_neighbors(const struct lyd_node *tree, conf_neighbor_fn *fn, void *arg)
+{
+	struct conf_neighbor c;
+	struct ly_set *set = NULL;
+	size_t n = 0;
+
+	if (tree == NULL || lyd_find_xpath(tree, "/ipip-bgpd:bgp/neighbor", &set) != LY_SUCCESS)
+		return 0;
+	for (uint32_t i = 0; i < set->count; i++, n++) {
+		neighbor_fill(tree, set->dnodes[i], &c);
+		fn(&c, arg);
+	}
+	ly_set_free(set, NULL);
+	return n;
+}
+
+#define BF(p, t, m)	{ p, t, offsetof(struct conf_bgp, m), sizeof(((struct conf_bgp *)0)->m) }
+
+static const struct field bgp_fields[] = {
+	BF("asn", F_U32, asn),
+	BF("router-id", F_STR, router_id),
+	BF("listen-address", F_STR, listen_address),
+	BF("listen-port", F_U16, listen_port),
+	BF("timers", F_FLAG, timers.set),
+	BF("timers/keepalive", F_U16, timers.keepalive),
+	BF("timers/hold", F_U16, timers.hold),
+	BF("maximum-paths/ebgp", F_U8, maximum_paths_ebgp),
+	BF("maximum-paths/ibgp", F_U8, maximum_paths_ibgp),
+};
+
+void
+conf_bgp_get(const struct lyd_node *tree, struct conf_bgp *b)
+{
+	const struct lyd_node *bgp = find(tree, "/ipip-bgpd:bgp");
+
+	*b = (struct conf_bgp){ .listen_port = 179, .maximum_paths_ebgp = 1, .maximum_paths_ibgp = 1 };
+	if (bgp != NULL)
+		fields_fill(bgp, bgp_fields, sizeof(bgp_fields) / sizeof(bgp_fields[0]), b);
+}
+
+static const char *const log_levels[] = {	/* index = syslog level */
+	"emergencies", "alerts", "critical", "errors", "warnings", "notifications",
+	"informational", "debugging",
+};
+
+void
+conf_daemon_get(const struct lyd_node *tree, struct conf_daemon *d)
+{
+	const struct lyd_node *n;
+
+	*d = (struct conf_daemon){ .log_level = -1 };
+	if ((n = find(tree, "/ipip-bgpd:hostname")) != NULL)
+		snprintf(d->hostname, sizeof(d->hostname), "%s", value_of(n));
+	if ((n = find(tree, "/ipip-bgpd:log/destination")) != NULL)
+		d->log_syslog = strcmp(value_of(n), "syslog") == 0;
+	if ((n = find(tree, "/ipip-bgpd:log/level")) != NULL)
+		for (int i = 0; i <= LOG_DEBUG; i++)
+			if (strcmp(value_of(n), log_levels[i]) == 0)
+				d->log_level = i;
+}

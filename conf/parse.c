@@ -1,0 +1,408 @@
+/*
+ * conf/parse.c - FRR-style text into a libyang candidate tree.
+ *
+ * Lines are read in FRR's block structure: a statement that opens a block
+ * ('router bgp', 'route-map', 'overlay', 'address-family') pushes a frame; a
+ * line that is no statement of the current block falls back to the outer
+ * ones as FRR does; 'exit', 'exit-address-family' and 'end' pop. Each node a
+ * line sets is recorded with the line, so validation errors found later
+ * (leafrefs, must) name the line that set the node.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <libyang/libyang.h>
+
+#include "conf/conf_int.h"
+#include "conf/conf_yang.h"
+#include "lib/log.h"
+
+#define CONF_DEPTH	4
+
+struct conf_line_rec {
+	char		*path;
+	unsigned	 line;
+};
+
+struct conf_parse {
+	struct ly_ctx		*ctx;
+	struct lyd_node		*tree;
+	char			*where;
+	conf_err_fn		*err;
+	void			*arg;
+	unsigned		 line;
+	int			 errors;
+	int			 depth;		/* frames above the top level */
+	struct conf_frame	 stack[CONF_DEPTH + 1];
+	struct conf_line_rec	*lines;
+	size_t			 nlines, cap;
+};
+
+static void
+parse_error(struct conf_parse *p, const char *path, const char *msg)
+{
+	p->errors++;
+	p->err(p->arg, p->where, p->line, path, msg);
+}
+
+static void
+parse_ly_error(struct conf_parse *p, const char *path)
+{
+	char msg[512];
+
+	conf_ly_msg(p->ctx, msg, sizeof(msg));
+	parse_error(p, path, msg);
+}
+
+static void
+lines_record(struct conf_parse *p, const char *path)
+{
+	for (size_t i = 0; i < p->nlines; i++)
+		if (strcmp(p->lines[i].path, path) == 0) {
+			p->lines[i].line = p->line;
+			return;
+		}
+	if (p->nlines == p->cap) {
+		p->cap = p->cap ? 2 * p->cap : 64;
+		if ((p->lines = realloc(p->lines, p->cap * sizeof(*p->lines))) == NULL)
+			fatal("config");
+	}
+	if ((p->lines[p->nlines].path = strdup(path)) == NULL)
+		fatal("config");
+	p->lines[p->nlines++].line = p->line;
+}
+
+/* The line that set path, else the first line that set a node below it. */
+static unsigned
+lines_find(const struct conf_parse *p, const char *path)
+{
+	unsigned best = 0;
+	size_t n = strlen(path);
+
+	for (size_t i = 0; i < p->nlines; i++) {
+		if (strcmp(p->lines[i].path, path) == 0)
+			return p->lines[i].line;
+		if (strncmp(p->lines[i].path, path, n) == 0 && p->lines[i].path[n] == '/' &&
+		    (best == 0 || p->lines[i].line < best))
+			best = p->lines[i].line;
+	}
+	return best;
+}
+
+/* Line of the error's node or of its nearest ancestor any line set. */
+unsigned
+conf_parse_line_of(const struct conf_parse *p, const char *path)
+{
+	char buf[CONF_PATH_MAX];
+	unsigned line;
+	char *cut;
+
+	snprintf(buf, sizeof(buf), "%s", path ? path : "");
+	while (buf[0] != '\0') {
+		if ((line = lines_find(p, buf)) != 0)
+			return line;
+		if ((cut = conf_path_last_slash(buf)) == NULL)
+			break;
+		*cut = '\0';
+	}
+	return 0;
+}
+
+static void
+tree_fix_root(struct conf_parse *p, struct lyd_node *made)
+{
+	if (p->tree == NULL && made != NULL) {
+		while (lyd_parent(made) != NULL)
+			made = lyd_parent(made);
+		p->tree = made;
+	}
+	if (p->tree != NULL)
+		p->tree = lyd_first_sibling(p->tree);
+}
+
+static const char *
+node_value(struct lyd_node *tree, const char *path)
+{
+	struct lyd_node *n = NULL;
+
+	if (tree == NULL || lyd_find_path(tree, path, 0, &n) != LY_SUCCESS)
+		return NULL;
+	return lyd_get_value(n);
+}
+
+/* Set one node; a leaf another line of this text set otherwise is refused. */
+static int
+parse_set(struct conf_parse *p, const char *path, const char *value)
+{
+	struct lyd_node *made = NULL;
+	unsigned prev = lines_find(p, path);
+	const char *old = value ? node_value(p->tree, path) : NULL;
+	char msg[256];
+	LY_ERR rv;
+
+	if (prev != 0 && old != NULL && strcmp(old, value) != 0) {
+		snprintf(msg, sizeof(msg), "already set to %s on line %u", old, prev);
+		parse_error(p, path, msg);
+		return -1;
+	}
+	rv = lyd_new_path(p->tree, p->ctx, path, value, LYD_NEW_PATH_UPDATE, &made);
+	if (rv != LY_SUCCESS && rv != LY_EEXIST) {
+		parse_ly_error(p, path);
+		return -1;
+	}
+	ly_err_clean(p->ctx, NULL);
+	tree_fix_root(p, made);
+	lines_record(p, path);
+	return 0;
+}
+
+/* A list entry that holds only its keys goes with its last setting. */
+static bool
+node_is_bare_entry(const struct lyd_node *n)
+{
+	const struct lyd_node *c;
+
+	if (n == NULL || n->schema == NULL || n->schema->nodetype != LYS_LIST)
+		return false;
+	LY_LIST_FOR(lyd_child(n), c)
+		if (!lysc_is_key(c->schema))
+			return false;
+	return true;
+}
+
+static void
+tree_unlink_free(struct conf_parse *p, struct lyd_node *n)
+{
+	if (n == p->tree)
+		p->tree = n->next;
+	lyd_free_tree(n);
+}
+
+static void
+parse_delete(struct conf_parse *p, const char *path)
+{
+	struct lyd_node *n = NULL, *parent;
+
+	if (p->tree == NULL || lyd_find_path(p->tree, path, 0, &n) != LY_SUCCESS) {
+		ly_err_clean(p->ctx, NULL);
+		return;
+	}
+	do {
+		parent = lyd_parent(n);
+		tree_unlink_free(p, n);
+		n = parent;
+	} while (node_is_bare_entry(n));
+}
+
+/* "leaf=$N": the path of the leaf under node path. */
+static void
+set_target(const char *path, const char *set, char *out, size_t len)
+{
+	size_t leaflen = strcspn(set, "=");
+	char leaf[64];
+
+	snprintf(leaf, sizeof(leaf), "%.*s", (int)(leaflen < sizeof(leaf) ? leaflen : 0), set);
+	if (snprintf(out, len, "%s%s%s", path, leaf[0] ? "/" : "", leaf) >= (int)len)
+		out[0] = '\0';
+}
+
+static int
+parse_set_words(struct conf_parse *p, const char *path, const char *line)
+{
+	char buf[512], *w[CMD_MAX_WORDS];
+	int n;
+
+	parse_delete(p, path);
+	snprintf(buf, sizeof(buf), "%s", line);
+	n = cmd_split(buf, w, CMD_MAX_WORDS);
+	for (int i = 0; i < n; i++)
+		if (parse_set(p, path, w[i]) < 0)
+			return -1;
+	return 0;
+}
+
+/* What a statement sets: its node, or the leaves its "sets" name. */
+static int
+parse_apply(struct conf_parse *p, const char *path, const struct conf_cmd *c,
+    const struct cli_match *m)
+{
+	char leaf[CONF_PATH_MAX], vbuf[512];
+	const char *v;
+	bool any = false;
+
+	for (int i = 0; i < CONF_SETS_MAX && c->sets[i]; i++) {
+		const char *d = strchr(c->sets[i], '$');
+
+		set_target(path, c->sets[i], leaf, sizeof(leaf));
+		if ((v = conf_arg_value(m, atoi(d + 1), vbuf, sizeof(vbuf))) == NULL) {
+			parse_delete(p, leaf);		/* the statement sets the whole node */
+			continue;
+		}
+		any = true;
+		if (c->flags & CONF_WORDS ? parse_set_words(p, leaf, v) < 0 : parse_set(p, leaf, v) < 0)
+			return -1;
+	}
+	return any ? 0 : parse_set(p, path, NULL);
+}
+
+struct conf_parse *
+conf_parse_new(struct ly_ctx *ctx, const struct lyd_node *base, const char *where,
+    conf_err_fn *fn, void *arg)
+{
+	struct conf_parse *p = calloc(1, sizeof(*p));
+
+	if (p == NULL || (p->where = strdup(where)) == NULL)
+		fatal("config");
+	p->ctx = ctx;
+	p->err = fn;
+	p->arg = arg;
+	if (base != NULL && lyd_dup_siblings(base, NULL, LYD_DUP_RECURSIVE, &p->tree) != LY_SUCCESS)
+		fatal("config");
+	return p;
+}
+
+void
+conf_parse_free(struct conf_parse *p)
+{
+	if (p == NULL)
+		return;
+	for (size_t i = 0; i < p->nlines; i++)
+		free(p->lines[i].path);
+	free(p->lines);
+	lyd_free_all(p->tree);
+	free(p->where);
+	free(p);
+}
+
+enum conf_mode
+conf_parse_mode(const struct conf_parse *p)
+{
+	return p->stack[p->depth].mode;
+}
+
+/* Run the statement found in frame fr (index i of the stack). */
+static int
+parse_run(struct conf_parse *p, int i, const struct conf_hit *h, bool no)
+{
+	struct conf_frame via = { 0 }, *fr = &p->stack[i];
+	char path[CONF_PATH_MAX];
+
+	p->depth = i;			/* a fallback closes the inner blocks */
+	if (h->via != NULL) {
+		via.mode = h->via->enter;
+		if (conf_cmd_path(fr, h->via, &h->via_m, via.path, sizeof(via.path)) < 0)
+			goto bad;
+		fr = &via;
+	}
+	if (conf_cmd_path(fr, h->cmd, &h->m, path, sizeof(path)) < 0)
+		goto bad;
+	if (no) {
+		parse_delete(p, path);
+		return 0;
+	}
+	if (!(h->cmd->flags & CONF_INLINE) && parse_apply(p, path, h->cmd, &h->m) < 0)
+		return -1;
+	if (h->cmd->enter != CONF_MODE_TOP && h->via == NULL && p->depth < CONF_DEPTH) {
+		p->stack[++p->depth].mode = h->cmd->enter;
+		snprintf(p->stack[p->depth].path, sizeof(p->stack[p->depth].path), "%s", path);
+	}
+	return 0;
+bad:
+	parse_error(p, fr->path[0] ? fr->path : "/", "a name or value holds a quote or is too long");
+	return -1;
+}
+
+static bool
+parse_block_end(struct conf_parse *p, char **w, int n)
+{
+	if (n != 1)
+		return false;
+	if (strcmp(w[0], "end") == 0)
+		p->depth = 0;
+	else if (strcmp(w[0], "exit") == 0 || strcmp(w[0], "exit-address-family") == 0)
+		p->depth -= p->depth > 0;
+	else
+		return false;
+	return true;
+}
+
+/* No statement fits: name the block (or inline neighbor) and say why. */
+static void
+parse_explain(struct conf_parse *p, int at, const struct conf_miss *miss, char **w, int n)
+{
+	struct conf_frame via = p->stack[at];
+	char msg[512];
+
+	if (miss->via != NULL && conf_cmd_path(&p->stack[at], miss->via, &miss->via_m,
+	    via.path, sizeof(via.path)) == 0)
+		via.mode = miss->via->enter;
+	else
+		via = p->stack[at];
+	if (miss->via != NULL && via.mode == miss->via->enter)
+		conf_explain(via.mode, w + miss->skip, n - miss->skip, miss->depth - miss->skip,
+		    msg, sizeof(msg));
+	else
+		conf_explain(via.mode, w, n, miss->depth, msg, sizeof(msg));
+	parse_error(p, via.path[0] ? via.path : "/", msg);
+}
+
+/* Split; 0 words for blank lines, comments and block ends; -1 on error. */
+static int
+parse_words(struct conf_parse *p, const char *line, char *buf, size_t len, char **w)
+{
+	int n;
+
+	if (strlen(line) >= len - 1) {
+		parse_error(p, "/", "line longer than 1022 bytes");
+		return -1;
+	}
+	snprintf(buf, len, "%s", line);
+	if ((n = cmd_split(buf, w, CMD_MAX_WORDS)) < 0) {
+		parse_error(p, "/", "too many words");
+		return -1;
+	}
+	if (n == 0 || w[0][0] == '!' || w[0][0] == '#' || parse_block_end(p, w, n))
+		return 0;
+	return n;
+}
+
+int
+conf_parse_line(struct conf_parse *p, const char *line)
+{
+	char buf[1024], *w[CMD_MAX_WORDS];
+	struct conf_miss miss, best = { 0 };
+	int n, at = p->depth, rv;
+	struct conf_hit h;
+	bool no;
+
+	p->line++;
+	if ((n = parse_words(p, line, buf, sizeof(buf), w)) <= 0)
+		return n;
+	no = strcmp(w[0], "no") == 0;
+	for (int i = p->depth; i >= 0; i--) {	/* this block, then the enclosing ones */
+		rv = conf_cmd_find(p->stack[i].mode, w + no, n - no, no, &h, &miss);
+		if (rv == 0)
+			return parse_run(p, i, &h, no);
+		if (rv == -EEXIST) {
+			parse_error(p, p->stack[i].path[0] ? p->stack[i].path : "/", "ambiguous command");
+			return -1;
+		}
+		if (miss.depth > best.depth)
+			best = miss, at = i;
+	}
+	parse_explain(p, at, &best, w + no, n - no);
+	return -1;
+}
+
+int
+conf_parse_finish(struct conf_parse *p, struct lyd_node **out)
+{
+	if (p->errors == 0)
+		conf_validate(p->ctx, &p->tree, p, p->where, p->err, p->arg, &p->errors);
+	if (p->errors > 0)
+		return p->errors;
+	*out = p->tree;
+	p->tree = NULL;
+	return 0;
+}

@@ -1,0 +1,141 @@
+"""The configuration as an operator meets it: ipip-bgpd -C on the golden
+corpus, show running-config in text/JSON/XML, reload that refuses a bad file
+and keeps the running config, config commands from ipip-vtysh, write memory."""
+import glob
+import json
+import os
+import signal
+import subprocess
+
+import pytest
+
+from conftest import BGPD, vtysh, wait_for
+
+DATA = os.path.join(os.path.dirname(__file__), "..", "data", "config")
+GOOD = sorted(glob.glob(os.path.join(DATA, "good", "*.conf")))
+BAD = sorted(glob.glob(os.path.join(DATA, "bad", "*.conf")))
+
+
+def running(d, fmt=""):
+    r = vtysh(d.sock, f"show running-config {fmt}".strip())
+    assert r.returncode == 0, r.stderr
+    return r.stdout
+
+
+@pytest.mark.parametrize("path", BAD, ids=os.path.basename)
+def test_check_mode_gives_the_documented_error(path):
+    name = os.path.basename(path)
+    want = open(path[:-5] + ".err").read().strip()
+    r = subprocess.run([BGPD, "-C", "-f", name], cwd=os.path.dirname(path),
+                       capture_output=True, text=True, timeout=20)
+    assert r.returncode == 1
+    errors = [l for l in r.stderr.splitlines() if "error:" in l]
+    assert len(errors) == 1 and errors[0].endswith(want), r.stderr
+
+
+@pytest.mark.parametrize("path", GOOD, ids=os.path.basename)
+def test_good_file_shows_back_identical_and_json_round_trips(daemon_factory, tmp_path, path):
+    text = open(path).read()
+    r = subprocess.run([BGPD, "-C", "-f", path], capture_output=True, text=True, timeout=20)
+    assert r.returncode == 0 and "configuration OK" in r.stdout, r.stderr
+    d = daemon_factory(config=path).start()
+    assert running(d) == text
+    data = running(d, "json")
+    assert "ipip-bgpd:" in json.dumps(json.loads(data))
+    assert running(d, "xml").startswith("<")
+    j = tmp_path / "c.json"
+    j.write_text(data)
+    d2 = daemon_factory(config=j).start()
+    assert running(d2) == text
+    assert json.loads(running(d2, "json")) == json.loads(data)
+
+
+def test_bad_reload_keeps_the_running_config(daemon_factory, tmp_path):
+    conf = tmp_path / "r.conf"
+    good = "router bgp 65001\n neighbor 10.1.0.2 remote-as 65002\nexit\n!\n"
+    conf.write_text(good)
+    d = daemon_factory(config=conf).start()
+    conf.write_text("router bgp 65001\n neighbor 10.1.0.2 remote-as 65002\n"
+                    " neighbor 10.1.0.2 timers 1 2\nexit\n")
+    r = vtysh(d.sock, "reload")
+    assert r.returncode == 1 and "has errors" in r.stderr
+    assert f"{conf}:3: /ipip-bgpd:bgp/neighbor[address='10.1.0.2']/timers/hold: a hold time" in d.read_log()
+    assert running(d) == good
+    d.proc.send_signal(signal.SIGHUP)
+    assert wait_for(lambda: d.read_log().count("keeping the running configuration") == 2)
+    assert running(d) == good
+    conf.write_text(good.replace("exit\n", " neighbor 10.1.0.2 description new\nexit\n"))
+    assert vtysh(d.sock, "reload").returncode == 0
+    assert "neighbor 10.1.0.2 description new" in running(d)
+    assert "/description created as new (no action)" in d.read_log()
+
+
+def test_config_commands_change_running_config_and_bad_ones_nothing(daemon):
+    r = vtysh(daemon.sock, "configure terminal", "hostname x", "router bgp 65001",
+              "neighbor 10.1.0.2 remote-as 65002", "end")
+    assert r.returncode == 0, r.stderr
+    assert running(daemon) == "hostname x\n!\nrouter bgp 65001\n neighbor 10.1.0.2 remote-as 65002\nexit\n!\n"
+    r = vtysh(daemon.sock, "configure terminal", "router bgp 65001", "address-family ipv4 unicast",
+              "neighbor 10.1.0.2 route-map NOPE in")
+    assert r.returncode == 1
+    assert "% /ipip-bgpd:bgp/neighbor[address='10.1.0.2']/ipv4-unicast/route-map-in: there is no route-map NOPE" in r.stderr
+    r = vtysh(daemon.sock, "configure terminal", "router bgp 65001", "no neighbor 10.1.0.2", "end")
+    assert r.returncode == 0 and running(daemon) == "hostname x\n!\nrouter bgp 65001\nexit\n!\n"
+
+
+def test_vtysh_f_applies_a_file_as_one_change(daemon, tmp_path):
+    f = tmp_path / "cmds.conf"
+    f.write_text(open(os.path.join(DATA, "good", "02-bgp.conf")).read())
+    r = subprocess.run([os.path.join(os.path.dirname(BGPD), "..", "vtysh", "ipip-vtysh"),
+                        "-S", daemon.sock, "-f", str(f)], capture_output=True, text=True, timeout=20)
+    assert r.returncode == 0, r.stderr
+    assert running(daemon) == f.read_text()
+
+
+def test_write_memory_replaces_the_file(daemon_factory, tmp_path):
+    conf = tmp_path / "w.conf"
+    conf.write_text("hostname before\n")
+    d = daemon_factory(config=conf).start()
+    r = vtysh(d.sock, "configure terminal", "hostname after", "do write memory")
+    assert r.returncode == 0 and f"saved to {conf}" in r.stdout, r.stderr
+    assert conf.read_text() == "hostname after\n"
+    assert not glob.glob(str(tmp_path / "w.conf.tmp.*"))
+
+
+def test_json_config_error_names_line_and_node(tmp_path):
+    j = tmp_path / "c.json"
+    j.write_text('{"ipip-bgpd:bgp": {"asn": 1,\n"neighbor": [{"address": "10.0.0.2", "remote-as": 0}]}}\n')
+    r = subprocess.run([BGPD, "-C", "-f", str(j)], capture_output=True, text=True, timeout=20)
+    assert r.returncode == 1
+    assert f"{j}:2: /ipip-bgpd:bgp/neighbor[address='10.0.0.2']/remote-as: an AS number is 1..4294967295" in r.stderr
+
+
+def test_reload_classifies_each_change(daemon_factory, tmp_path):
+    conf = tmp_path / "d.conf"
+    base = ("ip prefix-list P seq 5 permit 10.0.0.0/8\n!\nrouter bgp 65001\n"
+            " neighbor 10.1.0.2 remote-as 65002\n neighbor 10.1.0.3 remote-as 65003\n"
+            " neighbor 10.1.0.4 remote-as 65004\n neighbor 10.1.0.5 remote-as 65005\nexit\n!\n")
+    conf.write_text(base)
+    d = daemon_factory(config=conf).start()
+    conf.write_text(base.replace("8\n!", "8\nip prefix-list P seq 10 deny 192.168.0.0/16\n!")
+                    .replace("65002\n", "65002\n neighbor 10.1.0.2 description new\n")
+                    .replace("65003\n", "65003\n neighbor 10.1.0.3 timers 10 30\n")
+                    .replace("remote-as 65004", "remote-as 65044"))
+    assert vtysh(d.sock, "reload").returncode == 0
+    log = d.read_log()
+    assert "neighbor[address='10.1.0.2']/description created as new (no action)" in log
+    assert "neighbor[address='10.1.0.3']/timers created (session reset)" in log
+    assert "neighbor[address='10.1.0.4']/remote-as changed to 65044 (session reset)" in log
+    assert "prefix-list[name='P']/entry[seq='10'] created (soft refresh)" in log
+    assert "10.1.0.5" not in log            # untouched neighbor: not a change
+    assert "(4 changes)" in log
+
+
+def test_neighbor_sub_mode_edits_that_neighbor(daemon):
+    r = vtysh(daemon.sock, "configure terminal", "router bgp 65001", "neighbor 10.1.0.2",
+              "remote-as 65002", "description via the sub-mode", "exit", "neighbor 10.1.0.3 remote-as 65003",
+              "end")
+    assert r.returncode == 0, r.stderr
+    assert running(daemon) == ("router bgp 65001\n neighbor 10.1.0.2 remote-as 65002\n"
+                               " neighbor 10.1.0.2 description via the sub-mode\n"
+                               " neighbor 10.1.0.3 remote-as 65003\nexit\n!\n")

@@ -1,0 +1,303 @@
+/*
+ * tests/unit/test_config.c - the YANG-backed configuration (conf/): every
+ * good file prints back unchanged (text and JSON), every bad file gives its
+ * documented one-line error, the diff says which changes reset a session,
+ * and the shell's modes and completion come from the same table.
+ */
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <libyang/libyang.h>
+
+#include "conf/conf.h"
+#include "tests/unit/unit.h"
+
+static struct ly_ctx *ctx;
+static char errbuf[8192];
+
+static void
+collect(void *arg, const char *where, unsigned line, const char *path, const char *msg)
+{
+	char one[1024];
+	size_t n = strlen(errbuf);
+
+	conf_err_format(one, sizeof(one), where, line, path, msg);
+	snprintf(errbuf + n, sizeof(errbuf) - n, "%s\n", one);
+}
+
+static int
+load_text(const char *name, const char *text, struct lyd_node **out)
+{
+	FILE *f = fmemopen((void *)text, strlen(text), "r");
+	int rv;
+
+	errbuf[0] = '\0';
+	*out = NULL;
+	rv = conf_load_stream(ctx, f, name, out, collect, NULL);
+	fclose(f);
+	return rv;
+}
+
+static char *
+slurp(const char *path)
+{
+	FILE *f = fopen(path, "r");
+	char *buf = NULL;
+	size_t cap = 0;
+	ssize_t n;
+
+	ck_assert_msg(f != NULL, "cannot open %s", path);
+	n = getdelim(&buf, &cap, '\0', f);
+	fclose(f);
+	ck_assert(n >= 0);
+	return buf;
+}
+
+static char *
+print_tree(const struct lyd_node *t, enum conf_fmt fmt)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	ck_assert_int_eq(conf_print(t, fmt, f), 0);
+	fclose(f);
+	return buf;
+}
+
+/* Call fn for each DIR/NAME*.ext, sorted. Returns how many. */
+static int
+each_file(const char *dir, const char *ext, void (*fn)(const char *dir, const char *name))
+{
+	struct dirent **ents;
+	int n = scandir(dir, &ents, NULL, alphasort), count = 0;
+
+	ck_assert_msg(n >= 0, "cannot read %s", dir);
+	for (int i = 0; i < n; i++) {
+		size_t l = strlen(ents[i]->d_name);
+
+		if (l > strlen(ext) && strcmp(ents[i]->d_name + l - strlen(ext), ext) == 0) {
+			fn(dir, ents[i]->d_name);
+			count++;
+		}
+		free(ents[i]);
+	}
+	free(ents);
+	return count;
+}
+
+static void
+good_one(const char *dir, const char *name)
+{
+	char path[512], *text, *out, *json, *again;
+	struct lyd_node *t, *t2 = NULL;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	text = slurp(path);
+	ck_assert_msg(load_text(name, text, &t) == 0, "%s: %s", name, errbuf);
+	out = print_tree(t, CONF_FMT_TEXT);
+	ck_assert_msg(strcmp(out, text) == 0, "%s printed back as:\n%s", name, out);
+	json = print_tree(t, CONF_FMT_JSON);
+	ck_assert_msg(conf_parse_json(ctx, json, &t2, collect, NULL) == 0, "%s json: %s", name, errbuf);
+	again = print_tree(t2, CONF_FMT_TEXT);
+	ck_assert_msg(strcmp(again, text) == 0, "%s via JSON printed back as:\n%s", name, again);
+	free(again);
+	free(json);
+	free(out);
+	free(text);
+	lyd_free_all(t);
+	lyd_free_all(t2);
+}
+
+START_TEST(every_good_file_prints_back_unchanged_and_round_trips_json)
+{
+	ck_assert_int_ge(each_file(CONF_TEST_DATA "/good", ".conf", good_one), 3);
+}
+END_TEST
+
+static void
+bad_one(const char *dir, const char *name)
+{
+	char path[512], *text, *want;
+	struct lyd_node *t;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	text = slurp(path);
+	snprintf(path + strlen(path) - 5, 6, ".err");
+	want = slurp(path);
+	ck_assert_msg(load_text(name, text, &t) > 0, "%s was accepted", name);
+	ck_assert_ptr_null(t);
+	ck_assert_msg(strcmp(errbuf, want) == 0, "%s: got\n%swant\n%s", name, errbuf, want);
+	free(want);
+	free(text);
+}
+
+START_TEST(every_bad_file_gives_its_documented_error)
+{
+	ck_assert_int_ge(each_file(CONF_TEST_DATA "/bad", ".conf", bad_one), 8);
+}
+END_TEST
+
+START_TEST(every_error_of_a_file_is_reported)
+{
+	struct lyd_node *t;
+
+	ck_assert_int_eq(load_text("t.conf", "hostname a\nfrobnicate\nrouter bgp 1\n neighbor 10.0.0.2 remote-ass 2\n", &t), 2);
+	ck_assert_ptr_nonnull(strstr(errbuf, "t.conf:2: /: unknown keyword 'frobnicate'"));
+	ck_assert_ptr_nonnull(strstr(errbuf, "t.conf:4: /ipip-bgpd:bgp/neighbor[address='10.0.0.2']: unknown keyword 'remote-ass'"));
+}
+END_TEST
+
+START_TEST(every_missing_reference_is_reported)
+{
+	struct lyd_node *t;
+
+	ck_assert_int_eq(load_text("t.conf", "router bgp 1\n neighbor 10.0.0.2 remote-as 2\n"
+	    " address-family ipv4 unicast\n  neighbor 10.0.0.2 route-map A in\n"
+	    "  neighbor 10.0.0.2 prefix-list B out\n  network 10.9.0.0/16 route-map C\n", &t), 3);
+	ck_assert_ptr_nonnull(strstr(errbuf, "t.conf:4: /ipip-bgpd:bgp/neighbor[address='10.0.0.2']/ipv4-unicast/route-map-in: there is no route-map A\n"));
+	ck_assert_ptr_nonnull(strstr(errbuf, "t.conf:5: /ipip-bgpd:bgp/neighbor[address='10.0.0.2']/ipv4-unicast/prefix-list-out: there is no prefix-list B\n"));
+	ck_assert_ptr_nonnull(strstr(errbuf, "t.conf:6: /ipip-bgpd:bgp/network[prefix='10.9.0.0/16']/route-map: there is no route-map C\n"));
+	ck_assert_ptr_null(t);
+}
+END_TEST
+
+static char changes[2048];
+
+static void
+on_change(const struct conf_change *c, void *arg)
+{
+	static const char *kinds[] = { "none", "daemon", "soft", "reset", "overlay" };
+	size_t n = strlen(changes);
+
+	snprintf(changes + n, sizeof(changes) - n, "%s %s %s\n", kinds[c->kind],
+	    c->neighbor ? c->neighbor : "-", c->path);
+}
+
+#define BASE(desc, timers, as4, seq10) "ip prefix-list P seq 5 permit 10.0.0.0/8\n" seq10 \
+	"router bgp 65001\n neighbor 10.0.0.2 remote-as 65002\n" desc \
+	" neighbor 10.0.0.3 remote-as 65003\n" timers " neighbor 10.0.0.4 remote-as " as4 "\n"
+
+START_TEST(diff_says_only_a_remote_as_change_resets_a_session)
+{
+	struct lyd_node *a, *b, *d;
+
+	ck_assert_int_eq(load_text("a", BASE("", "", "65004", ""), &a), 0);
+	ck_assert_int_eq(load_text("b", BASE(" neighbor 10.0.0.2 description new text\n",
+	    " neighbor 10.0.0.3 timers 10 30\n", "65044",
+	    "ip prefix-list P seq 10 deny 192.168.0.0/16\n"), &b), 0);
+	ck_assert_int_eq(conf_diff_new(a, b, &d), 0);
+	changes[0] = '\0';
+	conf_diff_walk(d, on_change, NULL);
+	ck_assert_ptr_nonnull(strstr(changes, "none 10.0.0.2 /ipip-bgpd:bgp/neighbor[address='10.0.0.2']/description\n"));
+	ck_assert_ptr_nonnull(strstr(changes, "reset 10.0.0.3 /ipip-bgpd:bgp/neighbor[address='10.0.0.3']/timers\n"));
+	ck_assert_ptr_nonnull(strstr(changes, "reset 10.0.0.4 /ipip-bgpd:bgp/neighbor[address='10.0.0.4']/remote-as\n"));
+	ck_assert_ptr_nonnull(strstr(changes, "soft - /ipip-bgpd:prefix-list[name='P']/entry[seq='10']\n"));
+	ck_assert_ptr_null(strstr(changes, "reset 10.0.0.2"));
+	lyd_free_all(a);
+	lyd_free_all(b);
+	lyd_free_all(d);
+}
+END_TEST
+
+static struct conf_neighbor seen[4];
+static size_t nseen;
+
+static void
+on_neighbor(const struct conf_neighbor *n, void *arg)
+{
+	if (nseen < 4)
+		seen[nseen++] = *n;
+}
+
+START_TEST(neighbors_inherit_their_peer_group)
+{
+	struct lyd_node *t;
+	struct conf_bgp b;
+
+	ck_assert_int_eq(load_text("t", "router bgp 65001\n neighbor SITES peer-group\n"
+	    " neighbor SITES remote-as 65100\n neighbor SITES password s3cret\n"
+	    " neighbor 10.0.0.2 peer-group SITES\n neighbor 10.0.0.2 password own\n"
+	    " neighbor 10.0.0.2 timers 10 30\n address-family ipv4 unicast\n"
+	    "  neighbor SITES next-hop-self\n exit-address-family\n", &t), 0);
+	nseen = 0;
+	ck_assert_uint_eq(conf_bgp_neighbors(t, on_neighbor, NULL), 1);
+	ck_assert_str_eq(seen[0].address, "10.0.0.2");
+	ck_assert_uint_eq(seen[0].remote_as, 65100);
+	ck_assert_str_eq(seen[0].password, "own");
+	ck_assert(seen[0].next_hop_self);
+	ck_assert(seen[0].timers.set && seen[0].timers.hold == 30);
+	conf_bgp_get(t, &b);
+	ck_assert_uint_eq(b.asn, 65001);
+	ck_assert_uint_eq(b.listen_port, 179);		/* the model's default */
+	ck_assert_uint_eq(b.maximum_paths_ebgp, 1);
+	lyd_free_all(t);
+}
+END_TEST
+
+START_TEST(shell_modes_and_completion_come_from_the_grammar)
+{
+	struct cmd_choice ch[64];
+	char buf[128], *w[16];
+	bool complete;
+	size_t n;
+	int nw;
+
+	ck_assert_int_eq(conf_line_mode(CONF_MODE_TOP, "router bgp 65001"), CONF_MODE_ROUTER);
+	ck_assert_int_eq(conf_line_mode(CONF_MODE_ROUTER, "neighbor 10.0.0.2 remote-as 1"), CONF_MODE_ROUTER);
+	ck_assert_int_eq(conf_line_mode(CONF_MODE_ROUTER, "neighbor 10.0.0.2"), CONF_MODE_NEIGHBOR);
+	ck_assert_int_eq(conf_line_mode(CONF_MODE_ROUTER, "address-family ipv4 unicast"), CONF_MODE_AF);
+	ck_assert_int_eq(conf_line_mode(CONF_MODE_TOP, "route-map X permit 10"), CONF_MODE_ROUTE_MAP);
+	ck_assert_int_eq(conf_line_mode(CONF_MODE_ROUTER, "hostname x"), -1);
+	ck_assert_int_eq(conf_line_mode(CONF_MODE_ROUTER, "no neighbor 10.0.0.2"), CONF_MODE_ROUTER);
+	ck_assert_int_eq(conf_line_mode(CONF_MODE_TOP, "frobnicate"), -1);
+	snprintf(buf, sizeof(buf), "neighbor 10.0.0.2");
+	nw = cmd_split(buf, w, 16);
+	n = conf_choices(CONF_MODE_ROUTER, w, nw, "re", ch, 64, &complete);
+	ck_assert_uint_eq(n, 1);
+	ck_assert_str_eq(ch[0].token, "remote-as");
+}
+END_TEST
+
+START_TEST(no_form_removes_and_prunes)
+{
+	struct lyd_node *t;
+	char *out;
+
+	ck_assert_int_eq(load_text("t", "ip prefix-list P seq 5 permit 10.0.0.0/8\n"
+	    "ip prefix-list Q seq 5 permit 10.0.0.0/8\nno ip prefix-list P seq 5\n"
+	    "router bgp 1\n neighbor 10.0.0.2 remote-as 2\n neighbor 10.0.0.2 description x\n"
+	    " no neighbor 10.0.0.2 description\n", &t), 0);
+	out = print_tree(t, CONF_FMT_TEXT);
+	ck_assert_str_eq(out, "ip prefix-list Q seq 5 permit 10.0.0.0/8\n!\nrouter bgp 1\n"
+	    " neighbor 10.0.0.2 remote-as 2\nexit\n!\n");
+	free(out);
+	lyd_free_all(t);
+}
+END_TEST
+
+int
+main(void)
+{
+	const TTest *tests[] = {
+		every_good_file_prints_back_unchanged_and_round_trips_json,
+		every_bad_file_gives_its_documented_error,
+		every_error_of_a_file_is_reported,
+		every_missing_reference_is_reported,
+		diff_says_only_a_remote_as_change_resets_a_session,
+		neighbors_inherit_their_peer_group,
+		shell_modes_and_completion_come_from_the_grammar,
+		no_form_removes_and_prunes,
+	};
+	int rv;
+
+	if ((ctx = conf_ctx_new()) == NULL) {
+		fprintf(stderr, "cannot load the YANG model\n");
+		return 1;
+	}
+	rv = unit_run("config", tests, UNIT_COUNT(tests));
+	conf_ctx_free(ctx);
+	return rv;
+}

@@ -1,0 +1,513 @@
+/*
+ * tests/unit/test_rib_table.c - the prefix table and the path life cycle:
+ * lookup and ordered walk, replace/withdraw/peer-down, change callbacks that
+ * fire exactly when the selection moves, attribute interning and memory.
+ */
+#include <errno.h>
+
+#include "tests/unit/rib_fixture.h"
+
+struct collect {
+	struct prefix	p[64];
+	size_t		n;
+};
+
+static int
+collect_cb(void *arg, const struct prefix *p, const struct rib_route *r)
+{
+	struct collect *c = arg;
+
+	ck_assert_uint_gt(rib_route_npaths(r), 0);
+	ck_assert_uint_lt(c->n, UNIT_COUNT(c->p));
+	c->p[c->n++] = *p;
+	return 0;
+}
+
+static const char *const walk_in[] = {
+	"192.168.1.0/24", "10.0.0.0/16", "0.0.0.0/0", "10.0.0.0/8", "255.255.255.255/32",
+	"10.1.0.0/16", "10.0.0.0/24", "10.0.0.128/25", "172.16.0.0/12", "10.0.0.0/32",
+};
+static const char *const walk_out[] = {
+	"0.0.0.0/0", "10.0.0.0/8", "10.0.0.0/16", "10.0.0.0/24", "10.0.0.0/32",
+	"10.0.0.128/25", "10.1.0.0/16", "172.16.0.0/12", "192.168.1.0/24", "255.255.255.255/32",
+};
+
+static void
+add_all(struct fx *f, const char *const *pfx, size_t n)
+{
+	struct rib_attrs a = fx_attrs(f, 0);
+
+	for (size_t i = 0; i < n; i++)
+		ck_assert_int_eq(fx_add(f, pfx[i], 0, 0, &a), 0);
+}
+
+START_TEST(walk_is_in_prefix_order_and_resumes_in_chunks)
+{
+	char buf[PREFIX_STRLEN];
+	struct collect c = {0};
+	struct prefix after, nope = fx_pfx("10.0.0.64/26");
+	struct fx f;
+	size_t got;
+
+	fx_init(&f, NULL);
+	fx_peer(&f, 1, 1, 65001, true);
+	add_all(&f, walk_in, UNIT_COUNT(walk_in));
+	ck_assert_uint_eq(rib_walk(f.rib, NULL, 100, collect_cb, &c), UNIT_COUNT(walk_out));
+	for (size_t i = 0; i < c.n; i++)
+		ck_assert_str_eq(prefix_fmt(&c.p[i], buf), walk_out[i]);
+	c.n = 0;		/* again in chunks of 3, resuming after the last one seen */
+	got = rib_walk(f.rib, NULL, 3, collect_cb, &c);
+	while (got == 3) {
+		after = c.p[c.n - 1];
+		got = rib_walk(f.rib, &after, 3, collect_cb, &c);
+	}
+	ck_assert_uint_eq(c.n, UNIT_COUNT(walk_out));
+	for (size_t i = 0; i < c.n; i++)
+		ck_assert_str_eq(prefix_fmt(&c.p[i], buf), walk_out[i]);
+	c.n = 0;		/* resuming after a prefix that is not in the table */
+	rib_walk(f.rib, &nope, 1, collect_cb, &c);
+	ck_assert_str_eq(prefix_fmt(&c.p[0], buf), "10.0.0.128/25");
+	ck_assert_ptr_null(rib_lookup(f.rib, &nope));
+	ck_assert_ptr_nonnull(rib_lookup(f.rib, &(struct prefix){ 0x0a000000, 32 }));
+	ck_assert_ptr_null(rib_lookup(f.rib, &(struct prefix){ 0x0a000000, 31 }));
+	fx_fini(&f);
+}
+END_TEST
+
+static int
+order_cb(void *arg, const struct prefix *p, const struct rib_route *r)
+{
+	struct prefix *prev = arg;
+
+	if (prev->len != 0xff)
+		ck_assert_int_lt(prefix_cmp(prev, p), 0);
+	*prev = *p;
+	return 0;
+}
+
+struct keyed {
+	struct prefix	p;
+	size_t		i;
+};
+
+static int
+keyed_cmp(const void *a, const void *b)
+{
+	const struct keyed *x = a, *y = b;
+	int c = prefix_cmp(&x->p, &y->p);
+
+	return c != 0 ? c : (x->i > y->i) - (x->i < y->i);
+}
+
+/* canon[i]: the first index holding the same prefix as p[i]. */
+static void
+canon_fill(const struct prefix *p, size_t n, size_t *canon)
+{
+	struct keyed *k = calloc(n, sizeof(*k));
+
+	for (size_t i = 0; i < n; i++)
+		k[i] = (struct keyed){ p[i], i };
+	qsort(k, n, sizeof(*k), keyed_cmp);
+	for (size_t i = 0; i < n; i++)
+		canon[k[i].i] = i > 0 && prefix_cmp(&k[i].p, &k[i - 1].p) == 0 ?
+		    canon[k[i - 1].i] : k[i].i;
+	free(k);
+}
+
+static void
+churn_toggle(struct fx *f, const struct prefix *p, bool *in)
+{
+	struct rib_attrs a = fx_attrs(f, 0);
+	const struct rib_attrs *ia;
+
+	if (*in) {
+		ck_assert_int_eq(rib_path_del(f->rib, p, &f->peers[0], 0), 0);
+	} else {
+		ia = rib_attrs_get(f->rib, &a);
+		ck_assert_int_eq(rib_path_add(f->rib, p, &f->peers[0], 0, ia), 0);
+		rib_attrs_put(f->rib, ia);
+	}
+	*in = !*in;
+}
+
+/* Random inserts and deletes of /8../24s against a reference: the trie's
+ * branch nodes come and go; lookups, walk order and counts must agree. */
+START_TEST(random_churn_matches_a_reference)
+{
+	enum { N = 20000 };
+	struct prefix *p = calloc(N, sizeof(*p)), prev = { 0, 0xff };
+	size_t *canon = calloc(N, sizeof(*canon)), live = 0, c;
+	bool *in = calloc(N, sizeof(*in));
+	struct rib_stats st;
+	struct fx f;
+	uint32_t x = 1;
+
+	fx_init(&f, NULL);
+	fx_peer(&f, 1, 1, 65001, true);
+	for (size_t i = 0; i < N; i++) {
+		x = x * 1103515245u + 12345u;
+		p[i].len = (uint8_t)(8 + (x >> 16) % 17);
+		p[i].addr = (x ^ (x << 7)) & prefix_mask(p[i].len);
+	}
+	canon_fill(p, N, canon);
+	for (size_t round = 0; round < 4 * N; round++) {
+		x = x * 1103515245u + 12345u;
+		c = canon[(x >> 8) % N];
+		churn_toggle(&f, &p[c], &in[c]);
+	}
+	for (size_t i = 0; i < N; i++) {
+		ck_assert_msg((rib_lookup(f.rib, &p[i]) != NULL) == in[canon[i]], "prefix %zu", i);
+		live += canon[i] == i && in[i];
+	}
+	rib_stats_get(f.rib, &st);
+	ck_assert_uint_eq(st.prefixes, live);
+	ck_assert_uint_eq(rib_walk(f.rib, NULL, SIZE_MAX, order_cb, &prev), live);
+	free(p);
+	free(canon);
+	free(in);
+	fx_fini(&f);
+}
+END_TEST
+
+START_TEST(callback_fires_only_when_the_selection_moves)
+{
+	struct rib_attrs a0, a1, worse;
+	struct fx f;
+
+	fx_init(&f, NULL);
+	fx_peer(&f, 1, 1, 65001, true);
+	fx_peer(&f, 2, 2, 65002, true);
+	a0 = fx_attrs(&f, 0);
+	a1 = fx_attrs(&f, 1);
+	worse = a1;
+	worse.local_pref = 50;
+	ck_assert_int_eq(fx_add(&f, "192.0.2.0/24", 0, 0, &a0), 0);
+	ck_assert_uint_eq(f.changes, 1);
+	ck_assert_uint_eq(f.last.n, 1);
+	ck_assert_int_eq(fx_add(&f, "192.0.2.0/24", 0, 0, &a0), 0);	/* same again */
+	ck_assert_uint_eq(f.changes, 1);
+	ck_assert_int_eq(fx_add(&f, "192.0.2.0/24", 1, 0, &worse), 0);	/* a loser */
+	ck_assert_uint_eq(f.changes, 1);
+	ck_assert_int_eq(fx_add(&f, "192.0.2.0/24", 1, 0, &a1), 0);	/* loser improves, still loses */
+	ck_assert_uint_eq(f.changes, 1);
+	ck_assert_uint_eq(rib_route_npaths(rib_lookup(f.rib, &f.last_pfx)), 2);	/* replaced */
+	a0.med = 5, a0.flags |= RIB_ATTR_MED;				/* the best changes attrs */
+	ck_assert_int_eq(fx_add(&f, "192.0.2.0/24", 0, 0, &a0), 0);
+	ck_assert_uint_eq(f.changes, 2);
+	ck_assert_uint_eq(f.last.best.attrs->med, 5);
+	a0.local_pref = 10;						/* ... and loses */
+	ck_assert_int_eq(fx_add(&f, "192.0.2.0/24", 0, 0, &a0), 0);
+	ck_assert_uint_eq(f.changes, 3);
+	ck_assert_ptr_eq(f.last.best.peer, &f.peers[1]);
+	ck_assert_int_eq(fx_del(&f, "192.0.2.0/24", 0, 0), 0);		/* the loser goes */
+	ck_assert_uint_eq(f.changes, 3);
+	ck_assert_int_eq(fx_del(&f, "192.0.2.0/24", 0, 0), -ENOENT);
+	ck_assert_int_eq(fx_del(&f, "192.0.2.0/24", 1, 0), 0);		/* the last one */
+	ck_assert_uint_eq(f.changes, 4);
+	ck_assert(f.last_gone);
+	ck_assert_ptr_null(rib_lookup(f.rib, &f.last_pfx));
+	fx_fini(&f);
+}
+END_TEST
+
+START_TEST(unreachable_next_hop_is_gone_and_comes_back_on_reselect)
+{
+	struct rib_attrs a;
+	struct prefix p = fx_pfx("192.0.2.0/24");
+	struct fx f;
+
+	fx_init(&f, NULL);
+	fx_peer(&f, 1, 1, 65001, true);
+	a = fx_attrs(&f, 0);
+	fx_set_cost(&f, a.nexthop, RIB_IGP_UNREACHABLE);
+	ck_assert_int_eq(fx_add(&f, "192.0.2.0/24", 0, 0, &a), 0);
+	ck_assert_uint_eq(f.changes, 0);			/* nothing to install */
+	ck_assert_ptr_nonnull(rib_lookup(f.rib, &p));		/* but shown */
+	ck_assert_int_eq(fx_info(&f, "192.0.2.0/24", 0, 0).lost_at, RIB_STEP_UNREACHABLE);
+	fx_set_cost(&f, a.nexthop, 5);
+	rib_prefix_reselect(f.rib, &p);
+	ck_assert_uint_eq(f.changes, 1);
+	ck_assert_uint_eq(f.last.n, 1);
+	fx_set_cost(&f, a.nexthop, RIB_IGP_UNREACHABLE);
+	rib_prefix_reselect(f.rib, &p);
+	ck_assert_uint_eq(f.changes, 2);
+	ck_assert(f.last_gone);
+	ck_assert_int_eq(fx_del(&f, "192.0.2.0/24", 0, 0), 0);	/* already gone: silent */
+	ck_assert_uint_eq(f.changes, 2);
+	fx_fini(&f);
+}
+END_TEST
+
+static void
+add_raw(struct fx *f, const struct prefix *p, size_t peer, uint32_t id, const struct rib_attrs *a)
+{
+	const struct rib_attrs *ia = rib_attrs_get(f->rib, a);
+
+	ck_assert_int_eq(rib_path_add(f->rib, p, &f->peers[peer], id, ia), 0);
+	rib_attrs_put(f->rib, ia);
+}
+
+/* Peer 2 has N prefixes, peer 1 the even ones: bounded steps, one change each. */
+START_TEST(peer_down_is_a_chunked_job)
+{
+	enum { N = 1000, BUDGET = 100 };
+	struct rib_attrs a0, a1;
+	struct prefix p;
+	struct rib_stats st;
+	struct fx f;
+	size_t calls = 1, changes;
+
+	fx_init(&f, &(struct rib_opts){ .maximum_paths_ebgp = 2 });
+	fx_peer(&f, 1, 1, 65001, true);
+	fx_peer(&f, 2, 2, 65001, true);
+	a0 = fx_attrs(&f, 0);
+	a1 = fx_attrs(&f, 1);
+	for (uint32_t i = 0; i < N; i++) {
+		p = (struct prefix){ 0x0a000000u + (i << 8), 24 };
+		add_raw(&f, &p, 1, 0, &a1);
+		if (i % 2 == 0)
+			add_raw(&f, &p, 0, 0, &a0);
+	}
+	changes = f.changes;
+	for (; rib_peer_withdraw_all(f.rib, &f.peers[1], BUDGET); calls++)
+		ck_assert_int_eq(rib_peer_del(f.rib, &f.peers[1]), -EBUSY);
+	ck_assert_uint_ge(calls, N / BUDGET);
+	ck_assert_uint_le(calls, N / BUDGET + 1);
+	ck_assert_uint_eq(f.changes, changes + N);	/* odd ones gone, even ones shrink */
+	rib_stats_get(f.rib, &st);
+	ck_assert_uint_eq(st.prefixes, N / 2);
+	ck_assert_uint_eq(st.paths, N / 2);
+	/* the session comes back, announces again and drops again: a fresh run */
+	for (uint32_t i = 0; i < N; i += 100) {
+		p = (struct prefix){ 0x0a000000u + (i << 8), 24 };
+		add_raw(&f, &p, 1, 0, &a1);
+	}
+	while (rib_peer_withdraw_all(f.rib, &f.peers[1], BUDGET))
+		;
+	rib_stats_get(f.rib, &st);
+	ck_assert_uint_eq(st.paths, N / 2);
+	ck_assert_int_eq(rib_peer_del(f.rib, &f.peers[1]), 0);
+	f.npeers = 1;
+	fx_fini(&f);
+}
+END_TEST
+
+/* More paths than the inline scratch space: ADD-PATH ids on one prefix. */
+START_TEST(many_add_path_paths_on_one_prefix)
+{
+	enum { N = 40 };
+	struct prefix p = fx_pfx("192.0.2.0/24");
+	struct rib_attrs a;
+	struct fx f;
+
+	fx_init(&f, &(struct rib_opts){ .maximum_paths_ebgp = 8 });
+	fx_peer(&f, 1, 1, 65001, true);
+	a = fx_attrs(&f, 0);
+	for (uint32_t i = 0; i < N; i++) {
+		a.nexthop = 0x0a010000u + (N - i);
+		add_raw(&f, &p, 0, i, &a);
+	}
+	ck_assert_uint_eq(rib_route_npaths(rib_lookup(f.rib, &p)), N);
+	ck_assert_uint_eq(f.last.n, 8);
+	ck_assert_uint_eq(f.last.best.path_id, 0);
+	ck_assert_int_eq(fx_del(&f, "192.0.2.0/24", 0, 0), 0);
+	ck_assert_uint_eq(f.last.best.path_id, 1);
+	ck_assert_uint_eq(f.last.n, 8);
+	fx_fini(&f);
+}
+END_TEST
+
+START_TEST(peer_down_leaves_the_other_peers_path_as_best)
+{
+	struct rib_attrs a0, a1;
+	struct fx f;
+
+	fx_init(&f, &(struct rib_opts){ .maximum_paths_ebgp = 2 });
+	fx_peer(&f, 1, 1, 65001, true);
+	fx_peer(&f, 2, 2, 65001, true);
+	a0 = fx_attrs(&f, 0);
+	a1 = fx_attrs(&f, 1);
+	ck_assert_int_eq(fx_add(&f, "192.0.2.0/24", 0, 0, &a0), 0);
+	ck_assert_int_eq(fx_add(&f, "192.0.2.0/24", 1, 0, &a1), 0);
+	ck_assert_uint_eq(f.last.n, 2);
+	ck_assert(!rib_peer_withdraw_all(f.rib, &f.peers[0], 10));
+	ck_assert_uint_eq(f.changes, 3);
+	ck_assert_uint_eq(f.last.n, 1);
+	ck_assert_ptr_eq(f.last.best.peer, &f.peers[1]);
+	fx_fini(&f);
+}
+END_TEST
+
+static void
+expect_order(const struct fx *f, const struct prefix *p, const size_t *peers, size_t n)
+{
+	const struct rib_route *r = rib_lookup(f->rib, p);
+	struct rib_path_info pi;
+
+	ck_assert_ptr_nonnull(r);
+	ck_assert_uint_eq(rib_route_npaths(r), n);
+	for (size_t i = 0; i < n; i++) {
+		rib_route_path(f->rib, r, i, &pi);
+		ck_assert_ptr_eq(pi.peer, &f->peers[peers[i]]);
+	}
+}
+
+/* 1 -> 2 (pair slab) -> 3 (array) -> 2 -> 1 paths: order kept, memory returned. */
+START_TEST(paths_keep_arrival_order_through_add_and_remove)
+{
+	struct prefix p = fx_pfx("192.0.2.0/24");
+	struct rib_stats st;
+	struct rib_attrs a;
+	size_t two;
+	struct fx f;
+
+	fx_init(&f, NULL);
+	for (uint8_t i = 1; i <= 3; i++)
+		fx_peer(&f, i, i, 65001, true);
+	for (size_t i = 0; i < 3; i++) {
+		a = fx_attrs(&f, i);
+		add_raw(&f, &p, i, 0, &a);
+		if (i == 1) {
+			rib_stats_get(f.rib, &st);
+			two = st.table_bytes;
+		}
+	}
+	expect_order(&f, &p, (const size_t[]){ 0, 1, 2 }, 3);
+	rib_stats_get(f.rib, &st);
+	ck_assert_uint_eq(st.table_bytes, two + 3 * 16);
+	ck_assert_int_eq(fx_del(&f, "192.0.2.0/24", 1, 0), 0);
+	expect_order(&f, &p, (const size_t[]){ 0, 2 }, 2);
+	rib_stats_get(f.rib, &st);
+	ck_assert_uint_eq(st.table_bytes, two);
+	ck_assert_int_eq(fx_del(&f, "192.0.2.0/24", 0, 0), 0);
+	expect_order(&f, &p, (const size_t[]){ 2 }, 1);
+	a = fx_attrs(&f, 0);
+	add_raw(&f, &p, 0, 0, &a);
+	expect_order(&f, &p, (const size_t[]){ 2, 0 }, 2);
+	ck_assert_ptr_eq(f.last.best.peer, &f.peers[0]);	/* lowest router-id */
+	fx_fini(&f);
+}
+END_TEST
+
+struct cookies {
+	int	held, released;
+};
+
+static void
+cookie_hold(void *arg, const void *c)
+{
+	((struct cookies *)arg)->held++;
+}
+
+static void
+cookie_release(void *arg, const void *c)
+{
+	((struct cookies *)arg)->released++;
+}
+
+START_TEST(attrs_are_shared_and_released_at_zero)
+{
+	static const char cookie_a[] = "a", cookie_b[] = "b";
+	struct cookies ck = {0};
+	const struct rib_attrs *x, *y, *z;
+	struct rib_attrs a;
+	struct fx f;
+
+	fx_init(&f, &(struct rib_opts){ .cookie_hold = cookie_hold,
+	    .cookie_release = cookie_release, .cookie_arg = &ck });
+	fx_peer(&f, 1, 1, 65001, true);
+	a = fx_attrs(&f, 0);
+	a.cookie = cookie_a;
+	x = rib_attrs_get(f.rib, &a);
+	y = rib_attrs_get(f.rib, &a);
+	ck_assert_ptr_eq(x, y);
+	a.cookie = cookie_b;
+	z = rib_attrs_get(f.rib, &a);
+	ck_assert_ptr_ne(x, z);
+	ck_assert_uint_eq(rib_attrs_count(f.rib), 2);
+	ck_assert_int_eq(ck.held, 2);
+	for (uint32_t i = 0; i < 100; i++)
+		ck_assert_int_eq(rib_path_add(f.rib, &(struct prefix){ i << 8, 24 }, &f.peers[0], 0, x), 0);
+	rib_attrs_put(f.rib, x);
+	rib_attrs_put(f.rib, y);
+	rib_attrs_put(f.rib, z);
+	ck_assert_uint_eq(rib_attrs_count(f.rib), 1);		/* x lives on in the paths */
+	ck_assert_int_eq(ck.released, 1);
+	ck_assert_int_eq(rib_free(f.rib), -EBUSY);		/* paths and peers still there */
+	fx_fini(&f);
+	ck_assert_int_eq(ck.released, 2);
+}
+END_TEST
+
+START_TEST(bad_input_is_refused)
+{
+	struct rib_peer stranger = { .addr = 0x0a0000ff };
+	struct prefix p = fx_pfx("192.0.2.0/24"), other = fx_pfx("198.51.100.0/24");
+	struct rib_attrs a;
+	struct fx f;
+
+	fx_init(&f, NULL);
+	fx_peer(&f, 1, 1, 65001, true);
+	a = fx_attrs(&f, 0);
+	ck_assert_int_eq(fx_add(&f, "192.0.2.0/24", 0, 0, &a), 0);
+	ck_assert_int_eq(rib_peer_add(f.rib, &f.peers[0]), -EEXIST);
+	ck_assert_int_eq(rib_path_add(f.rib, &(struct prefix){ 0xc0000201, 24 }, &f.peers[0], 0,
+	    f.last.best.attrs), -EINVAL);
+	ck_assert_int_eq(rib_path_add(f.rib, &p, &f.peers[0], 0, NULL),
+	    -EINVAL);
+	ck_assert_int_eq(rib_path_add(f.rib, &(struct prefix){ 0, 33 }, &f.peers[0], 0,
+	    f.last.best.attrs), -EINVAL);
+	ck_assert_int_eq(rib_path_add(f.rib, &p, &stranger, 0,
+	    f.last.best.attrs), -ENOENT);
+	ck_assert_int_eq(rib_path_del(f.rib, &other, &f.peers[0], 0), -ENOENT);
+	ck_assert_int_eq(rib_peer_del(f.rib, &stranger), -ENOENT);
+	ck_assert_int_eq(rib_peer_del(f.rib, &f.peers[0]), -EBUSY);
+	fx_fini(&f);
+}
+END_TEST
+
+/* The memory target: at most 64 bytes per prefix with one path (table part). */
+START_TEST(table_stays_under_64_bytes_per_prefix)
+{
+	enum { N = 1 << 17 };
+	const struct rib_attrs *ia;
+	struct rib_stats st;
+	struct rib_attrs a;
+	struct fx f;
+
+	fx_init(&f, NULL);
+	fx_peer(&f, 1, 1, 65001, true);
+	a = fx_attrs(&f, 0);
+	ia = rib_attrs_get(f.rib, &a);
+	for (uint32_t i = 0; i < N; i++)
+		ck_assert_int_eq(rib_path_add(f.rib, &(struct prefix){ 0x10000000u + (i << 8), 24 },
+		    &f.peers[0], 0, ia), 0);
+	rib_attrs_put(f.rib, ia);
+	rib_stats_get(f.rib, &st);
+	ck_assert_uint_eq(st.prefixes, N);
+	ck_assert_uint_eq(st.paths, N);
+	ck_assert_uint_eq(st.attrs, 1);
+	ck_assert_msg(st.table_bytes / N <= 64, "%zu bytes per prefix", st.table_bytes / N);
+	fx_fini(&f);
+}
+END_TEST
+
+int
+main(void)
+{
+	const TTest *tests[] = {
+		walk_is_in_prefix_order_and_resumes_in_chunks,
+		random_churn_matches_a_reference,
+		callback_fires_only_when_the_selection_moves,
+		unreachable_next_hop_is_gone_and_comes_back_on_reselect,
+		peer_down_is_a_chunked_job,
+		many_add_path_paths_on_one_prefix,
+		paths_keep_arrival_order_through_add_and_remove,
+		peer_down_leaves_the_other_peers_path_as_best,
+		attrs_are_shared_and_released_at_zero,
+		bad_input_is_refused,
+		table_stays_under_64_bytes_per_prefix,
+	};
+
+	return unit_run("rib_table", tests, UNIT_COUNT(tests));
+}

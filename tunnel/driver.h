@@ -1,0 +1,41 @@
+/*
+ * tunnel/driver.h - the boundary between the manager and a dataplane driver,
+ * internal to tunnel/.
+ *
+ * A driver makes and unmakes one device per tunnel and keeps its counters.
+ * The manager does the rest the same way for every driver: naming, the
+ * ownership alias, MTU and up (link.c), reference counts, adoption.
+ * All ops run on the manager's thread and return 0 or -errno; none logs.
+ */
+#ifndef IPIP_TUNNEL_DRIVER_H
+#define IPIP_TUNNEL_DRIVER_H
+
+#include <stdbool.h>
+
+#include "tunnel/tunnel.h"
+
+struct tunnel_spec {
+	char		name[IFNAMSIZ];
+	struct in_addr	local, remote;
+	uint32_t	mtu;
+};
+
+struct tunnel_driver {
+	const char *name;
+	/* Start the dataplane; *drv is the driver's state. */
+	int	(*open)(void **drv);
+	/* Stop it. Tunnels still present are destroyed, devices removed. */
+	void	(*close)(void *drv);
+	/* Make the device (or attach to ours of that name); *ifindex, *tun out. */
+	int	(*create)(void *drv, const struct tunnel_spec *, unsigned *ifindex, void **tun);
+	/* Stop carrying traffic; remove the device unless keep. */
+	void	(*destroy)(void *drv, void *tun, bool keep);
+	int	(*set_mtu)(void *drv, void *tun, uint32_t mtu);
+	void	(*counters)(void *drv, const void *tun, struct tunnel_counters *);
+	void	(*drops)(void *drv, struct tunnel_drops *);
+};
+
+/* TUN device per tunnel + one raw IP-protocol-4 socket (uspace.c). */
+extern const struct tunnel_driver tunnel_driver_uspace;
+
+#endif

@@ -1,0 +1,320 @@
+/*
+ * tunnel/link.c - rtnetlink for tunnel/: set alias/MTU/up, delete, get,
+ * dump links, and ask which device reaches a remote. See link.h.
+ *
+ * Attributes are validated against a policy before use (STYLE 4): only the
+ * tb[] slots the policy vouched for are read.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/if_link.h>
+#include <linux/rtnetlink.h>
+#include <libmnl/libmnl.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "tunnel/link.h"
+
+struct link_nl {
+	struct mnl_socket	*sock;
+	uint32_t		 portid, seq;
+};
+
+struct nl_policy {
+	bool		want;
+	enum mnl_attr_data_type type;
+};
+
+struct nl_attrs {
+	const struct nl_policy	*pol;
+	uint16_t		 max;
+	const struct nlattr	*tb[IFLA_MAX + RTA_MAX + 2];
+};
+
+static const struct nl_policy link_pol[IFLA_MAX + 1] = {
+	[IFLA_IFNAME] = { true, MNL_TYPE_NUL_STRING },
+	[IFLA_IFALIAS] = { true, MNL_TYPE_NUL_STRING },
+	[IFLA_MTU] = { true, MNL_TYPE_U32 },
+};
+static const struct nl_policy route_pol[RTA_MAX + 1] = {
+	[RTA_OIF] = { true, MNL_TYPE_U32 },
+};
+
+static int
+nl_attr_cb(const struct nlattr *a, void *arg)
+{
+	struct nl_attrs *t = arg;
+	uint16_t type = mnl_attr_get_type(a);
+
+	if (type > t->max || !t->pol[type].want)
+		return MNL_CB_OK;		/* not ours: skip, don't fail */
+	if (mnl_attr_validate(a, t->pol[type].type) < 0)
+		return MNL_CB_ERROR;
+	t->tb[type] = a;
+	return MNL_CB_OK;
+}
+
+struct link_nl *
+tunnel_link_open(int *err)
+{
+	struct link_nl *nl = calloc(1, sizeof(*nl));
+
+	if (nl == NULL || (nl->sock = mnl_socket_open(NETLINK_ROUTE)) == NULL ||
+	    mnl_socket_bind(nl->sock, 0, MNL_SOCKET_AUTOPID) < 0) {
+		*err = -errno;
+		tunnel_link_close(nl);
+		return NULL;
+	}
+	nl->portid = mnl_socket_get_portid(nl->sock);
+	nl->seq = (uint32_t)time(NULL);
+	return nl;
+}
+
+void
+tunnel_link_close(struct link_nl *nl)
+{
+	if (nl == NULL)
+		return;
+	if (nl->sock)
+		mnl_socket_close(nl->sock);
+	free(nl);
+}
+
+/* Send one request and run cb on each answer until the ack or the dump's end. */
+static int
+nl_talk(struct link_nl *nl, struct nlmsghdr *nlh, mnl_cb_t cb, void *arg)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	ssize_t n;
+	int rv;
+
+	nlh->nlmsg_seq = ++nl->seq;
+	nlh->nlmsg_flags |= NLM_F_REQUEST | NLM_F_ACK;
+	if (mnl_socket_sendto(nl->sock, nlh, nlh->nlmsg_len) < 0)
+		return -errno;
+	do {
+		if ((n = mnl_socket_recvfrom(nl->sock, buf, sizeof(buf))) < 0)
+			return -errno;
+		rv = mnl_cb_run(buf, (size_t)n, nl->seq, nl->portid, cb, arg);
+	} while (rv > MNL_CB_STOP);
+	return rv < 0 ? -errno : 0;
+}
+
+static struct nlmsghdr *
+nl_link_msg(char *buf, uint16_t type, uint16_t flags, unsigned ifindex)
+{
+	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
+	struct ifinfomsg *ifi;
+
+	nlh->nlmsg_type = type;
+	nlh->nlmsg_flags = flags;
+	ifi = mnl_nlmsg_put_extra_header(nlh, sizeof(*ifi));
+	ifi->ifi_family = AF_UNSPEC;
+	ifi->ifi_index = (int)ifindex;
+	return nlh;
+}
+
+int
+tunnel_link_setup(struct link_nl *nl, unsigned ifindex, const char *alias, uint32_t mtu)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct nlmsghdr *nlh = nl_link_msg(buf, RTM_NEWLINK, 0, ifindex);
+	struct ifinfomsg *ifi = mnl_nlmsg_get_payload(nlh);
+
+	ifi->ifi_flags = IFF_UP;
+	ifi->ifi_change = IFF_UP;
+	mnl_attr_put_strz(nlh, IFLA_IFALIAS, alias);
+	mnl_attr_put_u32(nlh, IFLA_MTU, mtu);
+	return nl_talk(nl, nlh, NULL, NULL);
+}
+
+int
+tunnel_link_set_mtu(struct link_nl *nl, unsigned ifindex, uint32_t mtu)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct nlmsghdr *nlh = nl_link_msg(buf, RTM_NEWLINK, 0, ifindex);
+
+	mnl_attr_put_u32(nlh, IFLA_MTU, mtu);
+	return nl_talk(nl, nlh, NULL, NULL);
+}
+
+int
+tunnel_link_del(struct link_nl *nl, unsigned ifindex)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+
+	return nl_talk(nl, nl_link_msg(buf, RTM_DELLINK, 0, ifindex), NULL, NULL);
+}
+
+struct link_walk {
+	link_state_fn	*fn;
+	void		*arg;
+};
+
+static int
+nl_link_parse(const struct nlmsghdr *nlh, struct link_state *ls)
+{
+	const struct ifinfomsg *ifi = mnl_nlmsg_get_payload(nlh);
+	struct nl_attrs t = { link_pol, IFLA_MAX, { 0 } };
+	const char *s;
+
+	if (nlh->nlmsg_len < mnl_nlmsg_size(sizeof(*ifi)) ||
+	    mnl_attr_parse(nlh, sizeof(*ifi), nl_attr_cb, &t) < 0 || !t.tb[IFLA_IFNAME])
+		return -EBADMSG;
+	memset(ls, 0, sizeof(*ls));
+	ls->ifindex = (unsigned)ifi->ifi_index;
+	if (t.tb[IFLA_MTU])
+		ls->mtu = mnl_attr_get_u32(t.tb[IFLA_MTU]);
+	s = mnl_attr_get_str(t.tb[IFLA_IFNAME]);
+	if (strlen(s) < sizeof(ls->name))
+		strcpy(ls->name, s);
+	s = t.tb[IFLA_IFALIAS] ? mnl_attr_get_str(t.tb[IFLA_IFALIAS]) : "";
+	if (strlen(s) < sizeof(ls->alias))
+		strcpy(ls->alias, s);
+	return 0;
+}
+
+static int
+nl_link_cb(const struct nlmsghdr *nlh, void *arg)
+{
+	struct link_walk *w = arg;
+	struct link_state ls;
+
+	if (nlh->nlmsg_type != RTM_NEWLINK || nl_link_parse(nlh, &ls) < 0)
+		return MNL_CB_OK;
+	w->fn(w->arg, &ls);
+	return MNL_CB_OK;
+}
+
+int
+tunnel_link_dump(struct link_nl *nl, link_state_fn *fn, void *arg)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct link_walk w = { fn, arg };
+
+	return nl_talk(nl, nl_link_msg(buf, RTM_GETLINK, NLM_F_DUMP, 0), nl_link_cb, &w);
+}
+
+static void
+link_state_copy(void *arg, const struct link_state *ls)
+{
+	*(struct link_state *)arg = *ls;
+}
+
+int
+tunnel_link_get(struct link_nl *nl, const char *name, struct link_state *ls)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct nlmsghdr *nlh = nl_link_msg(buf, RTM_GETLINK, 0, 0);
+	struct link_walk w = { link_state_copy, ls };
+
+	mnl_attr_put_strz(nlh, IFLA_IFNAME, name);
+	ls->ifindex = 0;
+	return nl_talk(nl, nlh, nl_link_cb, &w);
+}
+
+static int
+nl_route_oif_cb(const struct nlmsghdr *nlh, void *arg)
+{
+	struct nl_attrs t = { route_pol, RTA_MAX, { 0 } };
+
+	if (nlh->nlmsg_type != RTM_NEWROUTE ||
+	    mnl_attr_parse(nlh, sizeof(struct rtmsg), nl_attr_cb, &t) < 0 || !t.tb[RTA_OIF])
+		return MNL_CB_OK;
+	*(unsigned *)arg = mnl_attr_get_u32(t.tb[RTA_OIF]);
+	return MNL_CB_OK;
+}
+
+static void
+link_mtu_of(void *arg, const struct link_state *ls)
+{
+	*(uint32_t *)arg = ls->mtu;
+}
+
+int
+tunnel_link_underlay(struct link_nl *nl, struct in_addr local,
+    struct in_addr remote, unsigned *ifindex, uint32_t *mtu)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
+	struct link_walk w = { link_mtu_of, mtu };
+	struct rtmsg *rtm;
+	unsigned oif = 0;
+	int rv;
+
+	nlh->nlmsg_type = RTM_GETROUTE;
+	rtm = mnl_nlmsg_put_extra_header(nlh, sizeof(*rtm));
+	rtm->rtm_family = AF_INET;
+	rtm->rtm_dst_len = rtm->rtm_src_len = 32;
+	mnl_attr_put(nlh, RTA_DST, 4, &remote);
+	mnl_attr_put(nlh, RTA_SRC, 4, &local);
+	if ((rv = nl_talk(nl, nlh, nl_route_oif_cb, &oif)) < 0)
+		return rv;
+	if (oif == 0)
+		return -ENETUNREACH;
+	*ifindex = oif;
+	*mtu = 0;
+	rv = nl_talk(nl, nl_link_msg(buf, RTM_GETLINK, 0, oif), nl_link_cb, &w);
+	return rv < 0 ? rv : *mtu ? 0 : -ENODEV;
+}
+
+struct link_nl *
+tunnel_link_monitor_open(int *err)
+{
+	struct link_nl *nl = calloc(1, sizeof(*nl));
+	int fd;
+
+	if (nl == NULL || (nl->sock = mnl_socket_open2(NETLINK_ROUTE, SOCK_NONBLOCK)) == NULL ||
+	    mnl_socket_bind(nl->sock, RTMGRP_LINK, MNL_SOCKET_AUTOPID) < 0) {
+		*err = -errno;
+		tunnel_link_close(nl);
+		return NULL;
+	}
+	fd = mnl_socket_get_fd(nl->sock);
+	(void)fcntl(fd, F_SETFD, FD_CLOEXEC);
+	nl->portid = mnl_socket_get_portid(nl->sock);
+	return nl;
+}
+
+int
+tunnel_link_fd(const struct link_nl *nl)
+{
+	return mnl_socket_get_fd(nl->sock);
+}
+
+struct link_event_walk {
+	link_event_fn	*fn;
+	void		*arg;
+};
+
+static int
+nl_link_event_cb(const struct nlmsghdr *nlh, void *arg)
+{
+	struct link_event_walk *w = arg;
+	struct link_state ls;
+
+	if ((nlh->nlmsg_type != RTM_NEWLINK && nlh->nlmsg_type != RTM_DELLINK) ||
+	    nl_link_parse(nlh, &ls) < 0)
+		return MNL_CB_OK;
+	w->fn(w->arg, &ls, nlh->nlmsg_type == RTM_DELLINK);
+	return MNL_CB_OK;
+}
+
+int
+tunnel_link_monitor_read(struct link_nl *nl, link_event_fn *fn, void *arg)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct link_event_walk w = { fn, arg };
+	ssize_t n;
+
+	for (unsigned i = 0; i < 64; i++) {		/* bounded work per turn */
+		if ((n = mnl_socket_recvfrom(nl->sock, buf, sizeof(buf))) < 0)
+			return -errno;			/* EAGAIN: drained; ENOBUFS: lost some */
+		if (mnl_cb_run(buf, (size_t)n, 0, 0, nl_link_event_cb, &w) < 0)
+			return -errno;
+	}
+	return 0;
+}

@@ -1,0 +1,398 @@
+/*
+ * tunnel/mgr.c - the tunnel manager: reference-counted tunnels per
+ * (local, remote) pair, their names, ownership alias, MTU, adoption of
+ * devices left by an earlier run, and the link monitor that follows the
+ * underlay's MTU. Drivers (driver.h) make the devices; link.c talks
+ * rtnetlink. Runs on one thread; see tunnel.h for the contract.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <event2/event.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/queue.h>
+
+#include "lib/log.h"
+#include "tunnel/driver.h"
+#include "tunnel/link.h"
+#include "tunnel/tunnel.h"
+
+#define MTU_MIN		68		/* RFC 791 section 3.2 */
+#define MTU_MAX		(65535 - TUNNEL_OVERHEAD)
+
+struct tunnel {
+	TAILQ_ENTRY(tunnel)	 entry;
+	struct tunnel_info	 info;
+	unsigned		 underlay;	/* ifindex of the underlay device */
+	void			*drv_tun;
+};
+
+/* A device with our alias found at start, not yet claimed. */
+struct tunnel_found {
+	struct link_state	ls;
+	bool			claimed;
+};
+
+struct tunnel_mgr {
+	struct tunnel_opts		 opts;
+	char				 prefix[TUNNEL_PREFIX_MAX + 1];
+	const struct tunnel_driver	*drv;
+	void				*drv_state;
+	struct link_nl			*nl, *mon;
+	struct event			*mon_ev;
+	TAILQ_HEAD(, tunnel)		 tunnels;
+	struct tunnel_found		*found;
+	size_t				 nfound;
+	tunnel_change_cb		*cb;
+	void				*cb_arg;
+};
+
+static int
+mgr_opts_check(const struct tunnel_opts *o)
+{
+	char name[IFNAMSIZ];
+	struct in_addr any = { 0 };
+
+	if (tunnel_name_encode(o->prefix ? o->prefix : TUNNEL_PREFIX_DEFAULT,
+	    any, any, name) < 0)
+		return -EINVAL;
+	if (o->mtu != 0 && (o->mtu < MTU_MIN || o->mtu > MTU_MAX))
+		return -EINVAL;
+	/* A TUN device cannot see a route's gateway: NBMA needs the kernel driver. */
+	if (o->style == TUNNEL_STYLE_NBMA || o->driver == TUNNEL_DRIVER_KERNEL)
+		return -EOPNOTSUPP;	/* TODO(issue 6): the kernel driver */
+	return 0;
+}
+
+static void
+mgr_found_add(void *arg, const struct link_state *ls)
+{
+	struct tunnel_mgr *m = arg;
+	struct in_addr l, r;
+	struct tunnel_found *f;
+
+	if (tunnel_alias_parse(ls->alias, &l, &r) < 0)
+		return;				/* not ours: never touched */
+	f = realloc(m->found, (m->nfound + 1) * sizeof(*f));
+	if (f == NULL)
+		fatal("tunnel: adopt list");
+	m->found = f;
+	m->found[m->nfound++] = (struct tunnel_found){ *ls, false };
+}
+
+static void mgr_monitor_cb(evutil_socket_t, short, void *);
+
+static int
+mgr_start(struct tunnel_mgr *m, struct event_base *base)
+{
+	int rv = 0;
+
+	if ((m->nl = tunnel_link_open(&rv)) == NULL ||
+	    (m->mon = tunnel_link_monitor_open(&rv)) == NULL)
+		return rv;
+	m->mon_ev = event_new(base, tunnel_link_fd(m->mon), EV_READ | EV_PERSIST,
+	    mgr_monitor_cb, m);
+	if (m->mon_ev == NULL || event_add(m->mon_ev, NULL) < 0)
+		return -ENOMEM;
+	if ((rv = tunnel_link_dump(m->nl, mgr_found_add, m)) < 0)
+		return rv;
+	m->drv = &tunnel_driver_uspace;	/* TODO(issue 6): auto probes kernel ipip */
+	if ((rv = m->drv->open(&m->drv_state)) < 0)
+		m->drv = NULL;
+	return rv;
+}
+
+struct tunnel_mgr *
+tunnel_mgr_new(struct event_base *base, const struct tunnel_opts *opts, int *err)
+{
+	struct tunnel_mgr *m;
+	int rv;
+
+	if ((rv = mgr_opts_check(opts)) < 0) {
+		*err = rv;
+		return NULL;
+	}
+	if ((m = calloc(1, sizeof(*m))) == NULL)
+		fatal("tunnel: manager");
+	m->opts = *opts;
+	strcpy(m->prefix, opts->prefix ? opts->prefix : TUNNEL_PREFIX_DEFAULT);
+	m->opts.prefix = m->prefix;
+	TAILQ_INIT(&m->tunnels);
+	if ((rv = mgr_start(m, base)) < 0) {
+		tunnel_mgr_free(m);
+		*err = rv;
+		return NULL;
+	}
+	return m;
+}
+
+static void
+mgr_tunnel_remove(struct tunnel_mgr *m, struct tunnel *t, bool keep)
+{
+	TAILQ_REMOVE(&m->tunnels, t, entry);
+	m->drv->destroy(m->drv_state, t->drv_tun, keep);
+	free(t);
+}
+
+void
+tunnel_mgr_free(struct tunnel_mgr *m)
+{
+	struct tunnel *t;
+
+	if (m == NULL)
+		return;
+	while ((t = TAILQ_FIRST(&m->tunnels)) != NULL)
+		mgr_tunnel_remove(m, t, m->opts.keep_on_exit);
+	if (m->drv)
+		m->drv->close(m->drv_state);
+	if (m->mon_ev)
+		event_free(m->mon_ev);
+	tunnel_link_close(m->mon);
+	tunnel_link_close(m->nl);
+	free(m->found);
+	free(m);
+}
+
+void
+tunnel_mgr_set_change_cb(struct tunnel_mgr *m, tunnel_change_cb *cb, void *arg)
+{
+	m->cb = cb;
+	m->cb_arg = arg;
+}
+
+const char *
+tunnel_mgr_driver_name(const struct tunnel_mgr *m)
+{
+	return m->drv->name;
+}
+
+unsigned
+tunnel_mgr_prune(struct tunnel_mgr *m)
+{
+	unsigned n = 0;
+	int rv;
+
+	for (size_t i = 0; i < m->nfound; i++) {
+		if (m->found[i].claimed)
+			continue;
+		if ((rv = tunnel_link_del(m->nl, m->found[i].ls.ifindex)) == 0) {
+			n++;
+			log_info("tunnel %s: left by an earlier run, unused: removed",
+			    m->found[i].ls.name);
+		} else if (rv != -ENODEV) {
+			log_warnx("tunnel %s: left by an earlier run, unused: cannot remove: %s",
+			    m->found[i].ls.name, strerror(-rv));
+		}
+	}
+	m->nfound = 0;
+	return n;
+}
+
+void
+tunnel_mgr_walk(const struct tunnel_mgr *m, void (*fn)(void *, const struct tunnel *), void *arg)
+{
+	const struct tunnel *t;
+
+	TAILQ_FOREACH(t, &m->tunnels, entry)
+		fn(arg, t);
+}
+
+static struct tunnel *
+mgr_tunnel_find(const struct tunnel_mgr *m, struct in_addr local, struct in_addr remote)
+{
+	struct tunnel *t;
+
+	TAILQ_FOREACH(t, &m->tunnels, entry)
+		if (t->info.local.s_addr == local.s_addr && t->info.remote.s_addr == remote.s_addr)
+			return t;
+	return NULL;
+}
+
+/* Is a device of this name ours for these endpoints (1), absent (0), or someone else's? */
+static int
+mgr_name_check(struct tunnel_mgr *m, const struct tunnel_spec *s)
+{
+	struct link_state ls;
+	struct in_addr l, r;
+	int rv = tunnel_link_get(m->nl, s->name, &ls);
+
+	if (rv == -ENODEV)
+		return 0;
+	if (rv < 0)
+		return rv;
+	if (tunnel_alias_parse(ls.alias, &l, &r) < 0 ||
+	    l.s_addr != s->local.s_addr || r.s_addr != s->remote.s_addr)
+		return -EEXIST;
+	for (size_t i = 0; i < m->nfound; i++)
+		if (m->found[i].ls.ifindex == ls.ifindex)
+			m->found[i].claimed = true;
+	return 1;
+}
+
+static int
+mgr_spec_make(struct tunnel_mgr *m, struct tunnel *t, struct tunnel_spec *s)
+{
+	uint32_t mtu;
+	int rv;
+
+	*s = (struct tunnel_spec){ .local = t->info.local, .remote = t->info.remote };
+	if ((rv = tunnel_name_encode(m->prefix, s->local, s->remote, s->name)) < 0)
+		return rv;
+	rv = tunnel_link_underlay(m->nl, s->local, s->remote, &t->underlay, &mtu);
+	if (rv == -EINVAL)
+		return -EADDRNOTAVAIL;		/* the kernel refuses a source not ours */
+	if (rv < 0)
+		return rv;
+	s->mtu = m->opts.mtu ? m->opts.mtu : mtu - TUNNEL_OVERHEAD;
+	return s->mtu >= MTU_MIN ? 0 : -EMSGSIZE;
+}
+
+/* Create (or adopt) the device and bring it up with our alias and its MTU. */
+static int
+mgr_tunnel_create(struct tunnel_mgr *m, struct tunnel *t)
+{
+	char alias[TUNNEL_ALIAS_MAX];
+	struct tunnel_spec s;
+	int rv, ours;
+
+	if ((rv = mgr_spec_make(m, t, &s)) < 0 || (ours = rv = mgr_name_check(m, &s)) < 0 ||
+	    (rv = tunnel_alias_format(s.local, s.remote, alias, sizeof(alias))) < 0)
+		return rv;
+	rv = m->drv->create(m->drv_state, &s, &t->info.ifindex, &t->drv_tun);
+	/* Ours but the driver cannot attach (another driver made it): recreate. */
+	if (rv < 0 && ours && tunnel_link_del(m->nl, if_nametoindex(s.name)) == 0)
+		rv = m->drv->create(m->drv_state, &s, &t->info.ifindex, &t->drv_tun);
+	if (rv < 0)
+		return rv;
+	if ((rv = m->drv->set_mtu(m->drv_state, t->drv_tun, s.mtu)) < 0 ||
+	    (rv = tunnel_link_setup(m->nl, t->info.ifindex, alias, s.mtu)) < 0) {
+		m->drv->destroy(m->drv_state, t->drv_tun, false);
+		return rv;
+	}
+	strcpy(t->info.name, s.name);
+	t->info.mtu = s.mtu;
+	t->info.adopted = ours == 1;
+	return 0;
+}
+
+struct tunnel *
+tunnel_get(struct tunnel_mgr *m, struct in_addr local, struct in_addr remote, int *err)
+{
+	struct tunnel *t = mgr_tunnel_find(m, local, remote);
+	int rv;
+
+	if (t != NULL) {
+		t->info.users++;
+		return t;
+	}
+	if ((t = calloc(1, sizeof(*t))) == NULL)
+		fatal("tunnel: new");
+	t->info.local = local;
+	t->info.remote = remote;
+	if ((rv = mgr_tunnel_create(m, t)) < 0) {
+		free(t);
+		*err = rv;
+		return NULL;
+	}
+	t->info.users = 1;
+	TAILQ_INSERT_TAIL(&m->tunnels, t, entry);
+	return t;
+}
+
+void
+tunnel_put(struct tunnel_mgr *m, struct tunnel *t)
+{
+	if (t == NULL || --t->info.users > 0)
+		return;
+	mgr_tunnel_remove(m, t, false);
+}
+
+const struct tunnel_info *
+tunnel_info(const struct tunnel *t)
+{
+	return &t->info;
+}
+
+void
+tunnel_counters_get(const struct tunnel_mgr *m, const struct tunnel *t,
+    struct tunnel_counters *c)
+{
+	m->drv->counters(m->drv_state, t->drv_tun, c);
+}
+
+void
+tunnel_mgr_drops(const struct tunnel_mgr *m, struct tunnel_drops *d)
+{
+	m->drv->drops(m->drv_state, d);
+}
+
+static void
+mgr_notify(struct tunnel_mgr *m, const struct tunnel *t, enum tunnel_change what)
+{
+	if (m->cb)
+		m->cb(m->cb_arg, t, what);
+}
+
+/* The underlay's MTU moved: follow it unless the MTU is fixed. */
+static void
+mgr_underlay_changed(struct tunnel_mgr *m, struct tunnel *t, uint32_t underlay_mtu)
+{
+	uint32_t mtu = underlay_mtu - TUNNEL_OVERHEAD;
+	int rv;
+
+	if (m->opts.mtu || underlay_mtu < MTU_MIN + TUNNEL_OVERHEAD || mtu == t->info.mtu)
+		return;
+	if ((rv = tunnel_link_set_mtu(m->nl, t->info.ifindex, mtu)) < 0) {
+		log_warnx("tunnel %s: mtu %u: %s", t->info.name, mtu, strerror(-rv));
+		return;
+	}
+	t->info.mtu = mtu;
+	mgr_notify(m, t, TUNNEL_CHANGE_MTU);
+}
+
+static void
+mgr_link_event(void *arg, const struct link_state *ls, bool deleted)
+{
+	struct tunnel_mgr *m = arg;
+	struct tunnel *t, *next;
+
+	/* The callback may tunnel_put() the tunnel it is told about. */
+	for (t = TAILQ_FIRST(&m->tunnels); t != NULL; t = next) {
+		next = TAILQ_NEXT(t, entry);
+		if (deleted && t->info.ifindex == ls->ifindex) {
+			log_warnx("tunnel %s: device removed by someone else", t->info.name);
+			mgr_notify(m, t, TUNNEL_CHANGE_DOWN);
+		} else if (!deleted && t->underlay == ls->ifindex && ls->mtu) {
+			mgr_underlay_changed(m, t, ls->mtu);
+		}
+	}
+}
+
+/* Link events were lost (ENOBUFS): ask again for every tunnel's underlay. */
+static void
+mgr_resync(struct tunnel_mgr *m)
+{
+	struct tunnel *t, *next;
+	uint32_t mtu;
+
+	for (t = TAILQ_FIRST(&m->tunnels); t != NULL; t = next) {
+		next = TAILQ_NEXT(t, entry);
+		if (tunnel_link_underlay(m->nl, t->info.local, t->info.remote,
+		    &t->underlay, &mtu) == 0)
+			mgr_underlay_changed(m, t, mtu);
+	}
+}
+
+static void
+mgr_monitor_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct tunnel_mgr *m = arg;
+	int rv = tunnel_link_monitor_read(m->mon, mgr_link_event, m);
+
+	if (rv == -ENOBUFS) {
+		log_warnx("tunnel: link monitor lost events; rechecking underlays");
+		mgr_resync(m);
+	} else if (rv < 0 && rv != -EAGAIN) {
+		log_warnx("tunnel: link monitor: %s", strerror(-rv));
+	}
+}
