@@ -9,7 +9,7 @@ import signal
 import pytest
 
 from bgplab import Bird, link_fixture, sh
-from conftest import vtysh_json, wait_for
+from conftest import vtysh, vtysh_json, wait_for
 
 OUR_AS, BIRD_AS = 4200000001, 4200000002
 PROTO = "44"
@@ -101,6 +101,8 @@ def test_cross_subnet_near_is_direct_far_is_tunneled_and_withdraw_cleans(tmp_pat
     assert "not on a connected subnet" in v[REMOTE]["reason"]
     assert v[REMOTE]["prefixes"] == 1 and v[REMOTE]["mtu"] == t["mtu"]
     assert vtysh_json(d.sock, "show overlay json")["driver"] == "userspace"
+    text = vtysh(d.sock, "show overlay").stdout
+    assert "Overlay mode cross-subnet, driver userspace" in text, text
     # BIRD withdraws the far prefix: its route and its tunnel go.
     bird.conf.write_text(bird.conf.read_text().replace(f"route {FAR} blackhole;", ""))
     assert "Reconfigured" in bird.birdc("configure").stdout
@@ -127,3 +129,53 @@ def test_always_tunnels_both_and_sigterm_leaves_nothing(tmp_path, lab, daemon_fa
     d.assert_no_sanitizer_report()
     assert installed(link.a) == {}
     assert our_tunnels(link.a) == []
+
+
+SITE_PRIV = ("192.168.51.1", "192.168.52.1")
+
+
+def site_conf(tmp_path, i, link):
+    """Site i's ipip-bgpd: connects out to the BIRD of the other site, never listens."""
+    me, other = (link.addr_a, link.addr_b) if i == 0 else (link.addr_b, link.addr_a)
+    p = tmp_path / f"site{i}.conf"
+    p.write_text(f"router bgp {OUR_AS + i}\n bgp router-id {me}\n bgp listen-port 0\n"
+                 f" neighbor {other} remote-as {BIRD_AS + 1 - i}\n neighbor {other} timers 1 3\n"
+                 f" neighbor {other} timers connect 1\n"
+                 f"overlay\n mode always\n tunnel-style point-to-point\n driver userspace\nexit\n")
+    return p
+
+
+def test_ping_between_two_sites_through_the_userspace_tunnels(tmp_path, link, daemon_factory):
+    """Each site runs ipip-bgpd and a BIRD (passive) that announces the site's
+    private prefix to the other site's daemon; traffic between the private
+    prefixes goes through the userspace tunnels both ways."""
+    birds = []
+    try:
+        for i, (ns, me, other) in enumerate(((link.a, link.addr_a, link.addr_b),
+                                              (link.b, link.addr_b, link.addr_a))):
+            sh("ip", "-n", ns, "addr", "add", f"{SITE_PRIV[i]}/24", "dev", "lo")
+            net = SITE_PRIV[i].rsplit(".", 1)[0] + ".0/24"
+            b = Bird(tmp_path, ns, me, BIRD_AS + i, other, OUR_AS + 1 - i, local=me,
+                     options="passive on;", export="all", name=f"bird{i}",
+                     extra=f"protocol static st {{ ipv4; route {net} blackhole; }}")
+            birds.append(b.start())
+        ds = [daemon_factory(config=site_conf(tmp_path, i, link), netns=ns, name=f"s{i}").start()
+              for i, ns in enumerate((link.a, link.b))]
+        for i, ns in enumerate((link.a, link.b)):
+            want = SITE_PRIV[1 - i].rsplit(".", 1)[0] + ".0/24"
+            assert wait_for(lambda: want in installed(ns), 20), (installed(ns), ds[i].read_log())
+            tun = [t["ifname"] for t in our_tunnels(ns)]
+            assert [h[1] for h in installed(ns)[want][0]] == tun, (installed(ns), tun)
+        r = link.run_in("a", "ping", "-n", "-c", "3", "-W", "2", "-i", "0.2",
+                        "-I", SITE_PRIV[0], SITE_PRIV[1])
+        assert r.returncode == 0, r.stdout + r.stderr
+        r = link.run_in("b", "ping", "-n", "-c", "2", "-W", "2", "-i", "0.2",
+                        "-I", SITE_PRIV[1], SITE_PRIV[0])
+        assert r.returncode == 0, r.stdout + r.stderr
+        for d in ds:
+            assert d.stop() == 0
+            d.assert_no_sanitizer_report()
+        assert our_tunnels(link.a) == [] and our_tunnels(link.b) == []
+    finally:
+        for b in birds:
+            b.stop()
