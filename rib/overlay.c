@@ -32,6 +32,7 @@ struct ov_nh {
 	enum overlay_kind	 kind;
 	uint32_t		 ifindex;	/* direct: the connected subnet's */
 	struct tunnel		*t;
+	bool			 detached;	/* out of the table: being re-decided */
 	char			 why[128];
 };
 
@@ -41,11 +42,13 @@ struct ov_route {
 	struct prefix		 pfx;
 	size_t			 n;
 	struct ov_nh		*nhs[FIB_NH_MAX];
+	uint16_t		 w[FIB_NH_MAX];	/* the members' weights */
 	bool			 refused;	/* logged once */
 };
 
 struct overlay {
 	struct event_base	*base;
+	bool			 dumping;	/* the address dump runs: re-decide after it */
 	enum overlay_mode	 mode;
 	struct fib		*fib;
 	struct tunnel_mgr	*tunnels;
@@ -105,6 +108,8 @@ overlay_nh_make(enum overlay_kind k, uint32_t gw, uint32_t conn_ifindex,
 	return 0;
 }
 
+static void ov_redecide(struct overlay *);
+
 /* ------------------------------------------------ connected subnets */
 
 static const struct ov_conn *
@@ -122,8 +127,8 @@ ov_conn_find(const struct overlay *o, uint32_t gw)
 	return best;
 }
 
-void
-overlay_connected_add(struct overlay *o, uint32_t addr, uint8_t plen, uint32_t ifindex)
+static void
+ov_conn_add(struct overlay *o, uint32_t addr, uint8_t plen, uint32_t ifindex)
 {
 	for (size_t i = 0; i < o->nconn; i++)
 		if (o->conn[i].addr == addr && o->conn[i].plen == plen &&
@@ -137,8 +142,8 @@ overlay_connected_add(struct overlay *o, uint32_t addr, uint8_t plen, uint32_t i
 	o->conn[o->nconn++] = (struct ov_conn){ addr, plen, ifindex };
 }
 
-void
-overlay_connected_del(struct overlay *o, uint32_t addr, uint8_t plen, uint32_t ifindex)
+static void
+ov_conn_del(struct overlay *o, uint32_t addr, uint8_t plen, uint32_t ifindex)
 {
 	for (size_t i = 0; i < o->nconn; i++)
 		if (o->conn[i].addr == addr && o->conn[i].plen == plen &&
@@ -148,8 +153,8 @@ overlay_connected_del(struct overlay *o, uint32_t addr, uint8_t plen, uint32_t i
 		}
 }
 
-/* RTM_NEWADDR / RTM_DELADDR, from the dump or the monitor. Existing
- * decisions stay until their prefixes change (documented in doc/overlay.md). */
+/* RTM_NEWADDR / RTM_DELADDR, from the dump or the monitor; a change moves
+ * the next hops it decides otherwise (ov_redecide). */
 static int
 ov_addr_cb(const struct rtnl_msg *m, void *arg)
 {
@@ -159,9 +164,11 @@ ov_addr_cb(const struct rtnl_msg *m, void *arg)
 	if (rtnl_addr_parse(m, &a) < 0 || a.scope == RT_SCOPE_HOST)
 		return 0;		/* not IPv4, or loopback: nothing to decide on */
 	if (m->type == RTM_NEWADDR)
-		overlay_connected_add(o, a.local ? a.local : a.addr, a.prefixlen, a.ifindex);
+		ov_conn_add(o, a.local ? a.local : a.addr, a.prefixlen, a.ifindex);
 	else if (m->type == RTM_DELADDR)
-		overlay_connected_del(o, a.local ? a.local : a.addr, a.prefixlen, a.ifindex);
+		ov_conn_del(o, a.local ? a.local : a.addr, a.prefixlen, a.ifindex);
+	if (!o->dumping)
+		ov_redecide(o);
 	return 0;
 }
 
@@ -181,9 +188,12 @@ ov_overrun(void *arg)
 		return;
 	}
 	o->nconn = 0;
+	o->dumping = true;
 	if (nl_dump(nl, h, ov_addr_cb, o) < 0)
 		log_warnx("overlay: address dump failed; connected subnets may be incomplete");
+	o->dumping = false;
 	nl_free(nl);
+	ov_redecide(o);
 }
 
 /* ------------------------------------------------ next hops */
@@ -271,7 +281,8 @@ ov_nh_put(struct overlay *o, struct ov_nh *n)
 {
 	if (--n->refs > 0)
 		return;
-	hmap_del(&o->nhs, &n->node);
+	if (!n->detached)
+		hmap_del(&o->nhs, &n->node);
 	if (n->t != NULL)
 		tunnel_put(o->tunnels, n->t);
 	free(n);
@@ -381,6 +392,8 @@ overlay_route_set(struct overlay *o, const struct prefix *p,
 		held[i] = ov_nh_get(o, hops[i].local, hops[i].gateway);
 	ov_route_release(o, r);
 	memcpy(r->nhs, held, n * sizeof(held[0]));
+	for (size_t i = 0; i < n; i++)
+		r->w[i] = hops[i].weight;
 	r->n = n;
 	if ((loop = ov_route_loops(o, p, held, n)) != NULL) {
 		if (!r->refused)
@@ -408,6 +421,66 @@ overlay_route_del(struct overlay *o, const struct prefix *p)
 	ov_route_release(o, r);
 	hmap_del(&o->routes, &r->node);
 	free(r);
+}
+
+/* Would this next hop be decided otherwise now? */
+static bool
+ov_nh_moved(const struct overlay *o, const struct ov_nh *n)
+{
+	const struct ov_conn *c = ov_conn_find(o, n->gateway);
+	enum overlay_kind k = overlay_decide(o->mode, c != NULL);
+
+	if (k == OVERLAY_TUNNEL && n->kind == OVERLAY_NONE && n->t == NULL)
+		return false;		/* the tunnel failed: retried with the prefix */
+	return k != n->kind || (k == OVERLAY_DIRECT && c->ifindex != n->ifindex);
+}
+
+/* Re-install the prefixes of every next hop whose decision moved. */
+static void
+ov_redecide(struct overlay *o)
+{
+	struct overlay_hop hops[FIB_NH_MAX];
+	size_t moved = 0;
+
+	for (struct hmap_node *x = hmap_next(&o->nhs, NULL), *nx; x; x = nx) {
+		struct ov_nh *n = (struct ov_nh *)x;
+
+		nx = hmap_next(&o->nhs, x);
+		if (!ov_nh_moved(o, n))
+			continue;
+		hmap_del(&o->nhs, x);	/* the next get decides afresh */
+		n->detached = true;
+		moved++;
+		nx = hmap_next(&o->nhs, NULL);	/* deleting broke the walk: restart */
+	}
+	if (moved == 0)
+		return;
+	for (struct hmap_node *x = hmap_next(&o->routes, NULL); x; x = hmap_next(&o->routes, x)) {
+		struct ov_route *r = (struct ov_route *)x;
+		bool touched = false;
+
+		for (size_t i = 0; i < r->n; i++) {
+			touched |= r->nhs[i]->detached;
+			hops[i] = (struct overlay_hop){ r->nhs[i]->gateway, r->nhs[i]->local, r->w[i] };
+		}
+		if (touched)
+			(void)overlay_route_set(o, &r->pfx, hops, r->n);	/* logged there */
+	}
+	log_info("overlay: connected subnets changed; %zu next hops decided again", moved);
+}
+
+void
+overlay_connected_add(struct overlay *o, uint32_t addr, uint8_t plen, uint32_t ifindex)
+{
+	ov_conn_add(o, addr, plen, ifindex);
+	ov_redecide(o);
+}
+
+void
+overlay_connected_del(struct overlay *o, uint32_t addr, uint8_t plen, uint32_t ifindex)
+{
+	ov_conn_del(o, addr, plen, ifindex);
+	ov_redecide(o);
 }
 
 /* ------------------------------------------------ life */

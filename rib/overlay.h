@@ -80,7 +80,10 @@ struct overlay	*overlay_new(struct event_base *, enum overlay_mode, struct fib *
 /* Puts every tunnel, frees. The routes stay in the fib (fib_free decides). */
 void		 overlay_free(struct overlay *);
 
-/* Add a connected subnet by hand (tests, and the address monitor). */
+/*
+ * Add or remove a connected subnet by hand (tests; the address monitor does
+ * the same): next hops whose decision moves have their prefixes re-installed.
+ */
 void		 overlay_connected_add(struct overlay *, uint32_t addr, uint8_t plen,
 		    uint32_t ifindex);
 void		 overlay_connected_del(struct overlay *, uint32_t addr, uint8_t plen,

@@ -131,6 +131,27 @@ def test_always_tunnels_both_and_sigterm_leaves_nothing(tmp_path, lab, daemon_fa
     assert our_tunnels(link.a) == []
 
 
+def test_cross_subnet_an_address_on_the_far_subnet_makes_it_direct(tmp_path, lab, daemon_factory):
+    """The operator puts us on the far next hop's subnet: the far prefix moves
+    from the tunnel to `via NH dev IF` and the tunnel goes; removing the
+    address moves it back."""
+    link, bird = lab
+    bird.start()
+    d = daemon_factory(config=conf(tmp_path, "cross-subnet"), netns=link.a).start()
+    assert wait_for(lambda: len(installed(link.a)) == 2 and our_tunnels(link.a), 20), d.read_log()
+    to_r = f"{link.a[:10]}a1"                 # Link.add_ns's device toward the router
+    sh("ip", "-n", link.a, "addr", "add", "10.7.0.1/24", "dev", to_r)
+    assert wait_for(lambda: installed(link.a).get(FAR, ([], 0))[0] == [(REMOTE, to_r, False)], 10), installed(link.a)
+    assert wait_for(lambda: our_tunnels(link.a) == [], 10), our_tunnels(link.a)
+    assert overlay_view(d)[REMOTE]["decision"] == "direct"
+    sh("ip", "-n", link.a, "addr", "del", "10.7.0.1/24", "dev", to_r)
+    assert wait_for(lambda: len(our_tunnels(link.a)) == 1, 10), d.read_log()
+    t = our_tunnels(link.a)[0]
+    assert wait_for(lambda: installed(link.a).get(FAR, ([], 0))[0] == [(None, t["ifname"], False)], 10), installed(link.a)
+    assert d.stop() == 0
+    d.assert_no_sanitizer_report()
+
+
 SITE_PRIV = ("192.168.51.1", "192.168.52.1")
 
 

@@ -169,6 +169,40 @@ START_TEST(loop_guard_refuses_a_prefix_covering_our_underlay_once)
 }
 END_TEST
 
+START_TEST(an_address_change_moves_the_next_hop_between_decisions)
+{
+	struct overlay *o = overlay_new(NULL, OVERLAY_MODE_NEVER, NULL, NULL);
+	struct prefix p1 = { A(192, 168, 1, 0), 24 }, p2 = { A(192, 168, 2, 0), 24 };
+	struct overlay_hop far = { A(10, 9, 0, 2), A(10, 0, 1, 1), 1 };
+	char log[512];
+	struct seen s;
+
+	overlay_connected_add(o, A(10, 0, 1, 1), 24, 1);
+	unit_log_begin(log, sizeof(log));
+	ck_assert_int_eq(overlay_route_set(o, &p1, &far, 1), 0);
+	ck_assert_int_eq(overlay_route_set(o, &p2, &far, 1), 0);
+	ck_assert_int_eq(walk(o).v[0].kind, OVERLAY_NONE);
+	overlay_connected_add(o, A(10, 9, 0, 1), 24, 1);	/* now on a connected subnet */
+	s = walk(o);
+	ck_assert_uint_eq(s.n, 1);
+	ck_assert_int_eq(s.v[0].kind, OVERLAY_DIRECT);
+	ck_assert_uint_eq(s.v[0].prefixes, 2);
+	ck_assert_msg(strstr(s.why[0], "is on connected 10.9.0.0/24") != NULL, "%s", s.why[0]);
+	overlay_connected_del(o, A(10, 9, 0, 1), 24, 1);	/* and gone again */
+	s = walk(o);
+	ck_assert_uint_eq(s.n, 1);
+	ck_assert_int_eq(s.v[0].kind, OVERLAY_NONE);
+	ck_assert_uint_eq(s.v[0].prefixes, 2);
+	unit_log_end();
+	ck_assert_msg(strstr(log, "2 next hops") == NULL && strstr(log, "1 next hops decided again") != NULL,
+	    "%s", log);
+	overlay_route_del(o, &p1);
+	overlay_route_del(o, &p2);
+	ck_assert_uint_eq(walk(o).n, 0);
+	overlay_free(o);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -179,6 +213,7 @@ main(void)
 		never_mode_off_subnet_is_not_installable_and_says_why,
 		cross_subnet_without_tunnels_reports_the_failed_tunnel,
 		loop_guard_refuses_a_prefix_covering_our_underlay_once,
+		an_address_change_moves_the_next_hop_between_decisions,
 	};
 
 	return unit_run("rib_overlay", tests, UNIT_COUNT(tests));
