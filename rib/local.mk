@@ -6,7 +6,7 @@ rib_librib_a_SOURCES = \
 	rib/rib.h rib/rib_int.h \
 	rib/rib.c rib/table.c rib/attrs.c rib/bestpath.c rib/multipath.c \
 	rib/overlay.h rib/overlay.c
-rib_librib_a_CFLAGS = $(AM_CFLAGS) $(LIBMNL_CFLAGS)
+rib_librib_a_CFLAGS = $(AM_CFLAGS) $(LIBMNL_CFLAGS) $(LIBEVENT_CFLAGS)
 
 RIB_LIBS = rib/librib.a $(TUNNEL_LIBS)
 

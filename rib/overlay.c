@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <event2/event.h>
 #include <libmnl/libmnl.h>
 
 #include "lib/hmap.h"
@@ -56,7 +57,16 @@ struct overlay {
 	struct ov_conn		*conn;
 	size_t			 nconn, capconn;
 	struct hmap		 nhs, routes;
+	/* Tunnels whose last user went: put once the fib has sent the routes
+	 * that left them, so the kernel never drops a route with the device. */
+	struct tunnel		**grave;
+	size_t			 ngrave, capgrave;
+	struct event		*grave_ev;
+	unsigned		 grave_waits;
 };
+
+#define OV_GRAVE_WAIT_MS	20	/* poll of fib_is_idle */
+#define OV_GRAVE_WAITS_MAX	100	/* then put anyway (2 s) */
 
 static const char *const mode_names[] = {
 	[OVERLAY_MODE_CROSS_SUBNET] = "cross-subnet",
@@ -277,6 +287,47 @@ ov_nh_get(struct overlay *o, uint32_t local, uint32_t gw)
 }
 
 static void
+ov_grave_empty(struct overlay *o)
+{
+	for (size_t i = 0; i < o->ngrave; i++)
+		tunnel_put(o->tunnels, o->grave[i]);
+	o->ngrave = 0;
+	o->grave_waits = 0;
+}
+
+static void
+ov_grave_cb(evutil_socket_t fd, short what, void *arg)
+{
+	static const struct timeval wait = { 0, OV_GRAVE_WAIT_MS * 1000 };
+	struct overlay *o = arg;
+
+	(void)fd, (void)what;
+	if (!fib_is_idle(o->fib) && ++o->grave_waits < OV_GRAVE_WAITS_MAX)
+		evtimer_add(o->grave_ev, &wait);
+	else
+		ov_grave_empty(o);
+}
+
+static void
+ov_tunnel_put_later(struct overlay *o, struct tunnel *t)
+{
+	static const struct timeval now = { 0, 0 };
+
+	if (o->grave_ev == NULL) {	/* no loop or no fib (unit tests): now */
+		tunnel_put(o->tunnels, t);
+		return;
+	}
+	if (o->ngrave == o->capgrave) {
+		o->capgrave = o->capgrave ? 2 * o->capgrave : 8;
+		if ((o->grave = reallocarray(o->grave, o->capgrave, sizeof(*o->grave))) == NULL)
+			fatal("ov_tunnel_put_later");
+	}
+	o->grave[o->ngrave++] = t;
+	if (!evtimer_pending(o->grave_ev, NULL))
+		evtimer_add(o->grave_ev, &now);
+}
+
+static void
 ov_nh_put(struct overlay *o, struct ov_nh *n)
 {
 	if (--n->refs > 0)
@@ -284,7 +335,7 @@ ov_nh_put(struct overlay *o, struct ov_nh *n)
 	if (!n->detached)
 		hmap_del(&o->nhs, &n->node);
 	if (n->t != NULL)
-		tunnel_put(o->tunnels, n->t);
+		ov_tunnel_put_later(o, n->t);
 	free(n);
 }
 
@@ -514,6 +565,9 @@ overlay_new(struct event_base *base, enum overlay_mode mode, struct fib *fib,
 		overlay_free(o);
 		return NULL;
 	}
+	if (base != NULL && fib != NULL &&
+	    (o->grave_ev = evtimer_new(base, ov_grave_cb, o)) == NULL)
+		fatalx("overlay_new: event");
 	log_info("overlay: mode %s, %zu connected subnets", overlay_mode_name(mode), o->nconn);
 	return o;
 }
@@ -534,6 +588,10 @@ overlay_free(struct overlay *o)
 	}
 	hmap_destroy(&o->routes);
 	hmap_destroy(&o->nhs);
+	ov_grave_empty(o);
+	free(o->grave);
+	if (o->grave_ev != NULL)
+		event_free(o->grave_ev);
 	nl_free(o->mon);
 	free(o->conn);
 	free(o);
