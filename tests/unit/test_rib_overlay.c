@@ -73,14 +73,23 @@ walk(const struct overlay *o)
 	return s;
 }
 
+/* An overlay without loop or fib, on 10.0.1.1/24 (ifindex 1: lo, which has a name). */
+static struct overlay *
+ov_make(enum overlay_mode m)
+{
+	struct overlay *o = overlay_new(NULL, m, NULL, NULL);
+
+	overlay_connected_add(o, A(10, 0, 1, 1), 24, 1);
+	return o;
+}
+
 START_TEST(next_hops_are_counted_per_prefix_and_go_with_the_last)
 {
-	struct overlay *o = overlay_new(NULL, OVERLAY_MODE_NEVER, NULL, NULL);
+	struct overlay *o = ov_make(OVERLAY_MODE_NEVER);
 	struct prefix p1 = { A(192, 168, 1, 0), 24 }, p2 = { A(192, 168, 2, 0), 24 };
 	struct overlay_hop on = { A(10, 0, 1, 2), A(10, 0, 1, 1), 1 };
 	struct seen s;
 
-	overlay_connected_add(o, A(10, 0, 1, 1), 24, 1);	/* lo: ifindex 1 has a name */
 	ck_assert_int_eq(overlay_route_set(o, &p1, &on, 1), 0);
 	ck_assert_int_eq(overlay_route_set(o, &p2, &on, 1), 0);
 	s = walk(o);
@@ -102,13 +111,12 @@ END_TEST
 
 START_TEST(never_mode_off_subnet_is_not_installable_and_says_why)
 {
-	struct overlay *o = overlay_new(NULL, OVERLAY_MODE_NEVER, NULL, NULL);
+	struct overlay *o = ov_make(OVERLAY_MODE_NEVER);
 	struct prefix p = { A(192, 168, 1, 0), 24 };
 	struct overlay_hop off = { A(10, 9, 0, 2), A(10, 0, 1, 1), 1 };
 	char log[512];
 	struct seen s;
 
-	overlay_connected_add(o, A(10, 0, 1, 1), 24, 1);
 	unit_log_begin(log, sizeof(log));
 	ck_assert_int_eq(overlay_route_set(o, &p, &off, 1), 0);
 	unit_log_end();
@@ -123,14 +131,13 @@ END_TEST
 
 START_TEST(cross_subnet_without_tunnels_reports_the_failed_tunnel)
 {
-	struct overlay *o = overlay_new(NULL, OVERLAY_MODE_CROSS_SUBNET, NULL, NULL);
+	struct overlay *o = ov_make(OVERLAY_MODE_CROSS_SUBNET);
 	struct prefix p = { A(192, 168, 1, 0), 24 };
 	struct overlay_hop hops[2] = {
 		{ A(10, 0, 1, 2), A(10, 0, 1, 1), 1 }, { A(10, 9, 0, 2), A(10, 0, 1, 1), 1 } };
 	struct seen s;
 	char log[512];
 
-	overlay_connected_add(o, A(10, 0, 1, 1), 24, 1);
 	unit_log_begin(log, sizeof(log));
 	ck_assert_int_eq(overlay_route_set(o, &p, hops, 2), 0);
 	unit_log_end();
@@ -147,12 +154,11 @@ END_TEST
 
 START_TEST(loop_guard_refuses_a_prefix_covering_our_underlay_once)
 {
-	struct overlay *o = overlay_new(NULL, OVERLAY_MODE_NEVER, NULL, NULL);
+	struct overlay *o = ov_make(OVERLAY_MODE_NEVER);
 	struct prefix cover = { A(10, 0, 0, 0), 8 }, host = { A(10, 0, 1, 1), 32 };
 	struct overlay_hop on = { A(10, 0, 1, 2), A(10, 0, 1, 1), 1 };
 	char log[512];
 
-	overlay_connected_add(o, A(10, 0, 1, 1), 24, 1);
 	unit_log_begin(log, sizeof(log));
 	ck_assert_int_eq(overlay_route_set(o, &cover, &on, 1), 0);
 	ck_assert_int_eq(overlay_route_set(o, &cover, &on, 1), 0);
@@ -171,13 +177,12 @@ END_TEST
 
 START_TEST(an_address_change_moves_the_next_hop_between_decisions)
 {
-	struct overlay *o = overlay_new(NULL, OVERLAY_MODE_NEVER, NULL, NULL);
+	struct overlay *o = ov_make(OVERLAY_MODE_NEVER);
 	struct prefix p1 = { A(192, 168, 1, 0), 24 }, p2 = { A(192, 168, 2, 0), 24 };
 	struct overlay_hop far = { A(10, 9, 0, 2), A(10, 0, 1, 1), 1 };
 	char log[512];
 	struct seen s;
 
-	overlay_connected_add(o, A(10, 0, 1, 1), 24, 1);
 	unit_log_begin(log, sizeof(log));
 	ck_assert_int_eq(overlay_route_set(o, &p1, &far, 1), 0);
 	ck_assert_int_eq(overlay_route_set(o, &p2, &far, 1), 0);
