@@ -10,6 +10,7 @@
 #include "bgpd/bgpd.h"
 #include "bgpd/ctl.h"
 #include "bgpd/ctl_bgp.h"
+#include "bgpd/ctl_overlay.h"
 #include "bgpd/ctl_rib.h"
 #include "lib/log.h"
 
@@ -59,6 +60,7 @@ static ctl_handler_fn *const handlers[CTL_TYPE_MAX] = {
 	[CTL_SHOW_BGP_NEIGHBORS] = ctl_bgp_show_neighbors,
 	[CTL_CLEAR_BGP] = ctl_bgp_clear,
 	[CTL_SHOW_BGP_IPV4] = ctl_rib_show,
+	[CTL_SHOW_OVERLAY] = ctl_overlay_show,
 };
 
 ctl_handler_fn *

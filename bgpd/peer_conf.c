@@ -33,6 +33,7 @@
 #include "bgpd/conf.h"
 #include "bgpd/peer.h"
 #include "bgpd/rde.h"
+#include "bgpd/rde_fwd.h"
 #include "rib/rib.h"
 
 /* FRR's choice without `bgp router-id`: the highest IPv4 address not on loopback. */
@@ -142,6 +143,31 @@ selection_apply(struct bgp *bgp, const struct conf_bgp *g)
 	if (g->cluster_id[0] != '\0')
 		(void)inet_pton(AF_INET, g->cluster_id, &cid);	/* the model checked it */
 	rde_configure(bgp->rde, &sel, ntohl(cid.s_addr));
+}
+
+/* The `overlay` block: how selected routes reach the kernel (doc/overlay.md). */
+static void
+forwarding_start(struct bgp *bgp, const struct lyd_node *tree)
+{
+	struct conf_overlay o;
+	struct rde_fwd_cfg c = { .fib = { .use_nexthops = true } };
+
+	conf_overlay_get(tree, &o);
+	c.mode = strcmp(o.mode, "always") == 0 ? OVERLAY_MODE_ALWAYS :
+	    strcmp(o.mode, "never") == 0 ? OVERLAY_MODE_NEVER : OVERLAY_MODE_CROSS_SUBNET;
+	c.tunnel.style = strcmp(o.tunnel_style, "point-to-point") == 0 ?
+	    TUNNEL_STYLE_P2P : TUNNEL_STYLE_NBMA;
+	c.style_defaulted = !o.tunnel_style_set;
+	c.tunnel.driver = strcmp(o.driver, "kernel") == 0 ? TUNNEL_DRIVER_KERNEL :
+	    strcmp(o.driver, "userspace") == 0 ? TUNNEL_DRIVER_USERSPACE : TUNNEL_DRIVER_AUTO;
+	c.tunnel.ecmp_hash = strcmp(o.ecmp_hash, "layer4") == 0 ? TUNNEL_ECMP_HASH_LAYER4 :
+	    TUNNEL_ECMP_HASH_UNSET;
+	c.tunnel.firewall = strcmp(o.firewall, "nftables") == 0 ? TUNNEL_FIREWALL_NFTABLES :
+	    TUNNEL_FIREWALL_NONE;
+	c.tunnel.mtu = o.mtu;
+	c.fib.protocol = o.route_protocol;
+	c.fib.table = o.table;
+	rde_forwarding_start(bgp->rde, &c);
 }
 
 /* ------------------------------------------------ a commit's changes */
@@ -331,6 +357,7 @@ bgpd_bgp_create(struct bgpd *b, struct apply *a)
 	b->bgp->listen_addr = listen_addr_of(&a->g);
 	b->bgp->port = a->g.listen_port;
 	selection_apply(b->bgp, &a->g);
+	forwarding_start(b->bgp, b->running);
 	conf_bgp_neighbors(b->running, apply_neighbor, a);
 	return 0;
 }

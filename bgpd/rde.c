@@ -17,6 +17,7 @@
 #include <event2/event.h>
 
 #include "bgpd/rde.h"
+#include "bgpd/rde_fwd.h"
 #include "bgpd/peer.h"
 #include "lib/log.h"
 #include "rib/rib.h"
@@ -26,6 +27,7 @@
 struct rde_sess {
 	struct rib_peer	 rp;
 	struct rde_sess	*next;		/* in rde.jobs once down */
+	bool		 eor;		/* End-of-RIB received (RFC 4724 §2) */
 };
 
 struct rde_nbr {
@@ -47,6 +49,7 @@ struct rde {
 	struct rib_opts		 opts;		/* the RIB's: our hooks, the config's knobs */
 	bool			 reselect;	/* rib_reselect_all() job pending */
 	uint32_t		 cluster_id;	/* host order; 0: the router-id */
+	struct rde_fwd		*fwd;		/* owned; NULL until rde_forwarding_start */
 };
 
 static const char *const rde_event_names[RDE_EV_MAX] = {
@@ -417,11 +420,41 @@ rde_cookie_release(void *arg, const void *cookie)
 	attrs_put(cookie);
 }
 
+/* Settle the fib once every established session has sent End-of-RIB. */
+static void
+rde_eor_cb(struct peer *p, void *arg)
+{
+	struct rde *r = arg;
+	struct rde_nbr *n = rde_nbr_find(r, p->cfg.remote_addr);
+
+	if (n == NULL || n->sess == NULL)
+		return;
+	n->sess->eor = true;
+	for (n = r->nbrs; n != NULL; n = n->next)
+		if (n->sess != NULL && !n->sess->eor)
+			return;
+	rde_fwd_settle(r->fwd);
+}
+
+void
+rde_forwarding_start(struct rde *r, const struct rde_fwd_cfg *c)
+{
+	if (r->fwd != NULL)
+		return;		/* overlay changes need a restart (doc/overlay.md) */
+	r->fwd = rde_fwd_new(r->bgp->base, r->rib, c);
+}
+
+const struct rde_fwd *
+rde_forwarding(const struct rde *r)
+{
+	return r->fwd;
+}
+
 struct rde *
 rde_new(struct bgp *b)
 {
 	struct peer_hooks h = { .update = rde_update_cb, .up = rde_up_cb,
-	    .down = rde_down_cb };
+	    .down = rde_down_cb, .eor = rde_eor_cb };
 	struct rde *r;
 
 	if ((r = calloc(1, sizeof(*r))) == NULL)
@@ -503,6 +536,7 @@ rde_free(struct rde *r)
 
 	if (r == NULL)
 		return;
+	rde_fwd_free(r->fwd, r->rib);	/* clean shutdown: our routes and tunnels go */
 	rde_nbrs_free(r);
 	while (rde_jobs_run(r, SIZE_MAX))
 		;

@@ -21,6 +21,8 @@ struct bgp;
 struct peer;
 struct rib;
 struct rib_opts;
+struct rde_fwd;
+struct rde_fwd_cfg;
 
 #define RDE_WITHDRAW_CHUNK	4096	/* prefixes looked at per loop turn on peer down */
 #define RDE_RESELECT_CHUNK	4096	/* prefixes re-selected per loop turn after a config change */
@@ -63,5 +65,12 @@ const char	*rde_event_name(enum rde_event);
 void		 rde_configure(struct rde *, const struct rib_opts *sel, uint32_t cluster_id);
 /* Run pending withdraw and re-selection jobs now, at most budget prefixes; true while more remain. */
 bool		 rde_jobs_run(struct rde *, size_t budget);
+/*
+ * Install what the RIB selects into the kernel from now on (fib, tunnels,
+ * overlay decision: bgpd/rde_fwd.h). Once per instance; later calls are
+ * ignored. On failure (logged) the RIB keeps working without a kernel FIB.
+ */
+void		 rde_forwarding_start(struct rde *, const struct rde_fwd_cfg *);
+const struct rde_fwd *rde_forwarding(const struct rde *);
 
 #endif

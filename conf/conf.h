@@ -183,4 +183,18 @@ struct conf_daemon {
 };
 void	conf_daemon_get(const struct lyd_node *tree, struct conf_daemon *);
 
+/* The `overlay` block (YANG defaults where unset): enumerations as their names. */
+struct conf_overlay {
+	char		mode[16];		/* always | cross-subnet | never */
+	char		tunnel_style[16];	/* nbma | point-to-point */
+	bool		tunnel_style_set;	/* configured, not the default */
+	char		driver[16];		/* auto | kernel | userspace */
+	char		ecmp_hash[8];		/* layer3 | layer4 */
+	char		firewall[16];		/* none | nftables */
+	uint16_t	mtu;			/* 0: underlay - 20 */
+	uint8_t		route_protocol;
+	uint32_t	table;
+};
+void	conf_overlay_get(const struct lyd_node *tree, struct conf_overlay *);
+
 #endif

@@ -11,6 +11,7 @@ lib_libipip_a_SOURCES = \
 	lib/pidfile.h lib/pidfile.c \
 	lib/sdnotify.h lib/sdnotify.c \
 	lib/sockopt.h lib/sockopt.c \
+	lib/hmap.h lib/hmap.c \
 	include/ipip-bgpd/ctl.h
 lib_libipip_a_CFLAGS = $(AM_CFLAGS)
 
@@ -41,3 +42,36 @@ FUZZ_TARGETS += tests/fuzz/fuzz_ctlmsg
 tests_fuzz_fuzz_ctlmsg_SOURCES = tests/fuzz/fuzz_ctlmsg.c
 tests_fuzz_fuzz_ctlmsg_LDADD = lib/libipip.a
 tests_fuzz_fuzz_ctlmsg_LDFLAGS = $(AM_LDFLAGS) $(FUZZ_LDFLAGS)
+
+# lib/nl, lib/rtnl: rtnetlink sockets (libmnl, libevent) and message parsers.
+noinst_LIBRARIES += lib/libnl.a
+lib_libnl_a_SOURCES = lib/nl.h lib/nl.c lib/rtnl.h lib/rtnl.c
+lib_libnl_a_CFLAGS = $(AM_CFLAGS) $(LIBMNL_CFLAGS) $(LIBEVENT_CFLAGS)
+NL_LIBS = lib/libnl.a lib/libipip.a $(LIBMNL_LIBS) $(LIBEVENT_LIBS)
+
+check_PROGRAMS += tests/unit/test_rtnl tests/unit/test_hmap tests/unit/test_nl
+TESTS += tests/unit/test_rtnl tests/unit/test_hmap tests/unit/test_nl
+tests_unit_test_nl_SOURCES = tests/unit/test_nl.c
+tests_unit_test_nl_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS) $(LIBMNL_CFLAGS) $(LIBEVENT_CFLAGS)
+tests_unit_test_nl_LDADD = $(NL_LIBS) $(UNIT_LIBS)
+tests_unit_test_hmap_SOURCES = tests/unit/test_hmap.c
+tests_unit_test_hmap_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
+tests_unit_test_hmap_LDADD = lib/libipip.a $(UNIT_LIBS)
+tests_unit_test_rtnl_SOURCES = tests/unit/test_rtnl.c tests/unit/nlbuild.h
+tests_unit_test_rtnl_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS) $(LIBMNL_CFLAGS)
+tests_unit_test_rtnl_LDADD = $(NL_LIBS) $(UNIT_LIBS)
+
+FUZZ_TARGETS += tests/fuzz/fuzz_nl_route tests/fuzz/fuzz_nl_nexthop \
+	tests/fuzz/fuzz_nl_link tests/fuzz/fuzz_nl_addr
+tests_fuzz_fuzz_nl_route_SOURCES = tests/fuzz/fuzz_nl_route.c tests/fuzz/fuzz_nl.h
+tests_fuzz_fuzz_nl_route_LDADD = $(NL_LIBS)
+tests_fuzz_fuzz_nl_route_LDFLAGS = $(AM_LDFLAGS) $(FUZZ_LDFLAGS)
+tests_fuzz_fuzz_nl_nexthop_SOURCES = tests/fuzz/fuzz_nl_nexthop.c
+tests_fuzz_fuzz_nl_nexthop_LDADD = $(NL_LIBS)
+tests_fuzz_fuzz_nl_nexthop_LDFLAGS = $(AM_LDFLAGS) $(FUZZ_LDFLAGS)
+tests_fuzz_fuzz_nl_link_SOURCES = tests/fuzz/fuzz_nl_link.c
+tests_fuzz_fuzz_nl_link_LDADD = $(NL_LIBS)
+tests_fuzz_fuzz_nl_link_LDFLAGS = $(AM_LDFLAGS) $(FUZZ_LDFLAGS)
+tests_fuzz_fuzz_nl_addr_SOURCES = tests/fuzz/fuzz_nl_addr.c
+tests_fuzz_fuzz_nl_addr_LDADD = $(NL_LIBS)
+tests_fuzz_fuzz_nl_addr_LDFLAGS = $(AM_LDFLAGS) $(FUZZ_LDFLAGS)

@@ -4,8 +4,9 @@
 noinst_LIBRARIES += rib/librib.a
 rib_librib_a_SOURCES = \
 	rib/rib.h rib/rib_int.h \
-	rib/rib.c rib/table.c rib/attrs.c rib/bestpath.c rib/multipath.c
-rib_librib_a_CFLAGS = $(AM_CFLAGS)
+	rib/rib.c rib/table.c rib/attrs.c rib/bestpath.c rib/multipath.c \
+	rib/overlay.h rib/overlay.c
+rib_librib_a_CFLAGS = $(AM_CFLAGS) $(LIBMNL_CFLAGS) $(LIBEVENT_CFLAGS)
 
 RIB_LIBS = rib/librib.a $(TUNNEL_LIBS)
 
@@ -33,3 +34,12 @@ BENCH_RIB_N = 1000000
 .PHONY: bench-rib
 bench-rib: bench/rib_mem$(EXEEXT)
 	bench/rib_mem$(EXEEXT) $(BENCH_RIB_N)
+
+# The direct-or-tunnel decision (rib/overlay.c): the decision table, counting, loop guard.
+check_PROGRAMS += tests/unit/test_rib_overlay
+TESTS += tests/unit/test_rib_overlay
+tests_unit_test_rib_overlay_SOURCES = tests/unit/test_rib_overlay.c
+tests_unit_test_rib_overlay_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
+tests_unit_test_rib_overlay_LDADD = $(RIB_TEST_LIBS) $(TUNNEL_DEPLIBS)
+
+EXTRA_DIST += doc/overlay.md

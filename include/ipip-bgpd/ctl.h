@@ -57,6 +57,9 @@ enum ctl_type {
 	CTL_SHOW_BGP_IPV4 = 64,		/* request: none (whole table) or struct ctl_rib_req;
 					 * answer: a struct ctl_rib_rec per path, prefixes in
 					 * order, streamed in chunks */
+	/* The overlay decision (bgpd/ctl_overlay.c) */
+	CTL_SHOW_OVERLAY = 80,		/* request: none; answer: a struct ctl_overlay_rec
+					 * head, then one per next hop in use */
 	CTL_TYPE_MAX
 };
 
@@ -192,6 +195,24 @@ struct ctl_path {
 struct ctl_rib_rec {
 	struct ctl_route	route;
 	struct ctl_path		path;
+};
+
+/* show overlay: rec CTL_OVERLAY_HEAD (mode, driver) then CTL_OVERLAY_NH records. */
+enum { CTL_OVERLAY_HEAD = 0, CTL_OVERLAY_NH = 1 };
+struct ctl_overlay_rec {
+	uint8_t		rec;		/* CTL_OVERLAY_HEAD / CTL_OVERLAY_NH */
+	uint8_t		running;	/* head: 0 when nothing is installed (no BGP, or fib failed) */
+	uint8_t		pad[2];
+	uint32_t	mtu;		/* route MTU through the tunnel; 0 direct */
+	uint32_t	prefixes;	/* prefixes using this next hop */
+	uint32_t	ifindex;
+	char		mode[16];	/* head: always | cross-subnet | never */
+	char		driver[16];	/* head: userspace | kernel | none */
+	char		nexthop[16];
+	char		local[16];	/* our end of the session (tunnel source) */
+	char		decision[8];	/* direct | tunnel | none */
+	char		device[16];	/* IFNAMSIZ */
+	char		reason[128];
 };
 
 #endif

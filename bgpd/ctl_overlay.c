@@ -1,0 +1,58 @@
+/*
+ * bgpd/ctl_overlay.c - `show overlay`: one head record (mode, driver), then
+ * one record per next hop in use with its decision and why (rib/overlay.h).
+ */
+#include <net/if.h>
+#include <string.h>
+
+#include "bgpd/bgpd.h"
+#include "bgpd/ctl_overlay.h"
+#include "bgpd/peer.h"
+#include "bgpd/rde.h"
+#include "bgpd/rde_fwd.h"
+#include "lib/ctlmsg.h"
+#include "lib/prefix.h"
+
+struct ov_show {
+	struct ctl_conn		*c;
+	const struct ctl_frame	*f;
+};
+
+static void
+ov_show_nh(void *arg, const struct overlay_nh_view *v)
+{
+	struct ov_show *s = arg;
+	struct ctl_overlay_rec r;
+	char ifn[IF_NAMESIZE] = "";
+
+	memset(&r, 0, sizeof(r));
+	r.rec = CTL_OVERLAY_NH;
+	r.mtu = v->mtu, r.prefixes = v->prefixes, r.ifindex = v->ifindex;
+	addr_fmt(v->gateway, r.nexthop);
+	addr_fmt(v->local, r.local);
+	CTL_STR_SET(r.decision, overlay_kind_name(v->kind));
+	if (v->device == NULL && v->ifindex != 0)
+		(void)if_indextoname(v->ifindex, ifn);
+	CTL_STR_SET(r.device, v->device ? v->device : ifn);
+	CTL_STR_SET(r.reason, v->why);
+	ctl_conn_record(s->c, s->f->type, s->f->seq, &r, sizeof(r));
+}
+
+void
+ctl_overlay_show(struct bgpd *b, struct ctl_conn *c, const struct ctl_frame *f)
+{
+	const struct rde_fwd *fwd = b->bgp ? rde_forwarding(b->bgp->rde) : NULL;
+	const struct overlay *ov = rde_fwd_overlay(fwd);
+	struct ov_show s = { c, f };
+	struct ctl_overlay_rec h;
+
+	memset(&h, 0, sizeof(h));
+	h.rec = CTL_OVERLAY_HEAD;
+	h.running = ov != NULL;
+	CTL_STR_SET(h.mode, ov ? overlay_mode_name(overlay_mode_get(ov)) : "");
+	CTL_STR_SET(h.driver, rde_fwd_driver(fwd));
+	ctl_conn_record(c, f->type, f->seq, &h, sizeof(h));
+	if (ov != NULL)
+		overlay_walk(ov, ov_show_nh, &s);
+	ctl_conn_end(c, f->seq);
+}

@@ -1,0 +1,49 @@
+/*
+ * conf/overlay.c - the `overlay` block of the running tree as a plain struct
+ * (conf_overlay_get), YANG defaults filled in where a leaf is absent.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <libyang/libyang.h>
+
+#include "conf/conf_int.h"
+
+static const char *
+leaf(const struct lyd_node *tree, const char *name)
+{
+	char path[96];
+	struct lyd_node *n = NULL;
+
+	snprintf(path, sizeof(path), "/ipip-bgpd:overlay/%s", name);
+	if (tree == NULL || lyd_find_path(tree, path, 0, &n) != LY_SUCCESS || n == NULL)
+		return NULL;
+	return lyd_get_value(n);
+}
+
+static void
+copy(char *dst, size_t len, const char *v, const char *dflt)
+{
+	snprintf(dst, len, "%s", v ? v : dflt);
+}
+
+void
+conf_overlay_get(const struct lyd_node *tree, struct conf_overlay *o)
+{
+	const char *v;
+
+	*o = (struct conf_overlay){ .route_protocol = 44, .table = 254 };
+	copy(o->mode, sizeof(o->mode), leaf(tree, "mode"), "cross-subnet");
+	copy(o->tunnel_style, sizeof(o->tunnel_style), leaf(tree, "tunnel-style"), "nbma");
+	o->tunnel_style_set = leaf(tree, "tunnel-style") != NULL;
+	copy(o->driver, sizeof(o->driver), leaf(tree, "driver"), "auto");
+	copy(o->ecmp_hash, sizeof(o->ecmp_hash), leaf(tree, "ecmp-hash"), "layer3");
+	copy(o->firewall, sizeof(o->firewall), leaf(tree, "firewall"), "none");
+	if ((v = leaf(tree, "mtu")) != NULL)
+		o->mtu = (uint16_t)strtoul(v, NULL, 10);
+	if ((v = leaf(tree, "route-protocol")) != NULL)
+		o->route_protocol = (uint8_t)strtoul(v, NULL, 10);
+	if ((v = leaf(tree, "table")) != NULL)
+		o->table = (uint32_t)strtoul(v, NULL, 10);
+}

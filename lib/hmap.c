@@ -1,0 +1,106 @@
+/*
+ * lib/hmap.c - intrusive chained hash table (see hmap.h).
+ */
+#include <stdlib.h>
+
+#include "lib/hmap.h"
+#include "lib/log.h"
+
+#define HMAP_MIN	16
+
+void
+hmap_init(struct hmap *m)
+{
+	m->b = calloc(HMAP_MIN, sizeof(*m->b));
+	if (m->b == NULL)
+		fatal("hmap");
+	m->mask = HMAP_MIN - 1;
+	m->count = 0;
+}
+
+void
+hmap_destroy(struct hmap *m)
+{
+	free(m->b);
+	m->b = NULL;
+	m->count = 0;
+}
+
+static void
+hmap_grow(struct hmap *m)
+{
+	size_t n = (m->mask + 1) * 2;
+	struct hmap_node **b = calloc(n, sizeof(*b)), *x, *next;
+
+	if (b == NULL)
+		fatal("hmap");
+	for (size_t i = 0; i <= m->mask; i++)
+		for (x = m->b[i]; x != NULL; x = next) {
+			next = x->next;
+			x->next = b[x->hash & (n - 1)];
+			b[x->hash & (n - 1)] = x;
+		}
+	free(m->b);
+	m->b = b;
+	m->mask = n - 1;
+}
+
+void
+hmap_add(struct hmap *m, struct hmap_node *n, uint32_t hash)
+{
+	if (m->count >= m->mask + 1)
+		hmap_grow(m);
+	n->hash = hash;
+	n->next = m->b[hash & m->mask];
+	m->b[hash & m->mask] = n;
+	m->count++;
+}
+
+void
+hmap_del(struct hmap *m, struct hmap_node *n)
+{
+	struct hmap_node **pp = &m->b[n->hash & m->mask];
+
+	while (*pp != NULL && *pp != n)
+		pp = &(*pp)->next;
+	if (*pp == NULL)
+		fatalx("hmap_del: node not in table");
+	*pp = n->next;
+	m->count--;
+}
+
+struct hmap_node *
+hmap_first_hash(const struct hmap *m, uint32_t hash)
+{
+	struct hmap_node *n = m->b[hash & m->mask];
+
+	while (n != NULL && n->hash != hash)
+		n = n->next;
+	return n;
+}
+
+struct hmap_node *
+hmap_next_hash(const struct hmap_node *prev)
+{
+	struct hmap_node *n = prev->next;
+
+	while (n != NULL && n->hash != prev->hash)
+		n = n->next;
+	return n;
+}
+
+struct hmap_node *
+hmap_next(const struct hmap *m, const struct hmap_node *prev)
+{
+	size_t i = 0;
+
+	if (prev != NULL) {
+		if (prev->next != NULL)
+			return prev->next;
+		i = (prev->hash & m->mask) + 1;
+	}
+	for (; i <= m->mask; i++)
+		if (m->b[i] != NULL)
+			return m->b[i];
+	return NULL;
+}

@@ -1,0 +1,470 @@
+/*
+ * lib/nl.c - rtnetlink sockets: batched writes matched to their ACKs,
+ * dumps that survive NLM_F_DUMP_INTR, monitors that report ENOBUFS.
+ *
+ * rtnetlink handles a sendmsg synchronously, so when sendmsg returns every
+ * ACK of that batch is already queued on our socket: nl_batch_send() reads
+ * them at once (non-blocking) and an ACK that is not there was dropped
+ * (reported as -ENOBUFS). Replies are walked with rtnl_msg_next (cursor),
+ * never by pointer arithmetic, and the walk goes on past each ACK to the end
+ * of the buffer (what STYLE 4's on_ack returning MNL_CB_OK achieves). The event on the fd reads anything that
+ * arrives between batches (monitor notifications, stray ACKs), a bounded
+ * number of buffers per loop turn (STYLE 7).
+ */
+#include <errno.h>
+#include <event2/event.h>
+#include <libmnl/libmnl.h>
+#include <linux/rtnetlink.h>
+#include <poll.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "lib/nl.h"
+
+#define NL_RING		(NL_BATCH_MAX / 16 + 64)	/* > messages in one batch */
+#define NL_RX_SIZE	(64u * 1024)
+#define NL_RX_TURN	64	/* receive buffers per event-loop turn */
+#define NL_DUMP_WAIT_MS	5000
+
+struct nl_pending {
+	uint32_t	seq;
+	bool		used;
+	void		*cookie;
+};
+
+struct nl {
+	struct mnl_socket	*sock;
+	struct event		*ev;
+	struct mnl_nlmsg_batch	*batch;
+	uint32_t		 seq, sent_hi, portid;
+	bool			 cap_ack;
+	struct nl_pending	 ring[NL_RING];
+	nl_ack_fn		*ack_cb;
+	void			*ack_arg;
+	nl_msg_fn		*mon_cb;
+	nl_overrun_fn		*ovr_cb;
+	void			*mon_arg;
+	uint64_t		 msgs, sends;
+	char			*batchbuf;	/* twice the batch limit */
+	uint8_t			 rx[NL_RX_SIZE];
+};
+
+static void nl_read_cb(evutil_socket_t, short, void *);
+
+/* Large buffers: FORCE needs CAP_NET_ADMIN, the plain one is capped by rmem_max. */
+static void
+nl_bufs_size(int fd)
+{
+	int sz = (int)NL_SOCK_BUF;
+
+	if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &sz, sizeof(sz)) < 0)
+		(void)setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &sz, sizeof(sz));
+	if (setsockopt(fd, SOL_SOCKET, SO_SNDBUFFORCE, &sz, sizeof(sz)) < 0)
+		(void)setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &sz, sizeof(sz));
+}
+
+static int
+nl_sock_setup(struct nl *nl, const unsigned *groups, size_t ngroups)
+{
+	int fd = mnl_socket_get_fd(nl->sock), one = 1;
+
+	nl_bufs_size(fd);
+	(void)mnl_socket_setsockopt(nl->sock, NETLINK_EXT_ACK, &one, sizeof(one));
+	nl->cap_ack = mnl_socket_setsockopt(nl->sock, NETLINK_CAP_ACK, &one,
+	    sizeof(one)) == 0;
+	if (mnl_socket_bind(nl->sock, 0, MNL_SOCKET_AUTOPID) < 0)
+		return -1;
+	for (size_t i = 0; i < ngroups; i++)
+		if (mnl_socket_setsockopt(nl->sock, NETLINK_ADD_MEMBERSHIP,
+		    &(int){ (int)groups[i] }, sizeof(int)) < 0)
+			return -1;
+	nl->portid = mnl_socket_get_portid(nl->sock);
+	return 0;
+}
+
+struct nl *
+nl_new(struct event_base *base, const unsigned *groups, size_t ngroups)
+{
+	struct nl *nl = calloc(1, sizeof(*nl));
+	int e;
+
+	if (nl == NULL)
+		return NULL;
+	nl->seq = (uint32_t)time(NULL);
+	nl->sent_hi = nl->seq + 1;
+	if ((nl->sock = mnl_socket_open2(NETLINK_ROUTE, SOCK_NONBLOCK | SOCK_CLOEXEC)) == NULL ||
+	    nl_sock_setup(nl, groups, ngroups) < 0)
+		goto fail;
+	if (nl_set_batch_limit(nl, MNL_SOCKET_BUFFER_SIZE) < 0)
+		goto fail;
+	nl->ev = event_new(base, mnl_socket_get_fd(nl->sock), EV_READ | EV_PERSIST,
+	    nl_read_cb, nl);
+	if (nl->ev == NULL || event_add(nl->ev, NULL) < 0)
+		goto fail;
+	return nl;
+fail:
+	e = errno;
+	nl_free(nl);
+	errno = e;
+	return NULL;
+}
+
+void
+nl_free(struct nl *nl)
+{
+	if (nl == NULL)
+		return;
+	if (nl->ev != NULL)
+		event_free(nl->ev);
+	if (nl->batch != NULL)
+		mnl_nlmsg_batch_stop(nl->batch);
+	if (nl->sock != NULL)
+		mnl_socket_close(nl->sock);
+	free(nl->batchbuf);
+	free(nl);
+}
+
+int
+nl_set_batch_limit(struct nl *nl, size_t limit)
+{
+	char *buf;
+
+	if (limit < (size_t)MNL_SOCKET_BUFFER_SIZE || limit > NL_BATCH_MAX ||
+	    (nl->batch != NULL && !mnl_nlmsg_batch_is_empty(nl->batch)))
+		return -EINVAL;
+	if ((buf = malloc(2 * limit)) == NULL)
+		return -ENOMEM;
+	if (nl->batch != NULL)
+		mnl_nlmsg_batch_stop(nl->batch);
+	free(nl->batchbuf);
+	nl->batchbuf = buf;
+	nl->batch = mnl_nlmsg_batch_start(buf, limit);
+	return 0;
+}
+
+int
+nl_set_rcvbuf(struct nl *nl, int bytes)
+{
+	int fd = mnl_socket_get_fd(nl->sock);
+
+	if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &bytes, sizeof(bytes)) < 0 &&
+	    setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &bytes, sizeof(bytes)) < 0)
+		return -errno;
+	return 0;
+}
+
+void
+nl_set_ack_cb(struct nl *nl, nl_ack_fn *cb, void *arg)
+{
+	nl->ack_cb = cb;
+	nl->ack_arg = arg;
+}
+
+void
+nl_set_monitor_cb(struct nl *nl, nl_msg_fn *cb, nl_overrun_fn *ovr, void *arg)
+{
+	nl->mon_cb = cb;
+	nl->ovr_cb = ovr;
+	nl->mon_arg = arg;
+}
+
+uint32_t
+nl_portid(const struct nl *nl)
+{
+	return nl->portid;
+}
+
+uint64_t
+nl_stat_msgs(const struct nl *nl)
+{
+	return nl->msgs;
+}
+
+uint64_t
+nl_stat_sends(const struct nl *nl)
+{
+	return nl->sends;
+}
+
+/* ---- ACKs ---- */
+
+static const struct rtnl_policy ack_pol[NLMSGERR_ATTR_MAX + 1] = {
+	[NLMSGERR_ATTR_MSG] = { true, RTNL_STR, 0 },
+};
+
+/* The echoed request: its header only with CAP_ACK or on success. */
+static int
+nl_ack_skip_orig(struct cursor *c, bool cap_ack, int err)
+{
+	struct nlmsghdr orig;
+	struct cursor t = *c;
+
+	if (cur_bytes(&t, &orig, sizeof(orig)) < 0)
+		return -EBADMSG;
+	if (cap_ack || err == 0)
+		return cur_skip(c, sizeof(orig));
+	if (orig.nlmsg_len < sizeof(orig))
+		return -EBADMSG;
+	return cur_skip(c, (orig.nlmsg_len + 3u) & ~3u) < 0 ?
+	    cur_skip(c, orig.nlmsg_len) : 0;
+}
+
+int
+nl_ack_parse(const struct rtnl_msg *m, bool cap_ack, int *err, char *msg, size_t n)
+{
+	struct cursor c = m->body, tb[NLMSGERR_ATTR_MAX + 1];
+	int32_t e;
+
+	if (n > 0)
+		msg[0] = '\0';
+	if (cur_bytes(&c, &e, sizeof(e)) < 0 || e > 0 || e < -4095)
+		return -EBADMSG;
+	*err = e;
+	if (nl_ack_skip_orig(&c, cap_ack, e) < 0)
+		return -EBADMSG;
+	if (!(m->flags & NLM_F_ACK_TLVS))
+		return 0;
+	if (rtnl_attrs_parse(c, ack_pol, NLMSGERR_ATTR_MAX, tb) < 0)
+		return -EBADMSG;
+	if (tb[NLMSGERR_ATTR_MSG].p != NULL && n > 0)
+		strncpy(msg, (const char *)tb[NLMSGERR_ATTR_MSG].p, n - 1)[n - 1] = '\0';
+	return 0;
+}
+
+static struct nl_pending *
+nl_pending_of(struct nl *nl, uint32_t seq)
+{
+	struct nl_pending *p = &nl->ring[seq % NL_RING];
+
+	return p->used && p->seq == seq ? p : NULL;
+}
+
+static void
+nl_pending_done(struct nl *nl, struct nl_pending *p, int err, const char *msg)
+{
+	void *cookie = p->cookie;
+
+	p->used = false;
+	if (nl->ack_cb != NULL)
+		nl->ack_cb(nl->ack_arg, cookie, err, msg);
+}
+
+static void
+nl_on_ack(struct nl *nl, const struct rtnl_msg *m)
+{
+	struct nl_pending *p = nl_pending_of(nl, m->seq);
+	char msg[256];
+	int err;
+
+	if (p == NULL)
+		return;			/* not ours, or already reported */
+	if (nl_ack_parse(m, nl->cap_ack, &err, msg, sizeof(msg)) < 0)
+		err = -EBADMSG;
+	nl_pending_done(nl, p, err, msg[0] ? msg : NULL);
+}
+
+/* Every message in one receive buffer: ACKs to their cookies, the rest to mon_cb. */
+static void
+nl_rx(struct nl *nl, const uint8_t *buf, size_t n)
+{
+	struct cursor c = cur_init(buf, n);
+	struct rtnl_msg m;
+
+	while (cur_left(&c) > 0 && rtnl_msg_next(&c, &m) == 0) {
+		if (m.type == NLMSG_ERROR)
+			nl_on_ack(nl, &m);
+		else if (m.type >= NLMSG_MIN_TYPE && nl->mon_cb != NULL)
+			(void)nl->mon_cb(&m, nl->mon_arg);
+	}
+}
+
+/* Read what is queued, at most max buffers. 1 if more may wait, 0 if drained. */
+static int
+nl_drain(struct nl *nl, int max)
+{
+	ssize_t n;
+
+	for (int i = 0; i < max; i++) {
+		n = recv(mnl_socket_get_fd(nl->sock), nl->rx, sizeof(nl->rx), MSG_DONTWAIT);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0 && errno == ENOBUFS) {
+			if (nl->ovr_cb != NULL)
+				nl->ovr_cb(nl->mon_arg);
+			continue;
+		}
+		if (n <= 0)
+			return 0;
+		nl_rx(nl, nl->rx, (size_t)n);
+	}
+	return 1;
+}
+
+static void
+nl_read_cb(evutil_socket_t fd, short what, void *arg)
+{
+	(void)fd, (void)what;
+	(void)nl_drain(arg, NL_RX_TURN);	/* level-triggered: the rest next turn */
+}
+
+/* Sent messages whose ACK never came were dropped by a full receive buffer. */
+static void
+nl_pending_expire(struct nl *nl, uint32_t from, uint32_t to)
+{
+	struct nl_pending *p;
+
+	for (uint32_t s = from; s != to; s++)
+		if ((p = nl_pending_of(nl, s)) != NULL)
+			nl_pending_done(nl, p, -ENOBUFS, "ACK lost");
+}
+
+/* Send the batch's first size bytes: messages sent_hi .. upto - 1. */
+static int
+nl_batch_send(struct nl *nl, size_t size, uint32_t upto)
+{
+	uint32_t from = nl->sent_hi;
+	ssize_t n;
+	int rv = 0;
+
+	if (size == 0)
+		return 0;
+	n = mnl_socket_sendto(nl->sock, mnl_nlmsg_batch_head(nl->batch), size);
+	nl->sends++;
+	nl->sent_hi = upto;
+	if (n < 0) {
+		rv = -errno;
+		for (uint32_t s = from; s != upto; s++)
+			if (nl_pending_of(nl, s) != NULL)
+				nl_pending_done(nl, nl_pending_of(nl, s), rv, NULL);
+		return rv;
+	}
+	while (nl_drain(nl, NL_RX_TURN) == 1)
+		;
+	nl_pending_expire(nl, from, upto);
+	return 0;
+}
+
+struct nlmsghdr *
+nl_batch_begin(struct nl *nl, uint16_t type, uint16_t flags, void *cookie)
+{
+	struct nlmsghdr *h = mnl_nlmsg_put_header(mnl_nlmsg_batch_current(nl->batch));
+	struct nl_pending *p;
+
+	h->nlmsg_type = type;
+	h->nlmsg_flags = flags | NLM_F_REQUEST | NLM_F_ACK;
+	h->nlmsg_seq = ++nl->seq;
+	p = &nl->ring[h->nlmsg_seq % NL_RING];
+	*p = (struct nl_pending){ h->nlmsg_seq, true, cookie };
+	nl->msgs++;
+	return h;
+}
+
+int
+nl_batch_end(struct nl *nl)
+{
+	int rv;
+
+	if (mnl_nlmsg_batch_next(nl->batch))
+		return 0;
+	/* The last message did not fit: send the others, keep it for the next. */
+	rv = nl_batch_send(nl, mnl_nlmsg_batch_size(nl->batch), nl->seq);
+	mnl_nlmsg_batch_reset(nl->batch);
+	return rv;
+}
+
+int
+nl_batch_flush(struct nl *nl)
+{
+	int rv = nl_batch_send(nl, mnl_nlmsg_batch_size(nl->batch), nl->seq + 1);
+
+	mnl_nlmsg_batch_reset(nl->batch);
+	return rv;
+}
+
+/* ---- dumps ---- */
+
+struct nl_dump_state {
+	uint32_t	 seq;
+	nl_msg_fn	*cb;
+	void		*arg;
+	bool		 done, intr;
+	int		 err;
+};
+
+static void
+nl_dump_one(struct nl *nl, struct nl_dump_state *d, const struct rtnl_msg *m)
+{
+	struct cursor c = m->body;
+	int32_t e = 0;
+
+	if (m->seq != d->seq || m->pid != nl->portid) {
+		if (m->type == NLMSG_ERROR)
+			nl_on_ack(nl, m);
+		else if (m->type >= NLMSG_MIN_TYPE && nl->mon_cb != NULL)
+			(void)nl->mon_cb(m, nl->mon_arg);
+		return;
+	}
+	if (m->flags & NLM_F_DUMP_INTR)
+		d->intr = true;
+	if (m->type == NLMSG_DONE || m->type == NLMSG_ERROR) {
+		d->done = true;
+		if (cur_bytes(&c, &e, sizeof(e)) == 0 && e < 0 && d->err == 0)
+			d->err = e;
+		return;
+	}
+	if (m->type >= NLMSG_MIN_TYPE && d->err == 0)
+		d->err = d->cb(m, d->arg);
+}
+
+static int
+nl_dump_read(struct nl *nl, struct nl_dump_state *d)
+{
+	struct pollfd pfd = { mnl_socket_get_fd(nl->sock), POLLIN, 0 };
+	struct cursor c;
+	struct rtnl_msg m;
+	ssize_t n;
+
+	while (!d->done) {
+		if (poll(&pfd, 1, NL_DUMP_WAIT_MS) == 0)
+			return -ETIMEDOUT;
+		n = recv(pfd.fd, nl->rx, sizeof(nl->rx), MSG_DONTWAIT);
+		if (n < 0 && (errno == EINTR || errno == EAGAIN))
+			continue;
+		if (n < 0)
+			return -errno;	/* ENOBUFS: the dump itself is incomplete */
+		c = cur_init(nl->rx, (size_t)n);
+		while (cur_left(&c) > 0 && rtnl_msg_next(&c, &m) == 0)
+			nl_dump_one(nl, d, &m);
+	}
+	return d->err;
+}
+
+static int
+nl_dump_once(struct nl *nl, struct nlmsghdr *req, nl_msg_fn *cb, void *arg)
+{
+	struct nl_dump_state d = { .cb = cb, .arg = arg };
+
+	req->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
+	req->nlmsg_seq = d.seq = ++nl->seq;
+	nl->sent_hi = nl->seq + 1;
+	if (mnl_socket_sendto(nl->sock, req, req->nlmsg_len) < 0)
+		return -errno;
+	if ((d.err = nl_dump_read(nl, &d)) < 0)
+		return d.err;
+	return d.intr ? -EINTR : 0;
+}
+
+int
+nl_dump(struct nl *nl, struct nlmsghdr *req, nl_msg_fn *cb, void *arg)
+{
+	int rv = -EINTR;
+
+	if (!mnl_nlmsg_batch_is_empty(nl->batch))
+		return -EBUSY;
+	for (int i = 0; i < NL_DUMP_TRIES && rv == -EINTR; i++)
+		rv = nl_dump_once(nl, req, cb, arg);
+	return rv;
+}

@@ -1,0 +1,88 @@
+/*
+ * lib/nl.h - rtnetlink sockets on libmnl, driven by libevent.
+ *
+ * Two kinds of socket, same object:
+ *  - a request socket: writes are batched (many messages per sendmsg,
+ *    STYLE 4), every message asks for an ACK, and each ACK is matched by
+ *    sequence number to the caller's cookie and handed to the ack callback
+ *    (with the kernel's extended-ACK text when there is one);
+ *  - a monitor socket (groups given to nl_new): each notification goes to the
+ *    message callback; ENOBUFS (the kernel dropped some) goes to the overrun
+ *    callback so the owner resyncs instead of silently diverging.
+ * Socket buffers are sized for a full table (SO_RCVBUFFORCE when allowed).
+ * nl_dump() is synchronous and restarts when the kernel flags NLM_F_DUMP_INTR.
+ * Knows nothing of BGP; logs nothing (errors are returned).
+ */
+#ifndef IPIP_LIB_NL_H
+#define IPIP_LIB_NL_H
+
+#include <linux/netlink.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "lib/compiler.h"
+#include "lib/rtnl.h"
+
+struct event_base;
+struct nl;
+
+#define NL_SOCK_BUF	(64u << 20)	/* 64 MiB: a full table's notifications */
+#define NL_DUMP_TRIES	5
+#define NL_BATCH_MAX	(256u * 1024)	/* bytes per sendmsg, at most */
+
+/* err: 0 or -errno from the kernel's ACK; msg: extended-ACK text or NULL. */
+typedef void nl_ack_fn(void *arg, void *cookie, int err, const char *msg);
+/* One message of a dump or a notification; return 0 or -errno to stop. */
+typedef int nl_msg_fn(const struct rtnl_msg *, void *arg);
+/* The kernel dropped notifications (ENOBUFS): resync. */
+typedef void nl_overrun_fn(void *arg);
+
+/*
+ * A NETLINK_ROUTE socket, non-blocking, with an event on its fd in base.
+ * groups: RTNLGRP_* numbers to join (monitor), may be NULL. NULL + errno.
+ */
+struct nl	*nl_new(struct event_base *, const unsigned *groups, size_t ngroups);
+void		 nl_free(struct nl *);
+/*
+ * Bytes per sendmsg (default MNL_SOCKET_BUFFER_SIZE; the buffer is twice
+ * that, as libmnl's batch wants). Only while the batch is empty. 0 or -errno.
+ */
+MUST_USE int	 nl_set_batch_limit(struct nl *, size_t limit);
+/* Receive buffer in bytes (tests shrink a monitor's to provoke ENOBUFS). */
+MUST_USE int	 nl_set_rcvbuf(struct nl *, int bytes);
+void		 nl_set_ack_cb(struct nl *, nl_ack_fn *, void *arg);
+void		 nl_set_monitor_cb(struct nl *, nl_msg_fn *, nl_overrun_fn *, void *arg);
+uint32_t	 nl_portid(const struct nl *);
+
+/*
+ * Start the next message of the batch: a zeroed header with type, flags |
+ * NLM_F_REQUEST | NLM_F_ACK and a fresh sequence number, remembered with
+ * cookie. Fill it with mnl_attr_put* / mnl_nlmsg_put_extra_header, then call
+ * nl_batch_end(). Never NULL.
+ */
+struct nlmsghdr	*nl_batch_begin(struct nl *, uint16_t type, uint16_t flags, void *cookie);
+/* Close the message; when the batch is full, send it and read its ACKs. */
+MUST_USE int	 nl_batch_end(struct nl *);
+/* Send what is batched and read every ACK. 0 or -errno (sendmsg failed). */
+MUST_USE int	 nl_batch_flush(struct nl *);
+/* Messages sent and batches (sendmsg calls) so far. */
+uint64_t	 nl_stat_msgs(const struct nl *);
+uint64_t	 nl_stat_sends(const struct nl *);
+
+/*
+ * Dump: send req (NLM_F_DUMP is added) and pass every answer to cb. The
+ * batch must be empty. Retries up to NL_DUMP_TRIES times when the dump was
+ * interrupted (cb sees the repeated messages again). 0, -EINTR when every
+ * try was interrupted, or -errno.
+ */
+MUST_USE int	 nl_dump(struct nl *, struct nlmsghdr *req, nl_msg_fn *cb, void *arg);
+
+/*
+ * Walk one ACK (NLMSG_ERROR payload): *err gets 0 or -errno, msg (size n)
+ * the extended-ACK text or "". -EBADMSG if malformed. Exposed for tests.
+ */
+MUST_USE int	 nl_ack_parse(const struct rtnl_msg *, bool cap_ack, int *err,
+		    char *msg, size_t n);
+
+#endif

@@ -1,0 +1,788 @@
+/*
+ * rib/fib.c - the desired-state FIB: nexthop, group and route objects, the
+ * public API, and the flush job that hands differences to fib_kernel.c.
+ *
+ * One nexthop object per (gateway, ifindex, onlink) and one group per
+ * distinct canonical set of (nexthop, weight); both are reference counted
+ * and shared by every route that uses them, so BGP PIC is one group replace
+ * (fib_nh_down). Routes always point at a group, even of one next hop.
+ * The flush job (STYLE 7) sends at most FIB_CHUNK objects per loop turn in
+ * dependency order: nexthops, groups, routes (writes and deletes), then
+ * group and nexthop deletes once no route may still use them. Nothing here
+ * builds a netlink message.
+ */
+#include <errno.h>
+#include <event2/event.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lib/log.h"
+#include "rib/fib_int.h"
+
+/* ---- lists ---- */
+
+static struct fib_objq *
+fib_list_of(struct fib *f, const struct fib_obj *o, enum fib_list l)
+{
+	switch (l) {
+	case FIB_L_DIRTY:
+		return &f->dirty[o->kind];
+	case FIB_L_DEL:
+		return &f->del[o->kind];
+	case FIB_L_STALE:
+		return &f->stale;
+	case FIB_L_RETRY:
+		return &f->retry;
+	default:
+		return NULL;
+	}
+}
+
+void
+fib_obj_queue(struct fib *f, struct fib_obj *o, enum fib_list l)
+{
+	struct fib_objq *q;
+
+	if (o->list == l)
+		return;
+	if ((q = fib_list_of(f, o, o->list)) != NULL)
+		TAILQ_REMOVE(q, o, q);
+	o->list = (uint8_t)l;
+	if ((q = fib_list_of(f, o, l)) != NULL)
+		TAILQ_INSERT_TAIL(q, o, q);
+}
+
+void
+fib_obj_dirty(struct fib *f, struct fib_obj *o)
+{
+	if (o->list == FIB_L_DIRTY)
+		return;
+	fib_obj_queue(f, o, FIB_L_DIRTY);	/* from retry too: something changed */
+	fib_schedule(f);
+}
+
+void
+fib_schedule(struct fib *f)
+{
+	if (!event_pending(f->flush_ev, EV_TIMEOUT, NULL))
+		event_active(f->flush_ev, EV_TIMEOUT, 0);
+}
+
+bool
+fib_obj_wanted(const struct fib_obj *o)
+{
+	if (o->kind == FIB_K_ROUTE)
+		return ((const struct fib_route *)o)->grp != NULL;
+	return ((const struct fib_idobj *)o)->refcnt > 0;
+}
+
+bool
+fib_obj_needs_write(const struct fib *f, const struct fib_obj *o)
+{
+	const struct fib_route *r = (const struct fib_route *)o;
+
+	if (o->kind != FIB_K_ROUTE)
+		return f->nexthops && (!o->in_kernel || o->kdirty);
+	return !o->in_kernel || r->k_mtu != r->mtu || r->k_sig != fib_grp_sig(f, r->grp);
+}
+
+/* Just adopted from a dump: kept until fib_settle(), then judged. */
+static void
+fib_obj_adopted(struct fib *f, struct fib_obj *o)
+{
+	o->in_kernel = o->kind != FIB_K_ROUTE;	/* routes: fib_route_kset counts them */
+	o->seen = true;
+	f->st.adopted++;
+	if (f->settled) {
+		fib_obj_dirty(f, o);
+		return;
+	}
+	o->stale = true;
+	fib_obj_queue(f, o, FIB_L_STALE);
+}
+
+/* Clear the stale mark: something wants this object now. */
+static void
+fib_obj_unstale(struct fib *f, struct fib_obj *o)
+{
+	if (!o->stale)
+		return;
+	o->stale = false;
+	if (o->list == FIB_L_STALE)
+		fib_obj_queue(f, o, FIB_L_NONE);
+}
+
+/* o is wanted (again): no longer stale; queued if the kernel lacks it. */
+static void
+fib_obj_want(struct fib *f, struct fib_obj *o)
+{
+	fib_obj_unstale(f, o);
+	if (fib_obj_needs_write(f, o))
+		fib_obj_dirty(f, o);
+}
+
+/* ---- ids ---- */
+
+struct fib_idobj *
+fib_id_find(const struct fib *f, uint32_t id)
+{
+	struct hmap_node *n;
+
+	for (n = hmap_first_hash(&f->ids, hash_u32(id)); n; n = hmap_next_hash(n)) {
+		struct fib_idobj *h = (struct fib_idobj *)((char *)n - offsetof(struct fib_idobj, idn));
+
+		if (h->id == id)
+			return h;
+	}
+	return NULL;
+}
+
+/* id 0: the next free one of ours. */
+void
+fib_id_assign(struct fib *f, struct fib_idobj *h, uint32_t id)
+{
+	if (h->id != 0)
+		hmap_del(&f->ids, &h->idn);
+	if (id == 0)
+		while (fib_id_find(f, id = f->next_id++) != NULL || id == 0)
+			;
+	h->id = id;
+	hmap_add(&f->ids, &h->idn, hash_u32(id));
+}
+
+/* ---- nexthops ---- */
+
+int
+fib_nh_cmp(const void *a, const void *b)
+{
+	const struct fib_nh *x = a, *y = b;
+
+	if (x->gateway != y->gateway)
+		return x->gateway < y->gateway ? -1 : 1;
+	if (x->ifindex != y->ifindex)
+		return x->ifindex < y->ifindex ? -1 : 1;
+	return (int)x->onlink - (int)y->onlink;
+}
+
+static uint32_t
+fib_nh_hash(const struct fib_nh *k)
+{
+	return hash_add(hash_add(hash_u32(k->gateway), k->ifindex), k->onlink);
+}
+
+static struct fib_nhobj *
+fib_nhobj_find(const struct fib *f, const struct fib_nh *k)
+{
+	struct hmap_node *n;
+
+	for (n = hmap_first_hash(&f->nhs, fib_nh_hash(k)); n; n = hmap_next_hash(n)) {
+		struct fib_nhobj *nh = (struct fib_nhobj *)((char *)n -
+		    offsetof(struct fib_nhobj, h.o.hn));
+
+		if (fib_nh_cmp(&nh->key, k) == 0)
+			return nh;
+	}
+	return NULL;
+}
+
+static struct fib_nhobj *
+fib_nhobj_new(struct fib *f, const struct fib_nh *k, uint32_t id)
+{
+	struct fib_nhobj *nh = calloc(1, sizeof(*nh));
+
+	if (nh == NULL)
+		fatal("fib nexthop");
+	nh->h.o.kind = FIB_K_NH;
+	nh->key = (struct fib_nh){ k->gateway, k->ifindex, k->onlink, 0 };
+	hmap_add(&f->nhs, &nh->h.o.hn, fib_nh_hash(&nh->key));
+	fib_id_assign(f, &nh->h, id);
+	return nh;
+}
+
+struct fib_nhobj *
+fib_nhobj_adopt(struct fib *f, const struct fib_nh *k, uint32_t id)
+{
+	struct fib_nhobj *nh = fib_nhobj_new(f, k, id);
+
+	fib_obj_adopted(f, &nh->h.o);
+	return nh;
+}
+
+static struct fib_nhobj *
+fib_nhobj_get(struct fib *f, const struct fib_nh *k)
+{
+	struct fib_nhobj *nh = fib_nhobj_find(f, k);
+
+	if (nh == NULL)
+		nh = fib_nhobj_new(f, k, 0);
+	if (nh->h.refcnt++ == 0)
+		f->st.nexthops++;
+	fib_obj_want(f, &nh->h.o);
+	return nh;
+}
+
+void
+fib_nhobj_put(struct fib *f, struct fib_nhobj *nh)
+{
+	if (--nh->h.refcnt == 0) {
+		f->st.nexthops--;
+		fib_obj_dirty(f, &nh->h.o);
+	}
+}
+
+/* ---- groups ---- */
+
+static uint32_t
+fib_grp_hash(const struct fib_nh *nhs, size_t n)
+{
+	uint32_t h = (uint32_t)n;
+
+	for (size_t i = 0; i < n; i++)
+		h = hash_add(hash_add(h, fib_nh_hash(&nhs[i])), nhs[i].weight);
+	return h;
+}
+
+static uint32_t
+fib_grp_rehash(struct fib_grp *g)
+{
+	struct fib_nh k[FIB_NH_MAX];
+
+	for (size_t i = 0; i < g->n; i++) {
+		k[i] = g->m[i].nh->key;
+		k[i].weight = g->m[i].weight;
+	}
+	return fib_grp_hash(k, g->n);
+}
+
+static bool
+fib_grp_is(const struct fib_grp *g, const struct fib_nh *nhs, size_t n)
+{
+	if (g->n != n)
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (fib_nh_cmp(&g->m[i].nh->key, &nhs[i]) != 0 || g->m[i].weight != nhs[i].weight)
+			return false;
+	return true;
+}
+
+static struct fib_grp *
+fib_grp_find(const struct fib *f, const struct fib_nh *nhs, size_t n)
+{
+	struct hmap_node *x;
+
+	for (x = hmap_first_hash(&f->grps, fib_grp_hash(nhs, n)); x; x = hmap_next_hash(x)) {
+		struct fib_grp *g = (struct fib_grp *)((char *)x - offsetof(struct fib_grp, h.o.hn));
+
+		if (fib_grp_is(g, nhs, n))
+			return g;
+	}
+	return NULL;
+}
+
+/* A new group holds a reference on each member nexthop. */
+static struct fib_grp *
+fib_grp_new(struct fib *f, const struct fib_nh *nhs, size_t n, uint32_t id, bool adopt)
+{
+	struct fib_grp *g = calloc(1, sizeof(*g) + n * sizeof(g->m[0]));
+
+	if (g == NULL)
+		fatal("fib group");
+	g->h.o.kind = FIB_K_GRP;
+	LIST_INIT(&g->routes);
+	g->n = n;
+	for (size_t i = 0; i < n; i++) {
+		g->m[i].nh = adopt ? fib_nhobj_find(f, &nhs[i]) : fib_nhobj_get(f, &nhs[i]);
+		if (adopt && g->m[i].nh->h.refcnt++ == 0)	/* adopt: found by the caller */
+			f->st.nexthops++;
+		g->m[i].weight = nhs[i].weight;
+	}
+	hmap_add(&f->grps, &g->h.o.hn, fib_grp_hash(nhs, n));
+	fib_id_assign(f, &g->h, id);
+	return g;
+}
+
+/* nhs: canonical order, members already adopted with fib_nhobj_adopt. */
+struct fib_grp *
+fib_grp_adopt(struct fib *f, const struct fib_nh *nhs, size_t n, uint32_t id)
+{
+	struct fib_grp *g = fib_grp_new(f, nhs, n, id, true);
+
+	fib_obj_adopted(f, &g->h.o);
+	for (size_t i = 0; i < n; i++)
+		fib_obj_unstale(f, &g->m[i].nh->h.o);	/* lives as long as the group */
+	return g;
+}
+
+static struct fib_grp *
+fib_grp_get(struct fib *f, const struct fib_nh *nhs, size_t n)
+{
+	struct fib_grp *g = fib_grp_find(f, nhs, n);
+
+	if (g == NULL)
+		g = fib_grp_new(f, nhs, n, 0, false);
+	fib_grp_ref(f, g);
+	fib_obj_want(f, &g->h.o);
+	return g;
+}
+
+void
+fib_grp_ref(struct fib *f, struct fib_grp *g)
+{
+	if (g->h.refcnt++ == 0)
+		f->st.groups++;
+}
+
+void
+fib_grp_put(struct fib *f, struct fib_grp *g)
+{
+	if (--g->h.refcnt == 0) {
+		f->st.groups--;
+		fib_obj_dirty(f, &g->h.o);
+	}
+}
+
+bool
+fib_grp_has_nh(const struct fib_grp *g, const struct fib_nhobj *nh)
+{
+	for (size_t i = 0; i < g->n; i++)
+		if (g->m[i].nh == nh)
+			return true;
+	return false;
+}
+
+uint32_t
+fib_grp_sig(const struct fib *f, const struct fib_grp *g)
+{
+	struct fib_nh k[FIB_NH_MAX];
+
+	if (g == NULL)
+		return 0;
+	if (f->nexthops)
+		return g->h.id;
+	for (size_t i = 0; i < g->n; i++) {
+		k[i] = g->m[i].nh->key;
+		k[i].weight = g->m[i].weight;
+	}
+	return fib_hops_sig(k, g->n);
+}
+
+/* ---- routes ---- */
+
+static uint32_t
+fib_route_hash(const struct prefix *p)
+{
+	return hash_add(hash_u32(p->addr), p->len);
+}
+
+struct fib_route *
+fib_route_find(const struct fib *f, const struct prefix *p)
+{
+	struct hmap_node *n;
+
+	for (n = hmap_first_hash(&f->routes, fib_route_hash(p)); n; n = hmap_next_hash(n)) {
+		struct fib_route *r = (struct fib_route *)((char *)n - offsetof(struct fib_route, o.hn));
+
+		if (r->pfx.addr == p->addr && r->pfx.len == p->len)
+			return r;
+	}
+	return NULL;
+}
+
+static struct fib_route *
+fib_route_new(struct fib *f, const struct prefix *p)
+{
+	struct fib_route *r = calloc(1, sizeof(*r));
+
+	if (r == NULL)
+		fatal("fib route");
+	r->o.kind = FIB_K_ROUTE;
+	r->pfx = *p;
+	hmap_add(&f->routes, &r->o.hn, fib_route_hash(p));
+	return r;
+}
+
+struct fib_route *
+fib_route_adopt(struct fib *f, const struct prefix *p)
+{
+	struct fib_route *r = fib_route_new(f, p);
+
+	fib_obj_adopted(f, &r->o);
+	return r;
+}
+
+/* Point r at g (a reference the caller passes on), or at nothing. */
+static void
+fib_route_point(struct fib *f, struct fib_route *r, struct fib_grp *g)
+{
+	if (r->grp == g) {
+		if (g != NULL)
+			fib_grp_put(f, g);	/* already held */
+		return;
+	}
+	if (r->grp != NULL) {
+		LIST_REMOVE(r, by_grp);
+		fib_grp_put(f, r->grp);
+	} else
+		f->st.routes++;
+	r->grp = g;
+	if (g != NULL)
+		LIST_INSERT_HEAD(&g->routes, r, by_grp);
+	else
+		f->st.routes--;
+}
+
+/* Copy, sort and check next hops; the canonical order keys the group. */
+static int
+fib_nhs_canon(const struct fib_nh *in, size_t n, struct fib_nh *out)
+{
+	if (n == 0 || n > FIB_NH_MAX)
+		return -EINVAL;
+	memcpy(out, in, n * sizeof(*in));
+	qsort(out, n, sizeof(*out), fib_nh_cmp);
+	for (size_t i = 0; i < n; i++) {
+		if (out[i].weight == 0 || out[i].weight > 256 || out[i].ifindex == 0)
+			return -EINVAL;
+		if (i > 0 && fib_nh_cmp(&out[i - 1], &out[i]) == 0)
+			return -EINVAL;
+	}
+	return 0;
+}
+
+int
+fib_route_set(struct fib *f, const struct prefix *p, const struct fib_nh *nhs,
+    size_t n, uint32_t mtu)
+{
+	struct fib_nh k[FIB_NH_MAX];
+	struct fib_route *r;
+
+	if (p->len > 32 || fib_nhs_canon(nhs, n, k) < 0)
+		return -EINVAL;
+	if ((r = fib_route_find(f, p)) == NULL)
+		r = fib_route_new(f, p);
+	fib_route_point(f, r, fib_grp_get(f, k, n));
+	r->mtu = mtu;
+	fib_obj_want(f, &r->o);
+	return 0;
+}
+
+void
+fib_route_del(struct fib *f, const struct prefix *p)
+{
+	struct fib_route *r = fib_route_find(f, p);
+
+	if (r == NULL)
+		return;
+	fib_route_point(f, r, NULL);
+	fib_obj_unstale(f, &r->o);	/* asked for by name: no need to wait */
+	fib_obj_dirty(f, &r->o);
+}
+
+/* ---- freeing ---- */
+
+static void
+fib_obj_free(struct fib *f, struct fib_obj *o)
+{
+	fib_obj_queue(f, o, FIB_L_NONE);
+	if (o->kind == FIB_K_ROUTE) {
+		hmap_del(&f->routes, &o->hn);
+	} else {
+		hmap_del(o->kind == FIB_K_NH ? &f->nhs : &f->grps, &o->hn);
+		hmap_del(&f->ids, &((struct fib_idobj *)o)->idn);
+	}
+	if (o->kind == FIB_K_GRP) {
+		struct fib_grp *g = (struct fib_grp *)o;
+
+		for (size_t i = 0; i < g->n; i++)
+			fib_nhobj_put(f, g->m[i].nh);
+	}
+	free(o);
+}
+
+/* Free o if nobody wants it and the kernel does not have it. */
+void
+fib_obj_release(struct fib *f, struct fib_obj *o)
+{
+	if (fib_obj_wanted(o) || o->in_kernel || o->pending != FIB_OP_NONE || o->stale)
+		return;
+	if (o->kind == FIB_K_ROUTE && ((struct fib_route *)o)->k_grp != NULL)
+		return;
+	fib_obj_free(f, o);
+}
+
+/* ---- PIC ---- */
+
+static void
+fib_grp_drop_member(struct fib *f, struct fib_grp *g, size_t i)
+{
+	struct fib_nhobj *nh = g->m[i].nh;
+	struct fib_route *r;
+
+	memmove(&g->m[i], &g->m[i + 1], (g->n - i - 1) * sizeof(g->m[0]));
+	g->n--;
+	hmap_del(&f->grps, &g->h.o.hn);
+	hmap_add(&f->grps, &g->h.o.hn, fib_grp_rehash(g));
+	fib_nhobj_put(f, nh);
+	g->h.o.kdirty = true;
+	fib_obj_dirty(f, &g->h.o);
+	if (!f->nexthops)			/* inline next hops: every route */
+		LIST_FOREACH(r, &g->routes, by_grp)
+			fib_obj_dirty(f, &r->o);
+}
+
+size_t
+fib_nh_down(struct fib *f, const struct fib_nh *k)
+{
+	struct fib_nhobj *nh = fib_nhobj_find(f, k);
+	struct fib_grp **hit;
+	struct hmap_node *x;
+	size_t n = 0;
+
+	if (nh == NULL || (hit = calloc(f->grps.count + 1, sizeof(*hit))) == NULL)
+		return 0;
+	for (x = hmap_next(&f->grps, NULL); x != NULL; x = hmap_next(&f->grps, x)) {
+		struct fib_grp *g = (struct fib_grp *)((char *)x - offsetof(struct fib_grp, h.o.hn));
+
+		if (g->n > 1 && fib_grp_has_nh(g, nh))
+			hit[n++] = g;
+	}
+	for (size_t i = 0; i < n; i++)
+		for (size_t j = 0; j < hit[i]->n; j++)
+			if (hit[i]->m[j].nh == nh) {
+				fib_grp_drop_member(f, hit[i], j);
+				break;
+			}
+	free(hit);
+	return n;
+}
+
+/* ---- flush job ---- */
+
+/* Is the route's group in the kernel (nexthop objects), so it can be used? */
+static bool
+fib_route_ready(const struct fib *f, const struct fib_route *r)
+{
+	return !f->nexthops || r->grp->h.o.in_kernel;
+}
+
+static bool
+fib_grp_ready(const struct fib_grp *g)
+{
+	for (size_t i = 0; i < g->n; i++)
+		if (g->m[i].nh->h.o.in_kernel)
+			return true;
+	return false;
+}
+
+/* Compare want with kernel; send a write, a delete, or nothing. */
+static void
+fib_obj_step(struct fib *f, struct fib_obj *o)
+{
+	if (fib_obj_wanted(o)) {
+		if (o->kind == FIB_K_ROUTE && !fib_route_ready(f, (struct fib_route *)o))
+			return;			/* woken when its group is in */
+		if (o->kind == FIB_K_GRP && f->nexthops && !fib_grp_ready((struct fib_grp *)o))
+			return;			/* woken when a member is in */
+		if (fib_obj_needs_write(f, o))
+			fib_kernel_write(f, o);
+		return;
+	}
+	if (!o->in_kernel)
+		fib_obj_release(f, o);
+	else if (o->stale && !f->settled)
+		fib_obj_queue(f, o, FIB_L_STALE);
+	else if (o->kind == FIB_K_ROUTE)
+		fib_kernel_del(f, o);
+	else
+		fib_obj_queue(f, o, FIB_L_DEL);
+}
+
+static size_t
+fib_flush_list(struct fib *f, struct fib_objq *q, size_t budget, bool del)
+{
+	struct fib_obj *o;
+	size_t n = 0;
+
+	while (n < budget && (o = TAILQ_FIRST(q)) != NULL) {
+		fib_obj_queue(f, o, FIB_L_NONE);
+		if (del && !fib_obj_wanted(o))
+			fib_kernel_del(f, o);
+		else
+			fib_obj_step(f, o);
+		n++;
+	}
+	fib_kernel_flush(f);			/* a phase ends with its ACKs read */
+	return n;
+}
+
+static bool
+fib_dirty_empty(const struct fib *f)
+{
+	for (int k = 0; k < FIB_K_COUNT; k++)
+		if (!TAILQ_EMPTY(&f->dirty[k]))
+			return false;
+	return true;
+}
+
+static void
+fib_flush_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct fib *f = arg;
+	size_t b = FIB_CHUNK;
+
+	(void)fd, (void)what;
+	for (int k = FIB_K_NH; k <= FIB_K_ROUTE; k++)
+		b -= fib_flush_list(f, &f->dirty[k], b, false);
+	if (fib_dirty_empty(f)) {
+		b -= fib_flush_list(f, &f->del[FIB_K_GRP], b, true);
+		if (TAILQ_EMPTY(&f->del[FIB_K_GRP]))
+			(void)fib_flush_list(f, &f->del[FIB_K_NH], b, true);
+	}
+	if (!fib_dirty_empty(f) || !TAILQ_EMPTY(&f->del[FIB_K_GRP]) ||
+	    !TAILQ_EMPTY(&f->del[FIB_K_NH]))
+		fib_schedule(f);		/* the rest next turn */
+}
+
+/* ---- retry with backoff ---- */
+
+static void
+fib_retry_move(struct fib *f)
+{
+	struct fib_obj *o;
+
+	while ((o = TAILQ_FIRST(&f->retry)) != NULL) {
+		fib_obj_queue(f, o, FIB_L_NONE);
+		fib_obj_dirty(f, o);
+		f->st.retries++;
+	}
+}
+
+static void
+fib_retry_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct fib *f = arg;
+
+	(void)fd, (void)what;
+	fib_retry_move(f);
+	f->retry_ms = f->retry_ms * 2 > FIB_RETRY_MAX_MS ? FIB_RETRY_MAX_MS : f->retry_ms * 2;
+}
+
+void
+fib_retry_arm(struct fib *f)
+{
+	struct timeval tv = { f->retry_ms / 1000, (f->retry_ms % 1000) * 1000 };
+
+	if (!event_pending(f->retry_ev, EV_TIMEOUT, NULL))
+		(void)event_add(f->retry_ev, &tv);
+}
+
+/* Something changed (link up, address added): retry failures now. */
+void
+fib_retry_now(struct fib *f)
+{
+	(void)event_del(f->retry_ev);
+	f->retry_ms = FIB_RETRY_MIN_MS;
+	fib_retry_move(f);
+}
+
+/* ---- life cycle ---- */
+
+static int
+fib_init(struct fib *f, struct event_base *base, const struct fib_opts *o)
+{
+	f->opts = *o;
+	f->opts.protocol = o->protocol ? o->protocol : FIB_RTPROT_DEFAULT;
+	f->opts.table = o->table ? o->table : 254;
+	f->opts.metric = o->metric ? o->metric : FIB_METRIC_DEFAULT;
+	f->opts.buckets = o->buckets ? o->buckets : 128;
+	f->base = base;
+	f->next_id = (uint32_t)f->opts.protocol << 24;
+	f->retry_ms = FIB_RETRY_MIN_MS;
+	hmap_init(&f->nhs);
+	hmap_init(&f->grps);
+	hmap_init(&f->routes);
+	hmap_init(&f->ids);
+	for (int k = 0; k < FIB_K_COUNT; k++) {
+		TAILQ_INIT(&f->dirty[k]);
+		TAILQ_INIT(&f->del[k]);
+	}
+	TAILQ_INIT(&f->stale);
+	TAILQ_INIT(&f->retry);
+	f->flush_ev = event_new(base, -1, 0, fib_flush_cb, f);
+	f->retry_ev = event_new(base, -1, 0, fib_retry_cb, f);
+	return f->flush_ev && f->retry_ev ? 0 : -ENOMEM;
+}
+
+struct fib *
+fib_new(struct event_base *base, const struct fib_opts *o)
+{
+	struct fib *f = calloc(1, sizeof(*f));
+
+	if (f == NULL)
+		return NULL;
+	if (fib_init(f, base, o) < 0 || fib_kernel_open(f) < 0) {
+		fib_free(f, true);
+		return NULL;
+	}
+	return f;
+}
+
+static void
+fib_map_free(struct hmap *m, size_t off)
+{
+	struct hmap_node *n, *next;
+
+	for (n = hmap_next(m, NULL); n != NULL; n = next) {
+		next = hmap_next(m, n);
+		free((char *)n - off);
+	}
+	hmap_destroy(m);
+}
+
+void
+fib_free(struct fib *f, bool keep_routes)
+{
+	if (f == NULL)
+		return;
+	if (!keep_routes && f->nl != NULL)
+		fib_kernel_purge(f);
+	fib_kernel_close(f);
+	if (f->flush_ev)
+		event_free(f->flush_ev);
+	if (f->retry_ev)
+		event_free(f->retry_ev);
+	fib_map_free(&f->routes, offsetof(struct fib_route, o.hn));
+	fib_map_free(&f->grps, offsetof(struct fib_grp, h.o.hn));
+	fib_map_free(&f->nhs, offsetof(struct fib_nhobj, h.o.hn));
+	hmap_destroy(&f->ids);
+	free(f);
+}
+
+void
+fib_settle(struct fib *f)
+{
+	struct fib_obj *o;
+
+	f->settled = true;
+	while ((o = TAILQ_FIRST(&f->stale)) != NULL) {
+		fib_obj_queue(f, o, FIB_L_NONE);
+		o->stale = false;
+		fib_obj_dirty(f, o);
+	}
+}
+
+bool
+fib_is_idle(const struct fib *f)
+{
+	return fib_dirty_empty(f) && TAILQ_EMPTY(&f->del[FIB_K_GRP]) &&
+	    TAILQ_EMPTY(&f->del[FIB_K_NH]);
+}
+
+void
+fib_stats_get(const struct fib *f, struct fib_stats *st)
+{
+	*st = f->st;
+	st->msgs = nl_stat_msgs(f->nl);
+	st->batches = nl_stat_sends(f->nl);
+	st->nexthop_objects = f->nexthops;
+	st->settled = f->settled;
+}

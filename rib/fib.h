@@ -1,0 +1,111 @@
+/*
+ * rib/fib.h - the desired-state FIB: what we want in the kernel, and the job
+ * that makes the kernel agree.
+ *
+ * The caller (the RIB) says what each prefix should forward to; fib_* keeps
+ * one kernel nexthop object per (gateway, ifindex, onlink) and one nexthop
+ * group per distinct set of (nexthop, weight), shared by every route that
+ * uses it. Changes are queued and flushed by a libevent job in bounded
+ * chunks, batched on one netlink socket, every ACK matched to its object;
+ * failures are logged once per object and retried with backoff.
+ *
+ * Everything we put in the kernel carries our protocol number (routes:
+ * rtm_protocol, nexthops: nh_protocol); nothing else is ever changed. At
+ * fib_new() our leftovers are adopted (a restart does not blink traffic) and
+ * only removed after fib_settle(). A monitor socket notices an operator
+ * deleting our routes or the kernel dropping our nexthops (link down) and
+ * repairs; kernel ENOBUFS triggers a resync (dump and compare).
+ *
+ * Without kernel nexthop objects (or with opts.use_nexthops false) routes
+ * carry their next hops inline (RTA_GATEWAY / RTA_MULTIPATH).
+ */
+#ifndef IPIP_RIB_FIB_H
+#define IPIP_RIB_FIB_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "lib/compiler.h"
+#include "lib/prefix.h"
+
+struct event_base;
+struct fib;
+
+/* Our route protocol number, named in /etc/iproute2/rt_protos.d/ipip-bgpd.conf.
+ * Not FRR's 186 (bgp) nor BIRD's 12, nor any other entry of iproute2's list. */
+#define FIB_RTPROT_DEFAULT	44
+#define FIB_METRIC_DEFAULT	20	/* route priority, as FRR's BGP routes */
+#define FIB_NH_MAX		64	/* next hops per route */
+
+enum fib_compat {
+	FIB_COMPAT_SET0,	/* default: set net.ipv4.nexthop_compat_mode=0 (O(1) replace) */
+	FIB_COMPAT_LEAVE,	/* leave the sysctl alone (warn when it is 1) */
+};
+
+struct fib_opts {
+	uint8_t		protocol;	/* 0: FIB_RTPROT_DEFAULT */
+	uint32_t	table;		/* 0: main (254) */
+	uint32_t	metric;		/* 0: FIB_METRIC_DEFAULT */
+	bool		use_nexthops;	/* nexthop objects if the kernel has them */
+	bool		resilient;	/* groups of type resilient (flows stay on survivors) */
+	uint16_t	buckets;	/* resilient: 0 means 128 */
+	enum fib_compat	compat;
+	size_t		batch_bytes;	/* bytes per sendmsg; 0: libmnl's default */
+	int		monitor_rcvbuf;	/* 0: NL_SOCK_BUF; tests shrink it to force ENOBUFS */
+};
+
+/* One next hop of a route. gateway 0: directly on ifindex. weight 1..256. */
+struct fib_nh {
+	uint32_t	gateway;	/* host order */
+	uint32_t	ifindex;
+	bool		onlink;
+	uint16_t	weight;
+};
+
+struct fib_stats {
+	uint64_t	routes, groups, nexthops;	/* wanted now */
+	uint64_t	routes_kernel;			/* ours in the kernel (by our view) */
+	uint64_t	route_writes, route_dels;
+	uint64_t	group_writes, group_dels, nh_writes, nh_dels;
+	uint64_t	msgs, batches;			/* netlink messages, sendmsg calls */
+	uint64_t	failures, retries;
+	uint64_t	repaired;	/* our routes restored after removal from outside */
+	uint64_t	nh_lost;	/* our nexthops the kernel dropped (link down) */
+	uint64_t	resyncs;	/* monitor overruns (ENOBUFS) answered by a dump */
+	uint64_t	adopted, stale_removed;
+	bool		nexthop_objects, settled;
+};
+
+/*
+ * Open the netlink sockets, pick nexthop objects or the fallback (logged),
+ * handle nexthop_compat_mode, and adopt what the kernel holds with our
+ * protocol. NULL if the sockets or the first dump fail (logged).
+ */
+struct fib	*fib_new(struct event_base *, const struct fib_opts *);
+/* keep_routes: leave our routes and nexthops in the kernel (graceful restart). */
+void		 fib_free(struct fib *, bool keep_routes);
+
+/*
+ * Want prefix to forward over nhs[0..n-1] (copied; order does not matter),
+ * with this MTU (0: none). Queued, not sent. 0, or -EINVAL for n == 0,
+ * n > FIB_NH_MAX, a weight outside 1..256, ifindex 0 or a repeated next hop.
+ */
+MUST_USE int	 fib_route_set(struct fib *, const struct prefix *,
+		    const struct fib_nh *nhs, size_t n, uint32_t mtu);
+/* Do not want prefix any more (no-op if unknown). */
+void		 fib_route_del(struct fib *, const struct prefix *);
+/*
+ * BGP PIC: this next hop is gone. Drop it from every shared group that has
+ * other members: one group replace each, routes untouched. The caller's
+ * later fib_route_set() with the smaller set finds the same group. Returns
+ * how many groups changed.
+ */
+size_t		 fib_nh_down(struct fib *, const struct fib_nh *);
+/* End of initial convergence: stale routes and nexthops may now go. */
+void		 fib_settle(struct fib *);
+/* Nothing queued (failed changes may still wait for their retry). */
+bool		 fib_is_idle(const struct fib *);
+void		 fib_stats_get(const struct fib *, struct fib_stats *);
+
+#endif

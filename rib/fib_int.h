@@ -1,0 +1,130 @@
+/*
+ * rib/fib_int.h - what rib/fib.c (objects, API, flush job), rib/fib_kernel.c
+ * (netlink writes and ACKs) and rib/fib_sync.c (reconcile, monitor) share.
+ * Not a public header: nothing outside rib/fib*.c includes it.
+ *
+ * Every object (nexthop, group, route) is desired state plus what we know
+ * the kernel holds. It sits on at most one list: dirty (the flush job looks
+ * at it), del (nexthops/groups to delete after the routes), stale (adopted
+ * from the kernel at start, not wanted yet), retry (failed; backoff).
+ * The flush job compares want with kernel state and sends what differs.
+ */
+#ifndef IPIP_RIB_FIB_INT_H
+#define IPIP_RIB_FIB_INT_H
+
+#include <sys/queue.h>
+
+#include "lib/hmap.h"
+#include "lib/nl.h"
+#include "rib/fib.h"
+
+enum fib_kind { FIB_K_NH, FIB_K_GRP, FIB_K_ROUTE, FIB_K_COUNT };
+enum fib_list { FIB_L_NONE, FIB_L_DIRTY, FIB_L_DEL, FIB_L_STALE, FIB_L_RETRY };
+enum fib_op { FIB_OP_NONE, FIB_OP_WRITE, FIB_OP_DEL };
+
+struct fib_obj {
+	TAILQ_ENTRY(fib_obj)	 q;
+	struct hmap_node	 hn;		/* by key */
+	uint8_t			 kind, list, pending;
+	bool			 in_kernel:1;	/* ours, in the kernel */
+	bool			 kdirty:1;	/* kernel content differs from want */
+	bool			 stale:1;	/* adopted, not wanted since */
+	bool			 logged:1;	/* failure already logged */
+	bool			 seen:1;	/* reconcile: found in this dump */
+};
+TAILQ_HEAD(fib_objq, fib_obj);
+
+/* Nexthops and groups: kernel id, reference count (groups/routes using it). */
+struct fib_idobj {
+	struct fib_obj		 o;
+	struct hmap_node	 idn;
+	uint32_t		 id, refcnt;
+};
+
+struct fib_nhobj {
+	struct fib_idobj	 h;
+	struct fib_nh		 key;		/* weight unused */
+};
+
+struct fib_member {
+	struct fib_nhobj	*nh;		/* reference held */
+	uint16_t		 weight;
+};
+
+struct fib_route;
+LIST_HEAD(fib_routes, fib_route);
+
+struct fib_grp {
+	struct fib_idobj	 h;
+	struct fib_routes	 routes;	/* routes that want this group */
+	size_t			 n;
+	struct fib_member	 m[];		/* canonical order (fib_nh_cmp) */
+};
+
+struct fib_route {
+	struct fib_obj		 o;
+	struct prefix		 pfx;
+	uint32_t		 mtu, k_mtu;
+	uint32_t		 k_sig;		/* kernel: nh id, or hash of inline hops */
+	struct fib_grp		*grp;		/* wanted (reference held), NULL: delete */
+	struct fib_grp		*k_grp;		/* in the kernel (reference held) */
+	LIST_ENTRY(fib_route)	 by_grp;
+};
+
+struct fib {
+	struct fib_opts		 opts;
+	struct event_base	*base;
+	struct nl		*nl, *mon;
+	struct event		*flush_ev, *retry_ev, *resync_ev;
+	struct hmap		 nhs, grps, routes, ids;
+	struct fib_objq		 dirty[FIB_K_COUNT], del[FIB_K_COUNT], stale, retry;
+	uint32_t		 next_id;
+	unsigned		 retry_ms;
+	bool			 settled, nexthops;
+	struct fib_stats	 st;
+};
+
+#define FIB_CHUNK	4096	/* objects per flush turn (STYLE 7) */
+#define FIB_RETRY_MIN_MS 100
+#define FIB_RETRY_MAX_MS 30000
+
+/* fib.c: objects and lists */
+void	fib_obj_queue(struct fib *, struct fib_obj *, enum fib_list);
+void	fib_obj_dirty(struct fib *, struct fib_obj *);
+void	fib_obj_release(struct fib *, struct fib_obj *);
+bool	fib_obj_wanted(const struct fib_obj *);
+bool	fib_obj_needs_write(const struct fib *, const struct fib_obj *);
+int	fib_nh_cmp(const void *, const void *);	/* gateway, ifindex, onlink */
+struct fib_idobj *fib_id_find(const struct fib *, uint32_t id);
+void	fib_id_assign(struct fib *, struct fib_idobj *, uint32_t id);
+/* Adopted objects (from a dump): in the kernel, stale until wanted. */
+struct fib_nhobj *fib_nhobj_adopt(struct fib *, const struct fib_nh *, uint32_t id);
+struct fib_grp *fib_grp_adopt(struct fib *, const struct fib_nh *, size_t n, uint32_t id);
+struct fib_route *fib_route_adopt(struct fib *, const struct prefix *);
+void	fib_nhobj_put(struct fib *, struct fib_nhobj *);
+void	fib_grp_ref(struct fib *, struct fib_grp *);
+void	fib_grp_put(struct fib *, struct fib_grp *);
+struct fib_route *fib_route_find(const struct fib *, const struct prefix *);
+uint32_t fib_grp_sig(const struct fib *, const struct fib_grp *);
+bool	fib_grp_has_nh(const struct fib_grp *, const struct fib_nhobj *);
+void	fib_schedule(struct fib *);
+void	fib_retry_arm(struct fib *);
+void	fib_retry_now(struct fib *);
+
+/* fib_kernel.c: writes and ACKs */
+void	fib_kernel_write(struct fib *, struct fib_obj *);
+void	fib_kernel_del(struct fib *, struct fib_obj *);
+void	fib_kernel_flush(struct fib *);
+void	fib_kernel_purge(struct fib *);
+const char *fib_obj_name(const struct fib_obj *, char *buf, size_t n);
+void	fib_route_now_out(struct fib *, struct fib_route *);
+void	fib_nh_groups_dirty(struct fib *, struct fib_nhobj *);
+nl_ack_fn fib_on_ack;
+
+/* fib_sync.c: sockets, reconcile, monitor */
+int	fib_kernel_open(struct fib *);
+void	fib_kernel_close(struct fib *);
+int	fib_kernel_reconcile(struct fib *);
+uint32_t fib_hops_sig(const struct fib_nh *, size_t n);
+
+#endif

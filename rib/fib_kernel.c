@@ -1,0 +1,355 @@
+/*
+ * rib/fib_kernel.c - the FIB's writes to the kernel: messages for nexthops,
+ * groups and routes, their ACKs, and the purge at exit. Reconcile and the
+ * monitor live in rib/fib_sync.c.
+ *
+ * Writes use NLM_F_EXCL for what we have not installed yet (a route or an id
+ * that is not ours is never replaced: EEXIST instead) and NLM_F_REPLACE for
+ * what is ours. Deletes name our protocol, so a route that is not ours
+ * cannot match. ACKs arrive through fib_on_ack() (seq -> object). Nothing
+ * here decides what to send: fib.c's flush job does (STYLE 5).
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <event2/event.h>
+#include <libmnl/libmnl.h>
+#include <linux/nexthop.h>
+#include <linux/rtnetlink.h>
+#include <net/if.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "lib/log.h"
+#include "rib/fib_int.h"
+
+const char *
+fib_obj_name(const struct fib_obj *o, char *buf, size_t n)
+{
+	const struct fib_route *r = (const struct fib_route *)o;
+	const struct fib_nhobj *nh = (const struct fib_nhobj *)o;
+	char a[PREFIX_STRLEN];
+
+	if (o->kind == FIB_K_ROUTE)
+		snprintf(buf, n, "route %s", prefix_fmt(&r->pfx, a));
+	else if (o->kind == FIB_K_NH)
+		snprintf(buf, n, "nexthop id %u via %s ifindex %u", nh->h.id,
+		    addr_fmt(nh->key.gateway, a), nh->key.ifindex);
+	else
+		snprintf(buf, n, "nexthop group id %u", ((const struct fib_idobj *)o)->id);
+	return buf;
+}
+
+/* ---- messages ---- */
+
+static struct rtmsg *
+fib_msg_route_head(struct fib *f, struct nlmsghdr *h, const struct fib_route *r)
+{
+	struct rtmsg *rtm = mnl_nlmsg_put_extra_header(h, sizeof(*rtm));
+
+	rtm->rtm_family = AF_INET;
+	rtm->rtm_dst_len = r->pfx.len;
+	rtm->rtm_table = f->opts.table < 256 ? (uint8_t)f->opts.table : RT_TABLE_UNSPEC;
+	rtm->rtm_protocol = f->opts.protocol;
+	rtm->rtm_scope = RT_SCOPE_UNIVERSE;
+	rtm->rtm_type = RTN_UNICAST;
+	mnl_attr_put_u32(h, RTA_DST, htonl(r->pfx.addr));
+	mnl_attr_put_u32(h, RTA_TABLE, f->opts.table);
+	mnl_attr_put_u32(h, RTA_PRIORITY, f->opts.metric);
+	return rtm;
+}
+
+static void
+fib_msg_hop(struct nlmsghdr *h, const struct fib_member *m)
+{
+	struct rtnexthop *rh = mnl_nlmsg_get_payload_tail(h);
+
+	h->nlmsg_len += MNL_ALIGN(sizeof(*rh));
+	memset(rh, 0, sizeof(*rh));
+	rh->rtnh_flags = m->nh->key.onlink ? RTNH_F_ONLINK : 0;
+	rh->rtnh_hops = (uint8_t)(m->weight - 1);
+	rh->rtnh_ifindex = (int)m->nh->key.ifindex;
+	if (m->nh->key.gateway)
+		mnl_attr_put_u32(h, RTA_GATEWAY, htonl(m->nh->key.gateway));
+	rh->rtnh_len = (uint16_t)((char *)mnl_nlmsg_get_payload_tail(h) - (char *)rh);
+}
+
+/* RTA_MULTIPATH fallback: the next hops inline in the route. */
+static void
+fib_msg_route_hops(struct nlmsghdr *h, struct rtmsg *rtm, const struct fib_grp *g)
+{
+	struct nlattr *mp;
+
+	if (g->n == 1) {
+		if (g->m[0].nh->key.gateway)
+			mnl_attr_put_u32(h, RTA_GATEWAY, htonl(g->m[0].nh->key.gateway));
+		mnl_attr_put_u32(h, RTA_OIF, g->m[0].nh->key.ifindex);
+		rtm->rtm_flags |= g->m[0].nh->key.onlink ? RTNH_F_ONLINK : 0;
+		return;
+	}
+	mp = mnl_attr_nest_start(h, RTA_MULTIPATH);
+	for (size_t i = 0; i < g->n; i++)
+		fib_msg_hop(h, &g->m[i]);
+	mnl_attr_nest_end(h, mp);
+}
+
+static void
+fib_write_route(struct fib *f, struct fib_route *r)
+{
+	uint16_t fl = NLM_F_CREATE | (r->o.in_kernel ? NLM_F_REPLACE : NLM_F_EXCL);
+	struct nlmsghdr *h = nl_batch_begin(f->nl, RTM_NEWROUTE, fl, r);
+	struct rtmsg *rtm = fib_msg_route_head(f, h, r);
+	struct nlattr *m;
+
+	if (f->nexthops)
+		mnl_attr_put_u32(h, RTA_NH_ID, r->grp->h.id);
+	else
+		fib_msg_route_hops(h, rtm, r->grp);
+	if (r->mtu) {
+		m = mnl_attr_nest_start(h, RTA_METRICS);
+		mnl_attr_put_u32(h, RTAX_MTU, r->mtu);
+		mnl_attr_nest_end(h, m);
+	}
+	f->st.route_writes++;
+}
+
+static struct nlmsghdr *
+fib_msg_nh_head(struct fib *f, uint16_t type, uint16_t fl, struct fib_idobj *o,
+    uint8_t family)
+{
+	struct nlmsghdr *h = nl_batch_begin(f->nl, type, fl, o);
+	struct nhmsg *nhm = mnl_nlmsg_put_extra_header(h, sizeof(*nhm));
+
+	nhm->nh_family = family;
+	if (type == RTM_NEWNEXTHOP)	/* a delete must leave the header zero */
+		nhm->nh_protocol = f->opts.protocol;
+	mnl_attr_put_u32(h, NHA_ID, o->id);
+	return h;
+}
+
+static void
+fib_write_nh(struct fib *f, struct fib_nhobj *nh)
+{
+	struct nlmsghdr *h = fib_msg_nh_head(f, RTM_NEWNEXTHOP, NLM_F_CREATE | NLM_F_EXCL,
+	    &nh->h, AF_INET);
+	struct nhmsg *nhm = mnl_nlmsg_get_payload(h);
+
+	nhm->nh_flags = nh->key.onlink ? RTNH_F_ONLINK : 0;
+	mnl_attr_put_u32(h, NHA_OIF, nh->key.ifindex);
+	if (nh->key.gateway)
+		mnl_attr_put_u32(h, NHA_GATEWAY, htonl(nh->key.gateway));
+	f->st.nh_writes++;
+}
+
+/* The group as the kernel can take it now: members that are installed. */
+static void
+fib_write_grp(struct fib *f, struct fib_grp *g)
+{
+	uint16_t fl = NLM_F_CREATE | (g->h.o.in_kernel ? NLM_F_REPLACE : NLM_F_EXCL);
+	struct nlmsghdr *h = fib_msg_nh_head(f, RTM_NEWNEXTHOP, fl, &g->h, AF_UNSPEC);
+	struct nexthop_grp e[FIB_NH_MAX];
+	struct nlattr *res;
+	size_t n = 0;
+
+	for (size_t i = 0; i < g->n; i++)
+		if (g->m[i].nh->h.o.in_kernel)
+			e[n++] = (struct nexthop_grp){ .id = g->m[i].nh->h.id,
+			    .weight = (uint8_t)(g->m[i].weight - 1) };
+	mnl_attr_put(h, NHA_GROUP, n * sizeof(e[0]), e);
+	if (f->opts.resilient) {
+		mnl_attr_put_u16(h, NHA_GROUP_TYPE, NEXTHOP_GRP_TYPE_RES);
+		res = mnl_attr_nest_start(h, NHA_RES_GROUP);
+		mnl_attr_put_u16(h, NHA_RES_GROUP_BUCKETS, f->opts.buckets);
+		mnl_attr_nest_end(h, res);
+	}
+	f->st.group_writes++;
+}
+
+static void
+fib_batch_end(struct fib *f)
+{
+	if (nl_batch_end(f->nl) < 0)
+		log_warn("netlink: sendmsg");	/* each message was failed to its owner */
+}
+
+void
+fib_kernel_write(struct fib *f, struct fib_obj *o)
+{
+	o->pending = FIB_OP_WRITE;
+	if (o->kind == FIB_K_ROUTE)
+		fib_write_route(f, (struct fib_route *)o);
+	else if (o->kind == FIB_K_NH)
+		fib_write_nh(f, (struct fib_nhobj *)o);
+	else
+		fib_write_grp(f, (struct fib_grp *)o);
+	fib_batch_end(f);
+}
+
+void
+fib_kernel_del(struct fib *f, struct fib_obj *o)
+{
+	struct nlmsghdr *h;
+
+	o->pending = FIB_OP_DEL;
+	if (o->kind == FIB_K_ROUTE) {
+		h = nl_batch_begin(f->nl, RTM_DELROUTE, 0, o);
+		(void)fib_msg_route_head(f, h, (struct fib_route *)o);
+		f->st.route_dels++;
+	} else {
+		(void)fib_msg_nh_head(f, RTM_DELNEXTHOP, 0, (struct fib_idobj *)o, AF_UNSPEC);
+		*(o->kind == FIB_K_NH ? &f->st.nh_dels : &f->st.group_dels) += 1;
+	}
+	fib_batch_end(f);
+}
+
+void
+fib_kernel_flush(struct fib *f)
+{
+	if (nl_batch_flush(f->nl) < 0)
+		log_warn("netlink: sendmsg");
+}
+
+/* ---- ACKs ---- */
+
+/* The kernel took o as we want it (or dropped it, for a delete). */
+static void
+fib_route_now_in(struct fib *f, struct fib_route *r)
+{
+	if (!r->o.in_kernel)
+		f->st.routes_kernel++;
+	r->o.in_kernel = true;
+	r->k_sig = fib_grp_sig(f, r->grp);
+	r->k_mtu = r->mtu;
+	if (f->nexthops && r->k_grp != r->grp) {
+		fib_grp_ref(f, r->grp);
+		if (r->k_grp != NULL)
+			fib_grp_put(f, r->k_grp);
+		r->k_grp = r->grp;
+	}
+}
+
+void
+fib_route_now_out(struct fib *f, struct fib_route *r)
+{
+	if (r->o.in_kernel)
+		f->st.routes_kernel--;
+	r->o.in_kernel = false;
+	r->k_sig = 0;
+	if (r->k_grp != NULL) {
+		fib_grp_put(f, r->k_grp);
+		r->k_grp = NULL;
+	}
+}
+
+/* A nexthop came or went: groups that have it must be rewritten. */
+void
+fib_nh_groups_dirty(struct fib *f, struct fib_nhobj *nh)
+{
+	struct hmap_node *x;
+
+	for (x = hmap_next(&f->grps, NULL); x != NULL; x = hmap_next(&f->grps, x)) {
+		struct fib_grp *g = (struct fib_grp *)((char *)x - offsetof(struct fib_grp, h.o.hn));
+
+		if (fib_grp_has_nh(g, nh) && fib_obj_wanted(&g->h.o)) {
+			g->h.o.kdirty = true;
+			fib_obj_dirty(f, &g->h.o);
+		}
+	}
+}
+
+/* A group became usable: its routes that wait for it can go. */
+static void
+fib_grp_now_in(struct fib *f, struct fib_grp *g)
+{
+	struct fib_route *r;
+
+	LIST_FOREACH(r, &g->routes, by_grp)
+		if (r->o.list == FIB_L_NONE && fib_obj_needs_write(f, &r->o))
+			fib_obj_dirty(f, &r->o);
+}
+
+static void
+fib_ack_ok(struct fib *f, struct fib_obj *o, enum fib_op op)
+{
+	bool was_in = o->in_kernel;
+
+	o->logged = false;
+	if (op == FIB_OP_DEL) {
+		if (o->kind == FIB_K_ROUTE)
+			fib_route_now_out(f, (struct fib_route *)o);
+		o->in_kernel = false;
+		if (fib_obj_wanted(o))
+			fib_obj_dirty(f, o);
+		else
+			fib_obj_release(f, o);
+		return;
+	}
+	o->kdirty = false;
+	if (o->kind == FIB_K_ROUTE)
+		fib_route_now_in(f, (struct fib_route *)o);
+	o->in_kernel = true;
+	if (!was_in && o->kind == FIB_K_NH)
+		fib_nh_groups_dirty(f, (struct fib_nhobj *)o);
+	if (!was_in && o->kind == FIB_K_GRP)
+		fib_grp_now_in(f, (struct fib_grp *)o);
+	if (TAILQ_EMPTY(&f->retry))
+		f->retry_ms = FIB_RETRY_MIN_MS;
+}
+
+static void
+fib_ack_fail(struct fib *f, struct fib_obj *o, enum fib_op op, int err, const char *msg)
+{
+	char name[96];
+
+	f->st.failures++;
+	if (!o->logged)
+		log_warnx("fib: %s %s: %s%s%s; will retry", op == FIB_OP_DEL ? "delete" : "install",
+		    fib_obj_name(o, name, sizeof(name)), strerror(-err), msg ? ": " : "", msg ? msg : "");
+	o->logged = true;
+	if (err == -EEXIST && o->kind != FIB_K_ROUTE && !o->in_kernel) {
+		fib_id_assign(f, (struct fib_idobj *)o, 0);	/* the id is someone else's */
+		fib_obj_dirty(f, o);
+		return;
+	}
+	fib_obj_queue(f, o, FIB_L_RETRY);
+	fib_retry_arm(f);
+}
+
+void
+fib_on_ack(void *arg, void *cookie, int err, const char *msg)
+{
+	struct fib *f = arg;
+	struct fib_obj *o = cookie;
+	enum fib_op op = o->pending;
+
+	o->pending = FIB_OP_NONE;
+	if (err == 0 || (op == FIB_OP_DEL && (err == -ENOENT || err == -ESRCH)))
+		fib_ack_ok(f, o, op);
+	else
+		fib_ack_fail(f, o, op, err, msg);
+}
+
+/* Delete everything of one kind that we have in the kernel; wait for the ACKs. */
+static void
+fib_purge_map(struct fib *f, struct hmap *m, size_t off, enum fib_kind kind)
+{
+	struct fib_obj *o;
+
+	for (struct hmap_node *x = hmap_next(m, NULL); x; x = hmap_next(m, x))
+		if ((o = (struct fib_obj *)((char *)x - off))->in_kernel)
+			fib_obj_queue(f, o, FIB_L_DEL);
+	while ((o = TAILQ_FIRST(&f->del[kind])) != NULL) {
+		fib_obj_queue(f, o, FIB_L_NONE);
+		fib_kernel_del(f, o);
+	}
+	fib_kernel_flush(f);
+}
+
+void
+fib_kernel_purge(struct fib *f)
+{
+	fib_purge_map(f, &f->routes, offsetof(struct fib_route, o.hn), FIB_K_ROUTE);
+	fib_purge_map(f, &f->grps, offsetof(struct fib_grp, h.o.hn), FIB_K_GRP);
+	fib_purge_map(f, &f->nhs, offsetof(struct fib_nhobj, h.o.hn), FIB_K_NH);
+}

@@ -1,0 +1,595 @@
+/*
+ * rib/fib_sync.c - keeping the FIB's view of the kernel true: the reconcile
+ * dump at start and after ENOBUFS (STYLE 5), the monitor that notices routes
+ * deleted by hand and nexthops flushed with a link, opening the sockets, and
+ * net.ipv4.nexthop_compat_mode. Only objects with our protocol are adopted.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <event2/event.h>
+#include <libmnl/libmnl.h>
+#include <linux/nexthop.h>
+#include <linux/rtnetlink.h>
+#include <net/if.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "lib/log.h"
+#include "rib/fib_int.h"
+
+#define FIB_COMPAT_PATH	"/proc/sys/net/ipv4/nexthop_compat_mode"
+
+/* ---- reconcile: dump what the kernel has with our protocol (STYLE 5) ---- */
+
+uint32_t
+fib_hops_sig(const struct fib_nh *k, size_t n)
+{
+	uint32_t h = 0x5eed;
+
+	for (size_t i = 0; i < n; i++)
+		h = hash_add(hash_add(hash_add(hash_add(h, k[i].gateway), k[i].ifindex),
+		    k[i].onlink), n == 1 ? 1 : k[i].weight);
+	return h ? h : 1;
+}
+
+struct fib_kgrp {		/* a group seen in the dump, resolved after it */
+	uint32_t	id, n;
+	struct { uint32_t id; uint16_t weight; } m[FIB_NH_MAX];
+};
+
+struct fib_dump {
+	struct fib	*f;
+	struct fib_kgrp	*grps;
+	size_t		 ngrps, cap;
+	int		 bad;		/* messages that did not parse */
+};
+
+static void
+fib_dump_nh(struct fib *f, const struct rtnl_nexthop *k)
+{
+	struct fib_nh key = { k->gateway, k->ifindex, (k->flags & RTNH_F_ONLINK) != 0, 0 };
+	struct fib_idobj *h = fib_id_find(f, k->id);
+	struct fib_nhobj *nh = (struct fib_nhobj *)h;
+
+	if (h == NULL) {
+		(void)fib_nhobj_adopt(f, &key, k->id);
+		return;
+	}
+	if (h->o.kind != FIB_K_NH || fib_nh_cmp(&nh->key, &key) != 0)
+		return;			/* not what we think it is: ours stays "missing" */
+	h->o.seen = true;
+	if (h->o.pending == FIB_OP_NONE)
+		h->o.in_kernel = true;
+}
+
+static int
+fib_dump_grp_keep(struct fib_dump *d, const struct rtnl_nexthop *k)
+{
+	struct fib_kgrp *g;
+
+	if (k->ngroup > FIB_NH_MAX)
+		return 0;			/* not one of ours: we never make those */
+	if (d->ngrps == d->cap) {
+		size_t cap = d->cap ? d->cap * 2 : 64;
+		struct fib_kgrp *n = realloc(d->grps, cap * sizeof(*n));
+
+		if (n == NULL)
+			return -ENOMEM;
+		d->grps = n, d->cap = cap;
+	}
+	g = &d->grps[d->ngrps++];
+	g->id = k->id;
+	g->n = k->ngroup;
+	for (size_t i = 0; i < k->ngroup; i++)
+		g->m[i].id = k->group[i].id, g->m[i].weight = k->group[i].weight;
+	return 0;
+}
+
+static int
+fib_dump_nh_cb(const struct rtnl_msg *m, void *arg)
+{
+	struct fib_dump *d = arg;
+	static struct rtnl_nexthop k;	/* 2 KiB: not on the stack; one loop */
+
+	if (rtnl_nexthop_parse(m, &k) < 0) {
+		d->bad++;
+		return 0;
+	}
+	if (k.protocol != d->f->opts.protocol || k.blackhole)
+		return 0;
+	if (k.is_group)
+		return fib_dump_grp_keep(d, &k);
+	fib_dump_nh(d->f, &k);
+	return 0;
+}
+
+/* Members as fib_nh keys in canonical order; -ENOENT if one is not ours. */
+static int
+fib_kgrp_keys(struct fib *f, const struct fib_kgrp *kg, struct fib_nh *k)
+{
+	for (size_t i = 0; i < kg->n; i++) {
+		struct fib_idobj *h = fib_id_find(f, kg->m[i].id);
+
+		if (h == NULL || h->o.kind != FIB_K_NH)
+			return -ENOENT;
+		k[i] = ((struct fib_nhobj *)h)->key;
+		k[i].weight = kg->m[i].weight;
+	}
+	return 0;
+}
+
+/* What we would write for g now, compared with what the kernel has. */
+static bool
+fib_grp_matches(const struct fib_grp *g, const struct fib_kgrp *kg)
+{
+	size_t n = 0;
+
+	for (size_t i = 0; i < g->n; i++) {
+		if (!g->m[i].nh->h.o.in_kernel)
+			continue;
+		if (n >= kg->n || kg->m[n].id != g->m[i].nh->h.id ||
+		    kg->m[n].weight != g->m[i].weight)
+			return false;
+		n++;
+	}
+	return n == kg->n;
+}
+
+static void
+fib_dump_grp(struct fib *f, const struct fib_kgrp *kg)
+{
+	struct fib_idobj *h = fib_id_find(f, kg->id);
+	struct fib_nh k[FIB_NH_MAX];
+
+	if (h == NULL) {
+		if (fib_kgrp_keys(f, kg, k) == 0)
+			(void)fib_grp_adopt(f, k, kg->n, kg->id);
+		return;
+	}
+	if (h->o.kind != FIB_K_GRP)
+		return;
+	h->o.seen = true;
+	if (h->o.pending != FIB_OP_NONE)
+		return;
+	h->o.in_kernel = true;
+	if (!fib_grp_matches((struct fib_grp *)h, kg)) {
+		h->o.kdirty = true;
+		fib_obj_dirty(f, &h->o);
+	}
+}
+
+static bool
+fib_route_is_ours(const struct fib *f, const struct rtnl_route *k)
+{
+	return k->protocol == f->opts.protocol && k->table == f->opts.table &&
+	    k->priority == f->opts.metric && k->type == RTN_UNICAST && k->tos == 0;
+}
+
+static uint32_t
+fib_route_ksig(const struct fib *f, const struct rtnl_route *k)
+{
+	struct fib_nh h[RTNL_MPATH_MAX];
+
+	if (f->nexthops)
+		return k->nh_id;
+	for (size_t i = 0; i < k->nhops; i++)
+		h[i] = (struct fib_nh){ k->hop[i].gateway, k->hop[i].ifindex,
+		    (k->hop[i].flags & RTNH_F_ONLINK) != 0, k->hop[i].weight };
+	return k->nhops > FIB_NH_MAX ? 0 : fib_hops_sig(h, k->nhops);
+}
+
+/* Record what the kernel has for r. */
+static void
+fib_route_kset(struct fib *f, struct fib_route *r, const struct rtnl_route *k)
+{
+	struct fib_idobj *h = f->nexthops ? fib_id_find(f, k->nh_id) : NULL;
+	struct fib_grp *g = h != NULL && h->o.kind == FIB_K_GRP ? (struct fib_grp *)h : NULL;
+
+	if (!r->o.in_kernel)
+		f->st.routes_kernel++;
+	r->o.in_kernel = r->o.seen = true;
+	r->k_sig = fib_route_ksig(f, k);
+	r->k_mtu = k->mtu;
+	if (g != NULL)
+		fib_grp_ref(f, g);
+	if (r->k_grp != NULL)
+		fib_grp_put(f, r->k_grp);
+	r->k_grp = g;
+}
+
+static int
+fib_dump_route_cb(const struct rtnl_msg *m, void *arg)
+{
+	struct fib_dump *d = arg;
+	struct fib *f = d->f;
+	static struct rtnl_route k;
+	struct fib_route *r;
+	struct prefix p;
+
+	if (rtnl_route_parse(m, &k) < 0) {
+		d->bad += m->type == RTM_NEWROUTE;
+		return 0;
+	}
+	if (!fib_route_is_ours(f, &k))
+		return 0;
+	p = (struct prefix){ k.dst, k.dst_len };
+	if ((r = fib_route_find(f, &p)) == NULL)
+		r = fib_route_adopt(f, &p);
+	else if (r->o.pending != FIB_OP_NONE)
+		return 0;
+	fib_route_kset(f, r, &k);
+	if (fib_obj_wanted(&r->o) && fib_obj_needs_write(f, &r->o))
+		fib_obj_dirty(f, &r->o);
+	return 0;
+}
+
+static void
+fib_map_unsee(struct hmap *m, size_t off)
+{
+	for (struct hmap_node *x = hmap_next(m, NULL); x; x = hmap_next(m, x))
+		((struct fib_obj *)((char *)x - off))->seen = false;
+}
+
+/* Ours but not in the dump: gone from the kernel. */
+static void
+fib_map_sweep(struct fib *f, struct hmap *m, size_t off)
+{
+	for (struct hmap_node *x = hmap_next(m, NULL); x; x = hmap_next(m, x)) {
+		struct fib_obj *o = (struct fib_obj *)((char *)x - off);
+
+		if (o->seen || !o->in_kernel || o->pending != FIB_OP_NONE)
+			continue;
+		if (o->kind == FIB_K_ROUTE)
+			fib_route_now_out(f, (struct fib_route *)o);
+		o->in_kernel = false;
+		fib_obj_dirty(f, o);		/* the flush job re-adds or frees it */
+	}
+}
+
+static int
+fib_dump_nexthops(struct fib *f, struct fib_dump *d)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct nlmsghdr *h = mnl_nlmsg_put_header(buf);
+	struct nhmsg *nhm = mnl_nlmsg_put_extra_header(h, sizeof(*nhm));
+	int rv;
+
+	h->nlmsg_type = RTM_GETNEXTHOP;
+	nhm->nh_family = AF_UNSPEC;
+	if ((rv = nl_dump(f->nl, h, fib_dump_nh_cb, d)) < 0)
+		return rv;
+	for (size_t i = 0; i < d->ngrps; i++)
+		fib_dump_grp(f, &d->grps[i]);
+	for (struct hmap_node *x = hmap_next(&f->ids, NULL); x; x = hmap_next(&f->ids, x)) {
+		struct fib_idobj *o = (struct fib_idobj *)((char *)x - offsetof(struct fib_idobj, idn));
+
+		if (o->id >= f->next_id && (o->id >> 24) == f->opts.protocol)
+			f->next_id = o->id + 1;
+	}
+	return 0;
+}
+
+static int
+fib_dump_routes(struct fib *f, struct fib_dump *d)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct nlmsghdr *h = mnl_nlmsg_put_header(buf);
+	struct rtmsg *rtm = mnl_nlmsg_put_extra_header(h, sizeof(*rtm));
+
+	h->nlmsg_type = RTM_GETROUTE;
+	rtm->rtm_family = AF_INET;
+	return nl_dump(f->nl, h, fib_dump_route_cb, d);
+}
+
+int
+fib_kernel_reconcile(struct fib *f)
+{
+	struct fib_dump d = { .f = f };
+	int rv = 0;
+
+	fib_kernel_flush(f);
+	fib_map_unsee(&f->nhs, offsetof(struct fib_nhobj, h.o.hn));
+	fib_map_unsee(&f->grps, offsetof(struct fib_grp, h.o.hn));
+	fib_map_unsee(&f->routes, offsetof(struct fib_route, o.hn));
+	if (f->nexthops)
+		rv = fib_dump_nexthops(f, &d);
+	if (rv == 0)
+		rv = fib_dump_routes(f, &d);
+	free(d.grps);
+	if (rv < 0)
+		return rv;
+	if (d.bad > 0)
+		log_warnx("fib: %d netlink messages in the dump did not parse; skipped", d.bad);
+	fib_map_sweep(f, &f->nhs, offsetof(struct fib_nhobj, h.o.hn));
+	fib_map_sweep(f, &f->grps, offsetof(struct fib_grp, h.o.hn));
+	fib_map_sweep(f, &f->routes, offsetof(struct fib_route, o.hn));
+	return 0;
+}
+
+/* ---- monitor: notice what others did to our objects ---- */
+
+static struct log_ratelimit fib_repair_rl;
+
+static void
+fib_mon_route_gone(struct fib *f, const struct rtnl_route *k)
+{
+	struct prefix p = { k->dst, k->dst_len };
+	struct fib_route *r = fib_route_find(f, &p);
+	char a[PREFIX_STRLEN];
+	unsigned dropped;
+
+	if (r == NULL || !r->o.in_kernel || r->o.pending != FIB_OP_NONE)
+		return;
+	fib_route_now_out(f, r);
+	if (!fib_obj_wanted(&r->o)) {
+		fib_obj_dirty(f, &r->o);	/* frees it */
+		return;
+	}
+	f->st.repaired++;
+	if (log_ratelimit_ok(&fib_repair_rl, time(NULL), 10, 60, &dropped))
+		log_info("fib: route %s was removed outside ipip-bgpd; restoring%s",
+		    prefix_fmt(&p, a), dropped ? " (more not logged)" : "");
+	fib_obj_dirty(f, &r->o);
+}
+
+static void
+fib_mon_route_new(struct fib *f, const struct rtnl_route *k)
+{
+	struct prefix p = { k->dst, k->dst_len };
+	struct fib_route *r = fib_route_find(f, &p);
+
+	if (r == NULL || r->o.pending != FIB_OP_NONE)
+		return;
+	fib_route_kset(f, r, k);
+	if (fib_obj_needs_write(f, &r->o) || !fib_obj_wanted(&r->o))
+		fib_obj_dirty(f, &r->o);
+}
+
+static void
+fib_mon_route(struct fib *f, const struct rtnl_msg *m)
+{
+	static struct rtnl_route k;
+
+	if (rtnl_route_parse(m, &k) < 0 || !fib_route_is_ours(f, &k))
+		return;
+	if (m->type == RTM_DELROUTE)
+		fib_mon_route_gone(f, &k);
+	else
+		fib_mon_route_new(f, &k);
+}
+
+/* The kernel removed a group of ours: it took the routes using it along. */
+static void
+fib_mon_grp_gone(struct fib *f, struct fib_grp *g)
+{
+	struct fib_route *r;
+
+	g->h.o.in_kernel = false;
+	LIST_FOREACH(r, &g->routes, by_grp)
+		if (r->k_grp == g) {
+			fib_route_now_out(f, r);
+			fib_obj_dirty(f, &r->o);
+		}
+	fib_obj_dirty(f, &g->h.o);
+}
+
+/* nh left the kernel: groups lose it; a group left empty is gone too. */
+static void
+fib_mon_nh_out(struct fib *f, struct fib_nhobj *nh)
+{
+	struct hmap_node *x;
+
+	nh->h.o.in_kernel = false;
+	f->st.nh_lost++;
+	for (x = hmap_next(&f->grps, NULL); x != NULL; x = hmap_next(&f->grps, x)) {
+		struct fib_grp *g = (struct fib_grp *)((char *)x - offsetof(struct fib_grp, h.o.hn));
+		size_t left = 0;
+
+		if (!g->h.o.in_kernel || !fib_grp_has_nh(g, nh))
+			continue;
+		for (size_t i = 0; i < g->n; i++)
+			left += g->m[i].nh->h.o.in_kernel;
+		if (left == 0)
+			fib_mon_grp_gone(f, g);
+		g->h.o.kdirty = true;
+		fib_obj_dirty(f, &g->h.o);
+	}
+	fib_obj_dirty(f, &nh->h.o);		/* re-add: fails until the link is back */
+}
+
+static void
+fib_mon_nh_gone(struct fib *f, uint32_t id)
+{
+	struct fib_idobj *h = fib_id_find(f, id);
+	char name[96];
+
+	if (h == NULL || !h->o.in_kernel || h->o.pending != FIB_OP_NONE)
+		return;
+	log_info("fib: %s was removed outside ipip-bgpd", fib_obj_name(&h->o, name, sizeof(name)));
+	if (h->o.kind == FIB_K_NH) {
+		fib_mon_nh_out(f, (struct fib_nhobj *)h);
+	} else {
+		f->st.nh_lost++;
+		fib_mon_grp_gone(f, (struct fib_grp *)h);
+	}
+}
+
+/*
+ * The kernel flushes nexthops of a device that goes down or loses carrier
+ * (NETDEV_DOWN/CHANGE in net/ipv4/nexthop.c) without an RTM_DELNEXTHOP.
+ */
+static void
+fib_mon_link(struct fib *f, const struct rtnl_link *l, bool gone)
+{
+	bool down = gone || !(l->flags & IFF_UP) || !(l->flags & (IFF_RUNNING | 0x10000));
+	struct hmap_node *x;
+	size_t n = 0;
+
+	if (!down) {
+		if (!TAILQ_EMPTY(&f->retry))
+			fib_retry_now(f);
+		return;
+	}
+	for (x = hmap_next(&f->nhs, NULL); x != NULL; x = hmap_next(&f->nhs, x)) {
+		struct fib_nhobj *nh = (struct fib_nhobj *)((char *)x - offsetof(struct fib_nhobj, h.o.hn));
+
+		if (nh->key.ifindex == l->ifindex && nh->h.o.in_kernel &&
+		    nh->h.o.pending == FIB_OP_NONE && ++n)
+			fib_mon_nh_out(f, nh);
+	}
+	if (n > 0)
+		log_info("fib: link %s (ifindex %u) is down: the kernel dropped %zu of our nexthops",
+		    l->name, l->ifindex, n);
+}
+
+static int
+fib_mon_cb(const struct rtnl_msg *m, void *arg)
+{
+	struct fib *f = arg;
+	static struct rtnl_nexthop nh;
+	struct rtnl_link l;
+
+	switch (m->type) {
+	case RTM_NEWROUTE:
+	case RTM_DELROUTE:
+		fib_mon_route(f, m);
+		break;
+	case RTM_DELNEXTHOP:
+		if (rtnl_nexthop_parse(m, &nh) == 0 && nh.protocol == f->opts.protocol)
+			fib_mon_nh_gone(f, nh.id);
+		break;
+	case RTM_NEWLINK:
+	case RTM_DELLINK:
+		if (rtnl_link_parse(m, &l) == 0)
+			fib_mon_link(f, &l, m->type == RTM_DELLINK);
+		break;
+	case RTM_NEWADDR:
+		if (!TAILQ_EMPTY(&f->retry))
+			fib_retry_now(f);
+		break;
+	}
+	return 0;
+}
+
+static void
+fib_resync_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct fib *f = arg;
+	int rv;
+
+	(void)fd, (void)what;
+	f->st.resyncs++;
+	log_warnx("fib: kernel dropped netlink notifications; resyncing");
+	if ((rv = fib_kernel_reconcile(f)) < 0) {
+		log_warnx("fib: resync dump: %s; trying again", strerror(-rv));
+		event_active(f->resync_ev, EV_TIMEOUT, 0);
+	}
+}
+
+static void
+fib_mon_overrun(void *arg)
+{
+	struct fib *f = arg;
+
+	if (!event_pending(f->resync_ev, EV_TIMEOUT, NULL))
+		event_active(f->resync_ev, EV_TIMEOUT, 0);
+}
+
+/* ---- open, compat mode, purge ---- */
+
+/*
+ * net.ipv4.nexthop_compat_mode=1 (the default) makes the kernel rewrite and
+ * notify every route that uses a group when the group is replaced (~0.7 us
+ * per route), which defeats BGP PIC. We set it to 0 in our namespace unless
+ * told to leave it (doc/fib.md).
+ */
+static void
+fib_compat_handle(const struct fib *f)
+{
+	FILE *fp = fopen(FIB_COMPAT_PATH, "r+");
+	int v = -1;
+
+	if (fp == NULL || fscanf(fp, "%d", &v) != 1 || v == 0) {
+		if (fp != NULL)
+			fclose(fp);
+		return;
+	}
+	if (f->opts.compat == FIB_COMPAT_LEAVE) {
+		log_warnx("fib: net.ipv4.nexthop_compat_mode=1: a group change costs one "
+		    "kernel update per route (set it to 0 for O(1) failover)");
+	} else if (fseek(fp, 0, SEEK_SET) == 0 && fputs("0\n", fp) >= 0 && fflush(fp) == 0) {
+		log_notice("fib: set net.ipv4.nexthop_compat_mode=0 (was 1) for O(1) group replace");
+	} else {
+		log_warn("fib: cannot set net.ipv4.nexthop_compat_mode=0");
+	}
+	fclose(fp);
+}
+
+static int
+fib_sockets_open(struct fib *f)
+{
+	static const unsigned groups[] = { RTNLGRP_IPV4_ROUTE, RTNLGRP_NEXTHOP,
+	    RTNLGRP_LINK, RTNLGRP_IPV4_IFADDR };
+
+	if ((f->nl = nl_new(f->base, NULL, 0)) == NULL ||
+	    (f->mon = nl_new(f->base, groups, ARRAY_SIZE(groups))) == NULL) {
+		log_warn("fib: netlink socket");
+		return -1;
+	}
+	if (f->opts.batch_bytes && nl_set_batch_limit(f->nl, f->opts.batch_bytes) < 0)
+		log_warnx("fib: batch size %zu refused; using the default", f->opts.batch_bytes);
+	if (f->opts.monitor_rcvbuf && nl_set_rcvbuf(f->mon, f->opts.monitor_rcvbuf) < 0)
+		log_warn("fib: monitor receive buffer");
+	nl_set_ack_cb(f->nl, fib_on_ack, f);
+	nl_set_monitor_cb(f->mon, fib_mon_cb, fib_mon_overrun, f);
+	f->resync_ev = event_new(f->base, -1, 0, fib_resync_cb, f);
+	return f->resync_ev != NULL ? 0 : -1;
+}
+
+/* The first dump also tells whether the kernel has nexthop objects. */
+static int
+fib_first_reconcile(struct fib *f)
+{
+	int rv;
+
+	f->nexthops = f->opts.use_nexthops;
+	rv = fib_kernel_reconcile(f);
+	if (f->nexthops && (rv == -EOPNOTSUPP || rv == -EINVAL)) {
+		log_warnx("fib: kernel has no nexthop objects; routes carry their next hops (RTA_MULTIPATH)");
+		f->nexthops = false;
+		rv = fib_kernel_reconcile(f);
+	} else if (!f->nexthops) {
+		log_info("fib: nexthop objects off; routes carry their next hops (RTA_MULTIPATH)");
+	}
+	if (rv < 0)
+		log_warnx("fib: dumping the kernel's routes: %s", strerror(-rv));
+	return rv;
+}
+
+int
+fib_kernel_open(struct fib *f)
+{
+	if (fib_sockets_open(f) < 0 || fib_first_reconcile(f) < 0)
+		return -1;
+	if (f->nexthops)
+		fib_compat_handle(f);
+	log_info("fib: protocol %u table %u metric %u, %s; adopted %llu objects from the kernel",
+	    f->opts.protocol, f->opts.table, f->opts.metric,
+	    f->nexthops ? (f->opts.resilient ? "resilient nexthop groups" : "nexthop groups") :
+	    "inline next hops", (unsigned long long)f->st.adopted);
+	return 0;
+}
+
+void
+fib_kernel_close(struct fib *f)
+{
+	if (f->resync_ev != NULL)
+		event_free(f->resync_ev);
+	nl_free(f->mon);
+	nl_free(f->nl);
+	f->resync_ev = NULL;
+	f->mon = f->nl = NULL;
+}
+

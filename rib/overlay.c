@@ -1,0 +1,620 @@
+/*
+ * rib/overlay.c - the direct-or-tunnel decision per next hop (rib/overlay.h):
+ * connected subnets from rtnetlink, next hops counted per prefix, tunnels
+ * taken and put, the loop guard, and the install into the fib.
+ */
+#include <errno.h>
+#include <linux/rtnetlink.h>
+#include <net/if.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <event2/event.h>
+#include <libmnl/libmnl.h>
+
+#include "lib/hmap.h"
+#include "lib/log.h"
+#include "lib/nl.h"
+#include "lib/rtnl.h"
+#include "rib/overlay.h"
+
+struct ov_conn {
+	uint32_t	addr;		/* our address on it */
+	uint8_t		plen;
+	uint32_t	ifindex;
+};
+
+/* One next hop in use: (local, gateway), the decision and its users. */
+struct ov_nh {
+	struct hmap_node	 node;
+	uint32_t		 gateway, local;
+	unsigned		 refs;		/* prefixes using it */
+	enum overlay_kind	 kind;
+	uint32_t		 ifindex;	/* direct: the connected subnet's */
+	struct tunnel		*t;
+	bool			 detached;	/* out of the table: being re-decided */
+	char			 why[128];
+};
+
+/* One installed (or refused) prefix and the next hops it holds. */
+struct ov_route {
+	struct hmap_node	 node;
+	struct prefix		 pfx;
+	size_t			 n;
+	struct ov_nh		*nhs[FIB_NH_MAX];
+	uint16_t		 w[FIB_NH_MAX];	/* the members' weights */
+	bool			 refused;	/* logged once */
+};
+
+struct overlay {
+	struct event_base	*base;
+	bool			 dumping;	/* the address dump runs: re-decide after it */
+	enum overlay_mode	 mode;
+	struct fib		*fib;
+	struct tunnel_mgr	*tunnels;
+	struct nl		*mon;
+	struct ov_conn		*conn;
+	size_t			 nconn, capconn;
+	struct hmap		 nhs, routes;
+	/* Tunnels whose last user went: put once the fib has sent the routes
+	 * that left them, so the kernel never drops a route with the device. */
+	struct tunnel		**grave;
+	size_t			 ngrave, capgrave;
+	struct event		*grave_ev;
+	unsigned		 grave_waits;
+};
+
+#define OV_GRAVE_WAIT_MS	20	/* poll of fib_is_idle */
+#define OV_GRAVE_WAITS_MAX	100	/* then put anyway (2 s) */
+
+static const char *const mode_names[] = {
+	[OVERLAY_MODE_CROSS_SUBNET] = "cross-subnet",
+	[OVERLAY_MODE_ALWAYS] = "always",
+	[OVERLAY_MODE_NEVER] = "never",
+};
+
+const char *
+overlay_mode_name(enum overlay_mode m)
+{
+	return (unsigned)m < 3 ? mode_names[m] : "?";
+}
+
+const char *
+overlay_kind_name(enum overlay_kind k)
+{
+	return k == OVERLAY_DIRECT ? "direct" : k == OVERLAY_TUNNEL ? "tunnel" : "none";
+}
+
+/* The Calico modes as a table: [mode][on connected subnet]. */
+static const enum overlay_kind decision[3][2] = {
+	[OVERLAY_MODE_CROSS_SUBNET] = { OVERLAY_TUNNEL, OVERLAY_DIRECT },
+	[OVERLAY_MODE_ALWAYS] = { OVERLAY_TUNNEL, OVERLAY_TUNNEL },
+	[OVERLAY_MODE_NEVER] = { OVERLAY_NONE, OVERLAY_DIRECT },
+};
+
+enum overlay_kind
+overlay_decide(enum overlay_mode m, bool on_connected)
+{
+	return (unsigned)m < 3 ? decision[m][on_connected] : OVERLAY_NONE;
+}
+
+int
+overlay_nh_make(enum overlay_kind k, uint32_t gw, uint32_t conn_ifindex,
+    const struct tunnel_info *ti, uint16_t weight, struct fib_nh *out, uint32_t *mtu)
+{
+	*out = (struct fib_nh){ .weight = weight ? weight : 1 };
+	*mtu = 0;
+	if (k == OVERLAY_DIRECT && conn_ifindex != 0) {
+		out->gateway = gw, out->ifindex = conn_ifindex;
+		return 0;
+	}
+	if (k != OVERLAY_TUNNEL || ti == NULL || ti->ifindex == 0)
+		return -EINVAL;
+	out->ifindex = ti->ifindex;
+	if (ti->onlink)		/* NBMA: the gateway is the outer destination */
+		out->gateway = gw, out->onlink = true;
+	*mtu = ti->mtu;
+	return 0;
+}
+
+static void ov_redecide(struct overlay *);
+
+/* ------------------------------------------------ connected subnets */
+
+static const struct ov_conn *
+ov_conn_find(const struct overlay *o, uint32_t gw)
+{
+	const struct ov_conn *best = NULL;
+
+	for (size_t i = 0; i < o->nconn; i++) {
+		const struct ov_conn *c = &o->conn[i];
+		struct prefix p = { c->addr & prefix_mask(c->plen), c->plen };
+
+		if (c->plen < 32 && prefix_has_addr(&p, gw) && (!best || c->plen > best->plen))
+			best = c;
+	}
+	return best;
+}
+
+static void
+ov_conn_add(struct overlay *o, uint32_t addr, uint8_t plen, uint32_t ifindex)
+{
+	for (size_t i = 0; i < o->nconn; i++)
+		if (o->conn[i].addr == addr && o->conn[i].plen == plen &&
+		    o->conn[i].ifindex == ifindex)
+			return;
+	if (o->nconn == o->capconn) {
+		o->capconn = o->capconn ? 2 * o->capconn : 8;
+		if ((o->conn = reallocarray(o->conn, o->capconn, sizeof(*o->conn))) == NULL)
+			fatal("overlay_connected_add");
+	}
+	o->conn[o->nconn++] = (struct ov_conn){ addr, plen, ifindex };
+}
+
+static void
+ov_conn_del(struct overlay *o, uint32_t addr, uint8_t plen, uint32_t ifindex)
+{
+	for (size_t i = 0; i < o->nconn; i++)
+		if (o->conn[i].addr == addr && o->conn[i].plen == plen &&
+		    o->conn[i].ifindex == ifindex) {
+			o->conn[i] = o->conn[--o->nconn];
+			return;
+		}
+}
+
+/* RTM_NEWADDR / RTM_DELADDR, from the dump or the monitor; a change moves
+ * the next hops it decides otherwise (ov_redecide). */
+static int
+ov_addr_cb(const struct rtnl_msg *m, void *arg)
+{
+	struct overlay *o = arg;
+	struct rtnl_addr a;
+
+	if (rtnl_addr_parse(m, &a) < 0 || a.scope == RT_SCOPE_HOST)
+		return 0;		/* not IPv4, or loopback: nothing to decide on */
+	if (m->type == RTM_NEWADDR)
+		ov_conn_add(o, a.local ? a.local : a.addr, a.prefixlen, a.ifindex);
+	else if (m->type == RTM_DELADDR)
+		ov_conn_del(o, a.local ? a.local : a.addr, a.prefixlen, a.ifindex);
+	if (!o->dumping)
+		ov_redecide(o);
+	return 0;
+}
+
+static void
+ov_overrun(void *arg)
+{
+	struct overlay *o = arg;
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct nlmsghdr *h = mnl_nlmsg_put_header(buf);
+	struct ifaddrmsg *ifa = mnl_nlmsg_put_extra_header(h, sizeof(*ifa));
+	struct nl *nl;
+
+	h->nlmsg_type = RTM_GETADDR;
+	ifa->ifa_family = AF_INET;
+	if ((nl = nl_new(o->base, NULL, 0)) == NULL) {
+		log_warn("overlay: netlink socket for the address dump");
+		return;
+	}
+	o->nconn = 0;
+	o->dumping = true;
+	if (nl_dump(nl, h, ov_addr_cb, o) < 0)
+		log_warnx("overlay: address dump failed; connected subnets may be incomplete");
+	o->dumping = false;
+	nl_free(nl);
+	ov_redecide(o);
+}
+
+/* ------------------------------------------------ next hops */
+
+static uint32_t
+ov_nh_hash(uint32_t local, uint32_t gw)
+{
+	return hash_add(hash_u32(local), gw);
+}
+
+static struct ov_nh *
+ov_nh_find(const struct overlay *o, uint32_t local, uint32_t gw)
+{
+	uint32_t h = ov_nh_hash(local, gw);
+
+	for (struct hmap_node *x = hmap_first_hash(&o->nhs, h); x; x = hmap_next_hash(x)) {
+		struct ov_nh *n = (struct ov_nh *)x;
+
+		if (x->hash == h && n->local == local && n->gateway == gw)
+			return n;
+	}
+	return NULL;
+}
+
+static void
+ov_nh_tunnel(struct overlay *o, struct ov_nh *n)
+{
+	char g[16], l[16];
+	int err = -EOPNOTSUPP;
+
+	addr_fmt(n->gateway, g), addr_fmt(n->local, l);
+	if (o->tunnels == NULL ||
+	    (n->t = tunnel_get(o->tunnels, addr_to_in(n->local), addr_to_in(n->gateway), &err)) == NULL) {
+		n->kind = OVERLAY_NONE;
+		snprintf(n->why, sizeof(n->why), "tunnel to %s from %s failed: %s", g, l,
+		    strerror(-err));
+		log_warnx("overlay: next hop %s: %s", g, n->why);
+		return;
+	}
+	snprintf(n->why, sizeof(n->why), "%s: tunnel %s from %s",
+	    o->mode == OVERLAY_MODE_ALWAYS ? "mode always" : "not on a connected subnet",
+	    tunnel_info(n->t)->name, l);
+}
+
+/* Decide a new next hop (once: it keeps its decision while in use). */
+static void
+ov_nh_decide(struct overlay *o, struct ov_nh *n)
+{
+	const struct ov_conn *c = ov_conn_find(o, n->gateway);
+	char g[16], net[16], ifn[IF_NAMESIZE] = "?";
+
+	n->kind = overlay_decide(o->mode, c != NULL);
+	addr_fmt(n->gateway, g);
+	if (n->kind == OVERLAY_TUNNEL)
+		return ov_nh_tunnel(o, n);
+	if (n->kind == OVERLAY_NONE) {
+		snprintf(n->why, sizeof(n->why), "%s is not on a connected subnet (mode never)", g);
+		log_warnx("overlay: next hop %s not installable: %s", g, n->why);
+		return;
+	}
+	n->ifindex = c->ifindex;
+	(void)if_indextoname(c->ifindex, ifn);
+	addr_fmt(c->addr & prefix_mask(c->plen), net);
+	snprintf(n->why, sizeof(n->why), "%s is on connected %s/%u via %s", g, net, c->plen, ifn);
+}
+
+static struct ov_nh *
+ov_nh_get(struct overlay *o, uint32_t local, uint32_t gw)
+{
+	struct ov_nh *n = ov_nh_find(o, local, gw);
+
+	if (n == NULL) {
+		if ((n = calloc(1, sizeof(*n))) == NULL)
+			fatal("ov_nh_get");
+		n->local = local, n->gateway = gw;
+		ov_nh_decide(o, n);
+		hmap_add(&o->nhs, &n->node, ov_nh_hash(local, gw));
+	}
+	n->refs++;
+	return n;
+}
+
+static void
+ov_grave_empty(struct overlay *o)
+{
+	for (size_t i = 0; i < o->ngrave; i++)
+		tunnel_put(o->tunnels, o->grave[i]);
+	o->ngrave = 0;
+	o->grave_waits = 0;
+}
+
+static void
+ov_grave_cb(evutil_socket_t fd, short what, void *arg)
+{
+	static const struct timeval wait = { 0, OV_GRAVE_WAIT_MS * 1000 };
+	struct overlay *o = arg;
+
+	(void)fd, (void)what;
+	if (!fib_is_idle(o->fib) && ++o->grave_waits < OV_GRAVE_WAITS_MAX)
+		evtimer_add(o->grave_ev, &wait);
+	else
+		ov_grave_empty(o);
+}
+
+static void
+ov_tunnel_put_later(struct overlay *o, struct tunnel *t)
+{
+	static const struct timeval now = { 0, 0 };
+
+	if (o->grave_ev == NULL) {	/* no loop or no fib (unit tests): now */
+		tunnel_put(o->tunnels, t);
+		return;
+	}
+	if (o->ngrave == o->capgrave) {
+		o->capgrave = o->capgrave ? 2 * o->capgrave : 8;
+		if ((o->grave = reallocarray(o->grave, o->capgrave, sizeof(*o->grave))) == NULL)
+			fatal("ov_tunnel_put_later");
+	}
+	o->grave[o->ngrave++] = t;
+	if (!evtimer_pending(o->grave_ev, NULL))
+		evtimer_add(o->grave_ev, &now);
+}
+
+static void
+ov_nh_put(struct overlay *o, struct ov_nh *n)
+{
+	if (--n->refs > 0)
+		return;
+	if (!n->detached)
+		hmap_del(&o->nhs, &n->node);
+	if (n->t != NULL)
+		ov_tunnel_put_later(o, n->t);
+	free(n);
+}
+
+/* ------------------------------------------------ routes */
+
+/* The fib may be absent (unit tests of the decision and the counting). */
+static void
+ov_fib_del(struct overlay *o, const struct prefix *p)
+{
+	if (o->fib != NULL)
+		fib_route_del(o->fib, p);
+}
+
+static struct ov_route *
+ov_route_find(const struct overlay *o, const struct prefix *p)
+{
+	uint32_t h = hash_add(hash_u32(p->addr), p->len);
+
+	for (struct hmap_node *x = hmap_first_hash(&o->routes, h); x; x = hmap_next_hash(x)) {
+		struct ov_route *r = (struct ov_route *)x;
+
+		if (x->hash == h && r->pfx.addr == p->addr && r->pfx.len == p->len)
+			return r;
+	}
+	return NULL;
+}
+
+/* Loop guard: does p cover our own underlay or a tunnel endpoint it would use? */
+static const char *
+ov_route_loops(const struct overlay *o, const struct prefix *p, struct ov_nh *const *nhs,
+    size_t n)
+{
+	for (size_t i = 0; i < o->nconn; i++)
+		if (prefix_has_addr(p, o->conn[i].addr))
+			return "covers one of our underlay addresses";
+	for (size_t i = 0; i < n; i++)
+		if (nhs[i]->kind == OVERLAY_TUNNEL && prefix_has_addr(p, nhs[i]->gateway))
+			return "covers its own tunnel endpoint";
+	return NULL;
+}
+
+/* Build the fib set from the held next hops; returns how many are installable. */
+static size_t
+ov_route_fib_nhs(struct ov_nh *const *nhs, const struct overlay_hop *hops, size_t n,
+    struct fib_nh *out, uint32_t *mtu)
+{
+	size_t k = 0;
+
+	*mtu = 0;
+	for (size_t i = 0; i < n; i++) {
+		const struct tunnel_info *ti = nhs[i]->t ? tunnel_info(nhs[i]->t) : NULL;
+		uint32_t m;
+
+		if (overlay_nh_make(nhs[i]->kind, nhs[i]->gateway, nhs[i]->ifindex, ti,
+		    hops[i].weight, &out[k], &m) < 0)
+			continue;
+		for (size_t j = 0; j < k; j++)	/* two locals, one p2p device: once */
+			if (out[j].gateway == out[k].gateway && out[j].ifindex == out[k].ifindex)
+				goto dup;
+		if (m != 0 && (*mtu == 0 || m < *mtu))
+			*mtu = m;
+		k++;
+	dup:;
+	}
+	return k;
+}
+
+static void
+ov_route_release(struct overlay *o, struct ov_route *r)
+{
+	for (size_t i = 0; i < r->n; i++)
+		ov_nh_put(o, r->nhs[i]);
+	r->n = 0;
+}
+
+static struct ov_route *
+ov_route_get(struct overlay *o, const struct prefix *p)
+{
+	struct ov_route *r = ov_route_find(o, p);
+
+	if (r == NULL) {
+		if ((r = calloc(1, sizeof(*r))) == NULL)
+			fatal("ov_route_get");
+		r->pfx = *p;
+		hmap_add(&o->routes, &r->node, hash_add(hash_u32(p->addr), p->len));
+	}
+	return r;
+}
+
+int
+overlay_route_set(struct overlay *o, const struct prefix *p,
+    const struct overlay_hop *hops, size_t n)
+{
+	struct ov_route *r = ov_route_get(o, p);
+	struct ov_nh *held[FIB_NH_MAX];
+	struct fib_nh fnh[FIB_NH_MAX];
+	const char *loop;
+	uint32_t mtu;
+	size_t k;
+	char buf[PREFIX_STRLEN];
+	int rv = 0;
+
+	n = n > FIB_NH_MAX ? FIB_NH_MAX : n;
+	for (size_t i = 0; i < n; i++)		/* take the new before putting the old */
+		held[i] = ov_nh_get(o, hops[i].local, hops[i].gateway);
+	ov_route_release(o, r);
+	memcpy(r->nhs, held, n * sizeof(held[0]));
+	for (size_t i = 0; i < n; i++)
+		r->w[i] = hops[i].weight;
+	r->n = n;
+	if ((loop = ov_route_loops(o, p, held, n)) != NULL) {
+		if (!r->refused)
+			log_warnx("overlay: %s not installed: it %s", prefix_fmt(p, buf), loop);
+		r->refused = true;
+		ov_fib_del(o, p);
+		return 0;
+	}
+	r->refused = false;
+	if ((k = ov_route_fib_nhs(held, hops, n, fnh, &mtu)) == 0 || o->fib == NULL)
+		ov_fib_del(o, p);
+	else if ((rv = fib_route_set(o->fib, p, fnh, k, mtu)) < 0)
+		log_warnx("overlay: %s: fib refused the set: %s", prefix_fmt(p, buf), strerror(-rv));
+	return rv;
+}
+
+void
+overlay_route_del(struct overlay *o, const struct prefix *p)
+{
+	struct ov_route *r = ov_route_find(o, p);
+
+	ov_fib_del(o, p);
+	if (r == NULL)
+		return;
+	ov_route_release(o, r);
+	hmap_del(&o->routes, &r->node);
+	free(r);
+}
+
+/* Would this next hop be decided otherwise now? */
+static bool
+ov_nh_moved(const struct overlay *o, const struct ov_nh *n)
+{
+	const struct ov_conn *c = ov_conn_find(o, n->gateway);
+	enum overlay_kind k = overlay_decide(o->mode, c != NULL);
+
+	if (k == OVERLAY_TUNNEL && n->kind == OVERLAY_NONE && n->t == NULL)
+		return false;		/* the tunnel failed: retried with the prefix */
+	return k != n->kind || (k == OVERLAY_DIRECT && c->ifindex != n->ifindex);
+}
+
+/* Re-install the prefixes of every next hop whose decision moved. */
+static void
+ov_redecide(struct overlay *o)
+{
+	struct overlay_hop hops[FIB_NH_MAX];
+	size_t moved = 0;
+
+	for (struct hmap_node *x = hmap_next(&o->nhs, NULL), *nx; x; x = nx) {
+		struct ov_nh *n = (struct ov_nh *)x;
+
+		nx = hmap_next(&o->nhs, x);
+		if (!ov_nh_moved(o, n))
+			continue;
+		hmap_del(&o->nhs, x);	/* the next get decides afresh */
+		n->detached = true;
+		moved++;
+		nx = hmap_next(&o->nhs, NULL);	/* deleting broke the walk: restart */
+	}
+	if (moved == 0)
+		return;
+	for (struct hmap_node *x = hmap_next(&o->routes, NULL); x; x = hmap_next(&o->routes, x)) {
+		struct ov_route *r = (struct ov_route *)x;
+		bool touched = false;
+
+		for (size_t i = 0; i < r->n; i++) {
+			touched |= r->nhs[i]->detached;
+			hops[i] = (struct overlay_hop){ r->nhs[i]->gateway, r->nhs[i]->local, r->w[i] };
+		}
+		if (touched)
+			(void)overlay_route_set(o, &r->pfx, hops, r->n);	/* logged there */
+	}
+	log_info("overlay: connected subnets changed; %zu next hops decided again", moved);
+}
+
+void
+overlay_connected_add(struct overlay *o, uint32_t addr, uint8_t plen, uint32_t ifindex)
+{
+	ov_conn_add(o, addr, plen, ifindex);
+	ov_redecide(o);
+}
+
+void
+overlay_connected_del(struct overlay *o, uint32_t addr, uint8_t plen, uint32_t ifindex)
+{
+	ov_conn_del(o, addr, plen, ifindex);
+	ov_redecide(o);
+}
+
+/* ------------------------------------------------ life */
+
+static int
+ov_monitor_start(struct overlay *o)
+{
+	static const unsigned groups[] = { RTNLGRP_IPV4_IFADDR };
+
+	if ((o->mon = nl_new(o->base, groups, 1)) == NULL) {
+		log_warn("overlay: netlink address monitor");
+		return -1;
+	}
+	nl_set_monitor_cb(o->mon, ov_addr_cb, ov_overrun, o);
+	ov_overrun(o);		/* the first dump, after joining: nothing missed */
+	return 0;
+}
+
+struct overlay *
+overlay_new(struct event_base *base, enum overlay_mode mode, struct fib *fib,
+    struct tunnel_mgr *tunnels)
+{
+	struct overlay *o = calloc(1, sizeof(*o));
+
+	if (o == NULL)
+		fatal("overlay_new");
+	*o = (struct overlay){ .base = base, .mode = mode, .fib = fib, .tunnels = tunnels };
+	hmap_init(&o->nhs);
+	hmap_init(&o->routes);
+	if (base != NULL && ov_monitor_start(o) < 0) {
+		overlay_free(o);
+		return NULL;
+	}
+	if (base != NULL && fib != NULL &&
+	    (o->grave_ev = evtimer_new(base, ov_grave_cb, o)) == NULL)
+		fatalx("overlay_new: event");
+	log_info("overlay: mode %s, %zu connected subnets", overlay_mode_name(mode), o->nconn);
+	return o;
+}
+
+void
+overlay_free(struct overlay *o)
+{
+	struct hmap_node *x;
+
+	if (o == NULL)
+		return;
+	while ((x = hmap_next(&o->routes, NULL)) != NULL) {
+		struct ov_route *r = (struct ov_route *)x;
+
+		ov_route_release(o, r);
+		hmap_del(&o->routes, x);
+		free(r);
+	}
+	hmap_destroy(&o->routes);
+	hmap_destroy(&o->nhs);
+	ov_grave_empty(o);
+	free(o->grave);
+	if (o->grave_ev != NULL)
+		event_free(o->grave_ev);
+	nl_free(o->mon);
+	free(o->conn);
+	free(o);
+}
+
+void
+overlay_walk(const struct overlay *o, overlay_nh_fn *fn, void *arg)
+{
+	for (struct hmap_node *x = hmap_next(&o->nhs, NULL); x; x = hmap_next(&o->nhs, x)) {
+		const struct ov_nh *n = (const struct ov_nh *)x;
+		const struct tunnel_info *ti = n->t ? tunnel_info(n->t) : NULL;
+		struct overlay_nh_view v = {
+			.gateway = n->gateway, .local = n->local, .kind = n->kind,
+			.ifindex = ti ? ti->ifindex : n->ifindex, .mtu = ti ? ti->mtu : 0,
+			.why = n->why, .device = ti ? ti->name : NULL, .prefixes = n->refs,
+		};
+
+		fn(arg, &v);
+	}
+}
+
+enum overlay_mode
+overlay_mode_get(const struct overlay *o)
+{
+	return o->mode;
+}

@@ -1,0 +1,115 @@
+/*
+ * rib/overlay.h - the direct-or-tunnel decision per next hop (Calico modes),
+ * and the install of a selected set into the FIB through it.
+ *
+ * The overlay keeps the host's connected IPv4 subnets (dumped at start, then
+ * followed through RTM_NEWADDR/DELADDR) and, for every next hop some prefix
+ * uses, one decision:
+ *   never        -> direct "via NH dev IF" (IF: the connected subnet holding
+ *                   NH); not installable when NH is on no connected subnet
+ *   cross-subnet -> direct when NH is on a connected subnet, else tunnel
+ *   always       -> tunnel
+ * A tunnel is tunnel_get(local = the session's local address, remote = NH),
+ * installed "dev TUN" (point-to-point) or "via NH dev TUN onlink" (NBMA),
+ * route MTU = the tunnel's MTU. Next hops are counted per prefix: the last
+ * prefix leaving a next hop puts its tunnel.
+ *
+ * Loop guard: a learned prefix equal to or covering one of our own underlay
+ * addresses, or a tunnel endpoint it would be sent through, is not installed
+ * (logged once per prefix), so a tunnel's outer packets never enter a tunnel.
+ *
+ * Ownership: the overlay borrows the fib and the tunnel manager (the caller
+ * frees them after overlay_free). Single-threaded, on the event loop.
+ */
+#ifndef IPIP_RIB_OVERLAY_H
+#define IPIP_RIB_OVERLAY_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "lib/compiler.h"
+#include "lib/prefix.h"
+#include "rib/fib.h"
+#include "tunnel/tunnel.h"
+
+struct event_base;
+struct overlay;
+
+enum overlay_mode {
+	OVERLAY_MODE_CROSS_SUBNET,	/* the YANG default */
+	OVERLAY_MODE_ALWAYS,
+	OVERLAY_MODE_NEVER,
+};
+
+enum overlay_kind {
+	OVERLAY_NONE,			/* not installable */
+	OVERLAY_DIRECT,
+	OVERLAY_TUNNEL,
+};
+
+/* "always", "cross-subnet", "never"; "direct", "tunnel", "none". */
+const char	*overlay_mode_name(enum overlay_mode);
+const char	*overlay_kind_name(enum overlay_kind);
+
+/* The decision table: mode x (NH on a connected subnet?). */
+enum overlay_kind overlay_decide(enum overlay_mode, bool on_connected);
+
+/*
+ * The kernel next hop for a decision: direct -> {gw, conn_ifindex};
+ * tunnel -> {0, ti->ifindex} (point-to-point) or {gw, ti->ifindex, onlink}
+ * (NBMA). *mtu: the tunnel's MTU, 0 for direct. -EINVAL for OVERLAY_NONE.
+ */
+MUST_USE int	 overlay_nh_make(enum overlay_kind, uint32_t gw, uint32_t conn_ifindex,
+		    const struct tunnel_info *ti, uint16_t weight,
+		    struct fib_nh *out, uint32_t *mtu);
+
+/* One member of a selected set: the next hop and the session's local address. */
+struct overlay_hop {
+	uint32_t	gateway;	/* host order */
+	uint32_t	local;		/* our end of the session that sent it */
+	uint16_t	weight;		/* 1..256 */
+};
+
+/*
+ * Dump the connected subnets and start following them. NULL on failure
+ * (logged). fib and tunnels are borrowed; tunnels may be NULL (mode never).
+ */
+struct overlay	*overlay_new(struct event_base *, enum overlay_mode, struct fib *,
+		    struct tunnel_mgr *tunnels);
+/* Puts every tunnel, frees. The routes stay in the fib (fib_free decides). */
+void		 overlay_free(struct overlay *);
+
+/*
+ * Add or remove a connected subnet by hand (tests; the address monitor does
+ * the same): next hops whose decision moves have their prefixes re-installed.
+ */
+void		 overlay_connected_add(struct overlay *, uint32_t addr, uint8_t plen,
+		    uint32_t ifindex);
+void		 overlay_connected_del(struct overlay *, uint32_t addr, uint8_t plen,
+		    uint32_t ifindex);
+
+/*
+ * Install prefix over hops[0..n-1]: decide each, take the new next hops,
+ * fib_route_set (or fib_route_del when none is installable or the loop guard
+ * refuses it), put the ones the prefix no longer uses. 0 or -errno from the fib.
+ */
+int		 overlay_route_set(struct overlay *, const struct prefix *,
+		    const struct overlay_hop *hops, size_t n);
+void		 overlay_route_del(struct overlay *, const struct prefix *);
+
+/* For show overlay: one next hop in use. */
+struct overlay_nh_view {
+	uint32_t		 gateway, local;
+	enum overlay_kind	 kind;
+	uint32_t		 ifindex;	/* 0 if none */
+	uint32_t		 mtu;		/* 0 for direct */
+	const char		*why;		/* "10.0.1.2 is on connected 10.0.1.0/24 ..." */
+	const char		*device;	/* tunnel name, or NULL for direct */
+	unsigned		 prefixes;	/* prefixes using it */
+};
+typedef void overlay_nh_fn(void *arg, const struct overlay_nh_view *);
+void		 overlay_walk(const struct overlay *, overlay_nh_fn *, void *arg);
+enum overlay_mode overlay_mode_get(const struct overlay *);
+
+#endif

@@ -1,0 +1,279 @@
+"""The kernel FIB (rib/fib.c) in a network namespace, driven by tests/netns/fibctl.
+Asserts what an operator would check: `ip route show proto 44`, `ip nexthop show`.
+Veth pairs only (no tunnels); names start with "fib"."""
+import json
+import os
+import subprocess
+import threading
+
+import pytest
+
+from conftest import BUILD, SANITIZER_MARKS, wait_for
+
+FIBCTL = f"{BUILD}/tests/netns/fibctl"
+PROTO = "44"
+N = 1000
+
+
+class Fibctl:
+    """One fibctl process in the namespace; send() a command, get its answer line."""
+
+    def __init__(self, ns, *args, log=None):
+        self.p = ns.popen(FIBCTL, *args, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                          stderr=log, text=True, bufsize=1)
+        assert self.readline() == "ready"
+
+    def readline(self, timeout=60):
+        out = []
+        t = threading.Thread(target=lambda: out.append(self.p.stdout.readline()), daemon=True)
+        t.start()
+        t.join(timeout)
+        assert out, "fibctl did not answer"
+        return out[0].strip()
+
+    def send(self, line, timeout=60):
+        self.p.stdin.write(line + "\n")
+        self.p.stdin.flush()
+        return self.readline(timeout)
+
+    def ok(self, line):
+        r = self.send(line)
+        assert r == "ok", f"{line}: {r}"
+
+    def stats(self):
+        return json.loads(self.send("stats"))
+
+    def quit(self, keep=False):
+        self.ok("quit keep" if keep else "quit")
+        assert self.p.wait(10) == 0
+
+    def kill(self):
+        if self.p.poll() is None:
+            self.p.kill()
+            self.p.wait(5)
+
+
+@pytest.fixture
+def fib_ns(netns_factory, tmp_path):
+    """A namespace with four veth pairs: fibv0..3 (10.0.i.1/24) facing fibp0..3."""
+    ns = netns_factory(f"fib{os.getpid()}")
+    for i in range(4):
+        ns.ip("link", "add", f"fibv{i}", "type", "veth", "peer", "name", f"fibp{i}")
+        ns.ip("addr", "add", f"10.0.{i}.1/24", "dev", f"fibv{i}")
+        ns.ip("link", "set", f"fibv{i}", "up")
+        ns.ip("link", "set", f"fibp{i}", "up")
+    started = []
+    logs = []
+
+    def start(*args):
+        log = open(tmp_path / f"fibctl{len(started)}.log", "w+")
+        logs.append(log)
+        f = Fibctl(ns, *args, log=log)
+        started.append(f)
+        return f
+
+    ns.fibctl = start
+    yield ns
+    for f in started:
+        f.kill()
+    for log in logs:
+        log.seek(0)
+        text = log.read()
+        for mark in SANITIZER_MARKS:
+            assert mark not in text, text
+
+
+def via(*idx):
+    return " ".join(f"via 10.0.{i}.2 dev fibv{i}" for i in idx)
+
+
+def our_routes(ns):
+    return {r["dst"]: r for r in ns.ip_json("route", "show", "proto", PROTO)}
+
+
+def our_nexthops(ns):
+    return {n["id"]: n for n in ns.ip_json("nexthop", "show") if n.get("protocol") == PROTO}
+
+
+def groups(ns):
+    return {i: n for i, n in our_nexthops(ns).items() if "group" in n}
+
+
+def block(base, count=N):
+    """count consecutive /24s from base, as fibctl's "count" makes them."""
+    a, b, _, _ = (int(x) for x in base.split("."))
+    return {f"{a}.{b + (i >> 8)}.{i & 255}.0/24" for i in range(count)}
+
+
+def test_prefixes_over_2_and_4_next_hops_share_one_group_each(fib_ns):
+    f = fib_ns.fibctl()
+    f.ok(f"set 10.100.0.0/24 count {N} {via(0, 1)}")
+    f.ok(f"set 10.120.0.0/24 count {N} {via(3, 2, 1, 0)}")
+    f.ok("sync")
+    routes, grps = our_routes(fib_ns), groups(fib_ns)
+    assert set(routes) == block("10.100.0.0") | block("10.120.0.0")
+    two = {routes[p]["nhid"] for p in block("10.100.0.0")}
+    four = {routes[p]["nhid"] for p in block("10.120.0.0")}
+    assert len(two) == 1 and len(four) == 1 and two != four
+    assert len(grps) == 2
+    assert len(grps[two.pop()]["group"]) == 2 and len(grps[four.pop()]["group"]) == 4
+    assert len(our_nexthops(fib_ns)) == 4 + 2        # one object per next hop, shared
+    assert f.stats()["failures"] == 0
+
+
+def test_losing_one_next_hop_is_one_group_update_and_every_prefix_stays(fib_ns):
+    f = fib_ns.fibctl()
+    f.ok(f"set 10.100.0.0/24 count {N} {via(0, 1)}")
+    f.ok("sync")
+    before, s0 = our_routes(fib_ns), f.stats()
+    assert f.send(f"nhdown {via(0)}") == "groups 1"
+    f.ok("sync")
+    # the RIB then tells us the smaller set for each prefix: same group, no route write
+    f.ok(f"set 10.100.0.0/24 count {N} {via(1)}")
+    f.ok("sync")
+    after, s1 = our_routes(fib_ns), f.stats()
+    assert s1["group_writes"] - s0["group_writes"] == 1
+    assert s1["route_writes"] == s0["route_writes"]
+    assert set(after) == set(before) and len(after) == N
+    nhid = {r["nhid"] for r in after.values()}
+    assert nhid == {r["nhid"] for r in before.values()}
+    assert [m["id"] for m in groups(fib_ns)[nhid.pop()]["group"]] != []
+    assert len(groups(fib_ns)) == 1
+    gws = {n.get("gateway") for n in our_nexthops(fib_ns).values()}
+    assert "10.0.0.2" not in gws and "10.0.1.2" in gws
+
+
+def test_restart_after_sigkill_keeps_routes_and_removes_stale_ones_only_after_settle(fib_ns):
+    f = fib_ns.fibctl()
+    f.ok(f"set 10.100.0.0/24 count {N} {via(0, 1)}")
+    f.ok(f"set 10.200.0.0/24 count 10 {via(2)}")
+    f.ok("sync")
+    f.kill()                                          # SIGKILL: no cleanup at all
+    want = block("10.100.0.0")
+    low, polls, stop = [N], [0], threading.Event()
+
+    def poll():
+        while not stop.is_set() or polls[0] < 3:
+            low[0] = min(low[0], len(want & set(our_routes(fib_ns))))
+            polls[0] += 1
+
+    t = threading.Thread(target=poll)
+    t.start()
+    try:
+        g = fib_ns.fibctl()
+        g.ok(f"set 10.100.0.0/24 count {N} {via(1, 0)}")
+        g.ok("sync")
+        assert block("10.200.0.0", 10) <= set(our_routes(fib_ns))   # not yet
+        s = g.stats()
+        assert s["route_writes"] == 0 and s["group_writes"] == 0 and s["adopted"] > N
+        g.ok("settle")
+        g.ok("sync")
+    finally:
+        stop.set()
+        t.join()
+    assert low[0] == N, f"only {low[0]} of {N} routes at one moment of the restart ({polls[0]} polls)"
+    assert set(our_routes(fib_ns)) == want
+    assert len(groups(fib_ns)) == 1 and len(our_nexthops(fib_ns)) == 3
+    g.quit()
+    assert our_routes(fib_ns) == {} and our_nexthops(fib_ns) == {}
+
+
+def test_routes_and_nexthops_not_ours_are_never_touched(fib_ns):
+    fib_ns.ip("route", "add", "10.100.5.0/24", "via", "10.0.0.2", "metric", "20")
+    fib_ns.ip("route", "add", "10.100.6.0/24", "via", "10.0.0.2", "proto", "186", "metric", "20")
+    fib_ns.ip("nexthop", "add", "id", str(44 << 24), "via", "10.0.1.2", "dev", "fibv1")
+    theirs = fib_ns.ip("-d", "route", "show").stdout + fib_ns.ip("nexthop", "show").stdout
+    f = fib_ns.fibctl()
+    f.ok(f"set 10.100.0.0/24 count 10 {via(0, 1)}")
+    f.ok("sync")
+    f.ok("settle")
+    f.ok("sync")
+    mine = our_routes(fib_ns)
+    assert set(mine) == block("10.100.0.0", 10) - {"10.100.5.0/24", "10.100.6.0/24"}
+    assert f.stats()["failures"] >= 2                 # EEXIST, logged, retried later
+    f.quit()
+    assert fib_ns.ip("-d", "route", "show").stdout + fib_ns.ip("nexthop", "show").stdout == theirs
+
+
+def test_operator_deleting_our_route_is_noticed_and_repaired(fib_ns):
+    f = fib_ns.fibctl()
+    f.ok(f"set 10.100.0.0/24 count 10 {via(0, 1)}")
+    f.ok("sync")
+    fib_ns.ip("route", "del", "10.100.3.0/24", "proto", PROTO, "metric", "20")
+    assert wait_for(lambda: "10.100.3.0/24" in our_routes(fib_ns), timeout=5)
+    assert f.stats()["repaired"] >= 1
+
+
+def test_link_down_removes_its_nexthops_and_the_fib_notices(fib_ns):
+    f = fib_ns.fibctl()
+    f.ok(f"set 10.100.0.0/24 count 100 {via(0, 1)}")
+    f.ok("sync")
+    fib_ns.ip("link", "set", "fibv0", "down")
+    assert wait_for(lambda: f.stats()["nh_lost"] >= 1, timeout=5)
+    gws = {n.get("gateway") for n in our_nexthops(fib_ns).values()}
+    assert "10.0.0.2" not in gws                       # the kernel removed it
+    assert len(our_routes(fib_ns)) == 100              # the others still carry them
+    fib_ns.ip("link", "set", "fibv0", "up")            # back: the fib puts it back in
+    assert wait_for(lambda: any(len(g["group"]) == 2 for g in groups(fib_ns).values()), timeout=10)
+    assert len(our_routes(fib_ns)) == 100
+
+
+def test_multipath_fallback_installs_inline_next_hops_and_reconciles(fib_ns):
+    f = fib_ns.fibctl("-m")
+    f.ok(f"set 10.100.0.0/24 count 100 {via(0, 1)} mtu 1400")
+    f.ok("sync")
+    routes = our_routes(fib_ns)
+    assert len(routes) == 100 and our_nexthops(fib_ns) == {}
+    r = routes["10.100.7.0/24"]
+    assert "nhid" not in r and len(r["nexthops"]) == 2
+    assert f.stats()["nexthop_objects"] is False
+    assert f.send(f"nhdown {via(0)}") == "groups 1"
+    f.ok("sync")
+    assert len(our_routes(fib_ns)["10.100.7.0/24"].get("nexthops", [])) == 0
+    assert our_routes(fib_ns)["10.100.7.0/24"]["gateway"] == "10.0.1.2"
+    f.quit(keep=True)
+    g = fib_ns.fibctl("-m")
+    g.ok(f"set 10.100.0.0/24 count 100 {via(1)} mtu 1400")
+    g.ok("sync")
+    assert g.stats()["route_writes"] == 0              # adopted as they are
+
+
+def test_resilient_groups_when_asked(fib_ns):
+    f = fib_ns.fibctl("-r")
+    f.ok(f"set 10.100.0.0/24 count 10 {via(0, 1, 2)}")
+    f.ok("sync")
+    (g,) = groups(fib_ns).values()
+    assert g.get("type") == "resilient" and len(g["group"]) == 3
+    assert f.send(f"nhdown {via(2)}") == "groups 1"
+    f.ok("sync")
+    assert len(groups(fib_ns)[g["id"]]["group"]) == 2
+
+
+def test_monitor_overrun_resyncs_and_repair_still_works(fib_ns):
+    f = fib_ns.fibctl("-M", "4096")          # a tiny monitor buffer: ENOBUFS on the flood
+    f.ok(f"set 10.100.0.0/24 count 5000 {via(0, 1)}")
+    f.ok("sync")
+    assert wait_for(lambda: f.stats()["resyncs"] >= 1, timeout=10)
+    f.ok("sync")
+    assert set(our_routes(fib_ns)) == block("10.100.0.0", 5000)
+    s = f.stats()
+    assert s["routes_kernel"] == 5000 and s["failures"] == 0
+    # the resync found everything right: nothing was written twice
+    assert (s["nh_writes"], s["group_writes"], s["route_writes"]) == (2, 1, 5000)
+    fib_ns.ip("route", "del", "10.100.9.0/24", "proto", PROTO, "metric", "20")
+    assert wait_for(lambda: "10.100.9.0/24" in our_routes(fib_ns), timeout=5)
+
+
+def test_configured_table_and_weights_reach_the_kernel(fib_ns):
+    f = fib_ns.fibctl("-t", "100")
+    f.ok("set 10.100.0.0/24 count 10 via 10.0.0.2 dev fibv0 weight 3 via 10.0.1.2 dev fibv1")
+    f.ok("sync")
+    assert our_routes(fib_ns) == {}                   # not in main
+    routes = fib_ns.ip_json("route", "show", "table", "100", "proto", PROTO)
+    assert len(routes) == 10
+    (g,) = groups(fib_ns).values()
+    weights = {m["id"]: m.get("weight", 1) for m in g["group"]}
+    gw = {i: n.get("gateway") for i, n in our_nexthops(fib_ns).items()}
+    assert {gw[i]: w for i, w in weights.items()} == {"10.0.0.2": 3, "10.0.1.2": 1}
+    f.quit()
+    assert fib_ns.ip_json("route", "show", "table", "100") == []

@@ -1,0 +1,205 @@
+"""The direct-or-tunnel decision end to end (doc/overlay.md): BIRD 2 announces
+one prefix whose next hop is on our connected subnet and one whose next hop is
+reachable only through a router (another namespace). Checked as an operator
+does: `ip -j route show proto 44`, `ip nexthop show`, `ip link`, and
+`show overlay json`."""
+import shutil
+import signal
+
+import pytest
+
+from bgplab import Bird, link_fixture, sh
+from conftest import vtysh, vtysh_json, wait_for
+
+OUR_AS, BIRD_AS = 4200000001, 4200000002
+PROTO = "44"
+NEAR, FAR = "10.30.1.0/24", "10.30.2.0/24"
+REMOTE = "10.7.0.2"          # the far next hop: behind the router namespace
+
+pytestmark = pytest.mark.skipif(shutil.which("bird") is None, reason="bird2 not installed")
+
+link = link_fixture("ov", "10.0.31")
+
+
+@pytest.fixture
+def lab(link, tmp_path):
+    """A = ours, B = BIRD (10.0.31.2), R = a router joined to A that holds REMOTE."""
+    r, _, r_addr = link.add_ns("10.0.32")
+    sh("ip", "-n", r, "addr", "add", f"{REMOTE}/32", "dev", "lo")
+    sh("ip", "-n", link.a, "route", "add", "10.7.0.0/24", "via", r_addr)
+    export = f"""filter {{
+    if net = {FAR} then bgp_next_hop = {REMOTE};
+    accept;
+  }}"""
+    bird = Bird(tmp_path, link.b, link.addr_b, BIRD_AS, link.addr_a, OUR_AS, export=export,
+                extra=f"protocol static st {{ ipv4; route {NEAR} blackhole; route {FAR} blackhole; }}")
+    yield link, bird
+    bird.stop()
+
+
+def conf(tmp_path, mode):
+    text = (f"router bgp {OUR_AS}\n bgp router-id 10.0.31.1\n"
+            f" neighbor 10.0.31.2 remote-as {BIRD_AS}\n neighbor 10.0.31.2 timers 1 3\n"
+            f" neighbor 10.0.31.2 timers connect 1\n"
+            f"overlay\n mode {mode}\n tunnel-style point-to-point\n driver userspace\nexit\n")
+    p = tmp_path / f"bgpd-{mode}.conf"
+    p.write_text(text)
+    return p
+
+
+def ip_json(ns, *args):
+    import json
+    r = sh("ip", "-n", ns, "-j", *args, check=False)
+    return json.loads(r.stdout or "[]")
+
+
+def installed(ns):
+    """prefix -> list of (gateway or None, dev, onlink) and the route MTU."""
+    nhs = {n["id"]: n for n in ip_json(ns, "nexthop", "show")}
+    out = {}
+    for r in ip_json(ns, "route", "show", "proto", PROTO):
+        hops = []
+        if "nhid" in r:
+            n = nhs.get(r["nhid"], {})
+            members = [nhs.get(g["id"], {}) for g in n.get("group", [])] or [n]
+            for m in members:
+                hops.append((m.get("gateway"), m.get("dev"), "onlink" in m.get("flags", [])))
+        else:
+            hops.append((r.get("gateway"), r.get("dev"), "onlink" in r.get("flags", [])))
+        mtu = next((m["mtu"] for m in r.get("metrics", []) if "mtu" in m), None)
+        out[r["dst"]] = (hops, mtu)
+    return out
+
+
+def our_tunnels(ns):
+    return [l for l in ip_json(ns, "-d", "link", "show")
+            if l.get("ifalias", "").startswith("ipip-bgpd local")]
+
+
+def overlay_view(d):
+    return {n["nexthop"]: n for n in vtysh_json(d.sock, "show overlay json")["nexthops"]}
+
+
+def test_cross_subnet_near_is_direct_far_is_tunneled_and_withdraw_cleans(tmp_path, lab, daemon_factory):
+    link, bird = lab
+    bird.start()
+    d = daemon_factory(config=conf(tmp_path, "cross-subnet"), netns=link.a).start()
+    assert wait_for(lambda: len(installed(link.a)) == 2, 20), (installed(link.a), d.read_log())
+    routes = installed(link.a)
+    assert routes[NEAR][0] == [(link.addr_b, link.va, False)], routes
+    assert routes[NEAR][1] is None                       # direct: no tunnel MTU
+    tuns = our_tunnels(link.a)
+    assert len(tuns) == 1, tuns
+    t = tuns[0]
+    assert t["ifalias"] == f"ipip-bgpd local {link.addr_a} remote {REMOTE}"
+    assert routes[FAR][0] == [(None, t["ifname"], False)], routes
+    assert routes[FAR][1] == t["mtu"], (routes, t)
+    v = overlay_view(d)
+    assert v[link.addr_b]["decision"] == "direct"
+    assert f"{link.addr_b} is on connected 10.0.31.0/24 via {link.va}" in v[link.addr_b]["reason"]
+    assert v[REMOTE]["decision"] == "tunnel" and v[REMOTE]["device"] == t["ifname"]
+    assert "not on a connected subnet" in v[REMOTE]["reason"]
+    assert v[REMOTE]["prefixes"] == 1 and v[REMOTE]["mtu"] == t["mtu"]
+    assert vtysh_json(d.sock, "show overlay json")["driver"] == "userspace"
+    text = vtysh(d.sock, "show overlay").stdout
+    assert "Overlay mode cross-subnet, driver userspace" in text, text
+    # BIRD withdraws the far prefix: its route and its tunnel go.
+    bird.conf.write_text(bird.conf.read_text().replace(f"route {FAR} blackhole;", ""))
+    assert "Reconfigured" in bird.birdc("configure").stdout
+    assert wait_for(lambda: list(installed(link.a)) == [NEAR], 10), installed(link.a)
+    assert wait_for(lambda: our_tunnels(link.a) == [], 10), our_tunnels(link.a)
+    assert d.stop() == 0
+    d.assert_no_sanitizer_report()
+    assert installed(link.a) == {}
+
+
+def test_always_tunnels_both_and_sigterm_leaves_nothing(tmp_path, lab, daemon_factory):
+    link, bird = lab
+    bird.start()
+    d = daemon_factory(config=conf(tmp_path, "always"), netns=link.a).start()
+    assert wait_for(lambda: len(installed(link.a)) == 2, 20), (installed(link.a), d.read_log())
+    assert wait_for(lambda: len(our_tunnels(link.a)) == 2, 10), our_tunnels(link.a)
+    routes = installed(link.a)
+    by_remote = {t["ifalias"].split()[-1]: t for t in our_tunnels(link.a)}
+    assert routes[NEAR][0] == [(None, by_remote[link.addr_b]["ifname"], False)], routes
+    assert routes[FAR][0] == [(None, by_remote[REMOTE]["ifname"], False)], routes
+    assert routes[NEAR][1] == by_remote[link.addr_b]["mtu"]
+    assert overlay_view(d)[link.addr_b]["decision"] == "tunnel"
+    assert d.stop(signal.SIGTERM) == 0
+    d.assert_no_sanitizer_report()
+    assert installed(link.a) == {}
+    assert our_tunnels(link.a) == []
+
+
+def test_cross_subnet_an_address_on_the_far_subnet_makes_it_direct(tmp_path, lab, daemon_factory):
+    """The operator puts us on the far next hop's subnet: the far prefix moves
+    from the tunnel to `via NH dev IF` and the tunnel goes; removing the
+    address moves it back."""
+    link, bird = lab
+    bird.start()
+    d = daemon_factory(config=conf(tmp_path, "cross-subnet"), netns=link.a).start()
+    assert wait_for(lambda: len(installed(link.a)) == 2 and our_tunnels(link.a), 20), d.read_log()
+    to_r = f"{link.a[:10]}a1"                 # Link.add_ns's device toward the router
+    sh("ip", "-n", link.a, "addr", "add", "10.7.0.1/24", "dev", to_r)
+    samples = []                              # the move must not blink the route
+    assert wait_for(lambda: samples.append(installed(link.a)) or
+                    samples[-1].get(FAR, ([], 0))[0] == [(REMOTE, to_r, False)], 10, 0.005), samples[-1]
+    assert all(FAR in x for x in samples), [x.get(FAR) for x in samples]
+    assert wait_for(lambda: our_tunnels(link.a) == [], 10), our_tunnels(link.a)
+    assert overlay_view(d)[REMOTE]["decision"] == "direct"
+    sh("ip", "-n", link.a, "addr", "del", "10.7.0.1/24", "dev", to_r)
+    assert wait_for(lambda: len(our_tunnels(link.a)) == 1, 10), d.read_log()
+    t = our_tunnels(link.a)[0]
+    assert wait_for(lambda: installed(link.a).get(FAR, ([], 0))[0] == [(None, t["ifname"], False)], 10), installed(link.a)
+    assert d.stop() == 0
+    d.assert_no_sanitizer_report()
+
+
+SITE_PRIV = ("192.168.51.1", "192.168.52.1")
+
+
+def site_conf(tmp_path, i, link):
+    """Site i's ipip-bgpd: connects out to the BIRD of the other site, never listens."""
+    me, other = (link.addr_a, link.addr_b) if i == 0 else (link.addr_b, link.addr_a)
+    p = tmp_path / f"site{i}.conf"
+    p.write_text(f"router bgp {OUR_AS + i}\n bgp router-id {me}\n bgp listen-port 0\n"
+                 f" neighbor {other} remote-as {BIRD_AS + 1 - i}\n neighbor {other} timers 1 3\n"
+                 f" neighbor {other} timers connect 1\n"
+                 f"overlay\n mode always\n tunnel-style point-to-point\n driver userspace\nexit\n")
+    return p
+
+
+def test_ping_between_two_sites_through_the_userspace_tunnels(tmp_path, link, daemon_factory):
+    """Each site runs ipip-bgpd and a BIRD (passive) that announces the site's
+    private prefix to the other site's daemon; traffic between the private
+    prefixes goes through the userspace tunnels both ways."""
+    birds = []
+    try:
+        for i, (ns, me, other) in enumerate(((link.a, link.addr_a, link.addr_b),
+                                              (link.b, link.addr_b, link.addr_a))):
+            sh("ip", "-n", ns, "addr", "add", f"{SITE_PRIV[i]}/24", "dev", "lo")
+            net = SITE_PRIV[i].rsplit(".", 1)[0] + ".0/24"
+            b = Bird(tmp_path, ns, me, BIRD_AS + i, other, OUR_AS + 1 - i, local=me,
+                     options="passive on;", export="all", name=f"bird{i}",
+                     extra=f"protocol static st {{ ipv4; route {net} blackhole; }}")
+            birds.append(b.start())
+        ds = [daemon_factory(config=site_conf(tmp_path, i, link), netns=ns, name=f"s{i}").start()
+              for i, ns in enumerate((link.a, link.b))]
+        for i, ns in enumerate((link.a, link.b)):
+            want = SITE_PRIV[1 - i].rsplit(".", 1)[0] + ".0/24"
+            assert wait_for(lambda: want in installed(ns), 20), (installed(ns), ds[i].read_log())
+            tun = [t["ifname"] for t in our_tunnels(ns)]
+            assert [h[1] for h in installed(ns)[want][0]] == tun, (installed(ns), tun)
+        r = link.run_in("a", "ping", "-n", "-c", "3", "-W", "2", "-i", "0.2",
+                        "-I", SITE_PRIV[0], SITE_PRIV[1])
+        assert r.returncode == 0, r.stdout + r.stderr
+        r = link.run_in("b", "ping", "-n", "-c", "2", "-W", "2", "-i", "0.2",
+                        "-I", SITE_PRIV[1], SITE_PRIV[0])
+        assert r.returncode == 0, r.stdout + r.stderr
+        for d in ds:
+            assert d.stop() == 0
+            d.assert_no_sanitizer_report()
+        assert our_tunnels(link.a) == [] and our_tunnels(link.b) == []
+    finally:
+        for b in birds:
+            b.stop()

@@ -1,0 +1,225 @@
+/*
+ * tests/unit/test_rib_overlay.c - the direct-or-tunnel decision (rib/overlay.h):
+ * the Calico mode table, the kernel next hop per style, next hops counted
+ * per prefix, and the loop guard.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <check.h>
+
+#include "rib/overlay.h"
+#include "tests/unit/unit.h"
+
+#define A(a, b, c, d)	((uint32_t)(a) << 24 | (b) << 16 | (c) << 8 | (d))
+
+START_TEST(decision_table_follows_the_calico_modes)
+{
+	static const struct { enum overlay_mode m; bool on; enum overlay_kind want; } t[] = {
+		{ OVERLAY_MODE_ALWAYS, true, OVERLAY_TUNNEL },
+		{ OVERLAY_MODE_ALWAYS, false, OVERLAY_TUNNEL },
+		{ OVERLAY_MODE_CROSS_SUBNET, true, OVERLAY_DIRECT },
+		{ OVERLAY_MODE_CROSS_SUBNET, false, OVERLAY_TUNNEL },
+		{ OVERLAY_MODE_NEVER, true, OVERLAY_DIRECT },
+		{ OVERLAY_MODE_NEVER, false, OVERLAY_NONE },
+	};
+
+	for (size_t i = 0; i < UNIT_COUNT(t); i++)
+		ck_assert_msg(overlay_decide(t[i].m, t[i].on) == t[i].want, "case %zu: %s %d",
+		    i, overlay_mode_name(t[i].m), t[i].on);
+	ck_assert_int_eq(overlay_decide((enum overlay_mode)7, true), OVERLAY_NONE);
+}
+END_TEST
+
+START_TEST(kernel_next_hop_per_decision_and_tunnel_style)
+{
+	struct tunnel_info p2p = { .name = "ipxyz", .ifindex = 9, .mtu = 1480 };
+	struct tunnel_info nbma = { .name = "ipn", .ifindex = 11, .mtu = 1400, .onlink = true };
+	struct fib_nh nh;
+	uint32_t gw = A(10, 9, 0, 2), mtu = 1;
+
+	ck_assert_int_eq(overlay_nh_make(OVERLAY_DIRECT, gw, 4, NULL, 3, &nh, &mtu), 0);
+	ck_assert(nh.gateway == gw && nh.ifindex == 4 && !nh.onlink && nh.weight == 3 && mtu == 0);
+	ck_assert_int_eq(overlay_nh_make(OVERLAY_TUNNEL, gw, 0, &p2p, 1, &nh, &mtu), 0);
+	ck_assert(nh.gateway == 0 && nh.ifindex == 9 && !nh.onlink && mtu == 1480);
+	ck_assert_int_eq(overlay_nh_make(OVERLAY_TUNNEL, gw, 0, &nbma, 1, &nh, &mtu), 0);
+	ck_assert(nh.gateway == gw && nh.ifindex == 11 && nh.onlink && mtu == 1400);
+	ck_assert_int_eq(overlay_nh_make(OVERLAY_NONE, gw, 4, &p2p, 1, &nh, &mtu), -EINVAL);
+	ck_assert_int_eq(overlay_nh_make(OVERLAY_DIRECT, gw, 0, NULL, 1, &nh, &mtu), -EINVAL);
+	ck_assert_int_eq(overlay_nh_make(OVERLAY_TUNNEL, gw, 0, NULL, 1, &nh, &mtu), -EINVAL);
+}
+END_TEST
+
+struct seen { size_t n; struct overlay_nh_view v[4]; char why[4][128]; };
+
+static void
+collect(void *arg, const struct overlay_nh_view *v)
+{
+	struct seen *s = arg;
+
+	if (s->n < 4) {
+		snprintf(s->why[s->n], sizeof(s->why[0]), "%s", v->why);
+		s->v[s->n++] = *v;
+	}
+}
+
+static struct seen
+walk(const struct overlay *o)
+{
+	struct seen s = { 0 };
+
+	overlay_walk(o, collect, &s);
+	return s;
+}
+
+/* An overlay without loop or fib, on 10.0.1.1/24 (ifindex 1: lo, which has a name). */
+static struct overlay *
+ov_make(enum overlay_mode m)
+{
+	struct overlay *o = overlay_new(NULL, m, NULL, NULL);
+
+	overlay_connected_add(o, A(10, 0, 1, 1), 24, 1);
+	return o;
+}
+
+START_TEST(next_hops_are_counted_per_prefix_and_go_with_the_last)
+{
+	struct overlay *o = ov_make(OVERLAY_MODE_NEVER);
+	struct prefix p1 = { A(192, 168, 1, 0), 24 }, p2 = { A(192, 168, 2, 0), 24 };
+	struct overlay_hop on = { A(10, 0, 1, 2), A(10, 0, 1, 1), 1 };
+	struct seen s;
+
+	ck_assert_int_eq(overlay_route_set(o, &p1, &on, 1), 0);
+	ck_assert_int_eq(overlay_route_set(o, &p2, &on, 1), 0);
+	s = walk(o);
+	ck_assert_uint_eq(s.n, 1);
+	ck_assert_int_eq(s.v[0].kind, OVERLAY_DIRECT);
+	ck_assert_uint_eq(s.v[0].prefixes, 2);
+	ck_assert_uint_eq(s.v[0].ifindex, 1);
+	ck_assert_msg(strstr(s.why[0], "10.0.1.2 is on connected 10.0.1.0/24 via") != NULL,
+	    "%s", s.why[0]);
+	overlay_route_del(o, &p1);
+	ck_assert_uint_eq(walk(o).v[0].prefixes, 1);
+	overlay_route_set(o, &p2, &on, 1);	/* same set again: still one user */
+	ck_assert_uint_eq(walk(o).v[0].prefixes, 1);
+	overlay_route_del(o, &p2);
+	ck_assert_uint_eq(walk(o).n, 0);
+	overlay_free(o);
+}
+END_TEST
+
+START_TEST(never_mode_off_subnet_is_not_installable_and_says_why)
+{
+	struct overlay *o = ov_make(OVERLAY_MODE_NEVER);
+	struct prefix p = { A(192, 168, 1, 0), 24 };
+	struct overlay_hop off = { A(10, 9, 0, 2), A(10, 0, 1, 1), 1 };
+	char log[512];
+	struct seen s;
+
+	unit_log_begin(log, sizeof(log));
+	ck_assert_int_eq(overlay_route_set(o, &p, &off, 1), 0);
+	unit_log_end();
+	s = walk(o);
+	ck_assert_int_eq(s.v[0].kind, OVERLAY_NONE);
+	ck_assert_msg(strstr(s.why[0], "10.9.0.2 is not on a connected subnet") != NULL, "%s", s.why[0]);
+	ck_assert_msg(strstr(log, "not installable") != NULL, "%s", log);
+	overlay_route_del(o, &p);
+	overlay_free(o);
+}
+END_TEST
+
+START_TEST(cross_subnet_without_tunnels_reports_the_failed_tunnel)
+{
+	struct overlay *o = ov_make(OVERLAY_MODE_CROSS_SUBNET);
+	struct prefix p = { A(192, 168, 1, 0), 24 };
+	struct overlay_hop hops[2] = {
+		{ A(10, 0, 1, 2), A(10, 0, 1, 1), 1 }, { A(10, 9, 0, 2), A(10, 0, 1, 1), 1 } };
+	struct seen s;
+	char log[512];
+
+	unit_log_begin(log, sizeof(log));
+	ck_assert_int_eq(overlay_route_set(o, &p, hops, 2), 0);
+	unit_log_end();
+	s = walk(o);
+	ck_assert_uint_eq(s.n, 2);
+	for (size_t i = 0; i < 2; i++)
+		ck_assert_int_eq(s.v[i].kind,
+		    s.v[i].gateway == A(10, 0, 1, 2) ? OVERLAY_DIRECT : OVERLAY_NONE);
+	ck_assert_msg(strstr(log, "tunnel to 10.9.0.2 from 10.0.1.1 failed") != NULL, "%s", log);
+	overlay_route_del(o, &p);
+	overlay_free(o);
+}
+END_TEST
+
+START_TEST(loop_guard_refuses_a_prefix_covering_our_underlay_once)
+{
+	struct overlay *o = ov_make(OVERLAY_MODE_NEVER);
+	struct prefix cover = { A(10, 0, 0, 0), 8 }, host = { A(10, 0, 1, 1), 32 };
+	struct overlay_hop on = { A(10, 0, 1, 2), A(10, 0, 1, 1), 1 };
+	char log[512];
+
+	unit_log_begin(log, sizeof(log));
+	ck_assert_int_eq(overlay_route_set(o, &cover, &on, 1), 0);
+	ck_assert_int_eq(overlay_route_set(o, &cover, &on, 1), 0);
+	ck_assert_int_eq(overlay_route_set(o, &host, &on, 1), 0);
+	unit_log_end();
+	ck_assert_msg(strstr(log, "10.0.0.0/8 not installed: it covers one of our underlay") != NULL, "%s", log);
+	ck_assert_msg(strstr(strstr(log, "10.0.0.0/8") + 1, "10.0.0.0/8") == NULL,
+	    "logged twice: %s", log);
+	ck_assert_msg(strstr(log, "10.0.1.1/32 not installed") != NULL, "%s", log);
+	overlay_route_del(o, &cover);
+	overlay_route_del(o, &host);
+	ck_assert_uint_eq(walk(o).n, 0);
+	overlay_free(o);
+}
+END_TEST
+
+START_TEST(an_address_change_moves_the_next_hop_between_decisions)
+{
+	struct overlay *o = ov_make(OVERLAY_MODE_NEVER);
+	struct prefix p1 = { A(192, 168, 1, 0), 24 }, p2 = { A(192, 168, 2, 0), 24 };
+	struct overlay_hop far = { A(10, 9, 0, 2), A(10, 0, 1, 1), 1 };
+	char log[512];
+	struct seen s;
+
+	unit_log_begin(log, sizeof(log));
+	ck_assert_int_eq(overlay_route_set(o, &p1, &far, 1), 0);
+	ck_assert_int_eq(overlay_route_set(o, &p2, &far, 1), 0);
+	ck_assert_int_eq(walk(o).v[0].kind, OVERLAY_NONE);
+	overlay_connected_add(o, A(10, 9, 0, 1), 24, 1);	/* now on a connected subnet */
+	s = walk(o);
+	ck_assert_uint_eq(s.n, 1);
+	ck_assert_int_eq(s.v[0].kind, OVERLAY_DIRECT);
+	ck_assert_uint_eq(s.v[0].prefixes, 2);
+	ck_assert_msg(strstr(s.why[0], "is on connected 10.9.0.0/24") != NULL, "%s", s.why[0]);
+	overlay_connected_del(o, A(10, 9, 0, 1), 24, 1);	/* and gone again */
+	s = walk(o);
+	ck_assert_uint_eq(s.n, 1);
+	ck_assert_int_eq(s.v[0].kind, OVERLAY_NONE);
+	ck_assert_uint_eq(s.v[0].prefixes, 2);
+	unit_log_end();
+	ck_assert_msg(strstr(log, "2 next hops") == NULL && strstr(log, "1 next hops decided again") != NULL,
+	    "%s", log);
+	overlay_route_del(o, &p1);
+	overlay_route_del(o, &p2);
+	ck_assert_uint_eq(walk(o).n, 0);
+	overlay_free(o);
+}
+END_TEST
+
+int
+main(void)
+{
+	const TTest *const tests[] = {
+		decision_table_follows_the_calico_modes,
+		kernel_next_hop_per_decision_and_tunnel_style,
+		next_hops_are_counted_per_prefix_and_go_with_the_last,
+		never_mode_off_subnet_is_not_installable_and_says_why,
+		cross_subnet_without_tunnels_reports_the_failed_tunnel,
+		loop_guard_refuses_a_prefix_covering_our_underlay_once,
+		an_address_change_moves_the_next_hop_between_decisions,
+	};
+
+	return unit_run("rib_overlay", tests, UNIT_COUNT(tests));
+}

@@ -1,0 +1,57 @@
+/*
+ * vtysh/render_overlay.c - `show overlay [json]`: mode and driver, then per
+ * next hop its decision, device, MTU, prefix count and the reason.
+ */
+#include <json-c/json.h>
+
+#include "vtysh/render.h"
+#include "vtysh/render_overlay.h"
+
+#define J_STR(o, k, v)	json_object_object_add((o), (k), json_object_new_string(v))
+#define J_INT(o, k, v)	json_object_object_add((o), (k), json_object_new_int64((int64_t)(v)))
+
+static void
+render_overlay_json(FILE *out, const struct ctl_overlay_rec *h,
+    const struct ctl_overlay_rec *nhs, size_t n)
+{
+	json_object *top = json_object_new_object(), *arr = json_object_new_array();
+
+	J_STR(top, "mode", h->mode);
+	J_STR(top, "driver", h->driver);
+	json_object_object_add(top, "running", json_object_new_boolean(h->running));
+	for (size_t i = 0; i < n; i++) {
+		json_object *o = json_object_new_object();
+
+		J_STR(o, "nexthop", nhs[i].nexthop);
+		J_STR(o, "local", nhs[i].local);
+		J_STR(o, "decision", nhs[i].decision);
+		J_STR(o, "reason", nhs[i].reason);
+		J_STR(o, "device", nhs[i].device);
+		J_INT(o, "mtu", nhs[i].mtu);
+		J_INT(o, "prefixes", nhs[i].prefixes);
+		json_object_array_add(arr, o);
+	}
+	json_object_object_add(top, "nexthops", arr);
+	render_json_print(out, top);
+}
+
+void
+render_overlay(FILE *out, const struct ctl_overlay_rec *h,
+    const struct ctl_overlay_rec *nhs, size_t n, bool json)
+{
+	if (json)
+		return render_overlay_json(out, h, nhs, n);
+	if (!h->running) {
+		fprintf(out, "Overlay not running (no router bgp, or the kernel FIB failed)\n");
+		return;
+	}
+	fprintf(out, "Overlay mode %s, driver %s\n", h->mode, h->driver);
+	if (n == 0)
+		return;
+	fprintf(out, "%-15s %-8s %-15s %5s %8s  %s\n", "Next Hop", "Decision", "Device", "MTU",
+	    "Prefixes", "Reason");
+	for (size_t i = 0; i < n; i++)
+		fprintf(out, "%-15s %-8s %-15s %5u %8u  %s\n", nhs[i].nexthop, nhs[i].decision,
+		    nhs[i].device[0] ? nhs[i].device : "-", nhs[i].mtu, nhs[i].prefixes,
+		    nhs[i].reason);
+}
