@@ -33,6 +33,7 @@
 #include "bgpd/conf.h"
 #include "bgpd/peer.h"
 #include "bgpd/rde.h"
+#include "bgpd/adj_out.h"
 #include "rib/rib.h"
 
 /* FRR's choice without `bgp router-id`: the highest IPv4 address not on loopback. */
@@ -142,6 +143,38 @@ selection_apply(struct bgp *bgp, const struct conf_bgp *g)
 	if (g->cluster_id[0] != '\0')
 		(void)inet_pton(AF_INET, g->cluster_id, &cid);	/* the model checked it */
 	rde_configure(bgp->rde, &sel, ntohl(cid.s_addr));
+}
+
+struct nets {
+	struct prefix	*v;
+	size_t		 n, cap;
+};
+
+static void
+network_collect(const char *text, void *arg)
+{
+	struct nets *ns = arg;
+	struct prefix p;
+
+	if (prefix_parse(text, &p, true) < 0)
+		return;				/* the model checked it */
+	if (ns->n == ns->cap) {
+		ns->cap = ns->cap ? 2 * ns->cap : 16;
+		if ((ns->v = reallocarray(ns->v, ns->cap, sizeof(*ns->v))) == NULL)
+			fatal("config networks");
+	}
+	ns->v[ns->n++] = p;
+}
+
+/* `network` statements into the RIB as locally originated routes. */
+static void
+networks_apply(struct bgpd *b)
+{
+	struct nets ns = { 0 };
+
+	conf_bgp_networks(b->running, network_collect, &ns);
+	adj_out_networks_set(rde_adj_out(b->bgp->rde), ns.v, ns.n);
+	free(ns.v);
 }
 
 /* ------------------------------------------------ a commit's changes */
@@ -331,6 +364,7 @@ bgpd_bgp_create(struct bgpd *b, struct apply *a)
 	b->bgp->listen_addr = listen_addr_of(&a->g);
 	b->bgp->port = a->g.listen_port;
 	selection_apply(b->bgp, &a->g);
+	networks_apply(b);
 	conf_bgp_neighbors(b->running, apply_neighbor, a);
 	return 0;
 }
@@ -371,6 +405,7 @@ bgpd_bgp_apply(void *arg)
 		apply_identity(&a);
 		bgp_listen_set(b->bgp, listen_addr_of(&a.g), a.g.listen_port);	/* logged */
 		selection_apply(b->bgp, &a.g);
+		networks_apply(b);
 		conf_bgp_neighbors(b->running, apply_neighbor, &a);
 		apply_prune(&a);
 	}

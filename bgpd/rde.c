@@ -17,6 +17,7 @@
 #include <event2/event.h>
 
 #include "bgpd/rde.h"
+#include "bgpd/adj_out.h"
 #include "bgpd/peer.h"
 #include "lib/log.h"
 #include "rib/rib.h"
@@ -47,6 +48,7 @@ struct rde {
 	struct rib_opts		 opts;		/* the RIB's: our hooks, the config's knobs */
 	bool			 reselect;	/* rib_reselect_all() job pending */
 	uint32_t		 cluster_id;	/* host order; 0: the router-id */
+	struct adj_out		*ao;		/* owned: what we announce (adj_out.h) */
 };
 
 static const char *const rde_event_names[RDE_EV_MAX] = {
@@ -417,6 +419,21 @@ rde_cookie_release(void *arg, const void *cookie)
 	attrs_put(cookie);
 }
 
+/* The RIB's one change callback, fanned out to its consumers. */
+static void
+rde_change_cb(void *arg, const struct prefix *pfx, const struct rib_selection *sel)
+{
+	struct rde *r = arg;
+
+	adj_out_rib_change(r->ao, pfx, sel);
+}
+
+struct adj_out *
+rde_adj_out(const struct rde *r)
+{
+	return r->ao;
+}
+
 struct rde *
 rde_new(struct bgp *b)
 {
@@ -437,6 +454,8 @@ rde_new(struct bgp *b)
 	msg_update_init(&r->u);
 	h.arg = r;
 	bgp_set_hooks(b, &h);
+	r->ao = adj_out_new(b, r->rib, r->attrs);	/* wraps the hooks just set */
+	rib_set_change_cb(r->rib, rde_change_cb, r);
 	return r;
 }
 
@@ -463,6 +482,7 @@ rde_configure(struct rde *r, const struct rib_opts *sel, uint32_t cluster_id)
 	struct rib_opts o = r->opts;
 
 	r->cluster_id = cluster_id;
+	adj_out_set_cluster_id(r->ao, cluster_id);
 	o.maximum_paths_ebgp = paths_clamp(sel->maximum_paths_ebgp);
 	o.maximum_paths_ibgp = paths_clamp(sel->maximum_paths_ibgp);
 	o.as_path_ignore = sel->as_path_ignore;
@@ -506,6 +526,8 @@ rde_free(struct rde *r)
 	rde_nbrs_free(r);
 	while (rde_jobs_run(r, SIZE_MAX))
 		;
+	adj_out_free(r->ao);
+	r->ao = NULL;
 	event_free(r->ev_job);
 	msg_update_fini(&r->u);
 	if (rib_free(r->rib) < 0)

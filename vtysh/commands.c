@@ -8,6 +8,7 @@
 #include "lib/ctlmsg.h"
 #include "vtysh/commands_bgp.h"
 #include "vtysh/commands_rib.h"
+#include "vtysh/commands_adj.h"
 #include "vtysh/render.h"
 #include "vtysh/vty.h"
 
@@ -71,6 +72,7 @@ const struct cmd_def vtysh_commands[] = {
 	{ "write memory", "Save the running configuration\nTo the config file\n", vtysh_write },
 	VTYSH_BGP_COMMANDS
 	VTYSH_RIB_COMMANDS
+	VTYSH_ADJ_COMMANDS
 	{ "list", "Print every command\n", list_commands },
 	{ "exit", "Leave the shell\n", quit },
 	{ "quit", "Leave the shell\n", quit },

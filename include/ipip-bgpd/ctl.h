@@ -57,6 +57,10 @@ enum ctl_type {
 	CTL_SHOW_BGP_IPV4 = 64,		/* request: none (whole table) or struct ctl_rib_req;
 					 * answer: a struct ctl_rib_rec per path, prefixes in
 					 * order, streamed in chunks */
+	/* What we announce (bgpd/ctl_adj.c) */
+	CTL_SHOW_BGP_ADVERTISED = 96,	/* request: struct ctl_neighbor_req; answer: a
+					 * struct ctl_rib_rec per prefix sent to it (path
+					 * = the attributes as sent), prefixes in order */
 	CTL_TYPE_MAX
 };
 
