@@ -10,7 +10,7 @@ import signal
 
 import pytest
 
-from bgplab import Bird, link_fixture, sh
+from bgplab import Bird, birds_fixture, link_fixture, sh
 from conftest import vtysh, vtysh_json, wait_for
 
 OUR_AS, BIRD_AS, BIRD2_AS = 4200000001, 4200000002, 4200000003
@@ -20,12 +20,7 @@ pytestmark = pytest.mark.skipif(shutil.which("bird") is None, reason="bird2 not 
 link = link_fixture("ao", "10.0.31")
 
 
-@pytest.fixture
-def birds():
-    made = []
-    yield made
-    for b in made:
-        b.stop()
+birds = birds_fixture()
 
 
 def statics(prefixes):
@@ -244,3 +239,19 @@ def test_a_large_table_is_passed_on_in_few_updates(tmp_path, link, birds, daemon
     assert st["updatesSent"] <= n // 500, st          # ~1000 prefixes per UPDATE
     d.stop()
     d.assert_no_sanitizer_report()
+
+
+def test_route_refresh_resends_the_table(tmp_path, link, birds, daemon_factory):
+    a = start_bird(tmp_path, birds, "ba", link.b, link.addr_b, BIRD_AS, link.addr_a)
+    conf = tmp_path / "bgpd.conf"
+    conf.write_text(conf_text([(link.addr_b, BIRD_AS)], ["10.9.1.0/24", "10.9.2.0/24"]))
+    d = daemon_factory(config=conf, netns=link.a).start()
+    assert wait_for(lambda: bird_route(a, "10.9.2.0/24"), 20), d.read_log()
+
+    def stats():
+        return vtysh_json(d.sock, f"show bgp neighbors {link.addr_b} json")[link.addr_b]["messageStats"]
+    before = stats()
+    assert "reload" in a.birdc("reload in ours").stdout.lower()
+    assert wait_for(lambda: stats()["routeRefreshRecv"] > before["routeRefreshRecv"], 10), stats()
+    assert wait_for(lambda: stats()["updatesSent"] > before["updatesSent"], 10), stats()
+    assert bird_route(a, "10.9.1.0/24") and bird_route(a, "10.9.2.0/24")
