@@ -513,13 +513,17 @@ adj_out_rib_change(struct adj_out *ao, const struct prefix *pfx, const struct ri
 
 /* ------------------------------------------------------------ networks */
 
+static int
+pfx_cmp(const void *a, const void *b)
+{
+	return prefix_cmp(a, b);
+}
+
+/* v sorted: O(log n) so a config with many networks reloads quickly. */
 static bool
 nets_has(const struct prefix *v, size_t n, const struct prefix *p)
 {
-	for (size_t i = 0; i < n; i++)
-		if (v[i].addr == p->addr && v[i].len == p->len)
-			return true;
-	return false;
+	return n > 0 && bsearch(p, v, n, sizeof(*v), pfx_cmp) != NULL;
 }
 
 static const struct rib_attrs *
@@ -553,12 +557,19 @@ ao_local_register(struct adj_out *ao)
 }
 
 void
-adj_out_networks_set(struct adj_out *ao, const struct prefix *v, size_t n)
+adj_out_networks_set(struct adj_out *ao, const struct prefix *in, size_t n)
 {
 	const struct rib_attrs *ra;
 	char buf[PREFIX_STRLEN];
+	struct prefix *v = n ? calloc(n, sizeof(*v)) : NULL;
 	int rv;
 
+	if (n > 0 && v == NULL)
+		fatal("adj_out: networks");
+	if (n > 0)
+		memcpy(v, in, n * sizeof(*v));
+	if (n > 0)
+		qsort(v, n, sizeof(*v), pfx_cmp);
 	ao_local_register(ao);
 	for (size_t i = 0; i < ao->nnets; i++)
 		if (!nets_has(v, n, &ao->nets[i]))
@@ -571,11 +582,7 @@ adj_out_networks_set(struct adj_out *ao, const struct prefix *v, size_t n)
 			    strerror(-rv));
 	rib_attrs_put(ao->rib, ra);
 	free(ao->nets);
-	ao->nets = NULL;
-	if (n > 0 && (ao->nets = calloc(n, sizeof(*v))) == NULL)
-		fatal("adj_out: networks");
-	if (n > 0)
-		memcpy(ao->nets, v, n * sizeof(*v));
+	ao->nets = v;			/* sorted */
 	ao->nnets = n;
 }
 

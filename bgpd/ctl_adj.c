@@ -96,7 +96,8 @@ ctl_adj_show(struct bgpd *b, struct ctl_conn *c, const struct ctl_frame *f)
 		return;
 	}
 	(void)adj_out_walk(rde_adj_out(b->bgp->rde), p, adv_take, &l);	/* down: none */
-	qsort(l.v, l.n, sizeof(*l.v), adv_cmp);
+	if (l.n > 0)
+		qsort(l.v, l.n, sizeof(*l.v), adv_cmp);
 	for (size_t i = 0; i < l.n; i++) {
 		adv_rec_fill(p, &l.v[i], &r);
 		ctl_conn_record(c, f->type, f->seq, &r, sizeof(r));

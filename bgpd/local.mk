@@ -107,5 +107,5 @@ tests_fuzz_fuzz_bgp_rde_LDFLAGS = $(AM_LDFLAGS) $(FUZZ_LDFLAGS)
 check_PROGRAMS += tests/unit/test_adj_out
 TESTS += tests/unit/test_adj_out
 tests_unit_test_adj_out_SOURCES = tests/unit/test_adj_out.c
-tests_unit_test_adj_out_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
+tests_unit_test_adj_out_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS) $(LIBEVENT_CFLAGS)
 tests_unit_test_adj_out_LDADD = $(BGPD_LIBS) $(UNIT_LIBS)

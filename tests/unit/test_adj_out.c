@@ -3,10 +3,20 @@
  * table-driven: where a best path came from x whom it goes to -> sent or
  * not, and next hop, AS path, LOCAL_PREF, MED, ORIGINATOR_ID, CLUSTER_LIST.
  */
+#include <stdlib.h>
 #include <string.h>
+#include <arpa/inet.h>
+
+#include <event2/buffer.h>
+#include <event2/bufferevent.h>
+#include <event2/event.h>
 
 #include "bgpd/adj_out.h"
 #include "bgpd/attrs.h"
+#include "bgpd/msg.h"
+#include "bgpd/peer.h"
+#include "bgpd/rde.h"
+#include "bgpd/session.h"
 #include "tests/unit/unit.h"
 
 #define OUR_AS		65000u
@@ -194,6 +204,110 @@ START_TEST(an_as_path_too_long_to_prepend_is_not_sent)
 }
 END_TEST
 
+/* ---------------------------------------------------- the engine, on a pair */
+
+#define NNETS		300000		/* /32s: ~1.5 MB of NLRI, above AO_OUT_HIGH */
+
+struct eng {
+	struct event_base	*base;
+	struct bgp		*b;
+	struct peer		*p;
+	struct bufferevent	*pair[2];
+	struct attrs_tab	*tab;
+	struct update_msg	 u;
+	size_t			 updates, announced, after_eor;
+	bool			 eor;
+};
+
+static void
+eng_up(struct eng *e)
+{
+	struct peer_cfg cfg;
+	struct in_addr a = { htonl(IP(10, 0, 0, 1)) };
+	struct prefix *v = calloc(NNETS, sizeof(*v));
+
+	memset(e, 0, sizeof(*e));
+	log_init(stderr, "test", LOG_CRIT);
+	e->base = event_base_new();
+	e->b = bgp_new(e->base, OUR_AS, IP(1, 1, 1, 1));
+	peer_cfg_init(&cfg, a, 65001);
+	ck_assert_int_eq(bgp_peer_add(e->b, &cfg, &e->p), 0);
+	ck_assert_int_eq(bufferevent_pair_new(e->base, 0, e->pair), 0);
+	e->p->conn = conn_new(e->p, e->pair[0], true);
+	bufferevent_disable(e->pair[1], EV_READ);	/* a peer that does not read */
+	e->p->state = PEER_ESTABLISHED;
+	e->p->ctx = (struct msg_ctx){ .as4 = true, .ebgp = true };
+	e->p->local.sin_addr.s_addr = htonl(IP(10, 0, 0, 9));
+	for (size_t i = 0; i < NNETS; i++)
+		v[i] = (struct prefix){ IP(20, 0, 0, 0) + (uint32_t)i, 32 };
+	adj_out_networks_set(rde_adj_out(e->b->rde), v, NNETS);
+	free(v);
+	e->tab = attrs_tab_new();
+	msg_update_init(&e->u);
+	e->p->hooks.up(e->p, e->p->hooks.arg);
+}
+
+/* Parse what the far end got so far: count UPDATEs and prefixes, spot End-of-RIB. */
+static void
+eng_read(struct eng *e)
+{
+	struct evbuffer *in = bufferevent_get_input(e->pair[1]);
+	uint8_t hdr[BGP_HDR_LEN], *m;
+	size_t len;
+
+	while (evbuffer_copyout(in, hdr, sizeof(hdr)) == (ev_ssize_t)sizeof(hdr)) {
+		len = (size_t)hdr[16] << 8 | hdr[17];
+		if (evbuffer_get_length(in) < len)
+			return;
+		m = malloc(len);
+		ck_assert_int_eq(evbuffer_remove(in, m, len), (int)len);
+		if (hdr[18] == BGP_UPDATE) {
+			struct cursor c = cur_init(m + BGP_HDR_LEN, len - BGP_HDR_LEN);
+
+			ck_assert_int_eq(msg_update_parse(&c, &e->p->ctx, e->tab, &e->u), V_OK);
+			e->after_eor += e->eor;
+			e->eor |= e->u.eor;
+			e->updates += !e->u.eor;
+			e->announced += e->u.nannounced;
+		}
+		free(m);
+	}
+}
+
+static void
+eng_down(struct eng *e)
+{
+	bufferevent_free(e->pair[1]);
+	bgp_free(e->b);
+	msg_update_fini(&e->u);
+	ck_assert_uint_eq(attrs_tab_free(e->tab), 0);
+	event_base_free(e->base);
+}
+
+START_TEST(a_peer_that_does_not_read_pauses_the_dump_which_resumes_on_drain)
+{
+	struct eng e;
+	size_t turns;
+
+	eng_up(&e);
+	for (int i = 0; i < 400; i++)
+		event_base_loop(e.base, EVLOOP_NONBLOCK);
+	/* bounded: at most one chunk of UPDATEs beyond the high mark, the rest waits */
+	ck_assert_uint_gt(peer_out_queued(e.p), AO_OUT_HIGH / 2);
+	ck_assert_uint_le(peer_out_queued(e.p), AO_OUT_HIGH + AO_FLUSH_CHUNK * 64);
+	bufferevent_enable(e.pair[1], EV_READ);
+	for (turns = 0; turns < 100000 && !e.eor; turns++) {
+		event_base_loop(e.base, EVLOOP_NONBLOCK);
+		eng_read(&e);
+	}
+	ck_assert_msg(e.eor, "no End-of-RIB after %zu turns", turns);
+	ck_assert_uint_eq(e.announced, NNETS);		/* every network, once */
+	ck_assert_uint_eq(e.after_eor, 0);		/* End-of-RIB comes last */
+	ck_assert_uint_lt(e.updates, NNETS / 500);	/* grouped: ~800 per UPDATE */
+	eng_down(&e);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -201,6 +315,7 @@ main(void)
 		export_rules_table,
 		exported_sets_intern_to_one_per_distinct_content,
 		an_as_path_too_long_to_prepend_is_not_sent,
+		a_peer_that_does_not_read_pauses_the_dump_which_resumes_on_drain,
 	};
 
 	return unit_run("adj_out", tests, UNIT_COUNT(tests));
