@@ -9,7 +9,7 @@ import struct
 
 import pytest
 
-from bgplab import Bird, link_fixture
+from bgplab import Bird, birds_fixture, link_fixture
 from conftest import vtysh, vtysh_json, wait_for
 
 OUR_AS, BIRD_AS, BIRD2_AS = 4200000001, 4200000002, 4200000003
@@ -33,12 +33,7 @@ def routes_cfg(prefixes):
 link = link_fixture("rd", "10.0.9")
 
 
-@pytest.fixture
-def birds():
-    made = []
-    yield made
-    for b in made:
-        b.stop()
+birds = birds_fixture()
 
 
 def start_bird(tmp_path, birds, name, netns, addr, asn, neighbor, prefixes, export=EXPORT,
