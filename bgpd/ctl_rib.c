@@ -73,6 +73,13 @@ comms_text(const struct attr_set *a, struct ctl_path *o)
 		    (unsigned long long)a->ext_comms[i]);
 }
 
+void
+ctl_rib_attrs_text(const struct attr_set *a, struct ctl_path *o)
+{
+	aspath_text(a, o->aspath, sizeof(o->aspath));
+	comms_text(a, o);
+}
+
 static void
 addr_str(uint32_t a, char *buf)
 {
@@ -97,10 +104,8 @@ path_attrs_fill(const struct rib_attrs *ra, struct ctl_path *o)
 		addr_str(ra->originator_id, o->originator);
 	o->has_link_bw = (ra->flags & RIB_ATTR_LINK_BW) != 0;
 	o->link_bw = ra->link_bw;
-	if (a != NULL) {
-		aspath_text(a, o->aspath, sizeof(o->aspath));
-		comms_text(a, o);
-	}
+	if (a != NULL)
+		ctl_rib_attrs_text(a, o);
 }
 
 /* The best path's peer (NULL if none) and how many paths forward (multipath). */

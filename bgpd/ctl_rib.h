@@ -11,4 +11,9 @@
 
 ctl_handler_fn ctl_rib_show;
 
+struct attr_set;
+struct ctl_path;
+/* The AS path and community texts of a set into o (also for advertised routes). */
+void	ctl_rib_attrs_text(const struct attr_set *, struct ctl_path *o);
+
 #endif

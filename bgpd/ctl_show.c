@@ -12,6 +12,7 @@
 #include "bgpd/ctl_bgp.h"
 #include "bgpd/ctl_overlay.h"
 #include "bgpd/ctl_rib.h"
+#include "bgpd/ctl_adj.h"
 #include "lib/log.h"
 
 static void
@@ -61,6 +62,7 @@ static ctl_handler_fn *const handlers[CTL_TYPE_MAX] = {
 	[CTL_CLEAR_BGP] = ctl_bgp_clear,
 	[CTL_SHOW_BGP_IPV4] = ctl_rib_show,
 	[CTL_SHOW_OVERLAY] = ctl_overlay_show,
+	[CTL_SHOW_BGP_ADVERTISED] = ctl_adj_show,
 };
 
 ctl_handler_fn *

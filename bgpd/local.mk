@@ -16,7 +16,9 @@ bgpd_libbgpd_a_SOURCES = \
 	bgpd/peer_conf.c \
 	bgpd/ctl_bgp.h bgpd/ctl_bgp.c \
 	bgpd/rde.h bgpd/rde.c bgpd/ctl_rib.h bgpd/ctl_rib.c \
-	bgpd/rde_fwd.h bgpd/rde_fwd.c bgpd/ctl_overlay.h bgpd/ctl_overlay.c
+	bgpd/rde_fwd.h bgpd/rde_fwd.c bgpd/ctl_overlay.h bgpd/ctl_overlay.c \
+	bgpd/adj_out.h bgpd/adj_out.c bgpd/adj_out_rules.c \
+	bgpd/ctl_adj.h bgpd/ctl_adj.c
 bgpd_libbgpd_a_CFLAGS = $(AM_CFLAGS) $(LIBEVENT_CFLAGS) $(LIBYANG_CFLAGS)
 
 BGPD_LIBS = bgpd/libbgpd.a $(RIB_LIBS) conf/libconf.a lib/libipip.a \
@@ -101,3 +103,10 @@ tests_fuzz_fuzz_bgp_rde_SOURCES = tests/fuzz/fuzz_bgp_rde.c
 tests_fuzz_fuzz_bgp_rde_CFLAGS = $(AM_CFLAGS) $(LIBEVENT_CFLAGS)
 tests_fuzz_fuzz_bgp_rde_LDADD = $(BGPD_LIBS)
 tests_fuzz_fuzz_bgp_rde_LDFLAGS = $(AM_LDFLAGS) $(FUZZ_LDFLAGS)
+
+# What we announce (bgpd/adj_out*.c): the export rules, table-driven.
+check_PROGRAMS += tests/unit/test_adj_out
+TESTS += tests/unit/test_adj_out
+tests_unit_test_adj_out_SOURCES = tests/unit/test_adj_out.c
+tests_unit_test_adj_out_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS) $(LIBEVENT_CFLAGS)
+tests_unit_test_adj_out_LDADD = $(BGPD_LIBS) $(UNIT_LIBS)

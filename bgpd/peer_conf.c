@@ -34,6 +34,7 @@
 #include "bgpd/peer.h"
 #include "bgpd/rde.h"
 #include "bgpd/rde_fwd.h"
+#include "bgpd/adj_out.h"
 #include "rib/rib.h"
 
 /* FRR's choice without `bgp router-id`: the highest IPv4 address not on loopback. */
@@ -168,6 +169,38 @@ forwarding_start(struct bgp *bgp, const struct lyd_node *tree)
 	c.fib.protocol = o.route_protocol;
 	c.fib.table = o.table;
 	rde_forwarding_start(bgp->rde, &c);
+}
+
+struct nets {
+	struct prefix	*v;
+	size_t		 n, cap;
+};
+
+static void
+network_collect(const char *text, void *arg)
+{
+	struct nets *ns = arg;
+	struct prefix p;
+
+	if (prefix_parse(text, &p, true) < 0)
+		return;				/* the model checked it */
+	if (ns->n == ns->cap) {
+		ns->cap = ns->cap ? 2 * ns->cap : 16;
+		if ((ns->v = reallocarray(ns->v, ns->cap, sizeof(*ns->v))) == NULL)
+			fatal("config networks");
+	}
+	ns->v[ns->n++] = p;
+}
+
+/* `network` statements into the RIB as locally originated routes. */
+static void
+networks_apply(struct bgpd *b)
+{
+	struct nets ns = { 0 };
+
+	conf_bgp_networks(b->running, network_collect, &ns);
+	adj_out_networks_set(rde_adj_out(b->bgp->rde), ns.v, ns.n);
+	free(ns.v);
 }
 
 /* ------------------------------------------------ a commit's changes */
@@ -358,6 +391,7 @@ bgpd_bgp_create(struct bgpd *b, struct apply *a)
 	b->bgp->port = a->g.listen_port;
 	selection_apply(b->bgp, &a->g);
 	forwarding_start(b->bgp, b->running);
+	networks_apply(b);
 	conf_bgp_neighbors(b->running, apply_neighbor, a);
 	return 0;
 }
@@ -398,6 +432,7 @@ bgpd_bgp_apply(void *arg)
 		apply_identity(&a);
 		bgp_listen_set(b->bgp, listen_addr_of(&a.g), a.g.listen_port);	/* logged */
 		selection_apply(b->bgp, &a.g);
+		networks_apply(b);
 		conf_bgp_neighbors(b->running, apply_neighbor, &a);
 		apply_prune(&a);
 	}

@@ -18,6 +18,7 @@
 
 #include "bgpd/rde.h"
 #include "bgpd/rde_fwd.h"
+#include "bgpd/adj_out.h"
 #include "bgpd/peer.h"
 #include "lib/log.h"
 #include "rib/rib.h"
@@ -50,6 +51,7 @@ struct rde {
 	bool			 reselect;	/* rib_reselect_all() job pending */
 	uint32_t		 cluster_id;	/* host order; 0: the router-id */
 	struct rde_fwd		*fwd;		/* owned; NULL until rde_forwarding_start */
+	struct adj_out		*ao;		/* owned: what we announce (adj_out.h) */
 };
 
 static const char *const rde_event_names[RDE_EV_MAX] = {
@@ -441,13 +443,30 @@ rde_forwarding_start(struct rde *r, const struct rde_fwd_cfg *c)
 {
 	if (r->fwd != NULL)
 		return;		/* overlay changes need a restart (doc/overlay.md) */
-	r->fwd = rde_fwd_new(r->bgp->base, r->rib, c);
+	r->fwd = rde_fwd_new(r->bgp->base, c);
 }
 
 const struct rde_fwd *
 rde_forwarding(const struct rde *r)
 {
 	return r->fwd;
+}
+
+/* The RIB's one change callback, fanned out to its consumers. */
+static void
+rde_change_cb(void *arg, const struct prefix *pfx, const struct rib_selection *sel)
+{
+	struct rde *r = arg;
+
+	adj_out_rib_change(r->ao, pfx, sel);
+	if (r->fwd != NULL)
+		rde_fwd_change(r->fwd, pfx, sel);
+}
+
+struct adj_out *
+rde_adj_out(const struct rde *r)
+{
+	return r->ao;
 }
 
 struct rde *
@@ -470,6 +489,8 @@ rde_new(struct bgp *b)
 	msg_update_init(&r->u);
 	h.arg = r;
 	bgp_set_hooks(b, &h);
+	r->ao = adj_out_new(b, r->rib, r->attrs);	/* wraps the hooks just set */
+	rib_set_change_cb(r->rib, rde_change_cb, r);
 	return r;
 }
 
@@ -496,6 +517,7 @@ rde_configure(struct rde *r, const struct rib_opts *sel, uint32_t cluster_id)
 	struct rib_opts o = r->opts;
 
 	r->cluster_id = cluster_id;
+	adj_out_set_cluster_id(r->ao, cluster_id);
 	o.maximum_paths_ebgp = paths_clamp(sel->maximum_paths_ebgp);
 	o.maximum_paths_ibgp = paths_clamp(sel->maximum_paths_ibgp);
 	o.as_path_ignore = sel->as_path_ignore;
@@ -536,10 +558,13 @@ rde_free(struct rde *r)
 
 	if (r == NULL)
 		return;
-	rde_fwd_free(r->fwd, r->rib);	/* clean shutdown: our routes and tunnels go */
+	rde_fwd_free(r->fwd);	/* clean shutdown: our routes and tunnels go */
+	r->fwd = NULL;		/* the withdraw jobs below still call rde_change_cb */
 	rde_nbrs_free(r);
 	while (rde_jobs_run(r, SIZE_MAX))
 		;
+	adj_out_free(r->ao);
+	r->ao = NULL;
 	event_free(r->ev_job);
 	msg_update_fini(&r->u);
 	if (rib_free(r->rib) < 0)

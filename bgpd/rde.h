@@ -50,6 +50,8 @@ struct rde_counters {
 struct rde	*rde_new(struct bgp *b);
 /* Finish every withdraw job, free the RIB and the attribute table. NULL ok. */
 void		 rde_free(struct rde *);
+/* What the instance announces (adj_out.h): borrowed. */
+struct adj_out	*rde_adj_out(const struct rde *);
 /* The instance's RIB: borrowed, for show. */
 const struct rib *rde_rib(const struct rde *);
 /* Counters of a neighbor (by address) into *out; false if it was never up. */

@@ -22,20 +22,26 @@ struct rde_fwd {
 	bool			 settled;
 };
 
-static void
-rde_fwd_change(void *arg, const struct prefix *p, const struct rib_selection *sel)
+/*
+ * A selection change from the RIB (called by rde.c's fan-out). Members with
+ * next hop 0.0.0.0 are our own `network` routes (adj_out.c's local
+ * pseudo-peer): announced, never installed; a prefix with only those is
+ * not ours to route.
+ */
+void
+rde_fwd_change(struct rde_fwd *f, const struct prefix *p, const struct rib_selection *sel)
 {
-	struct rde_fwd *f = arg;
 	struct overlay_hop hops[RIB_MULTIPATH_MAX];
 	size_t n = 0;
 
-	if (sel == NULL || sel->n == 0) {
+	for (size_t i = 0; sel != NULL && i < sel->n && n < RIB_MULTIPATH_MAX; i++)
+		if (sel->set[i].attrs->nexthop != 0)
+			hops[n++] = (struct overlay_hop){ .gateway = sel->set[i].attrs->nexthop,
+			    .local = sel->set[i].peer->local_addr, .weight = sel->set[i].weight };
+	if (n == 0) {
 		overlay_route_del(f->ov, p);
 		return;
 	}
-	for (size_t i = 0; i < sel->n && n < RIB_MULTIPATH_MAX; i++)
-		hops[n++] = (struct overlay_hop){ .gateway = sel->set[i].attrs->nexthop,
-		    .local = sel->set[i].peer->local_addr, .weight = sel->set[i].weight };
 	(void)overlay_route_set(f->ov, p, hops, n);	/* logged there */
 }
 
@@ -75,7 +81,7 @@ rde_fwd_tunnels(struct event_base *base, const struct rde_fwd_cfg *c)
 }
 
 struct rde_fwd *
-rde_fwd_new(struct event_base *base, struct rib *rib, const struct rde_fwd_cfg *c)
+rde_fwd_new(struct event_base *base, const struct rde_fwd_cfg *c)
 {
 	static const struct timeval settle = { RDE_FWD_SETTLE_SECS, 0 };
 	struct rde_fwd *f = calloc(1, sizeof(*f));
@@ -92,21 +98,18 @@ rde_fwd_new(struct event_base *base, struct rib *rib, const struct rde_fwd_cfg *
 	if ((f->settle_ev = evtimer_new(base, rde_fwd_settle_cb, f)) == NULL)
 		fatalx("rde_fwd_new: event");
 	evtimer_add(f->settle_ev, &settle);
-	rib_set_change_cb(rib, rde_fwd_change, f);
 	return f;
 fail:
 	log_warnx("BGP: learned routes are not installed in the kernel");
-	rde_fwd_free(f, NULL);
+	rde_fwd_free(f);
 	return NULL;
 }
 
 void
-rde_fwd_free(struct rde_fwd *f, struct rib *rib)
+rde_fwd_free(struct rde_fwd *f)
 {
 	if (f == NULL)
 		return;
-	if (rib != NULL)
-		rib_set_change_cb(rib, NULL, NULL);
 	if (f->settle_ev != NULL)
 		event_free(f->settle_ev);
 	fib_free(f->fib, false);	/* our routes go first, then the devices */

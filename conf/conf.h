@@ -175,6 +175,10 @@ typedef void conf_neighbor_fn(const struct conf_neighbor *, void *arg);
  */
 size_t	conf_bgp_neighbors(const struct lyd_node *tree, conf_neighbor_fn *, void *arg);
 
+/* Every `network A.B.C.D/M` (prefix text, "10.9.1.0/24"), borrowed for the call. Returns the count. */
+typedef void conf_network_fn(const char *prefix, void *arg);
+size_t	conf_bgp_networks(const struct lyd_node *tree, conf_network_fn *, void *arg);
+
 /* Daemon-wide settings. level is a syslog level or -1 when unset. */
 struct conf_daemon {
 	char	hostname[64];

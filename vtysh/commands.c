@@ -9,6 +9,7 @@
 #include "vtysh/commands_bgp.h"
 #include "vtysh/commands_overlay.h"
 #include "vtysh/commands_rib.h"
+#include "vtysh/commands_adj.h"
 #include "vtysh/render.h"
 #include "vtysh/vty.h"
 
@@ -73,6 +74,7 @@ const struct cmd_def vtysh_commands[] = {
 	VTYSH_BGP_COMMANDS
 	VTYSH_RIB_COMMANDS
 	VTYSH_OVERLAY_COMMANDS
+	VTYSH_ADJ_COMMANDS
 	{ "list", "Print every command\n", list_commands },
 	{ "exit", "Leave the shell\n", quit },
 	{ "quit", "Leave the shell\n", quit },

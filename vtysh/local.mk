@@ -9,7 +9,8 @@ vtysh_libvtysh_a_SOURCES = \
 	vtysh/commands_bgp.h vtysh/commands_bgp.c vtysh/render_bgp.h vtysh/render_bgp.c \
 	vtysh/commands_rib.h vtysh/commands_rib.c vtysh/render_rib.h vtysh/render_rib.c \
 	vtysh/commands_overlay.h vtysh/commands_overlay.c \
-	vtysh/render_overlay.h vtysh/render_overlay.c
+	vtysh/render_overlay.h vtysh/render_overlay.c \
+	vtysh/commands_adj.h vtysh/commands_adj.c vtysh/render_adj.h vtysh/render_adj.c
 vtysh_libvtysh_a_CFLAGS = $(AM_CFLAGS) $(JSONC_CFLAGS) $(LIBYANG_CFLAGS)
 
 bin_PROGRAMS += vtysh/ipip-vtysh

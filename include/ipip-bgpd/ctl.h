@@ -60,6 +60,10 @@ enum ctl_type {
 	/* The overlay decision (bgpd/ctl_overlay.c) */
 	CTL_SHOW_OVERLAY = 80,		/* request: none; answer: a struct ctl_overlay_rec
 					 * head, then one per next hop in use */
+	/* What we announce (bgpd/ctl_adj.c) */
+	CTL_SHOW_BGP_ADVERTISED = 96,	/* request: struct ctl_neighbor_req; answer: a
+					 * struct ctl_rib_rec per prefix sent to it (path
+					 * = the attributes as sent), prefixes in order */
 	CTL_TYPE_MAX
 };
 

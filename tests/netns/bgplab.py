@@ -22,6 +22,17 @@ def link_fixture(prefix, net):
     return link
 
 
+def birds_fixture():
+    """A `birds` fixture: a list the test appends its Bird()s to; each is stopped after it."""
+    @pytest.fixture
+    def birds():
+        made = []
+        yield made
+        for b in made:
+            b.stop()
+    return birds
+
+
 def sh(*args, check=True):
     return subprocess.run(list(args), capture_output=True, text=True, check=check)
 

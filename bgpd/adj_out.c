@@ -1,0 +1,656 @@
+/*
+ * bgpd/adj_out.c - the Adj-RIB-Out engine and the local `network` routes
+ * (adj_out.h). The export rules themselves are in adj_out_rules.c.
+ *
+ * Per established peer: a hash of sent prefixes (struct ao_ent, the
+ * attr_set sent or NULL), a queue of entries to re-decide, and a table dump
+ * cursor. Changes only mark entries; one timer (MRAI, RFC 4271 §9.2.1.1)
+ * flushes every peer in bounded chunks, looking each queued prefix up in
+ * the RIB, so a prefix that flapped ten times in an interval is sent once.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <arpa/inet.h>
+
+#include <event2/event.h>
+
+#include "bgpd/adj_out.h"
+#include "bgpd/attrs.h"
+#include "bgpd/msg.h"
+#include "bgpd/peer.h"
+#include "lib/log.h"
+#include "rib/rib.h"
+
+#define AO_HASH_MIN	64
+
+struct ao_ent {
+	struct prefix		 pfx;
+	const struct attr_set	*sent;		/* +1 reference; NULL: not advertised */
+	const struct attr_set	*want;		/* scratch of a flush */
+	bool			 queued;
+	bool			 force;		/* resend even if unchanged (route refresh) */
+	struct ao_ent		*hnext;
+};
+
+struct ao_peer {
+	struct peer		*p;		/* borrowed while Established */
+	struct ao_ent		**hash;
+	size_t			 nbuckets, nents;
+	struct ao_ent		**queue;
+	size_t			 qlen, qcap;
+	struct prefix		 dump_after;
+	bool			 dumping, dump_started, dump_force;
+	bool			 eor_pending;	/* RFC 4724 §2: after the first dump */
+	struct ao_peer		*next;
+};
+
+struct adj_out {
+	struct bgp		*bgp;
+	struct rib		*rib;
+	struct attrs_tab	*tab;
+	struct peer_hooks	 inner;		/* rde's hooks, called first */
+	struct ao_peer		*peers;
+	struct event		*ev;
+	bool			 scheduled;
+	uint32_t		 cluster_id;
+	struct rib_peer		 local_rp;	/* the `network` statements' pseudo-peer */
+	bool			 local_registered;
+	struct prefix		*nets;
+	size_t			 nnets;
+	struct ao_scratch	 scratch;
+	struct wbuf		 w;
+};
+
+/* ------------------------------------------------------------ the hash */
+
+static size_t
+ent_hash(const struct prefix *p, size_t nb)
+{
+	uint32_t h = p->addr * 2654435761u ^ p->len * 40503u;
+
+	return (h ^ h >> 16) & (nb - 1);
+}
+
+static struct ao_ent *
+ent_find(const struct ao_peer *ap, const struct prefix *p)
+{
+	if (ap->nbuckets == 0)
+		return NULL;
+	for (struct ao_ent *e = ap->hash[ent_hash(p, ap->nbuckets)]; e != NULL; e = e->hnext)
+		if (e->pfx.addr == p->addr && e->pfx.len == p->len)
+			return e;
+	return NULL;
+}
+
+static void
+hash_grow(struct ao_peer *ap)
+{
+	size_t nb = ap->nbuckets ? ap->nbuckets * 2 : AO_HASH_MIN;
+	struct ao_ent **h = calloc(nb, sizeof(*h)), *e, *next;
+
+	if (h == NULL)
+		fatal("adj_out: hash");
+	for (size_t i = 0; i < ap->nbuckets; i++)
+		for (e = ap->hash[i]; e != NULL; e = next) {
+			next = e->hnext;
+			e->hnext = h[ent_hash(&e->pfx, nb)];
+			h[ent_hash(&e->pfx, nb)] = e;
+		}
+	free(ap->hash);
+	ap->hash = h;
+	ap->nbuckets = nb;
+}
+
+static struct ao_ent *
+ent_get(struct ao_peer *ap, const struct prefix *p)
+{
+	struct ao_ent *e = ent_find(ap, p);
+	size_t b;
+
+	if (e != NULL)
+		return e;
+	if (ap->nents + 1 > ap->nbuckets)
+		hash_grow(ap);
+	if ((e = calloc(1, sizeof(*e))) == NULL)
+		fatal("adj_out: entry");
+	e->pfx = *p;
+	b = ent_hash(p, ap->nbuckets);
+	e->hnext = ap->hash[b];
+	ap->hash[b] = e;
+	ap->nents++;
+	return e;
+}
+
+static void
+ent_del(struct ao_peer *ap, struct ao_ent *e)
+{
+	struct ao_ent **pp = &ap->hash[ent_hash(&e->pfx, ap->nbuckets)];
+
+	while (*pp != e)
+		pp = &(*pp)->hnext;
+	*pp = e->hnext;
+	ap->nents--;
+	attrs_put(e->sent);
+	free(e);
+}
+
+static void
+ent_enqueue(struct ao_peer *ap, const struct prefix *p, bool force)
+{
+	struct ao_ent *e = ent_get(ap, p);
+
+	e->force |= force;
+	if (e->queued)
+		return;
+	if (ap->qlen == ap->qcap) {
+		ap->qcap = ap->qcap ? 2 * ap->qcap : 256;
+		if ((ap->queue = reallocarray(ap->queue, ap->qcap, sizeof(*ap->queue))) == NULL)
+			fatal("adj_out: queue");
+	}
+	ap->queue[ap->qlen++] = e;
+	e->queued = true;
+}
+
+/* ------------------------------------------------------------ peers */
+
+static struct ao_peer *
+ao_peer_find(const struct adj_out *ao, const struct peer *p)
+{
+	for (struct ao_peer *ap = ao->peers; ap != NULL; ap = ap->next)
+		if (ap->p == p)
+			return ap;
+	return NULL;
+}
+
+static void
+ao_peer_free(struct ao_peer *ap)
+{
+	struct ao_ent *e, *next;
+
+	for (size_t i = 0; i < ap->nbuckets; i++)
+		for (e = ap->hash[i]; e != NULL; e = next) {
+			next = e->hnext;
+			attrs_put(e->sent);
+			free(e);
+		}
+	free(ap->hash);
+	free(ap->queue);
+	free(ap);
+}
+
+static void
+ao_schedule(struct adj_out *ao, unsigned ms)
+{
+	struct timeval tv = { ms / 1000, (ms % 1000) * 1000 };
+
+	if (ao->scheduled && ms != 0)
+		return;
+	ao->scheduled = true;
+	evtimer_add(ao->ev, &tv);	/* MRAI: 0 for every peer, as modern FRR */
+}
+
+static void
+ao_dump_start(struct adj_out *ao, struct ao_peer *ap, bool force)
+{
+	ap->dumping = true;
+	ap->dump_started = false;
+	ap->dump_force = force;
+	ao_schedule(ao, 0);
+}
+
+/* ------------------------------------------------------------ deciding */
+
+static bool
+ao_is_local(const struct adj_out *ao, const struct rib_peer *rp)
+{
+	return rp == &ao->local_rp;
+}
+
+static void
+ao_to_fill(const struct peer *p, struct ao_to *t)
+{
+	*t = (struct ao_to){
+		.ebgp = p->ctx.ebgp, .rr_client = p->cfg.rr_client,
+		.next_hop_self = p->cfg.next_hop_self,
+		/* RFC 8212: no outbound policy engine yet, so the flag alone decides */
+		.requires_policy = p->cfg.ebgp_requires_policy,
+		.addr = ntohl(p->cfg.remote_addr.s_addr), .remote_as = p->cfg.remote_as,
+		.local_as = peer_local_as(p), .local_addr = ntohl(p->local.sin_addr.s_addr),
+	};
+}
+
+/* The interned set to send for pfx now (+1 reference), or NULL: withdraw. */
+static const struct attr_set *
+ao_decide(struct adj_out *ao, const struct peer *p, const struct prefix *pfx)
+{
+	const struct rib_route *r = rib_lookup(ao->rib, pfx);
+	struct rib_selection sel;
+	struct ao_from f;
+	struct ao_to t;
+	struct attr_set tmpl;
+	const struct rib_peer *rp;
+	uint32_t cid = ao->cluster_id ? ao->cluster_id : p->bgp->router_id;
+
+	if (r == NULL)
+		return NULL;
+	rib_route_selection(ao->rib, r, &sel);
+	if (sel.n == 0 || sel.best.attrs->cookie == NULL)
+		return NULL;
+	rp = sel.best.peer;
+	f = (struct ao_from){ .local = ao_is_local(ao, rp), .ebgp = rp->ebgp,
+	    .rr_client = rp->rr_client, .addr = rp->addr, .router_id = rp->router_id };
+	ao_to_fill(p, &t);
+	if (!adj_out_export(&f, &t, cid, sel.best.attrs->cookie, &tmpl, &ao->scratch))
+		return NULL;
+	return attrs_get(ao->tab, &tmpl);
+}
+
+/* ------------------------------------------------------------ sending */
+
+static int
+ao_send_wbuf(struct adj_out *ao, struct peer *p)
+{
+	int rv = wbuf_error(&ao->w);
+
+	if (rv == 0 && wbuf_len(&ao->w) > 0)
+		rv = peer_send(p, wbuf_data(&ao->w), wbuf_len(&ao->w));
+	wbuf_reset(&ao->w);
+	return rv;
+}
+
+/* UPDATEs for n prefixes sharing attrs (NULL: withdrawals). */
+static int
+ao_send_group(struct adj_out *ao, struct peer *p, const struct attr_set *attrs,
+    const struct nlri *v, size_t n)
+{
+	struct update_out o = { .attrs = attrs, .nlri = v, .n = n };
+	int rv;
+
+	while (o.done < o.n) {
+		wbuf_init(&ao->w, msg_max_len(&p->ctx));
+		if ((rv = msg_update_write(&ao->w, &p->ctx, &o)) < 0 ||
+		    (rv = ao_send_wbuf(ao, p)) < 0) {
+			wbuf_free(&ao->w);
+			return rv;
+		}
+		wbuf_free(&ao->w);
+	}
+	return 0;
+}
+
+static int
+ent_cmp_want(const void *a, const void *b)
+{
+	const struct ao_ent *x = *(struct ao_ent *const *)a, *y = *(struct ao_ent *const *)b;
+
+	return x->want == y->want ? 0 : (uintptr_t)x->want < (uintptr_t)y->want ? -1 : 1;
+}
+
+/* Send the decided batch v[0..n) (sorted by want), grouped; update sent. */
+static int
+ao_send_batch(struct adj_out *ao, struct ao_peer *ap, struct ao_ent **v, size_t n)
+{
+	struct nlri *nl = calloc(n ? n : 1, sizeof(*nl));
+	size_t i = 0, j, k;
+	int rv = 0;
+
+	if (nl == NULL)
+		fatal("adj_out: batch");
+	qsort(v, n, sizeof(*v), ent_cmp_want);
+	while (i < n && rv == 0) {
+		for (j = i, k = 0; j < n && v[j]->want == v[i]->want; j++)
+			nl[k++] = (struct nlri){ .pfx = v[j]->pfx };
+		rv = ao_send_group(ao, ap->p, v[i]->want, nl, k);
+		i = j;
+	}
+	free(nl);
+	return rv;
+}
+
+/* Decide up to budget queued prefixes; fill v with the ones that changed. */
+static size_t
+ao_decide_batch(struct adj_out *ao, struct ao_peer *ap, struct ao_ent **v, size_t budget)
+{
+	size_t n = 0;
+
+	while (ap->qlen > 0 && budget-- > 0) {
+		struct ao_ent *e = ap->queue[--ap->qlen];
+
+		e->queued = false;
+		e->want = ao_decide(ao, ap->p, &e->pfx);
+		if (e->want == e->sent && !(e->force && e->want != NULL)) {
+			attrs_put(e->want);
+			e->force = false;
+			if (e->sent == NULL)
+				ent_del(ap, e);
+			continue;
+		}
+		e->force = false;
+		v[n++] = e;
+	}
+	return n;
+}
+
+static void
+ao_batch_commit(struct ao_peer *ap, struct ao_ent **v, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		attrs_put(v[i]->sent);
+		v[i]->sent = v[i]->want;	/* the reference moves */
+		v[i]->want = NULL;
+		if (v[i]->sent == NULL)
+			ent_del(ap, v[i]);
+	}
+}
+
+/* One chunk of the queue; true while the peer has more to do. */
+static bool
+ao_flush(struct adj_out *ao, struct ao_peer *ap)
+{
+	struct ao_ent **v = calloc(AO_FLUSH_CHUNK, sizeof(*v));
+	size_t n;
+	int rv;
+
+	if (v == NULL)
+		fatal("adj_out: flush");
+	n = ao_decide_batch(ao, ap, v, AO_FLUSH_CHUNK);
+	rv = ao_send_batch(ao, ap, v, n);
+	ao_batch_commit(ap, v, n);	/* a send error resets the session anyway */
+	free(v);
+	if (rv < 0)
+		log_peer(ap->p, LOG_WARNING, "UPDATE not queued: %s", strerror(-rv));
+	return ap->qlen > 0;
+}
+
+static int
+ao_dump_one(void *arg, const struct prefix *pfx, const struct rib_route *r)
+{
+	struct ao_peer *ap = arg;
+
+	ent_enqueue(ap, pfx, ap->dump_force);
+	ap->dump_after = *pfx;
+	return 0;
+}
+
+static void
+ao_dump_step(struct adj_out *ao, struct ao_peer *ap)
+{
+	size_t n = rib_walk(ao->rib, ap->dump_started ? &ap->dump_after : NULL,
+	    AO_DUMP_CHUNK, ao_dump_one, ap);
+
+	ap->dump_started = true;
+	if (n < AO_DUMP_CHUNK)
+		ap->dumping = false;
+}
+
+static void
+ao_eor_send(struct adj_out *ao, struct ao_peer *ap)
+{
+	wbuf_init(&ao->w, BGP_MAX_LEN);
+	if (msg_eor_write(&ao->w) == 0 && ao_send_wbuf(ao, ap->p) == 0)
+		ap->eor_pending = false;
+	wbuf_free(&ao->w);
+}
+
+/* One turn for one peer; returns 1 more work, 2 paused on its output queue, 0 done. */
+static int
+ao_peer_step(struct adj_out *ao, struct ao_peer *ap)
+{
+	if (peer_out_queued(ap->p) > AO_OUT_HIGH)
+		return 2;		/* resume when it drained */
+	if (ap->dumping)
+		ao_dump_step(ao, ap);
+	if (ap->qlen > 0 && ao_flush(ao, ap))
+		return 1;
+	if (ap->dumping)
+		return 1;
+	if (ap->eor_pending)
+		ao_eor_send(ao, ap);
+	return 0;
+}
+
+static void
+ao_timer_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct adj_out *ao = arg;
+	bool more = false, paused = false;
+	int st;
+
+	ao->scheduled = false;
+	for (struct ao_peer *ap = ao->peers; ap != NULL; ap = ap->next) {
+		st = ao_peer_step(ao, ap);
+		more |= st == 1;
+		paused |= st == 2;
+	}
+	if (more)
+		ao_schedule(ao, 0);
+	else if (paused)
+		ao_schedule(ao, AO_PAUSE_MS);
+}
+
+/* ------------------------------------------------------------ hooks */
+
+static void
+ao_up_cb(struct peer *p, void *arg)
+{
+	struct adj_out *ao = arg;
+	struct ao_peer *ap;
+
+	if (ao->inner.up)
+		ao->inner.up(p, ao->inner.arg);
+	if (ao_peer_find(ao, p) != NULL)
+		return;
+	if ((ap = calloc(1, sizeof(*ap))) == NULL)
+		fatal("adj_out: peer");
+	ap->p = p;
+	ap->eor_pending = true;
+	ap->next = ao->peers;
+	ao->peers = ap;
+	if (p->ctx.ebgp && p->cfg.ebgp_requires_policy)
+		log_peer(p, LOG_NOTICE, "nothing announced: eBGP peer without outbound policy "
+		    "(RFC 8212)");
+	ao_dump_start(ao, ap, false);
+}
+
+static void
+ao_down_cb(struct peer *p, void *arg)
+{
+	struct adj_out *ao = arg;
+	struct ao_peer **pp;
+
+	for (pp = &ao->peers; *pp != NULL; pp = &(*pp)->next)
+		if ((*pp)->p == p) {
+			struct ao_peer *ap = *pp;
+
+			*pp = ap->next;
+			ao_peer_free(ap);
+			break;
+		}
+	if (ao->inner.down)
+		ao->inner.down(p, ao->inner.arg);
+}
+
+static void
+ao_refresh_cb(struct peer *p, uint8_t subtype, void *arg)
+{
+	struct adj_out *ao = arg;
+	struct ao_peer *ap = ao_peer_find(ao, p);
+
+	if (ao->inner.refresh)
+		ao->inner.refresh(p, subtype, ao->inner.arg);
+	if (ap != NULL && subtype == RR_NORMAL)	/* RFC 2918 §4: re-advertise the Adj-RIB-Out */
+		ao_dump_start(ao, ap, true);
+}
+
+static int
+ao_update_cb(struct peer *p, struct cursor *body, struct bgp_err *err, void *arg)
+{
+	struct adj_out *ao = arg;
+
+	return ao->inner.update ? ao->inner.update(p, body, err, ao->inner.arg) : 0;
+}
+
+static void
+ao_eor_cb(struct peer *p, void *arg)
+{
+	struct adj_out *ao = arg;
+
+	if (ao->inner.eor)
+		ao->inner.eor(p, ao->inner.arg);
+}
+
+void
+adj_out_rib_change(struct adj_out *ao, const struct prefix *pfx, const struct rib_selection *sel)
+{
+	if (ao == NULL)
+		return;
+	for (struct ao_peer *ap = ao->peers; ap != NULL; ap = ap->next)
+		ent_enqueue(ap, pfx, false);
+	if (ao->peers != NULL)
+		ao_schedule(ao, 0);
+}
+
+/* ------------------------------------------------------------ networks */
+
+static int
+pfx_cmp(const void *a, const void *b)
+{
+	return prefix_cmp(a, b);
+}
+
+/* v sorted: O(log n) so a config with many networks reloads quickly. */
+static bool
+nets_has(const struct prefix *v, size_t n, const struct prefix *p)
+{
+	return n > 0 && bsearch(p, v, n, sizeof(*v), pfx_cmp) != NULL;
+}
+
+static const struct rib_attrs *
+ao_local_attrs(struct adj_out *ao)
+{
+	struct attr_set tmpl = { .present = ATTRF(ATTR_ORIGIN) | ATTRF(ATTR_AS_PATH) |
+	    ATTRF(ATTR_NEXT_HOP), .origin = ORIGIN_IGP };
+	const struct attr_set *a = attrs_get(ao->tab, &tmpl);
+	struct rib_attrs ra = { .weight = AO_WEIGHT_LOCAL,
+	    .local_pref = AO_LOCAL_PREF_DEFAULT, .origin = RIB_ORIGIN_IGP, .cookie = a };
+	const struct rib_attrs *r;
+
+	if (a == NULL || (r = rib_attrs_get(ao->rib, &ra)) == NULL)
+		fatal("adj_out: local attributes");
+	attrs_put(a);			/* the RIB holds it through cookie_hold */
+	return r;
+}
+
+static void
+ao_local_register(struct adj_out *ao)
+{
+	int rv;
+
+	if (ao->local_registered)
+		return;
+	ao->local_rp = (struct rib_peer){ .router_id = ao->bgp->router_id,
+	    .remote_as = ao->bgp->asn, .local_as = ao->bgp->asn };
+	if ((rv = rib_peer_add(ao->rib, &ao->local_rp)) < 0)
+		fatalx("adj_out: local pseudo-peer: %s", strerror(-rv));
+	ao->local_registered = true;
+}
+
+void
+adj_out_networks_set(struct adj_out *ao, const struct prefix *in, size_t n)
+{
+	const struct rib_attrs *ra;
+	char buf[PREFIX_STRLEN];
+	struct prefix *v = n ? calloc(n, sizeof(*v)) : NULL;
+	int rv;
+
+	if (n > 0 && v == NULL)
+		fatal("adj_out: networks");
+	if (n > 0)
+		memcpy(v, in, n * sizeof(*v));
+	if (n > 0)
+		qsort(v, n, sizeof(*v), pfx_cmp);
+	ao_local_register(ao);
+	for (size_t i = 0; i < ao->nnets; i++)
+		if (!nets_has(v, n, &ao->nets[i]))
+			(void)rib_path_del(ao->rib, &ao->nets[i], &ao->local_rp, 0);
+	ra = ao_local_attrs(ao);
+	for (size_t i = 0; i < n; i++)
+		if (!nets_has(ao->nets, ao->nnets, &v[i]) &&
+		    (rv = rib_path_add(ao->rib, &v[i], &ao->local_rp, 0, ra)) < 0)
+			log_warnx("BGP: network %s not added: %s", prefix_fmt(&v[i], buf),
+			    strerror(-rv));
+	rib_attrs_put(ao->rib, ra);
+	free(ao->nets);
+	ao->nets = v;			/* sorted */
+	ao->nnets = n;
+}
+
+/* ------------------------------------------------------------ life */
+
+struct adj_out *
+adj_out_new(struct bgp *b, struct rib *rib, struct attrs_tab *tab)
+{
+	struct adj_out *ao = calloc(1, sizeof(*ao));
+	struct peer_hooks h = { .update = ao_update_cb, .up = ao_up_cb, .down = ao_down_cb,
+	    .eor = ao_eor_cb, .refresh = ao_refresh_cb };
+
+	if (ao == NULL)
+		fatal("adj_out_new");
+	ao->bgp = b;
+	ao->rib = rib;
+	ao->tab = tab;
+	ao->inner = b->hooks;
+	if ((ao->ev = evtimer_new(b->base, ao_timer_cb, ao)) == NULL)
+		fatalx("adj_out_new: event");
+	h.arg = ao;
+	bgp_set_hooks(b, &h);
+	return ao;
+}
+
+void
+adj_out_set_cluster_id(struct adj_out *ao, uint32_t cluster_id)
+{
+	ao->cluster_id = cluster_id;
+}
+
+void
+adj_out_free(struct adj_out *ao)
+{
+	struct ao_peer *ap;
+
+	if (ao == NULL)
+		return;
+	while ((ap = ao->peers) != NULL) {
+		ao->peers = ap->next;
+		ao_peer_free(ap);
+	}
+	if (ao->local_registered) {
+		while (rib_peer_withdraw_all(ao->rib, &ao->local_rp, SIZE_MAX))
+			;
+		if (rib_peer_del(ao->rib, &ao->local_rp) < 0)
+			fatalx("adj_out: local routes still in the RIB");
+	}
+	free(ao->nets);
+	event_free(ao->ev);
+	free(ao);
+}
+
+int
+adj_out_walk(const struct adj_out *ao, const struct peer *p, adj_out_walk_fn *fn, void *arg)
+{
+	const struct ao_peer *ap = ao_peer_find(ao, p);
+	int n = 0;
+
+	if (ap == NULL)
+		return -ENOENT;
+	for (size_t i = 0; i < ap->nbuckets; i++)
+		for (const struct ao_ent *e = ap->hash[i]; e != NULL; e = e->hnext) {
+			if (e->sent == NULL)
+				continue;
+			n++;
+			if (fn(arg, &e->pfx, e->sent) != 0)
+				return n;
+		}
+	return n;
+}

@@ -1,0 +1,94 @@
+/*
+ * bgpd/adj_out.h - what we announce: locally originated `network` routes and
+ * the Adj-RIB-Out of every established peer.
+ *
+ * One struct adj_out per instance, owned by struct rde. It registers a local
+ * pseudo-peer in the RIB for the `network` statements, wraps the sessions'
+ * hooks (up: table dump then End-of-RIB; down: forget; route refresh:
+ * resend), and is fed every RIB change by rde's change callback. Per peer it
+ * keeps what was sent (prefix -> interned attr_set), a queue of prefixes to
+ * re-decide, and flushes that queue on a timer (MRAI) in bounded chunks,
+ * grouping prefixes with equal attributes into one UPDATE and pausing while
+ * the peer's output queue is above AO_OUT_HIGH (STYLE 7).
+ *
+ * Export rules (adj_out_export, pure): RFC 4271 §5.1 and §9.1.3, RFC 4456
+ * §6/§8 route reflection, RFC 8212 §2.
+ */
+#ifndef IPIP_BGPD_ADJ_OUT_H
+#define IPIP_BGPD_ADJ_OUT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "lib/prefix.h"
+
+struct adj_out;
+struct attr_set;
+struct attrs_tab;
+struct bgp;
+struct peer;
+struct rib;
+struct rib_selection;
+
+#define AO_WEIGHT_LOCAL		32768	/* FRR: locally originated routes win */
+#define AO_LOCAL_PREF_DEFAULT	100	/* RFC 4271 §5.1.5 */
+#define AO_OUT_HIGH		(1024 * 1024)	/* bytes queued to a peer: pause above */
+#define AO_FLUSH_CHUNK		2048	/* prefixes decided per peer per loop turn */
+#define AO_DUMP_CHUNK		4096	/* RIB prefixes walked per peer per loop turn */
+#define AO_PAUSE_MS		20	/* recheck a paused peer's queue after */
+#define AO_ASPATH_MAX		1024	/* words of an exported AS path */
+#define AO_CLUSTER_MAX		256	/* entries of an exported CLUSTER_LIST */
+
+/* Where the best path came from. */
+struct ao_from {
+	bool		local;		/* `network` statement */
+	bool		ebgp;
+	bool		rr_client;	/* the peer is our route-reflector-client */
+	uint32_t	addr;		/* neighbor address, host order */
+	uint32_t	router_id;	/* its BGP identifier (ORIGINATOR_ID, RFC 4456 §8) */
+};
+
+/* Who we send to. */
+struct ao_to {
+	bool		ebgp;
+	bool		rr_client;
+	bool		next_hop_self;
+	bool		requires_policy;	/* RFC 8212 on and no outbound policy */
+	uint32_t	addr;
+	uint32_t	remote_as;
+	uint32_t	local_as;	/* the AS we speak as toward it */
+	uint32_t	local_addr;	/* our session address, host order */
+};
+
+/* Scratch for the rewritten arrays of one exported set. */
+struct ao_scratch {
+	uint32_t	aspath[AO_ASPATH_MAX];
+	uint32_t	cluster[AO_CLUSTER_MAX];
+};
+
+/*
+ * May the best path `in` (from f) go to t, and with which attributes? On
+ * true, *out is a template (arrays may point into *s or into in) ready for
+ * attrs_get. cluster_id is ours (already defaulted to the router-id).
+ */
+bool	adj_out_export(const struct ao_from *f, const struct ao_to *t, uint32_t cluster_id,
+	    const struct attr_set *in, struct attr_set *out, struct ao_scratch *s);
+
+/* A new engine; wraps b's hooks (set them first). fatal() on ENOMEM. */
+struct adj_out *adj_out_new(struct bgp *b, struct rib *rib, struct attrs_tab *tab);
+/* Withdraw the local routes from the RIB, free every peer's state. NULL ok. */
+void	adj_out_free(struct adj_out *);
+/* rde's RIB change callback hands every change here (rib.h semantics). */
+void	adj_out_rib_change(struct adj_out *, const struct prefix *, const struct rib_selection *);
+/* The RFC 4456 cluster-id (host order, 0: router-id), from rde_configure. */
+void	adj_out_set_cluster_id(struct adj_out *, uint32_t cluster_id);
+/* The `network` statements now: added/removed in the RIB as the set differs. */
+void	adj_out_networks_set(struct adj_out *, const struct prefix *v, size_t n);
+
+/* What we advertised to a peer, in no particular order; fn returning non-zero stops. */
+typedef int adj_out_walk_fn(void *arg, const struct prefix *, const struct attr_set *);
+/* -ENOENT if the peer has no Adj-RIB-Out (not Established), else how many visited. */
+int	adj_out_walk(const struct adj_out *, const struct peer *, adj_out_walk_fn *, void *arg);
+
+#endif

@@ -1,0 +1,322 @@
+/*
+ * tests/unit/test_adj_out.c - the export rules (bgpd/adj_out_rules.c),
+ * table-driven: where a best path came from x whom it goes to -> sent or
+ * not, and next hop, AS path, LOCAL_PREF, MED, ORIGINATOR_ID, CLUSTER_LIST.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <arpa/inet.h>
+
+#include <event2/buffer.h>
+#include <event2/bufferevent.h>
+#include <event2/event.h>
+
+#include "bgpd/adj_out.h"
+#include "bgpd/attrs.h"
+#include "bgpd/msg.h"
+#include "bgpd/peer.h"
+#include "bgpd/rde.h"
+#include "bgpd/session.h"
+#include "tests/unit/unit.h"
+
+#define OUR_AS		65000u
+#define CID		0x0a0a0a0au
+#define IP(a, b, c, d)	((uint32_t)(a) << 24 | (b) << 16 | (c) << 8 | (d))
+
+static const struct ao_from F_LOCAL = { .local = true, .router_id = IP(1, 1, 1, 1) };
+static const struct ao_from F_EBGP = { .ebgp = true, .addr = IP(10, 0, 0, 2),
+	.router_id = IP(2, 2, 2, 2) };
+static const struct ao_from F_IBGP = { .addr = IP(10, 0, 1, 2), .router_id = IP(3, 3, 3, 3) };
+static const struct ao_from F_CLIENT = { .rr_client = true, .addr = IP(10, 0, 2, 2),
+	.router_id = IP(4, 4, 4, 4) };
+
+#define EBGP_AT(as, a, pol)	{ .ebgp = true, .addr = (a), .remote_as = (as), \
+	.requires_policy = (pol), .local_as = OUR_AS, .local_addr = IP(10, 0, 5, 1) }
+#define TO_EBGP(as)		EBGP_AT(as, IP(10, 0, 5, 2), false)
+#define IBGP_AT(a, client, nhs)	{ .addr = (a), .remote_as = OUR_AS, .rr_client = (client), \
+	.next_hop_self = (nhs), .local_as = OUR_AS, .local_addr = IP(10, 0, 6, 1) }
+#define TO_IBGP()		IBGP_AT(IP(10, 0, 6, 2), false, false)
+#define NOT_SENT		false, 0, 0, 0, false, 0, 0
+
+/* What the path carries in: an eBGP-learned path has AS 65001 first. */
+enum { IN_EBGP = 1, IN_MED = 2, IN_LP300 = 4, IN_REFLECTED = 8 };
+
+static const struct {
+	const char	*name;
+	struct ao_from	 from;
+	struct ao_to	 to;
+	unsigned	 in;
+	bool		 sent;
+	uint32_t	 nexthop;	/* expected */
+	uint16_t	 aspath_asns;	/* ASNs in the one AS_SEQUENCE, 0: empty */
+	int64_t		 local_pref;	/* -1: absent */
+	bool		 med;
+	uint32_t	 originator;	/* 0: absent */
+	uint16_t	 ncluster;
+} rows[] = {
+	{ "local to eBGP: our AS, our address, MED kept", F_LOCAL, TO_EBGP(65005), IN_MED,
+	  true, IP(10, 0, 5, 1), 1, -1, true, 0, 0 },
+	{ "eBGP to eBGP: prepended, MED not passed on", F_EBGP, TO_EBGP(65005), IN_EBGP | IN_MED,
+	  true, IP(10, 0, 5, 1), 2, -1, false, 0, 0 },
+	{ "eBGP to eBGP whose AS is in the path: not sent", F_EBGP, TO_EBGP(65001), IN_EBGP, NOT_SENT },
+	{ "eBGP back to the same peer: split horizon", F_EBGP,
+	  EBGP_AT(65001, IP(10, 0, 0, 2), false), IN_EBGP, NOT_SENT },
+	{ "RFC 8212: eBGP without outbound policy gets nothing", F_EBGP,
+	  EBGP_AT(65005, IP(10, 0, 5, 2), true), IN_EBGP, NOT_SENT },
+	{ "eBGP to iBGP: next hop unchanged, LOCAL_PREF ours not theirs", F_EBGP, TO_IBGP(),
+	  IN_EBGP | IN_MED | IN_LP300, true, IP(10, 0, 0, 2), 1, 100, true, 0, 0 },
+	{ "eBGP to iBGP with next-hop-self: our address", F_EBGP,
+	  IBGP_AT(IP(10, 0, 6, 2), false, true), IN_EBGP, true, IP(10, 0, 6, 1), 1, 100, false, 0, 0 },
+	{ "local to iBGP: our address, LOCAL_PREF 100", F_LOCAL, TO_IBGP(), 0,
+	  true, IP(10, 0, 6, 1), 0, 100, false, 0, 0 },
+	{ "iBGP to iBGP non-client: not sent", F_IBGP, TO_IBGP(), IN_LP300, NOT_SENT },
+	{ "iBGP to iBGP non-client with next-hop-self: still not sent", F_IBGP,
+	  IBGP_AT(IP(10, 0, 6, 2), false, true), IN_LP300, NOT_SENT },
+	{ "non-client to client: reflected", F_IBGP, IBGP_AT(IP(10, 0, 6, 2), true, false), IN_LP300,
+	  true, IP(10, 0, 1, 2), 0, 300, false, IP(3, 3, 3, 3), 1 },
+	{ "client to non-client: reflected", F_CLIENT, TO_IBGP(), 0,
+	  true, IP(10, 0, 2, 2), 0, 100, false, IP(4, 4, 4, 4), 1 },
+	{ "client to client, already reflected: originator kept, cluster-id in front",
+	  F_CLIENT, IBGP_AT(IP(10, 0, 6, 2), true, false), IN_REFLECTED,
+	  true, IP(10, 0, 2, 2), 0, 100, false, IP(9, 9, 9, 9), 2 },
+	{ "client back to itself: split horizon", F_CLIENT,
+	  IBGP_AT(IP(10, 0, 2, 2), true, false), 0, NOT_SENT },
+	{ "client to eBGP: no ORIGINATOR_ID, CLUSTER_LIST, LOCAL_PREF or MED", F_CLIENT,
+	  TO_EBGP(65005), IN_REFLECTED | IN_MED | IN_LP300,
+	  true, IP(10, 0, 5, 1), 1, -1, false, 0, 0 },
+};
+
+static const uint32_t path_ebgp[] = { AS_SEQUENCE << 16 | 1, 65001 };
+static const uint32_t cluster_in[] = { IP(7, 7, 7, 7) };
+
+static void
+input_fill(unsigned in, struct attr_set *a)
+{
+	memset(a, 0, sizeof(*a));
+	a->present = ATTRF(ATTR_ORIGIN) | ATTRF(ATTR_AS_PATH) | ATTRF(ATTR_NEXT_HOP);
+	a->nexthop = in & IN_EBGP ? IP(10, 0, 0, 2) : 0;
+	if (in & IN_EBGP) {
+		a->aspath = path_ebgp;
+		a->aspath_words = 2;
+	}
+	if (in & IN_MED)
+		a->present |= ATTRF(ATTR_MED), a->med = 7;
+	if (in & IN_LP300)
+		a->present |= ATTRF(ATTR_LOCAL_PREF), a->local_pref = 300;
+	if (in & IN_REFLECTED) {
+		a->present |= ATTRF(ATTR_ORIGINATOR_ID) | ATTRF(ATTR_CLUSTER_LIST);
+		a->originator_id = IP(9, 9, 9, 9);
+		a->cluster = cluster_in;
+		a->ncluster = 1;
+	}
+}
+
+/* Non-client paths come with a next hop of their own too. */
+static void
+input_fix_ibgp(const struct ao_from *f, struct attr_set *a)
+{
+	if (!f->local && !f->ebgp && a->nexthop == 0)
+		a->nexthop = f->addr;
+}
+
+static void
+check_row(size_t i, const struct attr_set *o)
+{
+	const char *n = rows[i].name;
+
+	ck_assert_msg(o->nexthop == rows[i].nexthop, "%s: next hop %08x", n, o->nexthop);
+	if (rows[i].aspath_asns == 0)
+		ck_assert_msg(o->aspath_words == 0, "%s: AS path not empty", n);
+	else {
+		ck_assert_msg(o->aspath_words == rows[i].aspath_asns + 1u, "%s: AS path words", n);
+		ck_assert_msg(o->aspath[0] == (AS_SEQUENCE << 16 | rows[i].aspath_asns) &&
+		    o->aspath[1] == (rows[i].to.ebgp ? OUR_AS : 65001), "%s: first AS", n);
+	}
+	ck_assert_msg(((o->present & ATTRF(ATTR_LOCAL_PREF)) != 0) == (rows[i].local_pref >= 0),
+	    "%s: LOCAL_PREF presence", n);
+	if (rows[i].local_pref >= 0)
+		ck_assert_msg(o->local_pref == rows[i].local_pref, "%s: LOCAL_PREF %u", n,
+		    o->local_pref);
+	ck_assert_msg(((o->present & ATTRF(ATTR_MED)) != 0) == rows[i].med, "%s: MED", n);
+	ck_assert_msg(((o->present & ATTRF(ATTR_ORIGINATOR_ID)) != 0) == (rows[i].originator != 0),
+	    "%s: ORIGINATOR_ID presence", n);
+	if (rows[i].originator)
+		ck_assert_msg(o->originator_id == rows[i].originator, "%s: ORIGINATOR_ID", n);
+	ck_assert_msg(o->ncluster == rows[i].ncluster, "%s: CLUSTER_LIST length %u", n, o->ncluster);
+	if (o->ncluster > 0)
+		ck_assert_msg(o->cluster[0] == CID, "%s: cluster-id not first", n);
+	if (o->ncluster > 1)
+		ck_assert_msg(o->cluster[1] == IP(7, 7, 7, 7), "%s: old CLUSTER_LIST lost", n);
+}
+
+START_TEST(export_rules_table)
+{
+	static struct ao_scratch s;
+	struct attr_set in, out;
+
+	for (size_t i = 0; i < UNIT_COUNT(rows); i++) {
+		bool sent;
+
+		input_fill(rows[i].in, &in);
+		input_fix_ibgp(&rows[i].from, &in);
+		sent = adj_out_export(&rows[i].from, &rows[i].to, CID, &in, &out, &s);
+		ck_assert_msg(sent == rows[i].sent, "%s: sent %d", rows[i].name, sent);
+		if (sent)
+			check_row(i, &out);
+	}
+}
+END_TEST
+
+START_TEST(exported_sets_intern_to_one_per_distinct_content)
+{
+	static struct ao_scratch s;
+	struct attrs_tab *tab = attrs_tab_new();
+	struct ao_to t = TO_EBGP(65005);
+	struct attr_set in, out;
+	const struct attr_set *a, *b;
+
+	input_fill(IN_EBGP, &in);
+	ck_assert(adj_out_export(&F_EBGP, &t, CID, &in, &out, &s));
+	a = attrs_get(tab, &out);
+	ck_assert(adj_out_export(&F_EBGP, &t, CID, &in, &out, &s));
+	b = attrs_get(tab, &out);
+	ck_assert_ptr_eq(a, b);		/* one UPDATE group for equal exports */
+	attrs_put(a);
+	attrs_put(b);
+	ck_assert_uint_eq(attrs_tab_free(tab), 0);
+}
+END_TEST
+
+START_TEST(an_as_path_too_long_to_prepend_is_not_sent)
+{
+	static struct ao_scratch s;
+	static uint32_t longpath[AO_ASPATH_MAX + 1];
+	struct ao_to t = TO_EBGP(65005);
+	struct attr_set in, out;
+
+	input_fill(IN_EBGP, &in);
+	longpath[0] = AS_SEQUENCE << 16 | 255;
+	for (size_t i = 1; i < UNIT_COUNT(longpath); i++)
+		longpath[i] = (i % 256) == 0 ? (AS_SEQUENCE << 16 | 255) : 65100;
+	in.aspath = longpath;
+	in.aspath_words = AO_ASPATH_MAX;
+	ck_assert(!adj_out_export(&F_EBGP, &t, CID, &in, &out, &s));
+}
+END_TEST
+
+/* ---------------------------------------------------- the engine, on a pair */
+
+#define NNETS		300000		/* /32s: ~1.5 MB of NLRI, above AO_OUT_HIGH */
+
+struct eng {
+	struct event_base	*base;
+	struct bgp		*b;
+	struct peer		*p;
+	struct bufferevent	*pair[2];
+	struct attrs_tab	*tab;
+	struct update_msg	 u;
+	size_t			 updates, announced, after_eor;
+	bool			 eor;
+};
+
+static void
+eng_up(struct eng *e)
+{
+	struct peer_cfg cfg;
+	struct in_addr a = { htonl(IP(10, 0, 0, 1)) };
+	struct prefix *v = calloc(NNETS, sizeof(*v));
+
+	memset(e, 0, sizeof(*e));
+	log_init(stderr, "test", LOG_CRIT);
+	e->base = event_base_new();
+	e->b = bgp_new(e->base, OUR_AS, IP(1, 1, 1, 1));
+	peer_cfg_init(&cfg, a, 65001);
+	ck_assert_int_eq(bgp_peer_add(e->b, &cfg, &e->p), 0);
+	ck_assert_int_eq(bufferevent_pair_new(e->base, 0, e->pair), 0);
+	e->p->conn = conn_new(e->p, e->pair[0], true);
+	bufferevent_disable(e->pair[1], EV_READ);	/* a peer that does not read */
+	e->p->state = PEER_ESTABLISHED;
+	e->p->ctx = (struct msg_ctx){ .as4 = true, .ebgp = true };
+	e->p->local.sin_addr.s_addr = htonl(IP(10, 0, 0, 9));
+	for (size_t i = 0; i < NNETS; i++)
+		v[i] = (struct prefix){ IP(20, 0, 0, 0) + (uint32_t)i, 32 };
+	adj_out_networks_set(rde_adj_out(e->b->rde), v, NNETS);
+	free(v);
+	e->tab = attrs_tab_new();
+	msg_update_init(&e->u);
+	e->p->hooks.up(e->p, e->p->hooks.arg);
+}
+
+/* Parse what the far end got so far: count UPDATEs and prefixes, spot End-of-RIB. */
+static void
+eng_read(struct eng *e)
+{
+	struct evbuffer *in = bufferevent_get_input(e->pair[1]);
+	uint8_t hdr[BGP_HDR_LEN], *m;
+	size_t len;
+
+	while (evbuffer_copyout(in, hdr, sizeof(hdr)) == (ev_ssize_t)sizeof(hdr)) {
+		len = (size_t)hdr[16] << 8 | hdr[17];
+		if (evbuffer_get_length(in) < len)
+			return;
+		m = malloc(len);
+		ck_assert_int_eq(evbuffer_remove(in, m, len), (int)len);
+		if (hdr[18] == BGP_UPDATE) {
+			struct cursor c = cur_init(m + BGP_HDR_LEN, len - BGP_HDR_LEN);
+
+			ck_assert_int_eq(msg_update_parse(&c, &e->p->ctx, e->tab, &e->u), V_OK);
+			e->after_eor += e->eor;
+			e->eor |= e->u.eor;
+			e->updates += !e->u.eor;
+			e->announced += e->u.nannounced;
+		}
+		free(m);
+	}
+}
+
+static void
+eng_down(struct eng *e)
+{
+	bufferevent_free(e->pair[1]);
+	bgp_free(e->b);
+	msg_update_fini(&e->u);
+	ck_assert_uint_eq(attrs_tab_free(e->tab), 0);
+	event_base_free(e->base);
+}
+
+START_TEST(a_peer_that_does_not_read_pauses_the_dump_which_resumes_on_drain)
+{
+	struct eng e;
+	size_t turns;
+
+	eng_up(&e);
+	for (int i = 0; i < 400; i++)
+		event_base_loop(e.base, EVLOOP_NONBLOCK);
+	/* bounded: at most one chunk of UPDATEs beyond the high mark, the rest waits */
+	ck_assert_uint_gt(peer_out_queued(e.p), AO_OUT_HIGH / 2);
+	ck_assert_uint_le(peer_out_queued(e.p), AO_OUT_HIGH + AO_FLUSH_CHUNK * 64);
+	bufferevent_enable(e.pair[1], EV_READ);
+	for (turns = 0; turns < 100000 && !e.eor; turns++) {
+		event_base_loop(e.base, EVLOOP_NONBLOCK);
+		eng_read(&e);
+	}
+	ck_assert_msg(e.eor, "no End-of-RIB after %zu turns", turns);
+	ck_assert_uint_eq(e.announced, NNETS);		/* every network, once */
+	ck_assert_uint_eq(e.after_eor, 0);		/* End-of-RIB comes last */
+	ck_assert_uint_lt(e.updates, NNETS / 500);	/* grouped: ~800 per UPDATE */
+	eng_down(&e);
+}
+END_TEST
+
+int
+main(void)
+{
+	const TTest *tests[] = {
+		export_rules_table,
+		exported_sets_intern_to_one_per_distinct_content,
+		an_as_path_too_long_to_prepend_is_not_sent,
+		a_peer_that_does_not_read_pauses_the_dump_which_resumes_on_drain,
+	};
+
+	return unit_run("adj_out", tests, UNIT_COUNT(tests));
+}
