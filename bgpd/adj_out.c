@@ -15,6 +15,7 @@
 
 #include <event2/event.h>
 
+#include "lib/array.h"
 #include "bgpd/adj_out.h"
 #include "bgpd/attrs.h"
 #include "bgpd/msg.h"
@@ -143,11 +144,8 @@ ent_enqueue(struct ao_peer *ap, const struct prefix *p, bool force)
 	e->force |= force;
 	if (e->queued)
 		return;
-	if (ap->qlen == ap->qcap) {
-		ap->qcap = ap->qcap ? 2 * ap->qcap : 256;
-		if ((ap->queue = reallocarray(ap->queue, ap->qcap, sizeof(*ap->queue))) == NULL)
-			fatal("adj_out: queue");
-	}
+	if (ARRAY_GROW(ap->queue, ap->qlen, ap->qcap, 256) < 0)
+		fatal("adj_out: queue");
 	ap->queue[ap->qlen++] = e;
 	e->queued = true;
 }

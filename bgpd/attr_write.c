@@ -180,8 +180,8 @@ msg_update_write(struct wbuf *w, const struct msg_ctx *ctx, struct update_out *o
 		rv = msg_header_close(w, off);
 	if (rv != 0) {
 		o->done = done;
-		if (wbuf_error(w) == 0 && w->len >= off)
-			w->len = off;		/* drop the partial message */
+		if (wbuf_error(w) == 0)
+			wbuf_truncate(w, off);	/* drop the partial message */
 	}
 	return rv;
 }

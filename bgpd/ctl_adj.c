@@ -8,6 +8,7 @@
 #include <string.h>
 #include <arpa/inet.h>
 
+#include "lib/array.h"
 #include "bgpd/adj_out.h"
 #include "bgpd/attrs.h"
 #include "bgpd/bgpd.h"
@@ -32,11 +33,8 @@ adv_take(void *arg, const struct prefix *pfx, const struct attr_set *a)
 {
 	struct adv_list *l = arg;
 
-	if (l->n == l->cap) {
-		l->cap = l->cap ? 2 * l->cap : 64;
-		if ((l->v = reallocarray(l->v, l->cap, sizeof(*l->v))) == NULL)
-			fatal("control: advertised routes");
-	}
+	if (ARRAY_GROW(l->v, l->n, l->cap, 64) < 0)
+		fatal("control: advertised routes");
 	l->v[l->n++] = (struct adv){ *pfx, a };
 	return 0;
 }

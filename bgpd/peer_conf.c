@@ -29,6 +29,7 @@
 #include <arpa/inet.h>
 #include <net/if.h>
 
+#include "lib/array.h"
 #include "bgpd/bgpd.h"
 #include "bgpd/conf.h"
 #include "bgpd/peer.h"
@@ -184,11 +185,8 @@ network_collect(const char *text, void *arg)
 
 	if (prefix_parse(text, &p, true) < 0)
 		return;				/* the model checked it */
-	if (ns->n == ns->cap) {
-		ns->cap = ns->cap ? 2 * ns->cap : 16;
-		if ((ns->v = reallocarray(ns->v, ns->cap, sizeof(*ns->v))) == NULL)
-			fatal("config networks");
-	}
+	if (ARRAY_GROW(ns->v, ns->n, ns->cap, 16) < 0)
+		fatal("config networks");
 	ns->v[ns->n++] = p;
 }
 
@@ -217,11 +215,8 @@ pending_mark(struct bgpd_bgp_pending *pd, const char *key, bool group, enum conf
 			return;
 		}
 	}
-	if (pd->n == pd->cap) {
-		pd->cap = pd->cap ? 2 * pd->cap : 16;
-		if ((pd->marks = reallocarray(pd->marks, pd->cap, sizeof(*m))) == NULL)
-			fatal("config marks");
-	}
+	if (ARRAY_GROW(pd->marks, pd->n, pd->cap, 16) < 0)
+		fatal("config marks");
 	m = &pd->marks[pd->n++];
 	*m = (struct bgpd_bgp_mark){ .group = group, .kind = k };
 	snprintf(m->key, sizeof(m->key), "%s", key);
@@ -277,11 +272,8 @@ struct apply {
 static void
 apply_seen(struct apply *a, struct in_addr addr)
 {
-	if (a->nseen == a->cap) {
-		a->cap = a->cap ? 2 * a->cap : 32;
-		if ((a->seen = reallocarray(a->seen, a->cap, sizeof(*a->seen))) == NULL)
-			fatal("config apply");
-	}
+	if (ARRAY_GROW(a->seen, a->nseen, a->cap, 32) < 0)
+		fatal("config apply");
 	a->seen[a->nseen++] = addr;
 }
 

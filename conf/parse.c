@@ -14,6 +14,7 @@
 
 #include <libyang/libyang.h>
 
+#include "lib/array.h"
 #include "conf/conf_int.h"
 #include "conf/conf_yang.h"
 #include "lib/log.h"
@@ -63,11 +64,8 @@ lines_record(struct conf_parse *p, const char *path)
 			p->lines[i].line = p->line;
 			return;
 		}
-	if (p->nlines == p->cap) {
-		p->cap = p->cap ? 2 * p->cap : 64;
-		if ((p->lines = realloc(p->lines, p->cap * sizeof(*p->lines))) == NULL)
-			fatal("config");
-	}
+	if (ARRAY_GROW(p->lines, p->nlines, p->cap, 64) < 0)
+		fatal("config");
 	if ((p->lines[p->nlines].path = strdup(path)) == NULL)
 		fatal("config");
 	p->lines[p->nlines++].line = p->line;

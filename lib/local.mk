@@ -7,6 +7,7 @@ lib_libipip_a_SOURCES = \
 	lib/log.h lib/log.c \
 	lib/prefix.h lib/prefix.c \
 	lib/ctlmsg.h lib/ctlmsg.c \
+	lib/array.h lib/array.c \
 	lib/cli.h lib/cli.c \
 	lib/pidfile.h lib/pidfile.c \
 	lib/sdnotify.h lib/sdnotify.c \
@@ -14,6 +15,12 @@ lib_libipip_a_SOURCES = \
 	lib/hmap.h lib/hmap.c \
 	include/ipip-bgpd/ctl.h
 lib_libipip_a_CFLAGS = $(AM_CFLAGS)
+
+check_PROGRAMS += tests/unit/test_array
+TESTS += tests/unit/test_array
+tests_unit_test_array_SOURCES = tests/unit/test_array.c
+tests_unit_test_array_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
+tests_unit_test_array_LDADD = lib/libipip.a $(UNIT_LIBS)
 
 check_PROGRAMS += tests/unit/test_cursor tests/unit/test_wbuf tests/unit/test_prefix \
 	tests/unit/test_ctlmsg tests/unit/test_log tests/unit/test_cli

@@ -59,6 +59,13 @@ wbuf_grow(struct wbuf *w, size_t n)
 	return 0;
 }
 
+void
+wbuf_truncate(struct wbuf *w, size_t len)
+{
+	if (len < w->len)
+		w->len = len;
+}
+
 int
 wbuf_put(struct wbuf *w, const void *p, size_t n)
 {

@@ -34,6 +34,8 @@ int	wbuf_put_u8(struct wbuf *, uint8_t);
 int	wbuf_put_u16(struct wbuf *, uint16_t);
 int	wbuf_put_u32(struct wbuf *, uint32_t);
 int	wbuf_put_u64(struct wbuf *, uint64_t);
+/* Drop everything after the first len bytes (a half-written message); no-op if shorter. */
+void	wbuf_truncate(struct wbuf *, size_t len);
 /* Append n zero bytes and return their offset in *off (for a later patch). */
 int	wbuf_reserve(struct wbuf *, size_t n, size_t *off);
 /* Overwrite bytes already written; -EINVAL if [off, off+2) was not written. */

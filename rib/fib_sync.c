@@ -16,6 +16,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "lib/array.h"
 #include "lib/log.h"
 #include "rib/fib_int.h"
 
@@ -71,14 +72,8 @@ fib_dump_grp_keep(struct fib_dump *d, const struct rtnl_nexthop *k)
 
 	if (k->ngroup > FIB_NH_MAX)
 		return 0;			/* not one of ours: we never make those */
-	if (d->ngrps == d->cap) {
-		size_t cap = d->cap ? d->cap * 2 : 64;
-		struct fib_kgrp *n = realloc(d->grps, cap * sizeof(*n));
-
-		if (n == NULL)
-			return -ENOMEM;
-		d->grps = n, d->cap = cap;
-	}
+	if (ARRAY_GROW(d->grps, d->ngrps, d->cap, 64) < 0)
+		return -ENOMEM;
 	g = &d->grps[d->ngrps++];
 	g->id = k->id;
 	g->n = k->ngroup;

@@ -13,6 +13,7 @@
 #include <event2/event.h>
 #include <libmnl/libmnl.h>
 
+#include "lib/array.h"
 #include "lib/hmap.h"
 #include "lib/log.h"
 #include "lib/nl.h"
@@ -144,11 +145,8 @@ ov_conn_add(struct overlay *o, uint32_t addr, uint8_t plen, uint32_t ifindex)
 		if (o->conn[i].addr == addr && o->conn[i].plen == plen &&
 		    o->conn[i].ifindex == ifindex)
 			return;
-	if (o->nconn == o->capconn) {
-		o->capconn = o->capconn ? 2 * o->capconn : 8;
-		if ((o->conn = reallocarray(o->conn, o->capconn, sizeof(*o->conn))) == NULL)
-			fatal("overlay_connected_add");
-	}
+	if (ARRAY_GROW(o->conn, o->nconn, o->capconn, 8) < 0)
+		fatal("overlay_connected_add");
 	o->conn[o->nconn++] = (struct ov_conn){ addr, plen, ifindex };
 }
 
@@ -317,11 +315,8 @@ ov_tunnel_put_later(struct overlay *o, struct tunnel *t)
 		tunnel_put(o->tunnels, t);
 		return;
 	}
-	if (o->ngrave == o->capgrave) {
-		o->capgrave = o->capgrave ? 2 * o->capgrave : 8;
-		if ((o->grave = reallocarray(o->grave, o->capgrave, sizeof(*o->grave))) == NULL)
-			fatal("ov_tunnel_put_later");
-	}
+	if (ARRAY_GROW(o->grave, o->ngrave, o->capgrave, 8) < 0)
+		fatal("ov_tunnel_put_later");
 	o->grave[o->ngrave++] = t;
 	if (!evtimer_pending(o->grave_ev, NULL))
 		evtimer_add(o->grave_ev, &now);

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lib/array.h"
 #include "lib/ctlmsg.h"
 #include "vtysh/client.h"
 #include "vtysh/commands_adj.h"
@@ -23,16 +24,12 @@ static int
 take_adv(const struct ctl_frame *f, void *arg)
 {
 	struct adv_list *l = arg;
-	struct ctl_rib_rec *v, *r;
+	struct ctl_rib_rec *r;
 
-	if (l->n == l->cap) {
-		if (l->cap >= ADV_MAX)
-			return -1;
-		l->cap = l->cap ? l->cap * 2 : 64;
-		if ((v = realloc(l->v, l->cap * sizeof(*v))) == NULL)
-			return -1;
-		l->v = v;
-	}
+	if (l->n == l->cap && l->cap >= ADV_MAX)
+		return -1;
+	if (ARRAY_GROW(l->v, l->n, l->cap, 64) < 0)
+		return -1;
 	r = &l->v[l->n];
 	if (ctl_record_get(f, r, sizeof(*r)) < 0)
 		return -1;

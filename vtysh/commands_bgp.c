@@ -7,6 +7,7 @@
 #include <arpa/inet.h>
 #include <string.h>
 
+#include "lib/array.h"
 #include "lib/ctlmsg.h"
 #include "vtysh/client.h"
 #include "vtysh/commands_bgp.h"
@@ -39,16 +40,11 @@ static int
 take_neighbor(const struct ctl_frame *f, void *arg)
 {
 	struct nb_list *l = arg;
-	struct ctl_neighbor *v;
 
-	if (l->n == l->cap) {
-		if (l->cap == NEIGHBORS_MAX)
-			return -1;
-		l->cap = l->cap ? l->cap * 2 : 16;
-		if ((v = realloc(l->v, l->cap * sizeof(*v))) == NULL)
-			return -1;
-		l->v = v;
-	}
+	if (l->n == l->cap && l->cap == NEIGHBORS_MAX)
+		return -1;
+	if (ARRAY_GROW(l->v, l->n, l->cap, 16) < 0)
+		return -1;
 	if (ctl_record_get(f, &l->v[l->n], sizeof(l->v[0])) < 0)
 		return -1;
 	neighbor_fix(&l->v[l->n++]);

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lib/array.h"
 #include "lib/ctlmsg.h"
 #include "vtysh/client.h"
 #include "vtysh/commands_overlay.h"
@@ -36,7 +37,7 @@ static int
 take_rec(const struct ctl_frame *f, void *arg)
 {
 	struct ov_list *l = arg;
-	struct ctl_overlay_rec r, *v;
+	struct ctl_overlay_rec r;
 
 	if (ctl_record_get(f, &r, sizeof(r)) < 0)
 		return -1;
@@ -45,14 +46,10 @@ take_rec(const struct ctl_frame *f, void *arg)
 		l->head = r, l->have_head = true;
 		return 0;
 	}
-	if (l->n == l->cap) {
-		if (l->cap == OVERLAY_NH_MAX)
-			return -1;
-		l->cap = l->cap ? l->cap * 2 : 16;
-		if ((v = realloc(l->v, l->cap * sizeof(*v))) == NULL)
-			return -1;
-		l->v = v;
-	}
+	if (l->n == l->cap && l->cap == OVERLAY_NH_MAX)
+		return -1;
+	if (ARRAY_GROW(l->v, l->n, l->cap, 16) < 0)
+		return -1;
 	l->v[l->n++] = r;
 	return 0;
 }

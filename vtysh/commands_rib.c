@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "lib/array.h"
 #include "lib/ctlmsg.h"
 #include "vtysh/client.h"
 #include "vtysh/commands_rib.h"
@@ -85,16 +86,11 @@ static int
 take_rec(const struct ctl_frame *f, void *arg)
 {
 	struct rec_list *l = arg;
-	struct ctl_rib_rec *v;
 
-	if (l->n == l->cap) {
-		if (l->cap >= DETAIL_PATHS_MAX)
-			return -1;
-		l->cap = l->cap ? l->cap * 2 : 8;
-		if ((v = realloc(l->v, l->cap * sizeof(*v))) == NULL)
-			return -1;
-		l->v = v;
-	}
+	if (l->n == l->cap && l->cap >= DETAIL_PATHS_MAX)
+		return -1;
+	if (ARRAY_GROW(l->v, l->n, l->cap, 8) < 0)
+		return -1;
 	return rec_take(f, &l->v[l->n++]);
 }
 

@@ -92,6 +92,10 @@ START_TEST(reserved_length_is_patched_in_place)
 	ck_assert_int_eq(wbuf_set_u32_at(&w, SIZE_MAX, 1), -EINVAL);
 	ck_assert_int_eq(wbuf_set_u32_at(&w, 3, 0x01020304), 0);
 	ck_assert_uint_eq(wbuf_data(&w)[6], 4);
+	wbuf_truncate(&w, 3);			/* drop a half-written tail */
+	ck_assert_uint_eq(wbuf_len(&w), 3);
+	wbuf_truncate(&w, 100);			/* never grows */
+	ck_assert_uint_eq(wbuf_len(&w), 3);
 	wbuf_free(&w);
 }
 END_TEST
