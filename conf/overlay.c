@@ -10,16 +10,33 @@
 
 #include "conf/conf_int.h"
 
-static const char *
-leaf(const struct lyd_node *tree, const char *name)
+static const struct lyd_node *
+leaf_node(const struct lyd_node *tree, const char *name)
 {
 	char path[96];
 	struct lyd_node *n = NULL;
 
 	snprintf(path, sizeof(path), "/ipip-bgpd:overlay/%s", name);
-	if (tree == NULL || lyd_find_path(tree, path, 0, &n) != LY_SUCCESS || n == NULL)
+	if (tree == NULL || lyd_find_path(tree, path, 0, &n) != LY_SUCCESS)
 		return NULL;
-	return lyd_get_value(n);
+	return n;
+}
+
+static const char *
+leaf(const struct lyd_node *tree, const char *name)
+{
+	const struct lyd_node *n = leaf_node(tree, name);
+
+	return n ? lyd_get_value(n) : NULL;
+}
+
+/* Written by the operator, not a default libyang filled in. */
+static bool
+leaf_is_set(const struct lyd_node *tree, const char *name)
+{
+	const struct lyd_node *n = leaf_node(tree, name);
+
+	return n != NULL && !(n->flags & LYD_DEFAULT);
 }
 
 static void
@@ -36,7 +53,7 @@ conf_overlay_get(const struct lyd_node *tree, struct conf_overlay *o)
 	*o = (struct conf_overlay){ .route_protocol = 44, .table = 254 };
 	copy(o->mode, sizeof(o->mode), leaf(tree, "mode"), "cross-subnet");
 	copy(o->tunnel_style, sizeof(o->tunnel_style), leaf(tree, "tunnel-style"), "nbma");
-	o->tunnel_style_set = leaf(tree, "tunnel-style") != NULL;
+	o->tunnel_style_set = leaf_is_set(tree, "tunnel-style");
 	copy(o->driver, sizeof(o->driver), leaf(tree, "driver"), "auto");
 	copy(o->ecmp_hash, sizeof(o->ecmp_hash), leaf(tree, "ecmp-hash"), "layer3");
 	copy(o->firewall, sizeof(o->firewall), leaf(tree, "firewall"), "none");

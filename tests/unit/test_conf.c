@@ -180,6 +180,33 @@ START_TEST(watcher_hears_each_change_with_the_new_tree_running)
 }
 END_TEST
 
+/* `driver auto` on a kernel without ipip falls back to point-to-point only
+ * when the operator did not choose the style: a default libyang filled in
+ * must not count as chosen. */
+START_TEST(overlay_tunnel_style_is_set_only_when_written)
+{
+	struct bgpd *b = bgpd_new();
+	struct conf_overlay o;
+	struct lyd_node *t;
+
+	unit_log_begin(logbuf, sizeof(logbuf));
+	ck_assert_int_eq(bgpd_conf_load(b->yang, write_file("o1.conf",
+	    "overlay\n mode always\nexit\n"), &t), 0);
+	conf_overlay_get(t, &o);
+	ck_assert_str_eq(o.tunnel_style, "nbma");
+	ck_assert(!o.tunnel_style_set);
+	ck_assert_str_eq(o.driver, "auto");
+	lyd_free_all(t);
+	ck_assert_int_eq(bgpd_conf_load(b->yang, write_file("o2.conf",
+	    "overlay\n tunnel-style nbma\nexit\n"), &t), 0);
+	conf_overlay_get(t, &o);
+	ck_assert_str_eq(o.tunnel_style, "nbma");
+	ck_assert(o.tunnel_style_set);
+	lyd_free_all(t);
+	bgpd_done(b);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -190,6 +217,7 @@ main(void)
 		bad_edit_changes_nothing_and_says_why,
 		write_memory_replaces_the_file_whole,
 		watcher_hears_each_change_with_the_new_tree_running,
+		overlay_tunnel_style_is_set_only_when_written,
 	};
 	char cmd[128];
 	int rv;
