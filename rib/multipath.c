@@ -5,7 +5,8 @@
  * step and comes from the same neighbor AS (any AS of the same AS-path length
  * with multipath-relax), up to maximum-paths for the best's kind (eBGP or
  * iBGP). ADD-PATH paths are separate candidates. A path whose next hop is
- * already in the set adds nothing and stays out. The set is sorted by (next
+ * already in the set through a session from the same local address adds
+ * nothing and stays out. The set is sorted by (next
  * hop, peer address, path id) so the FIB sees equal sets as equal. Weights are
  * 1 each, or with bgp bestpath bandwidth and a link bandwidth on every member,
  * proportional to it within the kernel's 1..256 (see mp_weights).
@@ -33,11 +34,20 @@ mp_limit(const struct rib_opts *o, const struct rib_cand *best)
 	return max > RIB_MULTIPATH_MAX ? RIB_MULTIPATH_MAX : max;
 }
 
+/*
+ * Is this (next hop, our session address) already in the set? Paths to one
+ * next hop learned over sessions from two of our addresses stay separate
+ * members: through the overlay they are two tunnels (local L1 and L2 to the
+ * same remote), the bandwidth aggregation a multihomed site wants, and the
+ * remote's traffic arriving on either of our addresses finds its tunnel. A
+ * direct route made twice is merged by the overlay.
+ */
 static bool
-mp_has_nexthop(const struct rib_selection *sel, uint32_t nh)
+mp_has_nexthop(const struct rib_selection *sel, const struct rib_cand *c)
 {
 	for (size_t i = 0; i < sel->n; i++)
-		if (sel->set[i].attrs->nexthop == nh)
+		if (sel->set[i].attrs->nexthop == c->attrs->nexthop &&
+		    sel->set[i].peer->local_addr == c->peer->local_addr)
 			return true;
 	return false;
 }
@@ -58,7 +68,7 @@ mp_next(const struct rib_opts *o, const struct rib_cand *c, size_t n, size_t bes
 
 	for (size_t i = 0; i < n; i++) {
 		if (mp[i] || !rib_cand_is_eligible(&c[i]) || !mp_is_equal(o, &c[best], &c[i]) ||
-		    mp_has_nexthop(sel, c[i].attrs->nexthop))
+		    mp_has_nexthop(sel, &c[i]))
 			continue;
 		if (pick == n || rib_bestpath_cmp(o, &c[i], &c[pick], &s) < 0)
 			pick = i;

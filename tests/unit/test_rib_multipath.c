@@ -147,6 +147,46 @@ START_TEST(add_path_paths_are_separate_members)
 }
 END_TEST
 
+/*
+ * A multihomed site: two iBGP sessions (to two reflectors) from our two
+ * addresses bring the same next hop. Each is a member of its own (a tunnel
+ * from each address); from one address twice it is one member.
+ */
+static size_t
+fx_peer_from(struct fx *f, uint8_t n, uint32_t local_addr)
+{
+	size_t i = fx_peer(f, n, n, 65000, false);
+
+	ck_assert_int_eq(rib_peer_del(f->rib, &f->peers[i]), 0);
+	f->peers[i].local_addr = local_addr;
+	ck_assert_int_eq(rib_peer_add(f->rib, &f->peers[i]), 0);
+	return i;
+}
+
+START_TEST(one_next_hop_from_two_local_addresses_is_two_members)
+{
+	struct rib_attrs a;
+	struct fx f;
+	size_t p1, p2, p3;
+
+	fx_init(&f, &(struct rib_opts){ .maximum_paths_ibgp = 4 });
+	p1 = fx_peer_from(&f, 8, 0xc6336403);		/* from 198.51.100.3 */
+	p2 = fx_peer_from(&f, 9, 0xcb007103);		/* from 203.0.113.3 */
+	p3 = fx_peer_from(&f, 10, 0xc6336403);		/* 198.51.100.3 again */
+	a = fx_attrs(&f, p1);
+	a.nexthop = 0xc0000201;				/* the remote site, 192.0.2.1 */
+	ck_assert_int_eq(fx_add(&f, PFX, p1, 0, &a), 0);
+	ck_assert_int_eq(fx_add(&f, PFX, p2, 0, &a), 0);
+	ck_assert_int_eq(fx_add(&f, PFX, p3, 0, &a), 0);
+	ck_assert_uint_eq(f.last.n, 2);
+	ck_assert_uint_ne(f.last.set[0].peer->local_addr, f.last.set[1].peer->local_addr);
+	ck_assert_uint_eq(f.last.set[0].attrs->nexthop, 0xc0000201);
+	ck_assert_uint_eq(f.last.set[1].attrs->nexthop, 0xc0000201);
+	ck_assert(!fx_info(&f, PFX, p3, 0).multipath);
+	fx_fini(&f);
+}
+END_TEST
+
 static const struct ucmp_case {
 	const char	*name;
 	bool		 bandwidth;
@@ -268,6 +308,7 @@ main(void)
 		set_membership_per_rule,
 		set_order_does_not_depend_on_arrival,
 		add_path_paths_are_separate_members,
+		one_next_hop_from_two_local_addresses_is_two_members,
 		ucmp_weights_follow_link_bandwidth,
 		ucmp_needs_bandwidth_on_every_member,
 		losing_a_member_shrinks_the_set_once,
