@@ -502,7 +502,8 @@ fib_obj_free(struct fib *f, struct fib_obj *o)
 void
 fib_obj_release(struct fib *f, struct fib_obj *o)
 {
-	if (fib_obj_wanted(o) || o->in_kernel || o->pending != FIB_OP_NONE || o->stale)
+	if (fib_obj_wanted(o) || o->in_kernel || o->maybe_in || o->pending != FIB_OP_NONE ||
+	    o->stale)
 		return;
 	if (o->kind == FIB_K_ROUTE && ((struct fib_route *)o)->k_grp != NULL)
 		return;
@@ -586,7 +587,7 @@ fib_obj_step(struct fib *f, struct fib_obj *o)
 			fib_kernel_write(f, o);
 		return;
 	}
-	if (!o->in_kernel)
+	if (!o->in_kernel && !o->maybe_in)
 		fib_obj_release(f, o);
 	else if (o->stale && !f->settled)
 		fib_obj_queue(f, o, FIB_L_STALE);

@@ -31,6 +31,8 @@ struct fib_obj {
 	bool			 stale:1;	/* adopted, not wanted since */
 	bool			 logged:1;	/* failure already logged */
 	bool			 seen:1;	/* reconcile: found in this dump */
+	bool			 maybe_in:1;	/* counted out on a link-down that may
+						 * predate our write: REPLACE, not EXCL */
 };
 TAILQ_HEAD(fib_objq, fib_obj);
 

@@ -94,10 +94,17 @@ fib_msg_route_hops(struct nlmsghdr *h, struct rtmsg *rtm, const struct fib_grp *
 	mnl_attr_nest_end(h, mp);
 }
 
+/* EXCL for what was never ours in the kernel; REPLACE for what is or may be. */
+static uint16_t
+fib_write_flags(const struct fib_obj *o)
+{
+	return NLM_F_CREATE | (o->in_kernel || o->maybe_in ? NLM_F_REPLACE : NLM_F_EXCL);
+}
+
 static void
 fib_write_route(struct fib *f, struct fib_route *r)
 {
-	uint16_t fl = NLM_F_CREATE | (r->o.in_kernel ? NLM_F_REPLACE : NLM_F_EXCL);
+	uint16_t fl = fib_write_flags(&r->o);
 	struct nlmsghdr *h = nl_batch_begin(f->nl, RTM_NEWROUTE, fl, r);
 	struct rtmsg *rtm = fib_msg_route_head(f, h, r);
 	struct nlattr *m;
@@ -131,7 +138,7 @@ fib_msg_nh_head(struct fib *f, uint16_t type, uint16_t fl, struct fib_idobj *o,
 static void
 fib_write_nh(struct fib *f, struct fib_nhobj *nh)
 {
-	struct nlmsghdr *h = fib_msg_nh_head(f, RTM_NEWNEXTHOP, NLM_F_CREATE | NLM_F_EXCL,
+	struct nlmsghdr *h = fib_msg_nh_head(f, RTM_NEWNEXTHOP, fib_write_flags(&nh->h.o),
 	    &nh->h, AF_INET);
 	struct nhmsg *nhm = mnl_nlmsg_get_payload(h);
 
@@ -146,8 +153,8 @@ fib_write_nh(struct fib *f, struct fib_nhobj *nh)
 static void
 fib_write_grp(struct fib *f, struct fib_grp *g)
 {
-	uint16_t fl = NLM_F_CREATE | (g->h.o.in_kernel ? NLM_F_REPLACE : NLM_F_EXCL);
-	struct nlmsghdr *h = fib_msg_nh_head(f, RTM_NEWNEXTHOP, fl, &g->h, AF_UNSPEC);
+	struct nlmsghdr *h = fib_msg_nh_head(f, RTM_NEWNEXTHOP, fib_write_flags(&g->h.o), &g->h,
+	    AF_UNSPEC);
 	struct nexthop_grp e[FIB_NH_MAX];
 	struct nlattr *res;
 	size_t n = 0;
@@ -278,7 +285,7 @@ fib_ack_ok(struct fib *f, struct fib_obj *o, enum fib_op op)
 	if (op == FIB_OP_DEL) {
 		if (o->kind == FIB_K_ROUTE)
 			fib_route_now_out(f, (struct fib_route *)o);
-		o->in_kernel = false;
+		o->in_kernel = o->maybe_in = false;
 		if (fib_obj_wanted(o))
 			fib_obj_dirty(f, o);
 		else
@@ -289,6 +296,7 @@ fib_ack_ok(struct fib *f, struct fib_obj *o, enum fib_op op)
 	if (o->kind == FIB_K_ROUTE)
 		fib_route_now_in(f, (struct fib_route *)o);
 	o->in_kernel = true;
+	o->maybe_in = false;
 	if (!was_in && o->kind == FIB_K_NH)
 		fib_nh_groups_dirty(f, (struct fib_nhobj *)o);
 	if (!was_in && o->kind == FIB_K_GRP)

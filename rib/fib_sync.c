@@ -362,8 +362,10 @@ fib_mon_grp_gone(struct fib *f, struct fib_grp *g)
 	struct fib_route *r;
 
 	g->h.o.in_kernel = false;
+	g->h.o.maybe_in = true;
 	LIST_FOREACH(r, &g->routes, by_grp)
 		if (r->k_grp == g) {
+			r->o.maybe_in = true;
 			fib_route_now_out(f, r);
 			fib_obj_dirty(f, &r->o);
 		}
@@ -377,6 +379,7 @@ fib_mon_nh_out(struct fib *f, struct fib_nhobj *nh)
 	struct hmap_node *x;
 
 	nh->h.o.in_kernel = false;
+	nh->h.o.maybe_in = true;
 	f->st.nh_lost++;
 	for (x = hmap_next(&f->grps, NULL); x != NULL; x = hmap_next(&f->grps, x)) {
 		struct fib_grp *g = (struct fib_grp *)((char *)x - offsetof(struct fib_grp, h.o.hn));
@@ -414,6 +417,10 @@ fib_mon_nh_gone(struct fib *f, uint32_t id)
 /*
  * The kernel flushes nexthops of a device that goes down or loses carrier
  * (NETDEV_DOWN/CHANGE in net/ipv4/nexthop.c) without an RTM_DELNEXTHOP.
+ * The notification may be older than our own write (a new tunnel's "down"
+ * from its creation, read after the ACK of the nexthop we put on it once it
+ * was up), so what it counts out is re-written with REPLACE (maybe_in): the
+ * ids are ours, and the kernel refuses a nexthop on a device that is down.
  */
 static void
 fib_mon_link(struct fib *f, const struct rtnl_link *l, bool gone)
