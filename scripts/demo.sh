@@ -1,47 +1,19 @@
 #!/bin/bash
-# The main job. Installs what is missing, builds into build/release, and runs
-# the demo. Today that is a smoke run of the daemon and its shell: start
-# ipip-bgpd with a small config on a private socket, ask it what an operator
-# asks, stop it, and check nothing is left behind. (The multi-site overlay
-# demo replaces this as the speaker, RIB and tunnels land.)
+# The main job: four sites learn each other's private prefixes over BGP
+# (through two BIRD 2 route reflectors) and reach them directly or through
+# IPIP tunnels, with ECMP over two tunnels to the multihomed site
+# (doc/demo.md). Installs what is missing, builds into build/release, runs
+# scripts/overlay_demo.py, and leaves the overlay running to look at.
+#   scripts/demo.sh                        run it (again: the old one is removed first)
+#   scripts/demo.sh --reflector ipip-bgpd  the same with ipip-bgpd as the reflectors
+#   scripts/demo.sh --teardown             run it and remove everything at the end
+#   scripts/demo.sh down                   remove a running demo
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
-"$top/scripts/deps.sh" demo
-echo "== building ipip-bgpd"
-"$top/scripts/build.sh" release
-bin=$top/build/release
-work=$(mktemp -d /tmp/ipip-demo.XXXXXX)
-sock=$work/ipip-bgpd.sock
-pid=
-cleanup() {
-	[ -n "$pid" ] && kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null
-	rm -rf "$work"
-}
-trap cleanup EXIT
-
-cat >"$work/ipip-bgpd.conf" <<CONF
-! ipip-bgpd demo site
-hostname demo-site
-log stdout informational
-CONF
-echo "== starting ipip-bgpd -n -f $work/ipip-bgpd.conf -S $sock"
-"$bin/bgpd/ipip-bgpd" -n -f "$work/ipip-bgpd.conf" -S "$sock" 2>"$work/daemon.log" &
-pid=$!
-for _ in $(seq 50); do [ -S "$sock" ] && break; sleep 0.1; done
-
-vty() { echo "demo-site# $*"; "$bin/vtysh/ipip-vtysh" -S "$sock" -c "$*"; echo; }
-vty show version
-vty show daemon
-vty show daemon json
-
-echo "== stopping the daemon (SIGTERM)"
-kill -TERM "$pid"
-rc=0; wait "$pid" || rc=$?
-pid=
-cat "$work/daemon.log"
-if [ "$rc" -eq 0 ] && [ ! -e "$sock" ] && [ ! -e "$work/ipip-bgpd.pid" ]; then
-	echo "== demo OK: the daemon answered, stopped cleanly (exit 0), and left no socket or PID file"
-else
-	echo "== demo FAILED: exit status $rc; see the log above" >&2
-	exit 1
+if [ "${1:-}" = down ]; then
+	exec /usr/bin/python3 "$top/scripts/overlay_demo.py" --down
 fi
+"$top/scripts/deps.sh" demo
+echo "== building ipip-bgpd (build/release)"
+"$top/scripts/build.sh" release
+exec /usr/bin/python3 "$top/scripts/overlay_demo.py" --bin "$top/build/release" "$@"

@@ -14,7 +14,7 @@ test_pkgs=(python3 python3-pytest python3-scapy clang iproute2 util-linux procps
 test_pkgs+=(qemu-system-x86 linux-image-amd64 busybox-static kmod tcpdump iputils-ping iperf3)   # tests/vm: real-kernel ipip under qemu
 test_pkgs+=(iperf3 tcpdump iputils-ping)   # tunnel netns tests (uspace)
 test_pkgs+=(nftables)   # tunnel firewall netns tests (nft list)
-demo_pkgs=(iproute2 procps)
+demo_pkgs=(iproute2 procps python3 bird2 iperf3 tcpdump iputils-ping)   # scripts/overlay_demo.py
 test_pkgs+=(bird2)   # BGP netns tests (test_bgp_session.py, test_bgp_reload.py), test_bench_feeder.py
 bench_pkgs=(bird2 frr)   # bench/fib_bench.sh devices under test
 
