@@ -7,6 +7,12 @@
  * cursor. Changes only mark entries; one timer (MRAI, RFC 4271 §9.2.1.1)
  * flushes every peer in bounded chunks, looking each queued prefix up in
  * the RIB, so a prefix that flapped ten times in an interval is sent once.
+ *
+ * A peer with ADD-PATH send negotiated (RFC 7911) gets every usable path of
+ * a prefix, not just the best: its entry keeps one struct ao_path per path
+ * sent, keyed by the RIB path (source rib_peer, received path id) and
+ * carrying the path id we chose for it, so a changed path is re-announced
+ * and a vanished one withdrawn under the same id.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -25,17 +31,38 @@
 
 #define AO_HASH_MIN	64
 
+/* One path sent to an ADD-PATH peer. */
+struct ao_path {
+	const struct rib_peer	*src;		/* the RIB path: where it came from, */
+	uint32_t		 src_id;	/* the path id it came with */
+	uint32_t		 tx_id;		/* ours toward the peer (RFC 7911 §3), 1.. */
+	const struct attr_set	*sent;		/* +1 reference */
+};
+
 struct ao_ent {
 	struct prefix		 pfx;
 	const struct attr_set	*sent;		/* +1 reference; NULL: not advertised */
-	const struct attr_set	*want;		/* scratch of a flush */
+	struct ao_path		*paths;		/* ADD-PATH peer: what was sent, instead */
+	size_t			 npaths;
 	bool			 queued;
 	bool			 force;		/* resend even if unchanged (route refresh) */
 	struct ao_ent		*hnext;
 };
 
+/* One NLRI decided in a flush, to be sent grouped by attributes. */
+struct ao_item {
+	struct nlri		 nl;
+	const struct attr_set	*want;		/* +1 reference; NULL: withdraw */
+};
+
+struct ao_batch {
+	struct ao_item		*v;
+	size_t			 n, cap;
+};
+
 struct ao_peer {
 	struct peer		*p;		/* borrowed while Established */
+	bool			 addpath;	/* ADD-PATH send negotiated: every path */
 	struct ao_ent		**hash;
 	size_t			 nbuckets, nents;
 	struct ao_ent		**queue;
@@ -124,6 +151,16 @@ ent_get(struct ao_peer *ap, const struct prefix *p)
 }
 
 static void
+ent_free(struct ao_ent *e)
+{
+	attrs_put(e->sent);
+	for (size_t i = 0; i < e->npaths; i++)
+		attrs_put(e->paths[i].sent);
+	free(e->paths);
+	free(e);
+}
+
+static void
 ent_del(struct ao_peer *ap, struct ao_ent *e)
 {
 	struct ao_ent **pp = &ap->hash[ent_hash(&e->pfx, ap->nbuckets)];
@@ -132,8 +169,7 @@ ent_del(struct ao_peer *ap, struct ao_ent *e)
 		pp = &(*pp)->hnext;
 	*pp = e->hnext;
 	ap->nents--;
-	attrs_put(e->sent);
-	free(e);
+	ent_free(e);
 }
 
 static void
@@ -169,8 +205,7 @@ ao_peer_free(struct ao_peer *ap)
 	for (size_t i = 0; i < ap->nbuckets; i++)
 		for (e = ap->hash[i]; e != NULL; e = next) {
 			next = e->hnext;
-			attrs_put(e->sent);
-			free(e);
+			ent_free(e);
 		}
 	free(ap->hash);
 	free(ap->queue);
@@ -218,30 +253,68 @@ ao_to_fill(const struct peer *p, struct ao_to *t)
 	};
 }
 
+/* The interned set to send for one RIB path (+1 reference), or NULL: not to p. */
+static const struct attr_set *
+ao_export_path(struct adj_out *ao, const struct peer *p, const struct rib_peer *rp,
+    const struct rib_attrs *ra)
+{
+	struct ao_from f;
+	struct ao_to t;
+	struct attr_set tmpl;
+	uint32_t cid = ao->cluster_id ? ao->cluster_id : p->bgp->router_id;
+
+	if (ra->cookie == NULL)
+		return NULL;
+	f = (struct ao_from){ .local = ao_is_local(ao, rp), .ebgp = rp->ebgp,
+	    .rr_client = rp->rr_client, .addr = rp->addr, .router_id = rp->router_id };
+	ao_to_fill(p, &t);
+	if (!adj_out_export(&f, &t, cid, ra->cookie, &tmpl, &ao->scratch))
+		return NULL;
+	return attrs_get(ao->tab, &tmpl);
+}
+
 /* The interned set to send for pfx now (+1 reference), or NULL: withdraw. */
 static const struct attr_set *
 ao_decide(struct adj_out *ao, const struct peer *p, const struct prefix *pfx)
 {
 	const struct rib_route *r = rib_lookup(ao->rib, pfx);
 	struct rib_selection sel;
-	struct ao_from f;
-	struct ao_to t;
-	struct attr_set tmpl;
-	const struct rib_peer *rp;
-	uint32_t cid = ao->cluster_id ? ao->cluster_id : p->bgp->router_id;
 
 	if (r == NULL)
 		return NULL;
 	rib_route_selection(ao->rib, r, &sel);
-	if (sel.n == 0 || sel.best.attrs->cookie == NULL)
+	if (sel.n == 0)
 		return NULL;
-	rp = sel.best.peer;
-	f = (struct ao_from){ .local = ao_is_local(ao, rp), .ebgp = rp->ebgp,
-	    .rr_client = rp->rr_client, .addr = rp->addr, .router_id = rp->router_id };
-	ao_to_fill(p, &t);
-	if (!adj_out_export(&f, &t, cid, sel.best.attrs->cookie, &tmpl, &ao->scratch))
+	return ao_export_path(ao, p, sel.best.peer, sel.best.attrs);
+}
+
+/* Every usable path of pfx as it goes to p, tx_id 0; *n of them (may be 0). */
+static struct ao_path *
+ao_decide_paths(struct adj_out *ao, const struct peer *p, const struct prefix *pfx, size_t *n)
+{
+	const struct rib_route *r = rib_lookup(ao->rib, pfx);
+	size_t np = r != NULL ? rib_route_npaths(r) : 0;
+	struct ao_path *v;
+	struct rib_path_info pi;
+	const struct attr_set *a;
+
+	*n = 0;
+	if (np == 0)
 		return NULL;
-	return attrs_get(ao->tab, &tmpl);
+	if ((v = calloc(np, sizeof(*v))) == NULL)
+		fatal("adj_out: paths");
+	for (size_t i = 0; i < np; i++) {
+		rib_route_path(ao->rib, r, i, &pi);
+		if (pi.lost_at == RIB_STEP_UNREACHABLE)
+			continue;	/* not a candidate here: not one for the peer either */
+		if ((a = ao_export_path(ao, p, pi.peer, pi.attrs)) != NULL)
+			v[(*n)++] = (struct ao_path){ pi.peer, pi.path_id, 0, a };
+	}
+	if (*n == 0) {
+		free(v);
+		v = NULL;
+	}
+	return v;
 }
 
 /* ------------------------------------------------------------ sending */
@@ -277,68 +350,146 @@ ao_send_group(struct adj_out *ao, struct peer *p, const struct attr_set *attrs,
 	return 0;
 }
 
-static int
-ent_cmp_want(const void *a, const void *b)
+/* Queue one NLRI for this flush; takes its own reference to want. */
+static void
+batch_add(struct ao_batch *b, const struct prefix *pfx, uint32_t path_id,
+    const struct attr_set *want)
 {
-	const struct ao_ent *x = *(struct ao_ent *const *)a, *y = *(struct ao_ent *const *)b;
+	if (ARRAY_GROW(b->v, b->n, b->cap, 256) < 0)
+		fatal("adj_out: batch");
+	b->v[b->n++] = (struct ao_item){ { *pfx, path_id }, want ? attrs_ref(want) : NULL };
+}
+
+static void
+batch_free(struct ao_batch *b)
+{
+	for (size_t i = 0; i < b->n; i++)
+		attrs_put(b->v[i].want);
+	free(b->v);
+}
+
+static int
+item_cmp_want(const void *a, const void *b)
+{
+	const struct ao_item *x = a, *y = b;
 
 	return x->want == y->want ? 0 : (uintptr_t)x->want < (uintptr_t)y->want ? -1 : 1;
 }
 
-/* Send the decided batch v[0..n) (sorted by want), grouped; update sent. */
+/* Send the batch grouped by attributes (withdrawals, NULL, first). */
 static int
-ao_send_batch(struct adj_out *ao, struct ao_peer *ap, struct ao_ent **v, size_t n)
+ao_send_batch(struct adj_out *ao, struct ao_peer *ap, struct ao_batch *b)
 {
-	struct nlri *nl = calloc(n ? n : 1, sizeof(*nl));
+	struct nlri *nl = calloc(b->n ? b->n : 1, sizeof(*nl));
 	size_t i = 0, j, k;
 	int rv = 0;
 
 	if (nl == NULL)
 		fatal("adj_out: batch");
-	qsort(v, n, sizeof(*v), ent_cmp_want);
-	while (i < n && rv == 0) {
-		for (j = i, k = 0; j < n && v[j]->want == v[i]->want; j++)
-			nl[k++] = (struct nlri){ .pfx = v[j]->pfx };
-		rv = ao_send_group(ao, ap->p, v[i]->want, nl, k);
+	if (b->n > 1)
+		qsort(b->v, b->n, sizeof(*b->v), item_cmp_want);
+	while (i < b->n && rv == 0) {
+		for (j = i, k = 0; j < b->n && b->v[j].want == b->v[i].want; j++)
+			nl[k++] = b->v[j].nl;
+		rv = ao_send_group(ao, ap->p, b->v[i].want, nl, k);
 		i = j;
 	}
 	free(nl);
 	return rv;
 }
 
-/* Decide up to budget queued prefixes; fill v with the ones that changed. */
-static size_t
-ao_decide_batch(struct adj_out *ao, struct ao_peer *ap, struct ao_ent **v, size_t budget)
+/* Without ADD-PATH: the best path or nothing, path id 0. */
+static void
+ao_decide_best(struct adj_out *ao, struct ao_peer *ap, struct ao_ent *e, struct ao_batch *b)
 {
-	size_t n = 0;
+	const struct attr_set *want = ao_decide(ao, ap->p, &e->pfx);
 
+	if (want == e->sent && !(e->force && want != NULL)) {
+		attrs_put(want);
+		return;
+	}
+	batch_add(b, &e->pfx, 0, want);
+	attrs_put(e->sent);
+	e->sent = want;			/* the reference moves */
+}
+
+static const struct ao_path *
+path_find(const struct ao_path *v, size_t n, const struct rib_peer *src, uint32_t src_id)
+{
+	for (size_t i = 0; i < n; i++)
+		if (v[i].src == src && v[i].src_id == src_id)
+			return &v[i];
+	return NULL;
+}
+
+static bool
+path_id_used(const struct ao_path *v, size_t n, uint32_t id)
+{
+	for (size_t i = 0; i < n; i++)
+		if (v[i].tx_id == id)
+			return true;
+	return false;
+}
+
+/*
+ * The smallest path id in use neither before nor after this decision: an id
+ * withdrawn in this flush is not reused in it (RFC 7911 §3: the pair
+ * prefix, path id names one path).
+ */
+static uint32_t
+path_id_new(const struct ao_path *old, size_t nold, const struct ao_path *nv, size_t nn)
+{
+	uint32_t id = 1;
+
+	while (path_id_used(old, nold, id) || path_id_used(nv, nn, id))
+		id++;
+	return id;
+}
+
+/* With ADD-PATH: every usable path; changed ones announced, gone ones withdrawn by id. */
+static void
+ao_decide_all(struct adj_out *ao, struct ao_peer *ap, struct ao_ent *e, struct ao_batch *b)
+{
+	size_t nn;
+	struct ao_path *nv = ao_decide_paths(ao, ap->p, &e->pfx, &nn);
+	const struct ao_path *o;
+
+	for (size_t i = 0; i < e->npaths; i++)
+		if (path_find(nv, nn, e->paths[i].src, e->paths[i].src_id) == NULL)
+			batch_add(b, &e->pfx, e->paths[i].tx_id, NULL);
+	for (size_t i = 0; i < nn; i++)
+		if ((o = path_find(e->paths, e->npaths, nv[i].src, nv[i].src_id)) != NULL) {
+			nv[i].tx_id = o->tx_id;
+			if (o->sent != nv[i].sent || e->force)
+				batch_add(b, &e->pfx, nv[i].tx_id, nv[i].sent);
+		}
+	for (size_t i = 0; i < nn; i++)
+		if (nv[i].tx_id == 0) {
+			nv[i].tx_id = path_id_new(e->paths, e->npaths, nv, nn);
+			batch_add(b, &e->pfx, nv[i].tx_id, nv[i].sent);
+		}
+	for (size_t i = 0; i < e->npaths; i++)
+		attrs_put(e->paths[i].sent);
+	free(e->paths);
+	e->paths = nv;
+	e->npaths = nn;
+}
+
+/* Decide up to budget queued prefixes; the NLRI that changed go into b. */
+static void
+ao_decide_batch(struct adj_out *ao, struct ao_peer *ap, struct ao_batch *b, size_t budget)
+{
 	while (ap->qlen > 0 && budget-- > 0) {
 		struct ao_ent *e = ap->queue[--ap->qlen];
 
 		e->queued = false;
-		e->want = ao_decide(ao, ap->p, &e->pfx);
-		if (e->want == e->sent && !(e->force && e->want != NULL)) {
-			attrs_put(e->want);
-			e->force = false;
-			if (e->sent == NULL)
-				ent_del(ap, e);
-			continue;
-		}
+		if (ap->addpath)
+			ao_decide_all(ao, ap, e, b);
+		else
+			ao_decide_best(ao, ap, e, b);
 		e->force = false;
-		v[n++] = e;
-	}
-	return n;
-}
-
-static void
-ao_batch_commit(struct ao_peer *ap, struct ao_ent **v, size_t n)
-{
-	for (size_t i = 0; i < n; i++) {
-		attrs_put(v[i]->sent);
-		v[i]->sent = v[i]->want;	/* the reference moves */
-		v[i]->want = NULL;
-		if (v[i]->sent == NULL)
-			ent_del(ap, v[i]);
+		if (e->sent == NULL && e->npaths == 0)
+			ent_del(ap, e);
 	}
 }
 
@@ -346,16 +497,12 @@ ao_batch_commit(struct ao_peer *ap, struct ao_ent **v, size_t n)
 static bool
 ao_flush(struct adj_out *ao, struct ao_peer *ap)
 {
-	struct ao_ent **v = calloc(AO_FLUSH_CHUNK, sizeof(*v));
-	size_t n;
+	struct ao_batch b = { 0 };
 	int rv;
 
-	if (v == NULL)
-		fatal("adj_out: flush");
-	n = ao_decide_batch(ao, ap, v, AO_FLUSH_CHUNK);
-	rv = ao_send_batch(ao, ap, v, n);
-	ao_batch_commit(ap, v, n);	/* a send error resets the session anyway */
-	free(v);
+	ao_decide_batch(ao, ap, &b, AO_FLUSH_CHUNK);
+	rv = ao_send_batch(ao, ap, &b);	/* a send error resets the session anyway */
+	batch_free(&b);
 	if (rv < 0)
 		log_peer(ap->p, LOG_WARNING, "UPDATE not queued: %s", strerror(-rv));
 	return ap->qlen > 0;
@@ -442,6 +589,7 @@ ao_up_cb(struct peer *p, void *arg)
 	if ((ap = calloc(1, sizeof(*ap))) == NULL)
 		fatal("adj_out: peer");
 	ap->p = p;
+	ap->addpath = p->ctx.addpath_tx;
 	ap->eor_pending = true;
 	ap->next = ao->peers;
 	ao->peers = ap;
@@ -506,6 +654,22 @@ adj_out_rib_change(struct adj_out *ao, const struct prefix *pfx, const struct ri
 	for (struct ao_peer *ap = ao->peers; ap != NULL; ap = ap->next)
 		ent_enqueue(ap, pfx, false);
 	if (ao->peers != NULL)
+		ao_schedule(ao, 0);
+}
+
+void
+adj_out_rib_paths(struct adj_out *ao, const struct prefix *pfx)
+{
+	bool any = false;
+
+	if (ao == NULL)
+		return;
+	for (struct ao_peer *ap = ao->peers; ap != NULL; ap = ap->next)
+		if (ap->addpath) {
+			ent_enqueue(ap, pfx, false);
+			any = true;
+		}
+	if (any)
 		ao_schedule(ao, 0);
 }
 
@@ -634,6 +798,23 @@ adj_out_free(struct adj_out *ao)
 	free(ao);
 }
 
+/* The paths sent of one entry; non-zero when fn asked to stop. */
+static int
+ent_walk(const struct ao_ent *e, adj_out_walk_fn *fn, void *arg, int *n)
+{
+	if (e->sent != NULL) {
+		(*n)++;
+		if (fn(arg, &e->pfx, 0, e->sent) != 0)
+			return 1;
+	}
+	for (size_t j = 0; j < e->npaths; j++) {
+		(*n)++;
+		if (fn(arg, &e->pfx, e->paths[j].tx_id, e->paths[j].sent) != 0)
+			return 1;
+	}
+	return 0;
+}
+
 int
 adj_out_walk(const struct adj_out *ao, const struct peer *p, adj_out_walk_fn *fn, void *arg)
 {
@@ -643,12 +824,8 @@ adj_out_walk(const struct adj_out *ao, const struct peer *p, adj_out_walk_fn *fn
 	if (ap == NULL)
 		return -ENOENT;
 	for (size_t i = 0; i < ap->nbuckets; i++)
-		for (const struct ao_ent *e = ap->hash[i]; e != NULL; e = e->hnext) {
-			if (e->sent == NULL)
-				continue;
-			n++;
-			if (fn(arg, &e->pfx, e->sent) != 0)
+		for (const struct ao_ent *e = ap->hash[i]; e != NULL; e = e->hnext)
+			if (ent_walk(e, fn, arg, &n) != 0)
 				return n;
-		}
 	return n;
 }

@@ -6,7 +6,8 @@
  * pseudo-peer in the RIB for the `network` statements, wraps the sessions'
  * hooks (up: table dump then End-of-RIB; down: forget; route refresh:
  * resend), and is fed every RIB change by rde's change callback. Per peer it
- * keeps what was sent (prefix -> interned attr_set), a queue of prefixes to
+ * keeps what was sent (prefix -> interned attr_set; with ADD-PATH send, RFC
+ * 7911, one per path and path id), a queue of prefixes to
  * re-decide, and flushes that queue on a timer (MRAI) in bounded chunks,
  * grouping prefixes with equal attributes into one UPDATE and pausing while
  * the peer's output queue is above AO_OUT_HIGH (STYLE 7).
@@ -81,13 +82,20 @@ struct adj_out *adj_out_new(struct bgp *b, struct rib *rib, struct attrs_tab *ta
 void	adj_out_free(struct adj_out *);
 /* rde's RIB change callback hands every change here (rib.h semantics). */
 void	adj_out_rib_change(struct adj_out *, const struct prefix *, const struct rib_selection *);
+/* rde's RIB paths callback: any path of pfx changed; for ADD-PATH send peers. */
+void	adj_out_rib_paths(struct adj_out *, const struct prefix *);
 /* The RFC 4456 cluster-id (host order, 0: router-id), from rde_configure. */
 void	adj_out_set_cluster_id(struct adj_out *, uint32_t cluster_id);
 /* The `network` statements now: added/removed in the RIB as the set differs. */
 void	adj_out_networks_set(struct adj_out *, const struct prefix *v, size_t n);
 
-/* What we advertised to a peer, in no particular order; fn returning non-zero stops. */
-typedef int adj_out_walk_fn(void *arg, const struct prefix *, const struct attr_set *);
+/*
+ * What we advertised to a peer, in no particular order: one call per path
+ * sent, path_id ours (RFC 7911) toward an ADD-PATH send peer, else 0 (one
+ * per prefix). fn returning non-zero stops.
+ */
+typedef int adj_out_walk_fn(void *arg, const struct prefix *, uint32_t path_id,
+    const struct attr_set *);
 /* -ENOENT if the peer has no Adj-RIB-Out (not Established), else how many visited. */
 int	adj_out_walk(const struct adj_out *, const struct peer *, adj_out_walk_fn *, void *arg);
 

@@ -1,8 +1,9 @@
 /*
  * bgpd/ctl_adj.c - answers to `show bgp neighbors A.B.C.D advertised-routes`:
  * the neighbor's Adj-RIB-Out (adj_out_walk), one struct ctl_rib_rec per
- * prefix with the attributes as they were sent, sorted by prefix. No text
- * here (STYLE 12).
+ * path sent (one per prefix unless ADD-PATH send, RFC 7911, is on) with the
+ * attributes as they were sent, sorted by prefix and path id. No text here
+ * (STYLE 12).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -20,6 +21,7 @@
 
 struct adv {
 	struct prefix		 pfx;
+	uint32_t		 path_id;	/* ours, with ADD-PATH send; else 0 */
 	const struct attr_set	*a;	/* borrowed for the answer */
 };
 
@@ -29,20 +31,23 @@ struct adv_list {
 };
 
 static int
-adv_take(void *arg, const struct prefix *pfx, const struct attr_set *a)
+adv_take(void *arg, const struct prefix *pfx, uint32_t path_id, const struct attr_set *a)
 {
 	struct adv_list *l = arg;
 
 	if (ARRAY_GROW(l->v, l->n, l->cap, 64) < 0)
 		fatal("control: advertised routes");
-	l->v[l->n++] = (struct adv){ *pfx, a };
+	l->v[l->n++] = (struct adv){ *pfx, path_id, a };
 	return 0;
 }
 
 static int
 adv_cmp(const void *x, const void *y)
 {
-	return prefix_cmp(&((const struct adv *)x)->pfx, &((const struct adv *)y)->pfx);
+	const struct adv *a = x, *b = y;
+	int c = prefix_cmp(&a->pfx, &b->pfx);
+
+	return c != 0 ? c : a->path_id < b->path_id ? -1 : a->path_id > b->path_id;
 }
 
 static void
@@ -59,6 +64,8 @@ adv_rec_fill(const struct peer *p, const struct adv *v, struct ctl_rib_rec *r)
 	addr_fmt(a->nexthop, o->nexthop);
 	o->best = o->valid = 1;
 	o->ebgp = p->ctx.ebgp;
+	o->addpath_tx = p->ctx.addpath_tx;
+	o->path_id = v->path_id;
 	o->origin = a->origin;
 	o->has_med = (a->present & ATTRF(ATTR_MED)) != 0;
 	o->med = a->med;

@@ -463,6 +463,15 @@ rde_change_cb(void *arg, const struct prefix *pfx, const struct rib_selection *s
 		rde_fwd_change(r->fwd, pfx, sel);
 }
 
+/* Any path of pfx changed: ADD-PATH send peers announce every path. */
+static void
+rde_paths_cb(void *arg, const struct prefix *pfx)
+{
+	struct rde *r = arg;
+
+	adj_out_rib_paths(r->ao, pfx);
+}
+
 struct adj_out *
 rde_adj_out(const struct rde *r)
 {
@@ -491,6 +500,7 @@ rde_new(struct bgp *b)
 	bgp_set_hooks(b, &h);
 	r->ao = adj_out_new(b, r->rib, r->attrs);	/* wraps the hooks just set */
 	rib_set_change_cb(r->rib, rde_change_cb, r);
+	rib_set_paths_cb(r->rib, rde_paths_cb, r);
 	return r;
 }
 

@@ -6,7 +6,8 @@
  * deterministic-med depends on it, as in FRR). After every change the
  * prefix's selection is recomputed; each path remembers whether it was the
  * best or a multipath member as last announced, and the change callback fires
- * only when those marks move or a marked path changes its attributes.
+ * only when those marks move or a marked path changes its attributes; the
+ * paths callback (ADD-PATH send) fires after every change to the prefix.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -54,6 +55,13 @@ rib_set_change_cb(struct rib *rib, rib_change_fn *fn, void *arg)
 {
 	rib->change_cb = fn;
 	rib->change_arg = arg;
+}
+
+void
+rib_set_paths_cb(struct rib *rib, rib_paths_fn *fn, void *arg)
+{
+	rib->paths_cb = fn;
+	rib->paths_arg = arg;
 }
 
 static bool
@@ -222,6 +230,8 @@ route_update(struct rib *rib, struct rib_route *r, bool force)
 		changed = route_reselect(rib, r, &sel);
 	if ((changed || force) && rib->change_cb != NULL)
 		rib->change_cb(rib->change_arg, &pfx, sel.n > 0 ? &sel : NULL);
+	if (rib->paths_cb != NULL)
+		rib->paths_cb(rib->paths_arg, &pfx);
 	if (r->t.npaths == 0)
 		rib_table_del(&rib->table, r);
 }

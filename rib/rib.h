@@ -139,12 +139,20 @@ struct rib_selection {
 
 /* sel == NULL: the prefix has no usable path any more. */
 typedef void rib_change_fn(void *arg, const struct prefix *, const struct rib_selection *sel);
+/*
+ * Any path of the prefix was added, replaced with other attributes or
+ * removed, or the prefix was re-selected (a next hop may have become usable
+ * or not), selected or not: for RFC 7911 ADD-PATH send, which announces
+ * every path. Runs after the change callback, under the same rules.
+ */
+typedef void rib_paths_fn(void *arg, const struct prefix *);
 
 /* NULL on out of memory. opts is copied. */
 struct rib	*rib_new(const struct rib_opts *);
 /* Frees everything; the RIB must hold no paths or peers (-EBUSY otherwise). */
 MUST_USE int	 rib_free(struct rib *);
 void		 rib_set_change_cb(struct rib *, rib_change_fn *, void *arg);
+void		 rib_set_paths_cb(struct rib *, rib_paths_fn *, void *arg);
 
 /* 0, -ENOSPC (too many peers) or -EEXIST. */
 MUST_USE int	 rib_peer_add(struct rib *, struct rib_peer *);

@@ -78,6 +78,8 @@ struct rib {
 	struct rib_opts		 opts;
 	rib_change_fn		*change_cb;
 	void			*change_arg;
+	rib_paths_fn		*paths_cb;
+	void			*paths_arg;
 	struct rib_peer		**peers;	/* by idx; [0] unused */
 	uint32_t		*peer_paths;	/* paths held per peer idx */
 	size_t			 npeers;	/* slots allocated */

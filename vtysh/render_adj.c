@@ -1,5 +1,8 @@
 /*
  * vtysh/render_adj.c - advertised routes as text or JSON (render_adj.h).
+ * Toward an ADD-PATH send neighbor (RFC 7911) a prefix may have several
+ * paths: each shows its path id (FRR's `addpathTxId`), and in JSON the
+ * prefix then maps to an array of them.
  */
 #include <inttypes.h>
 #include <stdlib.h>
@@ -40,7 +43,22 @@ adj_json_route(const struct ctl_rib_rec *r)
 	if (p->has_originator)
 		json_object_object_add(o, "originatorId", json_object_new_string(p->originator));
 	json_object_object_add(o, "clusterListLength", json_object_new_int64(p->cluster_len));
+	if (p->addpath_tx)
+		json_object_object_add(o, "addpathTxId", json_object_new_int64(p->path_id));
 	return o;
+}
+
+/* ADD-PATH: the prefix's array of paths, made on its first path. */
+static void
+adj_json_add_path(json_object *routes, const struct ctl_rib_rec *r)
+{
+	json_object *arr;
+
+	if (!json_object_object_get_ex(routes, r->route.prefix, &arr)) {
+		arr = json_object_new_array();
+		json_object_object_add(routes, r->route.prefix, arr);
+	}
+	json_object_array_add(arr, adj_json_route(r));
 }
 
 static void
@@ -52,7 +70,10 @@ adj_json(FILE *out, const struct ctl_bgp *b, const struct ctl_rib_rec *v, size_t
 	json_object_object_add(top, "defaultLocPrf", json_object_new_int(100));
 	json_object_object_add(top, "localAS", json_object_new_int64(b->asn));
 	for (size_t i = 0; i < n; i++)
-		json_object_object_add(routes, v[i].route.prefix, adj_json_route(&v[i]));
+		if (v[i].path.addpath_tx)
+			adj_json_add_path(routes, &v[i]);
+		else
+			json_object_object_add(routes, v[i].route.prefix, adj_json_route(&v[i]));
 	json_object_object_add(top, "advertisedRoutes", routes);
 	json_object_object_add(top, "totalPrefixCounter", json_object_new_int64((int64_t)n));
 	json_object_object_add(top, "filteredPrefixCounter", json_object_new_int(0));
@@ -68,17 +89,20 @@ adj_text(FILE *out, const struct ctl_bgp *b, const struct ctl_rib_rec *v, size_t
 	fprintf(out, "Status codes:  s suppressed, d damped, h history, * valid, > best, "
 	    "= multipath,\n               i internal, r RIB-failure, S Stale, R Removed\n");
 	fprintf(out, "Origin codes:  i - IGP, e - EGP, ? - incomplete\n\n");
-	fprintf(out, "   Network          Next Hop            Metric LocPrf Weight Path\n");
+	fprintf(out, "   Network          Next Hop            Metric LocPrf Weight %sPath\n",
+	    n > 0 && v[0].path.addpath_tx ? "TxID " : "");
 	for (size_t i = 0; i < n; i++) {
 		const struct ctl_path *p = &v[i].path;
-		char med[12] = "", lp[12] = "";
+		char med[12] = "", lp[12] = "", id[16] = "";
 
 		if (p->has_med)
 			snprintf(med, sizeof(med), "%u", p->med);
 		if (!p->ebgp)
 			snprintf(lp, sizeof(lp), "%u", p->local_pref);
-		fprintf(out, "*> %-16s %-19s %6s %6s %6u %s%s%c\n", v[i].route.prefix,
-		    p->nexthop, med, lp, 0u, p->aspath, p->aspath[0] ? " " : "",
+		if (p->addpath_tx)
+			snprintf(id, sizeof(id), "%4u ", p->path_id);
+		fprintf(out, "*> %-16s %-19s %6s %6s %6u %s%s%s%c\n", v[i].route.prefix,
+		    p->nexthop, med, lp, 0u, id, p->aspath, p->aspath[0] ? " " : "",
 		    p->origin == 0 ? 'i' : p->origin == 1 ? 'e' : '?');
 	}
 	fprintf(out, "\nTotal number of prefixes %zu\n", n);

@@ -62,8 +62,9 @@ enum ctl_type {
 					 * head, then one per next hop in use */
 	/* What we announce (bgpd/ctl_adj.c) */
 	CTL_SHOW_BGP_ADVERTISED = 96,	/* request: struct ctl_neighbor_req; answer: a
-					 * struct ctl_rib_rec per prefix sent to it (path
-					 * = the attributes as sent), prefixes in order */
+					 * struct ctl_rib_rec per path sent to it (path
+					 * = the attributes as sent; one per prefix unless
+					 * ADD-PATH send), prefixes in order */
 	CTL_TYPE_MAX
 };
 
@@ -190,6 +191,7 @@ struct ctl_path {
 	uint8_t		best, multipath, ebgp;
 	uint8_t		valid;		/* next hop usable: a candidate for best */
 	uint8_t		lost_at;	/* rib step number; 0 for the best */
+	uint8_t		addpath_tx;	/* advertised-routes: path_id is our ADD-PATH id */
 	char		aspath[CTL_ASPATH_MAX];	/* "65001 {65002,65003}" */
 	char		comms[CTL_COMMS_MAX];	/* "65000:1 65000:2" */
 	char		lcomms[CTL_COMMS_MAX];	/* "65000:1:2" */

@@ -2,6 +2,8 @@
  * tests/unit/test_adj_out.c - the export rules (bgpd/adj_out_rules.c),
  * table-driven: where a best path came from x whom it goes to -> sent or
  * not, and next hop, AS path, LOCAL_PREF, MED, ORIGINATOR_ID, CLUSTER_LIST.
+ * Then the engine (bgpd/adj_out.c) on bufferevent pairs: pausing on a slow
+ * peer, and RFC 7911 ADD-PATH send to route-reflector clients.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -308,6 +310,248 @@ START_TEST(a_peer_that_does_not_read_pauses_the_dump_which_resumes_on_drain)
 }
 END_TEST
 
+/* ------------------------------------- ADD-PATH send, on a route reflector */
+
+#define RX_MAX		16
+#define PFX_C		((struct prefix){ IP(10, 41, 0, 0), 24 })
+
+/* What one far end has received so far (path ids as the peer parses them). */
+struct rx {
+	struct nlri	ann[RX_MAX];
+	uint32_t	ann_nh[RX_MAX];
+	size_t		nann;
+	struct nlri	wd[RX_MAX];
+	size_t		nwd;
+};
+
+struct rr_nbr {
+	struct peer		*p;
+	struct bufferevent	*far;
+	struct rx		 rx;
+};
+
+struct rr {
+	struct event_base	*base;
+	struct bgp		*bgp;
+	struct attrs_tab	*tab;
+	struct update_msg	 u;
+	struct rr_nbr		 a, b, c, d;	/* a, b: site C's two sessions; c, d: clients */
+};
+
+static void
+rr_nbr_up(struct rr *r, struct rr_nbr *n, uint32_t addr, bool addpath_tx)
+{
+	struct peer_cfg cfg;
+	struct bufferevent *pair[2];
+
+	memset(n, 0, sizeof(*n));
+	peer_cfg_init(&cfg, (struct in_addr){ htonl(addr) }, OUR_AS);
+	cfg.rr_client = true;
+	cfg.addpath_tx = addpath_tx;
+	ck_assert_int_eq(bgp_peer_add(r->bgp, &cfg, &n->p), 0);
+	ck_assert_int_eq(bufferevent_pair_new(r->base, 0, pair), 0);
+	n->p->conn = conn_new(n->p, pair[0], true);
+	n->far = pair[1];
+	bufferevent_enable(n->far, EV_READ);
+	n->p->state = PEER_ESTABLISHED;
+	n->p->ctx = (struct msg_ctx){ .as4 = true, .addpath_tx = addpath_tx };
+	n->p->remote_id = addr;
+	n->p->local.sin_addr.s_addr = htonl(IP(10, 0, 0, 1));
+	n->p->hooks.up(n->p, n->p->hooks.arg);
+}
+
+static void
+rr_up(struct rr *r)
+{
+	memset(r, 0, sizeof(*r));
+	log_init(stderr, "test", LOG_CRIT);
+	r->base = event_base_new();
+	r->bgp = bgp_new(r->base, OUR_AS, IP(1, 1, 1, 1));
+	r->tab = attrs_tab_new();
+	msg_update_init(&r->u);
+	rr_nbr_up(r, &r->a, IP(10, 0, 1, 2), true);
+	rr_nbr_up(r, &r->b, IP(10, 0, 2, 2), false);
+	rr_nbr_up(r, &r->c, IP(10, 0, 3, 2), true);
+	rr_nbr_up(r, &r->d, IP(10, 0, 4, 2), false);
+}
+
+/* Hand the RR an UPDATE from n for PFX_C: announce (next hop n, med) or withdraw. */
+static void
+rr_feed(struct rr *r, struct rr_nbr *n, bool announce, uint32_t med)
+{
+	struct attr_set tmpl = { .present = ATTRF(ATTR_ORIGIN) | ATTRF(ATTR_AS_PATH) |
+	    ATTRF(ATTR_NEXT_HOP) | ATTRF(ATTR_LOCAL_PREF) | ATTRF(ATTR_MED),
+	    .nexthop = ntohl(n->p->cfg.remote_addr.s_addr), .local_pref = 100, .med = med };
+	struct msg_ctx ctx = { .as4 = true };
+	struct nlri nl = { PFX_C, 0 };
+	const struct attr_set *a = announce ? attrs_get(r->tab, &tmpl) : NULL;
+	struct update_out o = { .attrs = a, .nlri = &nl, .n = 1 };
+	struct wbuf w;
+	struct bgp_err err;
+	struct cursor body;
+
+	wbuf_init(&w, BGP_MAX_LEN);
+	ck_assert_int_eq(msg_update_write(&w, &ctx, &o), 0);
+	body = cur_init(wbuf_data(&w) + BGP_HDR_LEN, wbuf_len(&w) - BGP_HDR_LEN);
+	ck_assert_int_eq(n->p->hooks.update(n->p, &body, &err, n->p->hooks.arg), 0);
+	wbuf_free(&w);
+	attrs_put(a);
+}
+
+static void
+rx_take(struct rr *r, struct rr_nbr *n)
+{
+	struct evbuffer *in = bufferevent_get_input(n->far);
+	struct msg_ctx ctx = { .as4 = true, .addpath_rx = n->p->ctx.addpath_tx };
+	uint8_t hdr[BGP_HDR_LEN], *m;
+	size_t len;
+
+	while (evbuffer_copyout(in, hdr, sizeof(hdr)) == (ev_ssize_t)sizeof(hdr)) {
+		len = (size_t)hdr[16] << 8 | hdr[17];
+		if (evbuffer_get_length(in) < len)
+			return;
+		m = malloc(len);
+		ck_assert_int_eq(evbuffer_remove(in, m, len), (int)len);
+		if (hdr[18] == BGP_UPDATE) {
+			struct cursor c = cur_init(m + BGP_HDR_LEN, len - BGP_HDR_LEN);
+
+			ck_assert_int_eq(msg_update_parse(&c, &ctx, r->tab, &r->u), V_OK);
+			for (size_t i = 0; i < r->u.nannounced; i++) {
+				ck_assert_uint_lt(n->rx.nann, RX_MAX);
+				n->rx.ann_nh[n->rx.nann] = r->u.attrs->nexthop;
+				n->rx.ann[n->rx.nann++] = r->u.announced[i];
+			}
+			for (size_t i = 0; i < r->u.nwithdrawn; i++) {
+				ck_assert_uint_lt(n->rx.nwd, RX_MAX);
+				n->rx.wd[n->rx.nwd++] = r->u.withdrawn[i];
+			}
+		}
+		free(m);
+	}
+}
+
+/* Let the RR flush, then collect what each neighbor got since the last call. */
+static void
+rr_run(struct rr *r)
+{
+	struct rr_nbr *all[] = { &r->a, &r->b, &r->c, &r->d };
+
+	for (size_t i = 0; i < UNIT_COUNT(all); i++)
+		memset(&all[i]->rx, 0, sizeof(all[i]->rx));
+	for (int i = 0; i < 20; i++)
+		event_base_loop(r->base, EVLOOP_NONBLOCK);
+	for (size_t i = 0; i < UNIT_COUNT(all); i++)
+		rx_take(r, all[i]);
+}
+
+/* Index of the announcement with next hop nh, or -1. */
+static int
+rx_find_nh(const struct rx *x, uint32_t nh)
+{
+	for (size_t i = 0; i < x->nann; i++)
+		if (x->ann_nh[i] == nh)
+			return (int)i;
+	return -1;
+}
+
+static void
+rr_down(struct rr *r)
+{
+	bufferevent_free(r->a.far);
+	bufferevent_free(r->b.far);
+	bufferevent_free(r->c.far);
+	bufferevent_free(r->d.far);
+	bgp_free(r->bgp);
+	msg_update_fini(&r->u);
+	ck_assert_uint_eq(attrs_tab_free(r->tab), 0);
+	event_base_free(r->base);
+}
+
+/* Site C's prefix over both of its sessions; returns C's path ids of a's and b's paths. */
+static void
+rr_two_paths(struct rr *r, uint32_t *id_a, uint32_t *id_b)
+{
+	int ia, ib;
+
+	rr_run(r);			/* the dumps and End-of-RIBs of the empty table */
+	rr_feed(r, &r->a, true, 0);
+	rr_feed(r, &r->b, true, 0);
+	rr_run(r);
+	ck_assert_uint_eq(r->c.rx.nann, 2);
+	ia = rx_find_nh(&r->c.rx, IP(10, 0, 1, 2));
+	ib = rx_find_nh(&r->c.rx, IP(10, 0, 2, 2));
+	ck_assert(ia >= 0 && ib >= 0);
+	ck_assert(prefix_cmp(&r->c.rx.ann[ia].pfx, &PFX_C) == 0);
+	ck_assert(prefix_cmp(&r->c.rx.ann[ib].pfx, &PFX_C) == 0);
+	*id_a = r->c.rx.ann[ia].path_id;
+	*id_b = r->c.rx.ann[ib].path_id;
+	ck_assert_uint_ne(*id_a, *id_b);
+}
+
+START_TEST(addpath_client_gets_both_paths_of_a_prefix_with_distinct_ids)
+{
+	struct rr r;
+	uint32_t id_a, id_b;
+
+	rr_up(&r);
+	rr_two_paths(&r, &id_a, &id_b);
+	ck_assert_uint_ne(id_a, 0);
+	ck_assert_uint_ne(id_b, 0);
+	ck_assert_uint_eq(r.c.rx.nwd, 0);
+	/* a (ADD-PATH too) gets b's path only: never its own back */
+	ck_assert_uint_eq(r.a.rx.nann, 1);
+	ck_assert_uint_eq(r.a.rx.ann_nh[0], IP(10, 0, 2, 2));
+	/* d, without ADD-PATH: the best only, as before (a's: the lower router-id) */
+	ck_assert_uint_eq(r.d.rx.nann, 1);
+	ck_assert_uint_eq(r.d.rx.ann_nh[0], IP(10, 0, 1, 2));
+	ck_assert_uint_eq(r.d.rx.ann[0].path_id, 0);
+	rr_down(&r);
+}
+END_TEST
+
+START_TEST(addpath_a_vanished_path_is_withdrawn_by_its_id_only)
+{
+	struct rr r;
+	uint32_t id_a, id_b;
+
+	rr_up(&r);
+	rr_two_paths(&r, &id_a, &id_b);
+	rr_feed(&r, &r.b, false, 0);	/* b's path is not the best: no selection change */
+	rr_run(&r);
+	ck_assert_uint_eq(r.c.rx.nann, 0);
+	ck_assert_uint_eq(r.c.rx.nwd, 1);
+	ck_assert_uint_eq(r.c.rx.wd[0].path_id, id_b);
+	ck_assert(prefix_cmp(&r.c.rx.wd[0].pfx, &PFX_C) == 0);
+	ck_assert_uint_eq(r.a.rx.nwd, 1);	/* a had b's path */
+	ck_assert_uint_eq(r.d.rx.nann + r.d.rx.nwd, 0);	/* d's best is unchanged */
+	rr_feed(&r, &r.a, false, 0);	/* the last path: gone everywhere */
+	rr_run(&r);
+	ck_assert_uint_eq(r.c.rx.nwd, 1);
+	ck_assert_uint_eq(r.c.rx.wd[0].path_id, id_a);
+	ck_assert_uint_eq(r.d.rx.nwd, 1);
+	ck_assert_uint_eq(r.d.rx.wd[0].path_id, 0);
+	rr_down(&r);
+}
+END_TEST
+
+START_TEST(addpath_a_changed_path_is_reannounced_under_its_id)
+{
+	struct rr r;
+	uint32_t id_a, id_b;
+
+	rr_up(&r);
+	rr_two_paths(&r, &id_a, &id_b);
+	rr_feed(&r, &r.b, true, 50);	/* b's path gets a MED: still not the best */
+	rr_run(&r);
+	ck_assert_uint_eq(r.c.rx.nwd, 0);
+	ck_assert_uint_eq(r.c.rx.nann, 1);
+	ck_assert_uint_eq(r.c.rx.ann[0].path_id, id_b);
+	ck_assert_uint_eq(r.c.rx.ann_nh[0], IP(10, 0, 2, 2));
+	ck_assert_uint_eq(r.d.rx.nann + r.d.rx.nwd, 0);
+	rr_down(&r);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -316,6 +560,9 @@ main(void)
 		exported_sets_intern_to_one_per_distinct_content,
 		an_as_path_too_long_to_prepend_is_not_sent,
 		a_peer_that_does_not_read_pauses_the_dump_which_resumes_on_drain,
+		addpath_client_gets_both_paths_of_a_prefix_with_distinct_ids,
+		addpath_a_vanished_path_is_withdrawn_by_its_id_only,
+		addpath_a_changed_path_is_reannounced_under_its_id,
 	};
 
 	return unit_run("adj_out", tests, UNIT_COUNT(tests));

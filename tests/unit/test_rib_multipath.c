@@ -301,6 +301,36 @@ START_TEST(new_options_reach_existing_prefixes_in_chunks)
 }
 END_TEST
 
+/* ADD-PATH send hears of paths that are neither best nor multipath. */
+static void
+count_paths(void *arg, const struct prefix *p)
+{
+	(*(size_t *)arg)++;
+}
+
+START_TEST(the_paths_callback_hears_of_every_path_change)
+{
+	struct fx f;
+	struct rib_attrs a;
+	size_t paths = 0, before;
+
+	fx_mp(&f, NULL);
+	rib_set_paths_cb(f.rib, count_paths, &paths);
+	add_plain(&f, 0);
+	ck_assert_uint_eq(paths, 1);
+	before = f.changes;
+	add_plain(&f, 4);		/* not selected: the change callback is quiet */
+	a = fx_attrs(&f, 4);
+	a.med = 5, a.flags |= RIB_ATTR_MED;
+	ck_assert_int_eq(fx_add(&f, PFX, 4, 0, &a), 0);
+	ck_assert_int_eq(fx_add(&f, PFX, 4, 0, &a), 0);	/* the same again: nothing */
+	ck_assert_int_eq(fx_del(&f, PFX, 4, 0), 0);
+	ck_assert_uint_eq(f.changes, before);
+	ck_assert_uint_eq(paths, 4);
+	fx_fini(&f);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -313,6 +343,7 @@ main(void)
 		ucmp_needs_bandwidth_on_every_member,
 		losing_a_member_shrinks_the_set_once,
 		new_options_reach_existing_prefixes_in_chunks,
+		the_paths_callback_hears_of_every_path_change,
 	};
 
 	return unit_run("rib_multipath", tests, UNIT_COUNT(tests));
