@@ -51,7 +51,8 @@ struct walk {
 /* Call one(name, entry node or NULL) for every entry of every list at xpath. */
 static size_t
 lists_walk(const struct lyd_node *tree, const char *xpath,
-    void (*one)(const char *, const struct lyd_node *, const struct walk *), const struct walk *w)
+    void (*one)(const char *, const struct lyd_node *, const struct walk *),
+    const struct walk *w)
 {
 	struct ly_set *set = NULL, *ents = NULL;
 	size_t n = 0;
@@ -61,7 +62,8 @@ lists_walk(const struct lyd_node *tree, const char *xpath,
 	for (uint32_t i = 0; i < set->count; i++, n++) {
 		const char *name = child_value(set->dnodes[i], "name");
 
-		if (lyd_find_xpath(set->dnodes[i], "entry", &ents) != LY_SUCCESS || ents->count == 0)
+		if (lyd_find_xpath(set->dnodes[i], "entry", &ents) != LY_SUCCESS ||
+		    ents->count == 0)
 			one(name, NULL, w);
 		else
 			for (uint32_t j = 0; j < ents->count; j++)
@@ -96,7 +98,9 @@ pl_one(const char *name, const struct lyd_node *e, const struct walk *w)
 size_t
 conf_prefix_lists(const struct lyd_node *tree, conf_pl_fn *fn, void *arg)
 {
-	return lists_walk(tree, "/ipip-bgpd:prefix-list", pl_one, &(struct walk){ .pl = fn, .arg = arg });
+	struct walk w = { .pl = fn, .arg = arg };
+
+	return lists_walk(tree, "/ipip-bgpd:prefix-list", pl_one, &w);
 }
 
 static void
@@ -117,7 +121,9 @@ cl_one(const char *name, const struct lyd_node *e, const struct walk *w)
 size_t
 conf_community_lists(const struct lyd_node *tree, conf_cl_fn *fn, void *arg)
 {
-	return lists_walk(tree, "/ipip-bgpd:community-list", cl_one, &(struct walk){ .cl = fn, .arg = arg });
+	struct walk w = { .cl = fn, .arg = arg };
+
+	return lists_walk(tree, "/ipip-bgpd:community-list", cl_one, &w);
 }
 
 /* The set community leaf-list, words joined by spaces. */
@@ -168,5 +174,7 @@ rm_one(const char *name, const struct lyd_node *e, const struct walk *w)
 size_t
 conf_route_maps(const struct lyd_node *tree, conf_rm_fn *fn, void *arg)
 {
-	return lists_walk(tree, "/ipip-bgpd:route-map", rm_one, &(struct walk){ .rm = fn, .arg = arg });
+	struct walk w = { .rm = fn, .arg = arg };
+
+	return lists_walk(tree, "/ipip-bgpd:route-map", rm_one, &w);
 }
