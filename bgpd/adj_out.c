@@ -26,6 +26,7 @@
 #include "bgpd/attrs.h"
 #include "bgpd/msg.h"
 #include "bgpd/peer.h"
+#include "bgpd/rde.h"
 #include "lib/log.h"
 #include "rib/rib.h"
 
@@ -246,8 +247,7 @@ ao_to_fill(const struct peer *p, struct ao_to *t)
 	*t = (struct ao_to){
 		.ebgp = p->ctx.ebgp, .rr_client = p->cfg.rr_client,
 		.next_hop_self = p->cfg.next_hop_self,
-		/* RFC 8212: no outbound policy engine yet, so the flag alone decides */
-		.requires_policy = p->cfg.ebgp_requires_policy,
+		.requires_policy = p->cfg.ebgp_requires_policy && !peer_cfg_has_policy_out(&p->cfg),
 		.addr = ntohl(p->cfg.remote_addr.s_addr), .remote_as = p->cfg.remote_as,
 		.local_as = peer_local_as(p), .local_addr = ntohl(p->local.sin_addr.s_addr),
 	};
@@ -255,8 +255,8 @@ ao_to_fill(const struct peer *p, struct ao_to *t)
 
 /* The interned set to send for one RIB path (+1 reference), or NULL: not to p. */
 static const struct attr_set *
-ao_export_path(struct adj_out *ao, const struct peer *p, const struct rib_peer *rp,
-    const struct rib_attrs *ra)
+ao_export_path(struct adj_out *ao, const struct peer *p, const struct prefix *pfx,
+    const struct rib_peer *rp, const struct rib_attrs *ra)
 {
 	struct ao_from f;
 	struct ao_to t;
@@ -268,7 +268,8 @@ ao_export_path(struct adj_out *ao, const struct peer *p, const struct rib_peer *
 	f = (struct ao_from){ .local = ao_is_local(ao, rp), .ebgp = rp->ebgp,
 	    .rr_client = rp->rr_client, .addr = rp->addr, .router_id = rp->router_id };
 	ao_to_fill(p, &t);
-	if (!adj_out_export(&f, &t, cid, ra->cookie, &tmpl, &ao->scratch))
+	if (!adj_out_export(&f, &t, cid, ra->cookie, &tmpl, &ao->scratch) ||
+	    !rde_policy_out(ao->bgp->rde, p, pfx, ra, &tmpl))	/* policy.h */
 		return NULL;
 	return attrs_get(ao->tab, &tmpl);
 }
@@ -285,7 +286,7 @@ ao_decide(struct adj_out *ao, const struct peer *p, const struct prefix *pfx)
 	rib_route_selection(ao->rib, r, &sel);
 	if (sel.n == 0)
 		return NULL;
-	return ao_export_path(ao, p, sel.best.peer, sel.best.attrs);
+	return ao_export_path(ao, p, pfx, sel.best.peer, sel.best.attrs);
 }
 
 /* Every usable path of pfx as it goes to p, tx_id 0; *n of them (may be 0). */
@@ -307,7 +308,7 @@ ao_decide_paths(struct adj_out *ao, const struct peer *p, const struct prefix *p
 		rib_route_path(ao->rib, r, i, &pi);
 		if (pi.lost_at == RIB_STEP_UNREACHABLE)
 			continue;	/* not a candidate here: not one for the peer either */
-		if ((a = ao_export_path(ao, p, pi.peer, pi.attrs)) != NULL)
+		if ((a = ao_export_path(ao, p, pfx, pi.peer, pi.attrs)) != NULL)
 			v[(*n)++] = (struct ao_path){ pi.peer, pi.path_id, 0, a };
 	}
 	if (*n == 0) {
@@ -593,7 +594,7 @@ ao_up_cb(struct peer *p, void *arg)
 	ap->eor_pending = true;
 	ap->next = ao->peers;
 	ao->peers = ap;
-	if (p->ctx.ebgp && p->cfg.ebgp_requires_policy)
+	if (p->ctx.ebgp && p->cfg.ebgp_requires_policy && !peer_cfg_has_policy_out(&p->cfg))
 		log_peer(p, LOG_NOTICE, "nothing announced: eBGP peer without outbound policy "
 		    "(RFC 8212)");
 	ao_dump_start(ao, ap, false);
@@ -627,6 +628,15 @@ ao_refresh_cb(struct peer *p, uint8_t subtype, void *arg)
 		ao->inner.refresh(p, subtype, ao->inner.arg);
 	if (ap != NULL && subtype == RR_NORMAL)	/* RFC 2918 §4: re-advertise the Adj-RIB-Out */
 		ao_dump_start(ao, ap, true);
+}
+
+void
+adj_out_resend(struct adj_out *ao, struct peer *p)
+{
+	struct ao_peer *ap = ao_peer_find(ao, p);
+
+	if (ap != NULL)
+		ao_dump_start(ao, ap, false);	/* decided again; the difference is sent */
 }
 
 static int
@@ -737,11 +747,16 @@ adj_out_networks_set(struct adj_out *ao, const struct prefix *in, size_t n)
 		if (!nets_has(v, n, &ao->nets[i]))
 			(void)rib_path_del(ao->rib, &ao->nets[i], &ao->local_rp, 0);
 	ra = ao_local_attrs(ao);
-	for (size_t i = 0; i < n; i++)
-		if (!nets_has(ao->nets, ao->nnets, &v[i]) &&
-		    (rv = rib_path_add(ao->rib, &v[i], &ao->local_rp, 0, ra)) < 0)
+	for (size_t i = 0; i < n; i++) {	/* all: a route-map may have changed */
+		const struct rib_attrs *nra = rde_network_attrs(ao->bgp->rde, &v[i], ra);
+
+		if (nra == NULL)		/* its route-map denies it */
+			(void)rib_path_del(ao->rib, &v[i], &ao->local_rp, 0);
+		else if ((rv = rib_path_add(ao->rib, &v[i], &ao->local_rp, 0, nra)) < 0)
 			log_warnx("BGP: network %s not added: %s", prefix_fmt(&v[i], buf),
 			    strerror(-rv));
+		rib_attrs_put(ao->rib, nra);
+	}
 	rib_attrs_put(ao->rib, ra);
 	free(ao->nets);
 	ao->nets = v;			/* sorted */

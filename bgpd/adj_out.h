@@ -86,7 +86,12 @@ void	adj_out_rib_change(struct adj_out *, const struct prefix *, const struct ri
 void	adj_out_rib_paths(struct adj_out *, const struct prefix *);
 /* The RFC 4456 cluster-id (host order, 0: router-id), from rde_configure. */
 void	adj_out_set_cluster_id(struct adj_out *, uint32_t cluster_id);
-/* The `network` statements now: added/removed in the RIB as the set differs. */
+/* The policy toward p changed: decide its whole table again, send the difference. */
+void	adj_out_resend(struct adj_out *, struct peer *p);
+/*
+ * The `network` statements now: added/removed in the RIB as the set differs,
+ * each through its route-map (rde_network_attrs; denied: not originated).
+ */
 void	adj_out_networks_set(struct adj_out *, const struct prefix *v, size_t n);
 
 /*

@@ -31,6 +31,7 @@ struct bgpd_bgp_pending {
 	struct bgpd_bgp_mark	*marks;		/* owned */
 	size_t			 n, cap;
 	bool			 identity;	/* asn or router-id touched */
+	bool			 policy;	/* a policy object or ebgp-requires-policy */
 };
 
 /* The daemon-wide settings, derived from the running tree (bgpd/conf.c). */

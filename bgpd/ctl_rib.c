@@ -95,6 +95,7 @@ path_attrs_fill(const struct rib_attrs *ra, struct ctl_path *o)
 	o->med = ra->med;
 	o->has_med = (ra->flags & RIB_ATTR_MED) != 0;
 	o->local_pref = ra->local_pref;
+	o->has_local_pref = a != NULL && (a->present & ATTRF(ATTR_LOCAL_PREF)) != 0;
 	o->weight = ra->weight;
 	o->aspath_len = ra->aspath_len;
 	o->cluster_len = ra->cluster_len;

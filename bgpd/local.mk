@@ -18,6 +18,7 @@ bgpd_libbgpd_a_SOURCES = \
 	bgpd/rde.h bgpd/rde.c bgpd/ctl_rib.h bgpd/ctl_rib.c \
 	bgpd/rde_fwd.h bgpd/rde_fwd.c bgpd/ctl_overlay.h bgpd/ctl_overlay.c \
 	bgpd/adj_out.h bgpd/adj_out.c bgpd/adj_out_rules.c \
+	bgpd/policy.h bgpd/policy.c \
 	bgpd/ctl_adj.h bgpd/ctl_adj.c
 bgpd_libbgpd_a_CFLAGS = $(AM_CFLAGS) $(LIBEVENT_CFLAGS) $(LIBYANG_CFLAGS)
 
@@ -110,3 +111,10 @@ TESTS += tests/unit/test_adj_out
 tests_unit_test_adj_out_SOURCES = tests/unit/test_adj_out.c
 tests_unit_test_adj_out_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS) $(LIBEVENT_CFLAGS)
 tests_unit_test_adj_out_LDADD = $(BGPD_LIBS) $(UNIT_LIBS)
+
+# The policy engine (bgpd/policy.c) and where bgpd applies it (rde.c, adj_out.c).
+check_PROGRAMS += tests/unit/test_policy
+TESTS += tests/unit/test_policy
+tests_unit_test_policy_SOURCES = tests/unit/test_policy.c
+tests_unit_test_policy_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS) $(LIBEVENT_CFLAGS)
+tests_unit_test_policy_LDADD = $(BGPD_LIBS) $(UNIT_LIBS)

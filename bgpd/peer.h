@@ -256,6 +256,8 @@ void	log_peer(const struct peer *, int level, const char *fmt, ...) PRINTF_LIKE(
 /* -------------------------------------------------------------- session.c */
 /* Queue a whole message (header included) for the peer; -ENOBUFS over PEER_OUT_MAX. */
 MUST_USE int peer_send(struct peer *, const void *msg, size_t len);
+/* ROUTE-REFRESH for IPv4 unicast (RFC 2918): the peer re-sends its table. 0 or -errno. */
+MUST_USE int peer_refresh_send(struct peer *);
 /* Bytes queued and not yet written. */
 size_t	peer_out_queued(const struct peer *);
 

@@ -17,6 +17,7 @@
 #define PEER_HOLD_DEFAULT	90	/* RFC 4271 §10 */
 #define PEER_KEEPALIVE_DEFAULT	30
 #define PEER_CONNECT_RETRY_DEFAULT 120
+#define PEER_POLICY_NAME_MAX	64	/* CONF_NAME_MAX */
 
 /* What the operator sets per neighbor (FRR's `neighbor A.B.C.D ...`). */
 struct peer_cfg {
@@ -40,10 +41,27 @@ struct peer_cfg {
 	bool		addpath_tx, addpath_rx;	/* RFC 7911 for IPv4 unicast */
 	bool		shutdown;		/* administratively down */
 	char		shutdown_msg[PEER_SHUTDOWN_MSG_MAX + 1];	/* RFC 9003 text */
-	/* RFC 8212: refuse eBGP routes without inbound policy. Off until the
-	 * policy engine exists (TODO issue 4), then FRR's default (on). */
+	/* RFC 8212: nothing in from / out to an eBGP neighbor without a policy
+	 * in that direction. The config's default is on (FRR: `no bgp
+	 * ebgp-requires-policy` turns it off); peer_cfg_init leaves it off. */
 	bool		ebgp_requires_policy;
+	/* `neighbor X route-map|prefix-list NAME in|out` (bgpd/policy.h); "" none */
+	char		route_map_in[PEER_POLICY_NAME_MAX], route_map_out[PEER_POLICY_NAME_MAX];
+	char		prefix_list_in[PEER_POLICY_NAME_MAX], prefix_list_out[PEER_POLICY_NAME_MAX];
 };
+
+/* FRR bgp_inbound_policy_exists / _outbound_: a name is configured. */
+static inline bool
+peer_cfg_has_policy_in(const struct peer_cfg *c)
+{
+	return c->route_map_in[0] != '\0' || c->prefix_list_in[0] != '\0';
+}
+
+static inline bool
+peer_cfg_has_policy_out(const struct peer_cfg *c)
+{
+	return c->route_map_out[0] != '\0' || c->prefix_list_out[0] != '\0';
+}
 
 /* Defaults for a neighbor at addr in remote_as. */
 void	peer_cfg_init(struct peer_cfg *, struct in_addr addr, uint32_t remote_as);

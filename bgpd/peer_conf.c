@@ -9,8 +9,10 @@
  *	RESET class		new settings, that session alone restarts (Cease 6)
  *	NONE class		updated in place: description at once; hold time,
  *				keepalive and connect-retry from the next session
- *	SOFT class (policy)	stored in the tree; nothing to redo until the RIB
- *				glue re-filters routes (logged at debug)
+ *	SOFT class (policy)	the policy is compiled again (bgpd/policy.h); each
+ *				neighbor it concerns is re-filtered without a
+ *				reset: ROUTE-REFRESH in, its table decided again
+ *				out (rde_policy_changed)
  *	asn or router-id	every session restarts (Cease 6)
  *	listen-address/-port	the listener moves; sessions stay
  *	maximum-paths, bgp bestpath, bgp cluster-id
@@ -33,6 +35,7 @@
 #include "bgpd/bgpd.h"
 #include "bgpd/conf.h"
 #include "bgpd/peer.h"
+#include "bgpd/policy.h"
 #include "bgpd/rde.h"
 #include "bgpd/rde_fwd.h"
 #include "bgpd/adj_out.h"
@@ -120,8 +123,11 @@ peer_cfg_from(const struct conf_neighbor *n, const struct conf_bgp *g, struct pe
 	snprintf(c->description, sizeof(c->description), "%s", n->description);
 	snprintf(c->password, sizeof(c->password), "%s", n->password);
 	snprintf(c->shutdown_msg, sizeof(c->shutdown_msg), "%s", n->shutdown_msg);
-	/* c->ebgp_requires_policy keeps peer_cfg_init's off: the model has no
-	 * `bgp ebgp-requires-policy` until the policy engine exists (issue 4). */
+	c->ebgp_requires_policy = g->ebgp_requires_policy;	/* RFC 8212 */
+	snprintf(c->route_map_in, sizeof(c->route_map_in), "%s", n->route_map_in);
+	snprintf(c->route_map_out, sizeof(c->route_map_out), "%s", n->route_map_out);
+	snprintf(c->prefix_list_in, sizeof(c->prefix_list_in), "%s", n->prefix_list_in);
+	snprintf(c->prefix_list_out, sizeof(c->prefix_list_out), "%s", n->prefix_list_out);
 }
 
 /*
@@ -178,7 +184,7 @@ struct nets {
 };
 
 static void
-network_collect(const char *text, void *arg)
+network_collect(const char *text, const char *route_map, void *arg)
 {
 	struct nets *ns = arg;
 	struct prefix p;
@@ -245,9 +251,11 @@ bgpd_bgp_on_change(const struct conf_change *c, void *arg)
 	char group[CONF_NAME_MAX];
 	const char *name;
 
-	if (c->kind == CONF_CHANGE_SOFT)
-		log_debug("config: %s: policy kept in the running config; routes are "
-		    "re-filtered once the RIB is connected", c->path);
+	if (c->kind == CONF_CHANGE_SOFT && (strncmp(c->path, "/ipip-bgpd:prefix-list", 22) == 0 ||
+	    strncmp(c->path, "/ipip-bgpd:route-map", 20) == 0 ||
+	    strncmp(c->path, "/ipip-bgpd:community-list", 25) == 0 ||
+	    strcmp(c->path, "/ipip-bgpd:bgp/ebgp-requires-policy") == 0))
+		b->bgp_pending.policy = true;	/* every neighbor is re-filtered */
 	if (c->neighbor != NULL)
 		pending_mark(&b->bgp_pending, c->neighbor, false, c->kind);
 	else if (strncmp(c->path, pg, sizeof(pg) - 1) == 0) {
@@ -293,6 +301,7 @@ apply_neighbor(const struct conf_neighbor *n, void *arg)
 	struct bgp *bgp = a->b->bgp;
 	struct peer_cfg cfg;
 	struct peer *p;
+	enum conf_change_kind kind;
 	bool reset;
 
 	peer_cfg_from(n, &a->g, &cfg);
@@ -302,10 +311,13 @@ apply_neighbor(const struct conf_neighbor *n, void *arg)
 			log_peer(p, LOG_NOTICE, "configured (AS %u)", cfg.remote_as);
 		return;
 	}
-	reset = a->reset_all || pending_kind(&a->b->bgp_pending, n) == CONF_CHANGE_RESET;
+	kind = pending_kind(&a->b->bgp_pending, n);
+	reset = a->reset_all || kind == CONF_CHANGE_RESET;
 	if (reset && !a->reset_all && !cfg.shutdown && !p->cfg.shutdown)
 		log_peer(p, LOG_NOTICE, "configuration changed; session restarts");
 	bgp_peer_update(bgp, p, &cfg, reset);
+	if (!reset && (kind == CONF_CHANGE_SOFT || a->b->bgp_pending.policy))
+		rde_policy_changed(bgp->rde, p);	/* soft: no session reset */
 }
 
 /* Neighbors no longer in the tree: Cease 3 (peer de-configured) and gone. */
@@ -383,6 +395,7 @@ bgpd_bgp_create(struct bgpd *b, struct apply *a)
 	b->bgp->port = a->g.listen_port;
 	selection_apply(b->bgp, &a->g);
 	forwarding_start(b->bgp, b->running);
+	rde_policy_set(b->bgp->rde, policy_from_conf(b->running));
 	networks_apply(b);
 	conf_bgp_neighbors(b->running, apply_neighbor, a);
 	return 0;
@@ -424,6 +437,7 @@ bgpd_bgp_apply(void *arg)
 		apply_identity(&a);
 		bgp_listen_set(b->bgp, listen_addr_of(&a.g), a.g.listen_port);	/* logged */
 		selection_apply(b->bgp, &a.g);
+		rde_policy_set(b->bgp->rde, policy_from_conf(b->running));
 		networks_apply(b);
 		conf_bgp_neighbors(b->running, apply_neighbor, &a);
 		apply_prune(&a);
@@ -431,6 +445,7 @@ bgpd_bgp_apply(void *arg)
 	free(a.seen);
 	b->bgp_pending.n = 0;
 	b->bgp_pending.identity = false;
+	b->bgp_pending.policy = false;
 }
 
 int

@@ -20,6 +20,7 @@
 #include "bgpd/rde_fwd.h"
 #include "bgpd/adj_out.h"
 #include "bgpd/peer.h"
+#include "bgpd/policy.h"
 #include "lib/log.h"
 #include "rib/rib.h"
 
@@ -52,6 +53,7 @@ struct rde {
 	uint32_t		 cluster_id;	/* host order; 0: the router-id */
 	struct rde_fwd		*fwd;		/* owned; NULL until rde_forwarding_start */
 	struct adj_out		*ao;		/* owned: what we announce (adj_out.h) */
+	struct policy		*pol;		/* owned: compiled from the config; NULL: none */
 };
 
 static const char *const rde_event_names[RDE_EV_MAX] = {
@@ -158,15 +160,17 @@ check_nexthop(const struct peer *p, const struct attr_set *a)
 	return a->nexthop != ntohl(p->local.sin_addr.s_addr);
 }
 
-/*
- * RFC 8212 §2: nothing from an eBGP peer without inbound policy. There is
- * no policy engine yet (TODO issue 4: prefix-lists, route-maps), so with
- * ebgp_requires_policy on, every eBGP UPDATE is refused.
- */
+/* RFC 8212 §2: nothing from an eBGP peer without inbound policy (FRR: a name configured). */
+static bool
+rde_requires_policy_in(const struct peer *p)
+{
+	return p->ctx.ebgp && p->cfg.ebgp_requires_policy && !peer_cfg_has_policy_in(&p->cfg);
+}
+
 static bool
 check_policy(const struct peer *p, const struct attr_set *a)
 {
-	return !p->ctx.ebgp || !p->cfg.ebgp_requires_policy;
+	return !rde_requires_policy_in(p);
 }
 
 static const struct {
@@ -256,18 +260,62 @@ rde_announce_one(struct rde *r, struct rde_nbr *n, struct peer *p,
 	return true;
 }
 
+/*
+ * The neighbor's inbound policy on one prefix (prefix-list in, then
+ * route-map in, bgpd/policy.h): the RIB attributes to add (+1 reference),
+ * or NULL when the policy denies it.
+ */
+static const struct rib_attrs *
+rde_policy_in(struct rde *r, const struct peer *p, const struct prefix *pfx,
+    const struct attr_set *a)
+{
+	struct policy_sets done = { 0 };
+	struct attr_set tmpl = *a;
+	const struct attr_set *na;
+	const struct rib_attrs *ra;
+	struct rib_attrs rt;
+
+	tmpl.hash = 0, tmpl.refcnt = 0, tmpl.tab = NULL, tmpl.next = NULL;
+	if (!policy_filter(r->pol, p->cfg.prefix_list_in, p->cfg.route_map_in, pfx, a, &tmpl,
+	    &done))
+		return NULL;
+	if ((na = attrs_get(r->attrs, &tmpl)) == NULL)
+		fatal("rde: policy attributes");
+	rde_rib_attrs_fill(p, na, &rt);
+	if (done.local_pref)		/* set by us: meaningful from eBGP too */
+		rt.local_pref = na->local_pref;
+	if ((ra = rib_attrs_get(r->rib, &rt)) == NULL)
+		fatal("rde: rib attributes");
+	attrs_put(na);			/* the RIB holds it through cookie_hold */
+	return ra;
+}
+
 static void
 rde_announce(struct rde *r, struct rde_nbr *n, struct peer *p, const struct update_msg *u)
 {
-	const struct rib_attrs *ra;
+	bool filtered = peer_cfg_has_policy_in(&p->cfg);
+	const struct rib_attrs *ra, *pra;
 	struct rib_attrs tmpl;
+	bool more = true;
 
 	rde_rib_attrs_fill(p, u->attrs, &tmpl);
 	if ((ra = rib_attrs_get(r->rib, &tmpl)) == NULL)
 		fatal("rde: rib attributes");
-	for (size_t i = 0; i < u->nannounced && n->sess != NULL; i++)
-		if (!rde_announce_one(r, n, p, &u->announced[i], ra))
-			break;
+	for (size_t i = 0; i < u->nannounced && n->sess != NULL && more; i++) {
+		const struct nlri *v = &u->announced[i];
+
+		if (!filtered) {
+			more = rde_announce_one(r, n, p, v, ra);
+			continue;
+		}
+		if ((pra = rde_policy_in(r, p, &v->pfx, u->attrs)) == NULL) {
+			/* denied: an earlier accepted path of it goes */
+			(void)rib_path_del(r->rib, &v->pfx, &n->sess->rp, v->path_id);
+			continue;
+		}
+		more = rde_announce_one(r, n, p, v, pra);
+		rib_attrs_put(r->rib, pra);
+	}
 	rib_attrs_put(r->rib, ra);
 }
 
@@ -279,10 +327,10 @@ rde_event_count(struct rde_nbr *n, const struct peer *p, enum rde_event ev)
 	unsigned dropped;
 
 	n->c.events[ev]++;
-	if (ev != RDE_EV_ATTR_DISCARD && ev != RDE_EV_TREAT_AS_WITHDRAW &&
+	/* RFC 8212 refusals are logged once per session, by rde_up_cb */
+	if (ev != RDE_EV_ATTR_DISCARD && ev != RDE_EV_TREAT_AS_WITHDRAW && ev != RDE_EV_POLICY &&
 	    log_ratelimit_ok(&n->rl, time(NULL), 5, 60, &dropped))
-		log_peer(p, LOG_INFO, "UPDATE not accepted: %s%s", rde_event_name(ev),
-		    ev == RDE_EV_POLICY ? " (RFC 8212: eBGP peer without inbound policy)" : "");
+		log_peer(p, LOG_INFO, "UPDATE not accepted: %s", rde_event_name(ev));
 }
 
 /* The RFC 7606 verdict: -1 to reset the session, else 0 (counted). */
@@ -357,6 +405,9 @@ rde_up_cb(struct peer *p, void *arg)
 		return;
 	}
 	n->sess = s;
+	if (rde_requires_policy_in(p))
+		log_peer(p, LOG_NOTICE, "nothing accepted: eBGP peer without inbound policy "
+		    "(RFC 8212)");
 }
 
 static void
@@ -575,6 +626,7 @@ rde_free(struct rde *r)
 		;
 	adj_out_free(r->ao);
 	r->ao = NULL;
+	policy_free(r->pol);
 	event_free(r->ev_job);
 	msg_update_fini(&r->u);
 	if (rib_free(r->rib) < 0)
@@ -582,4 +634,83 @@ rde_free(struct rde *r)
 	if ((left = attrs_tab_free(r->attrs)) != 0)
 		log_warnx("rde: %zu attribute sets still referenced at exit", left);
 	free(r);
+}
+
+/* ------------------------------------------------------------ policy */
+
+void
+rde_policy_set(struct rde *r, struct policy *pol)
+{
+	policy_free(r->pol);
+	r->pol = pol;
+}
+
+bool
+rde_policy_out(struct rde *r, const struct peer *p, const struct prefix *pfx,
+    const struct rib_attrs *ra, struct attr_set *out)
+{
+	struct policy_sets done = { 0 };
+
+	if (!p->ctx.ebgp)		/* what the RIB used, inbound policy included */
+		out->local_pref = ra->local_pref;
+	if (!peer_cfg_has_policy_out(&p->cfg))
+		return true;
+	if (!policy_filter(r->pol, p->cfg.prefix_list_out, p->cfg.route_map_out, pfx,
+	    ra->cookie, out, &done))
+		return false;
+	if (p->ctx.ebgp)		/* RFC 4271 §5.1.5: never to another AS */
+		out->present &= ~ATTRF(ATTR_LOCAL_PREF);
+	return true;
+}
+
+const struct rib_attrs *
+rde_network_attrs(struct rde *r, const struct prefix *pfx, const struct rib_attrs *base)
+{
+	const char *rm = policy_network_route_map(r->pol, pfx);
+	struct policy_sets done = { 0 };
+	const struct attr_set *a = base->cookie, *na;
+	struct attr_set tmpl = *a;
+	const struct rib_attrs *ra;
+	struct rib_attrs rt = *base;
+
+	if (rm == NULL)
+		return rib_attrs_get(r->rib, base);
+	tmpl.hash = 0, tmpl.refcnt = 0, tmpl.tab = NULL, tmpl.next = NULL;
+	if (!policy_route_map_apply(r->pol, rm, pfx, a, &tmpl, &done))
+		return NULL;
+	if ((na = attrs_get(r->attrs, &tmpl)) == NULL)
+		fatal("rde: network attributes");
+	rt.cookie = na;
+	if (done.local_pref)
+		rt.local_pref = na->local_pref;
+	if (done.med) {
+		rt.med = na->med;
+		rt.flags |= RIB_ATTR_MED;
+	}
+	if (done.nexthop)
+		rt.nexthop = na->nexthop;
+	if ((ra = rib_attrs_get(r->rib, &rt)) == NULL)
+		fatal("rde: rib attributes");
+	attrs_put(na);
+	return ra;
+}
+
+void
+rde_policy_changed(struct rde *r, struct peer *p)
+{
+	if (!peer_is_established(p))
+		return;			/* the next session starts with the new policy */
+	/* inbound: the peer sends its table again, re-filtered as it arrives */
+	if (p->caps_rx.route_refresh) {
+		if (peer_refresh_send(p) < 0)
+			log_peer(p, LOG_WARNING, "ROUTE-REFRESH not queued");
+	} else
+		log_peer(p, LOG_NOTICE, "no route refresh capability: the new inbound policy "
+		    "applies to routes it sends from now on ('clear bgp %s' applies it to all)",
+		    p->name);
+	if (rde_requires_policy_in(p))
+		log_peer(p, LOG_NOTICE, "nothing accepted: eBGP peer without inbound policy "
+		    "(RFC 8212)");
+	/* outbound: every prefix decided again; only what changed is sent */
+	adj_out_resend(r->ao, p);
 }

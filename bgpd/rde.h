@@ -75,4 +75,32 @@ bool		 rde_jobs_run(struct rde *, size_t budget);
 void		 rde_forwarding_start(struct rde *, const struct rde_fwd_cfg *);
 const struct rde_fwd *rde_forwarding(const struct rde *);
 
+/* ------------------------------------------------------------ policy (bgpd/policy.h) */
+struct policy;
+struct prefix;
+struct rib_attrs;
+struct attr_set;
+/* The compiled policy from now on (owned; the old one is freed). NULL: none. */
+void		 rde_policy_set(struct rde *, struct policy *);
+/*
+ * A neighbor's policy changed (or the objects it names): inbound, a
+ * ROUTE-REFRESH asks it for its table again (RFC 2918) when it can; outbound,
+ * its Adj-RIB-Out is decided again and the difference sent. No session reset.
+ */
+void		 rde_policy_changed(struct rde *, struct peer *);
+/*
+ * Outbound, after the export rules (adj_out.c): the LOCAL_PREF the RIB used
+ * toward iBGP, then prefix-list out and route-map out (matching on the
+ * route as received, setting into *out). false: not sent to p.
+ */
+bool		 rde_policy_out(struct rde *, const struct peer *p, const struct prefix *,
+		    const struct rib_attrs *ra, struct attr_set *out);
+/*
+ * `network P route-map NAME`: base (the local route's attributes) through
+ * the route-map; +1 reference, or NULL when it denies. Without a route-map
+ * base itself (+1).
+ */
+const struct rib_attrs *rde_network_attrs(struct rde *, const struct prefix *,
+		    const struct rib_attrs *base);
+
 #endif

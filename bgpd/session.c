@@ -54,6 +54,23 @@ peer_send(struct peer *p, const void *msg, size_t len)
 	return 0;
 }
 
+int
+peer_refresh_send(struct peer *p)
+{
+	struct refresh_msg m = { .afi = AFI_IPV4, .safi = SAFI_UNICAST, .subtype = RR_NORMAL };
+	struct wbuf w;
+	int rv;
+
+	if (p->conn == NULL || !peer_is_established(p))
+		return -ENOTCONN;
+	wbuf_init(&w, BGP_HDR_LEN + 4);
+	rv = msg_refresh_write(&w, &m);
+	if (rv == 0)
+		rv = session_write(p, p->conn, &w);
+	wbuf_free(&w);
+	return rv;
+}
+
 size_t
 peer_out_queued(const struct peer *p)
 {

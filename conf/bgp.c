@@ -12,7 +12,7 @@
 
 #include "conf/conf_int.h"
 
-enum field_type { F_STR, F_U32, F_U16, F_U8, F_FLAG };
+enum field_type { F_STR, F_U32, F_U16, F_U8, F_FLAG, F_BOOL };
 
 struct field {
 	const char	*path;		/* relative to the neighbor or peer-group */
@@ -63,6 +63,7 @@ field_set(void *base, const struct field *f, const char *v)
 	case F_U16: *(uint16_t *)dst = (uint16_t)n; break;
 	case F_U8: *(uint8_t *)dst = (uint8_t)n; break;
 	case F_FLAG: *(bool *)dst = true; break;
+	case F_BOOL: *(bool *)dst = strcmp(v, "true") == 0; break;
 	}
 }
 
@@ -141,7 +142,8 @@ conf_bgp_networks(const struct lyd_node *tree, conf_network_fn *fn, void *arg)
 	if (tree == NULL || lyd_find_xpath(tree, "/ipip-bgpd:bgp/network", &set) != LY_SUCCESS)
 		return 0;
 	for (uint32_t i = 0; i < set->count; i++, n++)
-		fn(value_of(find(set->dnodes[i], "prefix")), arg);
+		fn(value_of(find(set->dnodes[i], "prefix")),
+		    value_of(find(set->dnodes[i], "route-map")), arg);
 	ly_set_free(set, NULL);
 	return n;
 }
@@ -164,6 +166,7 @@ static const struct field bgp_fields[] = {
 	BF("bestpath/compare-routerid", F_FLAG, compare_routerid),
 	BF("bestpath/always-compare-med", F_FLAG, always_compare_med),
 	BF("bestpath/med-missing-as-worst", F_FLAG, med_missing_as_worst),
+	BF("ebgp-requires-policy", F_BOOL, ebgp_requires_policy),
 };
 
 void
@@ -171,7 +174,8 @@ conf_bgp_get(const struct lyd_node *tree, struct conf_bgp *b)
 {
 	const struct lyd_node *bgp = find(tree, "/ipip-bgpd:bgp");
 
-	*b = (struct conf_bgp){ .listen_port = 179, .maximum_paths_ebgp = 1, .maximum_paths_ibgp = 1 };
+	*b = (struct conf_bgp){ .listen_port = 179, .maximum_paths_ebgp = 1, .maximum_paths_ibgp = 1,
+	    .ebgp_requires_policy = true };
 	if (bgp != NULL)
 		fields_fill(bgp, bgp_fields, sizeof(bgp_fields) / sizeof(bgp_fields[0]), b);
 }

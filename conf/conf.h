@@ -164,6 +164,7 @@ struct conf_bgp {
 	/* bgp bestpath ... and bgp always-compare-med */
 	bool		as_path_ignore, multipath_relax, compare_routerid;
 	bool		always_compare_med, med_missing_as_worst;
+	bool		ebgp_requires_policy;	/* RFC 8212; true unless `no bgp ebgp-requires-policy` */
 };
 
 /* Global BGP settings; asn 0 when BGP is not configured. */
@@ -175,9 +176,49 @@ typedef void conf_neighbor_fn(const struct conf_neighbor *, void *arg);
  */
 size_t	conf_bgp_neighbors(const struct lyd_node *tree, conf_neighbor_fn *, void *arg);
 
-/* Every `network A.B.C.D/M` (prefix text, "10.9.1.0/24"), borrowed for the call. Returns the count. */
-typedef void conf_network_fn(const char *prefix, void *arg);
+/*
+ * Every `network A.B.C.D/M [route-map NAME]` (prefix text, "10.9.1.0/24";
+ * route_map "" when none), borrowed for the call. Returns the count.
+ */
+typedef void conf_network_fn(const char *prefix, const char *route_map, void *arg);
 size_t	conf_bgp_networks(const struct lyd_node *tree, conf_network_fn *, void *arg);
+
+/*
+ * Policy objects (conf/policy.c), entry by entry in no particular order (the
+ * caller sorts by seq). A list or route-map without entries is told once
+ * with entry NULL, so it exists. Everything is borrowed for the call.
+ */
+struct conf_pl_entry {			/* ip prefix-list NAME seq N ... */
+	uint32_t	seq;
+	bool		permit;
+	char		prefix[19];		/* "10.0.0.0/8" */
+	uint8_t		ge, le;			/* 0: unset */
+};
+typedef void conf_pl_fn(const char *name, const struct conf_pl_entry *, void *arg);
+size_t	conf_prefix_lists(const struct lyd_node *tree, conf_pl_fn *, void *arg);
+
+struct conf_cl_entry {			/* bgp community-list standard NAME seq N ... */
+	uint32_t	seq;
+	bool		permit;
+	char		community[16];		/* "65000:1", "no-export", ... */
+};
+typedef void conf_cl_fn(const char *name, const struct conf_cl_entry *, void *arg);
+size_t	conf_community_lists(const struct lyd_node *tree, conf_cl_fn *, void *arg);
+
+struct conf_rm_entry {			/* route-map NAME permit|deny N */
+	uint16_t	seq;
+	bool		permit;
+	char		match_prefix_list[CONF_NAME_MAX];	/* "" unset */
+	char		match_community_list[CONF_NAME_MAX];
+	bool		match_aspath_len_set;
+	uint16_t	match_aspath_len;
+	bool		set_local_pref_set, set_metric_set, set_community_set;
+	uint32_t	set_local_pref, set_metric;
+	char		set_community[512];	/* the words, space separated */
+	char		set_next_hop[16];	/* "" unset */
+};
+typedef void conf_rm_fn(const char *name, const struct conf_rm_entry *, void *arg);
+size_t	conf_route_maps(const struct lyd_node *tree, conf_rm_fn *, void *arg);
 
 /* Daemon-wide settings. level is a syslog level or -1 when unset. */
 struct conf_daemon {

@@ -22,6 +22,8 @@ enum {
 	CONF_NO_ONLY	= 0x2,	/* only as "no ..." (deletes; prints nothing) */
 	CONF_WORDS	= 0x4,	/* a leaf-list: each word of LINE is an entry */
 	CONF_IF_FILLED	= 0x8,	/* a block printed only when it holds something */
+	CONF_NEGATED	= 0x10,	/* a boolean leaf, default true: "no SPEC" sets it
+				   false, SPEC deletes it; printed as "no SPEC" */
 };
 
 struct conf_cmd {

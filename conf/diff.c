@@ -36,7 +36,8 @@ static const struct {
 	{ "/ipip-bgpd:bgp/redistribute", CONF_CHANGE_SOFT },
 	{ "/ipip-bgpd:bgp/bestpath", CONF_CHANGE_SOFT },
 	{ "/ipip-bgpd:bgp/maximum-paths", CONF_CHANGE_SOFT },
-	{ "/ipip-bgpd:bgp/cluster-id", CONF_CHANGE_SOFT },	/* reflected routes re-sent */
+	{ "/ipip-bgpd:bgp/cluster-id", CONF_CHANGE_SOFT },
+	{ "/ipip-bgpd:bgp/ebgp-requires-policy", CONF_CHANGE_SOFT },	/* RFC 8212 */	/* reflected routes re-sent */
 	{ "/ipip-bgpd:bgp/timers", CONF_CHANGE_NONE },		/* next sessions */
 	{ "/ipip-bgpd:bgp/listen-", CONF_CHANGE_DAEMON },	/* the listener moves */
 	{ "/ipip-bgpd:bgp", CONF_CHANGE_RESET },		/* asn, router-id: all sessions */

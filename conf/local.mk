@@ -5,7 +5,7 @@ noinst_LIBRARIES += conf/libconf.a
 conf_libconf_a_SOURCES = \
 	conf/conf.h conf/conf_int.h conf/conf_yang.h \
 	conf/grammar.c conf/cmd.c conf/parse.c conf/print.c conf/yang.c \
-	conf/diff.c conf/bgp.c conf/overlay.c
+	conf/diff.c conf/bgp.c conf/policy.c conf/overlay.c
 nodist_conf_libconf_a_SOURCES = conf/yang_embed.c
 conf_libconf_a_CFLAGS = $(AM_CFLAGS) $(LIBYANG_CFLAGS)
 BUILT_SOURCES = conf/yang_embed.c

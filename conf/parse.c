@@ -295,6 +295,13 @@ parse_run(struct conf_parse *p, int i, const struct conf_hit *h, bool no)
 	}
 	if (conf_cmd_path(fr, h->cmd, &h->m, path, sizeof(path)) < 0)
 		goto bad;
+	if (h->cmd->flags & CONF_NEGATED) {	/* "no SPEC" is the setting */
+		if (!no) {
+			parse_delete(p, path);
+			return 0;
+		}
+		return parse_set(p, path, "false");
+	}
 	if (no) {
 		parse_delete(p, path);
 		return 0;

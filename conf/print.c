@@ -181,7 +181,12 @@ print_node(struct printer *p, const struct conf_cmd *c, const char *tmpl,
 	}
 	slots_from_sets(c, node, slot);
 	render_spec(c->spec, slot, line, sizeof(line));
-	if (c->enter != CONF_MODE_TOP && (c->flags & CONF_INLINE)) {
+	if (c->flags & CONF_NEGATED) {
+		if (strcmp(lyd_get_value(node), "false") == 0) {
+			snprintf(sub, sizeof(sub), "no %s", line);
+			print_line(p, indent, prefix, sub);
+		}
+	} else if (c->enter != CONF_MODE_TOP && (c->flags & CONF_INLINE)) {
 		snprintf(sub, sizeof(sub), "%s%s ", prefix, line);
 		print_block(p, dpath, c->enter, indent, sub);
 	} else if (c->enter != CONF_MODE_TOP) {

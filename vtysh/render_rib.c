@@ -72,7 +72,7 @@ row_json(const struct ctl_rib_rec *r)
 	J_STR(o, "network", r->route.prefix);
 	if (p->has_med)
 		J_INT(o, "metric", p->med);
-	if (!p->ebgp)
+	if (!p->ebgp || p->has_local_pref)	/* FRR: when the route carries it */
 		J_INT(o, "locPrf", p->local_pref);
 	J_INT(o, "weight", p->weight);
 	J_STR(o, "peerId", p->peer);
@@ -103,7 +103,7 @@ row_text(FILE *out, const struct ctl_rib_rec *r)
 	row_status(p, st);
 	if (p->has_med)
 		snprintf(med, sizeof(med), "%u", p->med);
-	if (!p->ebgp)
+	if (!p->ebgp || p->has_local_pref)
 		snprintf(lp, sizeof(lp), "%u", p->local_pref);
 	fprintf(out, "%s%-17s%-16s%10s%7s%7u %s%s%c\n", st,
 	    r->route.index == 0 ? r->route.prefix : "", p->nexthop, med, lp, p->weight,

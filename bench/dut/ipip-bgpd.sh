@@ -16,6 +16,7 @@ conf() {
 	echo "hostname bench-dut"
 	echo "router bgp $BN_AS"
 	echo " bgp router-id $BN_ID"
+	echo " no bgp ebgp-requires-policy"	# RFC 8212: the feeder is eBGP, no policy
 	for p in $BN_PEERS; do
 		echo " neighbor $p remote-as $BN_PEER_AS"
 		echo " neighbor $p passive"

@@ -192,6 +192,7 @@ struct ctl_path {
 	uint8_t		valid;		/* next hop usable: a candidate for best */
 	uint8_t		lost_at;	/* rib step number; 0 for the best */
 	uint8_t		addpath_tx;	/* advertised-routes: path_id is our ADD-PATH id */
+	uint8_t		has_local_pref;	/* LOCAL_PREF carried: iBGP, or set by our policy */
 	char		aspath[CTL_ASPATH_MAX];	/* "65001 {65002,65003}" */
 	char		comms[CTL_COMMS_MAX];	/* "65000:1 65000:2" */
 	char		lcomms[CTL_COMMS_MAX];	/* "65000:1:2" */

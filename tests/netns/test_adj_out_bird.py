@@ -38,7 +38,8 @@ def start_bird(tmp_path, birds, name, netns, addr, asn, neighbor, prefixes=(),
 
 
 def conf_text(neighbors, networks=(), extra_af=()):
-    lines = [f"router bgp {OUR_AS}", " bgp router-id 10.0.31.1"]
+    lines = [f"router bgp {OUR_AS}", " bgp router-id 10.0.31.1",
+             " no bgp ebgp-requires-policy"]      # RFC 8212 off: these tests need no policy
     for addr, asn in neighbors:
         lines += [f" neighbor {addr} remote-as {asn}", f" neighbor {addr} timers 1 3",
                   f" neighbor {addr} timers connect 1"]
@@ -195,7 +196,7 @@ def test_route_reflector_reflects_to_its_clients(tmp_path, lan, birds, daemon_fa
 def test_two_daemons_exchange_their_networks(tmp_path, link, daemon_factory):
     ca, cb = tmp_path / "a.conf", tmp_path / "b.conf"
     ca.write_text(conf_text([(link.addr_b, BIRD_AS)], ["10.9.1.0/24"]))
-    cb.write_text(f"router bgp {BIRD_AS}\n bgp router-id {link.addr_b}\n"
+    cb.write_text(f"router bgp {BIRD_AS}\n bgp router-id {link.addr_b}\n no bgp ebgp-requires-policy\n"
                   f" neighbor {link.addr_a} remote-as {OUR_AS}\n"
                   f" neighbor {link.addr_a} timers 1 3\n neighbor {link.addr_a} timers connect 1\n"
                   " address-family ipv4 unicast\n  network 10.9.2.0/24\n exit-address-family\n")

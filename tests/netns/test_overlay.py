@@ -38,7 +38,7 @@ def lab(link, tmp_path):
 
 
 def conf(tmp_path, mode):
-    text = (f"router bgp {OUR_AS}\n bgp router-id 10.0.31.1\n"
+    text = (f"router bgp {OUR_AS}\n bgp router-id 10.0.31.1\n no bgp ebgp-requires-policy\n"
             f" neighbor 10.0.31.2 remote-as {BIRD_AS}\n neighbor 10.0.31.2 timers 1 3\n"
             f" neighbor 10.0.31.2 timers connect 1\n"
             f"overlay\n mode {mode}\n tunnel-style point-to-point\n driver userspace\nexit\n")
@@ -163,6 +163,7 @@ def site_conf(tmp_path, i, link):
     me, other = (link.addr_a, link.addr_b) if i == 0 else (link.addr_b, link.addr_a)
     p = tmp_path / f"site{i}.conf"
     p.write_text(f"router bgp {OUR_AS + i}\n bgp router-id {me}\n bgp listen-port 0\n"
+                 " no bgp ebgp-requires-policy\n"
                  f" neighbor {other} remote-as {BIRD_AS + 1 - i}\n neighbor {other} timers 1 3\n"
                  f" neighbor {other} timers connect 1\n"
                  f"overlay\n mode always\n tunnel-style point-to-point\n driver userspace\nexit\n")

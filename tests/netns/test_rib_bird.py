@@ -46,7 +46,8 @@ def start_bird(tmp_path, birds, name, netns, addr, asn, neighbor, prefixes, expo
 
 
 def write_conf(tmp_path, neighbors, maximum_paths=None):
-    lines = [f"router bgp {OUR_AS}", " bgp router-id 10.0.9.1"]
+    lines = [f"router bgp {OUR_AS}", " bgp router-id 10.0.9.1",
+             " no bgp ebgp-requires-policy"]      # RFC 8212 off: these tests need no policy
     for addr, asn in neighbors:
         lines += [f" neighbor {addr} remote-as {asn}", f" neighbor {addr} timers 1 3",
                   f" neighbor {addr} timers connect 1"]

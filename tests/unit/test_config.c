@@ -303,6 +303,92 @@ START_TEST(no_form_removes_and_prunes)
 }
 END_TEST
 
+START_TEST(ebgp_requires_policy_is_on_unless_the_no_form_says_so)
+{
+	struct lyd_node *t;
+	struct conf_bgp b;
+	char *out;
+
+	ck_assert_int_eq(load_text("t", "router bgp 1\n", &t), 0);
+	conf_bgp_get(t, &b);
+	ck_assert(b.ebgp_requires_policy);		/* RFC 8212, FRR's default */
+	lyd_free_all(t);
+	ck_assert_int_eq(load_text("t", "router bgp 1\n no bgp ebgp-requires-policy\n", &t), 0);
+	conf_bgp_get(t, &b);
+	ck_assert(!b.ebgp_requires_policy);
+	out = print_tree(t, CONF_FMT_TEXT);
+	ck_assert_str_eq(out, "router bgp 1\n no bgp ebgp-requires-policy\nexit\n!\n");
+	free(out);
+	lyd_free_all(t);
+	ck_assert_int_eq(load_text("t", "router bgp 1\n no bgp ebgp-requires-policy\n"
+	    " bgp ebgp-requires-policy\n", &t), 0);	/* back to the default */
+	conf_bgp_get(t, &b);
+	ck_assert(b.ebgp_requires_policy);
+	out = print_tree(t, CONF_FMT_TEXT);
+	ck_assert_str_eq(out, "router bgp 1\nexit\n!\n");
+	free(out);
+	lyd_free_all(t);
+}
+END_TEST
+
+static char got[1024];
+
+static void
+on_pl(const char *name, const struct conf_pl_entry *e, void *arg)
+{
+	size_t n = strlen(got);
+
+	snprintf(got + n, sizeof(got) - n, "pl %s %u %d %s %u %u\n", name, e ? e->seq : 0,
+	    e ? e->permit : -1, e ? e->prefix : "-", e ? e->ge : 0, e ? e->le : 0);
+}
+
+static void
+on_rm(const char *name, const struct conf_rm_entry *e, void *arg)
+{
+	size_t n = strlen(got);
+
+	snprintf(got + n, sizeof(got) - n, "rm %s %u %d pl=%s cl=%s len=%d lp=%d:%u med=%d:%u "
+	    "comm=%s nh=%s\n", name, e->seq, e->permit, e->match_prefix_list,
+	    e->match_community_list, e->match_aspath_len_set ? e->match_aspath_len : -1,
+	    e->set_local_pref_set, e->set_local_pref, e->set_metric_set, e->set_metric,
+	    e->set_community, e->set_next_hop);
+}
+
+static void
+on_net(const char *prefix, const char *route_map, void *arg)
+{
+	size_t n = strlen(got);
+
+	snprintf(got + n, sizeof(got) - n, "net %s %s\n", prefix, route_map);
+}
+
+START_TEST(policy_objects_are_read_entry_by_entry)
+{
+	struct lyd_node *t;
+
+	ck_assert_int_eq(load_text("t", "ip prefix-list P seq 5 permit 10.0.0.0/8 ge 16 le 24\n"
+	    "bgp community-list standard C seq 5 permit 65000:1\n"
+	    "route-map M deny 10\n match ip address prefix-list P\n match community C\n"
+	    " match as-path length 3\nexit\nroute-map M permit 20\n set local-preference 200\n"
+	    " set metric 7\n set community 65000:1 no-export\n set ip next-hop 10.0.0.1\nexit\n"
+	    "router bgp 1\n address-family ipv4 unicast\n  network 10.9.0.0/24 route-map M\n"
+	    "  network 10.9.1.0/24\n exit-address-family\n", &t), 0);
+	got[0] = '\0';
+	ck_assert_uint_eq(conf_prefix_lists(t, on_pl, NULL), 1);
+	ck_assert_str_eq(got, "pl P 5 1 10.0.0.0/8 16 24\n");
+	got[0] = '\0';
+	ck_assert_uint_eq(conf_route_maps(t, on_rm, NULL), 1);
+	ck_assert_ptr_nonnull(strstr(got, "rm M 10 0 pl=P cl=C len=3 lp=0:0 med=0:0 comm= nh=\n"));
+	ck_assert_ptr_nonnull(strstr(got, "rm M 20 1 pl= cl= len=-1 lp=1:200 med=1:7 "
+	    "comm=65000:1 no-export nh=10.0.0.1\n"));
+	got[0] = '\0';
+	ck_assert_uint_eq(conf_bgp_networks(t, on_net, NULL), 2);
+	ck_assert_ptr_nonnull(strstr(got, "net 10.9.0.0/24 M\n"));
+	ck_assert_ptr_nonnull(strstr(got, "net 10.9.1.0/24 \n"));
+	lyd_free_all(t);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -316,6 +402,8 @@ main(void)
 		selection_knobs_and_cluster_id_are_read_from_router_bgp,
 		shell_modes_and_completion_come_from_the_grammar,
 		no_form_removes_and_prunes,
+		ebgp_requires_policy_is_on_unless_the_no_form_says_so,
+		policy_objects_are_read_entry_by_entry,
 	};
 	int rv;
 

@@ -121,7 +121,7 @@ link = link_fixture("rd", "10.0.11")
 def peer(tmp_path, link, daemon_factory):
     """ipip-bgpd in A with B as a passive eBGP neighbor; B is us, Established."""
     conf = tmp_path / "bgpd.conf"
-    conf.write_text(f"router bgp {OUR_AS}\n bgp router-id {link.addr_a}\n"
+    conf.write_text(f"router bgp {OUR_AS}\n bgp router-id {link.addr_a}\n no bgp ebgp-requires-policy\n"
                     f" neighbor {link.addr_b} remote-as {PEER_AS}\n"
                     f" neighbor {link.addr_b} passive\n")
     d = daemon_factory(config=conf, netns=link.a).start()
