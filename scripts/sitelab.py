@@ -457,7 +457,9 @@ def route_matches(site, other, routes, tuns, mode="cross-subnet", locals_=None):
     for gw, dev in got:
         if dev in tuns:
             local, remote = tuns[dev]
-            seen.append(("tunnel", local, remote or gw))   # NBMA: the gateway is the remote
+            if remote in (None, "0.0.0.0"):     # NBMA: the route's gateway is the remote
+                remote = gw
+            seen.append(("tunnel", local, remote))
         else:
             seen.append(("direct", None, gw))
     seen.sort(key=lambda x: (x[2], x[1] or ""))
