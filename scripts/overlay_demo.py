@@ -39,7 +39,10 @@ def kernel_has_ipip():
     ns = f"{TAG}-probe"
     sh("ip", "netns", "add", ns)
     try:
-        return sh("ip", "-n", ns, "link", "add", "p0", "type", "ipip", check=False).returncode == 0
+        # local/remote of our own: a bare "type ipip" would equal the
+        # kernel's fallback tunl0 and be refused as a duplicate
+        return sh("ip", "-n", ns, "link", "add", "p0", "type", "ipip", "local", "192.0.2.98",
+                  "remote", "192.0.2.99", check=False).returncode == 0
     finally:
         sh("ip", "netns", "del", ns, check=False)
 
@@ -236,7 +239,8 @@ def run(args):
         print(f"   ipip-vtysh -S {STATE}/a.sock            (site A's shell; b, c, d likewise)")
         print(f"   ip netns exec {TAG}-c ip route         (site C's kernel routes)")
         print(f"   ip netns exec {TAG}-a ping -I 10.10.1.1 10.10.4.1")
-        say("tear it down with: scripts/demo.sh down")
+        say("tear it down with: scripts/demo.sh down" if (TAG, STATE) == ("ipd", "/run/ipip-demo")
+            else f"tear it down with: {sys.argv[0]} --tag {TAG} --state {STATE} --down")
     return 0 if worked else 1
 
 
