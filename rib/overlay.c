@@ -545,6 +545,42 @@ ov_monitor_start(struct overlay *o)
 	return 0;
 }
 
+/* Does next hop n go through the device of tunnel t (NBMA: shared)? */
+static bool
+ov_nh_uses(const struct ov_nh *n, const struct tunnel *t)
+{
+	return n->t != NULL && (n->t == t || tunnel_info(n->t)->ifindex == tunnel_info(t)->ifindex);
+}
+
+/*
+ * A tunnel's MTU followed its underlay's: every route through it is set
+ * again, so its route MTU is the tunnel's (else DF packets sized for the old
+ * MTU vanish in the tunnel: the MTU blackhole operators fear most).
+ */
+static void
+ov_tunnel_cb(void *arg, const struct tunnel *t, enum tunnel_change what)
+{
+	struct overlay *o = arg;
+	struct overlay_hop hops[FIB_NH_MAX];
+	size_t n = 0;
+
+	if (what != TUNNEL_CHANGE_MTU)
+		return;
+	for (struct hmap_node *x = hmap_next(&o->routes, NULL); x; x = hmap_next(&o->routes, x)) {
+		struct ov_route *r = (struct ov_route *)x;
+		bool uses = false;
+
+		for (size_t i = 0; i < r->n; i++) {
+			uses |= ov_nh_uses(r->nhs[i], t);
+			hops[i] = (struct overlay_hop){ r->nhs[i]->gateway, r->nhs[i]->local, r->w[i] };
+		}
+		if (uses && !r->refused && ++n)
+			(void)overlay_route_set(o, &r->pfx, hops, r->n);	/* logged there */
+	}
+	log_info("overlay: tunnel %s mtu %u: %zu routes follow", tunnel_info(t)->name,
+	    tunnel_info(t)->mtu, n);
+}
+
 struct overlay *
 overlay_new(struct event_base *base, enum overlay_mode mode, struct fib *fib,
     struct tunnel_mgr *tunnels)
@@ -563,6 +599,8 @@ overlay_new(struct event_base *base, enum overlay_mode mode, struct fib *fib,
 	if (base != NULL && fib != NULL &&
 	    (o->grave_ev = evtimer_new(base, ov_grave_cb, o)) == NULL)
 		fatalx("overlay_new: event");
+	if (tunnels != NULL)
+		tunnel_mgr_set_change_cb(tunnels, ov_tunnel_cb, o);
 	log_info("overlay: mode %s, %zu connected subnets", overlay_mode_name(mode), o->nconn);
 	return o;
 }
@@ -574,6 +612,8 @@ overlay_free(struct overlay *o)
 
 	if (o == NULL)
 		return;
+	if (o->tunnels != NULL)
+		tunnel_mgr_set_change_cb(o->tunnels, NULL, NULL);	/* it outlives us */
 	while ((x = hmap_next(&o->routes, NULL)) != NULL) {
 		struct ov_route *r = (struct ov_route *)x;
 

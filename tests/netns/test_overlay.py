@@ -155,6 +155,26 @@ def test_cross_subnet_an_address_on_the_far_subnet_makes_it_direct(tmp_path, lab
     d.assert_no_sanitizer_report()
 
 
+def test_underlay_mtu_change_reaches_the_tunnel_and_its_route(tmp_path, lab, daemon_factory):
+    """The underlay toward the far next hop shrinks to 1400: the tunnel
+    follows (1380) and so does the route's MTU, else DF traffic sized for
+    1480 would vanish in the tunnel (an MTU blackhole)."""
+    link, bird = lab
+    bird.start()
+    d = daemon_factory(config=conf(tmp_path, "cross-subnet"), netns=link.a).start()
+    assert wait_for(lambda: len(installed(link.a)) == 2 and our_tunnels(link.a), 20), d.read_log()
+    assert installed(link.a)[FAR][1] == our_tunnels(link.a)[0]["mtu"] == 1480
+    to_r = f"{link.a[:10]}a1"                 # Link.add_ns's device toward the router
+    sh("ip", "-n", link.a, "link", "set", to_r, "mtu", "1400")
+    assert wait_for(lambda: our_tunnels(link.a)[0]["mtu"] == 1380, 10), our_tunnels(link.a)
+    assert wait_for(lambda: installed(link.a)[FAR][1] == 1380, 10), (installed(link.a), d.read_log())
+    assert installed(link.a)[NEAR][1] is None          # the direct route carries none
+    sh("ip", "-n", link.a, "link", "set", to_r, "mtu", "1500")
+    assert wait_for(lambda: installed(link.a)[FAR][1] == 1480, 10), installed(link.a)
+    assert d.stop() == 0
+    d.assert_no_sanitizer_report()
+
+
 SITE_PRIV = ("192.168.51.1", "192.168.52.1")
 
 
