@@ -35,6 +35,7 @@ struct ov_nh {
 	uint32_t		 ifindex;	/* direct: the connected subnet's */
 	struct tunnel		*t;
 	bool			 detached;	/* out of the table: being re-decided */
+	bool			 guard_new;	/* a tunnel endpoint not yet guarded */
 	char			 why[128];
 };
 
@@ -64,6 +65,12 @@ struct overlay {
 	size_t			 ngrave, capgrave;
 	struct event		*grave_ev;
 	unsigned		 grave_waits;
+	/* Endpoints whose last tunnel went: prefixes refused for covering
+	 * them are tried again once the current change is done. */
+	uint32_t		*freed_eps;
+	size_t			 nfreed, capfreed;
+	bool			 guarding;
+	char			 loop_why[96];
 };
 
 #define OV_GRAVE_WAIT_MS	20	/* poll of fib_is_idle */
@@ -278,6 +285,7 @@ ov_nh_get(struct overlay *o, uint32_t local, uint32_t gw)
 			fatal("ov_nh_get");
 		n->local = local, n->gateway = gw;
 		ov_nh_decide(o, n);
+		n->guard_new = n->kind == OVERLAY_TUNNEL;
 		hmap_add(&o->nhs, &n->node, ov_nh_hash(local, gw));
 	}
 	n->refs++;
@@ -329,8 +337,12 @@ ov_nh_put(struct overlay *o, struct ov_nh *n)
 		return;
 	if (!n->detached)
 		hmap_del(&o->nhs, &n->node);
-	if (n->t != NULL)
+	if (n->t != NULL) {
 		ov_tunnel_put_later(o, n->t);
+		if (ARRAY_GROW(o->freed_eps, o->nfreed, o->capfreed, 8) < 0)
+			fatal("ov_nh_put");
+		o->freed_eps[o->nfreed++] = n->gateway;
+	}
 	free(n);
 }
 
@@ -369,7 +381,71 @@ ov_route_loops(const struct overlay *o, const struct prefix *p, struct ov_nh *co
 	for (size_t i = 0; i < n; i++)
 		if (nhs[i]->kind == OVERLAY_TUNNEL && prefix_has_addr(p, nhs[i]->gateway))
 			return "covers its own tunnel endpoint";
+	for (struct hmap_node *x = hmap_next(&o->nhs, NULL); x; x = hmap_next(&o->nhs, x)) {
+		const struct ov_nh *e = (const struct ov_nh *)x;
+		char a[16];
+
+		if (e->kind == OVERLAY_TUNNEL && prefix_has_addr(p, e->gateway)) {
+			snprintf(((struct overlay *)o)->loop_why, sizeof(o->loop_why),
+			    "covers tunnel endpoint %s of other prefixes", addr_fmt(e->gateway, a));
+			return o->loop_why;
+		}
+	}
 	return NULL;
+}
+
+/* The installed prefix of o that covers addr with exactly len bits, if any. */
+static struct ov_route *
+ov_route_covering(const struct overlay *o, uint32_t addr, uint8_t len)
+{
+	struct prefix p = { addr & prefix_mask(len), len };
+
+	return ov_route_find(o, &p);
+}
+
+/*
+ * Loop guard for a new tunnel endpoint: a prefix learned earlier that covers
+ * it would carry the tunnel's own outer packets into a tunnel (site D
+ * announcing site C's underlay subnet). Such prefixes leave the kernel until
+ * the endpoint goes; 33 lookups, whatever the table size.
+ */
+static void
+ov_guard_endpoint(struct overlay *o, uint32_t ep, const struct ov_route *except)
+{
+	char buf[PREFIX_STRLEN], a[16];
+
+	for (unsigned len = 0; len <= 32; len++) {
+		struct ov_route *r = ov_route_covering(o, ep, (uint8_t)len);
+
+		if (r == NULL || r == except || r->refused)
+			continue;
+		r->refused = true;
+		ov_fib_del(o, &r->pfx);
+		log_warnx("overlay: %s removed: it covers tunnel endpoint %s of other prefixes",
+		    prefix_fmt(&r->pfx, buf), addr_fmt(ep, a));
+	}
+}
+
+static void ov_route_reset(struct overlay *, struct ov_route *);
+
+/* Endpoints gone: the prefixes they kept out are tried again. */
+static void
+ov_guard_release(struct overlay *o)
+{
+	if (o->guarding)
+		return;			/* the outer call loops until none is left */
+	o->guarding = true;
+	while (o->nfreed > 0) {
+		uint32_t ep = o->freed_eps[--o->nfreed];
+
+		for (unsigned len = 0; len <= 32; len++) {
+			struct ov_route *r = ov_route_covering(o, ep, (uint8_t)len);
+
+			if (r != NULL && r->refused)
+				ov_route_reset(o, r);
+		}
+	}
+	o->guarding = false;
 }
 
 /* Build the fib set from the held next hops; returns how many are installable. */
@@ -446,6 +522,7 @@ overlay_route_set(struct overlay *o, const struct prefix *p,
 			log_warnx("overlay: %s not installed: it %s", prefix_fmt(p, buf), loop);
 		r->refused = true;
 		ov_fib_del(o, p);
+		ov_guard_release(o);
 		return 0;
 	}
 	r->refused = false;
@@ -453,7 +530,24 @@ overlay_route_set(struct overlay *o, const struct prefix *p,
 		ov_fib_del(o, p);
 	else if ((rv = fib_route_set(o->fib, p, fnh, k, mtu)) < 0)
 		log_warnx("overlay: %s: fib refused the set: %s", prefix_fmt(p, buf), strerror(-rv));
+	for (size_t i = 0; i < n; i++)
+		if (held[i]->guard_new) {
+			held[i]->guard_new = false;
+			ov_guard_endpoint(o, held[i]->gateway, r);
+		}
+	ov_guard_release(o);
 	return rv;
+}
+
+/* Set r again from the next hops it holds (they are re-decided if moved). */
+static void
+ov_route_reset(struct overlay *o, struct ov_route *r)
+{
+	struct overlay_hop hops[FIB_NH_MAX];
+
+	for (size_t i = 0; i < r->n; i++)
+		hops[i] = (struct overlay_hop){ r->nhs[i]->gateway, r->nhs[i]->local, r->w[i] };
+	(void)overlay_route_set(o, &r->pfx, hops, r->n);	/* logged there */
 }
 
 void
@@ -467,6 +561,7 @@ overlay_route_del(struct overlay *o, const struct prefix *p)
 	ov_route_release(o, r);
 	hmap_del(&o->routes, &r->node);
 	free(r);
+	ov_guard_release(o);
 }
 
 /* Would this next hop be decided otherwise now? */
@@ -625,6 +720,7 @@ overlay_free(struct overlay *o)
 	hmap_destroy(&o->nhs);
 	ov_grave_empty(o);
 	free(o->grave);
+	free(o->freed_eps);
 	if (o->grave_ev != NULL)
 		event_free(o->grave_ev);
 	nl_free(o->mon);

@@ -175,6 +175,33 @@ def test_underlay_mtu_change_reaches_the_tunnel_and_its_route(tmp_path, lab, dae
     d.assert_no_sanitizer_report()
 
 
+def test_loop_guard_a_prefix_covering_another_tunnels_endpoint_stays_out(tmp_path, lab, daemon_factory):
+    """A peer announces 10.7.0.0/25 (direct) which covers REMOTE, the endpoint
+    of FAR's tunnel: installed, it would carry that tunnel's own outer
+    packets away from the router. It is in the kernel only while no tunnel
+    uses an endpoint inside it."""
+    link, bird = lab
+    cover = "10.7.0.0/25"
+    static = lambda nets: "protocol static st { ipv4; " + "".join(f"route {n} blackhole; " for n in nets) + "}"
+    bird.conf.write_text(bird.conf.read_text().replace(
+        f"protocol static st {{ ipv4; route {NEAR} blackhole; route {FAR} blackhole; }}", static([cover])))
+    bird.start()
+    d = daemon_factory(config=conf(tmp_path, "cross-subnet"), netns=link.a).start()
+    assert wait_for(lambda: cover in installed(link.a), 20), (installed(link.a), d.read_log())
+    bird.conf.write_text(bird.conf.read_text().replace(static([cover]), static([cover, FAR])))
+    assert "Reconfigured" in bird.birdc("configure").stdout
+    assert wait_for(lambda: FAR in installed(link.a) and cover not in installed(link.a), 10), \
+        (installed(link.a), d.read_log())
+    assert "10.7.0.0/25 removed: it covers tunnel endpoint 10.7.0.2" in d.read_log()
+    r = link.run_in("a", "ip", "route", "get", REMOTE)        # the tunnel's outer packets
+    assert "via 10.0.32.2" in r.stdout, r.stdout              # still go to the router
+    bird.conf.write_text(bird.conf.read_text().replace(static([cover, FAR]), static([cover])))
+    assert "Reconfigured" in bird.birdc("configure").stdout
+    assert wait_for(lambda: list(installed(link.a)) == [cover], 10), (installed(link.a), d.read_log())
+    assert d.stop() == 0
+    d.assert_no_sanitizer_report()
+
+
 SITE_PRIV = ("192.168.51.1", "192.168.52.1")
 
 
