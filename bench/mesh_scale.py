@@ -145,6 +145,7 @@ def one(args, n, kind, workdir):
         t0 = time.monotonic()
         lab.start_sites(peers)
         rec["start_s"] = round(time.monotonic() - t0, 2)
+        time.sleep(args.first_poll)
         conv, poll = wait_converged(sites, t0, args.timeout)
         rec["converge_s"] = None if conv is None else round(conv, 2)
         rec["poll_s"] = round(poll, 2)
@@ -211,6 +212,9 @@ def main():
                    choices=("bird", "ipip-bgpd"))
     p.add_argument("--per-subnet", type=int, default=4, help="sites per underlay subnet (4)")
     p.add_argument("--timeout", type=float, default=300, help="longest wait, s (300)")
+    p.add_argument("--first-poll", type=float, default=0,
+                   help="seconds after the start before the first read (0); to see how much "
+                        "the polling itself slows convergence")
     p.add_argument("--runs", type=int, default=1, help="labs per N and kind (1)")
     p.add_argument("--out", help="append the JSON lines to this file")
     args = p.parse_args()
