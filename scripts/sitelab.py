@@ -232,21 +232,56 @@ class Lab:
         return "\n".join(lines) + "\n"
 
     def start_site(self, site, peers, **kw):
+        self.launch_site(site, peers, **kw)
+        return self.await_site(site)
+
+    def launch_site(self, site, peers, **kw):
+        """Write the config and start ipip-bgpd without waiting for it (so
+        many sites can start at once); await_site() then waits."""
         with open(site.conf, "w") as f:
             f.write(self.site_config(site, peers, **kw))
         site.proc = self.spawn(site.ns, [self.bgpd, "-n", "-f", site.conf, "-S", site.sock,
                                          "-P", site.sock + ".pid"], site.log, "ipip-bgpd")
-        if not wait_for(lambda: os.path.exists(site.sock) or site.proc.poll() is not None, 20):
+        return site
+
+    def await_site(self, site, timeout=20):
+        if not wait_for(lambda: os.path.exists(site.sock) or site.proc.poll() is not None, timeout):
             raise RuntimeError(f"{site.name}: ipip-bgpd did not start; see {site.log}")
         if site.proc.poll() is not None:
             raise RuntimeError(f"{site.name}: ipip-bgpd exited: {open(site.log).read()[-2000:]}")
         return site
+
+    def start_sites(self, peers, **kw):
+        """peers: {site: [(reflector address, source address)]}. Starts every
+        site's daemon first, then waits for each control socket."""
+        for site, p in peers.items():
+            self.launch_site(site, p, **kw)
+        for site in peers:
+            self.await_site(site)
 
     def stop_site(self, site, sig=signal.SIGTERM):
         if site.proc and site.proc.poll() is None:
             site.proc.send_signal(sig)
             site.proc.wait(20)
         return site.proc.returncode if site.proc else None
+
+    def stop_sites(self, sites, sig=signal.SIGTERM, timeout=30):
+        """Signal every running site's daemon at once, then wait for each;
+        returns {site name: exit status} (negative: killed by that signal,
+        None: still running after timeout)."""
+        for s in sites:
+            if s.proc and s.proc.poll() is None:
+                s.proc.send_signal(sig)
+        end = time.monotonic() + timeout
+        out = {}
+        for s in sites:
+            if s.proc is None:
+                continue
+            try:
+                out[s.name] = s.proc.wait(max(0.1, end - time.monotonic()))
+            except subprocess.TimeoutExpired:
+                out[s.name] = None
+        return out
 
 
 def _pid_runs(pid, exe):
@@ -471,3 +506,76 @@ def route_matches(site, other, routes, tuns, mode="cross-subnet", locals_=None):
 def ping(site, dst, count=3):
     return site.run("ping", "-n", "-q", "-c", str(count), "-i", "0.2", "-W", "2",
                     "-I", site.addr, dst, timeout=30)
+
+
+# ---- many sites ------------------------------------------------------------
+def mesh(lab, n, reflector="bird", per_subnet=3):
+    """An n-site lab (n <= 250): site sI (I = 0..n-1) has private prefix
+    10.20.I.0/24 and one underlay address, host I % per_subnet + 1 on
+    subnet uG = 100.64.G.0/24 with G = I // per_subnet, so sites of one group
+    are direct to each other under cross-subnet and tunneled to all others.
+    Two reflectors of kind reflector ("bird" or "ipip-bgpd") sit on their own
+    subnet 100.127.0.0/24; every site peers with both from its address.
+    Returns (sites, reflectors, peers) with peers ready for Lab.start_sites;
+    nothing is started."""
+    if not 2 <= n <= 250:
+        raise ValueError(f"mesh: {n} sites; 2 to 250 fit the addressing")
+    lab.make_router()
+    nets = [lab.subnet(f"u{g}", f"100.64.{g}.0/24") for g in range((n - 1) // per_subnet + 1)]
+    rrnet = lab.subnet("rr", "100.127.0.0/24")
+    kind = BirdReflector if reflector == "bird" else BgpdReflector
+    rrs = [kind(lab, "rr1", rrnet, 1), kind(lab, "rr2", rrnet, 2)]
+    sites, peers = [], {}
+    for i in range(n):
+        s = lab.add_site(f"s{i}", f"10.20.{i}.0/24", [(nets[i // per_subnet], i % per_subnet + 1)])
+        sites.append(s)
+        peers[s] = [(r.addr, s.underlay[0]) for r in rrs]
+        for r in rrs:
+            r.add_client(f"site_{s.name}", s.underlay[0])
+    return sites, rrs, peers
+
+
+def prefixes(site, proto="44"):
+    """The destinations of our routes in the site's kernel (one `ip route` read)."""
+    return {r["dst"] for r in site.ip_json("route", "show", "proto", proto)}
+
+
+def unconverged(sites, among=None, mode="cross-subnet"):
+    """The sites of among (default: all) whose kernel does not reach every
+    other site's prefix the way expected_hops says, as [(site, why)]. A site
+    still missing prefixes costs one `ip route` read; only a site that has
+    them all is read in full (routes, nexthops, tunnels) and matched."""
+    bad = []
+    for s in sites if among is None else among:
+        others = [o for o in sites if o is not s]
+        have = prefixes(s)
+        missing = [str(o.private) for o in others if str(o.private) not in have]
+        if missing:
+            bad.append((s, f"{len(missing)} prefixes missing, e.g. {missing[0]}"))
+            continue
+        routes, tuns = installed(s), tunnels(s)
+        for o in others:
+            ok, why = route_matches(s, o, routes, tuns, mode)
+            if not ok:
+                bad.append((s, why))
+                break
+    return bad
+
+
+def daemon_pid(proc, exe):
+    """The PID of the program proc runs. Lab.spawn starts `ip netns exec NS
+    CMD`, which execs CMD in place (same PID); /proc/PID/exe is checked so a
+    wrapper process never passes for the daemon."""
+    path = os.readlink(f"/proc/{proc.pid}/exe")
+    if os.path.basename(path.removesuffix(" (deleted)")) != exe:
+        raise RuntimeError(f"pid {proc.pid} is {path}, not {exe}")
+    return proc.pid
+
+
+def rss_kb(pid):
+    """VmRSS of pid in kB (resident memory: the process's own pages)."""
+    with open(f"/proc/{pid}/status") as f:
+        for line in f:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1])
+    raise RuntimeError(f"pid {pid}: no VmRSS")
