@@ -442,8 +442,8 @@ fib_mon_link(struct fib *f, const struct rtnl_link *l, bool gone)
 			fib_mon_nh_out(f, nh);
 	}
 	if (n > 0)
-		log_info("fib: link %s (ifindex %u) is down: the kernel dropped %zu of our nexthops",
-		    l->name, l->ifindex, n);
+		log_debug("fib: link %s (ifindex %u) reported down: %zu of our nexthops on it "
+		    "written again (the kernel drops them on a real down)", l->name, l->ifindex, n);
 }
 
 static int
