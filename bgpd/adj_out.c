@@ -66,6 +66,7 @@ struct ao_peer {
 	bool			 addpath;	/* ADD-PATH send negotiated: every path */
 	struct ao_ent		**hash;
 	size_t			 nbuckets, nents;
+	size_t			 nsent;		/* prefixes advertised now (PfxSnt) */
 	struct ao_ent		**queue;
 	size_t			 qlen, qcap;
 	struct prefix		 dump_after;
@@ -483,14 +484,19 @@ ao_decide_batch(struct adj_out *ao, struct ao_peer *ap, struct ao_batch *b, size
 	while (ap->qlen > 0 && budget-- > 0) {
 		struct ao_ent *e = ap->queue[--ap->qlen];
 
+		bool was = e->sent != NULL || e->npaths > 0;
+
 		e->queued = false;
 		if (ap->addpath)
 			ao_decide_all(ao, ap, e, b);
 		else
 			ao_decide_best(ao, ap, e, b);
 		e->force = false;
-		if (e->sent == NULL && e->npaths == 0)
+		if (e->sent == NULL && e->npaths == 0) {
+			ap->nsent -= was;
 			ent_del(ap, e);
+		} else
+			ap->nsent += !was;
 	}
 }
 
@@ -828,6 +834,15 @@ ent_walk(const struct ao_ent *e, adj_out_walk_fn *fn, void *arg, int *n)
 			return 1;
 	}
 	return 0;
+}
+
+/* How many prefixes p has from us now (PfxSnt); 0 when it is not Established. */
+size_t
+adj_out_prefixes_sent(const struct adj_out *ao, const struct peer *p)
+{
+	const struct ao_peer *ap = ao ? ao_peer_find(ao, p) : NULL;
+
+	return ap ? ap->nsent : 0;
 }
 
 int

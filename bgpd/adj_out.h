@@ -103,5 +103,7 @@ typedef int adj_out_walk_fn(void *arg, const struct prefix *, uint32_t path_id,
     const struct attr_set *);
 /* -ENOENT if the peer has no Adj-RIB-Out (not Established), else how many visited. */
 int	adj_out_walk(const struct adj_out *, const struct peer *, adj_out_walk_fn *, void *arg);
+/* Prefixes the neighbor has from us now (PfxSnt); 0 when not Established. */
+size_t	adj_out_prefixes_sent(const struct adj_out *, const struct peer *);
 
 #endif

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <arpa/inet.h>
 
+#include "bgpd/adj_out.h"
 #include "bgpd/bgpd.h"
 #include "bgpd/ctl_bgp.h"
 #include "bgpd/peer.h"
@@ -84,6 +85,7 @@ neighbor_rde_fill(const struct peer *p, struct ctl_neighbor *n)
 	if (!rde_counters_get(p->bgp->rde, p, &k))
 		return;
 	n->pfx_rcvd = k.pfx_accepted;
+	n->pfx_sent = adj_out_prefixes_sent(rde_adj_out(p->bgp->rde), p);
 	n->upd_rcvd = k.updates;
 	memcpy(n->upd_events, k.events, sizeof(n->upd_events));
 }

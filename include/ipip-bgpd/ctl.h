@@ -145,7 +145,7 @@ struct ctl_neighbor {
 	int64_t		last_read_msecs, last_write_msecs;	/* ago; -1 never */
 	uint64_t	msgs_in[CTL_MSG_TYPES], msgs_out[CTL_MSG_TYPES];
 	uint64_t	established, dropped, refused;
-	uint64_t	pfx_rcvd, pfx_sent;	/* 0 until the RIB counts them */
+	uint64_t	pfx_rcvd, pfx_sent;	/* paths in our RIB; prefixes in its Adj-RIB-Out */
 	uint32_t	hold_cfg, keepalive_cfg, hold, keepalive, connect_retry;
 	uint32_t	caps_adv, caps_rcv;	/* CTL_CAP_* */
 	uint32_t	out_queued;		/* bytes waiting to be written */

@@ -96,6 +96,8 @@ def test_network_and_passed_on_routes_reach_ebgp_peers(tmp_path, link, birds, da
     assert "[ours" in bird_route(a, "10.9.1.0/24")
     adv = vtysh_json(d.sock, f"show bgp neighbors {addr_c} advertised-routes json")
     assert adv["totalPrefixCounter"] == 3, adv
+    peers = vtysh_json(d.sock, "show bgp summary json")["ipv4Unicast"]["peers"]
+    assert peers[addr_c]["pfxSnt"] == 3 and peers[link.addr_b]["pfxSnt"] == 1, peers
     r = adv["advertisedRoutes"]["10.20.1.0/24"]
     assert r["path"] == f"{OUR_AS} {BIRD_AS}" and r["nextHop"] == addr_a2 and "locPrf" not in r
     adv = vtysh_json(d.sock, f"show bgp neighbors {link.addr_b} advertised-routes json")
@@ -110,6 +112,8 @@ def test_network_and_passed_on_routes_reach_ebgp_peers(tmp_path, link, birds, da
     assert "Reconfigured" in a.birdc("configure").stdout
     assert wait_for(lambda: not bird_route(b, "10.20.2.0/24"), 10), b.birdc("show route").stdout
     assert bird_route(b, "10.20.1.0/24")
+    peers = vtysh_json(d.sock, "show bgp summary json")["ipv4Unicast"]["peers"]
+    assert peers[addr_c]["pfxSnt"] == 2, peers          # a withdraw counts down
 
     # the network statement removed by reload: withdrawn from both
     reload(d, conf, conf_text([(link.addr_b, BIRD_AS), (addr_c, BIRD2_AS)], ["10.9.2.0/24"]))
