@@ -88,6 +88,8 @@ struct adj_out {
 	bool			 local_registered;
 	struct prefix		*nets;
 	size_t			 nnets;
+	struct redist		*redist;	/* made on the first `redistribute` */
+	char			*redist_rm[REDIST_NSRC];	/* route-map per source, or NULL */
 	struct ao_scratch	 scratch;
 	struct wbuf		 w;
 };
@@ -704,14 +706,15 @@ nets_has(const struct prefix *v, size_t n, const struct prefix *p)
 	return n > 0 && bsearch(p, v, n, sizeof(*v), pfx_cmp) != NULL;
 }
 
+/* What our own routes carry: origin IGP for `network`, INCOMPLETE when redistributed. */
 static const struct rib_attrs *
-ao_local_attrs(struct adj_out *ao)
+ao_local_attrs(struct adj_out *ao, bool incomplete)
 {
 	struct attr_set tmpl = { .present = ATTRF(ATTR_ORIGIN) | ATTRF(ATTR_AS_PATH) |
-	    ATTRF(ATTR_NEXT_HOP), .origin = ORIGIN_IGP };
+	    ATTRF(ATTR_NEXT_HOP), .origin = incomplete ? ORIGIN_INCOMPLETE : ORIGIN_IGP };
 	const struct attr_set *a = attrs_get(ao->tab, &tmpl);
-	struct rib_attrs ra = { .weight = AO_WEIGHT_LOCAL,
-	    .local_pref = AO_LOCAL_PREF_DEFAULT, .origin = RIB_ORIGIN_IGP, .cookie = a };
+	struct rib_attrs ra = { .weight = AO_WEIGHT_LOCAL, .local_pref = AO_LOCAL_PREF_DEFAULT,
+	    .origin = incomplete ? RIB_ORIGIN_INCOMPLETE : RIB_ORIGIN_IGP, .cookie = a };
 	const struct rib_attrs *r;
 
 	if (a == NULL || (r = rib_attrs_get(ao->rib, &ra)) == NULL)
@@ -752,7 +755,7 @@ adj_out_networks_set(struct adj_out *ao, const struct prefix *in, size_t n)
 	for (size_t i = 0; i < ao->nnets; i++)
 		if (!nets_has(v, n, &ao->nets[i]))
 			(void)rib_path_del(ao->rib, &ao->nets[i], &ao->local_rp, 0);
-	ra = ao_local_attrs(ao);
+	ra = ao_local_attrs(ao, false);
 	for (size_t i = 0; i < n; i++) {	/* all: a route-map may have changed */
 		const struct rib_attrs *nra = rde_network_attrs(ao->bgp->rde, &v[i], ra);
 
@@ -770,6 +773,53 @@ adj_out_networks_set(struct adj_out *ao, const struct prefix *in, size_t n)
 }
 
 /* ------------------------------------------------------------ life */
+
+/* Path ids of the local pseudo-peer: 0 for `network`, these for each source. */
+#define AO_REDIST_PATH_ID(src)	(1u + (uint32_t)(src))
+
+static void
+ao_redist_cb(void *arg, enum redist_src src, const struct prefix *p, bool on)
+{
+	struct adj_out *ao = arg;
+	const struct rib_attrs *ra, *nra = NULL;
+	char buf[PREFIX_STRLEN];
+	int rv;
+
+	ao_local_register(ao);
+	if (on) {
+		ra = ao_local_attrs(ao, true);
+		nra = rde_local_attrs(ao->bgp->rde, p, ra, ao->redist_rm[src]);
+		rib_attrs_put(ao->rib, ra);
+	}
+	if (nra == NULL)		/* withdrawn, or its route-map denies it */
+		(void)rib_path_del(ao->rib, p, &ao->local_rp, AO_REDIST_PATH_ID(src));
+	else if ((rv = rib_path_add(ao->rib, p, &ao->local_rp, AO_REDIST_PATH_ID(src), nra)) < 0)
+		log_warnx("BGP: redistribute %s: %s not added: %s", redist_src_name(src),
+		    prefix_fmt(p, buf), strerror(-rv));
+	if (nra != NULL)
+		rib_attrs_put(ao->rib, nra);
+}
+
+void
+adj_out_redistribute(struct adj_out *ao, enum redist_src src, bool on, const char *route_map,
+    uint8_t own_protocol)
+{
+	free(ao->redist_rm[src]);
+	ao->redist_rm[src] = NULL;
+	if (on && route_map != NULL && (ao->redist_rm[src] = strdup(route_map)) == NULL)
+		fatal("adj_out: redistribute");
+	if (ao->redist == NULL && !on)
+		return;
+	if (ao->redist == NULL)
+		ao->redist = redist_new(ao->bgp->base, own_protocol, ao_redist_cb, ao);
+	redist_enable(ao->redist, src, on);
+}
+
+size_t
+adj_out_redistributed(const struct adj_out *ao, enum redist_src src)
+{
+	return ao->redist ? redist_count(ao->redist, src) : 0;
+}
 
 struct adj_out *
 adj_out_new(struct bgp *b, struct rib *rib, struct attrs_tab *tab)
@@ -808,6 +858,9 @@ adj_out_free(struct adj_out *ao)
 		ao->peers = ap->next;
 		ao_peer_free(ap);
 	}
+	redist_free(ao->redist);
+	for (size_t i = 0; i < REDIST_NSRC; i++)
+		free(ao->redist_rm[i]);
 	if (ao->local_registered) {
 		while (rib_peer_withdraw_all(ao->rib, &ao->local_rp, SIZE_MAX))
 			;

@@ -22,6 +22,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "bgpd/redist.h"
 #include "lib/prefix.h"
 
 struct adj_out;
@@ -103,6 +104,16 @@ typedef int adj_out_walk_fn(void *arg, const struct prefix *, uint32_t path_id,
     const struct attr_set *);
 /* -ENOENT if the peer has no Adj-RIB-Out (not Established), else how many visited. */
 int	adj_out_walk(const struct adj_out *, const struct peer *, adj_out_walk_fn *, void *arg);
+/*
+ * `redistribute SRC [route-map NAME]` on or off (bgpd/redist.h says what each
+ * source takes from the kernel). Each prefix becomes a local path with
+ * origin INCOMPLETE; own_protocol: our routes' rtm_protocol, never taken.
+ * On again: every prefix is re-announced through the (new) route-map.
+ */
+void	adj_out_redistribute(struct adj_out *, enum redist_src, bool on, const char *route_map,
+	    uint8_t own_protocol);
+/* Prefixes the kernel has now for src (0 when not redistributed). */
+size_t	adj_out_redistributed(const struct adj_out *, enum redist_src);
 /* Prefixes the neighbor has from us now (PfxSnt); 0 when not Established. */
 size_t	adj_out_prefixes_sent(const struct adj_out *, const struct peer *);
 

@@ -17,7 +17,7 @@ bgpd_libbgpd_a_SOURCES = \
 	bgpd/ctl_bgp.h bgpd/ctl_bgp.c \
 	bgpd/rde.h bgpd/rde.c bgpd/ctl_rib.h bgpd/ctl_rib.c \
 	bgpd/rde_fwd.h bgpd/rde_fwd.c bgpd/ctl_overlay.h bgpd/ctl_overlay.c \
-	bgpd/adj_out.h bgpd/adj_out.c bgpd/adj_out_rules.c \
+	bgpd/adj_out.h bgpd/adj_out.c bgpd/adj_out_rules.c bgpd/redist.h bgpd/redist.c \
 	bgpd/policy.h bgpd/policy.c \
 	bgpd/ctl_adj.h bgpd/ctl_adj.c
 bgpd_libbgpd_a_CFLAGS = $(AM_CFLAGS) $(LIBEVENT_CFLAGS) $(LIBYANG_CFLAGS)
@@ -118,3 +118,9 @@ TESTS += tests/unit/test_policy
 tests_unit_test_policy_SOURCES = tests/unit/test_policy.c
 tests_unit_test_policy_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS) $(LIBEVENT_CFLAGS)
 tests_unit_test_policy_LDADD = $(BGPD_LIBS) $(UNIT_LIBS)
+
+check_PROGRAMS += tests/unit/test_redist
+TESTS += tests/unit/test_redist
+tests_unit_test_redist_SOURCES = tests/unit/test_redist.c
+tests_unit_test_redist_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS) $(LIBMNL_CFLAGS)
+tests_unit_test_redist_LDADD = $(BGPD_LIBS) $(UNIT_LIBS)

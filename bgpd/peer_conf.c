@@ -207,6 +207,37 @@ networks_apply(struct bgpd *b)
 	free(ns.v);
 }
 
+struct redists {
+	bool		 on[REDIST_NSRC];
+	const char	*rm[REDIST_NSRC];
+};
+
+static void
+redist_collect(const char *protocol, const char *route_map, void *arg)
+{
+	struct redists *rs = arg;
+
+	for (int s = 0; s < REDIST_NSRC; s++)
+		if (protocol != NULL && strcmp(protocol, redist_src_name(s)) == 0) {
+			rs->on[s] = true;
+			rs->rm[s] = route_map && *route_map ? route_map : NULL;	/* "": none */
+		}
+}
+
+/* `redistribute` statements: each source on (again) or off. */
+static void
+redistribute_apply(struct bgpd *b)
+{
+	struct redists rs = { 0 };
+	struct conf_overlay o;
+
+	conf_overlay_get(b->running, &o);
+	conf_bgp_redistribute(b->running, redist_collect, &rs);
+	for (int s = 0; s < REDIST_NSRC; s++)
+		adj_out_redistribute(rde_adj_out(b->bgp->rde), s, rs.on[s], rs.rm[s],
+		    o.route_protocol);
+}
+
 /* ------------------------------------------------ a commit's changes */
 
 static void
@@ -397,6 +428,7 @@ bgpd_bgp_create(struct bgpd *b, struct apply *a)
 	forwarding_start(b->bgp, b->running);
 	rde_policy_set(b->bgp->rde, policy_from_conf(b->running));
 	networks_apply(b);
+	redistribute_apply(b);
 	conf_bgp_neighbors(b->running, apply_neighbor, a);
 	return 0;
 }
@@ -439,6 +471,7 @@ bgpd_bgp_apply(void *arg)
 		selection_apply(b->bgp, &a.g);
 		rde_policy_set(b->bgp->rde, policy_from_conf(b->running));
 		networks_apply(b);
+		redistribute_apply(b);
 		conf_bgp_neighbors(b->running, apply_neighbor, &a);
 		apply_prune(&a);
 	}

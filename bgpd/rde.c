@@ -666,7 +666,13 @@ rde_policy_out(struct rde *r, const struct peer *p, const struct prefix *pfx,
 const struct rib_attrs *
 rde_network_attrs(struct rde *r, const struct prefix *pfx, const struct rib_attrs *base)
 {
-	const char *rm = policy_network_route_map(r->pol, pfx);
+	return rde_local_attrs(r, pfx, base, policy_network_route_map(r->pol, pfx));
+}
+
+const struct rib_attrs *
+rde_local_attrs(struct rde *r, const struct prefix *pfx, const struct rib_attrs *base,
+    const char *rm)
+{
 	struct policy_sets done = { 0 };
 	const struct attr_set *a = base->cookie, *na;
 	struct attr_set tmpl = *a;

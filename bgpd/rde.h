@@ -102,5 +102,8 @@ bool		 rde_policy_out(struct rde *, const struct peer *p, const struct prefix *,
  */
 const struct rib_attrs *rde_network_attrs(struct rde *, const struct prefix *,
 		    const struct rib_attrs *base);
+/* The same through route-map rm (NULL: none): `redistribute … route-map`. */
+const struct rib_attrs *rde_local_attrs(struct rde *, const struct prefix *,
+		    const struct rib_attrs *base, const char *rm);
 
 #endif

@@ -148,6 +148,21 @@ conf_bgp_networks(const struct lyd_node *tree, conf_network_fn *fn, void *arg)
 	return n;
 }
 
+size_t
+conf_bgp_redistribute(const struct lyd_node *tree, conf_redist_fn *fn, void *arg)
+{
+	struct ly_set *set = NULL;
+	size_t n = 0;
+
+	if (tree == NULL || lyd_find_xpath(tree, "/ipip-bgpd:bgp/redistribute", &set) != LY_SUCCESS)
+		return 0;
+	for (uint32_t i = 0; i < set->count; i++, n++)
+		fn(value_of(find(set->dnodes[i], "protocol")),
+		    value_of(find(set->dnodes[i], "route-map")), arg);
+	ly_set_free(set, NULL);
+	return n;
+}
+
 #define BF(p, t, m)	{ p, t, offsetof(struct conf_bgp, m), sizeof(((struct conf_bgp *)0)->m) }
 
 static const struct field bgp_fields[] = {

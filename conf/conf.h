@@ -182,6 +182,9 @@ size_t	conf_bgp_neighbors(const struct lyd_node *tree, conf_neighbor_fn *, void 
  */
 typedef void conf_network_fn(const char *prefix, const char *route_map, void *arg);
 size_t	conf_bgp_networks(const struct lyd_node *tree, conf_network_fn *, void *arg);
+/* `redistribute PROTOCOL [route-map NAME]`: protocol "connected", "static" or "kernel". */
+typedef void conf_redist_fn(const char *protocol, const char *route_map, void *arg);
+size_t	conf_bgp_redistribute(const struct lyd_node *tree, conf_redist_fn *, void *arg);
 
 /*
  * Policy objects (conf/policy.c), entry by entry in no particular order (the
