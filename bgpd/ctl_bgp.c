@@ -88,6 +88,8 @@ neighbor_rde_fill(const struct peer *p, struct ctl_neighbor *n)
 	n->pfx_sent = adj_out_prefixes_sent(rde_adj_out(p->bgp->rde), p);
 	n->upd_rcvd = k.updates;
 	memcpy(n->upd_events, k.events, sizeof(n->upd_events));
+	n->attrs_discarded = k.attrs_discarded;
+	n->upd_session_resets = k.session_resets;
 }
 
 static void
@@ -115,6 +117,10 @@ neighbor_fill(const struct peer *p, struct ctl_neighbor *n)
 	n->established = p->stats.established;
 	n->dropped = p->stats.dropped;
 	n->refused = p->stats.refused;
+	n->resets = p->stats.resets;
+	_Static_assert(sizeof(n->notify_in) == sizeof(p->stats.notify_in), "ctl.h CTL_NOTIFY_*");
+	memcpy(n->notify_in, p->stats.notify_in, sizeof(n->notify_in));
+	memcpy(n->notify_out, p->stats.notify_out, sizeof(n->notify_out));
 	n->hold_cfg = p->cfg.hold_time;
 	n->keepalive_cfg = p->cfg.keepalive;
 	n->hold = p->hold;
@@ -197,6 +203,85 @@ ctl_bgp_show_neighbors(struct bgpd *b, struct ctl_conn *c, const struct ctl_fram
 			continue;
 		neighbor_fill(p, &n);
 		ctl_conn_record(c, f->type, f->seq, &n, sizeof(n));
+	}
+	ctl_conn_end(c, f->seq);
+}
+
+static uint64_t
+notify_sum(const uint64_t t[CTL_NOTIFY_CODES][CTL_NOTIFY_SUBCODES])
+{
+	uint64_t sum = 0;
+
+	for (int i = 0; i < CTL_NOTIFY_CODES; i++)
+		for (int j = 0; j < CTL_NOTIFY_SUBCODES; j++)
+			sum += t[i][j];
+	return sum;
+}
+
+/* One peer's line of `show bgp statistics`, from what show neighbors sends. */
+static void
+stats_peer_fill(const struct ctl_neighbor *n, struct ctl_bgp_stats *s)
+{
+	memset(s, 0, sizeof(*s));
+	s->rec = CTL_STATS_PEER;
+	CTL_STR_SET(s->addr, n->addr);
+	CTL_STR_SET(s->state, n->state);
+	s->prefixes = s->paths = n->pfx_rcvd;
+	s->updates = n->upd_rcvd;
+	s->notify_in = notify_sum(n->notify_in);
+	s->notify_out = notify_sum(n->notify_out);
+	s->treat_as_withdraw = n->upd_events[CTL_UPD_TREAT_AS_WITHDRAW];
+	s->attr_discard = n->upd_events[CTL_UPD_ATTR_DISCARD];
+	s->attrs_discarded = n->attrs_discarded;
+	s->upd_session_resets = n->upd_session_resets;
+	s->resets = n->resets;
+	s->dropped = n->dropped;
+}
+
+static void
+stats_add(struct ctl_bgp_stats *h, const struct ctl_bgp_stats *s)
+{
+	h->updates += s->updates;
+	h->notify_in += s->notify_in;
+	h->notify_out += s->notify_out;
+	h->treat_as_withdraw += s->treat_as_withdraw;
+	h->attr_discard += s->attr_discard;
+	h->attrs_discarded += s->attrs_discarded;
+	h->upd_session_resets += s->upd_session_resets;
+	h->resets += s->resets;
+	h->dropped += s->dropped;
+}
+
+void
+ctl_bgp_show_statistics(struct bgpd *b, struct ctl_conn *c, const struct ctl_frame *f)
+{
+	struct ctl_bgp_stats head = { .rec = CTL_STATS_HEAD }, s;
+	struct ctl_neighbor n;
+	struct rde_stats r;
+
+	if (b->bgp == NULL) {
+		ctl_conn_error(c, f->seq, "BGP is not configured (no 'router bgp')");
+		return;
+	}
+	rde_stats_get(b->bgp->rde, &r);
+	head.prefixes = r.prefixes;
+	head.paths = r.paths;
+	head.attr_sets = r.attr_sets;
+	head.attr_bytes = r.attr_bytes;
+	head.rib_attr_sets = r.rib_attr_sets;
+	head.table_bytes = r.table_bytes;
+	for (const struct peer *p = b->bgp->peers; p != NULL; p = p->next) {
+		neighbor_fill(p, &n);
+		stats_peer_fill(&n, &s);
+		stats_add(&head, &s);
+		head.npeers++;
+		head.established += p->state == PEER_ESTABLISHED;
+	}
+	ctl_conn_record(c, f->type, f->seq, &head, sizeof(head));
+	for (const struct peer *p = b->bgp->peers; p != NULL; p = p->next) {
+		neighbor_fill(p, &n);
+		stats_peer_fill(&n, &s);
+		ctl_conn_record(c, f->type, f->seq, &s, sizeof(s));
 	}
 	ctl_conn_end(c, f->seq);
 }

@@ -10,5 +10,6 @@
 ctl_handler_fn ctl_bgp_show;
 ctl_handler_fn ctl_bgp_show_neighbors;
 ctl_handler_fn ctl_bgp_clear;
+ctl_handler_fn ctl_bgp_show_statistics;
 
 #endif

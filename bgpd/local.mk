@@ -13,7 +13,7 @@ bgpd_libbgpd_a_SOURCES = \
 	bgpd/attrs.h bgpd/attrs.c \
 	bgpd/peer_cfg.h bgpd/peer.h bgpd/session.h bgpd/fsm.c bgpd/peer.c \
 	bgpd/session.c bgpd/transport.c bgpd/listen.c bgpd/bgp.c \
-	bgpd/peer_conf.c \
+	bgpd/peer_conf.c bgpd/priv.h bgpd/priv.c \
 	bgpd/ctl_bgp.h bgpd/ctl_bgp.c \
 	bgpd/rde.h bgpd/rde.c bgpd/ctl_rib.h bgpd/ctl_rib.c \
 	bgpd/rde_fwd.h bgpd/rde_fwd.c bgpd/ctl_overlay.h bgpd/ctl_overlay.c \
@@ -23,7 +23,7 @@ bgpd_libbgpd_a_SOURCES = \
 bgpd_libbgpd_a_CFLAGS = $(AM_CFLAGS) $(LIBEVENT_CFLAGS) $(LIBYANG_CFLAGS)
 
 BGPD_LIBS = bgpd/libbgpd.a $(RIB_LIBS) conf/libconf.a lib/libipip.a \
-	$(LIBEVENT_LIBS) $(LIBMNL_LIBS) $(LIBNFTABLES_LIBS) $(LIBYANG_LIBS) $(JSONC_LIBS)
+	$(LIBEVENT_LIBS) $(LIBMNL_LIBS) $(LIBNFTABLES_LIBS) $(LIBCAP_LIBS) $(LIBYANG_LIBS) $(JSONC_LIBS)
 
 sbin_PROGRAMS += bgpd/ipip-bgpd
 bgpd_ipip_bgpd_SOURCES = bgpd/main.c

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <libgen.h>
 #include <unistd.h>
 
 #include <event2/event.h>
@@ -20,6 +21,7 @@
 #include "bgpd/bgpd.h"
 #include "bgpd/conf.h"
 #include "bgpd/ctl.h"
+#include "bgpd/priv.h"
 #include "lib/log.h"
 #include "lib/pidfile.h"
 #include "lib/sdnotify.h"
@@ -33,6 +35,7 @@ struct opts {
 	bool		 foreground;
 	bool		 check_only;
 	int		 log_level;	/* -1: default */
+	const char	*user;		/* -u; NULL: IPIP_USER if it exists */
 };
 
 static void
@@ -40,6 +43,7 @@ usage(FILE *to)
 {
 	fprintf(to,
 	    "Usage: ipip-bgpd [-C] [-d] [-n] [-f CONFIG] [-S SOCKET] [-P PIDFILE]\n"
+	    "                 [-u USER]\n"
 	    "BGP routing daemon that builds IPIP overlays.\n\n"
 	    "  -f, --config FILE    configuration file (default " IPIP_CONFFILE ";\n"
 	    "                       without -f a missing default file means an empty config)\n"
@@ -47,6 +51,9 @@ usage(FILE *to)
 	    "  -S, --socket PATH    control socket (default " IPIP_CTLSOCK ")\n"
 	    "  -P, --pidfile PATH   PID file (default " IPIP_PIDFILE ", or SOCKET's\n"
 	    "                       name with .pid when -S is given)\n"
+	    "  -u, --user USER      when started as root, become USER once started, keeping\n"
+	    "                       only CAP_NET_ADMIN, CAP_NET_BIND_SERVICE, CAP_NET_RAW\n"
+	    "                       (default " IPIP_USER " if it exists; -u root stays root)\n"
 	    "  -d, --debug          log at level debugging\n"
 	    "  -C, --check          check the configuration file, report every error, exit\n"
 	    "  -V, --version        print the version and exit\n"
@@ -79,6 +86,7 @@ opts_parse(int argc, char **argv, struct opts *o)
 		{ "foreground", no_argument, NULL, 'n' },
 		{ "socket", required_argument, NULL, 'S' },
 		{ "pidfile", required_argument, NULL, 'P' },
+		{ "user", required_argument, NULL, 'u' },
 		{ "debug", no_argument, NULL, 'd' },
 		{ "check", no_argument, NULL, 'C' },
 		{ "version", no_argument, NULL, 'V' },
@@ -89,12 +97,13 @@ opts_parse(int argc, char **argv, struct opts *o)
 
 	*o = (struct opts){ .conf_file = IPIP_CONFFILE, .ctl_path = IPIP_CTLSOCK,
 	    .log_level = -1 };
-	while ((ch = getopt_long(argc, argv, "f:nS:P:dCVh", longopts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "f:nS:P:u:dCVh", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'f': o->conf_file = optarg; o->conf_explicit = true; break;
 		case 'n': o->foreground = true; break;
 		case 'S': o->ctl_path = optarg; break;
 		case 'P': o->pid_file = optarg; break;
+		case 'u': o->user = optarg; break;
 		case 'd': o->log_level = LOG_DEBUG; break;
 		case 'C': o->check_only = true; o->foreground = true; break;
 		case 'V': printf("ipip-bgpd %s (%s)\n", PACKAGE_VERSION, IPIP_GIT_REV); exit(0);
@@ -202,6 +211,60 @@ bgpd_run(struct bgpd *b)
 		event_free(sigs[i]);
 }
 
+/* Whom to become after start-up: 1 drop to *u, 0 stay, -1 refuse to start. */
+static int
+bgpd_user_pick(const struct opts *o, struct priv_user *u)
+{
+	char why[256];
+	int rv = priv_user_pick(o->user ? o->user : IPIP_USER, o->user != NULL, u, why,
+	    sizeof(why));
+
+	if (rv < 0)
+		log_err("%s", why);
+	else if (why[0] != '\0')
+		log_notice("%s", why);
+	return rv;
+}
+
+/* Say now what the unprivileged user will not be able to do later. */
+static void
+bgpd_user_check(const struct bgpd *b, const struct priv_user *u)
+{
+	const char *paths[] = { b->pid_file, b->ctl_path };
+	char dir[4096];
+
+	if (b->conf_file != NULL && access(b->conf_file, R_OK) < 0)
+		log_warnx("%s is not readable by %s: reload will fail", b->conf_file, u->name);
+	if (b->conf_file != NULL) {
+		snprintf(dir, sizeof(dir), "%s", b->conf_file);
+		if (access(dirname(dir), W_OK | X_OK) < 0)
+			log_notice("directory %s is not writable by %s: `write memory` will "
+			    "fail (doc/security.md)", dir, u->name);
+	}
+	for (size_t i = 0; i < ARRAY_SIZE(paths); i++) {
+		snprintf(dir, sizeof(dir), "%s", paths[i]);
+		if (access(dirname(dir), W_OK | X_OK) < 0)
+			log_notice("directory %s is not writable by %s: %s will stay after exit",
+			    dir, u->name, paths[i]);
+	}
+}
+
+/* Become u after start-up; what cannot be done as u was done before. */
+static int
+bgpd_user_drop(const struct bgpd *b, const struct priv_user *u)
+{
+	char why[256];
+
+	if (priv_drop(u, why, sizeof(why)) < 0) {
+		log_err("%s", why);
+		return -1;
+	}
+	log_notice("running as %s (uid %ld gid %ld) with %s only", u->name, (long)u->uid,
+	    (long)u->gid, PRIV_CAPS_TEXT);
+	bgpd_user_check(b, u);
+	return 0;
+}
+
 /* What main() set up once the daemon claimed its socket, in reverse. */
 static void
 bgpd_teardown(struct bgpd *b, struct pidfile *pf, struct opts *o)
@@ -221,8 +284,9 @@ main(int argc, char **argv)
 	struct bgpd b = { .log_level_cli = -1 };
 	struct pidfile *pf = NULL;
 	struct lyd_node *tree;
+	struct priv_user user;
 	struct opts o;
-	int rv;
+	int rv, drop;
 
 	if (opts_parse(argc, argv, &o) < 0)
 		return 2;
@@ -238,6 +302,12 @@ main(int argc, char **argv)
 		free(o.pid_file_derived);
 		return rv < 0 ? 1 : 0;
 	}
+	if ((drop = bgpd_user_pick(&o, &user)) < 0) {
+		lyd_free_all(tree);
+		conf_ctx_free(b.yang);
+		free(o.pid_file_derived);
+		return 1;
+	}
 	signal(SIGPIPE, SIG_IGN);
 	b.log_level_cli = o.log_level;
 	b.ctl_path = o.ctl_path;
@@ -252,7 +322,8 @@ main(int argc, char **argv)
 		free(o.pid_file_derived);
 		return 1;
 	}
-	if (bgpd_bgp_start(&b) < 0) {		/* BGP sessions (bgpd/peer_conf.c) */
+	if (bgpd_bgp_start(&b) < 0 ||		/* BGP sessions (bgpd/peer_conf.c) */
+	    (drop == 1 && bgpd_user_drop(&b, &user) < 0)) {
 		bgpd_teardown(&b, pf, &o);
 		return 1;
 	}

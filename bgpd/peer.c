@@ -237,6 +237,8 @@ peer_drop(struct peer *p, enum peer_state old, const struct bgp_err *e, bool res
 			p->hooks.down(p, p->hooks.arg);
 	} else if (old >= PEER_OPENSENT)
 		log_peer(p, LOG_INFO, "session not established: %s", p->last_reason);
+	if (old >= PEER_OPENSENT && restart)
+		p->stats.resets++;
 	if (!restart || p->bgp->stopping || p->cfg.shutdown) {
 		peer_timer_stop(p->t_idle_hold);
 		return;

@@ -112,14 +112,29 @@ uint64_t fsm_backoff_ms(unsigned base_secs, unsigned attempts, uint32_t rnd);
 /* §6.8: keep the connection we opened when our identifier is the higher. */
 bool	fsm_collision_keep_ours(uint32_t local_id, uint32_t remote_id);
 
+#define PEER_NOTIFY_CODES	9
+#define PEER_NOTIFY_SUBCODES	16
+
 /* Counters for `show bgp neighbors`. */
 struct peer_stats {
 	uint64_t	msgs_in[6], msgs_out[6];	/* by type; [0] unused */
-	uint64_t	notify_in[9], notify_out[9];	/* by code; [0] other */
+	/* NOTIFICATIONs by [code][subcode]: code 0 = codes above 8, subcode 15 = 15 and above */
+	uint64_t	notify_in[PEER_NOTIFY_CODES][PEER_NOTIFY_SUBCODES];
+	uint64_t	notify_out[PEER_NOTIFY_CODES][PEER_NOTIFY_SUBCODES];
 	uint64_t	established;	/* transitions to Established */
 	uint64_t	dropped;	/* transitions out of Established */
+	uint64_t	resets;		/* sessions (OpenSent or later) torn down to start again */
 	uint64_t	refused;	/* incoming connections refused */
 };
+
+/* Count a NOTIFICATION sent or received in its [code][subcode] slot. */
+static inline void
+peer_stats_notify(uint64_t t[PEER_NOTIFY_CODES][PEER_NOTIFY_SUBCODES], uint8_t code,
+    uint8_t subcode)
+{
+	t[code < PEER_NOTIFY_CODES ? code : 0][subcode < PEER_NOTIFY_SUBCODES ?
+	    subcode : PEER_NOTIFY_SUBCODES - 1]++;
+}
 
 struct peer_conn;
 struct peer;

@@ -115,6 +115,19 @@ rde_counters_get(const struct rde *r, const struct peer *p, struct rde_counters 
 	return true;
 }
 
+void
+rde_stats_get(const struct rde *r, struct rde_stats *out)
+{
+	struct rib_stats st;
+
+	rib_stats_get(r->rib, &st);
+	*out = (struct rde_stats){
+		.prefixes = st.prefixes, .paths = st.paths, .table_bytes = st.table_bytes,
+		.attr_sets = attrs_tab_count(r->attrs), .attr_bytes = attrs_tab_bytes(r->attrs),
+		.rib_attr_sets = st.attrs,
+	};
+}
+
 /* ------------------------------------------------------------ the checks */
 
 /* RFC 4271 §6.3 / FRR enforce-first-as: an eBGP path starts with the peer's AS. */
@@ -338,8 +351,11 @@ static int
 rde_verdict_apply(struct rde_nbr *n, const struct peer *p, const struct update_msg *u,
     struct bgp_err *err)
 {
+	if (u->verdict != V_SESSION_RESET)	/* RFC 7606 §2: each a distinct type */
+		n->c.attrs_discarded += (uint64_t)__builtin_popcountll(u->discarded);
 	switch (u->verdict) {
 	case V_SESSION_RESET:
+		n->c.session_resets++;
 		*err = u->err;
 		return -1;
 	case V_TREAT_AS_WITHDRAW:

@@ -44,6 +44,16 @@ struct rde_counters {
 	uint64_t	pfx_accepted;		/* paths of the current session in the RIB */
 	uint64_t	updates;		/* UPDATEs handled (End-of-RIB excluded) */
 	uint64_t	events[RDE_EV_MAX];	/* UPDATEs, by enum rde_event */
+	uint64_t	attrs_discarded;	/* attributes dropped (RFC 7606 attribute discard) */
+	uint64_t	session_resets;		/* UPDATEs that reset the session (RFC 7606 §2) */
+};
+
+/* Table-wide figures for `show bgp statistics`. */
+struct rde_stats {
+	size_t		prefixes, paths;
+	size_t		table_bytes;		/* RIB nodes, path arrays, index */
+	size_t		attr_sets, attr_bytes;	/* interned attribute sets (bgpd/attrs.h) */
+	size_t		rib_attr_sets;		/* distinct RIB attribute sets */
 };
 
 /* A new engine for b: RIB, attribute table, hooks set on b. fatal() on ENOMEM. */
@@ -58,6 +68,7 @@ const struct rib *rde_rib(const struct rde *);
 bool		 rde_counters_get(const struct rde *, const struct peer *, struct rde_counters *out);
 /* Short name of an event ("treat-as-withdraw"), for logs and JSON. */
 const char	*rde_event_name(enum rde_event);
+void		 rde_stats_get(const struct rde *, struct rde_stats *out);
 /*
  * The selection knobs of the config (maximum-paths, bgp bestpath ..., read
  * from sel; its hooks are ignored) and the RFC 4456 cluster-id (host order,

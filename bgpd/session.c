@@ -130,7 +130,7 @@ session_notify_send(struct peer *p, struct peer_conn *c, const struct bgp_err *e
 
 	wbuf_init(&w, BGP_MAX_LEN);
 	if (msg_notify_write(&w, e) == 0 && session_write(p, c, &w) == 0)
-		p->stats.notify_out[e->code < 9 ? e->code : 0]++;
+		peer_stats_notify(p->stats.notify_out, e->code, e->subcode);
 	wbuf_free(&w);
 	if (c == p->conn) {
 		p->last_err = *e;
@@ -216,7 +216,7 @@ session_notify_rcvd(struct peer *p, struct cursor *body)
 	memset(&n, 0, sizeof(n));
 	if (msg_notify_parse(body, &n) < 0)
 		n.code = n.subcode = 0;
-	p->stats.notify_in[n.code < 9 ? n.code : 0]++;
+	peer_stats_notify(p->stats.notify_in, n.code, n.subcode);
 	p->last_err = n;
 	p->last_err_sent = false;
 	session_notify_log(p, &n);

@@ -71,7 +71,12 @@ pidfile_remove(struct pidfile *pf)
 {
 	if (pf == NULL)
 		return;
-	unlink(pf->path);
+	/*
+	 * After dropping root the directory may not be ours to change: then the
+	 * file stays, empty and unlocked, naming no process (doc/security.md).
+	 */
+	if (unlink(pf->path) < 0 && errno != ENOENT)
+		(void)!ftruncate(pf->fd, 0);
 	close(pf->fd);
 	free(pf->path);
 	free(pf);

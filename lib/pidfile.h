@@ -20,7 +20,7 @@ struct pidfile;
 MUST_USE int pidfile_open(const char *path, struct pidfile **, pid_t *holder);
 /* Write the current PID (call after fork). 0 or -errno. */
 MUST_USE int pidfile_write(struct pidfile *);
-/* Remove the file and release the lock. NULL is fine. */
+/* Remove the file (else empty it) and release the lock. NULL is fine. */
 void	pidfile_remove(struct pidfile *);
 
 #endif

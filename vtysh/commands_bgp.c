@@ -1,5 +1,5 @@
 /*
- * vtysh/commands_bgp.c - `show bgp summary` and `show bgp neighbors`: ask the
+ * vtysh/commands_bgp.c - `show bgp summary|neighbors|statistics`: ask the
  * daemon for struct ctl_bgp / struct ctl_neighbor records, render them
  * (render_bgp.c). Knows only include/ipip-bgpd/ctl.h.
  */
@@ -127,4 +127,53 @@ cmd_clear_bgp(struct vty *v, const struct cmd_args *a)
 	    sizeof(err)) < 0)
 		return vty_error(v, "%s", err);
 	return 0;
+}
+
+struct stats_list {
+	struct ctl_bgp_stats	 head;
+	bool			 have_head;
+	struct ctl_bgp_stats	*v;
+	size_t			 n, cap;
+};
+
+static int
+take_stats(const struct ctl_frame *f, void *arg)
+{
+	struct stats_list *l = arg;
+	struct ctl_bgp_stats s;
+
+	if (ctl_record_get(f, &s, sizeof(s)) < 0)
+		return -1;
+	CTL_STR_FIX(s.addr);
+	CTL_STR_FIX(s.state);
+	if (s.rec == CTL_STATS_HEAD) {
+		l->head = s;
+		l->have_head = true;
+		return 0;
+	}
+	if (s.rec != CTL_STATS_PEER || (l->n == l->cap && l->cap == NEIGHBORS_MAX) ||
+	    ARRAY_GROW(l->v, l->n, l->cap, 16) < 0)
+		return -1;
+	l->v[l->n++] = s;
+	return 0;
+}
+
+int
+cmd_show_bgp_statistics(struct vty *v, const struct cmd_args *a)
+{
+	struct stats_list l = { 0 };
+	char err[256];
+	int rv = 0;
+
+	if (vty_connect(v) < 0)
+		return -1;
+	if (ctl_client_request(v->cl, CTL_SHOW_BGP_STATISTICS, NULL, 0, take_stats, &l, err,
+	    sizeof(err)) < 0)
+		rv = vty_error(v, "%s", err);
+	else if (!l.have_head)
+		rv = vty_error(v, "the daemon sent no statistics");
+	else
+		render_bgp_statistics(v->out, &l.head, l.v, l.n, cmd_has(a, "json"));
+	free(l.v);
+	return rv;
 }

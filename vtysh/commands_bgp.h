@@ -10,6 +10,7 @@
 int	cmd_show_bgp_summary(struct vty *, const struct cmd_args *);
 int	cmd_show_bgp_neighbors(struct vty *, const struct cmd_args *);
 int	cmd_clear_bgp(struct vty *, const struct cmd_args *);
+int	cmd_show_bgp_statistics(struct vty *, const struct cmd_args *);
 
 #define BGP_SHOW_HELP	"Show running system information\nBGP information\n"
 #define VTYSH_BGP_COMMANDS \
@@ -18,6 +19,8 @@ int	cmd_clear_bgp(struct vty *, const struct cmd_args *);
 	{ "show bgp neighbors [A.B.C.D] [json]", BGP_SHOW_HELP "Detailed information on TCP and BGP neighbor connections\n" \
 	    "Neighbor to display information about\nJavaScript Object Notation\n", \
 	    cmd_show_bgp_neighbors }, \
+	{ "show bgp statistics [json]", BGP_SHOW_HELP "Table totals and per-neighbor error counters\n" \
+	    "JavaScript Object Notation\n", cmd_show_bgp_statistics }, \
 	{ "clear bgp WORD", "Reset functions\nBGP information\n" \
 	    "Neighbor address (A.B.C.D), or * for every neighbor\n", cmd_clear_bgp },
 

@@ -254,7 +254,40 @@ neighbor_json_rib(json_object *o, const struct ctl_neighbor *n)
 	J_INT(u, "updatesHandled", n->upd_rcvd);
 	for (int i = 0; i < CTL_UPD_EVENTS; i++)
 		J_INT(u, upd_event_names[i].key, n->upd_events[i]);
+	J_INT(u, "attributesDiscarded", n->attrs_discarded);
+	J_INT(u, "sessionResets", n->upd_session_resets);
 	json_object_object_add(o, "updateErrors", u);
+}
+
+/* {"6/2": count, ...}: the non-zero [code][subcode] slots. */
+static json_object *
+notify_json(const uint64_t t[CTL_NOTIFY_CODES][CTL_NOTIFY_SUBCODES])
+{
+	json_object *o = json_object_new_object();
+	char key[16];
+
+	for (int i = 0; i < CTL_NOTIFY_CODES; i++)
+		for (int j = 0; j < CTL_NOTIFY_SUBCODES; j++)
+			if (t[i][j] != 0) {
+				snprintf(key, sizeof(key), "%d/%d", i, j);
+				J_INT(o, key, t[i][j]);
+			}
+	return o;
+}
+
+static void
+notify_text(FILE *out, const char *what, const uint64_t t[CTL_NOTIFY_CODES][CTL_NOTIFY_SUBCODES])
+{
+	bool any = false;
+
+	for (int i = 0; i < CTL_NOTIFY_CODES; i++)
+		for (int j = 0; j < CTL_NOTIFY_SUBCODES; j++)
+			if (t[i][j] != 0) {
+				fprintf(out, "%s %d/%d x%" PRIu64, any ? "," : what, i, j, t[i][j]);
+				any = true;
+			}
+	if (any)
+		fprintf(out, "\n");
 }
 
 static void
@@ -266,6 +299,11 @@ neighbor_text_rib(FILE *out, const struct ctl_neighbor *n)
 		if (n->upd_events[i] != 0)
 			fprintf(out, "    UPDATEs %s: %" PRIu64 "\n", upd_event_names[i].text,
 			    n->upd_events[i]);
+	if (n->attrs_discarded != 0)
+		fprintf(out, "    Attributes discarded (RFC 7606): %" PRIu64 "\n", n->attrs_discarded);
+	if (n->upd_session_resets != 0)
+		fprintf(out, "    UPDATEs that reset the session: %" PRIu64 "\n",
+		    n->upd_session_resets);
 }
 
 static json_object *
@@ -306,6 +344,9 @@ neighbor_json(const struct ctl_neighbor *n)
 	J_INT(o, "connectionsEstablished", n->established);
 	J_INT(o, "connectionsDropped", n->dropped);
 	J_INT(o, "connectionsRefused", n->refused);
+	J_INT(o, "connectionsReset", n->resets);
+	json_object_object_add(o, "notificationsSentByCode", notify_json(n->notify_out));
+	json_object_object_add(o, "notificationsRecvByCode", notify_json(n->notify_in));
 	neighbor_json_conn(o, n);
 	neighbor_json_rib(o, n);
 	return o;
@@ -351,8 +392,10 @@ neighbor_text(FILE *out, const struct ctl_neighbor *n)
 			fprintf(out, "    %s: %s\n", cap_names[i].text, s);
 	neighbor_text_stats(out, n);
 	neighbor_text_rib(out, n);
-	fprintf(out, "  Connections established %" PRIu64 "; dropped %" PRIu64 "; refused %" PRIu64 "\n",
-	    n->established, n->dropped, n->refused);
+	fprintf(out, "  Connections established %" PRIu64 "; dropped %" PRIu64 "; refused %" PRIu64
+	    "; reset %" PRIu64 "\n", n->established, n->dropped, n->refused, n->resets);
+	notify_text(out, "  NOTIFICATIONs sent (code/subcode):", n->notify_out);
+	notify_text(out, "  NOTIFICATIONs received (code/subcode):", n->notify_in);
 	if (n->last_reason[0])
 		fprintf(out, "  Last reset due to %s\n", n->last_reason);
 	if (n->local_addr[0])
@@ -375,4 +418,75 @@ render_bgp_neighbors(FILE *out, const struct ctl_neighbor *v, size_t n, bool jso
 	for (size_t i = 0; i < n; i++)
 		json_object_object_add(o, v[i].addr, neighbor_json(&v[i]));
 	render_json_print(out, o);
+}
+
+/* The counters a head and a peer line share, FRR-style keys where FRR has them. */
+static void
+stats_json_counts(json_object *o, const struct ctl_bgp_stats *s)
+{
+	J_INT(o, "updatesHandled", s->updates);
+	J_INT(o, "notificationsSent", s->notify_out);
+	J_INT(o, "notificationsRecv", s->notify_in);
+	J_INT(o, "treatAsWithdraw", s->treat_as_withdraw);
+	J_INT(o, "attributeDiscard", s->attr_discard);
+	J_INT(o, "attributesDiscarded", s->attrs_discarded);
+	J_INT(o, "updateSessionResets", s->upd_session_resets);
+	J_INT(o, "connectionsReset", s->resets);
+	J_INT(o, "connectionsDropped", s->dropped);
+}
+
+static void
+statistics_json(FILE *out, const struct ctl_bgp_stats *h, const struct ctl_bgp_stats *v, size_t n)
+{
+	json_object *o = json_object_new_object(), *t = json_object_new_object();
+	json_object *peers = json_object_new_object(), *p;
+
+	J_INT(t, "totalPrefixes", h->prefixes);
+	J_INT(t, "totalPaths", h->paths);
+	J_INT(t, "attributeSets", h->attr_sets);
+	J_INT(t, "attributeSetsMemory", h->attr_bytes);
+	J_INT(t, "ribAttributeSets", h->rib_attr_sets);
+	J_INT(t, "tableMemory", h->table_bytes);
+	J_INT(t, "peers", h->npeers);
+	J_INT(t, "peersEstablished", h->established);
+	stats_json_counts(t, h);
+	json_object_object_add(o, "ipv4Unicast", t);
+	for (size_t i = 0; i < n; i++) {
+		p = json_object_new_object();
+		J_STR(p, "state", v[i].state);
+		J_INT(p, "pfxRcd", v[i].prefixes);
+		stats_json_counts(p, &v[i]);
+		json_object_object_add(peers, v[i].addr, p);
+	}
+	json_object_object_add(o, "peers", peers);
+	render_json_print(out, o);
+}
+
+void
+render_bgp_statistics(FILE *out, const struct ctl_bgp_stats *h, const struct ctl_bgp_stats *v,
+    size_t n, bool json)
+{
+	if (json) {
+		statistics_json(out, h, v, n);
+		return;
+	}
+	fprintf(out, "BGP RIB statistics (IPv4 Unicast)\n");
+	fprintf(out, "  Prefixes %" PRIu64 ", paths %" PRIu64 " (%" PRIu64 " bytes)\n", h->prefixes,
+	    h->paths, h->table_bytes);
+	fprintf(out, "  Attribute sets: %" PRIu64 " interned (%" PRIu64 " bytes), %" PRIu64
+	    " in the RIB\n", h->attr_sets, h->attr_bytes, h->rib_attr_sets);
+	fprintf(out, "  Neighbors %" PRIu64 ", established %" PRIu64 "\n\n", h->npeers,
+	    h->established);
+	fprintf(out, "%-15s %-11s %8s %9s %6s %6s %6s %6s %6s %6s\n", "Neighbor", "State",
+	    "PfxRcd", "Updates", "NotOut", "NotIn", "TaW", "AttrDi", "UpdRst", "Resets");
+	for (size_t i = 0; i <= n; i++) {
+		const struct ctl_bgp_stats *s = i < n ? &v[i] : h;
+
+		fprintf(out, "%-15s %-11s %8" PRIu64 " %9" PRIu64 " %6" PRIu64 " %6" PRIu64 " %6"
+		    PRIu64 " %6" PRIu64 " %6" PRIu64 " %6" PRIu64 "\n", i < n ? s->addr : "Total",
+		    i < n ? s->state : "", s->prefixes, s->updates, s->notify_out, s->notify_in,
+		    s->treat_as_withdraw, s->attrs_discarded, s->upd_session_resets, s->resets);
+	}
+	fprintf(out, "\nTaW: UPDATEs treated as withdraw; AttrDi: attributes discarded (RFC 7606);\n"
+	    "UpdRst: UPDATEs that reset the session; Resets: sessions torn down and restarted\n");
 }

@@ -14,5 +14,8 @@
 void	render_bgp_summary(FILE *, const struct ctl_bgp *, const struct ctl_neighbor *,
 	    size_t n, bool json);
 void	render_bgp_neighbors(FILE *, const struct ctl_neighbor *, size_t n, bool json);
+/* head, then n peers (struct ctl_bgp_stats). */
+void	render_bgp_statistics(FILE *, const struct ctl_bgp_stats *head,
+	    const struct ctl_bgp_stats *peers, size_t n, bool json);
 
 #endif

@@ -53,6 +53,8 @@ enum ctl_type {
 					 * answer: a struct ctl_neighbor per peer */
 	CTL_CLEAR_BGP = 50,		/* request: struct ctl_neighbor_req, addr "*" for all;
 					 * answer: CTL_END once every session was reset */
+	CTL_SHOW_BGP_STATISTICS = 51,	/* request: none; answer: a struct ctl_bgp_stats
+					 * CTL_STATS_HEAD, then one CTL_STATS_PEER per peer */
 	/* The BGP RIB (bgpd/ctl_rib.c) */
 	CTL_SHOW_BGP_IPV4 = 64,		/* request: none (whole table) or struct ctl_rib_req;
 					 * answer: a struct ctl_rib_rec per path, prefixes in
@@ -127,6 +129,9 @@ enum {
 	CTL_UPD_NEXTHOP_SELF, CTL_UPD_POLICY, CTL_UPD_EVENTS
 };
 
+#define CTL_NOTIFY_CODES	9
+#define CTL_NOTIFY_SUBCODES	16
+
 /* Message types indexing msgs_in/msgs_out: 1 OPEN ... 5 ROUTE-REFRESH. */
 #define CTL_MSG_TYPES	6
 
@@ -156,6 +161,33 @@ struct ctl_neighbor {
 	/* UPDATE handling (bgpd/rde.c), kept across sessions */
 	uint64_t	upd_rcvd;		/* UPDATEs handled, End-of-RIB excluded */
 	uint64_t	upd_events[CTL_UPD_EVENTS];	/* by CTL_UPD_* */
+	/* Errors (issue 9), kept across sessions. NOTIFICATIONs by [code][subcode]:
+	 * code 0 counts codes above 8, subcode 15 counts 15 and above. */
+	uint64_t	notify_in[CTL_NOTIFY_CODES][CTL_NOTIFY_SUBCODES];
+	uint64_t	notify_out[CTL_NOTIFY_CODES][CTL_NOTIFY_SUBCODES];
+	uint64_t	attrs_discarded;	/* attributes dropped, RFC 7606 attribute discard */
+	uint64_t	upd_session_resets;	/* UPDATEs that reset the session (RFC 7606 §2) */
+	uint64_t	resets;			/* sessions (OpenSent or later) torn down and
+						 * started again: errors either way, clear bgp */
+};
+
+/* show bgp statistics: one CTL_STATS_HEAD (table totals), one CTL_STATS_PEER each. */
+enum { CTL_STATS_HEAD = 0, CTL_STATS_PEER = 1 };
+struct ctl_bgp_stats {
+	uint8_t		rec;		/* CTL_STATS_HEAD / CTL_STATS_PEER */
+	uint8_t		pad[7];
+	char		addr[16];	/* peer */
+	char		state[16];	/* peer */
+	/* head: the table; peer: its paths in the RIB (prefixes = paths = pfx_rcvd) */
+	uint64_t	prefixes, paths;
+	uint64_t	attr_sets, attr_bytes;	/* head: interned UPDATE attribute sets, bytes */
+	uint64_t	rib_attr_sets;		/* head: distinct attribute sets in the RIB */
+	uint64_t	table_bytes;		/* head: RIB nodes, path arrays, index */
+	uint64_t	npeers, established;	/* head */
+	/* head: sums over peers; peer: its own */
+	uint64_t	updates, notify_in, notify_out;
+	uint64_t	treat_as_withdraw, attr_discard, attrs_discarded;
+	uint64_t	upd_session_resets, resets, dropped;
 };
 
 /* ---------------------------------------------------------------- BGP RIB */

@@ -238,6 +238,7 @@ START_TEST(malformed_attribute_list_resets_the_session_with_3_1)
 	ck_assert_uint_eq(e.code, BGP_ERR_UPDATE);
 	ck_assert_uint_eq(e.subcode, BGP_UPD_MALFORMED_ATTRS);
 	ck_assert_uint_eq(rib_lookup(fx_rib(&f), &(struct prefix){ 0xc0000200, 24 }) == NULL, 1);
+	ck_assert_uint_eq(fx_counters(&f).session_resets, 1);
 	fx_down(&f);
 }
 END_TEST
@@ -370,6 +371,27 @@ START_TEST(a_new_session_counts_from_zero_and_keeps_event_counters)
 }
 END_TEST
 
+START_TEST(discarded_attributes_are_counted_each_and_the_route_kept)
+{
+	/* ATOMIC_AGGREGATE with a byte, AGGREGATOR of 5 bytes: both discarded (RFC 7606 7.6, 7.7) */
+	static const uint8_t at[] = { BASE, 0x40, 6, 1, 0, 0xc0, 7, 5, 0, 0, 0xfd, 0xe9, 1 };
+	static const uint8_t bad[] = { 0x40, 1, 1, 3, ASPATH, NH };	/* ORIGIN 3 */
+	static const uint8_t nlri[] = { NLRI_24 };
+	struct fx f;
+
+	fx_up(&f, true);
+	ck_assert_int_eq(fx_announce(&f, at, sizeof(at), nlri, sizeof(nlri)), 0);
+	ck_assert_ptr_nonnull(rib_lookup(fx_rib(&f), &(struct prefix){ 0xc0000200, 24 }));
+	ck_assert_uint_eq(fx_counters(&f).events[RDE_EV_ATTR_DISCARD], 1);
+	ck_assert_uint_eq(fx_counters(&f).attrs_discarded, 2);
+	ck_assert_int_eq(fx_announce(&f, bad, sizeof(bad), nlri, sizeof(nlri)), 0);
+	ck_assert_uint_eq(fx_counters(&f).events[RDE_EV_TREAT_AS_WITHDRAW], 1);
+	ck_assert_uint_eq(fx_counters(&f).attrs_discarded, 2);	/* withdraw discards nothing more */
+	ck_assert_uint_eq(fx_counters(&f).session_resets, 0);
+	fx_down(&f);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -382,6 +404,7 @@ main(void)
 		maximum_prefix_passed_stops_the_session_and_withdraws,
 		session_down_withdraws_in_bounded_chunks,
 		a_new_session_counts_from_zero_and_keeps_event_counters,
+		discarded_attributes_are_counted_each_and_the_route_kept,
 	};
 
 	return unit_run("rde", tests, UNIT_COUNT(tests));

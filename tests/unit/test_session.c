@@ -234,6 +234,8 @@ START_TEST(wrong_remote_as_gets_notification_2_2_and_idle_hold)
 	wbuf_free(&w);
 	ck_assert_int_eq(f.p->state, PEER_IDLE);
 	expect_notify(f.pair[1], BGP_ERR_OPEN, BGP_OPEN_BAD_PEER_AS);
+	ck_assert_uint_eq(f.p->stats.notify_out[BGP_ERR_OPEN][BGP_OPEN_BAD_PEER_AS], 1);
+	ck_assert_uint_eq(f.p->stats.resets, 1);		/* OpenSent, torn down, will retry */
 	ck_assert(evtimer_pending(f.p->t_idle_hold, NULL));	/* it will try again */
 	ck_assert_int_eq(f.up, 0);
 	ck_assert_ptr_null(f.p->conn);
@@ -267,7 +269,7 @@ START_TEST(bad_marker_is_header_error_1_1)
 	fx_send_raw(f.pair[1], junk, sizeof(junk));
 	fx_run(&f);
 	expect_notify(f.pair[1], BGP_ERR_HEADER, BGP_HDR_SYNC);
-	ck_assert_uint_eq(f.p->stats.notify_out[BGP_ERR_HEADER], 1);
+	ck_assert_uint_eq(f.p->stats.notify_out[BGP_ERR_HEADER][BGP_HDR_SYNC], 1);
 	fx_teardown(&f);
 }
 END_TEST
@@ -338,6 +340,30 @@ START_TEST(update_rejected_by_the_rib_resets_with_its_notification)
 	ck_assert_int_eq(f.p->state, PEER_IDLE);
 	ck_assert_int_eq(f.down, 1);
 	ck_assert_uint_eq(f.p->stats.dropped, 1);
+	ck_assert_uint_eq(f.p->stats.resets, 1);
+	ck_assert_uint_eq(f.p->stats.notify_out[BGP_ERR_UPDATE][BGP_UPD_MALFORMED_ATTRS], 1);
+	fx_teardown(&f);
+}
+END_TEST
+
+START_TEST(received_notification_is_counted_by_code_and_subcode)
+{
+	struct bgp_err e;
+	struct wbuf w;
+	struct fx f;
+
+	fx_setup(&f, LOCAL_ID);
+	fx_establish(&f);
+	bgp_err_set(&e, BGP_ERR_CEASE, BGP_CEASE_ADMIN_RESET, NULL, 0);
+	wbuf_init(&w, BGP_MAX_LEN);
+	ck_assert_int_eq(msg_notify_write(&w, &e), 0);
+	fx_send(&f, &w);
+	wbuf_free(&w);
+	ck_assert_int_eq(f.p->state, PEER_IDLE);
+	ck_assert_uint_eq(f.p->stats.notify_in[BGP_ERR_CEASE][BGP_CEASE_ADMIN_RESET], 1);
+	ck_assert_uint_eq(f.p->stats.notify_out[BGP_ERR_CEASE][BGP_CEASE_ADMIN_RESET], 0);
+	ck_assert_uint_eq(f.p->stats.resets, 1);
+	ck_assert_uint_eq(f.p->stats.dropped, 1);
 	fx_teardown(&f);
 }
 END_TEST
@@ -392,7 +418,7 @@ START_TEST(peer_that_stops_reading_is_dropped_by_send_hold_timer)
 	event_active(f.p->t_send_hold, EV_TIMEOUT, 1);
 	fx_run(&f);
 	ck_assert_int_eq(f.p->state, PEER_IDLE);
-	ck_assert_uint_eq(f.p->stats.notify_out[BGP_ERR_SEND_HOLD], 1);
+	ck_assert_uint_eq(f.p->stats.notify_out[BGP_ERR_SEND_HOLD][0], 1);
 	ck_assert_int_eq(f.down, 1);
 	fx_teardown(&f);
 }
@@ -591,6 +617,7 @@ main(void)
 		send_hold_timer_stops_when_output_drains,
 		admin_stop_sends_cease_with_shutdown_communication,
 		many_messages_in_one_read_are_all_handled,
+		received_notification_is_counted_by_code_and_subcode,
 		collision_higher_remote_id_keeps_the_peers_connection,
 		collision_higher_local_id_keeps_our_connection,
 		connection_in_established_is_refused,

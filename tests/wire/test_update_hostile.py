@@ -187,6 +187,35 @@ def test_attribute_length_past_the_message_resets_with_3_1(peer):
     assert n["bgpState"] != "Established"
     assert n["lastErrorCodeSubcode"] == "0301" and n["lastNotificationSent"] is True
     assert wait_for(lambda: PFX not in routes(peer.d), 5)
+    assert n["notificationsSentByCode"] == {"3/1": 1}, n["notificationsSentByCode"]
+    assert n["notificationsRecvByCode"] == {}
+    assert n["updateErrors"]["sessionResets"] == 1 and n["connectionsReset"] == 1, n
+    st = vtysh_json(peer.d.sock, "show bgp statistics json")
+    assert st["peers"][peer.nh]["notificationsSent"] == 1, st
+    assert st["ipv4Unicast"]["updateSessionResets"] == 1 and st["ipv4Unicast"]["totalPrefixes"] == 0, st
+
+
+def test_malformed_optional_attributes_are_discarded_and_counted(peer):
+    """ATOMIC_AGGREGATE with a byte and a 5-byte AGGREGATOR: both dropped
+    (RFC 7606 7.6, 7.7), the route stays; the counters say so per neighbor
+    and in `show bgp statistics`."""
+    a = good_attrs(nh=peer.nh) + attr(0x40, 6, b"\x00") + attr(0xc0, 7, b"\x00" * 5)
+    peer.send(update(a))
+    assert peer.notification(within=1.5) is None
+    assert wait_for(lambda: PFX in routes(peer.d), 5), peer.d.read_log()
+    n = neighbor(peer.d, peer.nh)
+    assert n["bgpState"] == "Established"
+    assert n["updateErrors"]["attributeDiscard"] == 1, n["updateErrors"]
+    assert n["updateErrors"]["attributesDiscarded"] == 2, n["updateErrors"]
+    text = vtysh(peer.d.sock, f"show bgp neighbors {peer.nh}").stdout
+    assert "Attributes discarded (RFC 7606): 2" in text, text
+    st = vtysh_json(peer.d.sock, "show bgp statistics json")
+    t = st["ipv4Unicast"]
+    assert t["totalPrefixes"] == 1 and t["totalPaths"] == 1 and t["attributeSets"] >= 1, t
+    assert t["attributesDiscarded"] == 2 and t["peersEstablished"] == 1, t
+    assert st["peers"][peer.nh]["attributesDiscarded"] == 2, st
+    text = vtysh(peer.d.sock, "show bgp statistics").stdout
+    assert "Prefixes 1, paths 1" in text and peer.nh in text, text
 
 
 def test_as_path_with_our_asn_is_ignored(peer):
