@@ -135,7 +135,7 @@ neighbor_fill(const struct peer *p, struct ctl_neighbor *n)
 	if (p->last_err.code != 0)
 		bgp_err_name(p->last_err.code, p->last_err.subcode, n->last_err_name,
 		    sizeof(n->last_err_name));
-	CTL_STR_SET(n->last_reason, p->last_reason);
+	CTL_STR_SET(n->last_reason, peer_reset_reason(p));
 	neighbor_rde_fill(p, n);
 }
 

@@ -230,6 +230,8 @@ peer_drop(struct peer *p, enum peer_state old, const struct bgp_err *e, bool res
 	event_del(p->ev_input);
 	memset(&p->ctx, 0, sizeof(p->ctx));	/* the next session negotiates anew */
 	p->hold = p->keepalive = 0;
+	if (old == PEER_ESTABLISHED || e != NULL)
+		peer_reason_keep(p);
 	if (old == PEER_ESTABLISHED) {
 		log_peer(p, LOG_NOTICE, "session down: %s", p->last_reason);
 		p->stats.dropped++;
@@ -519,7 +521,20 @@ peer_reset(struct peer *p)
 		return;
 	peer_stop(p, BGP_CEASE_ADMIN_RESET, NULL);
 	snprintf(p->last_reason, sizeof(p->last_reason), "administratively reset (clear bgp)");
+	peer_reason_keep(p);
 	peer_start(p);
+}
+
+void
+peer_reason_keep(struct peer *p)
+{
+	memcpy(p->reset_reason, p->last_reason, sizeof(p->reset_reason));
+}
+
+const char *
+peer_reset_reason(const struct peer *p)
+{
+	return p->reset_reason[0] != '\0' ? p->reset_reason : p->last_reason;
 }
 
 void

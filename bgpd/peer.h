@@ -178,7 +178,15 @@ struct peer {
 	struct peer_stats	 stats;
 	struct bgp_err		 last_err;	/* last NOTIFICATION sent or received */
 	bool			 last_err_sent;
-	char			 last_reason[256];	/* why the last session ended */
+	char			 last_reason[256];	/* why the last attempt or session ended */
+	/*
+	 * What `show bgp neighbors` prints as the last reset: last_reason as it
+	 * was when a session ended that was Established or exchanged a
+	 * NOTIFICATION. A TCP failure afterwards (a neighbor that is shut down
+	 * refuses or resets our attempts) does not replace it, so its RFC 9003
+	 * shutdown communication stays visible (FRR's lastResetDueTo).
+	 */
+	char			 reset_reason[256];
 	struct peer_hooks	 hooks;
 	struct log_ratelimit	 refused_rl;	/* its extra connections, logged */
 	/* Scratch for the event being handled (valid during peer_fsm_event only). */
@@ -244,6 +252,10 @@ void	peer_start(struct peer *);
 void	peer_stop(struct peer *, uint8_t subcode, const char *text);
 /* `clear bgp`: Cease 4 (administrative reset, RFC 4486), then start again. */
 void	peer_reset(struct peer *);
+/* Why the last session went down, for `show` (reset_reason, else last_reason). */
+const char *peer_reset_reason(const struct peer *);
+/* last_reason now says why a session ended: keep it as the reset reason. */
+void	peer_reason_keep(struct peer *);
 /*
  * The RIB counted more prefixes than maximum-prefix allows: Cease 1 with
  * AFI/SAFI and the limit (RFC 4486 §4), then stay down, or restart after

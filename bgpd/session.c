@@ -206,6 +206,7 @@ session_notify_log(struct peer *p, const struct bgp_err *n)
 		snprintf(p->last_reason, sizeof(p->last_reason),
 		    "received NOTIFICATION %u/%u (%s)", n->code, n->subcode, name);
 	log_peer(p, n->code == BGP_ERR_CEASE ? LOG_NOTICE : LOG_WARNING, "%s", p->last_reason);
+	peer_reason_keep(p);
 }
 
 static void

@@ -16,6 +16,7 @@ test_pkgs+=(iperf3 tcpdump iputils-ping)   # tunnel netns tests (uspace)
 test_pkgs+=(nftables)   # tunnel firewall netns tests (nft list)
 demo_pkgs=(iproute2 procps python3 bird2 iperf3 tcpdump iputils-ping)   # scripts/overlay_demo.py
 test_pkgs+=(bird2)   # BGP netns tests (test_bgp_session.py, test_bgp_reload.py), test_bench_feeder.py
+test_pkgs+=(frr gobgpd)   # interop netns tests (test_interop_frr.py, test_interop_gobgp.py)
 bench_pkgs=(bird2 frr)   # bench/fib_bench.sh devices under test
 
 case "${1:-build}" in

@@ -1,7 +1,8 @@
-"""Two network namespaces joined by a veth pair, and BIRD 2 as the far BGP
-speaker, for the session tests. Names carry a prefix and this process's PID so
-parallel runs never meet; everything made here is removed by close()/stop(),
-and BIRD is stopped by its PID only."""
+"""Two network namespaces joined by a veth pair, and BIRD 2, FRR's bgpd or
+GoBGP as the far BGP speaker, for the session tests. Names carry a prefix
+and this process's PID so parallel runs never meet; everything made here is
+removed by close()/stop(), and the peers are stopped by their PID only."""
+import json
 import os
 import signal
 import subprocess
@@ -149,3 +150,125 @@ protocol bgp ours {{
 
     def read_log(self):
         return self.logpath.read_text() if self.logpath.exists() else ""
+
+
+def peers_fixture():
+    """A `peers` fixture: a list the test appends its Frr()s/Gobgp()s to; each
+    is stopped (by PID) after it."""
+    @pytest.fixture
+    def peers():
+        made = []
+        yield made
+        for p in made:
+            p.stop()
+    return peers
+
+
+class _Proc:
+    """A peer daemon started with Popen inside a namespace; stopped by its PID."""
+
+    proc = None
+
+    def stop(self, sig=signal.SIGTERM):
+        if self.proc is not None and self.proc.poll() is None:
+            self.proc.send_signal(sig)
+            try:
+                self.proc.wait(10)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait(5)
+        self.proc = None
+
+    def read_log(self):
+        return self.logpath.read_text(errors="replace") if self.logpath.exists() else ""
+
+
+FRR_BGPD = "/usr/lib/frr/bgpd"
+
+
+class Frr(_Proc):
+    """FRR's bgpd alone in a namespace: no zebra (-Z, so nothing reaches the
+    kernel and next hops need no resolution), run as root (-S), with its own
+    config, vty socket directory, PID file and log in `tmp/name`. `body` is
+    the config after the hostname line (prefix-lists, route-maps, router bgp)."""
+
+    def __init__(self, tmp, netns, body, name="frr"):
+        self.netns = netns
+        self.dir = tmp / name
+        self.dir.mkdir()
+        self.conf = self.dir / "bgpd.conf"
+        self.logpath = self.dir / "bgpd.log"
+        self.conf.write_text(f"frr defaults traditional\nhostname {name}\n"
+                             f"log file {self.logpath} informational\n{body}")
+
+    def start(self):
+        self.out = open(self.dir / "bgpd.out", "w")
+        self.proc = subprocess.Popen(
+            ["ip", "netns", "exec", self.netns, FRR_BGPD, "-f", str(self.conf),
+             "-i", str(self.dir / "bgpd.pid"), "-z", str(self.dir / "zserv.api"),
+             "--vty_socket", str(self.dir), "-P", "0", "-Z", "-S"],
+            stdout=self.out, stderr=subprocess.STDOUT)
+        assert wait_for(lambda: self.proc.poll() is not None or
+                        "BGP router" in self.vtysh("show bgp summary").stdout, 15), \
+            f"FRR did not start: {self.read_log()}"
+        assert self.proc.poll() is None, (self.dir / "bgpd.out").read_text()
+        return self
+
+    def stop(self, sig=signal.SIGTERM):
+        super().stop(sig)
+        if getattr(self, "out", None):
+            self.out.close()
+
+    def vtysh(self, *cmds):
+        args = ["vtysh", "--vty_socket", str(self.dir)]
+        for c in cmds:
+            args += ["-c", c]
+        return subprocess.run(args, capture_output=True, text=True, timeout=20)
+
+    def json(self, cmd):
+        r = self.vtysh(cmd)
+        assert r.returncode == 0, r.stdout + r.stderr
+        return json.loads(r.stdout)
+
+    def configure(self, *lines):
+        """Lines in `configure terminal` (each a full context path, as typed)."""
+        r = self.vtysh("configure terminal", *lines)
+        assert r.returncode == 0 and "%" not in r.stdout, r.stdout + r.stderr
+
+
+class Gobgp(_Proc):
+    """gobgpd in a namespace with a TOML config; its gRPC API on
+    127.0.0.1:port inside the namespace (unique per test), queried with the
+    gobgp client in the same namespace."""
+
+    def __init__(self, tmp, netns, toml, port, name="gobgp"):
+        self.netns, self.port = netns, port
+        self.conf = tmp / f"{name}.toml"
+        self.logpath = tmp / f"{name}.log"
+        self.conf.write_text(toml)
+
+    def start(self):
+        self.out = open(self.logpath, "w")
+        self.proc = subprocess.Popen(
+            ["ip", "netns", "exec", self.netns, "gobgpd", "-f", str(self.conf),
+             "--api-hosts", f"127.0.0.1:{self.port}", "-l", "info"],
+            stdout=self.out, stderr=subprocess.STDOUT)
+        assert wait_for(lambda: self.proc.poll() is not None or
+                        self.gobgp("global").returncode == 0, 15), \
+            f"gobgpd did not start: {self.read_log()}"
+        assert self.proc.poll() is None, self.read_log()
+        return self
+
+    def stop(self, sig=signal.SIGTERM):
+        super().stop(sig)
+        if getattr(self, "out", None):
+            self.out.close()
+
+    def gobgp(self, *args):
+        return subprocess.run(["ip", "netns", "exec", self.netns, "gobgp", "-p", str(self.port)]
+                              + list(args), capture_output=True, text=True, timeout=20)
+
+    def ok(self, *args):
+        r = self.gobgp(*args)
+        assert r.returncode == 0, r.stdout + r.stderr
+        return r.stdout

@@ -456,6 +456,48 @@ START_TEST(admin_stop_sends_cease_with_shutdown_communication)
 }
 END_TEST
 
+/*
+ * FRR 8.4 `neighbor X shutdown message maintenance window 42`: Cease 6/2 with
+ * an RFC 9003 text, these bytes; then FRR resets every connection we make
+ * while it stays shut. The reset reason `show` prints keeps the text.
+ */
+START_TEST(peers_shutdown_communication_survives_later_connection_resets)
+{
+	static const char want[] =
+	    "received NOTIFICATION 6/2 (Cease/Administrative Shutdown): \"maintenance window 42\"";
+	static const uint8_t frr_notify[] = {
+		0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+		0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff,
+		0x00, 0x2b, 0x03, 0x06, 0x02, 0x15,
+		'm', 'a', 'i', 'n', 't', 'e', 'n', 'a', 'n', 'c', 'e', ' ',
+		'w', 'i', 'n', 'd', 'o', 'w', ' ', '4', '2',
+	};
+	struct bufferevent *again[2];
+	struct fx f;
+
+	fx_setup(&f, LOCAL_ID);
+	fx_establish(&f);
+	fx_send_raw(f.pair[1], frr_notify, sizeof(frr_notify));
+	fx_run(&f);
+	ck_assert_int_eq(f.p->state, PEER_IDLE);
+	ck_assert_int_eq(f.down, 1);
+	ck_assert_str_eq(peer_reset_reason(f.p), want);
+	/* the next attempt: TCP up, our OPEN out, and the neighbor resets it */
+	peer_start(f.p);
+	peer_conn_accept(f.p, fx_pair(&f, again, true));
+	fx_run(&f);
+	ck_assert_int_eq(f.p->state, PEER_OPENSENT);
+	bufferevent_flush(again[1], EV_WRITE, BEV_FINISHED);	/* EOF on our end */
+	fx_run(&f);
+	bufferevent_free(again[1]);
+	ck_assert_int_ne(f.p->state, PEER_OPENSENT);
+	ck_assert_str_eq(f.p->last_reason, "connection closed by the peer");
+	ck_assert_str_eq(peer_reset_reason(f.p), want);
+	ck_assert_uint_eq(f.p->last_err.code, BGP_ERR_CEASE);
+	fx_teardown(&f);
+}
+END_TEST
+
 START_TEST(many_messages_in_one_read_are_all_handled)
 {
 	struct wbuf w;
@@ -616,6 +658,7 @@ main(void)
 		peer_that_stops_reading_is_dropped_by_send_hold_timer,
 		send_hold_timer_stops_when_output_drains,
 		admin_stop_sends_cease_with_shutdown_communication,
+		peers_shutdown_communication_survives_later_connection_resets,
 		many_messages_in_one_read_are_all_handled,
 		received_notification_is_counted_by_code_and_subcode,
 		collision_higher_remote_id_keeps_the_peers_connection,
