@@ -118,3 +118,9 @@ TESTS += tests/unit/test_policy
 tests_unit_test_policy_SOURCES = tests/unit/test_policy.c
 tests_unit_test_policy_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS) $(LIBEVENT_CFLAGS)
 tests_unit_test_policy_LDADD = $(BGPD_LIBS) $(UNIT_LIBS)
+
+check_PROGRAMS += tests/unit/test_rde_fwd_mode
+TESTS += tests/unit/test_rde_fwd_mode
+tests_unit_test_rde_fwd_mode_SOURCES = tests/unit/test_rde_fwd_mode.c
+tests_unit_test_rde_fwd_mode_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS) $(LIBEVENT_CFLAGS)
+tests_unit_test_rde_fwd_mode_LDADD = $(BGPD_LIBS) $(UNIT_LIBS)

@@ -213,13 +213,14 @@ struct ctl_overlay_rec {
 	uint32_t	mtu;		/* route MTU through the tunnel; 0 direct */
 	uint32_t	prefixes;	/* prefixes using this next hop */
 	uint32_t	ifindex;
-	char		mode[16];	/* head: always | cross-subnet | never */
+	char		mode[16];	/* always | cross-subnet | never: head global, nh its own */
 	char		driver[16];	/* head: userspace | kernel | none */
 	char		nexthop[16];
 	char		local[16];	/* our end of the session (tunnel source) */
 	char		decision[8];	/* direct | tunnel | none */
 	char		device[16];	/* IFNAMSIZ */
 	char		reason[128];
+	char		mode_source[80];	/* nh: "global", "neighbor A.B.C.D", "prefix-list NAME" */
 };
 
 #endif
