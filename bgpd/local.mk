@@ -17,6 +17,7 @@ bgpd_libbgpd_a_SOURCES = \
 	bgpd/ctl_bgp.h bgpd/ctl_bgp.c \
 	bgpd/rde.h bgpd/rde.c bgpd/ctl_rib.h bgpd/ctl_rib.c \
 	bgpd/rde_fwd.h bgpd/rde_fwd.c bgpd/ctl_overlay.h bgpd/ctl_overlay.c \
+	bgpd/ctl_fwd.h bgpd/ctl_fwd.c \
 	bgpd/adj_out.h bgpd/adj_out.c bgpd/adj_out_rules.c \
 	bgpd/policy.h bgpd/policy.c \
 	bgpd/ctl_adj.h bgpd/ctl_adj.c
