@@ -32,6 +32,7 @@ struct bgpd_bgp_pending {
 	size_t			 n, cap;
 	bool			 identity;	/* asn or router-id touched */
 	bool			 policy;	/* a policy object or ebgp-requires-policy */
+	char			 overlay_restart[128];	/* an overlay leaf a reload cannot apply */
 };
 
 /* The daemon-wide settings, derived from the running tree (bgpd/conf.c). */

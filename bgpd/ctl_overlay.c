@@ -35,6 +35,8 @@ ov_show_nh(void *arg, const struct overlay_nh_view *v)
 		(void)if_indextoname(v->ifindex, ifn);
 	CTL_STR_SET(r.device, v->device ? v->device : ifn);
 	CTL_STR_SET(r.reason, v->why);
+	CTL_STR_SET(r.mode, overlay_mode_name(v->mode));
+	CTL_STR_SET(r.mode_source, v->src);
 	ctl_conn_record(s->c, s->f->type, s->f->seq, &r, sizeof(r));
 }
 

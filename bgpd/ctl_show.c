@@ -10,6 +10,7 @@
 #include "bgpd/bgpd.h"
 #include "bgpd/ctl.h"
 #include "bgpd/ctl_bgp.h"
+#include "bgpd/ctl_fwd.h"
 #include "bgpd/ctl_overlay.h"
 #include "bgpd/ctl_rib.h"
 #include "bgpd/ctl_adj.h"
@@ -63,6 +64,8 @@ static ctl_handler_fn *const handlers[CTL_TYPE_MAX] = {
 	[CTL_SHOW_BGP_STATISTICS] = ctl_bgp_show_statistics,
 	[CTL_SHOW_BGP_IPV4] = ctl_rib_show,
 	[CTL_SHOW_OVERLAY] = ctl_overlay_show,
+	[CTL_SHOW_TUNNEL] = ctl_tunnel_show,
+	[CTL_SHOW_IP_ROUTE] = ctl_kroute_show,
 	[CTL_SHOW_BGP_ADVERTISED] = ctl_adj_show,
 };
 

@@ -17,6 +17,7 @@ bgpd_libbgpd_a_SOURCES = \
 	bgpd/ctl_bgp.h bgpd/ctl_bgp.c \
 	bgpd/rde.h bgpd/rde.c bgpd/ctl_rib.h bgpd/ctl_rib.c \
 	bgpd/rde_fwd.h bgpd/rde_fwd.c bgpd/ctl_overlay.h bgpd/ctl_overlay.c \
+	bgpd/ctl_fwd.h bgpd/ctl_fwd.c \
 	bgpd/adj_out.h bgpd/adj_out.c bgpd/adj_out_rules.c bgpd/redist.h bgpd/redist.c \
 	bgpd/policy.h bgpd/policy.c \
 	bgpd/ctl_adj.h bgpd/ctl_adj.c
@@ -124,3 +125,9 @@ TESTS += tests/unit/test_redist
 tests_unit_test_redist_SOURCES = tests/unit/test_redist.c
 tests_unit_test_redist_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS) $(LIBMNL_CFLAGS)
 tests_unit_test_redist_LDADD = $(BGPD_LIBS) $(UNIT_LIBS)
+
+check_PROGRAMS += tests/unit/test_rde_fwd_mode
+TESTS += tests/unit/test_rde_fwd_mode
+tests_unit_test_rde_fwd_mode_SOURCES = tests/unit/test_rde_fwd_mode.c
+tests_unit_test_rde_fwd_mode_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS) $(LIBEVENT_CFLAGS)
+tests_unit_test_rde_fwd_mode_LDADD = $(BGPD_LIBS) $(UNIT_LIBS)

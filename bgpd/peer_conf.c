@@ -153,6 +153,32 @@ selection_apply(struct bgp *bgp, const struct conf_bgp *g)
 	rde_configure(bgp->rde, &sel, ntohl(cid.s_addr));
 }
 
+static enum overlay_mode
+mode_of(const char *name)
+{
+	return strcmp(name, "always") == 0 ? OVERLAY_MODE_ALWAYS :
+	    strcmp(name, "never") == 0 ? OVERLAY_MODE_NEVER : OVERLAY_MODE_CROSS_SUBNET;
+}
+
+static void
+override_collect(bool neighbor, const char *key, const char *mode, void *arg)
+{
+	struct in_addr a = { INADDR_ANY };
+
+	if (!neighbor)
+		rde_fwd_modes_add_prefix_list(arg, key, mode_of(mode));
+	else if (inet_pton(AF_INET, key, &a) == 1)	/* the model checked it */
+		rde_fwd_modes_add_neighbor(arg, ntohl(a.s_addr), mode_of(mode));
+}
+
+/* The global mode and its overrides (doc/overlay.md "Modes per neighbor and prefix-list"). */
+static void
+modes_from(const struct lyd_node *tree, const struct conf_overlay *o, struct rde_fwd_modes *m)
+{
+	*m = (struct rde_fwd_modes){ .global = mode_of(o->mode) };
+	conf_overlay_overrides(tree, override_collect, m);
+}
+
 /* The `overlay` block: how selected routes reach the kernel (doc/overlay.md). */
 static void
 forwarding_start(struct bgp *bgp, const struct lyd_node *tree)
@@ -161,8 +187,7 @@ forwarding_start(struct bgp *bgp, const struct lyd_node *tree)
 	struct rde_fwd_cfg c = { .fib = { .use_nexthops = true } };
 
 	conf_overlay_get(tree, &o);
-	c.mode = strcmp(o.mode, "always") == 0 ? OVERLAY_MODE_ALWAYS :
-	    strcmp(o.mode, "never") == 0 ? OVERLAY_MODE_NEVER : OVERLAY_MODE_CROSS_SUBNET;
+	modes_from(tree, &o, &c.modes);
 	c.tunnel.style = strcmp(o.tunnel_style, "point-to-point") == 0 ?
 	    TUNNEL_STYLE_P2P : TUNNEL_STYLE_NBMA;
 	c.style_defaulted = !o.tunnel_style_set;
@@ -176,6 +201,28 @@ forwarding_start(struct bgp *bgp, const struct lyd_node *tree)
 	c.fib.protocol = o.route_protocol;
 	c.fib.table = o.table;
 	rde_forwarding_start(bgp->rde, &c);
+	rde_fwd_modes_free(&c.modes);
+}
+
+/*
+ * A reload: the modes (global and overrides) apply at once, every prefix
+ * decided again as a chunked job; a prefix-list change does the same when
+ * prefix-list overrides exist. The rest of the block needs a restart.
+ */
+static void
+forwarding_reload(struct bgpd *b)
+{
+	struct conf_overlay o;
+	struct rde_fwd_modes m;
+
+	if (b->bgp_pending.overlay_restart[0] != '\0')
+		log_warnx("overlay: %s changed: only mode, neighbor and prefix-list modes apply "
+		    "on reload; restart ipip-bgpd for the rest of the overlay block",
+		    b->bgp_pending.overlay_restart);
+	conf_overlay_get(b->running, &o);
+	modes_from(b->running, &o, &m);
+	rde_forwarding_modes(b->bgp->rde, &m, b->bgp_pending.policy);
+	rde_fwd_modes_free(&m);
 }
 
 struct nets {
@@ -293,7 +340,14 @@ bgpd_bgp_on_change(const struct conf_change *c, void *arg)
 		name = c->path + sizeof(pg) - 1;
 		snprintf(group, sizeof(group), "%.*s", (int)strcspn(name, "'"), name);
 		pending_mark(&b->bgp_pending, group, true, c->kind);
-	} else if (strcmp(c->path, "/ipip-bgpd:bgp/asn") == 0 ||
+	} else if (strncmp(c->path, "/ipip-bgpd:overlay", 18) == 0 &&
+	    strcmp(c->path, "/ipip-bgpd:overlay/mode") != 0 &&
+	    strncmp(c->path, "/ipip-bgpd:overlay/neighbor", 27) != 0 &&
+	    strncmp(c->path, "/ipip-bgpd:overlay/prefix-list", 30) != 0 &&
+	    strcmp(c->path, "/ipip-bgpd:overlay") != 0)
+		snprintf(b->bgp_pending.overlay_restart, sizeof(b->bgp_pending.overlay_restart),
+		    "%s", c->path);
+	else if (strcmp(c->path, "/ipip-bgpd:bgp/asn") == 0 ||
 	    strcmp(c->path, "/ipip-bgpd:bgp/router-id") == 0)
 		b->bgp_pending.identity = true;
 }
@@ -470,6 +524,7 @@ bgpd_bgp_apply(void *arg)
 		bgp_listen_set(b->bgp, listen_addr_of(&a.g), a.g.listen_port);	/* logged */
 		selection_apply(b->bgp, &a.g);
 		rde_policy_set(b->bgp->rde, policy_from_conf(b->running));
+		forwarding_reload(b);
 		networks_apply(b);
 		redistribute_apply(b);
 		conf_bgp_neighbors(b->running, apply_neighbor, &a);
@@ -479,6 +534,7 @@ bgpd_bgp_apply(void *arg)
 	b->bgp_pending.n = 0;
 	b->bgp_pending.identity = false;
 	b->bgp_pending.policy = false;
+	b->bgp_pending.overlay_restart[0] = '\0';
 }
 
 int

@@ -52,6 +52,9 @@ struct rde {
 	bool			 reselect;	/* rib_reselect_all() job pending */
 	uint32_t		 cluster_id;	/* host order; 0: the router-id */
 	struct rde_fwd		*fwd;		/* owned; NULL until rde_forwarding_start */
+	bool			 refwd;		/* every prefix to the overlay again (modes changed) */
+	bool			 refwd_started;	/* refwd_after is valid */
+	struct prefix		 refwd_after;	/* the last prefix re-set */
 	struct adj_out		*ao;		/* owned: what we announce (adj_out.h) */
 	struct policy		*pol;		/* owned: compiled from the config; NULL: none */
 };
@@ -448,6 +451,34 @@ rde_down_cb(struct peer *p, void *arg)
 	rde_job_schedule(r);
 }
 
+/* One prefix of the re-decision job: its current selection to the overlay again. */
+static int
+rde_refwd_one(void *arg, const struct prefix *pfx, const struct rib_route *rt)
+{
+	struct rde *r = arg;
+	struct rib_selection sel;
+
+	rib_route_selection(r->rib, rt, &sel);
+	if (r->fwd != NULL && sel.n > 0)
+		rde_fwd_change(r->fwd, r->pol, pfx, &sel);
+	r->refwd_after = *pfx;
+	r->refwd_started = true;
+	return 0;
+}
+
+/* Modes changed: every prefix goes through the overlay again, budget at a time. */
+static bool
+rde_refwd_run(struct rde *r, size_t budget)
+{
+	size_t n = rib_walk(r->rib, r->refwd_started ? &r->refwd_after : NULL, budget,
+	    rde_refwd_one, r);
+
+	if (n == budget)
+		return true;
+	log_info("overlay: every prefix decided again with the new modes");
+	return false;
+}
+
 bool
 rde_jobs_run(struct rde *r, size_t budget)
 {
@@ -463,7 +494,11 @@ rde_jobs_run(struct rde *r, size_t budget)
 	}
 	if (r->reselect)
 		r->reselect = rib_reselect_all(r->rib, budget);
-	return r->reselect;
+	if (r->reselect)
+		return true;
+	if (r->refwd)
+		r->refwd = rde_refwd_run(r, budget);
+	return r->refwd;
 }
 
 static void
@@ -513,6 +548,21 @@ rde_forwarding_start(struct rde *r, const struct rde_fwd_cfg *c)
 	r->fwd = rde_fwd_new(r->bgp->base, c);
 }
 
+void
+rde_forwarding_modes(struct rde *r, struct rde_fwd_modes *m, bool policy_changed)
+{
+	bool changed;
+
+	if (r->fwd == NULL)
+		return;
+	changed = rde_fwd_modes_set(r->fwd, m);
+	if (!changed && !(policy_changed && rde_fwd_has_list_overrides(r->fwd)))
+		return;
+	r->refwd = true;		/* a job already running starts over */
+	r->refwd_started = false;
+	rde_job_schedule(r);
+}
+
 const struct rde_fwd *
 rde_forwarding(const struct rde *r)
 {
@@ -527,7 +577,7 @@ rde_change_cb(void *arg, const struct prefix *pfx, const struct rib_selection *s
 
 	adj_out_rib_change(r->ao, pfx, sel);
 	if (r->fwd != NULL)
-		rde_fwd_change(r->fwd, pfx, sel);
+		rde_fwd_change(r->fwd, r->pol, pfx, sel);
 }
 
 /* Any path of pfx changed: ADD-PATH send peers announce every path. */

@@ -23,6 +23,7 @@ struct rib;
 struct rib_opts;
 struct rde_fwd;
 struct rde_fwd_cfg;
+struct rde_fwd_modes;
 
 #define RDE_WITHDRAW_CHUNK	4096	/* prefixes looked at per loop turn on peer down */
 #define RDE_RESELECT_CHUNK	4096	/* prefixes re-selected per loop turn after a config change */
@@ -85,6 +86,12 @@ bool		 rde_jobs_run(struct rde *, size_t budget);
  */
 void		 rde_forwarding_start(struct rde *, const struct rde_fwd_cfg *);
 const struct rde_fwd *rde_forwarding(const struct rde *);
+/*
+ * Overlay modes from a reload (*m taken over). When they changed, or the
+ * prefix-lists changed and prefix-list overrides exist, every prefix goes
+ * to the overlay again as a chunked job (STYLE 7).
+ */
+void		 rde_forwarding_modes(struct rde *, struct rde_fwd_modes *m, bool policy_changed);
 
 /* ------------------------------------------------------------ policy (bgpd/policy.h) */
 struct policy;

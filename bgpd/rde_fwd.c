@@ -5,12 +5,15 @@
  * established session sent End-of-RIB, or after RDE_FWD_SETTLE_SECS.
  */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <event2/event.h>
 
+#include "bgpd/policy.h"
 #include "bgpd/rde_fwd.h"
+#include "lib/array.h"
 #include "lib/log.h"
 #include "rib/rib.h"
 
@@ -18,9 +21,141 @@ struct rde_fwd {
 	struct fib		*fib;
 	struct tunnel_mgr	*tm;
 	struct overlay		*ov;
+	struct rde_fwd_modes	 modes;		/* owned */
 	struct event		*settle_ev;
 	bool			 settled;
 };
+
+/* ------------------------------------------------ modes per path */
+
+void
+rde_fwd_modes_add_neighbor(struct rde_fwd_modes *m, uint32_t addr, enum overlay_mode mode)
+{
+	struct rde_fwd_override *o;
+	char a[16];
+
+	if (ARRAY_GROW(m->nbr, m->nnbr, m->capnbr, 8) < 0)
+		fatal("overlay modes");
+	o = &m->nbr[m->nnbr++];
+	*o = (struct rde_fwd_override){ .addr = addr, .mode = mode };
+	addr_fmt(addr, a);
+	snprintf(o->src, sizeof(o->src), "neighbor %s", a);
+}
+
+/* Kept sorted by name: the documented order in which overrides are tried. */
+void
+rde_fwd_modes_add_prefix_list(struct rde_fwd_modes *m, const char *name, enum overlay_mode mode)
+{
+	struct rde_fwd_override *o;
+	size_t i;
+
+	if (ARRAY_GROW(m->pl, m->npl, m->cappl, 8) < 0)
+		fatal("overlay modes");
+	for (i = m->npl; i > 0 && strcmp(m->pl[i - 1].name, name) > 0; i--)
+		m->pl[i] = m->pl[i - 1];
+	m->npl++;
+	o = &m->pl[i];
+	*o = (struct rde_fwd_override){ .mode = mode };
+	snprintf(o->name, sizeof(o->name), "%s", name);
+	snprintf(o->src, sizeof(o->src), "prefix-list %s", name);
+}
+
+void
+rde_fwd_modes_free(struct rde_fwd_modes *m)
+{
+	free(m->nbr);
+	free(m->pl);
+	*m = (struct rde_fwd_modes){ .global = m->global };
+}
+
+static bool
+overrides_equal(const struct rde_fwd_override *a, const struct rde_fwd_override *b, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (a[i].addr != b[i].addr || a[i].mode != b[i].mode ||
+		    strcmp(a[i].name, b[i].name) != 0)
+			return false;
+	return true;
+}
+
+bool
+rde_fwd_modes_equal(const struct rde_fwd_modes *a, const struct rde_fwd_modes *b)
+{
+	return a->global == b->global && a->nnbr == b->nnbr && a->npl == b->npl &&
+	    overrides_equal(a->nbr, b->nbr, a->nnbr) && overrides_equal(a->pl, b->pl, a->npl);
+}
+
+bool
+rde_fwd_modes_need_tunnels(const struct rde_fwd_modes *m)
+{
+	if (m->global != OVERLAY_MODE_NEVER)
+		return true;
+	for (size_t i = 0; i < m->nnbr; i++)
+		if (m->nbr[i].mode != OVERLAY_MODE_NEVER)
+			return true;
+	for (size_t i = 0; i < m->npl; i++)
+		if (m->pl[i].mode != OVERLAY_MODE_NEVER)
+			return true;
+	return false;
+}
+
+/* A prefix-list `permit` match means the override applies (doc/policy.md). */
+enum overlay_mode
+rde_fwd_mode_pick(const struct rde_fwd_modes *m, const struct policy *pol,
+    const struct prefix *pfx, uint32_t peer, const char **src)
+{
+	for (size_t i = 0; pol != NULL && i < m->npl; i++)
+		if (policy_prefix_list_permits(pol, m->pl[i].name, pfx)) {
+			*src = m->pl[i].src;
+			return m->pl[i].mode;
+		}
+	for (size_t i = 0; i < m->nnbr; i++)
+		if (m->nbr[i].addr == peer) {
+			*src = m->nbr[i].src;
+			return m->nbr[i].mode;
+		}
+	*src = NULL;
+	return m->global;
+}
+
+static void
+modes_copy(struct rde_fwd_modes *dst, const struct rde_fwd_modes *src)
+{
+	*dst = (struct rde_fwd_modes){ .global = src->global };
+	for (size_t i = 0; i < src->nnbr; i++)
+		rde_fwd_modes_add_neighbor(dst, src->nbr[i].addr, src->nbr[i].mode);
+	for (size_t i = 0; i < src->npl; i++)
+		rde_fwd_modes_add_prefix_list(dst, src->pl[i].name, src->pl[i].mode);
+}
+
+bool
+rde_fwd_modes_set(struct rde_fwd *f, struct rde_fwd_modes *m)
+{
+	bool same = rde_fwd_modes_equal(&f->modes, m);
+
+	if (!same && f->tm == NULL && rde_fwd_modes_need_tunnels(m)) {
+		log_warnx("overlay: the new modes need tunnels, but this instance started without "
+		    "a tunnel driver (every mode never): restart ipip-bgpd to apply them");
+		rde_fwd_modes_free(m);
+		return false;
+	}
+	rde_fwd_modes_free(&f->modes);
+	f->modes = *m;
+	*m = (struct rde_fwd_modes){ .global = m->global };
+	if (!same) {
+		overlay_mode_set(f->ov, f->modes.global);
+		log_info("overlay: modes changed (global %s, %zu neighbor and %zu prefix-list "
+		    "overrides); every prefix is decided again", overlay_mode_name(f->modes.global),
+		    f->modes.nnbr, f->modes.npl);
+	}
+	return !same;
+}
+
+bool
+rde_fwd_has_list_overrides(const struct rde_fwd *f)
+{
+	return f != NULL && f->modes.npl > 0;
+}
 
 /*
  * A selection change from the RIB (called by rde.c's fan-out). Members with
@@ -29,15 +164,22 @@ struct rde_fwd {
  * not ours to route.
  */
 void
-rde_fwd_change(struct rde_fwd *f, const struct prefix *p, const struct rib_selection *sel)
+rde_fwd_change(struct rde_fwd *f, const struct policy *pol, const struct prefix *p,
+    const struct rib_selection *sel)
 {
 	struct overlay_hop hops[RIB_MULTIPATH_MAX];
 	size_t n = 0;
 
-	for (size_t i = 0; sel != NULL && i < sel->n && n < RIB_MULTIPATH_MAX; i++)
-		if (sel->set[i].attrs->nexthop != 0)
-			hops[n++] = (struct overlay_hop){ .gateway = sel->set[i].attrs->nexthop,
-			    .local = sel->set[i].peer->local_addr, .weight = sel->set[i].weight };
+	for (size_t i = 0; sel != NULL && i < sel->n && n < RIB_MULTIPATH_MAX; i++) {
+		const struct rib_nexthop *m = &sel->set[i];
+
+		if (m->attrs->nexthop == 0)
+			continue;
+		hops[n] = (struct overlay_hop){ .gateway = m->attrs->nexthop,
+		    .local = m->peer->local_addr, .weight = m->weight };
+		hops[n].mode = rde_fwd_mode_pick(&f->modes, pol, p, m->peer->addr, &hops[n].src);
+		n++;
+	}
 	if (n == 0) {
 		overlay_route_del(f->ov, p);
 		return;
@@ -69,7 +211,7 @@ rde_fwd_tunnels(struct event_base *base, const struct rde_fwd_cfg *c)
 	struct tunnel_mgr *tm;
 	int err = 0;
 
-	if (c->mode == OVERLAY_MODE_NEVER)
+	if (!rde_fwd_modes_need_tunnels(&c->modes))
 		return NULL;
 	if ((tm = tunnel_mgr_new(base, &t, &err)) != NULL || err != -EOPNOTSUPP ||
 	    !c->style_defaulted || t.style != TUNNEL_STYLE_NBMA)
@@ -90,10 +232,11 @@ rde_fwd_new(struct event_base *base, const struct rde_fwd_cfg *c)
 		fatal("rde_fwd_new");
 	if ((f->fib = fib_new(base, &c->fib)) == NULL)
 		goto fail;
+	modes_copy(&f->modes, &c->modes);
 	f->tm = rde_fwd_tunnels(base, c);
-	if (c->mode != OVERLAY_MODE_NEVER && f->tm == NULL)
+	if (rde_fwd_modes_need_tunnels(&c->modes) && f->tm == NULL)
 		log_warnx("overlay: no tunnel driver; next hops that need a tunnel are not installed");
-	if ((f->ov = overlay_new(base, c->mode, f->fib, f->tm)) == NULL)
+	if ((f->ov = overlay_new(base, c->modes.global, f->fib, f->tm)) == NULL)
 		goto fail;
 	if ((f->settle_ev = evtimer_new(base, rde_fwd_settle_cb, f)) == NULL)
 		fatalx("rde_fwd_new: event");
@@ -115,6 +258,7 @@ rde_fwd_free(struct rde_fwd *f)
 	fib_free(f->fib, false);	/* our routes go first, then the devices */
 	overlay_free(f->ov);
 	tunnel_mgr_free(f->tm);
+	rde_fwd_modes_free(&f->modes);
 	free(f);
 }
 
@@ -128,4 +272,16 @@ const char *
 rde_fwd_driver(const struct rde_fwd *f)
 {
 	return f && f->tm ? tunnel_mgr_driver_name(f->tm) : "none";
+}
+
+const struct tunnel_mgr *
+rde_fwd_tunnels_get(const struct rde_fwd *f)
+{
+	return f ? f->tm : NULL;
+}
+
+const struct fib *
+rde_fwd_fib(const struct rde_fwd *f)
+{
+	return f ? f->fib : NULL;
 }

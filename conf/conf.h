@@ -244,5 +244,14 @@ struct conf_overlay {
 	uint32_t	table;
 };
 void	conf_overlay_get(const struct lyd_node *tree, struct conf_overlay *);
+/*
+ * The mode overrides of the `overlay` block: `neighbor A.B.C.D mode M`
+ * (neighbor true, key the address) and `prefix-list NAME mode M` (key the
+ * name). Returns how many.
+ */
+typedef void conf_overlay_override_fn(bool neighbor, const char *key, const char *mode,
+    void *arg);
+size_t	conf_overlay_overrides(const struct lyd_node *tree, conf_overlay_override_fn *,
+	    void *arg);
 
 #endif

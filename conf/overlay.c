@@ -64,3 +64,33 @@ conf_overlay_get(const struct lyd_node *tree, struct conf_overlay *o)
 	if ((v = leaf(tree, "table")) != NULL)
 		o->table = (uint32_t)strtoul(v, NULL, 10);
 }
+
+/* One list of overrides: key leaf `key`, leaf `mode`. */
+static size_t
+overrides_walk(const struct lyd_node *tree, const char *xpath, const char *key,
+    bool neighbor, conf_overlay_override_fn *fn, void *arg)
+{
+	struct ly_set *set = NULL;
+	size_t n = 0;
+
+	if (tree == NULL || lyd_find_xpath(tree, xpath, &set) != LY_SUCCESS)
+		return 0;
+	for (uint32_t i = 0; i < set->count; i++) {
+		struct lyd_node *k = NULL, *m = NULL;
+
+		if (lyd_find_path(set->dnodes[i], key, 0, &k) != LY_SUCCESS ||
+		    lyd_find_path(set->dnodes[i], "mode", 0, &m) != LY_SUCCESS)
+			continue;		/* the model makes both mandatory */
+		fn(neighbor, lyd_get_value(k), lyd_get_value(m), arg);
+		n++;
+	}
+	ly_set_free(set, NULL);
+	return n;
+}
+
+size_t
+conf_overlay_overrides(const struct lyd_node *tree, conf_overlay_override_fn *fn, void *arg)
+{
+	return overrides_walk(tree, "/ipip-bgpd:overlay/neighbor", "address", true, fn, arg) +
+	    overrides_walk(tree, "/ipip-bgpd:overlay/prefix-list", "name", false, fn, arg);
+}

@@ -104,3 +104,35 @@ hmap_next(const struct hmap *m, const struct hmap_node *prev)
 			return m->b[i];
 	return NULL;
 }
+
+static uint32_t
+bits_reverse(uint32_t v)
+{
+	v = ((v >> 1) & 0x55555555u) | ((v & 0x55555555u) << 1);
+	v = ((v >> 2) & 0x33333333u) | ((v & 0x33333333u) << 2);
+	v = ((v >> 4) & 0x0f0f0f0fu) | ((v & 0x0f0f0f0fu) << 4);
+	v = ((v >> 8) & 0x00ff00ffu) | ((v & 0x00ff00ffu) << 8);
+	return (v >> 16) | (v << 16);
+}
+
+bool
+hmap_scan(const struct hmap *m, uint32_t *cursor, size_t max,
+    void (*fn)(void *, struct hmap_node *), void *arg)
+{
+	uint32_t v = *cursor, mask = (uint32_t)m->mask;
+	size_t n = 0;
+
+	do {
+		for (struct hmap_node *x = m->b[v & mask], *next; x != NULL; x = next) {
+			next = x->next;
+			fn(arg, x);
+			n++;
+		}
+		v |= ~mask;		/* the next bucket in reverse-binary order */
+		v = bits_reverse(v);
+		v++;
+		v = bits_reverse(v);
+	} while (v != 0 && n < max);
+	*cursor = v;
+	return v != 0;
+}

@@ -11,6 +11,7 @@
 #define IPIP_LIB_HMAP_H
 
 #include <stddef.h>
+#include <stdbool.h>
 #include <stdint.h>
 
 struct hmap_node {
@@ -33,6 +34,16 @@ struct hmap_node *hmap_first_hash(const struct hmap *, uint32_t hash);
 struct hmap_node *hmap_next_hash(const struct hmap_node *);
 /* Every node, in no order; prev NULL starts. Do not add or delete while walking. */
 struct hmap_node *hmap_next(const struct hmap *, const struct hmap_node *prev);
+/*
+ * A walk in chunks across event-loop turns, with adds and deletes in between
+ * (Redis's SCAN: buckets in reverse-binary order, so a table that grew between
+ * calls still yields every node present throughout exactly once; nodes added
+ * or deleted meanwhile may or may not be seen). Start with *cursor = 0; each
+ * call visits whole buckets until at least max nodes were given to fn, and
+ * returns false once the walk is complete. fn must not add or delete.
+ */
+bool	hmap_scan(const struct hmap *, uint32_t *cursor, size_t max,
+	    void (*fn)(void *arg, struct hmap_node *), void *arg);
 
 /* Good enough mixing for addresses and ids (murmur3 finalizer). */
 static inline uint32_t

@@ -12,6 +12,7 @@
  * builds a netlink message.
  */
 #include <errno.h>
+#include <stddef.h>
 #include <event2/event.h>
 #include <stdlib.h>
 #include <string.h>
@@ -786,4 +787,78 @@ fib_stats_get(const struct fib *f, struct fib_stats *st)
 	st->batches = nl_stat_sends(f->nl);
 	st->nexthop_objects = f->nexthops;
 	st->settled = f->settled;
+}
+
+/* ---- show ---- */
+
+static const char *const route_state_names[] = {
+	[FIB_ROUTE_INSTALLED] = "installed", [FIB_ROUTE_PENDING] = "pending",
+	[FIB_ROUTE_FAILED] = "failed", [FIB_ROUTE_STALE] = "stale",
+};
+
+const char *
+fib_route_state_name(enum fib_route_state s)
+{
+	return (unsigned)s <= FIB_ROUTE_STALE ? route_state_names[s] : "?";
+}
+
+struct fib_scan {
+	const struct fib	*f;
+	fib_route_fn		*fn;
+	void			*arg;
+};
+
+static enum fib_route_state
+fib_route_state_of(const struct fib *f, const struct fib_route *r)
+{
+	if (r->o.stale)
+		return FIB_ROUTE_STALE;
+	if (r->o.list == FIB_L_RETRY)
+		return FIB_ROUTE_FAILED;
+	if (r->o.pending != FIB_OP_NONE || fib_obj_needs_write(f, &r->o))
+		return FIB_ROUTE_PENDING;
+	return FIB_ROUTE_INSTALLED;
+}
+
+static void
+fib_scan_one(void *arg, struct hmap_node *x)
+{
+	const struct fib_scan *s = arg;
+	const struct fib_route *r = (const struct fib_route *)((char *)x -
+	    offsetof(struct fib_route, o.hn));
+	const struct fib_grp *g = r->grp ? r->grp : r->o.stale ? r->k_grp : NULL;
+	struct fib_route_view v;
+
+	if (g == NULL)
+		return;			/* being deleted: no longer ours to show */
+	v.pfx = r->pfx;
+	v.state = fib_route_state_of(s->f, r);
+	v.mtu = r->grp ? r->mtu : r->k_mtu;
+	v.nhg_id = s->f->nexthops ? g->h.id : 0;
+	v.n = g->n < FIB_NH_MAX ? g->n : FIB_NH_MAX;
+	for (size_t i = 0; i < v.n; i++) {
+		v.nhs[i] = g->m[i].nh->key;
+		v.nhs[i].weight = g->m[i].weight;
+	}
+	s->fn(s->arg, &v);
+}
+
+bool
+fib_route_scan(const struct fib *f, uint32_t *cursor, size_t max, fib_route_fn *fn, void *arg)
+{
+	struct fib_scan s = { f, fn, arg };
+
+	return hmap_scan(&f->routes, cursor, max, fib_scan_one, &s);
+}
+
+uint8_t
+fib_protocol(const struct fib *f)
+{
+	return f->opts.protocol;
+}
+
+uint32_t
+fib_table(const struct fib *f)
+{
+	return f->opts.table;
 }

@@ -108,4 +108,31 @@ void		 fib_settle(struct fib *);
 bool		 fib_is_idle(const struct fib *);
 void		 fib_stats_get(const struct fib *, struct fib_stats *);
 
+/* One of our routes as the fib sees it, for show ip route. */
+enum fib_route_state {
+	FIB_ROUTE_INSTALLED,	/* the kernel holds what we want */
+	FIB_ROUTE_PENDING,	/* a write is queued or waits for its ACK */
+	FIB_ROUTE_FAILED,	/* the kernel refused it; retried with backoff */
+	FIB_ROUTE_STALE,	/* adopted from an earlier run, not wanted (yet) */
+};
+struct fib_route_view {
+	struct prefix		 pfx;
+	enum fib_route_state	 state;
+	uint32_t		 mtu;		/* 0: none */
+	uint32_t		 nhg_id;	/* kernel group id; 0 with inline next hops */
+	size_t			 n;
+	struct fib_nh		 nhs[FIB_NH_MAX];
+};
+typedef void fib_route_fn(void *arg, const struct fib_route_view *);
+const char	*fib_route_state_name(enum fib_route_state);
+/*
+ * Our routes (wanted or stale; not those being deleted) in chunks of about
+ * max (lib/hmap.h hmap_scan: safe across loop turns with changes in
+ * between). *cursor 0 starts; false once complete. Hash order.
+ */
+bool		 fib_route_scan(const struct fib *, uint32_t *cursor, size_t max,
+		    fib_route_fn *, void *arg);
+uint8_t		 fib_protocol(const struct fib *);
+uint32_t	 fib_table(const struct fib *);
+
 #endif

@@ -26,10 +26,12 @@ struct ov_conn {
 	uint32_t	ifindex;
 };
 
-/* One next hop in use: (local, gateway), the decision and its users. */
+/* One next hop in use: (local, gateway, mode, label), the decision and its users. */
 struct ov_nh {
 	struct hmap_node	 node;
 	uint32_t		 gateway, local;
+	enum overlay_mode	 mode;
+	char			 src[OVERLAY_SRC_MAX];	/* "": the global mode */
 	unsigned		 refs;		/* prefixes using it */
 	enum overlay_kind	 kind;
 	uint32_t		 ifindex;	/* direct: the connected subnet's */
@@ -213,24 +215,52 @@ ov_overrun(void *arg)
 
 /* ------------------------------------------------ next hops */
 
-static uint32_t
-ov_nh_hash(uint32_t local, uint32_t gw)
+/* The key of a next hop: the label is part of it so `show overlay` can say
+ * which override decided each; equal modes still share the tunnel (tunnel_get). */
+struct ov_key {
+	uint32_t		 local, gateway;
+	enum overlay_mode	 mode;
+	const char		*src;		/* "" for the global mode */
+};
+
+static struct ov_key
+ov_key_of(const struct overlay *o, const struct overlay_hop *h)
 {
-	return hash_add(hash_u32(local), gw);
+	return (struct ov_key){ h->local, h->gateway, h->src ? h->mode : o->mode,
+	    h->src ? h->src : "" };
+}
+
+static uint32_t
+ov_nh_hash(const struct ov_key *k)
+{
+	uint32_t h = hash_add(hash_add(hash_u32(k->local), k->gateway), (uint32_t)k->mode);
+
+	for (const char *c = k->src; *c != '\0'; c++)
+		h = h * 31 + (uint8_t)*c;
+	return h;
 }
 
 static struct ov_nh *
-ov_nh_find(const struct overlay *o, uint32_t local, uint32_t gw)
+ov_nh_find(const struct overlay *o, const struct ov_key *k)
 {
-	uint32_t h = ov_nh_hash(local, gw);
+	uint32_t h = ov_nh_hash(k);
 
 	for (struct hmap_node *x = hmap_first_hash(&o->nhs, h); x; x = hmap_next_hash(x)) {
 		struct ov_nh *n = (struct ov_nh *)x;
 
-		if (x->hash == h && n->local == local && n->gateway == gw)
+		if (x->hash == h && n->local == k->local && n->gateway == k->gateway &&
+		    n->mode == k->mode && strcmp(n->src, k->src) == 0)
 			return n;
 	}
 	return NULL;
+}
+
+/* The hop that takes n again (re-decision, MTU follow). */
+static struct overlay_hop
+ov_nh_hop(const struct ov_nh *n, uint16_t weight)
+{
+	return (struct overlay_hop){ n->gateway, n->local, weight, n->mode,
+	    n->src[0] ? n->src : NULL };
 }
 
 static void
@@ -249,7 +279,7 @@ ov_nh_tunnel(struct overlay *o, struct ov_nh *n)
 		return;
 	}
 	snprintf(n->why, sizeof(n->why), "%s: tunnel %s from %s",
-	    o->mode == OVERLAY_MODE_ALWAYS ? "mode always" : "not on a connected subnet",
+	    n->mode == OVERLAY_MODE_ALWAYS ? "mode always" : "not on a connected subnet",
 	    tunnel_info(n->t)->name, l);
 }
 
@@ -260,7 +290,7 @@ ov_nh_decide(struct overlay *o, struct ov_nh *n)
 	const struct ov_conn *c = ov_conn_find(o, n->gateway);
 	char g[16], net[16], ifn[IF_NAMESIZE] = "?";
 
-	n->kind = overlay_decide(o->mode, c != NULL);
+	n->kind = overlay_decide(n->mode, c != NULL);
 	addr_fmt(n->gateway, g);
 	if (n->kind == OVERLAY_TUNNEL)
 		return ov_nh_tunnel(o, n);
@@ -276,17 +306,19 @@ ov_nh_decide(struct overlay *o, struct ov_nh *n)
 }
 
 static struct ov_nh *
-ov_nh_get(struct overlay *o, uint32_t local, uint32_t gw)
+ov_nh_get(struct overlay *o, const struct overlay_hop *h)
 {
-	struct ov_nh *n = ov_nh_find(o, local, gw);
+	struct ov_key k = ov_key_of(o, h);
+	struct ov_nh *n = ov_nh_find(o, &k);
 
 	if (n == NULL) {
 		if ((n = calloc(1, sizeof(*n))) == NULL)
 			fatal("ov_nh_get");
-		n->local = local, n->gateway = gw;
+		n->local = k.local, n->gateway = k.gateway, n->mode = k.mode;
+		snprintf(n->src, sizeof(n->src), "%s", k.src);
 		ov_nh_decide(o, n);
 		n->guard_new = n->kind == OVERLAY_TUNNEL;
-		hmap_add(&o->nhs, &n->node, ov_nh_hash(local, gw));
+		hmap_add(&o->nhs, &n->node, ov_nh_hash(&k));
 	}
 	n->refs++;
 	return n;
@@ -511,7 +543,7 @@ overlay_route_set(struct overlay *o, const struct prefix *p,
 
 	n = n > FIB_NH_MAX ? FIB_NH_MAX : n;
 	for (size_t i = 0; i < n; i++)		/* take the new before putting the old */
-		held[i] = ov_nh_get(o, hops[i].local, hops[i].gateway);
+		held[i] = ov_nh_get(o, &hops[i]);
 	ov_route_release(o, r);
 	memcpy(r->nhs, held, n * sizeof(held[0]));
 	for (size_t i = 0; i < n; i++)
@@ -546,7 +578,7 @@ ov_route_reset(struct overlay *o, struct ov_route *r)
 	struct overlay_hop hops[FIB_NH_MAX];
 
 	for (size_t i = 0; i < r->n; i++)
-		hops[i] = (struct overlay_hop){ r->nhs[i]->gateway, r->nhs[i]->local, r->w[i] };
+		hops[i] = ov_nh_hop(r->nhs[i], r->w[i]);
 	(void)overlay_route_set(o, &r->pfx, hops, r->n);	/* logged there */
 }
 
@@ -569,7 +601,7 @@ static bool
 ov_nh_moved(const struct overlay *o, const struct ov_nh *n)
 {
 	const struct ov_conn *c = ov_conn_find(o, n->gateway);
-	enum overlay_kind k = overlay_decide(o->mode, c != NULL);
+	enum overlay_kind k = overlay_decide(n->mode, c != NULL);
 
 	if (k == OVERLAY_TUNNEL && n->kind == OVERLAY_NONE && n->t == NULL)
 		return false;		/* the tunnel failed: retried with the prefix */
@@ -602,7 +634,7 @@ ov_redecide(struct overlay *o)
 
 		for (size_t i = 0; i < r->n; i++) {
 			touched |= r->nhs[i]->detached;
-			hops[i] = (struct overlay_hop){ r->nhs[i]->gateway, r->nhs[i]->local, r->w[i] };
+			hops[i] = ov_nh_hop(r->nhs[i], r->w[i]);
 		}
 		if (touched)
 			(void)overlay_route_set(o, &r->pfx, hops, r->n);	/* logged there */
@@ -667,7 +699,7 @@ ov_tunnel_cb(void *arg, const struct tunnel *t, enum tunnel_change what)
 
 		for (size_t i = 0; i < r->n; i++) {
 			uses |= ov_nh_uses(r->nhs[i], t);
-			hops[i] = (struct overlay_hop){ r->nhs[i]->gateway, r->nhs[i]->local, r->w[i] };
+			hops[i] = ov_nh_hop(r->nhs[i], r->w[i]);
 		}
 		if (uses && !r->refused && ++n)
 			(void)overlay_route_set(o, &r->pfx, hops, r->n);	/* logged there */
@@ -738,6 +770,7 @@ overlay_walk(const struct overlay *o, overlay_nh_fn *fn, void *arg)
 			.gateway = n->gateway, .local = n->local, .kind = n->kind,
 			.ifindex = ti ? ti->ifindex : n->ifindex, .mtu = ti ? ti->mtu : 0,
 			.why = n->why, .device = ti ? ti->name : NULL, .prefixes = n->refs,
+			.mode = n->mode, .src = n->src[0] ? n->src : "global",
 		};
 
 		fn(arg, &v);
@@ -748,4 +781,12 @@ enum overlay_mode
 overlay_mode_get(const struct overlay *o)
 {
 	return o->mode;
+}
+
+void
+overlay_mode_set(struct overlay *o, enum overlay_mode m)
+{
+	if (m != o->mode)
+		log_info("overlay: mode %s -> %s", overlay_mode_name(o->mode), overlay_mode_name(m));
+	o->mode = m;
 }

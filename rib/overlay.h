@@ -64,11 +64,22 @@ MUST_USE int	 overlay_nh_make(enum overlay_kind, uint32_t gw, uint32_t conn_ifin
 		    const struct tunnel_info *ti, uint16_t weight,
 		    struct fib_nh *out, uint32_t *mtu);
 
-/* One member of a selected set: the next hop and the session's local address. */
+/*
+ * One member of a selected set: the next hop, the session's local address,
+ * and the mode that decides it. src NULL: the overlay's own (global) mode,
+ * mode ignored; else the mode to use and where it came from, a label the
+ * overlay copies and shows but never interprets ("neighbor 10.0.0.2",
+ * "prefix-list FAR": the caller's words). A next hop is decided once per
+ * (local, gateway, mode, label), so two prefixes over one gateway with
+ * different modes each get their own decision.
+ */
+#define OVERLAY_SRC_MAX	80
 struct overlay_hop {
-	uint32_t	gateway;	/* host order */
-	uint32_t	local;		/* our end of the session that sent it */
-	uint16_t	weight;		/* 1..256 */
+	uint32_t	 gateway;	/* host order */
+	uint32_t	 local;		/* our end of the session that sent it */
+	uint16_t	 weight;	/* 1..256 */
+	enum overlay_mode mode;		/* with src != NULL */
+	const char	*src;		/* borrowed for the call; NULL: global */
 };
 
 /*
@@ -107,9 +118,17 @@ struct overlay_nh_view {
 	const char		*why;		/* "10.0.1.2 is on connected 10.0.1.0/24 ..." */
 	const char		*device;	/* tunnel name, or NULL for direct */
 	unsigned		 prefixes;	/* prefixes using it */
+	enum overlay_mode	 mode;		/* the mode that decided it */
+	const char		*src;		/* "global", or the hop's label */
 };
 typedef void overlay_nh_fn(void *arg, const struct overlay_nh_view *);
 void		 overlay_walk(const struct overlay *, overlay_nh_fn *, void *arg);
 enum overlay_mode overlay_mode_get(const struct overlay *);
+/*
+ * A new global mode (config reload). Next hops in use keep their decision
+ * until their prefixes are set again (the caller re-sets every prefix, a
+ * chunked job); new ones take it at once.
+ */
+void		 overlay_mode_set(struct overlay *, enum overlay_mode);
 
 #endif

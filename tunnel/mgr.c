@@ -28,6 +28,7 @@ struct tunnel {
 	struct tunnel_info	 info;
 	unsigned		 underlay;	/* ifindex of the underlay device */
 	void			*drv_tun;
+	uint64_t		 serial;	/* creation order, from 1: a walk's resume point */
 };
 
 /* A device with our alias found at start, not yet claimed. */
@@ -50,6 +51,7 @@ struct tunnel_mgr {
 	void				*cb_arg;
 	struct tunnel_fw		*fw;
 	bool				 ecmp_warn;	/* policy 0, not yet warned */
+	uint64_t			 serials;	/* the last tunnel's serial */
 };
 
 static int
@@ -303,6 +305,25 @@ tunnel_mgr_walk(const struct tunnel_mgr *m, void (*fn)(void *, const struct tunn
 		fn(arg, t);
 }
 
+size_t
+tunnel_mgr_walk_from(const struct tunnel_mgr *m, uint64_t *after, size_t max,
+    void (*fn)(void *, const struct tunnel *), void *arg)
+{
+	const struct tunnel *t;
+	size_t n = 0;
+
+	TAILQ_FOREACH(t, &m->tunnels, entry) {
+		if (t->serial <= *after)
+			continue;
+		if (n == max)
+			break;
+		fn(arg, t);
+		*after = t->serial;
+		n++;
+	}
+	return n;
+}
+
 static struct tunnel *
 mgr_tunnel_find(const struct tunnel_mgr *m, struct in_addr local, struct in_addr remote)
 {
@@ -445,6 +466,7 @@ tunnel_get(struct tunnel_mgr *m, struct in_addr local, struct in_addr remote, in
 	}
 	t->info.users = 1;
 	t->info.onlink = m->opts.style == TUNNEL_STYLE_NBMA;
+	t->serial = ++m->serials;
 	TAILQ_INSERT_TAIL(&m->tunnels, t, entry);
 	if ((rv = mgr_fw_add(m, t)) < 0) {
 		mgr_tunnel_remove(m, t, false);

@@ -141,6 +141,13 @@ unsigned tunnel_mgr_prune(struct tunnel_mgr *);
 /* Call fn for each live tunnel, in creation order. */
 void	tunnel_mgr_walk(const struct tunnel_mgr *,
 	    void (*fn)(void *arg, const struct tunnel *), void *arg);
+/*
+ * The same in chunks (show tunnel): at most max tunnels made after the one
+ * *after names (0: from the first), *after moved to the last one visited;
+ * returns how many. Tunnels removed between calls are skipped, new ones come last.
+ */
+size_t	tunnel_mgr_walk_from(const struct tunnel_mgr *, uint64_t *after, size_t max,
+	    void (*fn)(void *arg, const struct tunnel *), void *arg);
 
 /*
  * +1 user of the tunnel local -> remote, creating (or adopting) it on first

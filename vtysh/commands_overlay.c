@@ -31,6 +31,7 @@ rec_fix(struct ctl_overlay_rec *r)
 	CTL_STR_FIX(r->decision);
 	CTL_STR_FIX(r->device);
 	CTL_STR_FIX(r->reason);
+	CTL_STR_FIX(r->mode_source);
 }
 
 static int

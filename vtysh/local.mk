@@ -10,6 +10,7 @@ vtysh_libvtysh_a_SOURCES = \
 	vtysh/commands_rib.h vtysh/commands_rib.c vtysh/render_rib.h vtysh/render_rib.c \
 	vtysh/commands_overlay.h vtysh/commands_overlay.c \
 	vtysh/render_overlay.h vtysh/render_overlay.c \
+	vtysh/commands_fwd.h vtysh/commands_fwd.c vtysh/render_fwd.h vtysh/render_fwd.c \
 	vtysh/commands_adj.h vtysh/commands_adj.c vtysh/render_adj.h vtysh/render_adj.c
 vtysh_libvtysh_a_CFLAGS = $(AM_CFLAGS) $(JSONC_CFLAGS) $(LIBYANG_CFLAGS)
 
@@ -31,3 +32,9 @@ TESTS += tests/unit/test_render_rib
 tests_unit_test_render_rib_SOURCES = tests/unit/test_render_rib.c
 tests_unit_test_render_rib_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS) $(JSONC_CFLAGS)
 tests_unit_test_render_rib_LDADD = vtysh/libvtysh.a lib/libipip.a $(JSONC_LIBS) $(UNIT_LIBS)
+
+check_PROGRAMS += tests/unit/test_render_fwd
+TESTS += tests/unit/test_render_fwd
+tests_unit_test_render_fwd_SOURCES = tests/unit/test_render_fwd.c
+tests_unit_test_render_fwd_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS) $(JSONC_CFLAGS)
+tests_unit_test_render_fwd_LDADD = vtysh/libvtysh.a lib/libipip.a $(JSONC_LIBS) $(UNIT_LIBS)

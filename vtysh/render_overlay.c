@@ -24,6 +24,8 @@ render_overlay_json(FILE *out, const struct ctl_overlay_rec *h,
 
 		J_STR(o, "nexthop", nhs[i].nexthop);
 		J_STR(o, "local", nhs[i].local);
+		J_STR(o, "mode", nhs[i].mode);
+		J_STR(o, "modeSource", nhs[i].mode_source);
 		J_STR(o, "decision", nhs[i].decision);
 		J_STR(o, "reason", nhs[i].reason);
 		J_STR(o, "device", nhs[i].device);
@@ -48,10 +50,11 @@ render_overlay(FILE *out, const struct ctl_overlay_rec *h,
 	fprintf(out, "Overlay mode %s, driver %s\n", h->mode, h->driver);
 	if (n == 0)
 		return;
-	fprintf(out, "%-15s %-8s %-15s %5s %8s  %s\n", "Next Hop", "Decision", "Device", "MTU",
-	    "Prefixes", "Reason");
+	fprintf(out, "%-15s %-12s %-20s %-8s %-15s %5s %8s  %s\n", "Next Hop", "Mode", "From",
+	    "Decision", "Device", "MTU", "Prefixes", "Reason");
 	for (size_t i = 0; i < n; i++)
-		fprintf(out, "%-15s %-8s %-15s %5u %8u  %s\n", nhs[i].nexthop, nhs[i].decision,
+		fprintf(out, "%-15s %-12s %-20s %-8s %-15s %5u %8u  %s\n", nhs[i].nexthop,
+		    nhs[i].mode, nhs[i].mode_source, nhs[i].decision,
 		    nhs[i].device[0] ? nhs[i].device : "-", nhs[i].mtu, nhs[i].prefixes,
 		    nhs[i].reason);
 }

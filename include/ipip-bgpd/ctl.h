@@ -67,6 +67,11 @@ enum ctl_type {
 					 * struct ctl_rib_rec per path sent to it (path
 					 * = the attributes as sent; one per prefix unless
 					 * ADD-PATH send), prefixes in order */
+	/* Tunnels and kernel routes (bgpd/ctl_fwd.c) */
+	CTL_SHOW_TUNNEL = 112,		/* request: none; answer: a struct ctl_tunnel_rec
+					 * head, then one per tunnel, streamed in chunks */
+	CTL_SHOW_IP_ROUTE = 113,	/* request: none; answer: a struct ctl_kroute_rec
+					 * head, then one per route we install, streamed */
 	CTL_TYPE_MAX
 };
 
@@ -245,13 +250,54 @@ struct ctl_overlay_rec {
 	uint32_t	mtu;		/* route MTU through the tunnel; 0 direct */
 	uint32_t	prefixes;	/* prefixes using this next hop */
 	uint32_t	ifindex;
-	char		mode[16];	/* head: always | cross-subnet | never */
+	char		mode[16];	/* always | cross-subnet | never: head global, nh its own */
 	char		driver[16];	/* head: userspace | kernel | none */
 	char		nexthop[16];
 	char		local[16];	/* our end of the session (tunnel source) */
 	char		decision[8];	/* direct | tunnel | none */
 	char		device[16];	/* IFNAMSIZ */
 	char		reason[128];
+	char		mode_source[80];	/* nh: "global", "neighbor A.B.C.D", "prefix-list NAME" */
+};
+
+/* show tunnel: rec CTL_FWD_HEAD (driver, drops) then CTL_FWD_ROW per tunnel. */
+enum { CTL_FWD_HEAD = 0, CTL_FWD_ROW = 1 };
+struct ctl_tunnel_rec {
+	uint8_t		rec;		/* CTL_FWD_HEAD / CTL_FWD_ROW */
+	uint8_t		running;	/* head: 0 without a tunnel manager */
+	uint8_t		adopted;	/* found from an earlier run */
+	uint8_t		nbma;		/* device shared per local: routes name the remote */
+	uint32_t	ifindex, mtu, users;
+	char		name[16];	/* IFNAMSIZ */
+	char		local[16], remote[16];
+	char		driver[16];	/* head: userspace | kernel | none */
+	uint64_t	rx_packets, rx_bytes, rx_errors;
+	uint64_t	tx_packets, tx_bytes, tx_errors;
+	uint64_t	drops_malformed, drops_no_tunnel;	/* head: before any tunnel */
+};
+
+/* show ip route: rec CTL_FWD_HEAD (protocol, table) then CTL_FWD_ROW per route. */
+#define CTL_KROUTE_NH_MAX	64	/* FIB_NH_MAX */
+struct ctl_kroute_nh {
+	char		via[16];	/* "" for a point-to-point tunnel device */
+	char		dev[16];	/* interface name; "" if gone */
+	uint32_t	ifindex;
+	uint16_t	weight;
+	uint8_t		onlink;
+	uint8_t		pad;
+};
+struct ctl_kroute_rec {
+	uint8_t		rec;		/* CTL_FWD_HEAD / CTL_FWD_ROW */
+	uint8_t		running;	/* head: 0 without a kernel FIB */
+	uint8_t		protocol;	/* head: rtm_protocol of ours */
+	uint8_t		pad;
+	uint32_t	table;		/* head */
+	char		prefix[20];
+	char		state[12];	/* installed | pending | failed | stale */
+	uint32_t	mtu;		/* 0: none */
+	uint32_t	nhg_id;		/* kernel nexthop group id; 0: inline next hops */
+	uint32_t	nnh;
+	struct ctl_kroute_nh nh[CTL_KROUTE_NH_MAX];
 };
 
 #endif

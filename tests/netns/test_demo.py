@@ -52,7 +52,7 @@ def test_demo_works_twice_and_leaves_nothing(tmp_path, reflector):
         assert "LOST" not in out and "FAILED" not in out, out
         # what the operator is shown: the session table, the decisions, an IPIP packet
         assert "198.18.9.1      4      65000" in out, out
-        assert "192.0.2.2       direct   up0" in out, out
+        assert "192.0.2.2       cross-subnet global               direct   up0" in out, out
         assert ": IP 10.10.1.1 > 10.10.3.1: ICMP echo request" in out, out
         assert not sanitizer_reports(state)
         # still running: the shell answers; a second run replaces it

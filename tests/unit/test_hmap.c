@@ -66,12 +66,53 @@ START_TEST(equal_hashes_are_told_apart_by_the_caller)
 }
 END_TEST
 
+static void
+count_seen(void *arg, struct hmap_node *n)
+{
+	unsigned *seen = arg;
+
+	seen[((struct item *)n)->key]++;
+}
+
+START_TEST(a_chunked_scan_sees_every_item_once_though_the_table_grows_between_chunks)
+{
+	enum { OLD = 300, NEW = 700 };
+	static struct item it[OLD + NEW];
+	static unsigned seen[OLD + NEW];
+	struct hmap m;
+	uint32_t cursor = 0;
+	size_t chunks = 0;
+	bool more;
+
+	hmap_init(&m);
+	for (uint32_t i = 0; i < OLD; i++) {
+		it[i].key = i;
+		hmap_add(&m, &it[i].hn, hash_u32(i));
+	}
+	do {
+		more = hmap_scan(&m, &cursor, 40, count_seen, seen);
+		if (++chunks == 3)		/* grows twice over, mid-walk */
+			for (uint32_t i = OLD; i < OLD + NEW; i++) {
+				it[i].key = i;
+				hmap_add(&m, &it[i].hn, hash_u32(i));
+			}
+	} while (more);
+	ck_assert_uint_gt(chunks, 3);
+	for (uint32_t i = 0; i < OLD; i++)
+		ck_assert_msg(seen[i] == 1, "item %u seen %u times", i, seen[i]);
+	for (uint32_t i = OLD; i < OLD + NEW; i++)
+		ck_assert_uint_le(seen[i], 1);
+	hmap_destroy(&m);
+}
+END_TEST
+
 int
 main(void)
 {
 	const TTest *tests[] = {
 		finds_every_item_through_growth_and_forgets_deleted_ones,
 		equal_hashes_are_told_apart_by_the_caller,
+		a_chunked_scan_sees_every_item_once_though_the_table_grows_between_chunks,
 	};
 
 	return unit_run("hmap", tests, UNIT_COUNT(tests));

@@ -87,7 +87,7 @@ START_TEST(next_hops_are_counted_per_prefix_and_go_with_the_last)
 {
 	struct overlay *o = ov_make(OVERLAY_MODE_NEVER);
 	struct prefix p1 = { A(192, 168, 1, 0), 24 }, p2 = { A(192, 168, 2, 0), 24 };
-	struct overlay_hop on = { A(10, 0, 1, 2), A(10, 0, 1, 1), 1 };
+	struct overlay_hop on = { A(10, 0, 1, 2), A(10, 0, 1, 1), 1, 0, NULL };
 	struct seen s;
 
 	ck_assert_int_eq(overlay_route_set(o, &p1, &on, 1), 0);
@@ -113,7 +113,7 @@ START_TEST(never_mode_off_subnet_is_not_installable_and_says_why)
 {
 	struct overlay *o = ov_make(OVERLAY_MODE_NEVER);
 	struct prefix p = { A(192, 168, 1, 0), 24 };
-	struct overlay_hop off = { A(10, 9, 0, 2), A(10, 0, 1, 1), 1 };
+	struct overlay_hop off = { A(10, 9, 0, 2), A(10, 0, 1, 1), 1, 0, NULL };
 	char log[512];
 	struct seen s;
 
@@ -134,7 +134,7 @@ START_TEST(cross_subnet_without_tunnels_reports_the_failed_tunnel)
 	struct overlay *o = ov_make(OVERLAY_MODE_CROSS_SUBNET);
 	struct prefix p = { A(192, 168, 1, 0), 24 };
 	struct overlay_hop hops[2] = {
-		{ A(10, 0, 1, 2), A(10, 0, 1, 1), 1 }, { A(10, 9, 0, 2), A(10, 0, 1, 1), 1 } };
+		{ A(10, 0, 1, 2), A(10, 0, 1, 1), 1, 0, NULL }, { A(10, 9, 0, 2), A(10, 0, 1, 1), 1, 0, NULL } };
 	struct seen s;
 	char log[512];
 
@@ -156,7 +156,7 @@ START_TEST(loop_guard_refuses_a_prefix_covering_our_underlay_once)
 {
 	struct overlay *o = ov_make(OVERLAY_MODE_NEVER);
 	struct prefix cover = { A(10, 0, 0, 0), 8 }, host = { A(10, 0, 1, 1), 32 };
-	struct overlay_hop on = { A(10, 0, 1, 2), A(10, 0, 1, 1), 1 };
+	struct overlay_hop on = { A(10, 0, 1, 2), A(10, 0, 1, 1), 1, 0, NULL };
 	char log[512];
 
 	unit_log_begin(log, sizeof(log));
@@ -179,7 +179,7 @@ START_TEST(an_address_change_moves_the_next_hop_between_decisions)
 {
 	struct overlay *o = ov_make(OVERLAY_MODE_NEVER);
 	struct prefix p1 = { A(192, 168, 1, 0), 24 }, p2 = { A(192, 168, 2, 0), 24 };
-	struct overlay_hop far = { A(10, 9, 0, 2), A(10, 0, 1, 1), 1 };
+	struct overlay_hop far = { A(10, 9, 0, 2), A(10, 0, 1, 1), 1, 0, NULL };
 	char log[512];
 	struct seen s;
 
@@ -208,6 +208,68 @@ START_TEST(an_address_change_moves_the_next_hop_between_decisions)
 }
 END_TEST
 
+START_TEST(one_gateway_with_two_modes_gets_two_decisions)
+{
+	struct overlay *o = ov_make(OVERLAY_MODE_CROSS_SUBNET);
+	struct prefix p1 = { A(192, 168, 1, 0), 24 }, p2 = { A(192, 168, 2, 0), 24 };
+	struct overlay_hop global = { A(10, 0, 1, 2), A(10, 0, 1, 1), 1, 0, NULL };
+	struct overlay_hop nbr = { A(10, 0, 1, 2), A(10, 0, 1, 1), 1, OVERLAY_MODE_ALWAYS,
+	    "neighbor 10.0.1.2" };
+	char log[512];
+	struct seen s;
+	size_t d;
+
+	unit_log_begin(log, sizeof(log));
+	ck_assert_int_eq(overlay_route_set(o, &p1, &global, 1), 0);
+	ck_assert_int_eq(overlay_route_set(o, &p2, &nbr, 1), 0);
+	unit_log_end();
+	s = walk(o);
+	ck_assert_uint_eq(s.n, 2);
+	d = s.v[0].kind == OVERLAY_DIRECT ? 0 : 1;
+	ck_assert_int_eq(s.v[d].kind, OVERLAY_DIRECT);		/* on-subnet, cross-subnet */
+	ck_assert_int_eq(s.v[d].mode, OVERLAY_MODE_CROSS_SUBNET);
+	ck_assert_str_eq(s.v[d].src, "global");
+	ck_assert_int_eq(s.v[1 - d].mode, OVERLAY_MODE_ALWAYS);	/* wants a tunnel: none here */
+	ck_assert_int_eq(s.v[1 - d].kind, OVERLAY_NONE);
+	ck_assert_str_eq(s.v[1 - d].src, "neighbor 10.0.1.2");
+	ck_assert_uint_eq(s.v[0].prefixes + s.v[1].prefixes, 2);
+	/* the same mode from the same source shares the decision */
+	ck_assert_int_eq(overlay_route_set(o, &p1, &nbr, 1), 0);
+	s = walk(o);
+	ck_assert_uint_eq(s.n, 1);
+	ck_assert_uint_eq(s.v[0].prefixes, 2);
+	overlay_route_del(o, &p1);
+	overlay_route_del(o, &p2);
+	ck_assert_uint_eq(walk(o).n, 0);
+	overlay_free(o);
+}
+END_TEST
+
+START_TEST(a_new_global_mode_decides_prefixes_set_again)
+{
+	struct overlay *o = ov_make(OVERLAY_MODE_CROSS_SUBNET);
+	struct prefix p = { A(192, 168, 1, 0), 24 };
+	struct overlay_hop far = { A(10, 9, 0, 2), A(10, 0, 1, 1), 1, 0, NULL };
+	char log[512];
+	struct seen s;
+
+	unit_log_begin(log, sizeof(log));
+	ck_assert_int_eq(overlay_route_set(o, &p, &far, 1), 0);
+	ck_assert_msg(strstr(walk(o).why[0], "tunnel to 10.9.0.2") != NULL, "%s", walk(o).why[0]);
+	overlay_mode_set(o, OVERLAY_MODE_NEVER);
+	ck_assert_int_eq(overlay_mode_get(o), OVERLAY_MODE_NEVER);
+	ck_assert_int_eq(overlay_route_set(o, &p, &far, 1), 0);	/* the caller re-sets */
+	unit_log_end();
+	s = walk(o);
+	ck_assert_uint_eq(s.n, 1);
+	ck_assert_int_eq(s.v[0].mode, OVERLAY_MODE_NEVER);
+	ck_assert_msg(strstr(s.why[0], "(mode never)") != NULL, "%s", s.why[0]);
+	ck_assert_msg(strstr(log, "mode cross-subnet -> never") != NULL, "%s", log);
+	overlay_route_del(o, &p);
+	overlay_free(o);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -219,6 +281,8 @@ main(void)
 		cross_subnet_without_tunnels_reports_the_failed_tunnel,
 		loop_guard_refuses_a_prefix_covering_our_underlay_once,
 		an_address_change_moves_the_next_hop_between_decisions,
+		one_gateway_with_two_modes_gets_two_decisions,
+		a_new_global_mode_decides_prefixes_set_again,
 	};
 
 	return unit_run("rib_overlay", tests, UNIT_COUNT(tests));

@@ -1,0 +1,169 @@
+/*
+ * bgpd/ctl_fwd.c - `show tunnel` and `show ip route`: the tunnel devices we
+ * own (tunnel/tunnel.h: info and counters) and the routes we install as the
+ * fib sees them, with their kernel state (rib/fib.h). Each answer is a head
+ * record, then one record per tunnel or route, streamed CTL_FWD_CHUNK at a
+ * time (STYLE 7), so a 1M-route table never blocks the daemon. No text here.
+ */
+#include <net/if.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "bgpd/bgpd.h"
+#include "bgpd/ctl_fwd.h"
+#include "bgpd/peer.h"
+#include "bgpd/rde.h"
+#include "bgpd/rde_fwd.h"
+#include "lib/ctlmsg.h"
+#include "lib/log.h"
+#include "lib/prefix.h"
+
+/* One streamed answer. The fib and tunnel manager are looked up per chunk:
+ * a reload may remove `router bgp` between chunks. */
+struct fwd_stream {
+	struct bgpd		*bgpd;
+	struct ctl_conn		*conn;
+	uint32_t		 seq;
+	uint16_t		 type;
+	uint64_t		 after;		/* tunnels: the last serial sent */
+	uint32_t		 cursor;	/* routes: hmap_scan's */
+};
+
+static const struct rde_fwd *
+fwd_of(const struct bgpd *b)
+{
+	return b->bgp ? rde_forwarding(b->bgp->rde) : NULL;
+}
+
+/* ------------------------------------------------ show tunnel */
+
+static void
+tunnel_row(void *arg, const struct tunnel *t)
+{
+	struct fwd_stream *s = arg;
+	const struct tunnel_info *ti = tunnel_info(t);
+	struct tunnel_counters c;
+	struct ctl_tunnel_rec r;
+
+	tunnel_counters_get(rde_fwd_tunnels_get(fwd_of(s->bgpd)), t, &c);
+	memset(&r, 0, sizeof(r));
+	r.rec = CTL_FWD_ROW;
+	r.adopted = ti->adopted, r.nbma = ti->onlink;
+	r.ifindex = ti->ifindex, r.mtu = ti->mtu, r.users = ti->users;
+	CTL_STR_SET(r.name, ti->name);
+	addr_fmt(ntohl(ti->local.s_addr), r.local);
+	addr_fmt(ntohl(ti->remote.s_addr), r.remote);
+	r.rx_packets = c.pkts_in, r.rx_bytes = c.bytes_in, r.rx_errors = c.errors_in;
+	r.tx_packets = c.pkts_out, r.tx_bytes = c.bytes_out, r.tx_errors = c.errors_out;
+	ctl_conn_record(s->conn, s->type, s->seq, &r, sizeof(r));
+}
+
+static bool
+tunnel_more(struct ctl_conn *c, void *arg)
+{
+	struct fwd_stream *s = arg;
+	const struct tunnel_mgr *tm = rde_fwd_tunnels_get(fwd_of(s->bgpd));
+
+	s->conn = c;
+	if (tm != NULL && tunnel_mgr_walk_from(tm, &s->after, CTL_FWD_CHUNK, tunnel_row, s) ==
+	    CTL_FWD_CHUNK)
+		return true;
+	ctl_conn_end(c, s->seq);
+	return false;
+}
+
+static void
+tunnel_head(struct ctl_conn *c, const struct ctl_frame *f, const struct rde_fwd *fwd)
+{
+	const struct tunnel_mgr *tm = rde_fwd_tunnels_get(fwd);
+	struct ctl_tunnel_rec h;
+	struct tunnel_drops d = { 0 };
+
+	memset(&h, 0, sizeof(h));
+	h.rec = CTL_FWD_HEAD;
+	h.running = tm != NULL;
+	CTL_STR_SET(h.driver, rde_fwd_driver(fwd));
+	if (tm != NULL)
+		tunnel_mgr_drops(tm, &d);
+	h.drops_malformed = d.malformed, h.drops_no_tunnel = d.no_tunnel;
+	ctl_conn_record(c, f->type, f->seq, &h, sizeof(h));
+}
+
+/* Start a stream: the head, a first chunk, the rest deferred. */
+static void
+stream_start(struct bgpd *b, struct ctl_conn *c, const struct ctl_frame *f, ctl_more_fn *more)
+{
+	struct fwd_stream *s;
+
+	if ((s = calloc(1, sizeof(*s))) == NULL)
+		fatal("control: show");
+	s->bgpd = b, s->seq = f->seq, s->type = f->type;
+	if (more(c, s))
+		ctl_conn_defer(c, more, s);
+	else
+		free(s);
+}
+
+void
+ctl_tunnel_show(struct bgpd *b, struct ctl_conn *c, const struct ctl_frame *f)
+{
+	tunnel_head(c, f, fwd_of(b));
+	stream_start(b, c, f, tunnel_more);
+}
+
+/* ------------------------------------------------ show ip route */
+
+static void
+kroute_row(void *arg, const struct fib_route_view *v)
+{
+	struct fwd_stream *s = arg;
+	struct ctl_kroute_rec r;
+	char ifn[IF_NAMESIZE];
+
+	memset(&r, 0, sizeof(r));
+	r.rec = CTL_FWD_ROW;
+	prefix_fmt(&v->pfx, r.prefix);
+	CTL_STR_SET(r.state, fib_route_state_name(v->state));
+	r.mtu = v->mtu, r.nhg_id = v->nhg_id;
+	r.nnh = (uint32_t)(v->n < CTL_KROUTE_NH_MAX ? v->n : CTL_KROUTE_NH_MAX);
+	for (uint32_t i = 0; i < r.nnh; i++) {
+		struct ctl_kroute_nh *o = &r.nh[i];
+
+		if (v->nhs[i].gateway != 0)
+			addr_fmt(v->nhs[i].gateway, o->via);
+		if (if_indextoname(v->nhs[i].ifindex, ifn) != NULL)
+			CTL_STR_SET(o->dev, ifn);
+		o->ifindex = v->nhs[i].ifindex;
+		o->weight = v->nhs[i].weight;
+		o->onlink = v->nhs[i].onlink;
+	}
+	ctl_conn_record(s->conn, s->type, s->seq, &r, sizeof(r));
+}
+
+static bool
+kroute_more(struct ctl_conn *c, void *arg)
+{
+	struct fwd_stream *s = arg;
+	const struct fib *fib = rde_fwd_fib(fwd_of(s->bgpd));
+
+	s->conn = c;
+	if (fib != NULL && fib_route_scan(fib, &s->cursor, CTL_FWD_CHUNK, kroute_row, s))
+		return true;
+	ctl_conn_end(c, s->seq);
+	return false;
+}
+
+void
+ctl_kroute_show(struct bgpd *b, struct ctl_conn *c, const struct ctl_frame *f)
+{
+	const struct fib *fib = rde_fwd_fib(fwd_of(b));
+	struct ctl_kroute_rec h;
+
+	memset(&h, 0, sizeof(h));
+	h.rec = CTL_FWD_HEAD;
+	h.running = fib != NULL;
+	h.protocol = fib ? fib_protocol(fib) : 0;
+	h.table = fib ? fib_table(fib) : 0;
+	ctl_conn_record(c, f->type, f->seq, &h, sizeof(h));
+	stream_start(b, c, f, kroute_more);
+}

@@ -1,0 +1,195 @@
+/*
+ * tests/unit/test_render_fwd.c - the shell's `show tunnel` and `show ip
+ * route` printers: aligned columns in text, camelCase keys in JSON, from
+ * hand-made records.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <json-c/json.h>
+
+#include "lib/ctlmsg.h"
+#include "vtysh/render_fwd.h"
+#include "tests/unit/unit.h"
+
+static char *
+tunnels_print(bool json, bool running, const struct ctl_tunnel_rec *v, size_t n)
+{
+	struct ctl_tunnel_rec h = { .rec = CTL_FWD_HEAD, .running = running,
+	    .drops_no_tunnel = 3 };
+	struct fwd_render fr;
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	CTL_STR_SET(h.driver, "userspace");
+	render_tunnel_begin(&fr, f, &h, json);
+	for (size_t i = 0; i < n; i++)
+		render_tunnel_row(&fr, &v[i]);
+	render_fwd_end(&fr, "No tunnels");
+	fclose(f);
+	return buf;
+}
+
+static struct ctl_tunnel_rec
+tun(const char *name, const char *remote, uint64_t rx)
+{
+	struct ctl_tunnel_rec r = { .rec = CTL_FWD_ROW, .ifindex = 7, .mtu = 1480, .users = 2,
+	    .rx_packets = rx, .rx_bytes = rx * 84, .tx_packets = 5, .tx_bytes = 420 };
+
+	CTL_STR_SET(r.name, name);
+	CTL_STR_SET(r.local, "10.0.31.1");
+	CTL_STR_SET(r.remote, remote);
+	return r;
+}
+
+START_TEST(tunnel_table_is_aligned_under_its_header)
+{
+	struct ctl_tunnel_rec v[2] = { tun("ip0k00v0450e002", "10.7.0.2", 12),
+	    tun("ip0k00v0450e003", "10.7.0.3", 1234567) };
+	char *out = tunnels_print(false, true, v, 2), *l1, *l2, *l3;
+
+	ck_assert_msg(strstr(out, "Tunnel driver userspace") != NULL, "%s", out);
+	ck_assert_msg(strstr(out, "3 for no tunnel") != NULL, "%s", out);
+	l1 = strchr(out, '\n') + 1;
+	l2 = strchr(l1, '\n') + 1;
+	l3 = strchr(l2, '\n') + 1;
+	ck_assert_msg(strncmp(l1, "Name            Local           Remote          Type", 52) == 0,
+	    "%s", out);
+	ck_assert_msg(strncmp(l2, "ip0k00v0450e002 10.0.31.1       10.7.0.2        p2p   1480     2 no",
+	    66) == 0, "%s", out);
+	/* every row as long as the header: the columns line up */
+	ck_assert_int_eq(strchr(l1, '\n') - l1, strchr(l2, '\n') - l2);
+	ck_assert_int_eq(strchr(l2, '\n') - l2, strchr(l3, '\n') - l3);
+	free(out);
+	out = tunnels_print(false, true, NULL, 0);
+	ck_assert_msg(strstr(out, "No tunnels") != NULL, "%s", out);
+	free(out);
+	out = tunnels_print(false, false, NULL, 0);
+	ck_assert_msg(strstr(out, "No tunnel driver running") != NULL && !strstr(out, "No tunnels\n"),
+	    "%s", out);
+	free(out);
+}
+END_TEST
+
+START_TEST(tunnel_json_has_camel_case_keys_and_counters)
+{
+	struct ctl_tunnel_rec v[1] = { tun("ip0k00v0450e002", "10.7.0.2", 12) };
+	char *out = tunnels_print(true, true, v, 1);
+	json_object *top = json_tokener_parse(out), *arr, *t, *x;
+
+	ck_assert_ptr_nonnull(top);
+	ck_assert(json_object_object_get_ex(top, "tunnels", &arr));
+	ck_assert_int_eq(json_object_array_length(arr), 1);
+	t = json_object_array_get_idx(arr, 0);
+	ck_assert(json_object_object_get_ex(t, "remote", &x));
+	ck_assert_str_eq(json_object_get_string(x), "10.7.0.2");
+	ck_assert(json_object_object_get_ex(t, "rxPackets", &x));
+	ck_assert_int_eq(json_object_get_int64(x), 12);
+	ck_assert(json_object_object_get_ex(t, "txBytes", &x));
+	ck_assert_int_eq(json_object_get_int64(x), 420);
+	ck_assert(json_object_object_get_ex(t, "type", &x));
+	ck_assert_str_eq(json_object_get_string(x), "point-to-point");
+	ck_assert(json_object_object_get_ex(top, "dropsNoTunnel", &x));
+	ck_assert_int_eq(json_object_get_int64(x), 3);
+	json_object_put(top);
+	free(out);
+}
+END_TEST
+
+static char *
+routes_print(bool json, const struct ctl_kroute_rec *v, size_t n)
+{
+	struct ctl_kroute_rec h = { .rec = CTL_FWD_HEAD, .running = 1, .protocol = 44,
+	    .table = 254 };
+	struct fwd_render fr;
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	render_kroute_begin(&fr, f, &h, json);
+	for (size_t i = 0; i < n; i++)
+		render_kroute_row(&fr, &v[i]);
+	render_fwd_end(&fr, "No routes");
+	fclose(f);
+	return buf;
+}
+
+static struct ctl_kroute_rec *
+routes_make(void)
+{
+	static struct ctl_kroute_rec v[2];
+
+	memset(v, 0, sizeof(v));
+	v[0] = (struct ctl_kroute_rec){ .rec = CTL_FWD_ROW, .mtu = 1480, .nhg_id = 738197505,
+	    .nnh = 1 };
+	CTL_STR_SET(v[0].prefix, "192.168.2.0/24");
+	CTL_STR_SET(v[0].state, "installed");
+	CTL_STR_SET(v[0].nh[0].dev, "ip0k00v0450e002");
+	v[0].nh[0].weight = 1;
+	v[1] = (struct ctl_kroute_rec){ .rec = CTL_FWD_ROW, .nnh = 2 };
+	CTL_STR_SET(v[1].prefix, "192.168.1.0/24");
+	CTL_STR_SET(v[1].state, "failed");
+	CTL_STR_SET(v[1].nh[0].via, "10.0.31.2");
+	CTL_STR_SET(v[1].nh[0].dev, "ovA");
+	v[1].nh[0].weight = 1;
+	CTL_STR_SET(v[1].nh[1].via, "10.7.0.3");
+	CTL_STR_SET(v[1].nh[1].dev, "ipn");
+	v[1].nh[1].onlink = 1, v[1].nh[1].weight = 3;
+	return v;
+}
+
+START_TEST(route_table_lists_next_hops_one_per_line)
+{
+	char *out = routes_print(false, routes_make(), 2);
+
+	ck_assert_msg(strstr(out, "Routes installed by ipip-bgpd (protocol 44, table 254)\n"
+	    "Prefix             State            NHG   MTU  Next Hops\n"
+	    "192.168.2.0/24     installed  738197505  1480  dev ip0k00v0450e002 weight 1\n"
+	    "192.168.1.0/24     failed             -     -  via 10.0.31.2 dev ovA weight 1\n"
+	    "                                               via 10.7.0.3 dev ipn onlink weight 3\n")
+	    != NULL, "%s", out);
+	free(out);
+}
+END_TEST
+
+START_TEST(route_json_has_state_group_and_next_hops)
+{
+	char *out = routes_print(true, routes_make(), 2);
+	json_object *top = json_tokener_parse(out), *arr, *r, *x, *nhs;
+
+	ck_assert_ptr_nonnull(top);
+	ck_assert(json_object_object_get_ex(top, "routes", &arr));
+	ck_assert_int_eq(json_object_array_length(arr), 2);
+	r = json_object_array_get_idx(arr, 0);
+	ck_assert(json_object_object_get_ex(r, "nexthopGroupId", &x));
+	ck_assert_int_eq(json_object_get_int64(x), 738197505);
+	ck_assert(json_object_object_get_ex(r, "installed", &x) && json_object_get_boolean(x));
+	r = json_object_array_get_idx(arr, 1);
+	ck_assert(json_object_object_get_ex(r, "installed", &x) && !json_object_get_boolean(x));
+	ck_assert(json_object_object_get_ex(r, "nexthops", &nhs));
+	ck_assert_int_eq(json_object_array_length(nhs), 2);
+	x = json_object_array_get_idx(nhs, 1);
+	ck_assert(json_object_object_get_ex(x, "onlink", &r) && json_object_get_boolean(r));
+	ck_assert(json_object_object_get_ex(x, "via", &r));
+	ck_assert_str_eq(json_object_get_string(r), "10.7.0.3");
+	ck_assert(json_object_object_get_ex(top, "protocol", &x));
+	ck_assert_int_eq(json_object_get_int(x), 44);
+	json_object_put(top);
+	free(out);
+}
+END_TEST
+
+int
+main(void)
+{
+	const TTest *const tests[] = {
+		tunnel_table_is_aligned_under_its_header,
+		tunnel_json_has_camel_case_keys_and_counters,
+		route_table_lists_next_hops_one_per_line,
+		route_json_has_state_group_and_next_hops,
+	};
+
+	return unit_run("render_fwd", tests, UNIT_COUNT(tests));
+}

@@ -1,0 +1,22 @@
+/*
+ * vtysh/commands_fwd.h - `show tunnel [json]` and `show ip route [json]`.
+ * commands.c puts VTYSH_FWD_COMMANDS into its table, so this block merges
+ * apart from others.
+ */
+#ifndef IPIP_VTYSH_COMMANDS_FWD_H
+#define IPIP_VTYSH_COMMANDS_FWD_H
+
+#include "vtysh/cmd.h"
+
+int	cmd_show_tunnel(struct vty *, const struct cmd_args *);
+int	cmd_show_ip_route(struct vty *, const struct cmd_args *);
+
+#define VTYSH_FWD_COMMANDS \
+	{ "show tunnel [json]", "Show running system information\n" \
+	    "IPIP tunnel devices of ipip-bgpd, with counters\n" \
+	    "JavaScript Object Notation\n", cmd_show_tunnel }, \
+	{ "show ip route [json]", "Show running system information\nIP information\n" \
+	    "Routes ipip-bgpd installs, with their kernel state\n" \
+	    "JavaScript Object Notation\n", cmd_show_ip_route },
+
+#endif

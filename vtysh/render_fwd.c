@@ -1,0 +1,201 @@
+/*
+ * vtysh/render_fwd.c - `show tunnel [json]` and `show ip route [json]`: the
+ * tunnel devices ipip-bgpd owns with their counters, and the routes it
+ * installs with their kernel state.
+ */
+#include <inttypes.h>
+#include <string.h>
+
+#include <json-c/json.h>
+
+#include "vtysh/render.h"
+#include "vtysh/render_fwd.h"
+
+#define J_STR(o, k, v)	json_object_object_add((o), (k), json_object_new_string(v))
+#define J_INT(o, k, v)	json_object_object_add((o), (k), json_object_new_int64((int64_t)(v)))
+#define J_BOOL(o, k, v)	json_object_object_add((o), (k), json_object_new_boolean(v))
+
+static void
+fwd_begin(struct fwd_render *fr, FILE *out, bool json, const char *key)
+{
+	memset(fr, 0, sizeof(*fr));
+	fr->out = out;
+	fr->key = key;
+	fr->json = json;
+	if (json) {
+		fr->top = json_object_new_object();
+		fr->rows_j = json_object_new_array();
+	}
+}
+
+/* ------------------------------------------------ show tunnel */
+
+void
+render_tunnel_begin(struct fwd_render *fr, FILE *out, const struct ctl_tunnel_rec *h, bool json)
+{
+	fwd_begin(fr, out, json, "tunnels");
+	fr->running = h->running;
+	if (json) {
+		J_STR(fr->top, "driver", h->driver);
+		J_BOOL(fr->top, "running", h->running);
+		J_INT(fr->top, "dropsMalformed", h->drops_malformed);
+		J_INT(fr->top, "dropsNoTunnel", h->drops_no_tunnel);
+		return;
+	}
+	if (!h->running) {
+		fprintf(out, "No tunnel driver running (no router bgp, every overlay mode never, "
+		    "or the driver failed)\n");
+		return;
+	}
+	fprintf(out, "Tunnel driver %s; received protocol-4 packets dropped before a tunnel: "
+	    "%" PRIu64 " malformed, %" PRIu64 " for no tunnel\n", h->driver, h->drops_malformed,
+	    h->drops_no_tunnel);
+}
+
+static json_object *
+tunnel_json(const struct ctl_tunnel_rec *r)
+{
+	json_object *o = json_object_new_object();
+
+	J_STR(o, "name", r->name);
+	J_INT(o, "ifindex", r->ifindex);
+	J_STR(o, "local", r->local);
+	J_STR(o, "remote", r->remote);
+	J_STR(o, "type", r->nbma ? "nbma" : "point-to-point");
+	J_INT(o, "mtu", r->mtu);
+	J_INT(o, "users", r->users);
+	J_BOOL(o, "adopted", r->adopted);
+	J_INT(o, "rxPackets", r->rx_packets);
+	J_INT(o, "rxBytes", r->rx_bytes);
+	J_INT(o, "rxErrors", r->rx_errors);
+	J_INT(o, "txPackets", r->tx_packets);
+	J_INT(o, "txBytes", r->tx_bytes);
+	J_INT(o, "txErrors", r->tx_errors);
+	return o;
+}
+
+void
+render_tunnel_row(struct fwd_render *fr, const struct ctl_tunnel_rec *r)
+{
+	if (fr->json) {
+		json_object_array_add(fr->rows_j, tunnel_json(r));
+		fr->rows++;
+		return;
+	}
+	if (fr->rows++ == 0)
+		fprintf(fr->out, "%-15s %-15s %-15s %-4s %5s %5s %-7s %10s %12s %6s %10s %12s %6s\n",
+		    "Name", "Local", "Remote", "Type", "MTU", "Users", "Adopted", "RX Pkts",
+		    "RX Bytes", "RX Err", "TX Pkts", "TX Bytes", "TX Err");
+	fprintf(fr->out, "%-15s %-15s %-15s %-4s %5u %5u %-7s %10" PRIu64 " %12" PRIu64
+	    " %6" PRIu64 " %10" PRIu64 " %12" PRIu64 " %6" PRIu64 "\n", r->name, r->local,
+	    r->remote, r->nbma ? "nbma" : "p2p", r->mtu, r->users, r->adopted ? "yes" : "no",
+	    r->rx_packets, r->rx_bytes, r->rx_errors, r->tx_packets, r->tx_bytes, r->tx_errors);
+}
+
+/* ------------------------------------------------ show ip route */
+
+void
+render_kroute_begin(struct fwd_render *fr, FILE *out, const struct ctl_kroute_rec *h, bool json)
+{
+	fwd_begin(fr, out, json, "routes");
+	fr->running = h->running;
+	if (json) {
+		J_BOOL(fr->top, "running", h->running);
+		J_INT(fr->top, "protocol", h->protocol);
+		J_INT(fr->top, "table", h->table);
+		return;
+	}
+	if (!h->running) {
+		fprintf(out, "No kernel FIB (no router bgp, or it failed to start)\n");
+		return;
+	}
+	fprintf(out, "Routes installed by ipip-bgpd (protocol %u, table %u)\n", h->protocol,
+	    h->table);
+}
+
+static void
+kroute_nh_text(FILE *out, const struct ctl_kroute_nh *nh)
+{
+	if (nh->via[0] != '\0')
+		fprintf(out, "via %s ", nh->via);
+	fprintf(out, "dev %s", nh->dev[0] ? nh->dev : "?");
+	if (nh->onlink)
+		fprintf(out, " onlink");
+	fprintf(out, " weight %u\n", nh->weight);
+}
+
+static json_object *
+kroute_json(const struct ctl_kroute_rec *r)
+{
+	json_object *o = json_object_new_object(), *nhs = json_object_new_array();
+
+	J_STR(o, "prefix", r->prefix);
+	J_STR(o, "state", r->state);
+	J_BOOL(o, "installed", strcmp(r->state, "installed") == 0);
+	J_INT(o, "mtu", r->mtu);
+	J_INT(o, "nexthopGroupId", r->nhg_id);
+	for (uint32_t i = 0; i < r->nnh && i < CTL_KROUTE_NH_MAX; i++) {
+		json_object *n = json_object_new_object();
+
+		if (r->nh[i].via[0] != '\0')
+			J_STR(n, "via", r->nh[i].via);
+		J_STR(n, "dev", r->nh[i].dev);
+		J_INT(n, "ifindex", r->nh[i].ifindex);
+		J_BOOL(n, "onlink", r->nh[i].onlink);
+		J_INT(n, "weight", r->nh[i].weight);
+		json_object_array_add(nhs, n);
+	}
+	json_object_object_add(o, "nexthops", nhs);
+	return o;
+}
+
+void
+render_kroute_row(struct fwd_render *fr, const struct ctl_kroute_rec *r)
+{
+	char nhg[16] = "-", mtu[16] = "-";
+
+	if (fr->json) {
+		json_object_array_add(fr->rows_j, kroute_json(r));
+		fr->rows++;
+		return;
+	}
+	if (fr->rows++ == 0)
+		fprintf(fr->out, "%-18s %-9s %10s %5s  %s\n", "Prefix", "State", "NHG", "MTU",
+		    "Next Hops");
+	if (r->nhg_id != 0)
+		snprintf(nhg, sizeof(nhg), "%u", r->nhg_id);
+	if (r->mtu != 0)
+		snprintf(mtu, sizeof(mtu), "%u", r->mtu);
+	fprintf(fr->out, "%-18s %-9s %10s %5s  ", r->prefix, r->state, nhg, mtu);
+	if (r->nnh == 0)
+		fprintf(fr->out, "-\n");
+	for (uint32_t i = 0; i < r->nnh && i < CTL_KROUTE_NH_MAX; i++) {
+		if (i > 0)
+			fprintf(fr->out, "%-18s %-9s %10s %5s  ", "", "", "", "");
+		kroute_nh_text(fr->out, &r->nh[i]);
+	}
+}
+
+/* ------------------------------------------------ both */
+
+void
+render_fwd_end(struct fwd_render *fr, const char *none)
+{
+	if (!fr->json) {
+		if (fr->rows == 0 && fr->running && none != NULL)
+			fprintf(fr->out, "%s\n", none);
+		return;
+	}
+	json_object_object_add(fr->top, fr->key, fr->rows_j);
+	J_INT(fr->top, "total", fr->rows);
+	render_json_print(fr->out, fr->top);
+	fr->top = fr->rows_j = NULL;
+}
+
+void
+render_fwd_abort(struct fwd_render *fr)
+{
+	json_object_put(fr->top);
+	json_object_put(fr->rows_j);
+	fr->top = fr->rows_j = NULL;
+}

@@ -1,0 +1,36 @@
+/*
+ * vtysh/render_fwd.h - `show tunnel` and `show ip route` as an aligned table
+ * (FRR-like) or JSON (camelCase keys) from the same records (STYLE 12).
+ * Text rows are printed as records arrive; JSON is printed at the end.
+ */
+#ifndef IPIP_VTYSH_RENDER_FWD_H
+#define IPIP_VTYSH_RENDER_FWD_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+
+#include "ipip-bgpd/ctl.h"
+
+struct json_object;
+
+struct fwd_render {
+	FILE			*out;
+	bool			 json;
+	size_t			 rows;
+	bool			 running;	/* the head said so */
+	const char		*key;		/* JSON: "tunnels" or "routes" */
+	struct json_object	*top, *rows_j;	/* JSON only */
+};
+
+/* head: the CTL_FWD_HEAD record, then every CTL_FWD_ROW, then end (or abort). */
+void	render_tunnel_begin(struct fwd_render *, FILE *, const struct ctl_tunnel_rec *head,
+	    bool json);
+void	render_tunnel_row(struct fwd_render *, const struct ctl_tunnel_rec *);
+void	render_kroute_begin(struct fwd_render *, FILE *, const struct ctl_kroute_rec *head,
+	    bool json);
+void	render_kroute_row(struct fwd_render *, const struct ctl_kroute_rec *);
+void	render_fwd_end(struct fwd_render *, const char *none);	/* none: text for 0 rows */
+void	render_fwd_abort(struct fwd_render *);
+
+#endif
