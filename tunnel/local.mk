@@ -4,7 +4,7 @@ tunnel_libtunnel_a_SOURCES = \
 	tunnel/tunnel.h tunnel/driver.h tunnel/ipip.h tunnel/link.h tunnel/gro.h tunnel/gso.h tunnel/csum.h \
 	tunnel/host.h \
 	tunnel/mgr.c tunnel/name.c tunnel/ipip.c tunnel/link.c tunnel/uspace.c tunnel/gro.c tunnel/gso.c \
-	tunnel/kernel.c tunnel/fw.c tunnel/ecmp.c
+	tunnel/kernel.c tunnel/fw.c tunnel/ecmp.c tunnel/icmp.h tunnel/icmp.c
 tunnel_libtunnel_a_CFLAGS = $(AM_CFLAGS) $(LIBMNL_CFLAGS) $(LIBEVENT_CFLAGS) $(LIBNFTABLES_CFLAGS)
 TUNNEL_LIBS = tunnel/libtunnel.a
 
@@ -27,6 +27,12 @@ tests_unit_test_tunnel_gro_LDADD = $(TUNNEL_LIBS) $(TUNNEL_DEPLIBS) $(UNIT_LIBS)
 tests_unit_test_tunnel_gso_SOURCES = tests/unit/test_tunnel_gso.c
 tests_unit_test_tunnel_gso_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
 tests_unit_test_tunnel_gso_LDADD = $(TUNNEL_LIBS) $(TUNNEL_DEPLIBS) $(UNIT_LIBS)
+
+check_PROGRAMS += tests/unit/test_tunnel_icmp
+TESTS += tests/unit/test_tunnel_icmp
+tests_unit_test_tunnel_icmp_SOURCES = tests/unit/test_tunnel_icmp.c
+tests_unit_test_tunnel_icmp_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
+tests_unit_test_tunnel_icmp_LDADD = $(TUNNEL_LIBS) $(TUNNEL_DEPLIBS) $(UNIT_LIBS)
 
 tests_unit_test_tunnel_iptun_SOURCES = tests/unit/test_tunnel_iptun.c
 tests_unit_test_tunnel_iptun_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS) $(LIBMNL_CFLAGS)

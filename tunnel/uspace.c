@@ -36,11 +36,14 @@
 #include <sys/eventfd.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
+#include <sys/uio.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "tunnel/driver.h"
 #include "tunnel/gro.h"
 #include "tunnel/gso.h"
+#include "tunnel/icmp.h"
 #include "tunnel/ipip.h"
 
 #define USP_TUN_MAX	1024		/* tunnels per manager */
@@ -50,6 +53,7 @@
 #define USP_BUF		65536
 #define USP_SOCKBUF	(8 << 20)
 #define USP_STOP_KEY	UINT64_MAX
+#define USP_ICMP_PER_SEC 10		/* frag-needed messages per tunnel and second */
 
 struct usp_tun {
 	int		 fd;
@@ -59,6 +63,8 @@ struct usp_tun {
 	struct usp_tun	*hnext;
 	uint64_t	 pkts_in, bytes_in, errors_in;		/* decap thread */
 	uint64_t	 pkts_out, bytes_out, errors_out;	/* encap thread */
+	time_t		 icmp_sec;				/* encap thread: rate limit */
+	unsigned	 icmp_n;
 };
 
 /* One thread's packet buffers and message headers. */
@@ -175,6 +181,72 @@ usp_msg_fill(struct usp_batch *b, struct usp_tun *t, const struct ipip_encap *e,
 		m->msg_controllen -= CMSG_SPACE(sizeof(int));
 }
 
+/* The path MTU toward t's remote as the kernel knows it now (a PMTU
+ * exception learned from an ICMP of the underlay included), or 0. */
+static unsigned
+usp_path_mtu(const struct usp_tun *t)
+{
+	struct sockaddr_in l = { .sin_family = AF_INET, .sin_addr = t->local };
+	struct sockaddr_in r = { .sin_family = AF_INET, .sin_addr = t->remote, .sin_port = htons(9) };
+	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0), mtu = 0;
+	socklen_t sl = sizeof(mtu);
+
+	if (fd < 0)
+		return 0;
+	if (bind(fd, (struct sockaddr *)&l, sizeof(l)) < 0 ||
+	    connect(fd, (struct sockaddr *)&r, sizeof(r)) < 0 ||
+	    getsockopt(fd, IPPROTO_IP, IP_MTU, &mtu, &sl) < 0)
+		mtu = 0;
+	close(fd);
+	return mtu > 0 ? (unsigned)mtu : 0;
+}
+
+/* Up to cap bytes of message m's iovec, in order. */
+static size_t
+usp_iov_copy(const struct msghdr *m, uint8_t *out, size_t cap)
+{
+	size_t n = 0;
+
+	for (size_t k = 0; k < m->msg_iovlen && n < cap; k++) {
+		size_t take = m->msg_iov[k].iov_len < cap - n ? m->msg_iov[k].iov_len : cap - n;
+
+		memcpy(out + n, m->msg_iov[k].iov_base, take);
+		n += take;
+	}
+	return n;
+}
+
+/*
+ * Message i did not fit the underlay path (EMSGSIZE: the kernel learned a
+ * smaller PMTU toward the remote from the underlay's own ICMP). Tell the
+ * inner sender, as the kernel's ipip does, with an ICMP fragmentation-needed
+ * carrying the path MTU minus the outer header, written into the tunnel
+ * device; at most USP_ICMP_PER_SEC per tunnel and second.
+ */
+static void
+usp_frag_needed(struct usp_batch *b, unsigned i)
+{
+	struct usp_tun *t = b->tun[i];
+	uint8_t inner[ICMP_FRAG_NEEDED_MAX], icmp[ICMP_FRAG_NEEDED_MAX], vnet[GSO_VNET_LEN] = { 0 };
+	struct iovec iov[2] = { { vnet, sizeof(vnet) }, { icmp, 0 } };
+	struct timespec now;
+	unsigned pmtu;
+	int n;
+
+	clock_gettime(CLOCK_MONOTONIC_COARSE, &now);
+	if (now.tv_sec != t->icmp_sec)
+		t->icmp_sec = now.tv_sec, t->icmp_n = 0;
+	if (t->icmp_n >= USP_ICMP_PER_SEC || (pmtu = usp_path_mtu(t)) < 68 + TUNNEL_OVERHEAD)
+		return;
+	n = icmp_frag_needed(inner, usp_iov_copy(&b->msg[i].msg_hdr, inner, sizeof(inner)),
+	    (uint16_t)(pmtu - TUNNEL_OVERHEAD), icmp);
+	if (n < 0)
+		return;				/* no DF, an ICMP error, ...: nothing owed */
+	iov[1].iov_len = (size_t)n;
+	if (writev(t->fd, iov, 2) >= 0)
+		t->icmp_n++;
+}
+
 /* sendmmsg the batch; a message the kernel refuses is counted and skipped. */
 static void
 usp_encap_flush(struct uspace *u, struct usp_batch *b)
@@ -185,7 +257,9 @@ usp_encap_flush(struct uspace *u, struct usp_batch *b)
 	while (i < b->n) {
 		r = sendmmsg(u->raw, &b->msg[i], b->n - i, 0);
 		if (r <= 0) {
-			stat_add(&b->tun[i++]->errors_out, 1);	/* e.g. EMSGSIZE with DF */
+			if (r < 0 && errno == EMSGSIZE)
+				usp_frag_needed(b, i);
+			stat_add(&b->tun[i++]->errors_out, 1);
 			continue;
 		}
 		for (unsigned k = i; k < i + (unsigned)r; k++) {

@@ -3,13 +3,15 @@
  * socket can hand the decap thread. The inner window must lie inside the
  * input and start with an IPv4 header whose total length is the window.
  * The inner packet then goes through receive coalescing twice (a packet
- * joining a run of itself), as the decap thread would.
+ * joining a run of itself), as the decap thread would. The input as an
+ * inner packet too big for the path: the ICMP owed for it stays in bounds.
  */
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
 
 #include "tunnel/gro.h"
+#include "tunnel/icmp.h"
 #include "tunnel/ipip.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -33,5 +35,12 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		(void)gro_run_finish(&g, &iov);
 	}
 	(void)ipip_encap_parse(data, size, &e);
+	{
+		uint8_t out[ICMP_FRAG_NEEDED_MAX];
+		int n = icmp_frag_needed(data, size, 1400, out);
+
+		if (n > (int)sizeof(out) || (n >= 0 && n < 36))
+			abort();
+	}
 	return 0;
 }
