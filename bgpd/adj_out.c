@@ -4,9 +4,12 @@
  *
  * Per established peer: a hash of sent prefixes (struct ao_ent, the
  * attr_set sent or NULL), a queue of entries to re-decide, and a table dump
- * cursor. Changes only mark entries; one timer (MRAI, RFC 4271 §9.2.1.1)
- * flushes every peer in bounded chunks, looking each queued prefix up in
- * the RIB, so a prefix that flapped ten times in an interval is sent once.
+ * cursor. Changes only mark entries; one timer flushes every peer in
+ * bounded chunks, looking each queued prefix up in the RIB, so a prefix
+ * that flapped ten times in an interval is sent once. A peer with an
+ * advertisement-interval (MRAI, RFC 4271 §9.2.1.1) waits until that long
+ * after its previous flush; the timer then runs at the earliest such time.
+ * Its table dumps (session start, route refresh) and End-of-RIB do not wait.
  *
  * A peer with ADD-PATH send negotiated (RFC 7911) gets every usable path of
  * a prefix, not just the best: its entry keeps one struct ao_path per path
@@ -17,6 +20,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <arpa/inet.h>
 
 #include <event2/event.h>
@@ -72,6 +76,8 @@ struct ao_peer {
 	struct prefix		 dump_after;
 	bool			 dumping, dump_started, dump_force;
 	bool			 eor_pending;	/* RFC 4724 §2: after the first dump */
+	bool			 flushing;	/* a flush spans turns: MRAI not asked again */
+	uint64_t		 last_flush;	/* ms, monotonic: the MRAI counts from it */
 	struct ao_peer		*next;
 };
 
@@ -224,7 +230,27 @@ ao_schedule(struct adj_out *ao, unsigned ms)
 	if (ao->scheduled && ms != 0)
 		return;
 	ao->scheduled = true;
-	evtimer_add(ao->ev, &tv);	/* MRAI: 0 for every peer, as modern FRR */
+	evtimer_add(ao->ev, &tv);
+}
+
+static uint64_t
+ao_now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+/* RFC 4271 §9.2.1.1: ms until ap's queued changes may go; 0: now. */
+static uint64_t
+ao_mrai_wait(const struct ao_peer *ap, uint64_t now)
+{
+	uint64_t due = ap->last_flush + ap->p->cfg.mrai * 1000ull;
+
+	if (ap->p->cfg.mrai == 0 || ap->flushing || ap->dumping || ap->eor_pending)
+		return 0;
+	return now < due ? due - now : 0;
 }
 
 static void
@@ -251,6 +277,8 @@ ao_to_fill(const struct peer *p, struct ao_to *t)
 		.ebgp = p->ctx.ebgp, .rr_client = p->cfg.rr_client,
 		.next_hop_self = p->cfg.next_hop_self,
 		.requires_policy = p->cfg.ebgp_requires_policy && !peer_cfg_has_policy_out(&p->cfg),
+		.not_activated = !p->cfg.ipv4_unicast,
+		.strip = (uint8_t)(~p->cfg.send_community & PEER_SEND_ALL),
 		.addr = ntohl(p->cfg.remote_addr.s_addr), .remote_as = p->cfg.remote_as,
 		.local_as = peer_local_as(p), .local_addr = ntohl(p->local.sin_addr.s_addr),
 	};
@@ -274,6 +302,7 @@ ao_export_path(struct adj_out *ao, const struct peer *p, const struct prefix *pf
 	if (!adj_out_export(&f, &t, cid, ra->cookie, &tmpl, &ao->scratch) ||
 	    !rde_policy_out(ao->bgp->rde, p, pfx, ra, &tmpl))	/* policy.h */
 		return NULL;
+	adj_out_strip_communities(&t, &tmpl);
 	return attrs_get(ao->tab, &tmpl);
 }
 
@@ -542,21 +571,31 @@ static void
 ao_eor_send(struct adj_out *ao, struct ao_peer *ap)
 {
 	wbuf_init(&ao->w, BGP_MAX_LEN);
-	if (msg_eor_write(&ao->w) == 0 && ao_send_wbuf(ao, ap->p) == 0)
+	if (msg_eor_write(&ao->w) == 0 && ao_send_wbuf(ao, ap->p) == 0) {
 		ap->eor_pending = false;
+		ap->last_flush = ao_now_ms();	/* the MRAI counts from the table */
+	}
 	wbuf_free(&ao->w);
 }
 
-/* One turn for one peer; returns 1 more work, 2 paused on its output queue, 0 done. */
+/*
+ * One turn for one peer; returns 1 more work, 2 paused on its output queue,
+ * 3 waiting for its MRAI (*wait ms), 0 done.
+ */
 static int
-ao_peer_step(struct adj_out *ao, struct ao_peer *ap)
+ao_peer_step(struct adj_out *ao, struct ao_peer *ap, uint64_t now, uint64_t *wait)
 {
 	if (peer_out_queued(ap->p) > AO_OUT_HIGH)
 		return 2;		/* resume when it drained */
 	if (ap->dumping)
 		ao_dump_step(ao, ap);
-	if (ap->qlen > 0 && ao_flush(ao, ap))
-		return 1;
+	if (ap->qlen > 0 && (*wait = ao_mrai_wait(ap, now)) > 0)
+		return 3;
+	if (ap->qlen > 0) {
+		ap->last_flush = now;
+		if ((ap->flushing = ao_flush(ao, ap)))
+			return 1;
+	}
 	if (ap->dumping)
 		return 1;
 	if (ap->eor_pending)
@@ -569,18 +608,23 @@ ao_timer_cb(evutil_socket_t fd, short what, void *arg)
 {
 	struct adj_out *ao = arg;
 	bool more = false, paused = false;
+	uint64_t now = ao_now_ms(), wait, soonest = UINT64_MAX;
 	int st;
 
 	ao->scheduled = false;
 	for (struct ao_peer *ap = ao->peers; ap != NULL; ap = ap->next) {
-		st = ao_peer_step(ao, ap);
+		st = ao_peer_step(ao, ap, now, &wait);
 		more |= st == 1;
 		paused |= st == 2;
+		if (st == 3 && wait < soonest)
+			soonest = wait;
 	}
 	if (more)
 		ao_schedule(ao, 0);
 	else if (paused)
 		ao_schedule(ao, AO_PAUSE_MS);
+	else if (soonest != UINT64_MAX)
+		ao_schedule(ao, (unsigned)soonest);	/* the first MRAI to expire */
 }
 
 /* ------------------------------------------------------------ hooks */
@@ -602,7 +646,10 @@ ao_up_cb(struct peer *p, void *arg)
 	ap->eor_pending = true;
 	ap->next = ao->peers;
 	ao->peers = ap;
-	if (p->ctx.ebgp && p->cfg.ebgp_requires_policy && !peer_cfg_has_policy_out(&p->cfg))
+	if (!p->cfg.ipv4_unicast)
+		log_peer(p, LOG_NOTICE, "IPv4 unicast not activated (no neighbor %s activate): "
+		    "nothing accepted from it, nothing announced to it", p->name);
+	else if (p->ctx.ebgp && p->cfg.ebgp_requires_policy && !peer_cfg_has_policy_out(&p->cfg))
 		log_peer(p, LOG_NOTICE, "nothing announced: eBGP peer without outbound policy "
 		    "(RFC 8212)");
 	ao_dump_start(ao, ap, false);

@@ -10,10 +10,14 @@
  * 7911, one per path and path id), a queue of prefixes to
  * re-decide, and flushes that queue on a timer (MRAI) in bounded chunks,
  * grouping prefixes with equal attributes into one UPDATE and pausing while
- * the peer's output queue is above AO_OUT_HIGH (STYLE 7).
+ * the peer's output queue is above AO_OUT_HIGH (STYLE 7). A peer with an
+ * advertisement-interval (MRAI, RFC 4271 §9.2.1.1) has its queued changes
+ * sent no sooner than that long after its previous flush, all together;
+ * its first table and End-of-RIB are not held back.
  *
  * Export rules (adj_out_export, pure): RFC 4271 §5.1 and §9.1.3, RFC 4456
- * §6/§8 route reflection, RFC 8212 §2.
+ * §6/§8 route reflection, RFC 8212 §2, `no neighbor X activate`, and
+ * (after the outbound policy) `no neighbor X send-community` stripping.
  */
 #ifndef IPIP_BGPD_ADJ_OUT_H
 #define IPIP_BGPD_ADJ_OUT_H
@@ -57,6 +61,8 @@ struct ao_to {
 	bool		rr_client;
 	bool		next_hop_self;
 	bool		requires_policy;	/* RFC 8212 on and no outbound policy */
+	bool		not_activated;	/* no neighbor X activate: nothing */
+	uint8_t		strip;		/* PEER_SEND_* not to send (no send-community) */
 	uint32_t	addr;
 	uint32_t	remote_as;
 	uint32_t	local_as;	/* the AS we speak as toward it */
@@ -76,6 +82,9 @@ struct ao_scratch {
  */
 bool	adj_out_export(const struct ao_from *f, const struct ao_to *t, uint32_t cluster_id,
 	    const struct attr_set *in, struct attr_set *out, struct ao_scratch *s);
+
+/* Remove the community attributes t->strip names from o (a template). */
+void	adj_out_strip_communities(const struct ao_to *t, struct attr_set *o);
 
 /* A new engine; wraps b's hooks (set them first). fatal() on ENOMEM. */
 struct adj_out *adj_out_new(struct bgp *b, struct rib *rib, struct attrs_tab *tab);

@@ -7,6 +7,7 @@
 
 #include "bgpd/adj_out.h"
 #include "bgpd/attrs.h"
+#include "bgpd/peer_cfg.h"
 
 /* RFC 4456 §6: which iBGP-learned paths an iBGP peer may get. */
 static bool
@@ -21,6 +22,8 @@ export_ibgp_allowed(const struct ao_from *f, const struct ao_to *t)
 static bool
 export_allowed(const struct ao_from *f, const struct ao_to *t, const struct attr_set *in)
 {
+	if (t->not_activated)
+		return false;			/* no neighbor X activate */
 	if (!f->local && f->addr == t->addr)
 		return false;			/* split horizon */
 	if (!t->ebgp)
@@ -87,6 +90,24 @@ export_ibgp(const struct ao_from *f, const struct ao_to *t, uint32_t cluster_id,
 	if (!f->local && !f->ebgp)
 		return export_reflect(f, cluster_id, o, s);
 	return true;
+}
+
+/* FRR `no neighbor X send-community [extended|large|all]`: what the policy set goes too. */
+void
+adj_out_strip_communities(const struct ao_to *t, struct attr_set *o)
+{
+	if (t->strip & PEER_SEND_STANDARD) {
+		o->present &= ~ATTRF(ATTR_COMMUNITIES);
+		o->comms = NULL, o->ncomms = 0;
+	}
+	if (t->strip & PEER_SEND_EXTENDED) {
+		o->present &= ~ATTRF(ATTR_EXT_COMMUNITIES);
+		o->ext_comms = NULL, o->next_comms = 0;
+	}
+	if (t->strip & PEER_SEND_LARGE) {
+		o->present &= ~ATTRF(ATTR_LARGE_COMMUNITIES);
+		o->lcomms = NULL, o->nlcomms = 0;
+	}
 }
 
 bool

@@ -43,6 +43,9 @@ peer_cfg_init(struct peer_cfg *c, struct in_addr addr, uint32_t remote_as)
 	c->hold_time = PEER_HOLD_DEFAULT;
 	c->keepalive = PEER_KEEPALIVE_DEFAULT;
 	c->connect_retry = PEER_CONNECT_RETRY_DEFAULT;
+	c->ipv4_unicast = true;
+	c->send_community = PEER_SEND_ALL;
+	c->log_neighbor_changes = true;
 }
 
 static void peer_connect_cb(evutil_socket_t, short, void *);
@@ -233,7 +236,8 @@ peer_drop(struct peer *p, enum peer_state old, const struct bgp_err *e, bool res
 	if (old == PEER_ESTABLISHED || e != NULL)
 		peer_reason_keep(p);
 	if (old == PEER_ESTABLISHED) {
-		log_peer(p, LOG_NOTICE, "session down: %s", p->last_reason);
+		log_peer(p, p->cfg.log_neighbor_changes ? LOG_NOTICE : LOG_DEBUG, "session down: %s",
+		    p->last_reason);
 		p->stats.dropped++;
 		if (p->hooks.down)		/* after the close: last_reason/last_err are final */
 			p->hooks.down(p, p->hooks.arg);
@@ -333,7 +337,8 @@ fa_establish(struct peer *p, enum peer_state old)
 	peer_hold_restart(p);
 	peer_coll_drop(p);		/* §6.8: a collision with Established loses */
 	p->stats.established++;
-	log_peer(p, LOG_NOTICE, "session established (AS %u, id %u.%u.%u.%u, hold %us%s%s)",
+	log_peer(p, p->cfg.log_neighbor_changes ? LOG_NOTICE : LOG_DEBUG,
+	    "session established (AS %u, id %u.%u.%u.%u, hold %us%s%s)",
 	    p->cfg.remote_as, p->remote_id >> 24, (p->remote_id >> 16) & 255,
 	    (p->remote_id >> 8) & 255, p->remote_id & 255, p->hold,
 	    p->ctx.as4 ? ", 4-byte AS" : "", p->ctx.extmsg ? ", extended messages" : "");

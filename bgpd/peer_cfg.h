@@ -18,6 +18,10 @@
 #define PEER_KEEPALIVE_DEFAULT	30
 #define PEER_CONNECT_RETRY_DEFAULT 120
 #define PEER_POLICY_NAME_MAX	64	/* CONF_NAME_MAX */
+#define PEER_SEND_STANDARD	0x1	/* COMMUNITIES (RFC 1997) */
+#define PEER_SEND_EXTENDED	0x2	/* EXTENDED_COMMUNITIES (RFC 4360) */
+#define PEER_SEND_LARGE		0x4	/* LARGE_COMMUNITY (RFC 8092) */
+#define PEER_SEND_ALL		0x7
 
 /* What the operator sets per neighbor (FRR's `neighbor A.B.C.D ...`). */
 struct peer_cfg {
@@ -40,6 +44,13 @@ struct peer_cfg {
 	uint16_t	max_prefix_restart;	/* minutes; 0: stay down */
 	bool		addpath_tx, addpath_rx;	/* RFC 7911 for IPv4 unicast */
 	bool		shutdown;		/* administratively down */
+	/* `neighbor X activate` (or `bgp default ipv4-unicast`): false, no IPv4
+	 * unicast route is accepted from it or sent to it; the session stays. */
+	bool		ipv4_unicast;
+	uint16_t	mrai;			/* advertisement-interval, s; 0: at once */
+	uint8_t		send_community;		/* PEER_SEND_*: what `no send-community` leaves */
+	bool		log_neighbor_changes;	/* up/down at notice level, else debug */
+	bool		soft_reconfig_in;	/* accepted only: ROUTE-REFRESH is used */
 	char		shutdown_msg[PEER_SHUTDOWN_MSG_MAX + 1];	/* RFC 9003 text */
 	/* RFC 8212: nothing in from / out to an eBGP neighbor without a policy
 	 * in that direction. The config's default is on (FRR: `no bgp
@@ -63,7 +74,7 @@ peer_cfg_has_policy_out(const struct peer_cfg *c)
 	return c->route_map_out[0] != '\0' || c->prefix_list_out[0] != '\0';
 }
 
-/* Defaults for a neighbor at addr in remote_as. */
+/* Defaults for a neighbor at addr in remote_as: activated, every community sent. */
 void	peer_cfg_init(struct peer_cfg *, struct in_addr addr, uint32_t remote_as);
 
 #endif

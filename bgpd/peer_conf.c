@@ -120,6 +120,12 @@ peer_cfg_from(const struct conf_neighbor *n, const struct conf_bgp *g, struct pe
 	c->addpath_tx = n->addpath_tx;
 	c->addpath_rx = n->addpath_rx;
 	c->shutdown = n->shutdown;
+	c->ipv4_unicast = n->activate_set ? n->activate : g->default_ipv4_unicast;
+	c->mrai = n->advertisement_interval;
+	c->send_community = (n->send_standard ? PEER_SEND_STANDARD : 0) |
+	    (n->send_extended ? PEER_SEND_EXTENDED : 0) | (n->send_large ? PEER_SEND_LARGE : 0);
+	c->log_neighbor_changes = g->log_neighbor_changes;
+	c->soft_reconfig_in = n->soft_reconfig_in;
 	snprintf(c->description, sizeof(c->description), "%s", n->description);
 	snprintf(c->password, sizeof(c->password), "%s", n->password);
 	snprintf(c->shutdown_msg, sizeof(c->shutdown_msg), "%s", n->shutdown_msg);
@@ -131,9 +137,12 @@ peer_cfg_from(const struct conf_neighbor *n, const struct conf_bgp *g, struct pe
 }
 
 /*
- * The RIB's selection from `router bgp`. Not in the model yet, so off:
- * deterministic-med, bestpath bandwidth; compare-routerid is stored but the
- * RIB has no knob for it (it always breaks ties on router-id, RFC 4271 §9.1.2.2).
+ * The RIB's selection from `router bgp`. compare-routerid is stored but the
+ * RIB has no knob for it (it always breaks ties on router-id, RFC 4271
+ * §9.1.2.2). bgp bestpath bandwidth: unset is FRR's default (weights from
+ * link bandwidth when every member has one, else equal); skip-missing and
+ * default-weight-for-missing behave the same here, the RIB weighting only
+ * complete sets (doc/config.md); ignore turns UCMP off.
  */
 static void
 selection_apply(struct bgp *bgp, const struct conf_bgp *g)
@@ -145,6 +154,8 @@ selection_apply(struct bgp *bgp, const struct conf_bgp *g)
 		.multipath_relax = g->multipath_relax,
 		.always_compare_med = g->always_compare_med,
 		.med_missing_as_worst = g->med_missing_as_worst,
+		.deterministic_med = g->deterministic_med,
+		.bandwidth = strcmp(g->bandwidth, "ignore") != 0,
 	};
 	struct in_addr cid = { INADDR_ANY };
 
@@ -332,7 +343,8 @@ bgpd_bgp_on_change(const struct conf_change *c, void *arg)
 	if (c->kind == CONF_CHANGE_SOFT && (strncmp(c->path, "/ipip-bgpd:prefix-list", 22) == 0 ||
 	    strncmp(c->path, "/ipip-bgpd:route-map", 20) == 0 ||
 	    strncmp(c->path, "/ipip-bgpd:community-list", 25) == 0 ||
-	    strcmp(c->path, "/ipip-bgpd:bgp/ebgp-requires-policy") == 0))
+	    strcmp(c->path, "/ipip-bgpd:bgp/ebgp-requires-policy") == 0 ||
+	    strcmp(c->path, "/ipip-bgpd:bgp/default-ipv4-unicast") == 0))
 		b->bgp_pending.policy = true;	/* every neighbor is re-filtered */
 	if (c->neighbor != NULL)
 		pending_mark(&b->bgp_pending, c->neighbor, false, c->kind);
@@ -391,7 +403,12 @@ apply_neighbor(const struct conf_neighbor *n, void *arg)
 
 	peer_cfg_from(n, &a->g, &cfg);
 	apply_seen(a, cfg.remote_addr);
-	if ((p = bgp_peer_find(bgp, cfg.remote_addr)) == NULL) {
+	p = bgp_peer_find(bgp, cfg.remote_addr);
+	if (cfg.soft_reconfig_in && (p == NULL || !p->cfg.soft_reconfig_in))
+		log_notice("neighbor %s: soft-reconfiguration inbound accepted for FRR "
+		    "compatibility; no Adj-RIB-In is kept, a changed inbound policy is applied "
+		    "with ROUTE-REFRESH (RFC 2918)", n->address);
+	if (p == NULL) {
 		if (bgp_peer_add(bgp, &cfg, &p) == 0 && bgp->started)
 			log_peer(p, LOG_NOTICE, "configured (AS %u)", cfg.remote_as);
 		return;

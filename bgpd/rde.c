@@ -180,13 +180,13 @@ check_nexthop(const struct peer *p, const struct attr_set *a)
 static bool
 rde_requires_policy_in(const struct peer *p)
 {
-	return p->ctx.ebgp && p->cfg.ebgp_requires_policy && !peer_cfg_has_policy_in(&p->cfg);
+	return p->cfg.ipv4_unicast && p->ctx.ebgp && p->cfg.ebgp_requires_policy && !peer_cfg_has_policy_in(&p->cfg);
 }
 
 static bool
 check_policy(const struct peer *p, const struct attr_set *a)
 {
-	return !rde_requires_policy_in(p);
+	return p->cfg.ipv4_unicast && !rde_requires_policy_in(p);	/* not activated: nothing */
 }
 
 static const struct {

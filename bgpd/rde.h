@@ -37,7 +37,7 @@ enum rde_event {
 	RDE_EV_ORIGINATOR,		/* ORIGINATOR_ID is us (RFC 4456 §8) */
 	RDE_EV_CLUSTER_LOOP,		/* our cluster-id in CLUSTER_LIST (RFC 4456 §8) */
 	RDE_EV_NEXTHOP_SELF,		/* next hop is our own session address */
-	RDE_EV_POLICY,			/* RFC 8212: eBGP without inbound policy */
+	RDE_EV_POLICY,			/* RFC 8212: eBGP without inbound policy; or not activated */
 	RDE_EV_MAX
 };
 

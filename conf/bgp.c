@@ -36,6 +36,7 @@ static const struct field nbr_fields[] = {
 	NF("timers/hold", F_U16, timers.hold),
 	NF("connect-retry", F_U16, connect_retry),
 	NF("port", F_U16, port),
+	NF("advertisement-interval", F_U16, advertisement_interval),
 	NF("shutdown", F_FLAG, shutdown),
 	NF("shutdown/message", F_STR, shutdown_msg),
 	NF("ipv4-unicast/route-reflector-client", F_FLAG, rr_client),
@@ -45,6 +46,12 @@ static const struct field nbr_fields[] = {
 	NF("ipv4-unicast/maximum-prefix/restart", F_U16, max_prefix_restart),
 	NF("ipv4-unicast/addpath-tx-all-paths", F_FLAG, addpath_tx),
 	NF("ipv4-unicast/addpath-rx", F_FLAG, addpath_rx),
+	NF("ipv4-unicast/activate", F_FLAG, activate_set),
+	NF("ipv4-unicast/activate", F_BOOL, activate),
+	NF("ipv4-unicast/soft-reconfiguration-inbound", F_FLAG, soft_reconfig_in),
+	NF("ipv4-unicast/send-community/standard", F_BOOL, send_standard),
+	NF("ipv4-unicast/send-community/extended", F_BOOL, send_extended),
+	NF("ipv4-unicast/send-community/large", F_BOOL, send_large),
 	NF("ipv4-unicast/route-map-in", F_STR, route_map_in),
 	NF("ipv4-unicast/route-map-out", F_STR, route_map_out),
 	NF("ipv4-unicast/prefix-list-in", F_STR, prefix_list_in),
@@ -67,14 +74,19 @@ field_set(void *base, const struct field *f, const char *v)
 	}
 }
 
-/* Fill what node sets; fields it does not set keep their value. */
+/*
+ * Fill what node sets; fields it does not set keep their value. YANG
+ * defaults are not settings: a neighbor's default must not hide its
+ * peer-group's value (the caller starts from the defaults).
+ */
 static void
 fields_fill(const struct lyd_node *node, const struct field *fs, size_t n, void *base)
 {
 	struct lyd_node *leaf;
 
 	for (size_t i = 0; i < n; i++) {
-		if (lyd_find_path(node, fs[i].path, 0, &leaf) != LY_SUCCESS)
+		if (lyd_find_path(node, fs[i].path, 0, &leaf) != LY_SUCCESS ||
+		    (leaf->flags & LYD_DEFAULT))
 			continue;
 		field_set(base, &fs[i], lyd_get_value(leaf) ? lyd_get_value(leaf) : "");
 	}
@@ -105,7 +117,8 @@ neighbor_fill(const struct lyd_node *tree, const struct lyd_node *nb, struct con
 	char path[CONF_PATH_MAX];
 	const struct lyd_node *g;
 
-	*c = (struct conf_neighbor){ 0 };
+	*c = (struct conf_neighbor){ .send_standard = true, .send_extended = true,
+	    .send_large = true };
 	snprintf(c->address, sizeof(c->address), "%s", value_of(find(nb, "address")));
 	if (pg != NULL) {
 		snprintf(c->peer_group, sizeof(c->peer_group), "%s", value_of(pg));
@@ -181,7 +194,11 @@ static const struct field bgp_fields[] = {
 	BF("bestpath/compare-routerid", F_FLAG, compare_routerid),
 	BF("bestpath/always-compare-med", F_FLAG, always_compare_med),
 	BF("bestpath/med-missing-as-worst", F_FLAG, med_missing_as_worst),
+	BF("bestpath/deterministic-med", F_FLAG, deterministic_med),
+	BF("bestpath/bandwidth", F_STR, bandwidth),
 	BF("ebgp-requires-policy", F_BOOL, ebgp_requires_policy),
+	BF("log-neighbor-changes", F_BOOL, log_neighbor_changes),
+	BF("default-ipv4-unicast", F_BOOL, default_ipv4_unicast),
 };
 
 void
@@ -190,7 +207,7 @@ conf_bgp_get(const struct lyd_node *tree, struct conf_bgp *b)
 	const struct lyd_node *bgp = find(tree, "/ipip-bgpd:bgp");
 
 	*b = (struct conf_bgp){ .listen_port = 179, .maximum_paths_ebgp = 1, .maximum_paths_ibgp = 1,
-	    .ebgp_requires_policy = true };
+	    .ebgp_requires_policy = true, .log_neighbor_changes = true, .default_ipv4_unicast = true };
 	if (bgp != NULL)
 		fields_fill(bgp, bgp_fields, sizeof(bgp_fields) / sizeof(bgp_fields[0]), b);
 }

@@ -20,6 +20,7 @@ static const char *const mode_prompts[CONF_MODE_MAX] = {
 	[CONF_MODE_PEER_GROUP_AF] = "config-router-af-peer-group",
 	[CONF_MODE_ROUTE_MAP] = "config-route-map",
 	[CONF_MODE_OVERLAY] = "config-overlay",
+	[CONF_MODE_LINE] = "config-line",
 };
 
 const char *

@@ -36,6 +36,7 @@ enum conf_mode {
 	CONF_MODE_PEER_GROUP_AF,
 	CONF_MODE_ROUTE_MAP,		/* route-map NAME permit|deny N */
 	CONF_MODE_OVERLAY,		/* overlay */
+	CONF_MODE_LINE,			/* line vty (FRR only: ignored) */
 	CONF_MODE_MAX
 };
 
@@ -142,6 +143,7 @@ struct conf_neighbor {
 	struct conf_timers timers;
 	uint16_t	connect_retry;		/* seconds, 0: default */
 	uint16_t	port;			/* 0: 179 */
+	uint16_t	advertisement_interval;	/* MRAI seconds; 0: at once */
 	bool		shutdown;
 	char		shutdown_msg[129];
 	bool		rr_client, next_hop_self;
@@ -149,6 +151,9 @@ struct conf_neighbor {
 	uint32_t	max_prefix;		/* 0: no limit */
 	uint16_t	max_prefix_restart;	/* minutes, 0: stay down */
 	bool		addpath_tx, addpath_rx;
+	bool		activate_set, activate;	/* unset: bgp default ipv4-unicast */
+	bool		soft_reconfig_in;	/* stored only: ROUTE-REFRESH is used */
+	bool		send_standard, send_extended, send_large;	/* true unless `no send-community` */
 	char		route_map_in[CONF_NAME_MAX], route_map_out[CONF_NAME_MAX];
 	char		prefix_list_in[CONF_NAME_MAX], prefix_list_out[CONF_NAME_MAX];
 };
@@ -164,7 +169,11 @@ struct conf_bgp {
 	/* bgp bestpath ... and bgp always-compare-med */
 	bool		as_path_ignore, multipath_relax, compare_routerid;
 	bool		always_compare_med, med_missing_as_worst;
+	bool		deterministic_med;
+	char		bandwidth[32];		/* bgp bestpath bandwidth ...; "" unset */
 	bool		ebgp_requires_policy;	/* RFC 8212; true unless `no bgp ebgp-requires-policy` */
+	bool		log_neighbor_changes;	/* true unless `no bgp log-neighbor-changes` */
+	bool		default_ipv4_unicast;	/* true unless `no bgp default ipv4-unicast` */
 };
 
 /* Global BGP settings; asn 0 when BGP is not configured. */

@@ -23,7 +23,13 @@ enum {
 	CONF_WORDS	= 0x4,	/* a leaf-list: each word of LINE is an entry */
 	CONF_IF_FILLED	= 0x8,	/* a block printed only when it holds something */
 	CONF_NEGATED	= 0x10,	/* a boolean leaf, default true: "no SPEC" sets it
-				   false, SPEC deletes it; printed as "no SPEC" */
+				   false, SPEC deletes it; printed as "no SPEC". With
+				   sets ("leaf"), each leaf under path instead */
+	CONF_BOOL	= 0x20,	/* a boolean leaf without default: SPEC sets it true,
+				   "no SPEC" false; printed as SPEC or "no SPEC" */
+	CONF_IGNORED	= 0x40,	/* FRR-only housekeeping: warned about, not stored,
+				   never printed; may open a block of its own */
+	CONF_NO_PRINT	= 0x80,	/* parsed, but another entry prints what it sets */
 };
 
 struct conf_cmd {
@@ -35,6 +41,8 @@ struct conf_cmd {
 	enum conf_mode	 enter;		/* block opened, or CONF_MODE_TOP for none */
 	unsigned	 flags;
 	const char	*close;		/* printed after the block: "exit" */
+	const char	*dflt;		/* "$N" when its optional argument is left out
+					   (FRR's bare `allowas-in` is 3); printed bare */
 };
 
 extern const struct conf_cmd conf_cmds[];

@@ -26,6 +26,11 @@ static const struct {
 	{ "/ipip-bgpd:bgp/peer-group/timers", CONF_CHANGE_NONE },
 	{ "/ipip-bgpd:bgp/neighbor/connect-retry", CONF_CHANGE_NONE },
 	{ "/ipip-bgpd:bgp/peer-group/connect-retry", CONF_CHANGE_NONE },
+	/* MRAI: from the next UPDATE on; stored only (ROUTE-REFRESH does its job) */
+	{ "/ipip-bgpd:bgp/neighbor/advertisement-interval", CONF_CHANGE_NONE },
+	{ "/ipip-bgpd:bgp/peer-group/advertisement-interval", CONF_CHANGE_NONE },
+	{ "/ipip-bgpd:bgp/neighbor/ipv4-unicast/soft-reconfiguration-inbound", CONF_CHANGE_NONE },
+	{ "/ipip-bgpd:bgp/peer-group/ipv4-unicast/soft-reconfiguration-inbound", CONF_CHANGE_NONE },
 	{ "/ipip-bgpd:bgp/neighbor/ipv4-unicast/addpath", CONF_CHANGE_RESET },	/* capability */
 	{ "/ipip-bgpd:bgp/peer-group/ipv4-unicast/addpath", CONF_CHANGE_RESET },
 	{ "/ipip-bgpd:bgp/neighbor/ipv4-unicast", CONF_CHANGE_SOFT },
@@ -38,6 +43,8 @@ static const struct {
 	{ "/ipip-bgpd:bgp/maximum-paths", CONF_CHANGE_SOFT },
 	{ "/ipip-bgpd:bgp/cluster-id", CONF_CHANGE_SOFT },
 	{ "/ipip-bgpd:bgp/ebgp-requires-policy", CONF_CHANGE_SOFT },	/* RFC 8212 */	/* reflected routes re-sent */
+	{ "/ipip-bgpd:bgp/default-ipv4-unicast", CONF_CHANGE_SOFT },	/* who is activated */
+	{ "/ipip-bgpd:bgp/log-neighbor-changes", CONF_CHANGE_NONE },	/* the next up or down */
 	{ "/ipip-bgpd:bgp/timers", CONF_CHANGE_NONE },		/* next sessions */
 	{ "/ipip-bgpd:bgp/listen-", CONF_CHANGE_DAEMON },	/* the listener moves */
 	{ "/ipip-bgpd:bgp", CONF_CHANGE_RESET },		/* asn, router-id: all sessions */

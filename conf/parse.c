@@ -33,6 +33,7 @@ struct conf_parse {
 	conf_err_fn		*err;
 	void			*arg;
 	unsigned		 line;
+	const char		*text;		/* the line being parsed */
 	int			 errors;
 	int			 depth;		/* frames above the top level */
 	struct conf_frame	 stack[CONF_DEPTH + 1];
@@ -233,11 +234,14 @@ parse_apply(struct conf_parse *p, const char *path, const struct conf_cmd *c,
 		const char *d = strchr(c->sets[i], '$');
 
 		set_target(path, c->sets[i], leaf, sizeof(leaf));
-		if ((v = conf_arg_value(m, atoi(d + 1), vbuf, sizeof(vbuf))) == NULL) {
+		v = d ? conf_arg_value(m, atoi(d + 1), vbuf, sizeof(vbuf)) : NULL;
+		if (v == NULL && c->dflt == NULL) {
 			parse_delete(p, leaf);		/* the statement sets the whole node */
 			continue;
 		}
 		any = true;
+		if (v == NULL)
+			v = c->dflt;		/* bare `allowas-in`: FRR's 3 */
 		if (c->flags & CONF_WORDS ? parse_set_words(p, leaf, v) < 0 : parse_set(p, leaf, v) < 0)
 			return -1;
 	}
@@ -279,6 +283,46 @@ conf_parse_mode(const struct conf_parse *p)
 	return p->stack[p->depth].mode;
 }
 
+/*
+ * FRR-only housekeeping (`frr version`, `service ...`, `line vty`): one
+ * warning naming the line, nothing stored. A block it opens (line vty) is
+ * entered so its own lines are recognised, and ignored in turn.
+ */
+static int
+parse_ignore(struct conf_parse *p, const struct conf_cmd *c, bool no)
+{
+	const char *t = p->text + strspn(p->text, " \t");
+
+	log_warnx("%s:%u: FRR-only statement ignored: %.*s", p->where, p->line,
+	    (int)strcspn(t, "\r\n"), t);
+	if (!no && c->enter != CONF_MODE_TOP && p->depth < CONF_DEPTH) {
+		p->stack[++p->depth].mode = c->enter;
+		p->stack[p->depth].path[0] = '\0';
+	}
+	return 0;
+}
+
+/* A boolean defaulting to true: "no SPEC" sets false, SPEC deletes (each leaf of sets). */
+static int
+parse_negated(struct conf_parse *p, const char *path, const struct conf_cmd *c, bool no)
+{
+	char leaf[CONF_PATH_MAX];
+
+	if (c->sets[0] == NULL) {
+		if (!no)
+			parse_delete(p, path);
+		return no ? parse_set(p, path, "false") : 0;
+	}
+	for (int i = 0; i < CONF_SETS_MAX && c->sets[i]; i++) {
+		set_target(path, c->sets[i], leaf, sizeof(leaf));
+		if (!no)
+			parse_delete(p, leaf);
+		else if (parse_set(p, leaf, "false") < 0)
+			return -1;
+	}
+	return 0;
+}
+
 /* Run the statement found in frame fr (index i of the stack). */
 static int
 parse_run(struct conf_parse *p, int i, const struct conf_hit *h, bool no)
@@ -295,13 +339,12 @@ parse_run(struct conf_parse *p, int i, const struct conf_hit *h, bool no)
 	}
 	if (conf_cmd_path(fr, h->cmd, &h->m, path, sizeof(path)) < 0)
 		goto bad;
-	if (h->cmd->flags & CONF_NEGATED) {	/* "no SPEC" is the setting */
-		if (!no) {
-			parse_delete(p, path);
-			return 0;
-		}
-		return parse_set(p, path, "false");
-	}
+	if (h->cmd->flags & CONF_IGNORED)
+		return parse_ignore(p, h->cmd, no);
+	if (h->cmd->flags & CONF_NEGATED)	/* "no SPEC" is the setting */
+		return parse_negated(p, path, h->cmd, no);
+	if (h->cmd->flags & CONF_BOOL)
+		return parse_set(p, path, no ? "false" : "true");
 	if (no) {
 		parse_delete(p, path);
 		return 0;
@@ -382,6 +425,7 @@ conf_parse_line(struct conf_parse *p, const char *line)
 	bool no;
 
 	p->line++;
+	p->text = line;
 	if ((n = parse_words(p, line, buf, sizeof(buf), w)) <= 0)
 		return n;
 	no = strcmp(w[0], "no") == 0;

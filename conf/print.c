@@ -81,13 +81,16 @@ slots_from_sets(const struct conf_cmd *c, const struct lyd_node *node, char slot
 		size_t leaflen = strcspn(set, "=");
 		const struct lyd_node *v = node;
 		char leaf[64];
-		int n = atoi(d + 1);
+		int n = d ? atoi(d + 1) : -1;
 
 		if (leaflen > 0) {
 			snprintf(leaf, sizeof(leaf), "%.*s", (int)leaflen, set);
 			if (lyd_find_path(node, leaf, 0, (struct lyd_node **)&v) != LY_SUCCESS)
 				continue;
 		}
+		if (c->dflt != NULL && lyd_get_value(v) != NULL &&
+		    strcmp(lyd_get_value(v), c->dflt) == 0)
+			continue;		/* the bare form says it */
 		if (n >= 0 && n < SLOTS && lyd_get_value(v) != NULL)
 			snprintf(slot[n], 256, "%s", lyd_get_value(v));
 	}
@@ -181,11 +184,12 @@ print_node(struct printer *p, const struct conf_cmd *c, const char *tmpl,
 	}
 	slots_from_sets(c, node, slot);
 	render_spec(c->spec, slot, line, sizeof(line));
-	if (c->flags & CONF_NEGATED) {
+	if (c->flags & (CONF_NEGATED | CONF_BOOL)) {
 		if (strcmp(lyd_get_value(node), "false") == 0) {
-			snprintf(sub, sizeof(sub), "no %s", line);
-			print_line(p, indent, prefix, sub);
-		}
+			snprintf(sub, sizeof(sub), "no %s", prefix);	/* no neighbor X ... */
+			print_line(p, indent, sub, line);
+		} else if (c->flags & CONF_BOOL)
+			print_line(p, indent, prefix, line);
 	} else if (c->enter != CONF_MODE_TOP && (c->flags & CONF_INLINE)) {
 		snprintf(sub, sizeof(sub), "%s%s ", prefix, line);
 		print_block(p, dpath, c->enter, indent, sub);
@@ -248,7 +252,8 @@ print_block(struct printer *p, const char *path, enum conf_mode mode, int indent
 	for (size_t i = 0; i < conf_ncmds; i++) {
 		const struct conf_cmd *c = &conf_cmds[i];
 
-		if (!(c->modes & (1u << mode)) || (c->flags & CONF_NO_ONLY))
+		if (!(c->modes & (1u << mode)) ||
+		    (c->flags & (CONF_NO_ONLY | CONF_IGNORED | CONF_NO_PRINT)))
 			continue;
 		if (c->path[0] == '\0' && c->enter != CONF_MODE_TOP)
 			print_opened(p, c, path, indent, c->spec);	/* address-family */

@@ -7,6 +7,8 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <unistd.h>
 #include <arpa/inet.h>
 
 #include <event2/buffer.h>
@@ -17,6 +19,7 @@
 #include "bgpd/attrs.h"
 #include "bgpd/msg.h"
 #include "bgpd/peer.h"
+#include "bgpd/peer_cfg.h"
 #include "bgpd/rde.h"
 #include "bgpd/session.h"
 #include "tests/unit/unit.h"
@@ -65,6 +68,13 @@ static const struct {
 	  EBGP_AT(65001, IP(10, 0, 0, 2), false), IN_EBGP, NOT_SENT },
 	{ "RFC 8212: eBGP without outbound policy gets nothing", F_EBGP,
 	  EBGP_AT(65005, IP(10, 0, 5, 2), true), IN_EBGP, NOT_SENT },
+	{ "local to eBGP not activated: nothing", F_LOCAL,
+	  { .ebgp = true, .not_activated = true, .remote_as = 65005, .local_as = OUR_AS }, 0, NOT_SENT },
+	{ "local to iBGP not activated: nothing", F_LOCAL,
+	  { .not_activated = true, .remote_as = OUR_AS, .local_as = OUR_AS }, 0, NOT_SENT },
+	{ "client to client not activated: nothing", F_CLIENT,
+	  { .rr_client = true, .not_activated = true, .addr = IP(10, 0, 6, 2), .remote_as = OUR_AS,
+	    .local_as = OUR_AS }, 0, NOT_SENT },
 	{ "eBGP to iBGP: next hop unchanged, LOCAL_PREF ours not theirs", F_EBGP, TO_IBGP(),
 	  IN_EBGP | IN_MED | IN_LP300, true, IP(10, 0, 0, 2), 1, 100, true, 0, 0 },
 	{ "eBGP to iBGP with next-hop-self: our address", F_EBGP,
@@ -552,6 +562,171 @@ START_TEST(addpath_a_changed_path_is_reannounced_under_its_id)
 }
 END_TEST
 
+/* `no neighbor X send-community ...`: the named attributes go, the others stay. */
+START_TEST(no_send_community_strips_only_what_it_names)
+{
+	static const uint32_t comms[] = { 65000u << 16 | 1 };
+	static const uint64_t ext[] = { 0x0002fde800000001ull };
+	static const struct lcomm large[] = { { 65000, 1, 2 } };
+	static const struct {
+		uint8_t	strip;
+		bool	std, ext, large;
+	} cases[] = {
+		{ 0, true, true, true },
+		{ PEER_SEND_STANDARD, false, true, true },
+		{ PEER_SEND_EXTENDED, true, false, true },
+		{ PEER_SEND_LARGE, true, true, false },
+		{ PEER_SEND_ALL, false, false, false },
+	};
+
+	for (size_t i = 0; i < UNIT_COUNT(cases); i++) {
+		struct ao_to t = TO_EBGP(65005);
+		struct attr_set o;
+
+		input_fill(IN_EBGP, &o);
+		o.present |= ATTRF(ATTR_COMMUNITIES) | ATTRF(ATTR_EXT_COMMUNITIES) |
+		    ATTRF(ATTR_LARGE_COMMUNITIES);
+		o.comms = comms, o.ncomms = 1;
+		o.ext_comms = ext, o.next_comms = 1;
+		o.lcomms = large, o.nlcomms = 1;
+		t.strip = cases[i].strip;
+		adj_out_strip_communities(&t, &o);
+		ck_assert_uint_eq(o.ncomms, cases[i].std);
+		ck_assert_uint_eq(o.next_comms, cases[i].ext);
+		ck_assert_uint_eq(o.nlcomms, cases[i].large);
+		ck_assert_uint_eq((o.present & ATTRF(ATTR_COMMUNITIES)) != 0, cases[i].std);
+		ck_assert_uint_eq((o.present & ATTRF(ATTR_EXT_COMMUNITIES)) != 0, cases[i].ext);
+		ck_assert_uint_eq((o.present & ATTRF(ATTR_LARGE_COMMUNITIES)) != 0, cases[i].large);
+		ck_assert(o.present & ATTRF(ATTR_AS_PATH));	/* nothing else touched */
+	}
+}
+END_TEST
+
+/* ------------------------------- advertisement-interval (MRAI), a small table */
+
+static double
+now_s(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+}
+
+/* A reading eBGP peer and `network` prefixes 20.0.0.0/32 .. +n-1. */
+static void
+small_up(struct eng *e, uint16_t mrai, bool activated)
+{
+	struct peer_cfg cfg;
+	struct in_addr a = { htonl(IP(10, 0, 0, 1)) };
+
+	memset(e, 0, sizeof(*e));
+	e->base = event_base_new();
+	e->b = bgp_new(e->base, OUR_AS, IP(1, 1, 1, 1));
+	peer_cfg_init(&cfg, a, 65001);
+	cfg.mrai = mrai;
+	cfg.ipv4_unicast = activated;
+	ck_assert_int_eq(bgp_peer_add(e->b, &cfg, &e->p), 0);
+	ck_assert_int_eq(bufferevent_pair_new(e->base, 0, e->pair), 0);
+	e->p->conn = conn_new(e->p, e->pair[0], true);
+	bufferevent_enable(e->pair[1], EV_READ);
+	e->p->state = PEER_ESTABLISHED;
+	e->p->ctx = (struct msg_ctx){ .as4 = true, .ebgp = true };
+	e->p->local.sin_addr.s_addr = htonl(IP(10, 0, 0, 9));
+	e->tab = attrs_tab_new();
+	msg_update_init(&e->u);
+}
+
+static void
+small_nets(struct eng *e, size_t n)
+{
+	struct prefix v[8];
+
+	for (size_t i = 0; i < n && i < UNIT_COUNT(v); i++)
+		v[i] = (struct prefix){ IP(20, 0, 0, 0) + (uint32_t)i, 32 };
+	adj_out_networks_set(rde_adj_out(e->b->rde), v, n);
+}
+
+static void
+small_run(struct eng *e)
+{
+	for (int i = 0; i < 20; i++)
+		event_base_loop(e->base, EVLOOP_NONBLOCK);
+	eng_read(e);
+}
+
+START_TEST(changes_within_the_advertisement_interval_go_out_together_after_it)
+{
+	struct eng e;
+	double eor_at, sent_at;
+
+	log_init(stderr, "test", LOG_CRIT);
+	small_up(&e, 1, true);
+	small_nets(&e, 1);
+	e.p->hooks.up(e.p, e.p->hooks.arg);
+	small_run(&e);			/* the first table and End-of-RIB: not held back */
+	ck_assert(e.eor);
+	ck_assert_uint_eq(e.announced, 1);
+	eor_at = now_s();
+	e.updates = e.announced = 0;
+	small_nets(&e, 2);		/* a change right after: held */
+	small_run(&e);
+	ck_assert_uint_eq(e.announced, 0);
+	usleep(300 * 1000);
+	small_nets(&e, 3);		/* another within the interval: held too */
+	small_run(&e);
+	ck_assert_uint_eq(e.announced, 0);
+	while (e.announced == 0 && now_s() - eor_at < 3) {
+		event_base_loop(e.base, EVLOOP_ONCE);	/* sleeps until the MRAI timer */
+		eng_read(&e);
+	}
+	sent_at = now_s();
+	ck_assert_uint_eq(e.announced, 2);	/* both, in one flush ... */
+	ck_assert_uint_eq(e.updates, 1);	/* ... one UPDATE: equal attributes */
+	ck_assert_msg(sent_at - eor_at >= 0.95, "sent after %.3fs", sent_at - eor_at);
+	ck_assert_msg(sent_at - eor_at < 1.5, "sent after %.3fs", sent_at - eor_at);
+	eng_down(&e);
+}
+END_TEST
+
+START_TEST(advertisement_interval_0_sends_at_once)
+{
+	struct eng e;
+
+	log_init(stderr, "test", LOG_CRIT);
+	small_up(&e, 0, true);
+	small_nets(&e, 1);
+	e.p->hooks.up(e.p, e.p->hooks.arg);
+	small_run(&e);
+	e.announced = 0;
+	small_nets(&e, 2);
+	small_run(&e);
+	ck_assert_uint_eq(e.announced, 1);
+	eng_down(&e);
+}
+END_TEST
+
+START_TEST(a_neighbor_not_activated_gets_only_end_of_rib_and_a_log_line)
+{
+	static char logs[2048];
+	struct eng e;
+
+	small_up(&e, 0, false);
+	small_nets(&e, 3);
+	unit_log_begin(logs, sizeof(logs));
+	e.p->hooks.up(e.p, e.p->hooks.arg);
+	small_run(&e);
+	unit_log_end();
+	log_init(stderr, "test", LOG_CRIT);
+	ck_assert(e.eor);
+	ck_assert_uint_eq(e.announced, 0);
+	ck_assert_ptr_nonnull(strstr(logs, "IPv4 unicast not activated (no neighbor 10.0.0.1 "
+	    "activate): nothing accepted from it, nothing announced to it"));
+	ck_assert_ptr_null(strstr(logs, "RFC 8212"));	/* one line says it all */
+	eng_down(&e);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -563,6 +738,10 @@ main(void)
 		addpath_client_gets_both_paths_of_a_prefix_with_distinct_ids,
 		addpath_a_vanished_path_is_withdrawn_by_its_id_only,
 		addpath_a_changed_path_is_reannounced_under_its_id,
+		no_send_community_strips_only_what_it_names,
+		changes_within_the_advertisement_interval_go_out_together_after_it,
+		advertisement_interval_0_sends_at_once,
+		a_neighbor_not_activated_gets_only_end_of_rib_and_a_log_line,
 	};
 
 	return unit_run("adj_out", tests, UNIT_COUNT(tests));

@@ -389,6 +389,224 @@ START_TEST(policy_objects_are_read_entry_by_entry)
 }
 END_TEST
 
+/* ------------------------------------------------ what FRR users paste */
+
+static const char frr_file[] =
+	"frr version 8.4.4\nfrr defaults traditional\nhostname site-a\n"
+	"log syslog informational\nservice integrated-vtysh-config\n!\n"
+	"ip prefix-list LAN seq 5 permit 10.1.0.0/24\n!\n"
+	"route-map OUT permit 10\n match ip address prefix-list LAN\nexit\n!\n"
+	"router bgp 65001\n bgp router-id 192.0.2.1\n no bgp ebgp-requires-policy\n"
+	" no bgp default ipv4-unicast\n bgp log-neighbor-changes\n bgp deterministic-med\n"
+	" bgp bestpath as-path multipath-relax\n bgp bestpath bandwidth ignore\n"
+	" neighbor 192.0.2.2 remote-as 65002\n neighbor 192.0.2.2 description b\n"
+	" neighbor 192.0.2.2 advertisement-interval 0\n !\n address-family ipv4 unicast\n"
+	"  network 10.1.0.0/24\n  neighbor 192.0.2.2 activate\n"
+	"  neighbor 192.0.2.2 soft-reconfiguration inbound\n  neighbor 192.0.2.2 send-community\n"
+	"  neighbor 192.0.2.2 route-map OUT out\n  neighbor 192.0.2.2 allowas-in\n"
+	"  maximum-paths 4\n exit-address-family\nexit\n!\nline vty\n exec-timeout 0 0\n!\n";
+
+START_TEST(an_frr_file_loads_with_one_warning_per_frr_only_line)
+{
+	static char logs[4096];
+	struct lyd_node *t;
+	char *out;
+
+	unit_log_begin(logs, sizeof(logs));
+	ck_assert_msg(load_text("frr.conf", frr_file, &t) == 0, "%s", errbuf);
+	unit_log_end();
+	ck_assert_ptr_nonnull(strstr(logs, "frr.conf:1: FRR-only statement ignored: frr version 8.4.4\n"));
+	ck_assert_ptr_nonnull(strstr(logs, "frr.conf:2: FRR-only statement ignored: frr defaults traditional\n"));
+	ck_assert_ptr_nonnull(strstr(logs, "frr.conf:5: FRR-only statement ignored: service integrated-vtysh-config\n"));
+	ck_assert_ptr_nonnull(strstr(logs, "frr.conf:36: FRR-only statement ignored: line vty\n"));
+	ck_assert_ptr_nonnull(strstr(logs, "frr.conf:37: FRR-only statement ignored: exec-timeout 0 0\n"));
+	out = print_tree(t, CONF_FMT_TEXT);		/* none of them is stored */
+	ck_assert_str_eq(out, "hostname site-a\nlog syslog informational\n"
+	    "ip prefix-list LAN seq 5 permit 10.1.0.0/24\n!\nroute-map OUT permit 10\n"
+	    " match ip address prefix-list LAN\nexit\n!\nrouter bgp 65001\n"
+	    " bgp router-id 192.0.2.1\n no bgp ebgp-requires-policy\n no bgp default ipv4-unicast\n"
+	    " bgp deterministic-med\n bgp bestpath as-path multipath-relax\n"
+	    " bgp bestpath bandwidth ignore\n neighbor 192.0.2.2 remote-as 65002\n"
+	    " neighbor 192.0.2.2 description b\n neighbor 192.0.2.2 advertisement-interval 0\n"
+	    " address-family ipv4 unicast\n  network 10.1.0.0/24\n  maximum-paths 4\n"
+	    "  neighbor 192.0.2.2 activate\n  neighbor 192.0.2.2 allowas-in\n"
+	    "  neighbor 192.0.2.2 soft-reconfiguration inbound\n"
+	    "  neighbor 192.0.2.2 route-map OUT out\n exit-address-family\nexit\n!\n");
+	free(out);
+	lyd_free_all(t);
+}
+END_TEST
+
+/* One statement in its block -> what prints back (the block's lines only). */
+static const struct {
+	const char	*in;		/* lines under "router bgp 1" */
+	const char	*out;		/* "" : prints nothing (a default) */
+} frr_rows[] = {
+	{ " bgp log-neighbor-changes\n", "" },
+	{ " no bgp log-neighbor-changes\n", " no bgp log-neighbor-changes\n" },
+	{ " no bgp log-neighbor-changes\n bgp log-neighbor-changes\n", "" },
+	{ " bgp default ipv4-unicast\n", "" },
+	{ " no bgp default ipv4-unicast\n", " no bgp default ipv4-unicast\n" },
+	{ " bgp deterministic-med\n", " bgp deterministic-med\n" },
+	{ " bgp bestpath bandwidth default-weight-for-missing\n",
+	  " bgp bestpath bandwidth default-weight-for-missing\n" },
+	{ " neighbor 10.0.0.2 advertisement-interval 600\n", " neighbor 10.0.0.2 advertisement-interval 600\n" },
+	{ " address-family ipv4 unicast\n  neighbor 10.0.0.2 activate\n",
+	  "  neighbor 10.0.0.2 activate\n" },
+	{ " address-family ipv4 unicast\n  no neighbor 10.0.0.2 activate\n",
+	  "  no neighbor 10.0.0.2 activate\n" },
+	{ " address-family ipv4 unicast\n  neighbor 10.0.0.2 allowas-in\n",
+	  "  neighbor 10.0.0.2 allowas-in\n" },
+	{ " address-family ipv4 unicast\n  neighbor 10.0.0.2 allowas-in 3\n",
+	  "  neighbor 10.0.0.2 allowas-in\n" },
+	{ " address-family ipv4 unicast\n  neighbor 10.0.0.2 allowas-in 4\n",
+	  "  neighbor 10.0.0.2 allowas-in 4\n" },
+	{ " address-family ipv4 unicast\n  neighbor 10.0.0.2 soft-reconfiguration inbound\n",
+	  "  neighbor 10.0.0.2 soft-reconfiguration inbound\n" },
+	{ " address-family ipv4 unicast\n  neighbor 10.0.0.2 send-community all\n", "" },
+	{ " address-family ipv4 unicast\n  no neighbor 10.0.0.2 send-community\n",
+	  "  no neighbor 10.0.0.2 send-community\n" },
+	{ " address-family ipv4 unicast\n  no neighbor 10.0.0.2 send-community standard\n",
+	  "  no neighbor 10.0.0.2 send-community\n" },
+	{ " address-family ipv4 unicast\n  no neighbor 10.0.0.2 send-community both\n",
+	  "  no neighbor 10.0.0.2 send-community\n  no neighbor 10.0.0.2 send-community extended\n" },
+	{ " address-family ipv4 unicast\n  no neighbor 10.0.0.2 send-community all\n",
+	  "  no neighbor 10.0.0.2 send-community\n  no neighbor 10.0.0.2 send-community extended\n"
+	  "  no neighbor 10.0.0.2 send-community large\n" },
+	{ " address-family ipv4 unicast\n  no neighbor 10.0.0.2 send-community all\n"
+	  "  neighbor 10.0.0.2 send-community extended\n",
+	  "  no neighbor 10.0.0.2 send-community\n  no neighbor 10.0.0.2 send-community large\n" },
+};
+
+START_TEST(frr_statements_print_back_as_written)
+{
+	char in[512], want[512], *out, *json, *again;
+	struct lyd_node *t, *t2;
+	const char *af;
+	bool in_af;
+
+	for (size_t i = 0; i < UNIT_COUNT(frr_rows); i++) {
+		in_af = strstr(frr_rows[i].in, "address-family") != NULL;
+		snprintf(in, sizeof(in), "router bgp 1\n neighbor 10.0.0.2 remote-as 2\n%s",
+		    frr_rows[i].in);
+		af = frr_rows[i].out[0] && in_af ? " address-family ipv4 unicast\n" : "";
+		snprintf(want, sizeof(want), "router bgp 1\n%s neighbor 10.0.0.2 remote-as 2\n%s%s%s"
+		    "exit\n!\n", in_af ? "" : frr_rows[i].out, af, in_af ? frr_rows[i].out : "",
+		    *af ? " exit-address-family\n" : "");
+		if (!in_af && strncmp(frr_rows[i].out, " neighbor", 9) == 0)	/* after remote-as */
+			snprintf(want, sizeof(want), "router bgp 1\n neighbor 10.0.0.2 remote-as 2\n%s"
+			    "exit\n!\n", frr_rows[i].out);
+		ck_assert_msg(load_text("t", in, &t) == 0, "%s: %s", frr_rows[i].in, errbuf);
+		out = print_tree(t, CONF_FMT_TEXT);
+		ck_assert_msg(strcmp(out, want) == 0, "%s printed as:\n%s", frr_rows[i].in, out);
+		json = print_tree(t, CONF_FMT_JSON);
+		ck_assert_int_eq(conf_parse_json(ctx, json, &t2, collect, NULL), 0);
+		again = print_tree(t2, CONF_FMT_TEXT);
+		ck_assert_msg(strcmp(again, want) == 0, "%s via JSON:\n%s", frr_rows[i].in, again);
+		free(again);
+		free(json);
+		free(out);
+		lyd_free_all(t);
+		lyd_free_all(t2);
+	}
+}
+END_TEST
+
+START_TEST(frr_statements_are_read_into_the_plain_structs)
+{
+	struct lyd_node *t;
+	struct conf_bgp b;
+
+	ck_assert_int_eq(load_text("t", "router bgp 1\n", &t), 0);
+	conf_bgp_get(t, &b);
+	ck_assert(b.log_neighbor_changes && b.default_ipv4_unicast && !b.deterministic_med);
+	ck_assert_str_eq(b.bandwidth, "");
+	lyd_free_all(t);
+	ck_assert_int_eq(load_text("t", "router bgp 1\n no bgp log-neighbor-changes\n"
+	    " no bgp default ipv4-unicast\n bgp deterministic-med\n bgp bestpath bandwidth ignore\n"
+	    " neighbor PG peer-group\n neighbor PG remote-as 2\n neighbor PG advertisement-interval 7\n"
+	    " neighbor 10.0.0.2 peer-group PG\n neighbor 10.0.0.3 remote-as 3\n"
+	    " address-family ipv4 unicast\n  no neighbor PG send-community extended\n"
+	    "  neighbor PG activate\n  no neighbor 10.0.0.3 send-community large\n"
+	    "  neighbor 10.0.0.3 allowas-in\n  neighbor 10.0.0.3 soft-reconfiguration inbound\n"
+	    " exit-address-family\n", &t), 0);
+	conf_bgp_get(t, &b);
+	ck_assert(!b.log_neighbor_changes && !b.default_ipv4_unicast && b.deterministic_med);
+	ck_assert_str_eq(b.bandwidth, "ignore");
+	nseen = 0;
+	ck_assert_uint_eq(conf_bgp_neighbors(t, on_neighbor, NULL), 2);
+	ck_assert_str_eq(seen[0].address, "10.0.0.2");		/* all from its group */
+	ck_assert_uint_eq(seen[0].advertisement_interval, 7);
+	ck_assert(seen[0].activate_set && seen[0].activate);
+	ck_assert(seen[0].send_standard && !seen[0].send_extended && seen[0].send_large);
+	ck_assert(!seen[1].activate_set);			/* bgp default ipv4-unicast decides */
+	ck_assert_uint_eq(seen[1].advertisement_interval, 0);
+	ck_assert(seen[1].send_standard && seen[1].send_extended && !seen[1].send_large);
+	ck_assert_uint_eq(seen[1].allowas_in, 3);
+	ck_assert(seen[1].soft_reconfig_in);
+	lyd_free_all(t);
+}
+END_TEST
+
+START_TEST(diff_classifies_the_frr_statements)
+{
+	struct lyd_node *a, *b, *d;
+
+	ck_assert_int_eq(load_text("a", "router bgp 1\n neighbor 10.0.0.2 remote-as 2\n"
+	    " address-family ipv4 unicast\n  neighbor 10.0.0.2 next-hop-self\n", &a), 0);
+	ck_assert_int_eq(load_text("b", "router bgp 1\n no bgp log-neighbor-changes\n"
+	    " no bgp default ipv4-unicast\n bgp deterministic-med\n bgp bestpath bandwidth ignore\n"
+	    " neighbor 10.0.0.2 remote-as 2\n neighbor 10.0.0.2 advertisement-interval 5\n"
+	    " address-family ipv4 unicast\n  neighbor 10.0.0.2 activate\n"
+	    "  neighbor 10.0.0.2 next-hop-self\n  neighbor 10.0.0.2 soft-reconfiguration inbound\n"
+	    "  no neighbor 10.0.0.2 send-community\n", &b), 0);
+	ck_assert_int_eq(conf_diff_new(a, b, &d), 0);
+	changes[0] = '\0';
+	conf_diff_walk(d, on_change, NULL);
+	ck_assert_ptr_nonnull(strstr(changes, "none - /ipip-bgpd:bgp/log-neighbor-changes\n"));
+	ck_assert_ptr_nonnull(strstr(changes, "soft - /ipip-bgpd:bgp/default-ipv4-unicast\n"));
+	ck_assert_ptr_nonnull(strstr(changes, "soft - /ipip-bgpd:bgp/bestpath\n"));	/* both leaves */
+	ck_assert_ptr_nonnull(strstr(changes, "none 10.0.0.2 /ipip-bgpd:bgp/neighbor[address='10.0.0.2']/advertisement-interval\n"));
+	ck_assert_ptr_nonnull(strstr(changes, "soft 10.0.0.2 /ipip-bgpd:bgp/neighbor[address='10.0.0.2']/ipv4-unicast/activate\n"));
+	ck_assert_ptr_nonnull(strstr(changes, "none 10.0.0.2 /ipip-bgpd:bgp/neighbor[address='10.0.0.2']/ipv4-unicast/soft-reconfiguration-inbound\n"));
+	ck_assert_ptr_nonnull(strstr(changes, "soft 10.0.0.2 /ipip-bgpd:bgp/neighbor[address='10.0.0.2']/ipv4-unicast/send-community\n"));
+	ck_assert_ptr_null(strstr(changes, "reset"));
+	lyd_free_all(a);
+	lyd_free_all(b);
+	lyd_free_all(d);
+}
+END_TEST
+
+START_TEST(the_shell_completes_the_frr_statements)
+{
+	struct cmd_choice ch[64];
+	char buf[128], *w[16];
+	bool complete;
+	size_t n;
+	int nw;
+
+	ck_assert_int_eq(conf_line_mode(CONF_MODE_TOP, "line vty"), CONF_MODE_LINE);
+	ck_assert_int_eq(conf_line_mode(CONF_MODE_LINE, "exec-timeout 0 0"), CONF_MODE_LINE);
+	ck_assert_int_eq(conf_line_mode(CONF_MODE_TOP, "frr version 8.4.4"), CONF_MODE_TOP);
+	ck_assert_int_eq(conf_line_mode(CONF_MODE_AF, "no neighbor 10.0.0.2 activate"), CONF_MODE_AF);
+	snprintf(buf, sizeof(buf), "neighbor 10.0.0.2 send-community");
+	nw = cmd_split(buf, w, 16);
+	n = conf_choices(CONF_MODE_AF, w, nw, "", ch, 64, &complete);
+	ck_assert_uint_eq(n, 5);	/* standard extended large both all */
+	ck_assert(complete);		/* bare: standard */
+	snprintf(buf, sizeof(buf), "bgp bestpath bandwidth");
+	nw = cmd_split(buf, w, 16);
+	n = conf_choices(CONF_MODE_ROUTER, w, nw, "s", ch, 64, &complete);
+	ck_assert_uint_eq(n, 1);
+	ck_assert_str_eq(ch[0].token, "skip-missing");
+	snprintf(buf, sizeof(buf), "neighbor 10.0.0.2");
+	nw = cmd_split(buf, w, 16);
+	n = conf_choices(CONF_MODE_ROUTER, w, nw, "adv", ch, 64, &complete);
+	ck_assert_uint_eq(n, 1);
+	ck_assert_str_eq(ch[0].token, "advertisement-interval");
+}
+END_TEST
+
 int
 main(void)
 {
@@ -398,6 +616,11 @@ main(void)
 		every_error_of_a_file_is_reported,
 		every_missing_reference_is_reported,
 		diff_says_only_a_remote_as_change_resets_a_session,
+		an_frr_file_loads_with_one_warning_per_frr_only_line,
+		frr_statements_print_back_as_written,
+		frr_statements_are_read_into_the_plain_structs,
+		diff_classifies_the_frr_statements,
+		the_shell_completes_the_frr_statements,
 		neighbors_inherit_their_peer_group,
 		selection_knobs_and_cluster_id_are_read_from_router_bgp,
 		shell_modes_and_completion_come_from_the_grammar,

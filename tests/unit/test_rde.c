@@ -125,9 +125,12 @@ struct rde_case {
 	bool		 accepted;	/* 192.0.2.0/24 in the RIB afterwards */
 	int		 event;		/* enum rde_event counted once, or -1 */
 	uint32_t	 local_pref;	/* in the RIB, when accepted */
+	bool		 not_activated;	/* no neighbor X activate */
 };
 
 #define A(...) { __VA_ARGS__ }, sizeof((uint8_t[]){ __VA_ARGS__ })
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wmissing-field-initializers"	/* not_activated: false */
 static const struct rde_case rde_cases[] = {
 	{ "eBGP well-formed", true, 0, false, A(BASE), true, -1, 100 },
 	{ "eBGP first AS not the peer's (RFC 4271 6.3)", true, 0, false,
@@ -152,6 +155,12 @@ static const struct rde_case rde_cases[] = {
 	  A(ORIGIN_IGP, ASPATH, 0x40, 3, 4, 10, 0, 0, 9), false, RDE_EV_NEXTHOP_SELF, 0 },
 	{ "RFC 8212: eBGP without inbound policy", true, 0, true, A(BASE), false, RDE_EV_POLICY, 0 },
 	{ "RFC 8212 does not apply to iBGP", false, 0, true, A(BASE), true, -1, 100 },
+	{ "eBGP not activated: nothing accepted, the earlier path goes", true, 0, false, A(BASE),
+	  false, RDE_EV_POLICY, 0, true },
+	{ "iBGP not activated: nothing accepted either", false, 0, false, A(BASE),
+	  false, RDE_EV_POLICY, 0, true },
+	{ "not activated wins over a policy that would accept", true, 0, true, A(BASE),
+	  false, RDE_EV_POLICY, 0, true },
 	{ "iBGP without LOCAL_PREF gets 100", false, 0, false, A(BASE), true, -1, 100 },
 	{ "iBGP LOCAL_PREF 200", false, 0, false, A(BASE, 0x40, 5, 4, 0, 0, 0, 200), true, -1, 200 },
 	{ "eBGP LOCAL_PREF is discarded (RFC 7606 7.5)", true, 0, false,
@@ -161,6 +170,7 @@ static const struct rde_case rde_cases[] = {
 	{ "NEXT_HOP missing: treat-as-withdraw", false, 0, false,
 	  A(ORIGIN_IGP, ASPATH), false, RDE_EV_TREAT_AS_WITHDRAW, 0 },
 };
+#pragma GCC diagnostic pop
 
 static void
 case_check(const struct rde_case *k, const struct fx *f)
@@ -192,6 +202,7 @@ START_TEST(update_cases_decide_what_the_rib_holds)
 		ck_assert_int_eq(fx_announce(&f, base, sizeof(base), nlri, sizeof(nlri)), 0);
 		ck_assert_msg(fx_counters(&f).pfx_accepted == 1, "%s: preload", k->name);
 		f.p->cfg.ebgp_requires_policy = k->requires_policy;
+		f.p->cfg.ipv4_unicast = !k->not_activated;
 		ck_assert_int_eq(fx_announce(&f, k->at, k->alen, nlri, sizeof(nlri)), 0);
 		case_check(k, &f);
 		fx_down(&f);

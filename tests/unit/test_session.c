@@ -456,6 +456,30 @@ START_TEST(admin_stop_sends_cease_with_shutdown_communication)
 }
 END_TEST
 
+/* bgp log-neighbor-changes (FRR's default) and its no form: the same lines, another level. */
+START_TEST(session_up_and_down_are_notices_unless_log_neighbor_changes_is_off)
+{
+	static char logs[4096];
+	struct fx f;
+
+	for (int on = 1; on >= 0; on--) {
+		fx_setup(&f, LOCAL_ID);
+		f.p->cfg.log_neighbor_changes = on;
+		unit_log_begin(logs, sizeof(logs));
+		fx_establish(&f);
+		peer_stop(f.p, BGP_CEASE_ADMIN_SHUTDOWN, NULL);
+		fx_run(&f);
+		unit_log_end();
+		log_init(stderr, "test", LOG_ERR);
+		ck_assert_msg(strstr(logs, on ? "notice: neighbor 10.0.0.2: session established" :
+		    "debug: neighbor 10.0.0.2: session established") != NULL, "%s", logs);
+		ck_assert_msg(strstr(logs, on ? "notice: neighbor 10.0.0.2: session down" :
+		    "debug: neighbor 10.0.0.2: session down") != NULL, "%s", logs);
+		fx_teardown(&f);
+	}
+}
+END_TEST
+
 /*
  * FRR 8.4 `neighbor X shutdown message maintenance window 42`: Cease 6/2 with
  * an RFC 9003 text, these bytes; then FRR resets every connection we make
@@ -646,6 +670,7 @@ main(void)
 {
 	const TTest *tests[] = {
 		passive_peer_reaches_established_with_4byte_asns,
+		session_up_and_down_are_notices_unless_log_neighbor_changes_is_off,
 		our_open_announces_4byte_as_and_route_refresh,
 		wrong_remote_as_gets_notification_2_2_and_idle_hold,
 		keepalive_before_open_is_fsm_error_5_1,
