@@ -13,6 +13,7 @@ import ipaddress
 import os
 import signal
 import subprocess
+import time
 
 from conftest import BUILD, Daemon, wait_for
 from fibcheck import tunnel_name
@@ -112,6 +113,22 @@ class Lab:
         self.feeders[addr] = subprocess.Popen(
             ["ip", "netns", "exec", self.f, FEEDER, "run", "-f", str(path), "-c", D_ADDR,
              "-a", str(PEER_AS), "-i", addr, "-b", addr], stdout=log, stderr=subprocess.STDOUT)
+
+    def feed_established(self, addr, nexthop, start, count, timeout=300):
+        """feed() until the session is up: after a flap the daemon damps the
+        peer (idle hold, growing with each flap) and refuses it while Idle;
+        the feeder then exits and is started again."""
+        logp = self.tmp / f"feeder-{addr}.log"
+        end = time.monotonic() + timeout
+        while time.monotonic() < end:
+            before = logp.read_text().count("established") if logp.exists() else 0
+            self.feed(addr, nexthop, start, count)
+            p = self.feeders[addr]
+            if wait_for(lambda: p.poll() is not None or logp.read_text().count("established") > before
+                        and p.poll() is None, 60, 0.1) and p.poll() is None:
+                return
+            time.sleep(1)
+        raise AssertionError(f"feeder {addr} never established: {logp.read_text()[-2000:]}")
 
     def stop_feeder(self, addr, sig=signal.SIGTERM):
         p = self.feeders.pop(addr, None)
