@@ -2,7 +2,9 @@
  * bgpd/rde_fwd.c - the RIB's change callback to the kernel: each selection
  * change goes through the overlay decision (rib/overlay.h) into the fib.
  * Settles the fib (stale routes of an earlier run removed) when every
- * established session sent End-of-RIB, or after RDE_FWD_SETTLE_SECS.
+ * established session sent End-of-RIB, or after RDE_FWD_SETTLE_SECS; once
+ * the fib has sent those deletes, the tunnel devices of an earlier run that
+ * nobody claimed are removed (routes first, then devices, as on stop).
  */
 #include <errno.h>
 #include <stdio.h>
@@ -23,8 +25,13 @@ struct rde_fwd {
 	struct overlay		*ov;
 	struct rde_fwd_modes	 modes;		/* owned */
 	struct event		*settle_ev;
+	struct event		*prune_ev;	/* waits for the fib to go idle */
+	unsigned		 prune_waits;
 	bool			 settled;
 };
+
+#define PRUNE_WAIT_MS		20	/* poll of fib_is_idle */
+#define PRUNE_WAITS_MAX		100	/* 2 s: then prune anyway */
 
 /* ------------------------------------------------ modes per path */
 
@@ -187,6 +194,32 @@ rde_fwd_change(struct rde_fwd *f, const struct policy *pol, const struct prefix 
 	(void)overlay_route_set(f->ov, p, hops, n);	/* logged there */
 }
 
+static void
+rde_fwd_prune_later(struct rde_fwd *f)
+{
+	static const struct timeval wait = { 0, PRUNE_WAIT_MS * 1000 };
+
+	evtimer_add(f->prune_ev, &wait);
+}
+
+/*
+ * Devices of an earlier run that no tunnel_get() claimed by settle time
+ * carry only stale routes: remove them once the fib has deleted those, so
+ * the kernel never drops a route under the fib's feet.
+ */
+static void
+rde_fwd_prune_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct rde_fwd *f = arg;
+	unsigned n;
+
+	(void)fd, (void)what;
+	if (!fib_is_idle(f->fib) && ++f->prune_waits < PRUNE_WAITS_MAX)
+		return rde_fwd_prune_later(f);
+	if ((n = tunnel_mgr_prune(f->tm)) > 0)
+		log_info("tunnel: removed %u device(s) of an earlier run that nobody uses", n);
+}
+
 void
 rde_fwd_settle(struct rde_fwd *f)
 {
@@ -195,6 +228,8 @@ rde_fwd_settle(struct rde_fwd *f)
 	f->settled = true;
 	fib_settle(f->fib);
 	log_info("fib: settled; routes of an earlier run that are not wanted now are removed");
+	if (f->tm != NULL)
+		rde_fwd_prune_later(f);
 }
 
 static void
@@ -238,7 +273,8 @@ rde_fwd_new(struct event_base *base, const struct rde_fwd_cfg *c)
 		log_warnx("overlay: no tunnel driver; next hops that need a tunnel are not installed");
 	if ((f->ov = overlay_new(base, c->modes.global, f->fib, f->tm)) == NULL)
 		goto fail;
-	if ((f->settle_ev = evtimer_new(base, rde_fwd_settle_cb, f)) == NULL)
+	if ((f->settle_ev = evtimer_new(base, rde_fwd_settle_cb, f)) == NULL ||
+	    (f->prune_ev = evtimer_new(base, rde_fwd_prune_cb, f)) == NULL)
 		fatalx("rde_fwd_new: event");
 	evtimer_add(f->settle_ev, &settle);
 	return f;
@@ -255,6 +291,8 @@ rde_fwd_free(struct rde_fwd *f)
 		return;
 	if (f->settle_ev != NULL)
 		event_free(f->settle_ev);
+	if (f->prune_ev != NULL)
+		event_free(f->prune_ev);
 	fib_free(f->fib, false);	/* our routes go first, then the devices */
 	overlay_free(f->ov);
 	tunnel_mgr_free(f->tm);
