@@ -680,9 +680,10 @@ ov_nh_uses(const struct ov_nh *n, const struct tunnel *t)
 }
 
 /*
- * A tunnel's MTU followed its underlay's: every route through it is set
- * again, so its route MTU is the tunnel's (else DF packets sized for the old
- * MTU vanish in the tunnel: the MTU blackhole operators fear most).
+ * A tunnel's MTU followed its underlay's, or its device was deleted by
+ * someone and made again: every route through it is set again, so its route
+ * MTU is the tunnel's (else DF packets sized for the old MTU vanish in the
+ * tunnel: the MTU blackhole operators fear most) and its device the new one.
  */
 static void
 ov_tunnel_cb(void *arg, const struct tunnel *t, enum tunnel_change what)
@@ -691,8 +692,8 @@ ov_tunnel_cb(void *arg, const struct tunnel *t, enum tunnel_change what)
 	struct overlay_hop hops[FIB_NH_MAX];
 	size_t n = 0;
 
-	if (what != TUNNEL_CHANGE_MTU)
-		return;
+	if (what != TUNNEL_CHANGE_MTU && what != TUNNEL_CHANGE_UP)
+		return;			/* DOWN: its routes wait, retried by the fib */
 	for (struct hmap_node *x = hmap_next(&o->routes, NULL); x; x = hmap_next(&o->routes, x)) {
 		struct ov_route *r = (struct ov_route *)x;
 		bool uses = false;
@@ -704,8 +705,12 @@ ov_tunnel_cb(void *arg, const struct tunnel *t, enum tunnel_change what)
 		if (uses && !r->refused && ++n)
 			(void)overlay_route_set(o, &r->pfx, hops, r->n);	/* logged there */
 	}
-	log_info("overlay: tunnel %s mtu %u: %zu routes follow", tunnel_info(t)->name,
-	    tunnel_info(t)->mtu, n);
+	if (what == TUNNEL_CHANGE_MTU)
+		log_info("overlay: tunnel %s mtu %u: %zu routes follow", tunnel_info(t)->name,
+		    tunnel_info(t)->mtu, n);
+	else
+		log_info("overlay: tunnel %s made again (ifindex %u): %zu routes set again",
+		    tunnel_info(t)->name, tunnel_info(t)->ifindex, n);
 }
 
 struct overlay *

@@ -52,6 +52,7 @@ struct tunnel_mgr {
 	struct tunnel_fw		*fw;
 	bool				 ecmp_warn;	/* policy 0, not yet warned */
 	uint64_t			 serials;	/* the last tunnel's serial */
+	uint64_t			 stats_remade;	/* devices deleted under us, made again */
 };
 
 static int
@@ -236,7 +237,7 @@ static void
 mgr_tunnel_remove(struct tunnel_mgr *m, struct tunnel *t, bool keep)
 {
 	TAILQ_REMOVE(&m->tunnels, t, entry);
-	if (!mgr_dev_is_shared(m, t))
+	if (t->drv_tun != NULL && !mgr_dev_is_shared(m, t))	/* NULL: lost, not made again */
 		m->drv->destroy(m->drv_state, t->drv_tun, keep);
 	free(t);
 }
@@ -259,6 +260,12 @@ tunnel_mgr_free(struct tunnel_mgr *m)
 	tunnel_link_close(m->nl);
 	free(m->found);
 	free(m);
+}
+
+uint64_t
+tunnel_mgr_remade(const struct tunnel_mgr *m)
+{
+	return m ? m->stats_remade : 0;
 }
 
 void
@@ -496,6 +503,10 @@ void
 tunnel_counters_get(const struct tunnel_mgr *m, const struct tunnel *t,
     struct tunnel_counters *c)
 {
+	if (t->drv_tun == NULL) {
+		*c = (struct tunnel_counters){ 0 };
+		return;
+	}
 	m->drv->counters(m->drv_state, t->drv_tun, c);
 }
 
@@ -529,21 +540,63 @@ mgr_underlay_changed(struct tunnel_mgr *m, struct tunnel *t, uint32_t underlay_m
 	mgr_notify(m, t, TUNNEL_CHANGE_MTU);
 }
 
+/*
+ * Our device ifindex was deleted by someone else (`ip link del`): make it
+ * again for every tunnel that used it (NBMA: several share one), so their
+ * routes can come back (TUNNEL_CHANGE_UP with the new ifindex); a tunnel
+ * whose device cannot be made again is reported TUNNEL_CHANGE_DOWN.
+ */
+static void
+mgr_device_lost(struct tunnel_mgr *m, unsigned ifindex)
+{
+	struct tunnel *t, *next, *made = NULL;
+	void *old = NULL;
+	int rv;
+
+	TAILQ_FOREACH(t, &m->tunnels, entry)
+		if (t->info.ifindex == ifindex) {
+			old = t->drv_tun;
+			break;
+		}
+	if (old == NULL)
+		return;
+	log_warnx("tunnel %s: device removed by someone else; making it again", t->info.name);
+	m->drv->destroy(m->drv_state, old, true);	/* the device is gone already */
+	for (t = TAILQ_FIRST(&m->tunnels); t != NULL; t = next) {
+		next = TAILQ_NEXT(t, entry);
+		if (t->drv_tun != old)
+			continue;
+		t->drv_tun = NULL;
+		if (made != NULL) {			/* NBMA: share the new device */
+			t->info.ifindex = made->info.ifindex;
+			t->drv_tun = made->drv_tun;
+		} else if ((rv = mgr_tunnel_create(m, t)) == 0) {
+			made = t;
+			m->stats_remade++;
+		} else {
+			log_warnx("tunnel %s: cannot make it again: %s", t->info.name, strerror(-rv));
+			t->info.ifindex = 0;
+			mgr_notify(m, t, TUNNEL_CHANGE_DOWN);
+			continue;
+		}
+		mgr_notify(m, t, TUNNEL_CHANGE_UP);
+	}
+}
+
 static void
 mgr_link_event(void *arg, const struct link_state *ls, bool deleted)
 {
 	struct tunnel_mgr *m = arg;
 	struct tunnel *t, *next;
 
-	/* The callback may tunnel_put() the tunnel it is told about. */
+	if (deleted) {
+		mgr_device_lost(m, ls->ifindex);
+		return;
+	}
 	for (t = TAILQ_FIRST(&m->tunnels); t != NULL; t = next) {
 		next = TAILQ_NEXT(t, entry);
-		if (deleted && t->info.ifindex == ls->ifindex) {
-			log_warnx("tunnel %s: device removed by someone else", t->info.name);
-			mgr_notify(m, t, TUNNEL_CHANGE_DOWN);
-		} else if (!deleted && t->underlay == ls->ifindex && ls->mtu) {
+		if (t->underlay == ls->ifindex && ls->mtu)
 			mgr_underlay_changed(m, t, ls->mtu);
-		}
 	}
 }
 

@@ -87,9 +87,9 @@ struct tunnel_opts {
 };
 
 enum tunnel_change {
-	TUNNEL_CHANGE_UP,		/* the device exists and carries traffic */
+	TUNNEL_CHANGE_UP,		/* made again after someone deleted it: new ifindex */
 	TUNNEL_CHANGE_MTU,		/* its MTU changed (underlay MTU followed) */
-	TUNNEL_CHANGE_DOWN,		/* the device went away underneath us */
+	TUNNEL_CHANGE_DOWN,		/* deleted underneath us and could not be made again */
 };
 
 /* What a tunnel is, for the RIB and for "show tunnel". */
@@ -133,6 +133,8 @@ struct tunnel_mgr *tunnel_mgr_new(struct event_base *, const struct tunnel_opts 
 void	tunnel_mgr_free(struct tunnel_mgr *);
 /* cb runs from the event loop; it may tunnel_put() the tunnel it is given, no other. */
 void	tunnel_mgr_set_change_cb(struct tunnel_mgr *, tunnel_change_cb *, void *arg);
+/* Devices of ours that someone else deleted and the manager made again. */
+uint64_t	tunnel_mgr_remade(const struct tunnel_mgr *);
 /* "userspace" or "kernel": the driver actually running. */
 const char *tunnel_mgr_driver_name(const struct tunnel_mgr *);
 void	tunnel_mgr_drops(const struct tunnel_mgr *, struct tunnel_drops *);

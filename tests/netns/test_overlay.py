@@ -202,6 +202,33 @@ def test_loop_guard_a_prefix_covering_another_tunnels_endpoint_stays_out(tmp_pat
     d.assert_no_sanitizer_report()
 
 
+def test_a_tunnel_deleted_by_hand_is_made_again_and_its_route_returns(tmp_path, lab, daemon_factory):
+    """An operator runs `ip link del` on our tunnel: the kernel drops the
+    route through it; the daemon makes the device again (same name and
+    alias, new ifindex) and puts the route back on it."""
+    link, bird = lab
+    bird.start()
+    d = daemon_factory(config=conf(tmp_path, "cross-subnet"), netns=link.a).start()
+    assert wait_for(lambda: len(installed(link.a)) == 2 and our_tunnels(link.a), 20), d.read_log()
+    old = our_tunnels(link.a)[0]
+    sh("ip", "-n", link.a, "link", "del", old["ifname"])
+
+    def back():
+        t = our_tunnels(link.a)
+        return (len(t) == 1 and t[0]["ifindex"] != old["ifindex"] and
+                installed(link.a).get(FAR, ([], 0))[0] == [(None, t[0]["ifname"], False)])
+    assert wait_for(back, 10), (our_tunnels(link.a), installed(link.a), d.read_log())
+    t = our_tunnels(link.a)[0]
+    assert t["ifname"] == old["ifname"] and t["ifalias"] == old["ifalias"]
+    assert installed(link.a)[FAR][1] == t["mtu"]
+    log = d.read_log()
+    assert "device removed by someone else; making it again" in log, log
+    assert "made again" in log and "routes set again" in log, log
+    assert d.stop() == 0
+    d.assert_no_sanitizer_report()
+    assert installed(link.a) == {} and our_tunnels(link.a) == []
+
+
 SITE_PRIV = ("192.168.51.1", "192.168.52.1")
 
 
