@@ -790,3 +790,37 @@ overlay_mode_set(struct overlay *o, enum overlay_mode m)
 		log_info("overlay: mode %s -> %s", overlay_mode_name(o->mode), overlay_mode_name(m));
 	o->mode = m;
 }
+
+/* ------------------------------------------------ BGP PIC */
+
+size_t
+overlay_nh_fib(const struct overlay *o, uint32_t local, uint32_t gateway,
+    struct fib_nh *out, size_t max)
+{
+	size_t k = 0;
+
+	for (struct hmap_node *x = hmap_next(&o->nhs, NULL); x && k < max; x = hmap_next(&o->nhs, x)) {
+		const struct ov_nh *n = (const struct ov_nh *)x;
+		uint32_t mtu;
+
+		if (n->local == local && n->gateway == gateway &&
+		    overlay_nh_make(n->kind, n->gateway, n->ifindex, n->t ? tunnel_info(n->t) : NULL,
+		    1, &out[k], &mtu) == 0)
+			k++;
+	}
+	return k;
+}
+
+size_t
+overlay_nh_down(struct overlay *o, uint32_t local, uint32_t gateway)
+{
+	struct fib_nh fnh[4];
+	size_t k, groups = 0;
+
+	if (o->fib == NULL)
+		return 0;
+	k = overlay_nh_fib(o, local, gateway, fnh, ARRAY_SIZE(fnh));
+	for (size_t i = 0; i < k; i++)
+		groups += fib_nh_down(o->fib, &fnh[i]);
+	return groups;
+}
