@@ -456,12 +456,12 @@ fib_route_set(struct fib *f, const struct prefix *p, const struct fib_nh *nhs,
 	struct fib_nh k[FIB_NH_MAX];
 	struct fib_route *r;
 
-	if (p->len > 32 || fib_nhs_canon(nhs, n, k) < 0)
+	if (p->len > 32 || mtu > UINT16_MAX || fib_nhs_canon(nhs, n, k) < 0)
 		return -EINVAL;
 	if ((r = fib_route_find(f, p)) == NULL)
 		r = fib_route_new(f, p);
 	fib_route_point(f, r, fib_grp_get(f, k, n));
-	r->mtu = mtu;
+	r->mtu = (uint16_t)mtu;
 	fib_obj_want(f, &r->o);
 	return 0;
 }

@@ -89,7 +89,8 @@ void		 fib_free(struct fib *, bool keep_routes);
 /*
  * Want prefix to forward over nhs[0..n-1] (copied; order does not matter),
  * with this MTU (0: none). Queued, not sent. 0, or -EINVAL for n == 0,
- * n > FIB_NH_MAX, a weight outside 1..256, ifindex 0 or a repeated next hop.
+ * n > FIB_NH_MAX, an MTU above 65535, a weight outside 1..256, ifindex 0
+ * or a repeated next hop.
  */
 MUST_USE int	 fib_route_set(struct fib *, const struct prefix *,
 		    const struct fib_nh *nhs, size_t n, uint32_t mtu);
