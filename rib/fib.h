@@ -98,9 +98,10 @@ MUST_USE int	 fib_route_set(struct fib *, const struct prefix *,
 void		 fib_route_del(struct fib *, const struct prefix *);
 /*
  * BGP PIC: this next hop is gone. Drop it from every shared group that has
- * other members: one group replace each, routes untouched. The caller's
- * later fib_route_set() with the smaller set finds the same group. Returns
- * how many groups changed.
+ * other members: one group replace each, routes untouched, sent before this
+ * returns (with nexthop objects; its ACKs read). The caller's later
+ * fib_route_set() with the smaller set finds the same group. Returns how
+ * many groups changed.
  */
 size_t		 fib_nh_down(struct fib *, const struct fib_nh *);
 /* End of initial convergence: stale routes and nexthops may now go. */
