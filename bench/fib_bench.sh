@@ -113,8 +113,12 @@ encode_files() {
 
 count_until() {	# output file, route_count args...: starts the poller in the DUT ns
 	local out=$1; shift
-	bg ip netns exec "$nsD" "$COUNT" -i "$POLL_MS" -T "$TIMEOUT" "$@" >"$out"
+	bg ip netns exec "$nsD" "$COUNT" -i "$POLL_MS" -T "$TIMEOUT" "$@" >"$out" 2>"$out.err"
 	COUNTER=$LAST
+}
+
+counter_ready() {	# output file: wait until the poller's first dump is done (N routes: O(N))
+	wait_line "$1.err" ready >/dev/null
 }
 
 counted() {	# file: wait for the poller, set t to the instant it printed
@@ -225,6 +229,7 @@ run_dut() {
 	emit "$dut" "$run" ecmp_add_s "$(secs "$est" "$t")"
 
 	count_until "$d/failover.cnt" -P "$proto" -g 172.31.2.2 -u gw-le -v 0
+	counter_ready "$d/failover.cnt"	# else its first dump of N routes is in the figure
 	kill -TERM "$fb"; reap "$fb" || true
 	est=$(wait_line "$d/feeder-b.out" dropped)
 	counted "$d/failover.cnt"
@@ -233,6 +238,7 @@ run_dut() {
 		echo "fib_bench: $dut: $(awk '{ print $2 }' "$d/failover.cnt") routes left after failover" >&2
 
 	count_until "$d/withdraw.cnt" -P "$proto" -u total-le -v 0
+	counter_ready "$d/withdraw.cnt"
 	kill -TERM "$fa"; reap "$fa" || true
 	est=$(wait_line "$d/feeder-a.out" dropped)
 	counted "$d/withdraw.cnt"

@@ -11,7 +11,8 @@
  * (RTNLGRP_IPV4_ROUTE, 64 MiB buffer; a fresh dump after ENOBUFS and every
  * second) until COND holds - total-ge, total-le, gw-ge, gw-le VALUE - and
  * prints "NS TOTAL GW", NS = CLOCK_MONOTONIC nanoseconds when the notification
- * that made it true was read; exit 1 after -T seconds (default 120). Following
+ * that made it true was read; exit 1 after -T seconds (default 120). With -u
+ * it writes "ready NS" to stderr once its first dump is done. Following
  * notifications costs the DUT's core far less than repeated dumps (a 100k
  * dump is ~50 ms of kernel time). -i bounds one wait for notifications.
  * Routes that use a kernel nexthop object (RTA_NH_ID) count as via GATEWAY
@@ -323,6 +324,7 @@ count_wait(struct mnl_socket *nl, struct count *c, const char *cond, unsigned lo
 
 	if (!mon || count_dump(nl, c) < 0)
 		return -1;
+	fprintf(stderr, "ready %llu\n", (unsigned long long)bench_now_ns());	/* first dump done */
 	pfd = (struct pollfd){ .fd = mnl_socket_get_fd(mon), .events = POLLIN };
 	while (!cond_holds(cond, c, v)) {
 		if (bench_now_ns() > end) {

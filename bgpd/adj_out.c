@@ -661,6 +661,10 @@ ao_down_cb(struct peer *p, void *arg)
 	struct adj_out *ao = arg;
 	struct ao_peer **pp;
 
+	/* rde first: BGP PIC fixes the kernel's groups before anything O(prefixes),
+	 * such as freeing this peer's Adj-RIB-Out below (140 ms at 500k) */
+	if (ao->inner.down)
+		ao->inner.down(p, ao->inner.arg);
 	for (pp = &ao->peers; *pp != NULL; pp = &(*pp)->next)
 		if ((*pp)->p == p) {
 			struct ao_peer *ap = *pp;
@@ -669,8 +673,6 @@ ao_down_cb(struct peer *p, void *arg)
 			ao_peer_free(ap);
 			break;
 		}
-	if (ao->inner.down)
-		ao->inner.down(p, ao->inner.arg);
 }
 
 static void

@@ -437,14 +437,41 @@ rde_job_schedule(struct rde *r)
 	evtimer_add(r->ev_job, &now);	/* a timer: I/O runs before the next chunk */
 }
 
+struct rde_pic {
+	struct rde	*r;
+	size_t		 groups;
+};
+
+static void
+rde_pic_nexthop(void *arg, const struct rib_peer *rp, uint32_t nexthop)
+{
+	struct rde_pic *pic = arg;
+
+	if (pic->r->fwd != NULL)
+		pic->groups += rde_fwd_nexthop_down(pic->r->fwd, rp->local_addr, nexthop);
+}
+
+/*
+ * Session down. BGP PIC first: every next hop that only this session
+ * provided leaves the kernel's shared nexthop groups now, a message per
+ * group whatever the number of prefixes; then the chunked withdraw job
+ * walks the prefixes, and finds their groups already as they should be.
+ */
 static void
 rde_down_cb(struct peer *p, void *arg)
 {
 	struct rde *r = arg;
 	struct rde_nbr *n = rde_nbr_find(r, p->cfg.remote_addr);
+	struct rde_pic pic = { r, 0 };
+	size_t nhs;
 
 	if (n == NULL || n->sess == NULL)
 		return;
+	nhs = rib_peer_down(r->rib, &n->sess->rp, rde_pic_nexthop, &pic);
+	if (nhs > 0)
+		log_peer(p, LOG_DEBUG, "down: %zu next hops only it provided leave %zu nexthop "
+		    "groups; withdrawing its %zu paths", nhs, pic.groups,
+		    rib_peer_npaths(r->rib, &n->sess->rp));
 	n->sess->next = r->jobs;
 	r->jobs = n->sess;
 	n->sess = NULL;

@@ -220,6 +220,13 @@ rde_fwd_prune_cb(evutil_socket_t fd, short what, void *arg)
 		log_info("tunnel: removed %u device(s) of an earlier run that nobody uses", n);
 }
 
+/* BGP PIC: a next hop no established session provides any more (rde.c). */
+size_t
+rde_fwd_nexthop_down(struct rde_fwd *f, uint32_t local, uint32_t gateway)
+{
+	return gateway != 0 ? overlay_nh_down(f->ov, local, gateway) : 0;
+}
+
 void
 rde_fwd_settle(struct rde_fwd *f)
 {

@@ -77,6 +77,13 @@ bool		 rde_fwd_modes_set(struct rde_fwd *, struct rde_fwd_modes *m);
 bool		 rde_fwd_has_list_overrides(const struct rde_fwd *);
 const struct tunnel_mgr *rde_fwd_tunnels_get(const struct rde_fwd *);
 const struct fib *rde_fwd_fib(const struct rde_fwd *);
+/*
+ * BGP PIC: a session went down and no other session provides gateway (the
+ * RIB said so: rib_peer_down): its kernel next hops from our end local leave
+ * every shared nexthop group now; groups changed. 0.0.0.0 (our own
+ * `network` routes) is never installed: 0.
+ */
+size_t		 rde_fwd_nexthop_down(struct rde_fwd *, uint32_t local, uint32_t gateway);
 const struct overlay *rde_fwd_overlay(const struct rde_fwd *);
 const char	*rde_fwd_driver(const struct rde_fwd *);
 

@@ -160,6 +160,8 @@ rib_step_reason(enum rib_step s)
 bool
 rib_cand_is_eligible(const struct rib_cand *c)
 {
+	if (c->peer->down)		/* its session went down: being withdrawn */
+		return false;
 	return c->igp_cost != RIB_IGP_UNREACHABLE;	/* RFC 4271 9.1.2.1 */
 }
 

@@ -456,12 +456,12 @@ fib_route_set(struct fib *f, const struct prefix *p, const struct fib_nh *nhs,
 	struct fib_nh k[FIB_NH_MAX];
 	struct fib_route *r;
 
-	if (p->len > 32 || fib_nhs_canon(nhs, n, k) < 0)
+	if (p->len > 32 || mtu > UINT16_MAX || fib_nhs_canon(nhs, n, k) < 0)
 		return -EINVAL;
 	if ((r = fib_route_find(f, p)) == NULL)
 		r = fib_route_new(f, p);
 	fib_route_point(f, r, fib_grp_get(f, k, n));
-	r->mtu = mtu;
+	r->mtu = (uint16_t)mtu;
 	fib_obj_want(f, &r->o);
 	return 0;
 }
@@ -513,6 +513,8 @@ fib_obj_release(struct fib *f, struct fib_obj *o)
 
 /* ---- PIC ---- */
 
+static size_t fib_flush_list(struct fib *, struct fib_objq *, size_t budget, bool del);
+
 static void
 fib_grp_drop_member(struct fib *f, struct fib_grp *g, size_t i)
 {
@@ -554,6 +556,13 @@ fib_nh_down(struct fib *f, const struct fib_nh *k)
 				break;
 			}
 	free(hit);
+	/* Failover is about time: the group replaces go now, ahead of whatever
+	 * else this loop turn does (a session down also frees its Adj-RIB-Out).
+	 * Nexthops first, as the flush job orders them; routes wait for it. */
+	if (n > 0 && f->nexthops) {
+		(void)fib_flush_list(f, &f->dirty[FIB_K_NH], FIB_CHUNK, false);
+		(void)fib_flush_list(f, &f->dirty[FIB_K_GRP], FIB_CHUNK, false);
+	}
 	return n;
 }
 

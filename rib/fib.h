@@ -89,7 +89,8 @@ void		 fib_free(struct fib *, bool keep_routes);
 /*
  * Want prefix to forward over nhs[0..n-1] (copied; order does not matter),
  * with this MTU (0: none). Queued, not sent. 0, or -EINVAL for n == 0,
- * n > FIB_NH_MAX, a weight outside 1..256, ifindex 0 or a repeated next hop.
+ * n > FIB_NH_MAX, an MTU above 65535, a weight outside 1..256, ifindex 0
+ * or a repeated next hop.
  */
 MUST_USE int	 fib_route_set(struct fib *, const struct prefix *,
 		    const struct fib_nh *nhs, size_t n, uint32_t mtu);
@@ -97,9 +98,10 @@ MUST_USE int	 fib_route_set(struct fib *, const struct prefix *,
 void		 fib_route_del(struct fib *, const struct prefix *);
 /*
  * BGP PIC: this next hop is gone. Drop it from every shared group that has
- * other members: one group replace each, routes untouched. The caller's
- * later fib_route_set() with the smaller set finds the same group. Returns
- * how many groups changed.
+ * other members: one group replace each, routes untouched, sent before this
+ * returns (with nexthop objects; its ACKs read). The caller's later
+ * fib_route_set() with the smaller set finds the same group. Returns how
+ * many groups changed.
  */
 size_t		 fib_nh_down(struct fib *, const struct fib_nh *);
 /* End of initial convergence: stale routes and nexthops may now go. */

@@ -63,10 +63,11 @@ struct fib_grp {
 	struct fib_member	 m[];		/* canonical order (fib_nh_cmp) */
 };
 
+/* 88 bytes (a 96-byte malloc chunk): one per prefix, so kept packed. */
 struct fib_route {
 	struct fib_obj		 o;
 	struct prefix		 pfx;
-	uint32_t		 mtu, k_mtu;
+	uint16_t		 mtu, k_mtu;	/* IPv4 route MTUs fit (the kernel caps at 65520) */
 	uint32_t		 k_sig;		/* kernel: nh id, or hash of inline hops */
 	struct fib_grp		*grp;		/* wanted (reference held), NULL: delete */
 	struct fib_grp		*k_grp;		/* in the kernel (reference held) */

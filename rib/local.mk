@@ -4,7 +4,7 @@
 noinst_LIBRARIES += rib/librib.a
 rib_librib_a_SOURCES = \
 	rib/rib.h rib/rib_int.h \
-	rib/rib.c rib/table.c rib/attrs.c rib/bestpath.c rib/multipath.c \
+	rib/rib.c rib/table.c rib/attrs.c rib/bestpath.c rib/multipath.c rib/nexthops.c \
 	rib/overlay.h rib/overlay.c
 rib_librib_a_CFLAGS = $(AM_CFLAGS) $(LIBMNL_CFLAGS) $(LIBEVENT_CFLAGS)
 
@@ -12,9 +12,9 @@ RIB_LIBS = rib/librib.a $(TUNNEL_LIBS)
 
 RIB_TEST_LIBS = $(RIB_LIBS) lib/libipip.a $(UNIT_LIBS)
 check_PROGRAMS += tests/unit/test_rib_bestpath tests/unit/test_rib_multipath \
-	tests/unit/test_rib_table
+	tests/unit/test_rib_table tests/unit/test_rib_nexthops
 TESTS += tests/unit/test_rib_bestpath tests/unit/test_rib_multipath \
-	tests/unit/test_rib_table
+	tests/unit/test_rib_table tests/unit/test_rib_nexthops
 tests_unit_test_rib_bestpath_SOURCES = tests/unit/test_rib_bestpath.c tests/unit/rib_fixture.h
 tests_unit_test_rib_bestpath_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
 tests_unit_test_rib_bestpath_LDADD = $(RIB_TEST_LIBS)
@@ -24,6 +24,9 @@ tests_unit_test_rib_multipath_LDADD = $(RIB_TEST_LIBS)
 tests_unit_test_rib_table_SOURCES = tests/unit/test_rib_table.c tests/unit/rib_fixture.h
 tests_unit_test_rib_table_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
 tests_unit_test_rib_table_LDADD = $(RIB_TEST_LIBS)
+tests_unit_test_rib_nexthops_SOURCES = tests/unit/test_rib_nexthops.c tests/unit/rib_fixture.h
+tests_unit_test_rib_nexthops_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
+tests_unit_test_rib_nexthops_LDADD = $(RIB_TEST_LIBS)
 
 # bench/rib_mem: memory and insert/withdraw rate of the prefix table
 # (not a test). `make bench-rib` runs it; BENCH_RIB_N sets the prefix count.

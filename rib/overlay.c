@@ -41,15 +41,38 @@ struct ov_nh {
 	char			 why[128];
 };
 
-/* One installed (or refused) prefix and the next hops it holds. */
+/*
+ * The next hops and weights of a selected set, interned: every prefix with
+ * the same set shares one (a full table over two next hops is one set, not
+ * 64 pointers and weights per prefix). The set only stores the members;
+ * each prefix holding it holds its own reference on every member ov_nh, so
+ * ov_nh.refs still counts prefixes, and a member lives while the set does.
+ */
+struct ov_member {
+	struct ov_nh		*nh;
+	uint16_t		 w;		/* the member's weight */
+};
+
+struct ov_set {
+	struct hmap_node	 node;
+	unsigned		 refs;		/* prefixes holding it */
+	unsigned		 n;		/* 1..FIB_NH_MAX */
+	struct ov_member	 m[];
+};
+
+/* One installed (or refused) prefix and the set it holds (NULL: none). */
 struct ov_route {
 	struct hmap_node	 node;
 	struct prefix		 pfx;
-	size_t			 n;
-	struct ov_nh		*nhs[FIB_NH_MAX];
-	uint16_t		 w[FIB_NH_MAX];	/* the members' weights */
+	struct ov_set		*set;
 	bool			 refused;	/* logged once */
 };
+
+static size_t
+ov_route_n(const struct ov_route *r)
+{
+	return r->set != NULL ? r->set->n : 0;
+}
 
 struct overlay {
 	struct event_base	*base;
@@ -60,7 +83,7 @@ struct overlay {
 	struct nl		*mon;
 	struct ov_conn		*conn;
 	size_t			 nconn, capconn;
-	struct hmap		 nhs, routes;
+	struct hmap		 nhs, routes, sets;
 	/* Tunnels whose last user went: put once the fib has sent the routes
 	 * that left them, so the kernel never drops a route with the device. */
 	struct tunnel		**grave;
@@ -506,12 +529,64 @@ ov_route_fib_nhs(struct ov_nh *const *nhs, const struct overlay_hop *hops, size_
 	return k;
 }
 
+static uint32_t
+ov_set_hash(struct ov_nh *const *nhs, const struct overlay_hop *hops, size_t n)
+{
+	uint32_t h = (uint32_t)n;
+
+	for (size_t i = 0; i < n; i++)
+		h = hash_add(hash_add(h, (uint32_t)((uintptr_t)nhs[i] >> 4)), hops[i].weight);
+	return h;
+}
+
+/* The interned set of these members (+1 reference); NULL for n == 0. */
+static struct ov_set *
+ov_set_get(struct overlay *o, struct ov_nh *const *nhs, const struct overlay_hop *hops,
+    size_t n)
+{
+	uint32_t h = ov_set_hash(nhs, hops, n);
+	struct ov_set *s;
+
+	if (n == 0)
+		return NULL;
+	for (struct hmap_node *x = hmap_first_hash(&o->sets, h); x; x = hmap_next_hash(x)) {
+		size_t i;
+
+		s = (struct ov_set *)x;
+		if (x->hash != h || s->n != n)
+			continue;
+		for (i = 0; i < n && s->m[i].nh == nhs[i] && s->m[i].w == hops[i].weight; i++)
+			;
+		if (i == n) {
+			s->refs++;
+			return s;
+		}
+	}
+	if ((s = calloc(1, sizeof(*s) + n * sizeof(s->m[0]))) == NULL)
+		fatal("ov_set_get");
+	s->refs = 1, s->n = (unsigned)n;
+	for (size_t i = 0; i < n; i++)
+		s->m[i] = (struct ov_member){ nhs[i], hops[i].weight };
+	hmap_add(&o->sets, &s->node, h);
+	return s;
+}
+
+static void
+ov_set_put(struct overlay *o, struct ov_set *s)
+{
+	if (s == NULL || --s->refs > 0)
+		return;
+	hmap_del(&o->sets, &s->node);
+	free(s);
+}
+
 static void
 ov_route_release(struct overlay *o, struct ov_route *r)
 {
-	for (size_t i = 0; i < r->n; i++)
-		ov_nh_put(o, r->nhs[i]);
-	r->n = 0;
+	for (size_t i = 0; i < ov_route_n(r); i++)
+		ov_nh_put(o, r->set->m[i].nh);
+	ov_set_put(o, r->set);
+	r->set = NULL;
 }
 
 static struct ov_route *
@@ -545,10 +620,7 @@ overlay_route_set(struct overlay *o, const struct prefix *p,
 	for (size_t i = 0; i < n; i++)		/* take the new before putting the old */
 		held[i] = ov_nh_get(o, &hops[i]);
 	ov_route_release(o, r);
-	memcpy(r->nhs, held, n * sizeof(held[0]));
-	for (size_t i = 0; i < n; i++)
-		r->w[i] = hops[i].weight;
-	r->n = n;
+	r->set = ov_set_get(o, held, hops, n);
 	if ((loop = ov_route_loops(o, p, held, n)) != NULL) {
 		if (!r->refused)
 			log_warnx("overlay: %s not installed: it %s", prefix_fmt(p, buf), loop);
@@ -577,9 +649,9 @@ ov_route_reset(struct overlay *o, struct ov_route *r)
 {
 	struct overlay_hop hops[FIB_NH_MAX];
 
-	for (size_t i = 0; i < r->n; i++)
-		hops[i] = ov_nh_hop(r->nhs[i], r->w[i]);
-	(void)overlay_route_set(o, &r->pfx, hops, r->n);	/* logged there */
+	for (size_t i = 0; i < ov_route_n(r); i++)
+		hops[i] = ov_nh_hop(r->set->m[i].nh, r->set->m[i].w);
+	(void)overlay_route_set(o, &r->pfx, hops, ov_route_n(r));	/* logged there */
 }
 
 void
@@ -632,12 +704,14 @@ ov_redecide(struct overlay *o)
 		struct ov_route *r = (struct ov_route *)x;
 		bool touched = false;
 
-		for (size_t i = 0; i < r->n; i++) {
-			touched |= r->nhs[i]->detached;
-			hops[i] = ov_nh_hop(r->nhs[i], r->w[i]);
+		for (size_t i = 0; i < ov_route_n(r); i++) {
+			const struct ov_member *m = &r->set->m[i];
+
+			touched |= m->nh->detached;
+			hops[i] = ov_nh_hop(m->nh, m->w);
 		}
 		if (touched)
-			(void)overlay_route_set(o, &r->pfx, hops, r->n);	/* logged there */
+			(void)overlay_route_set(o, &r->pfx, hops, ov_route_n(r));	/* logged there */
 	}
 	log_info("overlay: connected subnets changed; %zu next hops decided again", moved);
 }
@@ -698,12 +772,14 @@ ov_tunnel_cb(void *arg, const struct tunnel *t, enum tunnel_change what)
 		struct ov_route *r = (struct ov_route *)x;
 		bool uses = false;
 
-		for (size_t i = 0; i < r->n; i++) {
-			uses |= ov_nh_uses(r->nhs[i], t);
-			hops[i] = ov_nh_hop(r->nhs[i], r->w[i]);
+		for (size_t i = 0; i < ov_route_n(r); i++) {
+			const struct ov_member *m = &r->set->m[i];
+
+			uses |= ov_nh_uses(m->nh, t);
+			hops[i] = ov_nh_hop(m->nh, m->w);
 		}
 		if (uses && !r->refused && ++n)
-			(void)overlay_route_set(o, &r->pfx, hops, r->n);	/* logged there */
+			(void)overlay_route_set(o, &r->pfx, hops, ov_route_n(r));	/* logged there */
 	}
 	if (what == TUNNEL_CHANGE_MTU)
 		log_info("overlay: tunnel %s mtu %u: %zu routes follow", tunnel_info(t)->name,
@@ -724,6 +800,7 @@ overlay_new(struct event_base *base, enum overlay_mode mode, struct fib *fib,
 	*o = (struct overlay){ .base = base, .mode = mode, .fib = fib, .tunnels = tunnels };
 	hmap_init(&o->nhs);
 	hmap_init(&o->routes);
+	hmap_init(&o->sets);
 	if (base != NULL && ov_monitor_start(o) < 0) {
 		overlay_free(o);
 		return NULL;
@@ -754,6 +831,7 @@ overlay_free(struct overlay *o)
 		free(r);
 	}
 	hmap_destroy(&o->routes);
+	hmap_destroy(&o->sets);
 	hmap_destroy(&o->nhs);
 	ov_grave_empty(o);
 	free(o->grave);
@@ -794,4 +872,38 @@ overlay_mode_set(struct overlay *o, enum overlay_mode m)
 	if (m != o->mode)
 		log_info("overlay: mode %s -> %s", overlay_mode_name(o->mode), overlay_mode_name(m));
 	o->mode = m;
+}
+
+/* ------------------------------------------------ BGP PIC */
+
+size_t
+overlay_nh_fib(const struct overlay *o, uint32_t local, uint32_t gateway,
+    struct fib_nh *out, size_t max)
+{
+	size_t k = 0;
+
+	for (struct hmap_node *x = hmap_next(&o->nhs, NULL); x && k < max; x = hmap_next(&o->nhs, x)) {
+		const struct ov_nh *n = (const struct ov_nh *)x;
+		uint32_t mtu;
+
+		if (n->local == local && n->gateway == gateway &&
+		    overlay_nh_make(n->kind, n->gateway, n->ifindex, n->t ? tunnel_info(n->t) : NULL,
+		    1, &out[k], &mtu) == 0)
+			k++;
+	}
+	return k;
+}
+
+size_t
+overlay_nh_down(struct overlay *o, uint32_t local, uint32_t gateway)
+{
+	struct fib_nh fnh[4];
+	size_t k, groups = 0;
+
+	if (o->fib == NULL)
+		return 0;
+	k = overlay_nh_fib(o, local, gateway, fnh, ARRAY_SIZE(fnh));
+	for (size_t i = 0; i < k; i++)
+		groups += fib_nh_down(o->fib, &fnh[i]);
+	return groups;
 }

@@ -109,6 +109,21 @@ int		 overlay_route_set(struct overlay *, const struct prefix *,
 		    const struct overlay_hop *hops, size_t n);
 void		 overlay_route_del(struct overlay *, const struct prefix *);
 
+/*
+ * BGP PIC: the kernel next hops (local, gateway) stands for now (direct, or
+ * through its tunnel), weight 1, at most max into out; how many (0: not in
+ * use or not installable). Walks the next hops in use, not the prefixes.
+ */
+size_t		 overlay_nh_fib(const struct overlay *, uint32_t local, uint32_t gateway,
+		    struct fib_nh *out, size_t max);
+/*
+ * BGP PIC: (local, gateway) is gone for good (the caller knows no other
+ * session provides it): its kernel next hops leave every shared group at
+ * once (fib_nh_down, one group replace each, no route touched); each prefix
+ * follows when it is set again. Returns how many groups changed.
+ */
+size_t		 overlay_nh_down(struct overlay *, uint32_t local, uint32_t gateway);
+
 /* For show overlay: one next hop in use. */
 struct overlay_nh_view {
 	uint32_t		 gateway, local;

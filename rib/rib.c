@@ -29,6 +29,7 @@ rib_new(const struct rib_opts *opts)
 	rib->opts = *opts;
 	rib_table_init(&rib->table);
 	rib_attrs_init(&rib->attrs);
+	rib_nh_init(rib);
 	return rib;
 }
 
@@ -44,7 +45,9 @@ rib_free(struct rib *rib)
 		return -EBUSY;
 	rib_table_fini(&rib->table);
 	(void)rib_attrs_fini(&rib->attrs);
+	rib_nh_fini(rib);
 	free(rib->peers);
+	free(rib->peer_nhs);
 	free(rib->peer_paths);
 	free(rib);
 	return 0;
@@ -75,6 +78,7 @@ peers_grow(struct rib *rib)
 {
 	size_t n = rib->npeers ? rib->npeers * 2 : RIB_PEERS_INITIAL;
 	struct rib_peer **p;
+	struct hmap *h;
 	uint32_t *c;
 
 	if (n > RIB_PEERS_MAX + 1)
@@ -87,8 +91,12 @@ peers_grow(struct rib *rib)
 	if ((c = realloc(rib->peer_paths, n * sizeof(*c))) == NULL)
 		return -ENOMEM;
 	rib->peer_paths = c;
+	if ((h = realloc(rib->peer_nhs, n * sizeof(*h))) == NULL)
+		return -ENOMEM;
+	rib->peer_nhs = h;
 	memset(&p[rib->npeers], 0, (n - rib->npeers) * sizeof(*p));
 	memset(&c[rib->npeers], 0, (n - rib->npeers) * sizeof(*c));
+	memset(&h[rib->npeers], 0, (n - rib->npeers) * sizeof(*h));
 	rib->npeers = n;
 	return 0;
 }
@@ -107,7 +115,9 @@ rib_peer_add(struct rib *rib, struct rib_peer *peer)
 		return rv;
 	rib->peers[i] = peer;
 	rib->peer_paths[i] = 0;
+	rib_nh_peer_init(rib, (uint16_t)i);
 	peer->idx = (uint16_t)i;
+	peer->down = false;
 	peer->withdraw_pos = 0;
 	return 0;
 }
@@ -125,6 +135,7 @@ rib_peer_del(struct rib *rib, struct rib_peer *peer)
 		return -ENOENT;
 	if (rib->peer_paths[peer->idx] != 0)
 		return -EBUSY;
+	rib_nh_peer_fini(rib, peer->idx);
 	rib->peers[peer->idx] = NULL;
 	peer->idx = 0;
 	return 0;
@@ -254,6 +265,7 @@ route_path_drop(struct rib *rib, struct rib_route *r, size_t i)
 	struct rib_path p = rib_route_paths(r)[i];
 
 	rib_route_path_remove(&rib->table, r, i);
+	rib_nh_count(rib, p.peer, p.attrs->nexthop, -1);
 	rib_attrs_put(rib, p.attrs);
 	rib->npaths--;
 	rib->peer_paths[p.peer]--;
@@ -270,6 +282,10 @@ route_path_replace(struct rib *rib, struct rib_route *r, size_t i, const struct 
 		return;		/* the same update again: nothing moves */
 	rib_attrs_ref(attrs);
 	p->attrs = attrs;
+	if (old->nexthop != attrs->nexthop) {
+		rib_nh_count(rib, p->peer, old->nexthop, -1);
+		rib_nh_count(rib, p->peer, attrs->nexthop, 1);
+	}
 	rib_attrs_put(rib, old);
 	route_update(rib, r, p->flags != 0);
 }
@@ -307,6 +323,7 @@ rib_path_add(struct rib *rib, const struct prefix *pfx, struct rib_peer *peer,
 	rib_attrs_ref(attrs);
 	rib->npaths++;
 	rib->peer_paths[peer->idx]++;
+	rib_nh_count(rib, peer->idx, attrs->nexthop, 1);
 	route_update(rib, r, false);
 	return 0;
 }

@@ -49,6 +49,7 @@ struct rib_peer {
 	bool		rr_client;
 	/* Private to the RIB, set by rib_peer_add(): */
 	uint16_t	idx;		/* 1..RIB_PEERS_MAX while registered */
+	bool		down;		/* rib_peer_down(): its paths are no candidates */
 	uint32_t	withdraw_pos;	/* cursor of rib_peer_withdraw_all() */
 };
 
@@ -182,6 +183,18 @@ int		 rib_path_del(struct rib *, const struct prefix *, struct rib_peer *,
  * The peer must add no path until it returns false; then rib_peer_del().
  */
 bool		 rib_peer_withdraw_all(struct rib *, struct rib_peer *, size_t budget);
+/*
+ * BGP PIC on session down, before rib_peer_withdraw_all: the peer's paths
+ * stop being candidates (a prefix selected again before the withdraw job
+ * reaches it no longer uses them), and fn hears each next hop that only
+ * this peer's paths use — no path of a peer that is not going down has it
+ * (two route reflectors sending the same next hop: nothing is heard). The
+ * caller can take those out of forwarding at once, whatever the number of
+ * prefixes. Returns how many fn heard; again for the same session: 0.
+ * O(next hops of the peer).
+ */
+typedef void rib_nexthop_fn(void *arg, const struct rib_peer *, uint32_t nexthop);
+size_t		 rib_peer_down(struct rib *, struct rib_peer *, rib_nexthop_fn *, void *arg);
 
 /* Re-run selection for a prefix, e.g. after its next hop's IGP cost changed. */
 void		 rib_prefix_reselect(struct rib *, const struct prefix *);

@@ -13,6 +13,7 @@
 #ifndef IPIP_RIB_RIB_INT_H
 #define IPIP_RIB_RIB_INT_H
 
+#include "lib/hmap.h"
 #include "rib/rib.h"
 
 #define RIB_PATH_BEST		0x01
@@ -82,6 +83,8 @@ struct rib {
 	void			*paths_arg;
 	struct rib_peer		**peers;	/* by idx; [0] unused */
 	uint32_t		*peer_paths;	/* paths held per peer idx */
+	struct hmap		*peer_nhs;	/* per peer idx: next hop -> its paths (nexthops.c) */
+	struct hmap		 nh_live;	/* next hop -> paths of peers not going down */
 	size_t			 npeers;	/* slots allocated */
 	struct rib_table	 table;
 	struct rib_attrs_table	 attrs;
@@ -112,6 +115,14 @@ rib_route_paths(const struct rib_route *r)
 }
 MUST_USE int rib_route_path_append(struct rib_table *, struct rib_route *, const struct rib_path *);
 void	rib_route_path_remove(struct rib_table *, struct rib_route *, size_t i);
+
+/* nexthops.c: paths per (peer, next hop), for rib_peer_down (BGP PIC) */
+void	rib_nh_init(struct rib *);
+void	rib_nh_fini(struct rib *);
+void	rib_nh_peer_init(struct rib *, uint16_t peer);
+void	rib_nh_peer_fini(struct rib *, uint16_t peer);	/* its paths are gone */
+/* One path of peer with this next hop more (delta +1) or less (-1). */
+void	rib_nh_count(struct rib *, uint16_t peer, uint32_t nexthop, int delta);
 
 /* attrs.c */
 void	rib_attrs_init(struct rib_attrs_table *);

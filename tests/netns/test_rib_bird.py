@@ -164,6 +164,41 @@ def test_two_equal_paths_are_both_multipath(tmp_path, link, birds, daemon_factor
     assert marks == ["*=", "*>"] and "10.20.0.0/24" in text, text
 
 
+def kernel_route(ns, pfx):
+    """(nhid, set of member gateways) of our route to pfx, as `ip` shows it."""
+    import json
+    import subprocess
+
+    def ip(*args):
+        r = subprocess.run(["ip", "-n", ns, "-j", *args], capture_output=True, text=True)
+        return json.loads(r.stdout or "[]")
+    r = next((r for r in ip("route", "show", "proto", "44") if r["dst"] == pfx), None)
+    if r is None or "nhid" not in r:
+        return None, set()
+    nhs = {n["id"]: n for n in ip("nexthop", "show")}
+    grp = nhs.get(r["nhid"], {})
+    members = [nhs.get(g["id"], {}) for g in grp.get("group", [])] or [grp]
+    return r["nhid"], {m.get("gateway") for m in members}
+
+
+def test_session_down_drops_its_next_hop_from_the_shared_group_in_place(tmp_path, link, birds,
+                                                                      daemon_factory):
+    # BGP PIC: the ECMP group loses the dead next hop by one group replace; the
+    # route keeps its nexthop id (no per-prefix rewrite) and stays installed.
+    d, addr_c = two_birds(tmp_path, link, birds, daemon_factory, "all", "all", as2=BIRD_AS,
+                          maximum_paths=2)
+    assert wait_for(lambda: kernel_route(link.a, "10.20.0.0/24")[1] == {link.addr_b, addr_c},
+                    10), kernel_route(link.a, "10.20.0.0/24")
+    nhid, _ = kernel_route(link.a, "10.20.0.0/24")
+    birds[1].stop()
+    assert wait_for(lambda: kernel_route(link.a, "10.20.0.0/24")[1] == {link.addr_b}, 10), \
+        kernel_route(link.a, "10.20.0.0/24")
+    assert kernel_route(link.a, "10.20.0.0/24")[0] == nhid
+    assert wait_for(lambda: len(table(d).get("10.20.0.0/24", [])) == 1, 10)
+    d.stop()
+    d.assert_no_sanitizer_report()
+
+
 def multipath_rows(d):
     return sum(1 for r in table(d).get("10.20.0.0/24", []) if r.get("multipath"))
 

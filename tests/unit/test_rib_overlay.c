@@ -270,6 +270,35 @@ START_TEST(a_new_global_mode_decides_prefixes_set_again)
 }
 END_TEST
 
+/* BGP PIC: a (local, gateway) the RIB says is gone maps to the kernel next hop it installed. */
+START_TEST(pic_maps_a_next_hop_to_its_kernel_next_hop)
+{
+	struct overlay *o = ov_make(OVERLAY_MODE_NEVER);
+	struct prefix p = { A(192, 168, 1, 0), 24 };
+	struct overlay_hop hops[] = {
+		{ .gateway = A(10, 0, 1, 2), .local = A(10, 0, 1, 1), .weight = 3 },
+		{ .gateway = A(10, 0, 1, 5), .local = A(10, 0, 1, 1), .weight = 1 },
+		{ .gateway = A(10, 9, 0, 2), .local = A(10, 0, 1, 1), .weight = 1 },	/* off-subnet */
+	};
+	struct fib_nh out[4];
+	char log[512];
+
+	unit_log_begin(log, sizeof(log));
+	ck_assert_int_eq(overlay_route_set(o, &p, hops, UNIT_COUNT(hops)), 0);
+	unit_log_end();
+	ck_assert_uint_eq(overlay_nh_fib(o, A(10, 0, 1, 1), A(10, 0, 1, 2), out, 4), 1);
+	ck_assert(out[0].gateway == A(10, 0, 1, 2) && out[0].ifindex == 1 && !out[0].onlink &&
+	    out[0].weight == 1);
+	ck_assert_uint_eq(overlay_nh_fib(o, A(10, 0, 1, 1), A(10, 9, 0, 2), out, 4), 0);
+	ck_assert_uint_eq(overlay_nh_fib(o, A(10, 0, 1, 7), A(10, 0, 1, 2), out, 4), 0);
+	ck_assert_uint_eq(overlay_nh_fib(o, A(10, 0, 1, 1), A(10, 0, 1, 9), out, 4), 0);
+	ck_assert_uint_eq(overlay_nh_down(o, A(10, 0, 1, 1), A(10, 0, 1, 2)), 0);	/* no fib */
+	overlay_route_del(o, &p);
+	ck_assert_uint_eq(overlay_nh_fib(o, A(10, 0, 1, 1), A(10, 0, 1, 2), out, 4), 0);
+	overlay_free(o);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -283,6 +312,7 @@ main(void)
 		an_address_change_moves_the_next_hop_between_decisions,
 		one_gateway_with_two_modes_gets_two_decisions,
 		a_new_global_mode_decides_prefixes_set_again,
+		pic_maps_a_next_hop_to_its_kernel_next_hop,
 	};
 
 	return unit_run("rib_overlay", tests, UNIT_COUNT(tests));
