@@ -130,6 +130,8 @@ enum { CAPA_MP = 1, CAPA_ROUTE_REFRESH = 2, CAPA_EXTMSG = 6,
 #define GR_FLAG_RESTART	0x8		/* RFC 4724 §3: R bit (top of 4 flag bits) */
 #define GR_FLAG_NOTIFY	0x4		/* RFC 8538 N bit */
 #define GR_TIME_MAX	4095
+#define BGP_GR_RESTART_TIME	120	/* what we announce (FRR's default) */
+#define BGP_GR_STALEPATH_TIME	360	/* stale paths kept at most after the peer is back */
 #define CAPS_NAME_MAX	64
 
 /* What one side announces. Only IPv4 unicast is kept in detail. */

@@ -337,6 +337,7 @@ fa_establish(struct peer *p, enum peer_state old)
 	peer_hold_restart(p);
 	peer_coll_drop(p);		/* §6.8: a collision with Established loses */
 	p->stats.established++;
+	p->notified = false;
 	log_peer(p, p->cfg.log_neighbor_changes ? LOG_NOTICE : LOG_DEBUG,
 	    "session established (AS %u, id %u.%u.%u.%u, hold %us%s%s)",
 	    p->cfg.remote_as, p->remote_id >> 24, (p->remote_id >> 16) & 255,

@@ -178,6 +178,7 @@ struct peer {
 	struct peer_stats	 stats;
 	struct bgp_err		 last_err;	/* last NOTIFICATION sent or received */
 	bool			 last_err_sent;
+	bool			 notified;	/* this session sent or got a NOTIFICATION */
 	char			 last_reason[256];	/* why the last attempt or session ended */
 	/*
 	 * What `show bgp neighbors` prints as the last reset: last_reason as it

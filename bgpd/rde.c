@@ -35,6 +35,9 @@ struct rde_sess {
 struct rde_nbr {
 	struct in_addr		 addr;
 	struct rde_sess		*sess;	/* NULL while the session is down */
+	struct rde_sess		*stale;	/* RFC 4724: a restarting peer's paths, kept */
+	struct event		*gr_ev;	/* restart time, then stale-path time */
+	struct rde		*r;
 	struct rde_counters	 c;
 	struct log_ratelimit	 rl;	/* rejections logged */
 	struct rde_nbr		*next;
@@ -101,6 +104,7 @@ rde_nbr_get(struct rde *r, struct in_addr a)
 	if ((n = calloc(1, sizeof(*n))) == NULL)
 		fatal("rde: neighbor");
 	n->addr = a;
+	n->r = r;
 	n->next = r->nbrs;
 	r->nbrs = n;
 	return n;
@@ -399,6 +403,64 @@ rde_update_cb(struct peer *p, struct cursor *body, struct bgp_err *err, void *ar
 	return 0;
 }
 
+/* ------------------------------------------------ graceful restart (RFC 4724 §4.2) */
+
+static void rde_job_schedule(struct rde *);
+
+/* The stale paths go now (End-of-RIB, a timer, or the peer did not keep its state). */
+static void
+rde_stale_flush(struct rde_nbr *n, const char *why)
+{
+	struct rde *r = n->r;
+	struct rde_sess *s = n->stale;
+	char a[INET_ADDRSTRLEN];
+
+	if (s == NULL)
+		return;
+	if (n->gr_ev != NULL)
+		evtimer_del(n->gr_ev);
+	n->stale = NULL;
+	log_info("neighbor %s: graceful restart: %zu stale paths withdrawn (%s)",
+	    inet_ntop(AF_INET, &n->addr, a, sizeof(a)), rib_peer_npaths(r->rib, &s->rp), why);
+	s->next = r->jobs;
+	r->jobs = s;
+	rde_job_schedule(r);
+}
+
+static void
+rde_gr_timer_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct rde_nbr *n = arg;
+
+	(void)fd, (void)what;
+	rde_stale_flush(n, n->sess ? "stale-path time expired before End-of-RIB" :
+	    "restart time expired");
+}
+
+static void
+rde_gr_timer(struct rde_nbr *n, unsigned secs)
+{
+	struct timeval tv = { secs, 0 };
+
+	if (n->gr_ev == NULL && (n->gr_ev = evtimer_new(n->r->bgp->base, rde_gr_timer_cb, n)) == NULL)
+		fatalx("rde: graceful restart timer");
+	evtimer_add(n->gr_ev, &tv);
+}
+
+/*
+ * Does the end of p's session keep its paths (RFC 4724 §4.2)? Only when both
+ * sides announced the capability, the peer listed IPv4 unicast, its restart
+ * time is not 0, and the session ended without a NOTIFICATION (RFC 8538
+ * without the N bit: a NOTIFICATION ends a session the normal way), nor by
+ * our own shutdown.
+ */
+static bool
+rde_gr_keeps(const struct peer *p)
+{
+	return p->caps_tx.gr && p->caps_rx.gr && p->caps_rx.gr_ipv4u && p->caps_rx.gr_time > 0 &&
+	    !p->notified && !p->cfg.shutdown && !p->bgp->stopping;
+}
+
 static void
 rde_up_cb(struct peer *p, void *arg)
 {
@@ -424,6 +486,16 @@ rde_up_cb(struct peer *p, void *arg)
 		return;
 	}
 	n->sess = s;
+	if (n->stale != NULL) {
+		if (!p->caps_rx.gr || !p->caps_rx.gr_ipv4u || !p->caps_rx.gr_ipv4u_fwd)
+			rde_stale_flush(n, "it did not keep its forwarding state");
+		else {
+			log_peer(p, LOG_INFO, "graceful restart: back; its %zu stale paths stay "
+			    "until End-of-RIB (%u s at most)",
+			    rib_peer_npaths(r->rib, &n->stale->rp), BGP_GR_STALEPATH_TIME);
+			rde_gr_timer(n, BGP_GR_STALEPATH_TIME);
+		}
+	}
 	if (rde_requires_policy_in(p))
 		log_peer(p, LOG_NOTICE, "nothing accepted: eBGP peer without inbound policy "
 		    "(RFC 8212)");
@@ -467,6 +539,16 @@ rde_down_cb(struct peer *p, void *arg)
 
 	if (n == NULL || n->sess == NULL)
 		return;
+	rde_stale_flush(n, "the session went down again");
+	if (rde_gr_keeps(p)) {
+		n->stale = n->sess;
+		n->sess = NULL;
+		log_peer(p, LOG_NOTICE, "graceful restart: keeping its %zu paths as stale for "
+		    "up to %u s (RFC 4724)", rib_peer_npaths(r->rib, &n->stale->rp),
+		    p->caps_rx.gr_time);
+		rde_gr_timer(n, p->caps_rx.gr_time);
+		return;
+	}
 	nhs = rib_peer_down(r->rib, &n->sess->rp, rde_pic_nexthop, &pic);
 	if (nhs > 0)
 		log_peer(p, LOG_DEBUG, "down: %zu next hops only it provided leave %zu nexthop "
@@ -561,6 +643,7 @@ rde_eor_cb(struct peer *p, void *arg)
 	if (n == NULL || n->sess == NULL)
 		return;
 	n->sess->eor = true;
+	rde_stale_flush(n, "End-of-RIB");
 	for (n = r->nbrs; n != NULL; n = n->next)
 		if (n->sess != NULL && !n->sess->eor)
 			return;
@@ -700,6 +783,12 @@ rde_nbrs_free(struct rde *r)
 			n->sess->next = r->jobs;
 			r->jobs = n->sess;
 		}
+		if (n->stale != NULL) {
+			n->stale->next = r->jobs;
+			r->jobs = n->stale;
+		}
+		if (n->gr_ev != NULL)
+			event_free(n->gr_ev);
 		r->nbrs = n->next;
 		free(n);
 	}

@@ -91,6 +91,11 @@ session_caps_fill(struct peer *p)
 	c->extmsg = true;		/* RFC 8654: we read up to 65535 */
 	c->addpath_ipv4u = (p->cfg.addpath_rx ? ADDPATH_RX : 0) |
 	    (p->cfg.addpath_tx ? ADDPATH_TX : 0);
+	/* RFC 4724 receiving speaker ("helper"): the capability with no
+	 * <AFI, SAFI> tuple says we keep a restarting peer's routes and
+	 * understand End-of-RIB, without claiming to preserve our own. */
+	c->gr = true;
+	c->gr_time = BGP_GR_RESTART_TIME;
 }
 
 int
@@ -135,6 +140,7 @@ session_notify_send(struct peer *p, struct peer_conn *c, const struct bgp_err *e
 	if (c == p->conn) {
 		p->last_err = *e;
 		p->last_err_sent = true;
+		p->notified = true;
 	}
 	log_peer(p, e->code == BGP_ERR_CEASE ? LOG_NOTICE : LOG_WARNING,
 	    "sent NOTIFICATION %u/%u (%s)", e->code, e->subcode,
@@ -220,6 +226,7 @@ session_notify_rcvd(struct peer *p, struct cursor *body)
 	peer_stats_notify(p->stats.notify_in, n.code, n.subcode);
 	p->last_err = n;
 	p->last_err_sent = false;
+	p->notified = true;
 	session_notify_log(p, &n);
 	peer_fsm_event(p, FSM_NOTIFY_RCVD);
 }

@@ -119,10 +119,11 @@ protocol bgp ours {{
 {extra}
 """)
 
-    def start(self):
+    def start(self, *args):
+        """args: more bird options (e.g. "-R": graceful restart recovery)."""
         self.proc = subprocess.Popen(
             ["ip", "netns", "exec", self.netns, "bird", "-f", "-c", str(self.conf),
-             "-s", self.sock], stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
+             "-s", self.sock, *args], stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
         assert wait_for(lambda: os.path.exists(self.sock) and self.birdc("show status").returncode == 0,
                         10), f"BIRD did not start: {self.read_log()}"
         return self
