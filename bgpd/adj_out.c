@@ -696,6 +696,15 @@ adj_out_resend(struct adj_out *ao, struct peer *p)
 		ao_dump_start(ao, ap, false);	/* decided again; the difference is sent */
 }
 
+void
+adj_out_resend_all(struct adj_out *ao, struct peer *p)
+{
+	struct ao_peer *ap = ao_peer_find(ao, p);
+
+	if (ap != NULL)
+		ao_dump_start(ao, ap, true);	/* everything, as for a ROUTE-REFRESH */
+}
+
 static int
 ao_update_cb(struct peer *p, struct cursor *body, struct bgp_err *err, void *arg)
 {

@@ -98,6 +98,8 @@ void	adj_out_rib_paths(struct adj_out *, const struct prefix *);
 void	adj_out_set_cluster_id(struct adj_out *, uint32_t cluster_id);
 /* The policy toward p changed: decide its whole table again, send the difference. */
 void	adj_out_resend(struct adj_out *, struct peer *p);
+/* `clear bgp … soft out`: the whole table again, changed or not (as RFC 2918 §4). */
+void	adj_out_resend_all(struct adj_out *, struct peer *p);
 /*
  * The `network` statements now: added/removed in the RIB as the set differs,
  * each through its route-map (rde_network_attrs; denied: not originated).

@@ -144,33 +144,39 @@ neighbor_fill(const struct peer *p, struct ctl_neighbor *n)
  * 0, or -1 after answering with the error.
  */
 static int
-ctl_bgp_target(struct bgpd *b, struct ctl_conn *c, const struct ctl_frame *f,
-    bool *one, struct in_addr *only)
+ctl_bgp_target_name(struct bgpd *b, struct ctl_conn *c, const struct ctl_frame *f,
+    const char *name, bool *one, struct in_addr *only)
 {
-	struct ctl_neighbor_req req;
-
-	*one = false;
-	if (cur_left(&f->payload) > 0) {
-		if (ctl_record_get(f, &req, sizeof(req)) < 0) {
-			ctl_conn_error(c, f->seq, "malformed neighbor request");
-			return -1;
-		}
-		CTL_STR_FIX(req.addr);
-		*one = strcmp(req.addr, "*") != 0;
-		if (*one && inet_pton(AF_INET, req.addr, only) != 1) {
-			ctl_conn_error(c, f->seq, "malformed neighbor address '%s'", req.addr);
-			return -1;
-		}
+	*one = name != NULL && strcmp(name, "*") != 0;
+	if (*one && inet_pton(AF_INET, name, only) != 1) {
+		ctl_conn_error(c, f->seq, "malformed neighbor address '%s'", name);
+		return -1;
 	}
 	if (b->bgp == NULL) {
 		ctl_conn_error(c, f->seq, "BGP is not configured (no 'router bgp')");
 		return -1;
 	}
 	if (*one && bgp_peer_find(b->bgp, *only) == NULL) {
-		ctl_conn_error(c, f->seq, "No such neighbor %s", req.addr);
+		ctl_conn_error(c, f->seq, "No such neighbor %s", name);
 		return -1;
 	}
 	return 0;
+}
+
+static int
+ctl_bgp_target(struct bgpd *b, struct ctl_conn *c, const struct ctl_frame *f,
+    bool *one, struct in_addr *only)
+{
+	struct ctl_neighbor_req req;
+
+	if (cur_left(&f->payload) == 0)
+		return ctl_bgp_target_name(b, c, f, NULL, one, only);
+	if (ctl_record_get(f, &req, sizeof(req)) < 0) {
+		ctl_conn_error(c, f->seq, "malformed neighbor request");
+		return -1;
+	}
+	CTL_STR_FIX(req.addr);
+	return ctl_bgp_target_name(b, c, f, req.addr, one, only);
 }
 
 void
@@ -187,6 +193,56 @@ ctl_bgp_clear(struct bgpd *b, struct ctl_conn *c, const struct ctl_frame *f)
 			peer_reset(p);
 		}
 	ctl_conn_end(c, f->seq);
+}
+
+/*
+ * `clear bgp … soft [in|out]`: in asks the neighbor to send its routes again
+ * (ROUTE-REFRESH, RFC 2918), out sends it our table again; no session moves.
+ * A neighbor that is down or cannot refresh is said in the answer.
+ */
+void
+ctl_bgp_clear_soft(struct bgpd *b, struct ctl_conn *c, const struct ctl_frame *f)
+{
+	struct ctl_clear_req req;
+	struct in_addr only = { 0 };
+	char why[256] = "";
+	size_t off = 0;
+	bool one;
+
+	if (ctl_record_get(f, &req, sizeof(req)) < 0) {
+		ctl_conn_error(c, f->seq, "malformed clear request");
+		return;
+	}
+	CTL_STR_FIX(req.addr);
+	if (ctl_bgp_target_name(b, c, f, req.addr, &one, &only) < 0)
+		return;
+	for (struct peer *p = b->bgp->peers; p != NULL; p = p->next) {
+		if (one && p->cfg.remote_addr.s_addr != only.s_addr)
+			continue;
+		if (!peer_is_established(p)) {
+			if (one)
+				off += (size_t)snprintf(why + off, sizeof(why) - off, "%s is not Established",
+				    p->name);
+			continue;
+		}
+		if (req.dir & CTL_SOFT_IN) {
+			if (!p->caps_rx.route_refresh && one)
+				off += (size_t)snprintf(why + off, sizeof(why) - off,
+				    "%s does not do route refresh (RFC 2918)", p->name);
+			else if (p->caps_rx.route_refresh && peer_refresh_send(p) == 0)
+				log_peer(p, LOG_INFO, "soft reset in by the operator: ROUTE-REFRESH sent");
+		}
+		if (req.dir & CTL_SOFT_OUT) {
+			adj_out_resend_all(rde_adj_out(b->bgp->rde), p);
+			log_peer(p, LOG_INFO, "soft reset out by the operator: our table sent again");
+		}
+		if (off >= sizeof(why))
+			off = sizeof(why) - 1;
+	}
+	if (why[0] != '\0')
+		ctl_conn_error(c, f->seq, "%s", why);
+	else
+		ctl_conn_end(c, f->seq);
 }
 
 void

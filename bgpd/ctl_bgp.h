@@ -10,6 +10,7 @@
 ctl_handler_fn ctl_bgp_show;
 ctl_handler_fn ctl_bgp_show_neighbors;
 ctl_handler_fn ctl_bgp_clear;
+ctl_handler_fn ctl_bgp_clear_soft;
 ctl_handler_fn ctl_bgp_show_statistics;
 
 #endif

@@ -61,6 +61,7 @@ static ctl_handler_fn *const handlers[CTL_TYPE_MAX] = {
 	[CTL_SHOW_BGP] = ctl_bgp_show,
 	[CTL_SHOW_BGP_NEIGHBORS] = ctl_bgp_show_neighbors,
 	[CTL_CLEAR_BGP] = ctl_bgp_clear,
+	[CTL_CLEAR_BGP_SOFT] = ctl_bgp_clear_soft,
 	[CTL_SHOW_BGP_STATISTICS] = ctl_bgp_show_statistics,
 	[CTL_SHOW_BGP_IPV4] = ctl_rib_show,
 	[CTL_SHOW_OVERLAY] = ctl_overlay_show,

@@ -108,25 +108,41 @@ take_none(const struct ctl_frame *f, void *arg)
 	return -1;		/* CTL_CLEAR_BGP answers with CTL_END only */
 }
 
-/* `clear bgp *|A.B.C.D`: a hard reset (Cease 4); soft resets come with the RIB. */
+/*
+ * `clear bgp *|A.B.C.D`: a hard reset (Cease 4). `… soft [in|out]`: no
+ * reset; in asks the neighbor for its routes again (ROUTE-REFRESH), out
+ * sends ours again; both without in or out.
+ */
 int
 cmd_clear_bgp(struct vty *v, const struct cmd_args *a)
 {
-	struct ctl_neighbor_req req;
 	const char *w = cmd_arg(a, "WORD");
+	struct ctl_neighbor_req req;
+	struct ctl_clear_req soft;
 	struct in_addr addr;
 	char err[256];
+	int rv;
 
 	if (strcmp(w, "*") != 0 && inet_pton(AF_INET, w, &addr) != 1)
 		return vty_error(v, "Malformed neighbor address: %s (A.B.C.D or *)", w);
-	memset(&req, 0, sizeof(req));
-	CTL_STR_SET(req.addr, w);
 	if (vty_connect(v) < 0)
 		return -1;
-	if (ctl_client_request(v->cl, CTL_CLEAR_BGP, &req, sizeof(req), take_none, NULL, err,
-	    sizeof(err)) < 0)
-		return vty_error(v, "%s", err);
-	return 0;
+	if (cmd_has(a, "soft")) {
+		memset(&soft, 0, sizeof(soft));
+		CTL_STR_SET(soft.addr, w);
+		const char *dir = cmd_arg(a, "in|out");		/* the word typed, or NULL */
+
+		soft.dir = dir == NULL ? CTL_SOFT_IN | CTL_SOFT_OUT :
+		    strcmp(dir, "in") == 0 ? CTL_SOFT_IN : CTL_SOFT_OUT;
+		rv = ctl_client_request(v->cl, CTL_CLEAR_BGP_SOFT, &soft, sizeof(soft), take_none,
+		    NULL, err, sizeof(err));
+	} else {
+		memset(&req, 0, sizeof(req));
+		CTL_STR_SET(req.addr, w);
+		rv = ctl_client_request(v->cl, CTL_CLEAR_BGP, &req, sizeof(req), take_none, NULL,
+		    err, sizeof(err));
+	}
+	return rv < 0 ? vty_error(v, "%s", err) : 0;
 }
 
 struct stats_list {

@@ -21,7 +21,9 @@ int	cmd_show_bgp_statistics(struct vty *, const struct cmd_args *);
 	    cmd_show_bgp_neighbors }, \
 	{ "show bgp statistics [json]", BGP_SHOW_HELP "Table totals and per-neighbor error counters\n" \
 	    "JavaScript Object Notation\n", cmd_show_bgp_statistics }, \
-	{ "clear bgp WORD", "Reset functions\nBGP information\n" \
-	    "Neighbor address (A.B.C.D), or * for every neighbor\n", cmd_clear_bgp },
+	{ "clear bgp WORD [soft [in|out]]", "Reset functions\nBGP information\n" \
+	    "Neighbor address (A.B.C.D), or * for every neighbor\n" \
+	    "No session reset: routes exchanged again\nAsk it for its routes (ROUTE-REFRESH)\n" \
+	    "Send it ours again\n", cmd_clear_bgp },
 
 #endif

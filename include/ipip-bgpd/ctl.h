@@ -55,6 +55,8 @@ enum ctl_type {
 					 * answer: CTL_END once every session was reset */
 	CTL_SHOW_BGP_STATISTICS = 51,	/* request: none; answer: a struct ctl_bgp_stats
 					 * CTL_STATS_HEAD, then one CTL_STATS_PEER per peer */
+	CTL_CLEAR_BGP_SOFT = 52,	/* request: struct ctl_clear_req; answer: CTL_END,
+					 * or an error naming what could not be done */
 	/* The BGP RIB (bgpd/ctl_rib.c) */
 	CTL_SHOW_BGP_IPV4 = 64,		/* request: none (whole table) or struct ctl_rib_req;
 					 * answer: a struct ctl_rib_rec per path, prefixes in
@@ -118,6 +120,12 @@ struct ctl_bgp {
 
 struct ctl_neighbor_req {
 	char		addr[16];	/* dotted quad */
+};
+
+enum { CTL_SOFT_IN = 1, CTL_SOFT_OUT = 2 };
+struct ctl_clear_req {
+	char		addr[16];	/* dotted quad, or "*" */
+	uint32_t	dir;		/* CTL_SOFT_IN | CTL_SOFT_OUT */
 };
 
 /* Capability bits in ctl_neighbor.caps_adv / caps_rcv. */

@@ -271,3 +271,36 @@ def test_route_refresh_resends_the_table(tmp_path, link, birds, daemon_factory):
     assert wait_for(lambda: stats()["routeRefreshRecv"] > before["routeRefreshRecv"], 10), stats()
     assert wait_for(lambda: stats()["updatesSent"] > before["updatesSent"], 10), stats()
     assert bird_route(a, "10.9.1.0/24") and bird_route(a, "10.9.2.0/24")
+
+
+def test_clear_soft_in_and_out_exchange_the_tables_again_without_a_reset(tmp_path, link, birds,
+                                                                         daemon_factory):
+    """`clear bgp A soft in` sends BIRD a ROUTE-REFRESH (it sends its routes
+    again), `soft out` sends ours again; the session never moves."""
+    a = start_bird(tmp_path, birds, "ba", link.b, link.addr_b, BIRD_AS, link.addr_a,
+                   ["10.20.1.0/24"])
+    conf = tmp_path / "bgpd.conf"
+    conf.write_text(conf_text([(link.addr_b, BIRD_AS)], ["10.9.1.0/24"]))
+    d = daemon_factory(config=conf, netns=link.a).start()
+    assert wait_for(lambda: bird_route(a, "10.9.1.0/24"), 20), d.read_log()
+
+    def nbr():
+        return vtysh_json(d.sock, f"show bgp neighbors {link.addr_b} json")[link.addr_b]
+    before = nbr()
+    r = vtysh(d.sock, f"clear bgp {link.addr_b} soft in")
+    assert r.returncode == 0, r.stderr
+    assert wait_for(lambda: nbr()["messageStats"]["routeRefreshSent"] >
+                    before["messageStats"]["routeRefreshSent"], 10), nbr()["messageStats"]
+    assert wait_for(lambda: nbr()["messageStats"]["updatesRecv"] >
+                    before["messageStats"]["updatesRecv"], 10), nbr()["messageStats"]
+    assert nbr()["messageStats"]["updatesSent"] == before["messageStats"]["updatesSent"]
+    r = vtysh(d.sock, "clear bgp * soft out")
+    assert r.returncode == 0, r.stderr
+    assert wait_for(lambda: nbr()["messageStats"]["updatesSent"] >
+                    before["messageStats"]["updatesSent"], 10), nbr()["messageStats"]
+    assert nbr()["connectionsEstablished"] == before["connectionsEstablished"] == 1
+    r = vtysh(d.sock, "clear bgp 10.0.31.99 soft")
+    assert r.returncode != 0 and "No such neighbor" in r.stderr, r.stderr
+    assert bird_route(a, "10.9.1.0/24")
+    d.stop()
+    d.assert_no_sanitizer_report()
