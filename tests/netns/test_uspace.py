@@ -312,14 +312,23 @@ def cpu_ticks(pid):
     return total
 
 
-def test_device_deleted_by_someone_else_is_reported_and_costs_nothing(linked):
+def test_device_deleted_by_someone_else_is_made_again_and_carries_traffic(linked):
+    """`ip link del` on our tunnel: the manager makes it again (same name and
+    alias, new ifindex) and says "up"; no thread spins on the dead TUN, and
+    once the route is back (the RIB's job: here the test's) traffic flows."""
     a, b = linked
     name = next(iter(a.tun.show()))
+    old = tun_devices(a.ns)[name]["ifindex"]
     a.ns.ip("link", "del", name)
-    assert wait_for(lambda: f"event {name} down" in a.tun.events, timeout=5), a.tun.events
+    assert wait_for(lambda: f"event {name} up" in a.tun.events, timeout=5), a.tun.events
+    dev = tun_devices(a.ns).get(name)
+    assert dev is not None and dev["ifindex"] != old, tun_devices(a.ns)
+    assert dev["ifalias"] == f"ipip-bgpd local {U1[0]} remote {U1[1]}" and "UP" in dev["flags"]
     before = cpu_ticks(a.tun.proc.pid)
     time.sleep(1)
     assert cpu_ticks(a.tun.proc.pid) - before < 10      # no thread spinning on a dead TUN
+    a.route(name)                                       # the kernel dropped it with the device
+    assert a.ping().returncode == 0, a.ping().stdout
     a.tun.cmd(f"del {U1[0]} {U1[1]}")
     assert a.tun.show() == {}
     a.tun.quit()
