@@ -146,34 +146,33 @@ conf_bgp_neighbors(const struct lyd_node *tree, conf_neighbor_fn *fn, void *arg)
 	return n;
 }
 
-size_t
-conf_bgp_networks(const struct lyd_node *tree, conf_network_fn *fn, void *arg)
+/* Each entry of the list at xpath as two leaves' values: (key, route-map). */
+static size_t
+each_with_route_map(const struct lyd_node *tree, const char *xpath, const char *key,
+    void (*fn)(const char *, const char *, void *), void *arg)
 {
 	struct ly_set *set = NULL;
 	size_t n = 0;
 
-	if (tree == NULL || lyd_find_xpath(tree, "/ipip-bgpd:bgp/network", &set) != LY_SUCCESS)
+	if (tree == NULL || lyd_find_xpath(tree, xpath, &set) != LY_SUCCESS)
 		return 0;
 	for (uint32_t i = 0; i < set->count; i++, n++)
-		fn(value_of(find(set->dnodes[i], "prefix")),
+		fn(value_of(find(set->dnodes[i], key)),
 		    value_of(find(set->dnodes[i], "route-map")), arg);
 	ly_set_free(set, NULL);
 	return n;
 }
 
 size_t
+conf_bgp_networks(const struct lyd_node *tree, conf_network_fn *fn, void *arg)
+{
+	return each_with_route_map(tree, "/ipip-bgpd:bgp/network", "prefix", fn, arg);
+}
+
+size_t
 conf_bgp_redistribute(const struct lyd_node *tree, conf_redist_fn *fn, void *arg)
 {
-	struct ly_set *set = NULL;
-	size_t n = 0;
-
-	if (tree == NULL || lyd_find_xpath(tree, "/ipip-bgpd:bgp/redistribute", &set) != LY_SUCCESS)
-		return 0;
-	for (uint32_t i = 0; i < set->count; i++, n++)
-		fn(value_of(find(set->dnodes[i], "protocol")),
-		    value_of(find(set->dnodes[i], "route-map")), arg);
-	ly_set_free(set, NULL);
-	return n;
+	return each_with_route_map(tree, "/ipip-bgpd:bgp/redistribute", "protocol", fn, arg);
 }
 
 #define BF(p, t, m)	{ p, t, offsetof(struct conf_bgp, m), sizeof(((struct conf_bgp *)0)->m) }
