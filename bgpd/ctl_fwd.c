@@ -1,8 +1,9 @@
 /*
- * bgpd/ctl_fwd.c - `show tunnel` and `show ip route`: the tunnel devices we
- * own (tunnel/tunnel.h: info and counters) and the routes we install as the
- * fib sees them, with their kernel state (rib/fib.h). Each answer is a head
- * record, then one record per tunnel or route, streamed CTL_FWD_CHUNK at a
+ * bgpd/ctl_fwd.c - `show tunnel`, `show ip route` and `show ip
+ * nexthop-group`: the tunnel devices we own (tunnel/tunnel.h: info and
+ * counters), the routes and nexthop groups we install as the fib sees them,
+ * with their kernel state (rib/fib.h). Each answer is a head record, then
+ * one record per tunnel, route or group, streamed CTL_FWD_CHUNK at a
  * time (STYLE 7), so a 1M-route table never blocks the daemon. No text here.
  */
 #include <net/if.h>
@@ -26,7 +27,7 @@ struct fwd_stream {
 	uint32_t		 seq;
 	uint16_t		 type;
 	uint64_t		 after;		/* tunnels: the last serial sent */
-	uint32_t		 cursor;	/* routes: hmap_scan's */
+	uint32_t		 cursor;	/* routes, groups: hmap_scan's */
 };
 
 static const struct rde_fwd *
@@ -166,4 +167,70 @@ ctl_kroute_show(struct bgpd *b, struct ctl_conn *c, const struct ctl_frame *f)
 	h.table = fib ? fib_table(fib) : 0;
 	ctl_conn_record(c, f->type, f->seq, &h, sizeof(h));
 	stream_start(b, c, f, kroute_more);
+}
+
+/* ------------------------------------------------ show ip nexthop-group */
+
+static void
+nhg_row(void *arg, const struct fib_nhg_view *v)
+{
+	struct fwd_stream *s = arg;
+	struct ctl_nhg_rec r;
+	char ifn[IF_NAMESIZE];
+
+	memset(&r, 0, sizeof(r));
+	r.rec = CTL_FWD_ROW;
+	r.id = v->id;
+	CTL_STR_SET(r.type, v->resilient ? "resilient" : "mpath");
+	CTL_STR_SET(r.state, fib_route_state_name(v->state));
+	r.refcnt = v->routes;
+	r.nnh = (uint32_t)(v->n < CTL_NHG_NH_MAX ? v->n : CTL_NHG_NH_MAX);
+	for (uint32_t i = 0; i < r.nnh; i++) {
+		const struct fib_nhg_member *m = &v->m[i];
+		struct ctl_nhg_nh *o = &r.nh[i];
+
+		o->id = m->id;
+		if (m->nh.gateway != 0)
+			addr_fmt(m->nh.gateway, o->gateway);
+		if (if_indextoname(m->nh.ifindex, ifn) != NULL)	/* gone: "" */
+			CTL_STR_SET(o->dev, ifn);
+		o->ifindex = m->nh.ifindex;
+		o->weight = m->nh.weight;
+		o->onlink = m->nh.onlink;
+		o->installed = m->installed;
+	}
+	ctl_conn_record(s->conn, s->type, s->seq, &r, sizeof(r));
+}
+
+static bool
+nhg_more(struct ctl_conn *c, void *arg)
+{
+	struct fwd_stream *s = arg;
+	const struct fib *fib = rde_fwd_fib(fwd_of(s->bgpd));
+
+	s->conn = c;
+	if (fib != NULL && fib_nhg_scan(fib, &s->cursor, CTL_FWD_CHUNK, nhg_row, s))
+		return true;
+	ctl_conn_end(c, s->seq);
+	return false;
+}
+
+void
+ctl_nhg_show(struct bgpd *b, struct ctl_conn *c, const struct ctl_frame *f)
+{
+	const struct fib *fib = rde_fwd_fib(fwd_of(b));
+	struct fib_stats st;
+	struct ctl_nhg_rec h;
+
+	memset(&h, 0, sizeof(h));
+	h.rec = CTL_FWD_HEAD;
+	h.running = fib != NULL;
+	if (fib != NULL) {
+		fib_stats_get(fib, &st);
+		h.nexthop_objects = st.nexthop_objects;
+		h.nexthops = (uint32_t)st.nexthops;
+		h.groups = (uint32_t)st.groups;
+	}
+	ctl_conn_record(c, f->type, f->seq, &h, sizeof(h));
+	stream_start(b, c, f, nhg_more);
 }

@@ -422,13 +422,15 @@ fib_route_point(struct fib *f, struct fib_route *r, struct fib_grp *g)
 	}
 	if (r->grp != NULL) {
 		LIST_REMOVE(r, by_grp);
+		r->grp->nroutes--;
 		fib_grp_put(f, r->grp);
 	} else
 		f->st.routes++;
 	r->grp = g;
-	if (g != NULL)
+	if (g != NULL) {
 		LIST_INSERT_HEAD(&g->routes, r, by_grp);
-	else
+		g->nroutes++;
+	} else
 		f->st.routes--;
 }
 
@@ -817,14 +819,15 @@ struct fib_scan {
 	void			*arg;
 };
 
+/* Routes and groups alike: stale, failed (retry), pending, or installed. */
 static enum fib_route_state
-fib_route_state_of(const struct fib *f, const struct fib_route *r)
+fib_obj_state_of(const struct fib *f, const struct fib_obj *o)
 {
-	if (r->o.stale)
+	if (o->stale)
 		return FIB_ROUTE_STALE;
-	if (r->o.list == FIB_L_RETRY)
+	if (o->list == FIB_L_RETRY)
 		return FIB_ROUTE_FAILED;
-	if (r->o.pending != FIB_OP_NONE || fib_obj_needs_write(f, &r->o))
+	if (o->pending != FIB_OP_NONE || fib_obj_needs_write(f, o))
 		return FIB_ROUTE_PENDING;
 	return FIB_ROUTE_INSTALLED;
 }
@@ -841,7 +844,7 @@ fib_scan_one(void *arg, struct hmap_node *x)
 	if (g == NULL)
 		return;			/* being deleted: no longer ours to show */
 	v.pfx = r->pfx;
-	v.state = fib_route_state_of(s->f, r);
+	v.state = fib_obj_state_of(s->f, &r->o);
 	v.mtu = r->grp ? r->mtu : r->k_mtu;
 	v.nhg_id = s->f->nexthops ? g->h.id : 0;
 	v.n = g->n < FIB_NH_MAX ? g->n : FIB_NH_MAX;
@@ -858,6 +861,48 @@ fib_route_scan(const struct fib *f, uint32_t *cursor, size_t max, fib_route_fn *
 	struct fib_scan s = { f, fn, arg };
 
 	return hmap_scan(&f->routes, cursor, max, fib_scan_one, &s);
+}
+
+struct fib_nhg_scan {
+	const struct fib	*f;
+	fib_nhg_fn		*fn;
+	void			*arg;
+};
+
+static void
+fib_nhg_scan_one(void *arg, struct hmap_node *x)
+{
+	const struct fib_nhg_scan *s = arg;
+	const struct fib_grp *g = (const struct fib_grp *)((char *)x -
+	    offsetof(struct fib_grp, h.o.hn));
+	struct fib_nhg_view v;
+
+	if (!fib_obj_wanted(&g->h.o) && !g->h.o.stale)
+		return;			/* being deleted: no longer ours to show */
+	v.id = g->h.id;
+	v.resilient = s->f->opts.resilient;
+	v.state = fib_obj_state_of(s->f, &g->h.o);
+	v.routes = g->nroutes;
+	v.n = g->n < FIB_NH_MAX ? g->n : FIB_NH_MAX;
+	for (size_t i = 0; i < v.n; i++) {
+		const struct fib_nhobj *nh = g->m[i].nh;
+
+		v.m[i].id = nh->h.id;
+		v.m[i].nh = nh->key;
+		v.m[i].nh.weight = g->m[i].weight;
+		v.m[i].installed = nh->h.o.in_kernel;
+	}
+	s->fn(s->arg, &v);
+}
+
+bool
+fib_nhg_scan(const struct fib *f, uint32_t *cursor, size_t max, fib_nhg_fn *fn, void *arg)
+{
+	struct fib_nhg_scan s = { f, fn, arg };
+
+	if (!f->nexthops)
+		return false;		/* inline next hops: no kernel groups */
+	return hmap_scan(&f->grps, cursor, max, fib_nhg_scan_one, &s);
 }
 
 uint8_t

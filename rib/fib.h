@@ -134,6 +134,29 @@ const char	*fib_route_state_name(enum fib_route_state);
  */
 bool		 fib_route_scan(const struct fib *, uint32_t *cursor, size_t max,
 		    fib_route_fn *, void *arg);
+
+/* One of our kernel nexthop groups, for show ip nexthop-group. */
+struct fib_nhg_member {
+	uint32_t		 id;		/* kernel nexthop object id */
+	struct fib_nh		 nh;		/* weight: in this group */
+	bool			 installed;	/* the nexthop object is in the kernel */
+};
+struct fib_nhg_view {
+	uint32_t		 id;
+	bool			 resilient;	/* type resilient, else mpath */
+	enum fib_route_state	 state;		/* as for routes */
+	uint32_t		 routes;	/* routes that want this group */
+	size_t			 n;
+	struct fib_nhg_member	 m[FIB_NH_MAX];	/* canonical order */
+};
+typedef void fib_nhg_fn(void *arg, const struct fib_nhg_view *);
+/*
+ * Our nexthop groups (wanted or stale; not those being deleted), as
+ * fib_route_scan: chunks of about max, resumable, *cursor 0 starts, false
+ * once complete, hash order. Nothing at all with inline next hops.
+ */
+bool		 fib_nhg_scan(const struct fib *, uint32_t *cursor, size_t max,
+		    fib_nhg_fn *, void *arg);
 uint8_t		 fib_protocol(const struct fib *);
 uint32_t	 fib_table(const struct fib *);
 

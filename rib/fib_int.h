@@ -59,6 +59,7 @@ LIST_HEAD(fib_routes, fib_route);
 struct fib_grp {
 	struct fib_idobj	 h;
 	struct fib_routes	 routes;	/* routes that want this group */
+	uint32_t		 nroutes;	/* how many (show ip nexthop-group) */
 	size_t			 n;
 	struct fib_member	 m[];		/* canonical order (fib_nh_cmp) */
 };

@@ -1,6 +1,7 @@
 /*
- * vtysh/commands_fwd.c - `show tunnel [json]` and `show ip route [json]`:
- * ask for CTL_SHOW_TUNNEL / CTL_SHOW_IP_ROUTE records and render them as
+ * vtysh/commands_fwd.c - `show tunnel [json]`, `show ip route [json]` and
+ * `show ip nexthop-group [json]`: ask for CTL_SHOW_TUNNEL /
+ * CTL_SHOW_IP_ROUTE / CTL_SHOW_IP_NEXTHOP_GROUP records and render them as
  * they stream in (render_fwd.c). Knows only include/ipip-bgpd/ctl.h.
  */
 #include <string.h>
@@ -77,6 +78,38 @@ take_kroute(const struct ctl_frame *f, void *arg)
 	return 0;
 }
 
+static void
+nhg_fix(struct ctl_nhg_rec *r)
+{
+	CTL_STR_FIX(r->type);
+	CTL_STR_FIX(r->state);
+	if (r->nnh > CTL_NHG_NH_MAX)
+		r->nnh = CTL_NHG_NH_MAX;
+	for (uint32_t i = 0; i < r->nnh; i++) {
+		CTL_STR_FIX(r->nh[i].gateway);
+		CTL_STR_FIX(r->nh[i].dev);
+	}
+}
+
+static int
+take_nhg(const struct ctl_frame *f, void *arg)
+{
+	struct fwd_take *t = arg;
+	struct ctl_nhg_rec r;
+
+	if (ctl_record_get(f, &r, sizeof(r)) < 0)
+		return -1;
+	nhg_fix(&r);
+	if (r.rec == CTL_FWD_HEAD && !t->have_head) {
+		render_nhg_begin(&t->fr, t->out, &r, t->json);
+		t->have_head = true;
+	} else if (r.rec == CTL_FWD_ROW && t->have_head)
+		render_nhg_row(&t->fr, &r);
+	else
+		return -1;
+	return 0;
+}
+
 static int
 fwd_show(struct vty *v, const struct cmd_args *a, uint16_t type, ctl_record_fn *take,
     const char *none)
@@ -107,4 +140,10 @@ int
 cmd_show_ip_route(struct vty *v, const struct cmd_args *a)
 {
 	return fwd_show(v, a, CTL_SHOW_IP_ROUTE, take_kroute, "No routes");
+}
+
+int
+cmd_show_ip_nexthop_group(struct vty *v, const struct cmd_args *a)
+{
+	return fwd_show(v, a, CTL_SHOW_IP_NEXTHOP_GROUP, take_nhg, "No nexthop groups");
 }

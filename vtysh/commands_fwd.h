@@ -1,5 +1,6 @@
 /*
- * vtysh/commands_fwd.h - `show tunnel [json]` and `show ip route [json]`.
+ * vtysh/commands_fwd.h - `show tunnel [json]`, `show ip route [json]` and
+ * `show ip nexthop-group [json]`.
  * commands.c puts VTYSH_FWD_COMMANDS into its table, so this block merges
  * apart from others.
  */
@@ -10,6 +11,7 @@
 
 int	cmd_show_tunnel(struct vty *, const struct cmd_args *);
 int	cmd_show_ip_route(struct vty *, const struct cmd_args *);
+int	cmd_show_ip_nexthop_group(struct vty *, const struct cmd_args *);
 
 #define VTYSH_FWD_COMMANDS \
 	{ "show tunnel [json]", "Show running system information\n" \
@@ -17,6 +19,9 @@ int	cmd_show_ip_route(struct vty *, const struct cmd_args *);
 	    "JavaScript Object Notation\n", cmd_show_tunnel }, \
 	{ "show ip route [json]", "Show running system information\nIP information\n" \
 	    "Routes ipip-bgpd installs, with their kernel state\n" \
-	    "JavaScript Object Notation\n", cmd_show_ip_route },
+	    "JavaScript Object Notation\n", cmd_show_ip_route }, \
+	{ "show ip nexthop-group [json]", "Show running system information\nIP information\n" \
+	    "Kernel nexthop groups ipip-bgpd installs, with their members\n" \
+	    "JavaScript Object Notation\n", cmd_show_ip_nexthop_group },
 
 #endif

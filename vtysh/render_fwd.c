@@ -1,7 +1,8 @@
 /*
- * vtysh/render_fwd.c - `show tunnel [json]` and `show ip route [json]`: the
- * tunnel devices ipip-bgpd owns with their counters, and the routes it
- * installs with their kernel state.
+ * vtysh/render_fwd.c - `show tunnel [json]`, `show ip route [json]` and
+ * `show ip nexthop-group [json]`: the tunnel devices ipip-bgpd owns with
+ * their counters, and the routes and nexthop groups it installs with their
+ * kernel state.
  */
 #include <inttypes.h>
 #include <string.h>
@@ -176,7 +177,94 @@ render_kroute_row(struct fwd_render *fr, const struct ctl_kroute_rec *r)
 	}
 }
 
-/* ------------------------------------------------ both */
+/* ------------------------------------------------ show ip nexthop-group */
+
+void
+render_nhg_begin(struct fwd_render *fr, FILE *out, const struct ctl_nhg_rec *h, bool json)
+{
+	fwd_begin(fr, out, json, "nexthopGroups");
+	fr->running = h->running && h->nexthop_objects;
+	if (json) {
+		J_BOOL(fr->top, "running", h->running);
+		J_BOOL(fr->top, "nexthopObjects", h->nexthop_objects);
+		J_INT(fr->top, "nexthopCount", h->nexthops);
+		return;
+	}
+	if (!h->running) {
+		fprintf(out, "No kernel FIB (no router bgp, or it failed to start)\n");
+		return;
+	}
+	if (!h->nexthop_objects) {
+		fprintf(out, "No nexthop groups: routes carry their next hops inline "
+		    "(no kernel nexthop objects)\n");
+		return;
+	}
+	fprintf(out, "Nexthop groups installed by ipip-bgpd (%u groups, %u nexthop objects)\n",
+	    h->groups, h->nexthops);
+}
+
+static void
+nhg_nh_text(FILE *out, const struct ctl_nhg_nh *nh)
+{
+	fprintf(out, "%10u ", nh->id);
+	if (nh->gateway[0] != '\0')
+		fprintf(out, "via %s ", nh->gateway);
+	fprintf(out, "dev %s", nh->dev[0] ? nh->dev : "?");
+	if (nh->onlink)
+		fprintf(out, " onlink");
+	fprintf(out, " weight %u%s\n", nh->weight, nh->installed ? "" : " (not installed)");
+}
+
+static json_object *
+nhg_json(const struct ctl_nhg_rec *r)
+{
+	json_object *o = json_object_new_object(), *nhs = json_object_new_array();
+
+	J_INT(o, "id", r->id);
+	J_STR(o, "type", r->type);
+	J_STR(o, "state", r->state);
+	J_INT(o, "refCount", r->refcnt);
+	for (uint32_t i = 0; i < r->nnh && i < CTL_NHG_NH_MAX; i++) {
+		const struct ctl_nhg_nh *nh = &r->nh[i];
+		json_object *n = json_object_new_object();
+
+		J_INT(n, "id", nh->id);
+		json_object_object_add(n, "gateway",
+		    nh->gateway[0] ? json_object_new_string(nh->gateway) : NULL);
+		json_object_object_add(n, "interface",
+		    nh->dev[0] ? json_object_new_string(nh->dev) : NULL);
+		J_INT(n, "ifindex", nh->ifindex);
+		J_BOOL(n, "onlink", nh->onlink);
+		J_INT(n, "weight", nh->weight);
+		J_BOOL(n, "installed", nh->installed);
+		json_object_array_add(nhs, n);
+	}
+	json_object_object_add(o, "nexthops", nhs);
+	return o;
+}
+
+void
+render_nhg_row(struct fwd_render *fr, const struct ctl_nhg_rec *r)
+{
+	if (fr->json) {
+		json_object_array_add(fr->rows_j, nhg_json(r));
+		fr->rows++;
+		return;
+	}
+	if (fr->rows++ == 0)
+		fprintf(fr->out, "%10s %-9s %-9s %6s  %10s %s\n", "ID", "Type", "State", "RefCnt",
+		    "Nexthop", "Member");
+	fprintf(fr->out, "%10u %-9s %-9s %6u  ", r->id, r->type, r->state, r->refcnt);
+	if (r->nnh == 0)
+		fprintf(fr->out, "%10s -\n", "-");
+	for (uint32_t i = 0; i < r->nnh && i < CTL_NHG_NH_MAX; i++) {
+		if (i > 0)
+			fprintf(fr->out, "%10s %-9s %-9s %6s  ", "", "", "", "");
+		nhg_nh_text(fr->out, &r->nh[i]);
+	}
+}
+
+/* ------------------------------------------------ all */
 
 void
 render_fwd_end(struct fwd_render *fr, const char *none)

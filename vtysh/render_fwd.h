@@ -1,5 +1,6 @@
 /*
- * vtysh/render_fwd.h - `show tunnel` and `show ip route` as an aligned table
+ * vtysh/render_fwd.h - `show tunnel`, `show ip route` and `show ip
+ * nexthop-group` as an aligned table
  * (FRR-like) or JSON (camelCase keys) from the same records (STYLE 12).
  * Text rows are printed as records arrive; JSON is printed at the end.
  */
@@ -19,7 +20,7 @@ struct fwd_render {
 	bool			 json;
 	size_t			 rows;
 	bool			 running;	/* the head said so */
-	const char		*key;		/* JSON: "tunnels" or "routes" */
+	const char		*key;		/* JSON: "tunnels", "routes", "nexthopGroups" */
 	struct json_object	*top, *rows_j;	/* JSON only */
 };
 
@@ -30,6 +31,9 @@ void	render_tunnel_row(struct fwd_render *, const struct ctl_tunnel_rec *);
 void	render_kroute_begin(struct fwd_render *, FILE *, const struct ctl_kroute_rec *head,
 	    bool json);
 void	render_kroute_row(struct fwd_render *, const struct ctl_kroute_rec *);
+void	render_nhg_begin(struct fwd_render *, FILE *, const struct ctl_nhg_rec *head,
+	    bool json);
+void	render_nhg_row(struct fwd_render *, const struct ctl_nhg_rec *);
 void	render_fwd_end(struct fwd_render *, const char *none);	/* none: text for 0 rows */
 void	render_fwd_abort(struct fwd_render *);
 

@@ -74,6 +74,8 @@ enum ctl_type {
 					 * head, then one per tunnel, streamed in chunks */
 	CTL_SHOW_IP_ROUTE = 113,	/* request: none; answer: a struct ctl_kroute_rec
 					 * head, then one per route we install, streamed */
+	CTL_SHOW_IP_NEXTHOP_GROUP = 114,	/* request: none; answer: a struct ctl_nhg_rec
+					 * head, then one per kernel nexthop group, streamed */
 	CTL_TYPE_MAX
 };
 
@@ -306,6 +308,32 @@ struct ctl_kroute_rec {
 	uint32_t	nhg_id;		/* kernel nexthop group id; 0: inline next hops */
 	uint32_t	nnh;
 	struct ctl_kroute_nh nh[CTL_KROUTE_NH_MAX];
+};
+
+/* show ip nexthop-group: rec CTL_FWD_HEAD (counts) then CTL_FWD_ROW per group. */
+#define CTL_NHG_NH_MAX		64	/* FIB_NH_MAX */
+struct ctl_nhg_nh {
+	uint32_t	id;		/* kernel nexthop object id */
+	uint32_t	ifindex;
+	char		gateway[16];	/* "" for a point-to-point tunnel device */
+	char		dev[16];	/* interface name; "" if gone */
+	uint16_t	weight;
+	uint8_t		onlink;
+	uint8_t		installed;	/* the nexthop object is in the kernel now */
+};
+struct ctl_nhg_rec {
+	uint8_t		rec;		/* CTL_FWD_HEAD / CTL_FWD_ROW */
+	uint8_t		running;	/* head: 0 without a kernel FIB */
+	uint8_t		nexthop_objects;	/* head: 0: routes carry next hops inline */
+	uint8_t		pad;
+	uint32_t	nexthops;	/* head: nexthop objects wanted */
+	uint32_t	groups;		/* head: groups wanted */
+	uint32_t	id;		/* kernel group id */
+	char		type[12];	/* mpath | resilient */
+	char		state[12];	/* installed | pending | failed | stale */
+	uint32_t	refcnt;		/* routes that want this group */
+	uint32_t	nnh;
+	struct ctl_nhg_nh nh[CTL_NHG_NH_MAX];
 };
 
 #endif

@@ -199,6 +199,57 @@ def test_session_down_drops_its_next_hop_from_the_shared_group_in_place(tmp_path
     d.assert_no_sanitizer_report()
 
 
+def ip_json(ns, *args):
+    import json
+    import subprocess
+    r = subprocess.run(["ip", "-n", ns, "-j", *args], capture_output=True, text=True)
+    return json.loads(r.stdout or "[]")
+
+
+ECMP_PREFIXES = ["10.20.0.0/24", "10.20.1.0/24", "10.20.2.0/24"]
+
+
+def test_show_ip_nexthop_group_lists_the_shared_ecmp_group_as_the_kernel_has_it(
+        tmp_path, link, birds, daemon_factory):
+    # Two BIRDs, three prefixes each, maximum-paths 2: every prefix uses one
+    # 2-member group; the shell shows it with the kernel's ids and refCount 3.
+    ns_c, addr_a2, addr_c = link.add_ns("10.0.10")
+    start_bird(tmp_path, birds, "b1", link.b, link.addr_b, BIRD_AS, link.addr_a, ECMP_PREFIXES,
+               export="all")
+    start_bird(tmp_path, birds, "b2", ns_c, addr_c, BIRD_AS, addr_a2, ECMP_PREFIXES,
+               export="all")
+    conf = write_conf(tmp_path, [(link.addr_b, BIRD_AS), (addr_c, BIRD_AS)], 2)
+    d = daemon_factory(config=conf, netns=link.a).start()
+    both = {link.addr_b, addr_c}
+    assert wait_for(lambda: all(kernel_route(link.a, p)[1] == both for p in ECMP_PREFIXES),
+                    20), (d.read_log(), [kernel_route(link.a, p) for p in ECMP_PREFIXES])
+    nhid = kernel_route(link.a, ECMP_PREFIXES[0])[0]
+
+    def groups():
+        return vtysh_json(d.sock, "show ip nexthop-group json")
+
+    # the single-next-hop groups of the first moments are gone once the kernel agrees
+    assert wait_for(lambda: len(groups()["nexthopGroups"]) == 1, 10), groups()
+    j = groups()
+    assert j["running"] and j["nexthopObjects"] and j["total"] == 1, j
+    assert j["nexthopCount"] == 2, j
+    g = j["nexthopGroups"][0]
+    assert (g["id"], g["type"], g["state"], g["refCount"]) == \
+        (nhid, "mpath", "installed", len(ECMP_PREFIXES)), g
+    kernel = {n["id"]: n for n in ip_json(link.a, "nexthop", "show")}
+    assert sorted(m["id"] for m in kernel[nhid]["group"]) == sorted(m["id"] for m in g["nexthops"])
+    for m in g["nexthops"]:
+        k = kernel[m["id"]]
+        assert (m["gateway"], m["interface"], m["weight"], m["installed"], m["onlink"]) == \
+            (k["gateway"], k["dev"], 1, True, False), (m, k)
+    assert {m["gateway"] for m in g["nexthops"]} == both
+    text = vtysh(d.sock, "show ip nexthop-group").stdout
+    assert "Nexthop groups installed by ipip-bgpd (1 groups, 2 nexthop objects)" in text, text
+    assert f"{nhid} mpath     installed" in text, text
+    assert d.stop() == 0
+    d.assert_no_sanitizer_report()
+
+
 def multipath_rows(d):
     return sum(1 for r in table(d).get("10.20.0.0/24", []) if r.get("multipath"))
 

@@ -1,6 +1,6 @@
 /*
- * tests/unit/test_render_fwd.c - the shell's `show tunnel` and `show ip
- * route` printers: aligned columns in text, camelCase keys in JSON, from
+ * tests/unit/test_render_fwd.c - the shell's `show tunnel`, `show ip
+ * route` and `show ip nexthop-group` printers: aligned columns in text, camelCase keys in JSON, from
  * hand-made records.
  */
 #include <stdio.h>
@@ -181,6 +181,124 @@ START_TEST(route_json_has_state_group_and_next_hops)
 }
 END_TEST
 
+static char *
+nhgs_print(bool json, bool nexthop_objects, const struct ctl_nhg_rec *v, size_t n)
+{
+	struct ctl_nhg_rec h = { .rec = CTL_FWD_HEAD, .running = 1,
+	    .nexthop_objects = nexthop_objects, .nexthops = 3, .groups = (uint32_t)n };
+	struct fwd_render fr;
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	render_nhg_begin(&fr, f, &h, json);
+	for (size_t i = 0; i < n; i++)
+		render_nhg_row(&fr, &v[i]);
+	render_fwd_end(&fr, "No nexthop groups");
+	fclose(f);
+	return buf;
+}
+
+static struct ctl_nhg_rec *
+nhgs_make(void)
+{
+	static struct ctl_nhg_rec v[2];
+
+	memset(v, 0, sizeof(v));
+	v[0] = (struct ctl_nhg_rec){ .rec = CTL_FWD_ROW, .id = 738197507, .refcnt = 1000,
+	    .nnh = 2 };
+	CTL_STR_SET(v[0].type, "mpath");
+	CTL_STR_SET(v[0].state, "installed");
+	v[0].nh[0] = (struct ctl_nhg_nh){ .id = 738197505, .ifindex = 4, .weight = 1,
+	    .installed = 1 };
+	CTL_STR_SET(v[0].nh[0].gateway, "10.0.9.2");
+	CTL_STR_SET(v[0].nh[0].dev, "rdA");
+	v[0].nh[1] = (struct ctl_nhg_nh){ .id = 738197506, .ifindex = 9, .weight = 3,
+	    .onlink = 1 };
+	CTL_STR_SET(v[0].nh[1].gateway, "10.7.0.3");	/* its device vanished: dev "" */
+	v[1] = (struct ctl_nhg_rec){ .rec = CTL_FWD_ROW, .id = 738197509, .refcnt = 1,
+	    .nnh = 1 };
+	CTL_STR_SET(v[1].type, "resilient");
+	CTL_STR_SET(v[1].state, "pending");
+	v[1].nh[0] = (struct ctl_nhg_nh){ .id = 738197508, .ifindex = 7, .weight = 1,
+	    .installed = 1 };
+	CTL_STR_SET(v[1].nh[0].dev, "ip0k00v0450e002");
+	return v;
+}
+
+START_TEST(nexthop_group_table_lists_members_one_per_line)
+{
+	char *out = nhgs_print(false, true, nhgs_make(), 2);
+
+	ck_assert_msg(strstr(out,
+	    "Nexthop groups installed by ipip-bgpd (2 groups, 3 nexthop objects)\n"
+	    "        ID Type      State     RefCnt     Nexthop Member\n"
+	    " 738197507 mpath     installed   1000   738197505 via 10.0.9.2 dev rdA weight 1\n"
+	    "                                        738197506 via 10.7.0.3 dev ? onlink weight 3"
+	    " (not installed)\n"
+	    " 738197509 resilient pending        1   738197508 dev ip0k00v0450e002 weight 1\n")
+	    != NULL, "%s", out);
+	free(out);
+	out = nhgs_print(false, true, NULL, 0);
+	ck_assert_msg(strstr(out, "No nexthop groups\n") != NULL, "%s", out);
+	free(out);
+	out = nhgs_print(false, false, NULL, 0);
+	ck_assert_msg(strstr(out, "routes carry their next hops inline") != NULL &&
+	    strstr(out, "No nexthop groups\n") == NULL, "%s", out);
+	free(out);
+}
+END_TEST
+
+START_TEST(nexthop_group_json_has_ref_count_and_members)
+{
+	char *out = nhgs_print(true, true, nhgs_make(), 2);
+	json_object *top = json_tokener_parse(out), *arr, *g, *x, *nhs, *m;
+
+	ck_assert_ptr_nonnull(top);
+	ck_assert(json_object_object_get_ex(top, "nexthopGroups", &arr));
+	ck_assert_int_eq(json_object_array_length(arr), 2);
+	ck_assert(json_object_object_get_ex(top, "nexthopCount", &x));
+	ck_assert_int_eq(json_object_get_int64(x), 3);
+	ck_assert(json_object_object_get_ex(top, "nexthopObjects", &x) &&
+	    json_object_get_boolean(x));
+	g = json_object_array_get_idx(arr, 0);
+	ck_assert(json_object_object_get_ex(g, "id", &x));
+	ck_assert_int_eq(json_object_get_int64(x), 738197507);
+	ck_assert(json_object_object_get_ex(g, "type", &x));
+	ck_assert_str_eq(json_object_get_string(x), "mpath");
+	ck_assert(json_object_object_get_ex(g, "state", &x));
+	ck_assert_str_eq(json_object_get_string(x), "installed");
+	ck_assert(json_object_object_get_ex(g, "refCount", &x));
+	ck_assert_int_eq(json_object_get_int64(x), 1000);
+	ck_assert(json_object_object_get_ex(g, "nexthops", &nhs));
+	ck_assert_int_eq(json_object_array_length(nhs), 2);
+	m = json_object_array_get_idx(nhs, 0);
+	ck_assert(json_object_object_get_ex(m, "id", &x));
+	ck_assert_int_eq(json_object_get_int64(x), 738197505);
+	ck_assert(json_object_object_get_ex(m, "gateway", &x));
+	ck_assert_str_eq(json_object_get_string(x), "10.0.9.2");
+	ck_assert(json_object_object_get_ex(m, "interface", &x));
+	ck_assert_str_eq(json_object_get_string(x), "rdA");
+	ck_assert(json_object_object_get_ex(m, "installed", &x) && json_object_get_boolean(x));
+	m = json_object_array_get_idx(nhs, 1);
+	ck_assert(json_object_object_get_ex(m, "interface", &x) && x == NULL);	/* vanished */
+	ck_assert(json_object_object_get_ex(m, "onlink", &x) && json_object_get_boolean(x));
+	ck_assert(json_object_object_get_ex(m, "weight", &x));
+	ck_assert_int_eq(json_object_get_int64(x), 3);
+	ck_assert(json_object_object_get_ex(m, "installed", &x) && !json_object_get_boolean(x));
+	g = json_object_array_get_idx(arr, 1);
+	ck_assert(json_object_object_get_ex(g, "type", &x));
+	ck_assert_str_eq(json_object_get_string(x), "resilient");
+	ck_assert(json_object_object_get_ex(g, "nexthops", &nhs));
+	m = json_object_array_get_idx(nhs, 0);
+	ck_assert(json_object_object_get_ex(m, "gateway", &x) && x == NULL);	/* none */
+	ck_assert(json_object_object_get_ex(top, "total", &x));
+	ck_assert_int_eq(json_object_get_int64(x), 2);
+	json_object_put(top);
+	free(out);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -189,6 +307,8 @@ main(void)
 		tunnel_json_has_camel_case_keys_and_counters,
 		route_table_lists_next_hops_one_per_line,
 		route_json_has_state_group_and_next_hops,
+		nexthop_group_table_lists_members_one_per_line,
+		nexthop_group_json_has_ref_count_and_members,
 	};
 
 	return unit_run("render_fwd", tests, UNIT_COUNT(tests));
