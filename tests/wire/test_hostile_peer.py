@@ -296,6 +296,7 @@ HEADER_CASES = [
     ("type_7", msg(7), (1, 3)),
     ("type_0", msg(0), (1, 3)),
     ("open_when_established", open_msg(PEER_AS, "10.9.9.9"), (5, 3)),
+    ("route_refresh_length_24", msg(5, b"\0\1\0\1\0"), (7, 1)),        # RFC 7313 §5
 ]
 
 
@@ -368,6 +369,29 @@ def test_thousands_of_updates_in_one_burst_are_all_handled(h):
     assert wait_for(lambda: ours() == BURST, 90), ours()
     sp.close()
     assert wait_for(lambda: ours() == 0, 90), ours()
+
+
+def test_route_refresh_flood_is_coalesced(h):
+    """5000 ROUTE-REFRESHes in one burst: each restarts the table dump
+    (RFC 2918 §4) rather than queueing one more, so the session stays up,
+    the table is sent again far fewer than 5000 times, and the daemon's
+    memory stays put."""
+    addr, _ = h.next()
+    sp = h.establish(addr)
+    assert wait_for(lambda: vtysh_json(h.d.sock, "show bgp summary json")["ipv4Unicast"]["peers"]
+                    [addr]["pfxSnt"] == len(BIRD_PFX), 10)
+    time.sleep(0.5)
+    sent0 = neighbor(h.d, addr)["messageStats"]["updatesSent"]
+    rss0 = rss_kb(h.d)
+    sp.send(msg(5, struct.pack("!HBB", 1, 0, 1)) * 5000 + msg(4))
+    assert wait_for(lambda: neighbor(h.d, addr)["messageStats"]["routeRefreshRecv"] == 5000, 60)
+    time.sleep(0.5)
+    n = neighbor(h.d, addr)
+    resent = n["messageStats"]["updatesSent"] - sent0
+    assert 1 <= resent <= 1000, resent                  # the table came again, not 5000 times
+    assert n["bgpState"] == "Established" and n["notificationsSentByCode"] == {}, n
+    assert rss_kb(h.d) - rss0 < 64 * 1024
+    sp.close()
 
 
 # ---------------------------------------------------------------- silence
