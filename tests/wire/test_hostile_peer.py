@@ -526,6 +526,28 @@ def test_flapping_peer_is_damped(h):
     assert rss_kb(h.d) - rss0 < 64 * 1024, (rss0, rss_kb(h.d))
 
 
+def test_connect_and_close_before_open_is_logged_sparingly(h):
+    """200 connections from a configured neighbor, each closed before its
+    OPEN: RFC 4271 §8.2.2 sends it back to Active each time (no idle hold),
+    so the daemon answers each with its OPEN, but its log grows by at most 5
+    lines a minute for them, not two per connection (bug found here)."""
+    addr, _ = h.next()
+    before = h.d.read_log().count(f"neighbor {addr}:")
+    t0 = time.monotonic()
+    opened = 0
+    for i in range(200):
+        sp = h.connect(addr)
+        m = sp.read(2)
+        opened += bool(m and m[0] == 1)
+        sp.close()
+    span = time.monotonic() - t0
+    assert opened >= 1
+    n = neighbor(h.d, addr)
+    assert n["bgpState"] in ("Active", "OpenSent") and n["connectionsEstablished"] == 0, n
+    lines = h.d.read_log().count(f"neighbor {addr}:") - before
+    assert lines <= 5 * (span // 60 + 1), lines
+
+
 # ---------------------------------------------------------- stuck reader
 def test_peer_that_stops_reading(h):
     """A peer that never reads (hold time 0, so only RFC 9687 can notice)
