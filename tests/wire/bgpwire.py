@@ -42,10 +42,12 @@ def msg(typ, body=b"", marker=b"\xff" * 16, length=None):
     return marker + struct.pack("!HB", n, typ) + body
 
 
-def open_msg(asn, bgp_id, as4=True, hold=90, version=4):
+def open_msg(asn, bgp_id, as4=True, hold=90, version=4, extmsg=False):
     caps = bytes([1, 4, 0, 1, 0, 1])
     if as4:
         caps += bytes([65, 4]) + struct.pack("!I", asn)
+    if extmsg:
+        caps += bytes([6, 0])                            # RFC 8654
     params = bytes([2, len(caps)]) + caps
     my_as = asn if asn < 65536 else 23456
     return msg(1, struct.pack("!BHH4sB", version, my_as, hold, socket.inet_aton(bgp_id),

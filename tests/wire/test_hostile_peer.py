@@ -333,6 +333,38 @@ def test_bad_open(h, name, build, err):
     sp.close()
 
 
+def bird_has(lab, pfx):
+    return pfx in lab.bird.birdc(f"show route {pfx}").stdout
+
+
+def test_attributes_too_big_for_bird_are_withdrawn_there(h):
+    """RFC 8654 §4: a peer with extended messages sends an AS_PATH of 1120
+    ASNs (4.5 KB of attributes); toward BIRD (no extended messages) it
+    cannot be sent, so the prefix BIRD had is withdrawn there and a new one
+    never announced, while a normal UPDATE right behind it still is."""
+    addr, _ = h.next()
+    sp = h.connect(addr)
+    sp.send(open_msg(PEER_AS, addr, extmsg=True))
+    assert sp.read(5)[0] == 1
+    sp.send(msg(4))
+    assert sp.read(5)[0] == 4
+    p_old, p_new, p_ok = "172.20.1.0/24", "172.20.2.0/24", "172.20.3.0/24"
+    sp.send(update(A(addr), [p_old]))
+    assert wait_for(lambda: bird_has(h, p_old), 10)
+    segs = b"".join(bytes([2, 224]) + struct.pack("!I", PEER_AS if i == 0 else 64600 + i) * 224
+                    for i in range(5))                 # not BIRD_AS: no loop to hide behind
+    big = origin() + attr(0x50, 2, segs) + nexthop(addr)
+    assert len(big) > 4096
+    sp.send(update(big, [p_old, p_new]) + update(A(addr), [p_ok]))
+    assert wait_for(lambda: bird_has(h, p_ok), 10)
+    assert wait_for(lambda: not bird_has(h, p_old), 10)
+    assert not bird_has(h, p_new)
+    assert p_old in rib(h.d) and p_new in rib(h.d)        # we keep them
+    n = neighbor(h.d, addr)
+    assert n["bgpState"] == "Established" and n["notificationsSentByCode"] == {}, n
+    sp.close()
+
+
 # ------------------------------------------------------------ stream shape
 def test_messages_split_one_byte_per_send_are_parsed(h):
     addr, pfx = h.next()
