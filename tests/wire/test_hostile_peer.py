@@ -317,6 +317,8 @@ OPEN_CASES = [
     ("bgp_id_0", lambda a: open_msg(PEER_AS, "0.0.0.0"), (2, 3)),
     ("hold_time_2", lambda a: open_msg(PEER_AS, a, hold=2), (2, 6)),
     ("open_too_short", lambda a: msg(1, b"\4\0"), (1, 2)),
+    ("keepalive_before_open", lambda a: msg(4), (5, 1)),                  # RFC 6608
+    ("update_in_openconfirm", lambda a: open_msg(PEER_AS, a) + update(A(a), ["172.21.0.0/24"]), (5, 2)),
 ]
 
 
