@@ -216,6 +216,26 @@ peer_coll_drop(struct peer *p)
 	p->coll = NULL;
 }
 
+/*
+ * A session that ended before Established. A peer that connects and closes
+ * before its OPEN is sent back to Active at once (RFC 4271 §8.2.2, no idle
+ * hold), so it could write lines as fast as it connects: 5 a minute, then
+ * the number left out (STYLE 3: what a peer can trigger is rate-limited).
+ */
+static void
+peer_fail_log(struct peer *p)
+{
+	unsigned dropped = 0;
+
+	if (!log_ratelimit_ok(&p->fail_rl, time(NULL), 5, 60, &dropped))
+		return;
+	if (dropped)
+		log_peer(p, LOG_INFO, "session not established: %s (%u more not logged)",
+		    p->last_reason, dropped);
+	else
+		log_peer(p, LOG_INFO, "session not established: %s", p->last_reason);
+}
+
 /* Close the session's connection (after sending e, if any); maybe restart later. */
 static void
 peer_drop(struct peer *p, enum peer_state old, const struct bgp_err *e, bool restart)
@@ -242,7 +262,7 @@ peer_drop(struct peer *p, enum peer_state old, const struct bgp_err *e, bool res
 		if (p->hooks.down)		/* after the close: last_reason/last_err are final */
 			p->hooks.down(p, p->hooks.arg);
 	} else if (old >= PEER_OPENSENT)
-		log_peer(p, LOG_INFO, "session not established: %s", p->last_reason);
+		peer_fail_log(p);
 	if (old >= PEER_OPENSENT && restart)
 		p->stats.resets++;
 	if (!restart || p->bgp->stopping || p->cfg.shutdown) {

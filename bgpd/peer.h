@@ -190,6 +190,7 @@ struct peer {
 	char			 reset_reason[256];
 	struct peer_hooks	 hooks;
 	struct log_ratelimit	 refused_rl;	/* its extra connections, logged */
+	struct log_ratelimit	 fail_rl;	/* sessions ending before Established, logged */
 	/* Scratch for the event being handled (valid during peer_fsm_event only). */
 	struct bgp_err		 pending_err;	/* what FA_NOTIFY_ERR / _CEASE send */
 	struct cursor		 rx_body;	/* the UPDATE body for FA_UPDATE */

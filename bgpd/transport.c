@@ -103,7 +103,8 @@ conn_event_cb(struct bufferevent *bev, short what, void *arg)
 	else
 		snprintf(p->last_reason, sizeof(p->last_reason), "%s: %s",
 		    c->connecting ? "connect failed" : "connection error", strerror(err));
-	log_peer(p, c->connecting ? LOG_DEBUG : LOG_INFO, "%s", p->last_reason);
+	/* debug only: peer_drop() says it once, as "session down" or "not established" */
+	log_peer(p, LOG_DEBUG, "%s", p->last_reason);
 	peer_fsm_event(p, FSM_TCP_FAIL);
 }
 

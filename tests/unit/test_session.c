@@ -522,6 +522,52 @@ START_TEST(peers_shutdown_communication_survives_later_connection_resets)
 }
 END_TEST
 
+/*
+ * A neighbor (or whoever holds its address) that connects and closes before
+ * its OPEN, over and over: each is RFC 4271 §8.2.2 OpenSent ->
+ * TcpConnectionFails -> Active, no idle hold, so nothing slows it down. The
+ * log must not grow by a line or two per connection (what a peer can
+ * trigger is rate-limited): at most 5 a minute, the rest counted.
+ */
+START_TEST(connections_closed_before_open_are_logged_sparingly)
+{
+	static char logs[16384];
+	struct bufferevent *again[2];
+	const char *at;
+	int lines = 0;
+	struct fx f;
+
+	fx_setup(&f, LOCAL_ID);
+	unit_log_begin(logs, sizeof(logs));
+	bufferevent_flush(f.pair[1], EV_WRITE, BEV_FINISHED);	/* EOF in OpenSent */
+	fx_run(&f);
+	bufferevent_free(f.pair[1]);
+	f.pair[1] = NULL;
+	for (int i = 0; i < 20; i++) {
+		ck_assert_int_eq(f.p->state, PEER_ACTIVE);
+		peer_conn_accept(f.p, fx_pair(&f, again, true));
+		fx_run(&f);
+		ck_assert_int_eq(f.p->state, PEER_OPENSENT);
+		bufferevent_flush(again[1], EV_WRITE, BEV_FINISHED);
+		fx_run(&f);
+		bufferevent_free(again[1]);
+	}
+	unit_log_end();
+	log_init(stderr, "test", LOG_ERR);
+	for (const char *l = logs; *l != '\0'; l = at + 1) {	/* lines above debug */
+		size_t n = (at = strchr(l, '\n')) ? (size_t)(at - l) : strlen(l);
+
+		if (memmem(l, n, "closed by the peer", 18) && !memmem(l, n, "debug:", 6))
+			lines++;
+		if (at == NULL)
+			break;
+	}
+	ck_assert_msg(lines <= 5, "%d lines:\n%.400s", lines, logs);
+	ck_assert_int_eq(f.p->state, PEER_ACTIVE);
+	fx_teardown(&f);
+}
+END_TEST
+
 START_TEST(many_messages_in_one_read_are_all_handled)
 {
 	struct wbuf w;
@@ -685,6 +731,7 @@ main(void)
 		admin_stop_sends_cease_with_shutdown_communication,
 		peers_shutdown_communication_survives_later_connection_resets,
 		many_messages_in_one_read_are_all_handled,
+		connections_closed_before_open_are_logged_sparingly,
 		received_notification_is_counted_by_code_and_subcode,
 		collision_higher_remote_id_keeps_the_peers_connection,
 		collision_higher_local_id_keeps_our_connection,

@@ -3,115 +3,23 @@ built here) sends malformed UPDATEs; each case checks the RFC 7606 / RFC 4271
 outcome as an operator sees it: the session state and counters in `show bgp
 neighbors json`, the prefix in `show bgp ipv4 unicast json`, and whether a
 NOTIFICATION came back."""
-import ctypes
-import os
-import socket
-import struct
-import threading
-import time
-
 import pytest
 
+import bgpwire
+from bgpwire import Speaker, attr, msg, netns_socket, open_msg
 from bgplab import link_fixture
 from netns_conftest import vtysh, vtysh_json, wait_for
 
 OUR_AS, PEER_AS = 65001, 65002
 PFX = "192.0.2.0/24"
-CLONE_NEWNET = 0x40000000
-
-
-def netns_socket(ns):
-    """A TCP socket created inside namespace ns (setns in a throw-away thread)."""
-    out = {}
-
-    def run():
-        libc = ctypes.CDLL(None, use_errno=True)
-        fd = os.open(f"/var/run/netns/{ns}", os.O_RDONLY)
-        try:
-            if libc.setns(fd, CLONE_NEWNET) != 0:
-                out["err"] = ctypes.get_errno()
-                return
-            out["s"] = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        finally:
-            os.close(fd)
-
-    t = threading.Thread(target=run)
-    t.start()
-    t.join()
-    assert "s" in out, f"setns: errno {out.get('err')}"
-    return out["s"]
-
-
-def msg(typ, body=b""):
-    return b"\xff" * 16 + struct.pack("!HB", 19 + len(body), typ) + body
-
-
-def open_msg(asn, bgp_id):
-    caps = bytes([1, 4, 0, 1, 0, 1]) + bytes([65, 4]) + struct.pack("!I", asn)
-    params = bytes([2, len(caps)]) + caps
-    return msg(1, struct.pack("!BHH4sB", 4, asn, 90, socket.inet_aton(bgp_id), len(params)) + params)
-
-
-def attr(flags, typ, value):
-    return bytes([flags, typ, len(value)]) + value
-
-
-def aspath(*asns):
-    return attr(0x40, 2, bytes([2, len(asns)]) + b"".join(struct.pack("!I", a) for a in asns))
 
 
 def update(attrs=b"", nlri=(PFX,), withdrawn=b"", attr_len=None):
-    def pfx(p):
-        a, n = p.split("/")
-        n = int(n)
-        return bytes([n]) + socket.inet_aton(a)[:(n + 7) // 8]
-    nl = b"".join(pfx(p) for p in nlri)
-    alen = len(attrs) if attr_len is None else attr_len
-    return msg(2, struct.pack("!H", len(withdrawn)) + withdrawn + struct.pack("!H", alen) + attrs + nl)
+    return bgpwire.update(attrs, nlri=nlri, withdrawn=withdrawn, attr_len=attr_len)
 
 
 def good_attrs(origin=0, path=(PEER_AS,), nh=None):
-    return attr(0x40, 1, bytes([origin])) + aspath(*path) + attr(0x40, 3, socket.inet_aton(nh))
-
-
-class Speaker:
-    """Our side of one session: read whole messages, send bytes."""
-
-    def __init__(self, sock):
-        self.s, self.buf = sock, b""
-
-    def send(self, data):
-        self.s.sendall(data)
-
-    def read(self, timeout):
-        """The next message as (type, body), or None on timeout / close."""
-        end = time.monotonic() + timeout
-        while len(self.buf) < 19 or len(self.buf) < struct.unpack("!H", self.buf[16:18])[0]:
-            left = end - time.monotonic()
-            if left <= 0:
-                return None
-            self.s.settimeout(left)
-            try:
-                chunk = self.s.recv(65536)
-            except socket.timeout:
-                return None
-            if not chunk:
-                return None
-            self.buf += chunk
-        n = struct.unpack("!H", self.buf[16:18])[0]
-        m, self.buf = self.buf[:n], self.buf[n:]
-        return m[18], m[19:]
-
-    def notification(self, within):
-        """The first NOTIFICATION (code, subcode) within the time, else None."""
-        end = time.monotonic() + within
-        while (left := end - time.monotonic()) > 0:
-            m = self.read(left)
-            if m is None:
-                return None
-            if m[0] == 3:
-                return m[1][0], m[1][1]
-        return None
+    return bgpwire.good_attrs(PEER_AS, nh, origin=origin, path=path)
 
 
 link = link_fixture("rd", "10.0.11")
