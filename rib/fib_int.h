@@ -130,5 +130,6 @@ int	fib_kernel_open(struct fib *);
 void	fib_kernel_close(struct fib *);
 int	fib_kernel_reconcile(struct fib *);
 uint32_t fib_hops_sig(const struct fib_nh *, size_t n);
+void	fib_refs_lost(struct fib *, struct fib_obj *);
 
 #endif

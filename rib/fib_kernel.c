@@ -320,6 +320,8 @@ fib_ack_fail(struct fib *f, struct fib_obj *o, enum fib_op op, int err, const ch
 		fib_obj_dirty(f, o);
 		return;
 	}
+	if (err == -EINVAL && op != FIB_OP_DEL && f->nexthops)
+		fib_refs_lost(f, o);	/* maybe an id it names is gone: those go first */
 	fib_obj_queue(f, o, FIB_L_RETRY);
 	fib_retry_arm(f);
 }

@@ -372,6 +372,32 @@ fib_mon_grp_gone(struct fib *f, struct fib_grp *g)
 	fib_obj_dirty(f, &g->h.o);
 }
 
+static void fib_mon_nh_out(struct fib *, struct fib_nhobj *);
+
+/*
+ * The kernel refused o for naming ids it does not have ("Invalid nexthop
+ * id", "Nexthop id does not exist"): what o refers to left the kernel
+ * without our seeing it (a flush racing our own write: a link that went down
+ * while the write was in flight). Count it out so it is written again
+ * (REPLACE) and o follows, instead of o failing on it forever.
+ */
+void
+fib_refs_lost(struct fib *f, struct fib_obj *o)
+{
+	if (o->kind == FIB_K_GRP) {
+		struct fib_grp *g = (struct fib_grp *)o;
+
+		for (size_t i = 0; i < g->n; i++)
+			if (g->m[i].nh->h.o.in_kernel && g->m[i].nh->h.o.pending == FIB_OP_NONE)
+				fib_mon_nh_out(f, g->m[i].nh);
+	} else if (o->kind == FIB_K_ROUTE) {
+		struct fib_route *r = (struct fib_route *)o;
+
+		if (r->grp != NULL && r->grp->h.o.in_kernel && r->grp->h.o.pending == FIB_OP_NONE)
+			fib_mon_grp_gone(f, r->grp);
+	}
+}
+
 /* nh left the kernel: groups lose it; a group left empty is gone too. */
 static void
 fib_mon_nh_out(struct fib *f, struct fib_nhobj *nh)
