@@ -234,3 +234,34 @@ ctl_nhg_show(struct bgpd *b, struct ctl_conn *c, const struct ctl_frame *f)
 	ctl_conn_record(c, f->type, f->seq, &h, sizeof(h));
 	stream_start(b, c, f, nhg_more);
 }
+
+/* `show ip fib`: what the FIB did and repaired, for an operator's first look. */
+void
+ctl_fib_show(struct bgpd *b, struct ctl_conn *c, const struct ctl_frame *f)
+{
+	const struct rde_fwd *fwd = fwd_of(b);
+	const struct fib *fib = rde_fwd_fib(fwd);
+	struct ctl_fib_stats r;
+	struct fib_stats st;
+
+	memset(&r, 0, sizeof(r));
+	if (fib != NULL) {
+		fib_stats_get(fib, &st);
+		r.running = 1;
+		r.nexthop_objects = st.nexthop_objects;
+		r.settled = st.settled;
+		r.v[CTL_FIB_ROUTES] = st.routes, r.v[CTL_FIB_ROUTES_KERNEL] = st.routes_kernel;
+		r.v[CTL_FIB_GROUPS] = st.groups, r.v[CTL_FIB_NEXTHOPS] = st.nexthops;
+		r.v[CTL_FIB_ROUTE_WRITES] = st.route_writes, r.v[CTL_FIB_ROUTE_DELS] = st.route_dels;
+		r.v[CTL_FIB_GROUP_WRITES] = st.group_writes, r.v[CTL_FIB_GROUP_DELS] = st.group_dels;
+		r.v[CTL_FIB_NH_WRITES] = st.nh_writes, r.v[CTL_FIB_NH_DELS] = st.nh_dels;
+		r.v[CTL_FIB_MSGS] = st.msgs, r.v[CTL_FIB_BATCHES] = st.batches;
+		r.v[CTL_FIB_FAILURES] = st.failures, r.v[CTL_FIB_RETRIES] = st.retries;
+		r.v[CTL_FIB_REPAIRED] = st.repaired, r.v[CTL_FIB_NH_LOST] = st.nh_lost;
+		r.v[CTL_FIB_RESYNCS] = st.resyncs, r.v[CTL_FIB_ADOPTED] = st.adopted;
+		r.v[CTL_FIB_STALE_REMOVED] = st.stale_removed;
+		r.v[CTL_FIB_TUNNELS_REMADE] = tunnel_mgr_remade(rde_fwd_tunnels_get(fwd));
+	}
+	ctl_conn_record(c, f->type, f->seq, &r, sizeof(r));
+	ctl_conn_end(c, f->seq);
+}

@@ -13,5 +13,6 @@
 ctl_handler_fn ctl_tunnel_show;
 ctl_handler_fn ctl_kroute_show;
 ctl_handler_fn ctl_nhg_show;
+ctl_handler_fn ctl_fib_show;
 
 #endif

@@ -68,6 +68,7 @@ static ctl_handler_fn *const handlers[CTL_TYPE_MAX] = {
 	[CTL_SHOW_TUNNEL] = ctl_tunnel_show,
 	[CTL_SHOW_IP_ROUTE] = ctl_kroute_show,
 	[CTL_SHOW_IP_NEXTHOP_GROUP] = ctl_nhg_show,
+	[CTL_SHOW_IP_FIB] = ctl_fib_show,
 	[CTL_SHOW_BGP_ADVERTISED] = ctl_adj_show,
 };
 

@@ -147,3 +147,14 @@ cmd_show_ip_nexthop_group(struct vty *v, const struct cmd_args *a)
 {
 	return fwd_show(v, a, CTL_SHOW_IP_NEXTHOP_GROUP, take_nhg, "No nexthop groups");
 }
+
+int
+cmd_show_ip_fib(struct vty *v, const struct cmd_args *a)
+{
+	struct ctl_fib_stats r;
+
+	if (vty_request_one(v, CTL_SHOW_IP_FIB, &r, sizeof(r)) < 0)
+		return -1;
+	render_fib_stats(v->out, &r, cmd_has(a, "json"));
+	return 0;
+}

@@ -12,6 +12,7 @@
 int	cmd_show_tunnel(struct vty *, const struct cmd_args *);
 int	cmd_show_ip_route(struct vty *, const struct cmd_args *);
 int	cmd_show_ip_nexthop_group(struct vty *, const struct cmd_args *);
+int	cmd_show_ip_fib(struct vty *, const struct cmd_args *);
 
 #define VTYSH_FWD_COMMANDS \
 	{ "show tunnel [json]", "Show running system information\n" \
@@ -22,6 +23,9 @@ int	cmd_show_ip_nexthop_group(struct vty *, const struct cmd_args *);
 	    "JavaScript Object Notation\n", cmd_show_ip_route }, \
 	{ "show ip nexthop-group [json]", "Show running system information\nIP information\n" \
 	    "Kernel nexthop groups ipip-bgpd installs, with their members\n" \
-	    "JavaScript Object Notation\n", cmd_show_ip_nexthop_group },
+	    "JavaScript Object Notation\n", cmd_show_ip_nexthop_group }, \
+	{ "show ip fib [json]", "Show running system information\nIP information\n" \
+	    "What the kernel FIB wrote, refused, retried and repaired\n" \
+	    "JavaScript Object Notation\n", cmd_show_ip_fib },
 
 #endif

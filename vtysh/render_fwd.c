@@ -287,3 +287,55 @@ render_fwd_abort(struct fwd_render *fr)
 	json_object_put(fr->rows_j);
 	fr->top = fr->rows_j = NULL;
 }
+
+/* `show ip fib`: one labelled counter a line, or a JSON object. */
+static const struct {
+	const char	*key, *label;
+} fib_counters[CTL_FIB_NCOUNTERS] = {
+	[CTL_FIB_ROUTES] = { "routes", "Routes wanted" },
+	[CTL_FIB_ROUTES_KERNEL] = { "routesInKernel", "Routes in the kernel" },
+	[CTL_FIB_GROUPS] = { "nexthopGroups", "Nexthop groups" },
+	[CTL_FIB_NEXTHOPS] = { "nexthops", "Nexthop objects" },
+	[CTL_FIB_ROUTE_WRITES] = { "routeWrites", "Route writes" },
+	[CTL_FIB_ROUTE_DELS] = { "routeDeletes", "Route deletes" },
+	[CTL_FIB_GROUP_WRITES] = { "groupWrites", "Group writes" },
+	[CTL_FIB_GROUP_DELS] = { "groupDeletes", "Group deletes" },
+	[CTL_FIB_NH_WRITES] = { "nexthopWrites", "Nexthop writes" },
+	[CTL_FIB_NH_DELS] = { "nexthopDeletes", "Nexthop deletes" },
+	[CTL_FIB_MSGS] = { "netlinkMessages", "Netlink messages" },
+	[CTL_FIB_BATCHES] = { "netlinkBatches", "Netlink batches (sendmsg)" },
+	[CTL_FIB_FAILURES] = { "failures", "Writes the kernel refused" },
+	[CTL_FIB_RETRIES] = { "retries", "Retries" },
+	[CTL_FIB_REPAIRED] = { "repaired", "Routes repaired (removed by others)" },
+	[CTL_FIB_NH_LOST] = { "nexthopsLost", "Nexthops the kernel dropped" },
+	[CTL_FIB_RESYNCS] = { "resyncs", "Resyncs after lost notifications" },
+	[CTL_FIB_ADOPTED] = { "adopted", "Objects adopted at start" },
+	[CTL_FIB_STALE_REMOVED] = { "staleRemoved", "Stale objects removed" },
+	[CTL_FIB_TUNNELS_REMADE] = { "tunnelsRemade", "Tunnels made again (deleted by others)" },
+};
+
+void
+render_fib_stats(FILE *out, const struct ctl_fib_stats *r, bool json)
+{
+	json_object *o;
+
+	if (!json) {
+		if (!r->running) {
+			fprintf(out, "No kernel FIB (no 'router bgp', or it failed to start)\n");
+			return;
+		}
+		fprintf(out, "Kernel FIB: %s, %s\n", r->nexthop_objects ? "nexthop objects" :
+		    "inline next hops (no nexthop objects)", r->settled ? "settled" : "not settled yet");
+		for (int i = 0; i < CTL_FIB_NCOUNTERS; i++)
+			fprintf(out, "  %-40s %llu\n", fib_counters[i].label,
+			    (unsigned long long)r->v[i]);
+		return;
+	}
+	o = json_object_new_object();
+	json_object_object_add(o, "running", json_object_new_boolean(r->running));
+	json_object_object_add(o, "nexthopObjects", json_object_new_boolean(r->nexthop_objects));
+	json_object_object_add(o, "settled", json_object_new_boolean(r->settled));
+	for (int i = 0; i < CTL_FIB_NCOUNTERS; i++)
+		json_object_object_add(o, fib_counters[i].key, json_object_new_int64((int64_t)r->v[i]));
+	render_json_print(out, o);
+}

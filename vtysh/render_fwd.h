@@ -37,4 +37,6 @@ void	render_nhg_row(struct fwd_render *, const struct ctl_nhg_rec *);
 void	render_fwd_end(struct fwd_render *, const char *none);	/* none: text for 0 rows */
 void	render_fwd_abort(struct fwd_render *);
 
+void	render_fib_stats(FILE *, const struct ctl_fib_stats *, bool json);
+
 #endif

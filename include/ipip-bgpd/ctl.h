@@ -76,6 +76,7 @@ enum ctl_type {
 					 * head, then one per route we install, streamed */
 	CTL_SHOW_IP_NEXTHOP_GROUP = 114,	/* request: none; answer: a struct ctl_nhg_rec
 					 * head, then one per kernel nexthop group, streamed */
+	CTL_SHOW_IP_FIB = 115,		/* request: none; answer: one struct ctl_fib_stats */
 	CTL_TYPE_MAX
 };
 
@@ -321,6 +322,23 @@ struct ctl_nhg_nh {
 	uint8_t		onlink;
 	uint8_t		installed;	/* the nexthop object is in the kernel now */
 };
+/* `show ip fib`: the kernel FIB's work and its repairs (rib/fib.h fib_stats). */
+enum {
+	CTL_FIB_ROUTES, CTL_FIB_ROUTES_KERNEL, CTL_FIB_GROUPS, CTL_FIB_NEXTHOPS,
+	CTL_FIB_ROUTE_WRITES, CTL_FIB_ROUTE_DELS, CTL_FIB_GROUP_WRITES, CTL_FIB_GROUP_DELS,
+	CTL_FIB_NH_WRITES, CTL_FIB_NH_DELS, CTL_FIB_MSGS, CTL_FIB_BATCHES,
+	CTL_FIB_FAILURES, CTL_FIB_RETRIES, CTL_FIB_REPAIRED, CTL_FIB_NH_LOST,
+	CTL_FIB_RESYNCS, CTL_FIB_ADOPTED, CTL_FIB_STALE_REMOVED, CTL_FIB_TUNNELS_REMADE,
+	CTL_FIB_NCOUNTERS
+};
+struct ctl_fib_stats {
+	uint8_t		running;	/* 0 without a kernel FIB */
+	uint8_t		nexthop_objects;	/* 0: routes carry next hops inline */
+	uint8_t		settled;	/* stale routes of an earlier run handled */
+	uint8_t		pad;
+	uint64_t	v[CTL_FIB_NCOUNTERS];
+};
+
 struct ctl_nhg_rec {
 	uint8_t		rec;		/* CTL_FWD_HEAD / CTL_FWD_ROW */
 	uint8_t		running;	/* head: 0 without a kernel FIB */

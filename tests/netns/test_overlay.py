@@ -224,6 +224,9 @@ def test_a_tunnel_deleted_by_hand_is_made_again_and_its_route_returns(tmp_path, 
     log = d.read_log()
     assert "device removed by someone else; making it again" in log, log
     assert "made again" in log and "routes set again" in log, log
+    fib = vtysh_json(d.sock, "show ip fib json")            # the operator sees the repair
+    assert fib["tunnelsRemade"] == 1 and fib["routesInKernel"] == 2 and fib["running"], fib
+    assert "Tunnels made again (deleted by others)" in vtysh(d.sock, "show ip fib").stdout
     assert d.stop() == 0
     d.assert_no_sanitizer_report()
     assert installed(link.a) == {} and our_tunnels(link.a) == []
