@@ -4,10 +4,10 @@
  *
  * Encapsulation (encap thread): packets read from the TUN devices (epoll,
  * a bounded number per device per round) go out in one sendmmsg() to the
- * tunnel's remote; the kernel builds the outer header (protocol 4, DF from
- * IP_PMTUDISC_DO, source from IP_PKTINFO, TTL inherited and ECN copied via
- * per-packet IP_TTL/IP_TOS), as the kernel's ipip with pmtudisc and
- * "ttl inherit" does (RFC 2003 section 3.1; RFC 6040 section 4.1).
+ * tunnel's remote, behind an outer header we write (IP_HDRINCL: protocol 4,
+ * DF, our local address, TTL inherited, ECN copied; the kernel adds ID and
+ * checksum), as the kernel's ipip with pmtudisc and "ttl inherit" does
+ * (RFC 2003 section 3.1; RFC 6040 section 4.1).
  * Decapsulation (decap thread): recvmmsg() on the raw socket, each packet
  * checked by ipip_decap_parse(), its tunnel found by (outer source, outer
  * destination) = (remote, local), the inner packet written to that TUN;
