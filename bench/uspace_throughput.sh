@@ -3,7 +3,9 @@
 # Not a test: prints two iperf3 figures (4 TCP streams, site A -> site B
 # private addresses) measured in the same run between the same two
 # namespaces, first routed straight over the veth, then through the
-# userspace tunnel (tests/netns/tunctl), and their ratio (target >= 40%).
+# userspace tunnel (tests/netns/tunctl), and their ratio (target >= 40%),
+# and the CPU time both tunctl processes used per GB carried (steadier
+# than the ratio on a shared machine: it does not depend on the CPU share).
 #   bench/uspace_throughput.sh [BUILD_DIR]      (default build/dev; run as root)
 # BENCH_SECONDS (default 5) per measurement. Cleans up its namespaces.
 set -euo pipefail
@@ -34,19 +36,26 @@ for s in a b; do
 	ip -n "$ns" addr add "10.$n.0.1/24" dev lo
 done
 
-# gbits LABEL: one iperf3 run A -> B, prints Gbit/s received.
+# gbits: one iperf3 run A -> B, prints Gbit/s and bytes received.
 gbits() {
 	ip netns exec "$b" iperf3 -s -1 -B 10.2.0.1 >/dev/null 2>&1 &
 	local srv=$! out
 	sleep 0.3
 	out=$(ip netns exec "$a" iperf3 -J -c 10.2.0.1 -B 10.1.0.1 -P 4 -t "$secs")
 	wait "$srv" || true
-	python3 -c 'import json,sys; print("%.2f" % (json.load(sys.stdin)["end"]["sum_received"]["bits_per_second"] / 1e9))' <<<"$out"
+	python3 -c 'import json,sys; r = json.load(sys.stdin)["end"]["sum_received"]; print("%.2f %d" % (r["bits_per_second"] / 1e9, r["bytes"]))' <<<"$out"
+}
+
+# cpu PID...: user + system clock ticks of these processes, all threads.
+cpu() {
+	local t=0 p
+	for p; do t=$((t + $(awk '{print $14 + $15}' "/proc/$p/stat"))); done
+	echo "$t"
 }
 
 ip -n "$a" route add 10.2.0.0/24 via 198.51.100.2 src 10.1.0.1
 ip -n "$b" route add 10.1.0.0/24 via 198.51.100.1 src 10.2.0.1
-plain=$(gbits)
+read -r plain _ <<<"$(gbits)"
 
 # The same namespaces, now through the userspace tunnel: tunctl in each,
 # fed through a FIFO on fd 7 (A) and 8 (B).
@@ -66,7 +75,9 @@ ta_dev=$(awk '/^ok/{print $2}' "$dir/a.out") tb_dev=$(awk '/^ok/{print $2}' "$di
 [ -n "$ta_dev" ] && [ -n "$tb_dev" ] || { cat "$dir/a.out" "$dir/b.out" >&2; exit 1; }
 ip -n "$a" route replace 10.2.0.0/24 dev "$ta_dev" src 10.1.0.1
 ip -n "$b" route replace 10.1.0.0/24 dev "$tb_dev" src 10.2.0.1
-tunnel=$(gbits)
+c0=$(cpu "$ta_pid" "$tb_pid")
+read -r tunnel bytes <<<"$(gbits)"
+c1=$(cpu "$ta_pid" "$tb_pid")
 echo quit >&7; echo quit >&8
 exec 7>&- 8>&-
 wait "$ta_pid" "$tb_pid" || true
@@ -75,3 +86,4 @@ ta_pid= tb_pid=
 echo "plain veth routing: $plain Gbit/s"
 echo "userspace tunnel:   $tunnel Gbit/s"
 python3 -c "print('ratio: %.0f%% (target >= 40%%)' % (100 * $tunnel / $plain))"
+python3 -c "print('tunnel CPU: %.2f s per GB' % (($c1 - $c0) / $(getconf CLK_TCK) / ($bytes / 1e9)))"

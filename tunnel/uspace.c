@@ -4,10 +4,10 @@
  *
  * Encapsulation (encap thread): packets read from the TUN devices (epoll,
  * a bounded number per device per round) go out in one sendmmsg() to the
- * tunnel's remote; the kernel builds the outer header (protocol 4, DF from
- * IP_PMTUDISC_DO, source from IP_PKTINFO, TTL inherited and ECN copied via
- * per-packet IP_TTL/IP_TOS), as the kernel's ipip with pmtudisc and
- * "ttl inherit" does (RFC 2003 section 3.1; RFC 6040 section 4.1).
+ * tunnel's remote, behind an outer header we write (IP_HDRINCL: protocol 4,
+ * DF, our local address, TTL inherited, ECN copied; the kernel adds ID and
+ * checksum), as the kernel's ipip with pmtudisc and "ttl inherit" does
+ * (RFC 2003 section 3.1; RFC 6040 section 4.1).
  * Decapsulation (decap thread): recvmmsg() on the raw socket, each packet
  * checked by ipip_decap_parse(), its tunnel found by (outer source, outer
  * destination) = (remote, local), the inner packet written to that TUN;
@@ -73,18 +73,20 @@ struct usp_batch {
 	unsigned		 r;		/* read buffers used (encap) */
 	struct usp_tun		*tun[USP_BATCH];
 	struct mmsghdr		 msg[USP_BATCH];
-	struct iovec		 iov[USP_BATCH][2];	/* headers, payload */
+	struct iovec		 iov[USP_BATCH][3];	/* outer header, inner headers, payload */
 	struct sockaddr_in	 addr[USP_BATCH];
 	union {
-		char		 buf[CMSG_SPACE(sizeof(struct in_pktinfo)) + 2 * CMSG_SPACE(sizeof(int))];
+		char		 buf[CMSG_SPACE(sizeof(struct in_pktinfo))];
 		struct cmsghdr	 align;
 	} ctl[USP_BATCH];
+	uint8_t			 outer[USP_BATCH][TUNNEL_OVERHEAD];
 	uint8_t			 hdr[USP_BATCH][GSO_HDR_MAX];
 	uint8_t			*pkt[USP_BATCH];
 };
 
 struct uspace {
 	int			 raw, epfd, stopfd;
+	uint8_t			 ttl_default;		/* outer TTL when the inner one is 0 */
 	pthread_t		 encap_thr, decap_thr;
 	unsigned		 threads;
 	pthread_rwlock_t	 lock;
@@ -146,39 +148,58 @@ usp_batch_free(struct usp_batch *b)
 
 /* ---- encapsulation: TUN -> raw socket ---- */
 
+/*
+ * The outer header (RFC 2003 section 3.1), as the kernel's ipip with
+ * pmtudisc and "ttl inherit" writes it: DF, TTL from the inner packet (the
+ * default when that is 0), ECN bits from it (RFC 6040 section 4.1). The
+ * kernel fills in the ID and the checksum (IP_HDRINCL).
+ */
 static void
-cmsg_put_int(struct cmsghdr *c, int type, int v)
+usp_outer_write(uint8_t *h, const struct usp_tun *t, const struct ipip_encap *e,
+    size_t inner_len, uint8_t ttl_default)
 {
-	c->cmsg_level = IPPROTO_IP;
-	c->cmsg_type = type;
-	c->cmsg_len = CMSG_LEN(sizeof(int));
-	memcpy(CMSG_DATA(c), &v, sizeof(v));
+	h[0] = 0x45;
+	h[1] = e->tos;
+	h[2] = (uint8_t)((TUNNEL_OVERHEAD + inner_len) >> 8);
+	h[3] = (uint8_t)(TUNNEL_OVERHEAD + inner_len);
+	h[4] = h[5] = 0;			/* ID: the kernel's choice */
+	h[6] = 0x40, h[7] = 0;			/* DF */
+	h[8] = e->ttl > 0 ? e->ttl : ttl_default;
+	h[9] = IPPROTO_IPIP;
+	h[10] = h[11] = 0;
+	memcpy(h + 12, &t->local, 4);
+	memcpy(h + 16, &t->remote, 4);
 }
 
-/* Address and control data of message b->n, whose iovec is already set. */
+/*
+ * Outer header, address and control data of message b->n, whose inner
+ * iovec (iov[1..iovcnt]) is already set. IP_PKTINFO still names the source
+ * so that the route is looked up as for the header's source.
+ */
 static void
-usp_msg_fill(struct usp_batch *b, struct usp_tun *t, const struct ipip_encap *e, size_t iovcnt)
+usp_msg_fill(struct usp_batch *b, struct usp_tun *t, const struct ipip_encap *e,
+    size_t iovcnt, uint8_t ttl_default)
 {
 	unsigned i = b->n++;
 	struct msghdr *m = &b->msg[i].msg_hdr;
 	struct in_pktinfo pi = { .ipi_spec_dst = t->local };
 	struct cmsghdr *c;
+	size_t inner = 0;
 
+	for (size_t k = 1; k <= iovcnt; k++)
+		inner += b->iov[i][k].iov_len;
+	usp_outer_write(b->outer[i], t, e, inner, ttl_default);
+	b->iov[i][0] = (struct iovec){ b->outer[i], TUNNEL_OVERHEAD };
 	b->tun[i] = t;
 	b->addr[i] = (struct sockaddr_in){ .sin_family = AF_INET, .sin_addr = t->remote };
 	*m = (struct msghdr){ .msg_name = &b->addr[i], .msg_namelen = sizeof(b->addr[i]),
-	    .msg_iov = b->iov[i], .msg_iovlen = iovcnt,
+	    .msg_iov = b->iov[i], .msg_iovlen = iovcnt + 1,
 	    .msg_control = b->ctl[i].buf, .msg_controllen = sizeof(b->ctl[i].buf) };
 	c = CMSG_FIRSTHDR(m);
 	c->cmsg_level = IPPROTO_IP;
 	c->cmsg_type = IP_PKTINFO;
 	c->cmsg_len = CMSG_LEN(sizeof(pi));
 	memcpy(CMSG_DATA(c), &pi, sizeof(pi));
-	cmsg_put_int(c = CMSG_NXTHDR(m, c), IP_TOS, e->tos);
-	if (e->ttl > 0)
-		cmsg_put_int(CMSG_NXTHDR(m, c), IP_TTL, e->ttl);
-	else
-		m->msg_controllen -= CMSG_SPACE(sizeof(int));
 }
 
 /* The path MTU toward t's remote as the kernel knows it now (a PMTU
@@ -201,13 +222,13 @@ usp_path_mtu(const struct usp_tun *t)
 	return mtu > 0 ? (unsigned)mtu : 0;
 }
 
-/* Up to cap bytes of message m's iovec, in order. */
+/* Up to cap bytes of message m's inner packet (its iovec past the outer header), in order. */
 static size_t
 usp_iov_copy(const struct msghdr *m, uint8_t *out, size_t cap)
 {
 	size_t n = 0;
 
-	for (size_t k = 0; k < m->msg_iovlen && n < cap; k++) {
+	for (size_t k = 1; k < m->msg_iovlen && n < cap; k++) {
 		size_t take = m->msg_iov[k].iov_len < cap - n ? m->msg_iov[k].iov_len : cap - n;
 
 		memcpy(out + n, m->msg_iov[k].iov_base, take);
@@ -285,10 +306,10 @@ usp_encap_gso(struct uspace *u, struct usp_batch *b, struct usp_tun *t,
 	for (;;) {
 		if (b->n == USP_BATCH)
 			usp_encap_flush(u, b);
-		if (!gso_tcp_next(&g, b->hdr[b->n], &hl, &b->iov[b->n][1]))
+		if (!gso_tcp_next(&g, b->hdr[b->n], &hl, &b->iov[b->n][2]))
 			return 0;
-		b->iov[b->n][0] = (struct iovec){ b->hdr[b->n], hl };
-		usp_msg_fill(b, t, &e, 2);
+		b->iov[b->n][1] = (struct iovec){ b->hdr[b->n], hl };
+		usp_msg_fill(b, t, &e, 2, u->ttl_default);
 	}
 }
 
@@ -312,8 +333,8 @@ usp_encap_one(struct uspace *u, struct usp_batch *b, struct usp_tun *t, uint8_t 
 		return -EBADMSG;
 	if (b->n == USP_BATCH)
 		usp_encap_flush(u, b);
-	b->iov[b->n][0] = (struct iovec){ pkt, plen };
-	usp_msg_fill(b, t, &e, 1);
+	b->iov[b->n][1] = (struct iovec){ pkt, plen };
+	usp_msg_fill(b, t, &e, 1, u->ttl_default);
 	return 0;
 }
 
@@ -472,15 +493,27 @@ usp_decap_main(void *arg)
 
 /* ---- the driver ops, on the manager's thread ---- */
 
+/*
+ * The raw socket, and the TTL it would use by default. We write the outer
+ * header (IP_HDRINCL: the kernel's raw send then copies once instead of
+ * assembling the packet as for a datagram); IP_PMTUDISC_DO still makes a
+ * packet larger than the path MTU fail with EMSGSIZE.
+ */
 static int
-usp_raw_open(void)
+usp_raw_open(uint8_t *ttl_default)
 {
 	int s = socket(AF_INET, SOCK_RAW | SOCK_CLOEXEC, IPPROTO_IPIP), v, rv;
+	socklen_t sl = sizeof(v);
 
 	if (s < 0)
 		return -errno;
 	v = IP_PMTUDISC_DO;			/* DF on every outer header */
 	rv = setsockopt(s, IPPROTO_IP, IP_MTU_DISCOVER, &v, sizeof(v));
+	if (rv == 0 && (rv = getsockopt(s, IPPROTO_IP, IP_TTL, &v, &sl)) == 0)
+		*ttl_default = v > 0 && v < 256 ? (uint8_t)v : 64;
+	v = 1;
+	if (rv == 0)
+		rv = setsockopt(s, IPPROTO_IP, IP_HDRINCL, &v, sizeof(v));
 	v = USP_SOCKBUF;
 	if (rv == 0 && setsockopt(s, SOL_SOCKET, SO_RCVBUFFORCE, &v, sizeof(v)) < 0)
 		rv = setsockopt(s, SOL_SOCKET, SO_RCVBUF, &v, sizeof(v));
@@ -528,7 +561,7 @@ usp_open(void **drv)
 	pthread_rwlockattr_setkind_np(&a, PTHREAD_RWLOCK_PREFER_WRITER_NONRECURSIVE_NP);
 	pthread_rwlock_init(&u->lock, &a);
 	pthread_rwlockattr_destroy(&a);
-	if ((u->raw = rv = usp_raw_open()) < 0 ||
+	if ((u->raw = rv = usp_raw_open(&u->ttl_default)) < 0 ||
 	    (u->epfd = epoll_create1(EPOLL_CLOEXEC)) < 0 ||
 	    (u->stopfd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK)) < 0 ||
 	    (rv = usp_threads_start(u)) < 0) {
