@@ -205,8 +205,7 @@ ctl_bgp_clear_soft(struct bgpd *b, struct ctl_conn *c, const struct ctl_frame *f
 {
 	struct ctl_clear_req req;
 	struct in_addr only = { 0 };
-	char why[256] = "";
-	size_t off = 0;
+	char why[128] = "";
 	bool one;
 
 	if (ctl_record_get(f, &req, sizeof(req)) < 0) {
@@ -219,27 +218,20 @@ ctl_bgp_clear_soft(struct bgpd *b, struct ctl_conn *c, const struct ctl_frame *f
 	for (struct peer *p = b->bgp->peers; p != NULL; p = p->next) {
 		if (one && p->cfg.remote_addr.s_addr != only.s_addr)
 			continue;
-		if (!peer_is_established(p)) {
-			if (one)
-				off += (size_t)snprintf(why + off, sizeof(why) - off, "%s is not Established",
-				    p->name);
+		if (!peer_is_established(p)) {	/* only one named neighbor says why */
+			snprintf(why, sizeof(why), "%s is not Established", p->name);
 			continue;
 		}
-		if (req.dir & CTL_SOFT_IN) {
-			if (!p->caps_rx.route_refresh && one)
-				off += (size_t)snprintf(why + off, sizeof(why) - off,
-				    "%s does not do route refresh (RFC 2918)", p->name);
-			else if (p->caps_rx.route_refresh && peer_refresh_send(p) == 0)
-				log_peer(p, LOG_INFO, "soft reset in by the operator: ROUTE-REFRESH sent");
-		}
+		if ((req.dir & CTL_SOFT_IN) && !p->caps_rx.route_refresh)
+			snprintf(why, sizeof(why), "%s does not do route refresh (RFC 2918)", p->name);
+		else if ((req.dir & CTL_SOFT_IN) && peer_refresh_send(p) == 0)
+			log_peer(p, LOG_INFO, "soft reset in by the operator: ROUTE-REFRESH sent");
 		if (req.dir & CTL_SOFT_OUT) {
 			adj_out_resend_all(rde_adj_out(b->bgp->rde), p);
 			log_peer(p, LOG_INFO, "soft reset out by the operator: our table sent again");
 		}
-		if (off >= sizeof(why))
-			off = sizeof(why) - 1;
 	}
-	if (why[0] != '\0')
+	if (one && why[0] != '\0')
 		ctl_conn_error(c, f->seq, "%s", why);
 	else
 		ctl_conn_end(c, f->seq);

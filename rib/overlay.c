@@ -763,7 +763,6 @@ static void
 ov_tunnel_cb(void *arg, const struct tunnel *t, enum tunnel_change what)
 {
 	struct overlay *o = arg;
-	struct overlay_hop hops[FIB_NH_MAX];
 	size_t n = 0;
 
 	if (what != TUNNEL_CHANGE_MTU && what != TUNNEL_CHANGE_UP)
@@ -772,14 +771,10 @@ ov_tunnel_cb(void *arg, const struct tunnel *t, enum tunnel_change what)
 		struct ov_route *r = (struct ov_route *)x;
 		bool uses = false;
 
-		for (size_t i = 0; i < ov_route_n(r); i++) {
-			const struct ov_member *m = &r->set->m[i];
-
-			uses |= ov_nh_uses(m->nh, t);
-			hops[i] = ov_nh_hop(m->nh, m->w);
-		}
+		for (size_t i = 0; i < ov_route_n(r) && !uses; i++)
+			uses = ov_nh_uses(r->set->m[i].nh, t);
 		if (uses && !r->refused && ++n)
-			(void)overlay_route_set(o, &r->pfx, hops, ov_route_n(r));	/* logged there */
+			ov_route_reset(o, r);
 	}
 	if (what == TUNNEL_CHANGE_MTU)
 		log_info("overlay: tunnel %s mtu %u: %zu routes follow", tunnel_info(t)->name,
