@@ -28,7 +28,25 @@ struct fwd_stream {
 	uint16_t		 type;
 	uint64_t		 after;		/* tunnels: the last serial sent */
 	uint32_t		 cursor;	/* routes, groups: hmap_scan's */
+	unsigned		 name_ifindex;	/* the last interface named, for this stream */
+	char			 name[IF_NAMESIZE];
 };
+
+/*
+ * The name of ifindex ("" when it is gone). Routes share a few devices, and
+ * if_indextoname() is a socket and an ioctl: one lookup per change of device,
+ * not one per next hop of a million routes.
+ */
+static const char *
+fwd_ifname(struct fwd_stream *s, unsigned ifindex)
+{
+	if (ifindex != s->name_ifindex) {
+		s->name_ifindex = ifindex;
+		if (if_indextoname(ifindex, s->name) == NULL)
+			s->name[0] = '\0';
+	}
+	return s->name;
+}
 
 static const struct rde_fwd *
 fwd_of(const struct bgpd *b)
@@ -119,7 +137,6 @@ kroute_row(void *arg, const struct fib_route_view *v)
 {
 	struct fwd_stream *s = arg;
 	struct ctl_kroute_rec r;
-	char ifn[IF_NAMESIZE];
 
 	memset(&r, 0, sizeof(r));
 	r.rec = CTL_FWD_ROW;
@@ -132,8 +149,7 @@ kroute_row(void *arg, const struct fib_route_view *v)
 
 		if (v->nhs[i].gateway != 0)
 			addr_fmt(v->nhs[i].gateway, o->via);
-		if (if_indextoname(v->nhs[i].ifindex, ifn) != NULL)
-			CTL_STR_SET(o->dev, ifn);
+		CTL_STR_SET(o->dev, fwd_ifname(s, v->nhs[i].ifindex));
 		o->ifindex = v->nhs[i].ifindex;
 		o->weight = v->nhs[i].weight;
 		o->onlink = v->nhs[i].onlink;
@@ -176,7 +192,6 @@ nhg_row(void *arg, const struct fib_nhg_view *v)
 {
 	struct fwd_stream *s = arg;
 	struct ctl_nhg_rec r;
-	char ifn[IF_NAMESIZE];
 
 	memset(&r, 0, sizeof(r));
 	r.rec = CTL_FWD_ROW;
@@ -192,8 +207,7 @@ nhg_row(void *arg, const struct fib_nhg_view *v)
 		o->id = m->id;
 		if (m->nh.gateway != 0)
 			addr_fmt(m->nh.gateway, o->gateway);
-		if (if_indextoname(m->nh.ifindex, ifn) != NULL)	/* gone: "" */
-			CTL_STR_SET(o->dev, ifn);
+		CTL_STR_SET(o->dev, fwd_ifname(s, m->nh.ifindex));	/* gone: "" */
 		o->ifindex = m->nh.ifindex;
 		o->weight = m->nh.weight;
 		o->onlink = m->nh.onlink;

@@ -746,13 +746,6 @@ ov_monitor_start(struct overlay *o)
 	return 0;
 }
 
-/* Does next hop n go through the device of tunnel t (NBMA: shared)? */
-static bool
-ov_nh_uses(const struct ov_nh *n, const struct tunnel *t)
-{
-	return n->t != NULL && (n->t == t || tunnel_info(n->t)->ifindex == tunnel_info(t)->ifindex);
-}
-
 /*
  * A tunnel's MTU followed its underlay's, or its device was deleted by
  * someone and made again: every route through it is set again, so its route
@@ -772,7 +765,7 @@ ov_tunnel_cb(void *arg, const struct tunnel *t, enum tunnel_change what)
 		bool uses = false;
 
 		for (size_t i = 0; i < ov_route_n(r) && !uses; i++)
-			uses = ov_nh_uses(r->set->m[i].nh, t);
+			uses = r->set->m[i].nh->t == t;	/* NBMA siblings are told each */
 		if (uses && !r->refused && ++n)
 			ov_route_reset(o, r);
 	}

@@ -71,4 +71,11 @@ csum_store(uint8_t *p, uint16_t folded)
 	memcpy(p, &folded, 2);
 }
 
+/* The Internet checksum of n bytes at p (the field in them zeroed), stored at at. */
+static inline void
+csum_put(uint8_t *at, const uint8_t *p, size_t n)
+{
+	csum_store(at, (uint16_t)~csum_fold(csum_add(0, p, n)));
+}
+
 #endif

@@ -108,7 +108,7 @@ gro_headers_write(struct gro_run *r, uint8_t *ip, uint8_t *tcp)
 	memcpy(tcp, r->first.tcp, thl);
 	csum_put_be16(ip + 2, (uint32_t)r->total);
 	csum_put_be16(ip + 10, 0);
-	csum_store(ip + 10, (uint16_t)~csum_fold(csum_add(0, ip, 20)));
+	csum_put(ip + 10, ip, 20);
 	tcp[13] = r->flags;
 	/* CHECKSUM_PARTIAL: the field holds the folded pseudo-header sum. */
 	csum_store(tcp + 16, csum_fold(csum_pseudo_tcp4(ip, r->total - 20)));

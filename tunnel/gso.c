@@ -76,7 +76,7 @@ gso_tcp_headers(const struct gso_tcp *g, uint8_t *h, const struct iovec *pl, boo
 	csum_put_be16(ip + 2, (uint32_t)(g->hlen + pl->iov_len));
 	csum_put_be16(ip + 4, (uint32_t)(g->id + g->i));
 	csum_put_be16(ip + 10, 0);
-	csum_store(ip + 10, (uint16_t)~csum_fold(csum_add(0, ip, g->ihl)));
+	csum_put(ip + 10, ip, g->ihl);
 	csum_put_be16(tcp + 4, seq >> 16);
 	csum_put_be16(tcp + 6, seq & 0xffff);
 	if (!last)

@@ -30,12 +30,6 @@ src_is_unicast(uint32_t s)		/* host order */
 	return s != 0 && (s >> 24) != 127 && (s >> 28) != 0xe && s != 0xffffffffu;
 }
 
-/* The Internet checksum of n bytes at p, stored at at. */
-static void
-csum_over(uint8_t *at, const uint8_t *p, size_t n)
-{
-	csum_store(at, (uint16_t)~csum_fold(csum_add(0, p, n)));
-}
 
 int
 icmp_frag_needed(const uint8_t *inner, size_t len, uint16_t mtu, uint8_t *out)
@@ -70,12 +64,12 @@ icmp_frag_needed(const uint8_t *inner, size_t len, uint16_t mtu, uint8_t *out)
 	csum_put_be16(out + 14, dst);
 	csum_put_be16(out + 16, src >> 16);	/* to the inner source */
 	csum_put_be16(out + 18, src);
-	csum_over(out + 10, out, 20);
+	csum_put(out + 10, out, 20);
 	out[20] = ICMP_UNREACH;
 	out[21] = ICMP_NEEDFRAG;
 	csum_put_be16(out + 26, mtu);		/* RFC 1191: next-hop MTU */
 	if (cur_bytes(&q, out + 28, quote) < 0)
 		return -EINVAL;
-	csum_over(out + 22, out + 20, 8 + quote);
+	csum_put(out + 22, out + 20, 8 + quote);
 	return (int)(28 + quote);
 }

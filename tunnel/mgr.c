@@ -28,6 +28,7 @@ struct tunnel {
 	struct tunnel_info	 info;
 	unsigned		 underlay;	/* ifindex of the underlay device */
 	void			*drv_tun;
+	bool			 lost;		/* mgr_device_lost: to be told */
 	uint64_t		 serial;	/* creation order, from 1: a walk's resume point */
 };
 
@@ -562,11 +563,11 @@ mgr_device_lost(struct tunnel_mgr *m, unsigned ifindex)
 		return;
 	log_warnx("tunnel %s: device removed by someone else; making it again", t->info.name);
 	m->drv->destroy(m->drv_state, old, true);	/* the device is gone already */
-	for (t = TAILQ_FIRST(&m->tunnels); t != NULL; t = next) {
-		next = TAILQ_NEXT(t, entry);
+	TAILQ_FOREACH(t, &m->tunnels, entry) {		/* every sharer on the new device first */
 		if (t->drv_tun != old)
 			continue;
 		t->drv_tun = NULL;
+		t->lost = true;
 		if (made != NULL) {			/* NBMA: share the new device */
 			t->info.ifindex = made->info.ifindex;
 			t->drv_tun = made->drv_tun;
@@ -576,10 +577,15 @@ mgr_device_lost(struct tunnel_mgr *m, unsigned ifindex)
 		} else {
 			log_warnx("tunnel %s: cannot make it again: %s", t->info.name, strerror(-rv));
 			t->info.ifindex = 0;
-			mgr_notify(m, t, TUNNEL_CHANGE_DOWN);
-			continue;
 		}
-		mgr_notify(m, t, TUNNEL_CHANGE_UP);
+	}
+	/* Then the news: the callback may tunnel_put() the tunnel it is told about. */
+	for (t = TAILQ_FIRST(&m->tunnels); t != NULL; t = next) {
+		next = TAILQ_NEXT(t, entry);
+		if (!t->lost)
+			continue;
+		t->lost = false;
+		mgr_notify(m, t, t->drv_tun != NULL ? TUNNEL_CHANGE_UP : TUNNEL_CHANGE_DOWN);
 	}
 }
 

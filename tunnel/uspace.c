@@ -257,15 +257,16 @@ usp_frag_needed(struct usp_batch *b, unsigned i)
 	clock_gettime(CLOCK_MONOTONIC_COARSE, &now);
 	if (now.tv_sec != t->icmp_sec)
 		t->icmp_sec = now.tv_sec, t->icmp_n = 0;
-	if (t->icmp_n >= USP_ICMP_PER_SEC || (pmtu = usp_path_mtu(t)) < 68 + TUNNEL_OVERHEAD)
+	if (t->icmp_n++ >= USP_ICMP_PER_SEC)		/* attempts: each costs a route lookup */
+		return;
+	if ((pmtu = usp_path_mtu(t)) < 68 + TUNNEL_OVERHEAD)
 		return;
 	n = icmp_frag_needed(inner, usp_iov_copy(&b->msg[i].msg_hdr, inner, sizeof(inner)),
 	    (uint16_t)(pmtu - TUNNEL_OVERHEAD), icmp);
 	if (n < 0)
 		return;				/* no DF, an ICMP error, ...: nothing owed */
 	iov[1].iov_len = (size_t)n;
-	if (writev(t->fd, iov, 2) >= 0)
-		t->icmp_n++;
+	(void)writev(t->fd, iov, 2);		/* a full TUN queue loses it, as a router would */
 }
 
 /* sendmmsg the batch; a message the kernel refuses is counted and skipped. */
