@@ -95,6 +95,7 @@ struct adj_out {
 	struct prefix		*nets;
 	size_t			 nnets;
 	struct redist		*redist;	/* made on the first `redistribute` */
+	const struct rib_attrs	*local_ra[2];	/* ours: [0] origin IGP, [1] INCOMPLETE */
 	char			*redist_rm[REDIST_NSRC];	/* route-map per source, or NULL */
 	struct ao_scratch	 scratch;
 	struct wbuf		 w;
@@ -770,15 +771,18 @@ ao_local_attrs(struct adj_out *ao, bool incomplete)
 {
 	struct attr_set tmpl = { .present = ATTRF(ATTR_ORIGIN) | ATTRF(ATTR_AS_PATH) |
 	    ATTRF(ATTR_NEXT_HOP), .origin = incomplete ? ORIGIN_INCOMPLETE : ORIGIN_IGP };
-	const struct attr_set *a = attrs_get(ao->tab, &tmpl);
+	const struct attr_set *a;
 	struct rib_attrs ra = { .weight = AO_WEIGHT_LOCAL, .local_pref = AO_LOCAL_PREF_DEFAULT,
-	    .origin = incomplete ? RIB_ORIGIN_INCOMPLETE : RIB_ORIGIN_IGP, .cookie = a };
-	const struct rib_attrs *r;
+	    .origin = incomplete ? RIB_ORIGIN_INCOMPLETE : RIB_ORIGIN_IGP };
+	const struct rib_attrs **r = &ao->local_ra[incomplete];
 
-	if (a == NULL || (r = rib_attrs_get(ao->rib, &ra)) == NULL)
+	if (*r != NULL)			/* the same for every prefix: made once */
+		return *r;
+	if ((ra.cookie = a = attrs_get(ao->tab, &tmpl)) == NULL ||
+	    (*r = rib_attrs_get(ao->rib, &ra)) == NULL)
 		fatal("adj_out: local attributes");
 	attrs_put(a);			/* the RIB holds it through cookie_hold */
-	return r;
+	return *r;
 }
 
 static void
@@ -824,7 +828,6 @@ adj_out_networks_set(struct adj_out *ao, const struct prefix *in, size_t n)
 			    strerror(-rv));
 		rib_attrs_put(ao->rib, nra);
 	}
-	rib_attrs_put(ao->rib, ra);
 	free(ao->nets);
 	ao->nets = v;			/* sorted */
 	ao->nnets = n;
@@ -847,7 +850,6 @@ ao_redist_cb(void *arg, enum redist_src src, const struct prefix *p, bool on)
 	if (on) {
 		ra = ao_local_attrs(ao, true);
 		nra = rde_local_attrs(ao->bgp->rde, p, ra, ao->redist_rm[src]);
-		rib_attrs_put(ao->rib, ra);
 	}
 	if (nra == NULL)		/* withdrawn, or its route-map denies it */
 		(void)rib_path_del(ao->rib, p, &ao->local_rp, AO_REDIST_PATH_ID(src));
@@ -919,6 +921,9 @@ adj_out_free(struct adj_out *ao)
 	redist_free(ao->redist);
 	for (size_t i = 0; i < REDIST_NSRC; i++)
 		free(ao->redist_rm[i]);
+	for (size_t i = 0; i < 2; i++)
+		if (ao->local_ra[i] != NULL)
+			rib_attrs_put(ao->rib, ao->local_ra[i]);
 	if (ao->local_registered) {
 		while (rib_peer_withdraw_all(ao->rib, &ao->local_rp, SIZE_MAX))
 			;

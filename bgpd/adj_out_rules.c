@@ -116,8 +116,7 @@ adj_out_export(const struct ao_from *f, const struct ao_to *t, uint32_t cluster_
 {
 	if (!export_allowed(f, t, in))
 		return false;
-	*out = *in;
-	out->hash = 0, out->refcnt = 0, out->tab = NULL, out->next = NULL;
+	attrs_tmpl_from(out, in);
 	out->present |= ATTRF(ATTR_ORIGIN) | ATTRF(ATTR_AS_PATH) | ATTRF(ATTR_NEXT_HOP);
 	return t->ebgp ? export_ebgp(f, t, out, s) : export_ibgp(f, t, cluster_id, out, s);
 }

@@ -84,6 +84,14 @@ size_t	attrs_tab_bytes(const struct attrs_tab *);	/* memory held by sets */
 
 /* The shared copy of tmpl, +1 reference. Content compared, not pointers. */
 const struct attr_set *attrs_get(struct attrs_tab *, const struct attr_set *tmpl);
+
+/* A template from an interned set, to change and attrs_get() again. */
+static inline void
+attrs_tmpl_from(struct attr_set *out, const struct attr_set *in)
+{
+	*out = *in;
+	out->hash = 0, out->refcnt = 0, out->tab = NULL, out->next = NULL;
+}
 /* +1 reference on a set already held. */
 const struct attr_set *attrs_ref(const struct attr_set *);
 /* -1 reference; freed at zero. NULL is fine. */

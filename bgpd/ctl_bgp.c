@@ -3,6 +3,7 @@
  * per neighbor, filled from struct bgp / struct peer. No text here; the
  * shell renders (STYLE 12).
  */
+#include <stdlib.h>
 #include <string.h>
 #include <arpa/inet.h>
 
@@ -12,6 +13,7 @@
 #include "bgpd/peer.h"
 #include "bgpd/rde.h"
 #include "lib/ctlmsg.h"
+#include "lib/log.h"
 
 static void
 id_str(uint32_t id, char *buf, size_t len)
@@ -303,9 +305,10 @@ stats_add(struct ctl_bgp_stats *h, const struct ctl_bgp_stats *s)
 void
 ctl_bgp_show_statistics(struct bgpd *b, struct ctl_conn *c, const struct ctl_frame *f)
 {
-	struct ctl_bgp_stats head = { .rec = CTL_STATS_HEAD }, s;
+	struct ctl_bgp_stats head = { .rec = CTL_STATS_HEAD }, *v;
 	struct ctl_neighbor n;
 	struct rde_stats r;
+	size_t npeers = 0;
 
 	if (b->bgp == NULL) {
 		ctl_conn_error(c, f->seq, "BGP is not configured (no 'router bgp')");
@@ -318,18 +321,21 @@ ctl_bgp_show_statistics(struct bgpd *b, struct ctl_conn *c, const struct ctl_fra
 	head.attr_bytes = r.attr_bytes;
 	head.rib_attr_sets = r.rib_attr_sets;
 	head.table_bytes = r.table_bytes;
-	for (const struct peer *p = b->bgp->peers; p != NULL; p = p->next) {
+	for (const struct peer *p = b->bgp->peers; p != NULL; p = p->next)
+		npeers++;
+	if ((v = calloc(npeers ? npeers : 1, sizeof(*v))) == NULL)
+		fatal("show bgp statistics");
+	npeers = 0;				/* each peer filled once, the head summed from them */
+	for (const struct peer *p = b->bgp->peers; p != NULL; p = p->next, npeers++) {
 		neighbor_fill(p, &n);
-		stats_peer_fill(&n, &s);
-		stats_add(&head, &s);
+		stats_peer_fill(&n, &v[npeers]);
+		stats_add(&head, &v[npeers]);
 		head.npeers++;
 		head.established += p->state == PEER_ESTABLISHED;
 	}
 	ctl_conn_record(c, f->type, f->seq, &head, sizeof(head));
-	for (const struct peer *p = b->bgp->peers; p != NULL; p = p->next) {
-		neighbor_fill(p, &n);
-		stats_peer_fill(&n, &s);
-		ctl_conn_record(c, f->type, f->seq, &s, sizeof(s));
-	}
+	for (size_t i = 0; i < npeers; i++)
+		ctl_conn_record(c, f->type, f->seq, &v[i], sizeof(v[i]));
+	free(v);
 	ctl_conn_end(c, f->seq);
 }

@@ -395,8 +395,8 @@ pl_entry_matches(const struct pl_entry *e, const struct prefix *pfx)
 	return e->ge == 0 || pfx->len >= e->ge;
 }
 
-static bool
-pl_permits(const struct prefix_list *l, const struct prefix *pfx)
+bool
+policy_pl_permits(const struct prefix_list *l, const struct prefix *pfx)
 {
 	if (l == NULL)
 		return false;		/* FRR: a missing list denies */
@@ -408,10 +408,16 @@ pl_permits(const struct prefix_list *l, const struct prefix *pfx)
 	return false;			/* implicit deny */
 }
 
+const struct prefix_list *
+policy_prefix_list(const struct policy *p, const char *name)
+{
+	return p ? pl_find(p, name) : NULL;
+}
+
 bool
 policy_prefix_list_permits(const struct policy *p, const char *name, const struct prefix *pfx)
 {
-	return pl_permits(p ? pl_find(p, name) : NULL, pfx);
+	return policy_pl_permits(policy_prefix_list(p, name), pfx);
 }
 
 static bool
@@ -438,7 +444,7 @@ cl_matches(const struct community_list *l, const struct attr_set *a)
 static bool
 rm_entry_matches(const struct rm_entry *e, const struct prefix *pfx, const struct attr_set *a)
 {
-	if (e->m_pl[0] && !pl_permits(e->m_pl_ref, pfx))
+	if (e->m_pl[0] && !policy_pl_permits(e->m_pl_ref, pfx))
 		return false;
 	if (e->m_cl[0] && !cl_matches(e->m_cl_ref, a))
 		return false;

@@ -56,6 +56,11 @@ struct policy *policy_from_conf(const struct lyd_node *tree);
 
 /* Is pfx permitted by the prefix-list of that name (FRR: missing = deny, empty = permit)? */
 bool	policy_prefix_list_permits(const struct policy *, const char *name, const struct prefix *);
+/* The same in two steps, so a caller with many prefixes looks the name up once:
+ * the list (NULL: no such list, which denies) and the test itself. */
+struct prefix_list;
+const struct prefix_list *policy_prefix_list(const struct policy *, const char *name);
+bool	policy_pl_permits(const struct prefix_list *, const struct prefix *);
 /*
  * Run the route-map of that name on a route: match clauses look at match
  * (the route as it was), sets write into *out (a template; its community

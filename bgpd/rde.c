@@ -281,6 +281,25 @@ rde_announce_one(struct rde *r, struct rde_nbr *n, struct peer *p,
 }
 
 /*
+ * a through a prefix-list and a route-map ("" for none), interned: +1
+ * reference, or NULL when denied. What the sets changed is in done.
+ */
+static const struct attr_set *
+rde_policy_attrs(struct rde *r, const char *pl, const char *rm, const struct prefix *pfx,
+    const struct attr_set *a, struct policy_sets *done)
+{
+	struct attr_set tmpl;
+	const struct attr_set *na;
+
+	attrs_tmpl_from(&tmpl, a);
+	if (!policy_filter(r->pol, pl, rm, pfx, a, &tmpl, done))
+		return NULL;
+	if ((na = attrs_get(r->attrs, &tmpl)) == NULL)
+		fatal("rde: policy attributes");
+	return na;
+}
+
+/*
  * The neighbor's inbound policy on one prefix (prefix-list in, then
  * route-map in, bgpd/policy.h): the RIB attributes to add (+1 reference),
  * or NULL when the policy denies it.
@@ -290,17 +309,13 @@ rde_policy_in(struct rde *r, const struct peer *p, const struct prefix *pfx,
     const struct attr_set *a)
 {
 	struct policy_sets done = { 0 };
-	struct attr_set tmpl = *a;
 	const struct attr_set *na;
 	const struct rib_attrs *ra;
 	struct rib_attrs rt;
 
-	tmpl.hash = 0, tmpl.refcnt = 0, tmpl.tab = NULL, tmpl.next = NULL;
-	if (!policy_filter(r->pol, p->cfg.prefix_list_in, p->cfg.route_map_in, pfx, a, &tmpl,
-	    &done))
+	if ((na = rde_policy_attrs(r, p->cfg.prefix_list_in, p->cfg.route_map_in, pfx, a,
+	    &done)) == NULL)
 		return NULL;
-	if ((na = attrs_get(r->attrs, &tmpl)) == NULL)
-		fatal("rde: policy attributes");
 	rde_rib_attrs_fill(p, na, &rt);
 	if (done.local_pref)		/* set by us: meaningful from eBGP too */
 		rt.local_pref = na->local_pref;
@@ -314,6 +329,9 @@ static void
 rde_announce(struct rde *r, struct rde_nbr *n, struct peer *p, const struct update_msg *u)
 {
 	bool filtered = peer_cfg_has_policy_in(&p->cfg);
+	/* A prefix-list alone changes no attribute: looked up once, the UPDATE's attributes kept. */
+	bool pl_only = filtered && p->cfg.route_map_in[0] == '\0';
+	const struct prefix_list *pl = pl_only ? policy_prefix_list(r->pol, p->cfg.prefix_list_in) : NULL;
 	const struct rib_attrs *ra, *pra;
 	struct rib_attrs tmpl;
 	bool more = true;
@@ -324,11 +342,11 @@ rde_announce(struct rde *r, struct rde_nbr *n, struct peer *p, const struct upda
 	for (size_t i = 0; i < u->nannounced && n->sess != NULL && more; i++) {
 		const struct nlri *v = &u->announced[i];
 
-		if (!filtered) {
+		if (!filtered || (pl_only && policy_pl_permits(pl, &v->pfx))) {
 			more = rde_announce_one(r, n, p, v, ra);
 			continue;
 		}
-		if ((pra = rde_policy_in(r, p, &v->pfx, u->attrs)) == NULL) {
+		if (pl_only || (pra = rde_policy_in(r, p, &v->pfx, u->attrs)) == NULL) {
 			/* denied: an earlier accepted path of it goes */
 			(void)rib_path_del(r->rib, &v->pfx, &n->sess->rp, v->path_id);
 			continue;
@@ -856,18 +874,14 @@ rde_local_attrs(struct rde *r, const struct prefix *pfx, const struct rib_attrs 
     const char *rm)
 {
 	struct policy_sets done = { 0 };
-	const struct attr_set *a = base->cookie, *na;
-	struct attr_set tmpl = *a;
+	const struct attr_set *na;
 	const struct rib_attrs *ra;
 	struct rib_attrs rt = *base;
 
 	if (rm == NULL)
 		return rib_attrs_get(r->rib, base);
-	tmpl.hash = 0, tmpl.refcnt = 0, tmpl.tab = NULL, tmpl.next = NULL;
-	if (!policy_route_map_apply(r->pol, rm, pfx, a, &tmpl, &done))
+	if ((na = rde_policy_attrs(r, "", rm, pfx, base->cookie, &done)) == NULL)
 		return NULL;
-	if ((na = attrs_get(r->attrs, &tmpl)) == NULL)
-		fatal("rde: network attributes");
 	rt.cookie = na;
 	if (done.local_pref)
 		rt.local_pref = na->local_pref;

@@ -106,23 +106,35 @@ rde_fwd_modes_need_tunnels(const struct rde_fwd_modes *m)
 	return false;
 }
 
-/* A prefix-list `permit` match means the override applies (doc/policy.md). */
+/* The first prefix-list override whose list permits pfx (doc/policy.md), or NULL. */
+static const struct rde_fwd_override *
+mode_by_prefix(const struct rde_fwd_modes *m, const struct policy *pol, const struct prefix *pfx)
+{
+	for (size_t i = 0; pol != NULL && i < m->npl; i++)
+		if (policy_prefix_list_permits(pol, m->pl[i].name, pfx))
+			return &m->pl[i];
+	return NULL;
+}
+
+/* by_prefix (the prefix's own override, if any), else the sending neighbor's, else global. */
+static enum overlay_mode
+mode_of(const struct rde_fwd_modes *m, const struct rde_fwd_override *by_prefix, uint32_t peer,
+    const char **src)
+{
+	const struct rde_fwd_override *o = by_prefix;
+
+	for (size_t i = 0; o == NULL && i < m->nnbr; i++)
+		if (m->nbr[i].addr == peer)
+			o = &m->nbr[i];
+	*src = o ? o->src : NULL;
+	return o ? o->mode : m->global;
+}
+
 enum overlay_mode
 rde_fwd_mode_pick(const struct rde_fwd_modes *m, const struct policy *pol,
     const struct prefix *pfx, uint32_t peer, const char **src)
 {
-	for (size_t i = 0; pol != NULL && i < m->npl; i++)
-		if (policy_prefix_list_permits(pol, m->pl[i].name, pfx)) {
-			*src = m->pl[i].src;
-			return m->pl[i].mode;
-		}
-	for (size_t i = 0; i < m->nnbr; i++)
-		if (m->nbr[i].addr == peer) {
-			*src = m->nbr[i].src;
-			return m->nbr[i].mode;
-		}
-	*src = NULL;
-	return m->global;
+	return mode_of(m, mode_by_prefix(m, pol, pfx), peer, src);
 }
 
 static void
@@ -174,6 +186,7 @@ void
 rde_fwd_change(struct rde_fwd *f, const struct policy *pol, const struct prefix *p,
     const struct rib_selection *sel)
 {
+	const struct rde_fwd_override *by_prefix = mode_by_prefix(&f->modes, pol, p);	/* once */
 	struct overlay_hop hops[RIB_MULTIPATH_MAX];
 	size_t n = 0;
 
@@ -184,7 +197,7 @@ rde_fwd_change(struct rde_fwd *f, const struct policy *pol, const struct prefix 
 			continue;
 		hops[n] = (struct overlay_hop){ .gateway = m->attrs->nexthop,
 		    .local = m->peer->local_addr, .weight = m->weight };
-		hops[n].mode = rde_fwd_mode_pick(&f->modes, pol, p, m->peer->addr, &hops[n].src);
+		hops[n].mode = mode_of(&f->modes, by_prefix, m->peer->addr, &hops[n].src);
 		n++;
 	}
 	if (n == 0) {
