@@ -12,7 +12,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <libmnl/libmnl.h>
 #include <linux/rtnetlink.h>
 
 #include "bgpd/redist.h"
@@ -278,24 +277,6 @@ mon_cb(const struct rtnl_msg *m, void *arg)
 	return 0;
 }
 
-static int
-dump_one(struct redist *r, struct nl *nl, uint16_t type)
-{
-	char buf[MNL_SOCKET_BUFFER_SIZE];
-	struct nlmsghdr *h = mnl_nlmsg_put_header(buf);
-
-	h->nlmsg_type = type;
-	if (type == RTM_GETROUTE) {
-		struct rtmsg *rtm = mnl_nlmsg_put_extra_header(h, sizeof(*rtm));
-
-		rtm->rtm_family = AF_INET;
-	} else {
-		struct ifaddrmsg *ifa = mnl_nlmsg_put_extra_header(h, sizeof(*ifa));
-
-		ifa->ifa_family = AF_INET;
-	}
-	return nl_dump(nl, h, mon_cb, r);
-}
 
 /* Dump addresses and routes; what the kernel no longer has goes. */
 static void
@@ -309,7 +290,8 @@ mon_resync(void *arg)
 		return;
 	}
 	redist_dump_begin(r);
-	if (dump_one(r, nl, RTM_GETADDR) < 0 || dump_one(r, nl, RTM_GETROUTE) < 0) {
+	if (nl_dump_ipv4(nl, RTM_GETADDR, mon_cb, r) < 0 ||
+	    nl_dump_ipv4(nl, RTM_GETROUTE, mon_cb, r) < 0) {
 		log_warnx("redistribute: kernel dump failed; keeping what was known");
 		r->gen--;		/* nothing counts as gone */
 		for (struct hmap_node *x = hmap_next(&r->objs, NULL); x; x = hmap_next(&r->objs, x))

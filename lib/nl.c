@@ -468,3 +468,19 @@ nl_dump(struct nl *nl, struct nlmsghdr *req, nl_msg_fn *cb, void *arg)
 		rv = nl_dump_once(nl, req, cb, arg);
 	return rv;
 }
+
+int
+nl_dump_ipv4(struct nl *nl, uint16_t type, nl_msg_fn *cb, void *arg)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct nlmsghdr *h = mnl_nlmsg_put_header(buf);
+
+	h->nlmsg_type = type;
+	if (type == RTM_GETADDR)
+		((struct ifaddrmsg *)mnl_nlmsg_put_extra_header(h, sizeof(struct ifaddrmsg)))->ifa_family =
+		    AF_INET;
+	else
+		((struct rtmsg *)mnl_nlmsg_put_extra_header(h, sizeof(struct rtmsg)))->rtm_family =
+		    AF_INET;
+	return nl_dump(nl, h, cb, arg);
+}

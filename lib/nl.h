@@ -77,6 +77,8 @@ uint64_t	 nl_stat_sends(const struct nl *);
  * try was interrupted, or -errno.
  */
 MUST_USE int	 nl_dump(struct nl *, struct nlmsghdr *req, nl_msg_fn *cb, void *arg);
+/* nl_dump of every IPv4 route (RTM_GETROUTE) or address (RTM_GETADDR). */
+MUST_USE int	 nl_dump_ipv4(struct nl *, uint16_t type, nl_msg_fn *cb, void *arg);
 
 /*
  * Walk one ACK (NLMSG_ERROR payload): *err gets 0 or -errno, msg (size n)

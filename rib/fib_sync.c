@@ -269,13 +269,7 @@ fib_dump_nexthops(struct fib *f, struct fib_dump *d)
 static int
 fib_dump_routes(struct fib *f, struct fib_dump *d)
 {
-	char buf[MNL_SOCKET_BUFFER_SIZE];
-	struct nlmsghdr *h = mnl_nlmsg_put_header(buf);
-	struct rtmsg *rtm = mnl_nlmsg_put_extra_header(h, sizeof(*rtm));
-
-	h->nlmsg_type = RTM_GETROUTE;
-	rtm->rtm_family = AF_INET;
-	return nl_dump(f->nl, h, fib_dump_route_cb, d);
+	return nl_dump_ipv4(f->nl, RTM_GETROUTE, fib_dump_route_cb, d);
 }
 
 int

@@ -11,7 +11,6 @@
 #include <string.h>
 
 #include <event2/event.h>
-#include <libmnl/libmnl.h>
 
 #include "lib/array.h"
 #include "lib/hmap.h"
@@ -216,20 +215,15 @@ static void
 ov_overrun(void *arg)
 {
 	struct overlay *o = arg;
-	char buf[MNL_SOCKET_BUFFER_SIZE];
-	struct nlmsghdr *h = mnl_nlmsg_put_header(buf);
-	struct ifaddrmsg *ifa = mnl_nlmsg_put_extra_header(h, sizeof(*ifa));
 	struct nl *nl;
 
-	h->nlmsg_type = RTM_GETADDR;
-	ifa->ifa_family = AF_INET;
 	if ((nl = nl_new(o->base, NULL, 0)) == NULL) {
 		log_warn("overlay: netlink socket for the address dump");
 		return;
 	}
 	o->nconn = 0;
 	o->dumping = true;
-	if (nl_dump(nl, h, ov_addr_cb, o) < 0)
+	if (nl_dump_ipv4(nl, RTM_GETADDR, ov_addr_cb, o) < 0)
 		log_warnx("overlay: address dump failed; connected subnets may be incomplete");
 	o->dumping = false;
 	nl_free(nl);
