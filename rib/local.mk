@@ -12,9 +12,9 @@ RIB_LIBS = rib/librib.a $(TUNNEL_LIBS)
 
 RIB_TEST_LIBS = $(RIB_LIBS) lib/libipip.a $(UNIT_LIBS)
 check_PROGRAMS += tests/unit/test_rib_bestpath tests/unit/test_rib_multipath \
-	tests/unit/test_rib_table tests/unit/test_rib_nexthops
+	tests/unit/test_rib_table tests/unit/test_rib_nexthops tests/unit/test_rib_refresh
 TESTS += tests/unit/test_rib_bestpath tests/unit/test_rib_multipath \
-	tests/unit/test_rib_table tests/unit/test_rib_nexthops
+	tests/unit/test_rib_table tests/unit/test_rib_nexthops tests/unit/test_rib_refresh
 tests_unit_test_rib_bestpath_SOURCES = tests/unit/test_rib_bestpath.c tests/unit/rib_fixture.h
 tests_unit_test_rib_bestpath_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
 tests_unit_test_rib_bestpath_LDADD = $(RIB_TEST_LIBS)
@@ -27,6 +27,9 @@ tests_unit_test_rib_table_LDADD = $(RIB_TEST_LIBS)
 tests_unit_test_rib_nexthops_SOURCES = tests/unit/test_rib_nexthops.c tests/unit/rib_fixture.h
 tests_unit_test_rib_nexthops_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
 tests_unit_test_rib_nexthops_LDADD = $(RIB_TEST_LIBS)
+tests_unit_test_rib_refresh_SOURCES = tests/unit/test_rib_refresh.c tests/unit/rib_fixture.h
+tests_unit_test_rib_refresh_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
+tests_unit_test_rib_refresh_LDADD = $(RIB_TEST_LIBS)
 
 # bench/rib_mem: memory and insert/withdraw rate of the prefix table
 # (not a test). `make bench-rib` runs it; BENCH_RIB_N sets the prefix count.

@@ -119,6 +119,9 @@ rib_peer_add(struct rib *rib, struct rib_peer *peer)
 	peer->idx = (uint16_t)i;
 	peer->down = false;
 	peer->withdraw_pos = 0;
+	peer->sweep_pos = 0;
+	peer->gen = 0;
+	peer->unswept = 0;
 	return 0;
 }
 
@@ -300,7 +303,7 @@ int
 rib_path_add(struct rib *rib, const struct prefix *pfx, struct rib_peer *peer,
     uint32_t path_id, const struct rib_attrs *attrs)
 {
-	struct rib_path np = { attrs, path_id, peer->idx, 0, 0 };
+	struct rib_path np = { attrs, path_id, peer->idx, 0, peer->gen };
 	struct rib_route *r;
 	size_t i;
 	int rv;
@@ -312,6 +315,7 @@ rib_path_add(struct rib *rib, const struct prefix *pfx, struct rib_peer *peer,
 	if ((r = rib_table_get(&rib->table, pfx)) == NULL)
 		return -ENOMEM;
 	if ((i = route_path_find(r, peer->idx, path_id)) != SIZE_MAX) {
+		rib_route_paths(r)[i].gen = peer->gen;	/* announced again: fresh */
 		route_path_replace(rib, r, i, attrs);
 		return 0;
 	}
@@ -374,6 +378,60 @@ rib_peer_withdraw_all(struct rib *rib, struct rib_peer *peer, size_t budget)
 		return true;
 	peer->withdraw_pos = 0;		/* done: the next run starts over */
 	return false;
+}
+
+/* The peer's paths on r announced before its current generation. */
+static size_t
+route_peer_sweep(struct rib *rib, struct rib_route *r, const struct rib_peer *peer)
+{
+	bool force = false;
+	size_t n = 0;
+
+	for (size_t i = r->t.npaths; i-- > 0;) {
+		const struct rib_path *p = &rib_route_paths(r)[i];
+
+		if (p->peer == peer->idx && p->gen != peer->gen) {
+			force |= route_path_drop(rib, r, i);
+			n++;
+		}
+	}
+	if (n > 0)
+		route_update(rib, r, force);
+	return n;
+}
+
+bool
+rib_peer_sweep(struct rib *rib, struct rib_peer *peer, size_t budget, size_t *swept)
+{
+	uint32_t limit = rib_table_limit(&rib->table);
+	struct rib_route *r;
+	size_t n = 0;
+
+	if (!peer_is_registered(rib, peer))
+		return false;
+	if (peer->sweep_pos == 0)
+		peer->sweep_pos = 1;
+	for (; budget > 0 && peer->sweep_pos < limit && rib->peer_paths[peer->idx] > 0; budget--)
+		if ((r = rib_table_at(&rib->table, peer->sweep_pos++)) != NULL)
+			n += route_peer_sweep(rib, r, peer);
+	if (swept != NULL)
+		*swept += n;
+	if (peer->sweep_pos < limit && rib->peer_paths[peer->idx] > 0)
+		return true;
+	peer->sweep_pos = 0;
+	peer->unswept = 0;	/* every path now holds the current generation */
+	return false;
+}
+
+void
+rib_peer_refresh_begin(struct rib *rib, struct rib_peer *peer)
+{
+	if (!peer_is_registered(rib, peer))
+		return;
+	if (peer->sweep_pos != 0 || peer->unswept == UINT8_MAX)
+		(void)rib_peer_sweep(rib, peer, SIZE_MAX, NULL);
+	peer->gen++;
+	peer->unswept++;
 }
 
 void

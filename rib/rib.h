@@ -51,6 +51,9 @@ struct rib_peer {
 	uint16_t	idx;		/* 1..RIB_PEERS_MAX while registered */
 	bool		down;		/* rib_peer_down(): its paths are no candidates */
 	uint32_t	withdraw_pos;	/* cursor of rib_peer_withdraw_all() */
+	uint32_t	sweep_pos;	/* cursor of rib_peer_sweep(); 0: none under way */
+	uint8_t		gen;		/* refresh generation (RFC 7313), paths carry it */
+	uint8_t		unswept;	/* refreshes begun since the last whole sweep */
 };
 
 enum rib_origin { RIB_ORIGIN_IGP = 0, RIB_ORIGIN_EGP = 1, RIB_ORIGIN_INCOMPLETE = 2 };
@@ -195,6 +198,20 @@ bool		 rib_peer_withdraw_all(struct rib *, struct rib_peer *, size_t budget);
  */
 typedef void rib_nexthop_fn(void *arg, const struct rib_peer *, uint32_t nexthop);
 size_t		 rib_peer_down(struct rib *, struct rib_peer *, rib_nexthop_fn *, void *arg);
+
+/*
+ * Enhanced route refresh (RFC 7313), the receiving side, without a second copy
+ * of the peer's paths: every path carries the peer's refresh generation.
+ * rib_peer_refresh_begin() (BoRR) opens a new generation, so each path the
+ * peer has not announced again since is stale. rib_peer_sweep() (EoRR, or a
+ * timer when EoRR never comes) withdraws the stale ones, looking at no more
+ * than budget prefixes per call: call again while it returns true; *swept
+ * (may be NULL) adds the paths withdrawn. A BoRR during a sweep finishes that
+ * sweep first. After 255 refreshes begun and none swept, the next begin
+ * sweeps first so a generation is never reused by a path still holding it.
+ */
+void		 rib_peer_refresh_begin(struct rib *, struct rib_peer *);
+bool		 rib_peer_sweep(struct rib *, struct rib_peer *, size_t budget, size_t *swept);
 
 /* Re-run selection for a prefix, e.g. after its next hop's IGP cost changed. */
 void		 rib_prefix_reselect(struct rib *, const struct prefix *);

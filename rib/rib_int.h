@@ -24,7 +24,7 @@ struct rib_path {
 	uint32_t		 path_id;
 	uint16_t		 peer;		/* rib_peer.idx */
 	uint8_t			 flags;		/* RIB_PATH_* as last announced */
-	uint8_t			 pad;
+	uint8_t			 gen;		/* the peer's refresh generation when announced */
 };
 
 /* Trie node header; a glue node is only this. */
