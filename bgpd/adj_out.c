@@ -76,6 +76,7 @@ struct ao_peer {
 	struct prefix		 dump_after;
 	bool			 dumping, dump_started, dump_force;
 	bool			 eor_pending;	/* RFC 4724 §2: after the first dump */
+	bool			 eorr_pending;	/* RFC 7313 §4: EoRR after a refresh's dump */
 	bool			 flushing;	/* a flush spans turns: MRAI not asked again */
 	uint64_t		 last_flush;	/* ms, monotonic: the MRAI counts from it */
 	struct ao_peer		*next;
@@ -249,7 +250,8 @@ ao_mrai_wait(const struct ao_peer *ap, uint64_t now)
 {
 	uint64_t due = ap->last_flush + ap->p->cfg.mrai * 1000ull;
 
-	if (ap->p->cfg.mrai == 0 || ap->flushing || ap->dumping || ap->eor_pending)
+	if (ap->p->cfg.mrai == 0 || ap->flushing || ap->dumping || ap->eor_pending ||
+	    ap->eorr_pending)
 		return 0;
 	return now < due ? due - now : 0;
 }
@@ -579,6 +581,14 @@ ao_eor_send(struct adj_out *ao, struct ao_peer *ap)
 	wbuf_free(&ao->w);
 }
 
+/* The refresh's table is out: End-of-RIB-Refresh (RFC 7313 §4). */
+static void
+ao_eorr_send(struct ao_peer *ap)
+{
+	if (peer_refresh_send(ap->p, RR_EORR) == 0)
+		ap->eorr_pending = false;
+}
+
 /*
  * One turn for one peer; returns 1 more work, 2 paused on its output queue,
  * 3 waiting for its MRAI (*wait ms), 0 done.
@@ -601,6 +611,8 @@ ao_peer_step(struct adj_out *ao, struct ao_peer *ap, uint64_t now, uint64_t *wai
 		return 1;
 	if (ap->eor_pending)
 		ao_eor_send(ao, ap);
+	if (ap->eorr_pending && !ap->eor_pending)
+		ao_eorr_send(ap);
 	return 0;
 }
 
@@ -684,8 +696,15 @@ ao_refresh_cb(struct peer *p, uint8_t subtype, void *arg)
 
 	if (ao->inner.refresh)
 		ao->inner.refresh(p, subtype, ao->inner.arg);
-	if (ap != NULL && subtype == RR_NORMAL)	/* RFC 2918 §4: re-advertise the Adj-RIB-Out */
-		ao_dump_start(ao, ap, true);
+	if (ap == NULL || subtype != RR_NORMAL)
+		return;
+	/* RFC 2918 §4: re-advertise the Adj-RIB-Out; RFC 7313 §4: between BoRR
+	 * and EoRR, so the peer can drop what it does not hear again */
+	if (peer_enhanced_rr(p) && !ap->eorr_pending) {
+		if (peer_refresh_send(p, RR_BORR) == 0)
+			ap->eorr_pending = true;
+	}
+	ao_dump_start(ao, ap, true);
 }
 
 void

@@ -92,6 +92,8 @@ neighbor_rde_fill(const struct peer *p, struct ctl_neighbor *n)
 	memcpy(n->upd_events, k.events, sizeof(n->upd_events));
 	n->attrs_discarded = k.attrs_discarded;
 	n->upd_session_resets = k.session_resets;
+	n->refresh_swept = k.refresh_swept;
+	n->in_refresh = k.in_refresh;
 }
 
 static void
@@ -226,7 +228,7 @@ ctl_bgp_clear_soft(struct bgpd *b, struct ctl_conn *c, const struct ctl_frame *f
 		}
 		if ((req.dir & CTL_SOFT_IN) && !p->caps_rx.route_refresh)
 			snprintf(why, sizeof(why), "%s does not do route refresh (RFC 2918)", p->name);
-		else if ((req.dir & CTL_SOFT_IN) && peer_refresh_send(p) == 0)
+		else if ((req.dir & CTL_SOFT_IN) && peer_refresh_send(p, RR_NORMAL) == 0)
 			log_peer(p, LOG_INFO, "soft reset in by the operator: ROUTE-REFRESH sent");
 		if (req.dir & CTL_SOFT_OUT) {
 			adj_out_resend_all(rde_adj_out(b->bgp->rde), p);

@@ -132,6 +132,7 @@ enum { CAPA_MP = 1, CAPA_ROUTE_REFRESH = 2, CAPA_EXTMSG = 6,
 #define GR_TIME_MAX	4095
 #define BGP_GR_RESTART_TIME	120	/* what we announce (FRR's default) */
 #define BGP_GR_STALEPATH_TIME	360	/* stale paths kept at most after the peer is back */
+#define BGP_ERR_STALE_TIME	360	/* RFC 7313 §4: EoRR awaited at most (FRR's default) */
 #define CAPS_NAME_MAX	64
 
 /* What one side announces. Only IPv4 unicast is kept in detail. */

@@ -285,8 +285,18 @@ void	log_peer(const struct peer *, int level, const char *fmt, ...) PRINTF_LIKE(
 /* -------------------------------------------------------------- session.c */
 /* Queue a whole message (header included) for the peer; -ENOBUFS over PEER_OUT_MAX. */
 MUST_USE int peer_send(struct peer *, const void *msg, size_t len);
-/* ROUTE-REFRESH for IPv4 unicast (RFC 2918): the peer re-sends its table. 0 or -errno. */
-MUST_USE int peer_refresh_send(struct peer *);
+/*
+ * ROUTE-REFRESH for IPv4 unicast: RR_NORMAL asks the peer to send its table
+ * again (RFC 2918); RR_BORR/RR_EORR frame our answer (RFC 7313). 0 or -errno.
+ */
+MUST_USE int peer_refresh_send(struct peer *, uint8_t subtype);
+
+/* Both sides announced enhanced route refresh (RFC 7313 §3.1). */
+static inline bool
+peer_enhanced_rr(const struct peer *p)
+{
+	return p->caps_tx.enhanced_rr && p->caps_rx.enhanced_rr;
+}
 /* Bytes queued and not yet written. */
 size_t	peer_out_queued(const struct peer *);
 

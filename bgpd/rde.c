@@ -9,6 +9,8 @@
  * rib_peer_withdraw_all() has removed its last path.
  */
 #include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -37,6 +39,10 @@ struct rde_nbr {
 	struct rde_sess		*sess;	/* NULL while the session is down */
 	struct rde_sess		*stale;	/* RFC 4724: a restarting peer's paths, kept */
 	struct event		*gr_ev;	/* restart time, then stale-path time */
+	struct event		*err_ev;	/* RFC 7313: how long an EoRR is awaited */
+	bool			 in_refresh;	/* between its BoRR and EoRR */
+	bool			 sweeping;	/* its stale paths being withdrawn (job) */
+	size_t			 swept;		/* by the sweep under way */
 	struct rde		*r;
 	struct rde_counters	 c;
 	struct log_ratelimit	 rl;	/* rejections logged */
@@ -110,6 +116,25 @@ rde_nbr_get(struct rde *r, struct in_addr a)
 	return n;
 }
 
+/* log_peer() for a neighbor whose session may be gone. */
+static void PRINTF_LIKE(3, 4)
+rde_nbr_log(const struct rde_nbr *n, int level, const char *fmt, ...)
+{
+	char a[INET_ADDRSTRLEN], buf[400];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	inet_ntop(AF_INET, &n->addr, a, sizeof(a));
+	switch (level) {
+	case LOG_DEBUG: log_debug("neighbor %s: %s", a, buf); break;
+	case LOG_INFO: log_info("neighbor %s: %s", a, buf); break;
+	case LOG_NOTICE: log_notice("neighbor %s: %s", a, buf); break;
+	default: log_warnx("neighbor %s: %s", a, buf); break;
+	}
+}
+
 bool
 rde_counters_get(const struct rde *r, const struct peer *p, struct rde_counters *out)
 {
@@ -119,6 +144,7 @@ rde_counters_get(const struct rde *r, const struct peer *p, struct rde_counters 
 		return false;
 	*out = n->c;
 	out->pfx_accepted = n->sess ? rib_peer_npaths(r->rib, &n->sess->rp) : 0;
+	out->in_refresh = n->in_refresh;
 	return true;
 }
 
@@ -424,6 +450,7 @@ rde_update_cb(struct peer *p, struct cursor *body, struct bgp_err *err, void *ar
 /* ------------------------------------------------ graceful restart (RFC 4724 §4.2) */
 
 static void rde_job_schedule(struct rde *);
+static void rde_refresh_forget(struct rde_nbr *);
 
 /* The stale paths go now (End-of-RIB, a timer, or the peer did not keep its state). */
 static void
@@ -431,15 +458,14 @@ rde_stale_flush(struct rde_nbr *n, const char *why)
 {
 	struct rde *r = n->r;
 	struct rde_sess *s = n->stale;
-	char a[INET_ADDRSTRLEN];
 
 	if (s == NULL)
 		return;
 	if (n->gr_ev != NULL)
 		evtimer_del(n->gr_ev);
 	n->stale = NULL;
-	log_info("neighbor %s: graceful restart: %zu stale paths withdrawn (%s)",
-	    inet_ntop(AF_INET, &n->addr, a, sizeof(a)), rib_peer_npaths(r->rib, &s->rp), why);
+	rde_nbr_log(n, LOG_INFO, "graceful restart: %zu stale paths withdrawn (%s)",
+	    rib_peer_npaths(r->rib, &s->rp), why);
 	s->next = r->jobs;
 	r->jobs = s;
 	rde_job_schedule(r);
@@ -557,6 +583,7 @@ rde_down_cb(struct peer *p, void *arg)
 
 	if (n == NULL || n->sess == NULL)
 		return;
+	rde_refresh_forget(n);
 	rde_stale_flush(n, "the session went down again");
 	if (rde_gr_keeps(p)) {
 		n->stale = n->sess;
@@ -606,6 +633,27 @@ rde_refwd_run(struct rde *r, size_t budget)
 	return false;
 }
 
+/* One turn of every EoRR sweep under way; true while one has more to do. */
+static bool
+rde_sweeps_run(struct rde *r, size_t budget)
+{
+	bool more = false;
+
+	for (struct rde_nbr *n = r->nbrs; n != NULL; n = n->next) {
+		if (!n->sweeping || n->sess == NULL)
+			continue;
+		if (rib_peer_sweep(r->rib, &n->sess->rp, budget, &n->swept)) {
+			more = true;
+			continue;
+		}
+		n->sweeping = false;
+		n->c.refresh_swept += n->swept;
+		rde_nbr_log(n, LOG_INFO, "enhanced route refresh: %zu stale paths withdrawn, "
+		    "%zu paths kept", n->swept, rib_peer_npaths(r->rib, &n->sess->rp));
+	}
+	return more;
+}
+
 bool
 rde_jobs_run(struct rde *r, size_t budget)
 {
@@ -619,6 +667,8 @@ rde_jobs_run(struct rde *r, size_t budget)
 		r->jobs = s->next;
 		free(s);
 	}
+	if (rde_sweeps_run(r, budget))
+		return true;
 	if (r->reselect)
 		r->reselect = rib_reselect_all(r->rib, budget);
 	if (r->reselect)
@@ -635,6 +685,79 @@ rde_job_cb(evutil_socket_t fd, short what, void *arg)
 
 	if (rde_jobs_run(r, RDE_WITHDRAW_CHUNK))
 		rde_job_schedule(r);
+}
+
+/* ------------------------------------------ enhanced route refresh (RFC 7313 §4) */
+
+/* EoRR, or no EoRR in time: what the peer did not announce again goes. */
+static void
+rde_refresh_end(struct rde_nbr *n)
+{
+	n->in_refresh = false;
+	if (n->err_ev != NULL)
+		evtimer_del(n->err_ev);
+	n->sweeping = true;
+	n->swept = 0;
+	rde_job_schedule(n->r);
+}
+
+static void
+rde_err_timer_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct rde_nbr *n = arg;
+
+	(void)fd, (void)what;
+	rde_nbr_log(n, LOG_WARNING, "enhanced route refresh: no EoRR within %u s; "
+	    "the paths not announced again are withdrawn", BGP_ERR_STALE_TIME);
+	rde_refresh_end(n);
+}
+
+static void
+rde_refresh_begin(struct rde_nbr *n)
+{
+	struct timeval tv = { BGP_ERR_STALE_TIME, 0 };
+
+	rib_peer_refresh_begin(n->r->rib, &n->sess->rp);	/* finishes a sweep under way */
+	n->sweeping = false;
+	n->in_refresh = true;
+	if (n->err_ev == NULL &&
+	    (n->err_ev = evtimer_new(n->r->bgp->base, rde_err_timer_cb, n)) == NULL)
+		fatalx("rde: enhanced route refresh timer");
+	evtimer_add(n->err_ev, &tv);
+	rde_nbr_log(n, LOG_INFO, "enhanced route refresh: BoRR; its %zu paths are stale "
+	    "until announced again before EoRR", rib_peer_npaths(n->r->rib, &n->sess->rp));
+}
+
+/* BoRR / EoRR from the peer; a refresh request is adj_out's to answer. */
+static void
+rde_refresh_cb(struct peer *p, uint8_t subtype, void *arg)
+{
+	struct rde *r = arg;
+	struct rde_nbr *n = rde_nbr_find(r, p->cfg.remote_addr);
+
+	if (subtype == RR_NORMAL || n == NULL || n->sess == NULL)
+		return;
+	if (!peer_enhanced_rr(p)) {
+		log_peer(p, LOG_NOTICE, "%s without enhanced route refresh negotiated: ignored "
+		    "(RFC 7313 §4)", subtype == RR_BORR ? "BoRR" : "EoRR");
+		return;
+	}
+	if (subtype == RR_BORR)
+		rde_refresh_begin(n);
+	else if (n->in_refresh)
+		rde_refresh_end(n);
+	else
+		log_peer(p, LOG_NOTICE, "EoRR without a BoRR before it: ignored");
+}
+
+/* The session ended: its paths go as a whole, the refresh with them. */
+static void
+rde_refresh_forget(struct rde_nbr *n)
+{
+	n->in_refresh = false;
+	n->sweeping = false;
+	if (n->err_ev != NULL)
+		evtimer_del(n->err_ev);
 }
 
 /* -------------------------------------------------------------- life */
@@ -727,7 +850,7 @@ struct rde *
 rde_new(struct bgp *b)
 {
 	struct peer_hooks h = { .update = rde_update_cb, .up = rde_up_cb,
-	    .down = rde_down_cb, .eor = rde_eor_cb };
+	    .down = rde_down_cb, .eor = rde_eor_cb, .refresh = rde_refresh_cb };
 	struct rde *r;
 
 	if ((r = calloc(1, sizeof(*r))) == NULL)
@@ -807,6 +930,8 @@ rde_nbrs_free(struct rde *r)
 		}
 		if (n->gr_ev != NULL)
 			event_free(n->gr_ev);
+		if (n->err_ev != NULL)
+			event_free(n->err_ev);
 		r->nbrs = n->next;
 		free(n);
 	}
@@ -904,7 +1029,7 @@ rde_policy_changed(struct rde *r, struct peer *p)
 		return;			/* the next session starts with the new policy */
 	/* inbound: the peer sends its table again, re-filtered as it arrives */
 	if (p->caps_rx.route_refresh) {
-		if (peer_refresh_send(p) < 0)
+		if (peer_refresh_send(p, RR_NORMAL) < 0)
 			log_peer(p, LOG_WARNING, "ROUTE-REFRESH not queued");
 	} else
 		log_peer(p, LOG_NOTICE, "no route refresh capability: the new inbound policy "

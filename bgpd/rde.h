@@ -47,6 +47,8 @@ struct rde_counters {
 	uint64_t	events[RDE_EV_MAX];	/* UPDATEs, by enum rde_event */
 	uint64_t	attrs_discarded;	/* attributes dropped (RFC 7606 attribute discard) */
 	uint64_t	session_resets;		/* UPDATEs that reset the session (RFC 7606 §2) */
+	uint64_t	refresh_swept;		/* stale paths withdrawn after EoRR (RFC 7313) */
+	bool		in_refresh;		/* between the peer's BoRR and EoRR now */
 };
 
 /* Table-wide figures for `show bgp statistics`. */

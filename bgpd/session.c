@@ -55,9 +55,9 @@ peer_send(struct peer *p, const void *msg, size_t len)
 }
 
 int
-peer_refresh_send(struct peer *p)
+peer_refresh_send(struct peer *p, uint8_t subtype)
 {
-	struct refresh_msg m = { .afi = AFI_IPV4, .safi = SAFI_UNICAST, .subtype = RR_NORMAL };
+	struct refresh_msg m = { .afi = AFI_IPV4, .safi = SAFI_UNICAST, .subtype = subtype };
 	struct wbuf w;
 	int rv;
 
@@ -88,6 +88,7 @@ session_caps_fill(struct peer *p)
 	c->as4 = true;			/* RFC 6793 */
 	c->as4_asn = peer_local_as(p);
 	c->route_refresh = true;	/* RFC 2918 */
+	c->enhanced_rr = true;		/* RFC 7313: BoRR/EoRR around a refresh */
 	c->extmsg = true;		/* RFC 8654: we read up to 65535 */
 	c->addpath_ipv4u = (p->cfg.addpath_rx ? ADDPATH_RX : 0) |
 	    (p->cfg.addpath_tx ? ADDPATH_TX : 0);

@@ -249,6 +249,9 @@ neighbor_json_rib(json_object *o, const struct ctl_neighbor *n)
 	json_object *u = json_object_new_object();
 
 	J_INT(v4, "acceptedPrefixCounter", n->pfx_rcvd);
+	J_INT(v4, "enhancedRefreshStaleWithdrawn", n->refresh_swept);
+	json_object_object_add(v4, "enhancedRefreshInProgress",
+	    json_object_new_boolean(n->in_refresh));
 	json_object_object_add(afi, "ipv4Unicast", v4);
 	json_object_object_add(o, "addressFamilyInfo", afi);
 	J_INT(u, "updatesHandled", n->upd_rcvd);
@@ -301,6 +304,11 @@ neighbor_text_rib(FILE *out, const struct ctl_neighbor *n)
 			    n->upd_events[i]);
 	if (n->attrs_discarded != 0)
 		fprintf(out, "    Attributes discarded (RFC 7606): %" PRIu64 "\n", n->attrs_discarded);
+	if (n->in_refresh)
+		fprintf(out, "    Enhanced route refresh under way (BoRR received, EoRR awaited)\n");
+	if (n->refresh_swept != 0)
+		fprintf(out, "    Stale paths withdrawn after EoRR (RFC 7313): %" PRIu64 "\n",
+		    n->refresh_swept);
 	if (n->upd_session_resets != 0)
 		fprintf(out, "    UPDATEs that reset the session: %" PRIu64 "\n",
 		    n->upd_session_resets);

@@ -185,6 +185,8 @@ struct ctl_neighbor {
 	uint64_t	upd_session_resets;	/* UPDATEs that reset the session (RFC 7606 §2) */
 	uint64_t	resets;			/* sessions (OpenSent or later) torn down and
 						 * started again: errors either way, clear bgp */
+	uint64_t	refresh_swept;		/* stale paths withdrawn after EoRR (RFC 7313) */
+	uint8_t		in_refresh;		/* 1: between the peer's BoRR and EoRR */
 };
 
 /* show bgp statistics: one CTL_STATS_HEAD (table totals), one CTL_STATS_PEER each. */

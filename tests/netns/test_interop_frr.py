@@ -7,6 +7,7 @@ their attributes both ways, withdrawals, route refresh both ways, hard
 resets from either side, FRR's shutdown communication (RFC 8203/9003), and
 two FRR neighbors announcing one prefix giving an ECMP route in the kernel."""
 import json
+import time
 import os
 import shutil
 import signal
@@ -175,6 +176,13 @@ def test_route_refresh_both_ways(tmp_path, link, peers, daemon_factory):
     assert r.returncode == 0, r.stdout + r.stderr
     assert wait_for(lambda: stats()["routeRefreshRecv"] > before["routeRefreshRecv"], 10), stats()
     assert wait_for(lambda: stats()["updatesSent"] > before["updatesSent"], 10), stats()
+    # both ends have enhanced route refresh (RFC 7313): our answer is framed by
+    # BoRR/EoRR, and FRR, which drops at EoRR what it did not hear again, keeps both
+    assert neighbor(d, link.addr_b)["neighborCapabilities"]["enhancedRouteRefresh"] == \
+        "advertisedAndReceived"
+    assert frr_neighbor(f, link.addr_a)["neighborCapabilities"]["enhancedRouteRefresh"] == \
+        "advertisedAndReceived"
+    time.sleep(1)
     assert {"10.9.1.0/24", "10.9.2.0/24"} <= set(frr_routes(f))
 
     # our inbound policy changes: we ask FRR (ROUTE-REFRESH) and re-filter what it sends
@@ -184,6 +192,9 @@ def test_route_refresh_both_ways(tmp_path, link, peers, daemon_factory):
     assert wait_for(lambda: frr_neighbor(f, link.addr_a)["messageStats"]["routeRefreshRecv"]
                     > frr_rr, 10), f.read_log()
     assert wait_for(lambda: "10.50.2.0/24" not in routes(d), 10), d.read_log()
+    # FRR answered with BoRR ... EoRR: nothing it sent again was swept
+    assert wait_for(lambda: "enhanced route refresh: 0 stale paths withdrawn" in d.read_log(), 10), \
+        d.read_log()[-3000:]
     assert "10.50.1.0/24" in routes(d)
     reload(d, conf, our_conf([(link.addr_b, FRR_AS)], ["10.9.1.0/24", "10.9.2.0/24"]))
     assert wait_for(lambda: "10.50.2.0/24" in routes(d), 10), d.read_log()

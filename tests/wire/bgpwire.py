@@ -42,8 +42,8 @@ def msg(typ, body=b"", marker=b"\xff" * 16, length=None):
     return marker + struct.pack("!HB", n, typ) + body
 
 
-def open_msg(asn, bgp_id, as4=True, hold=90, version=4, extmsg=False):
-    caps = bytes([1, 4, 0, 1, 0, 1])
+def open_msg(asn, bgp_id, as4=True, hold=90, version=4, extmsg=False, extra_caps=b""):
+    caps = bytes([1, 4, 0, 1, 0, 1]) + extra_caps
     if as4:
         caps += bytes([65, 4]) + struct.pack("!I", asn)
     if extmsg:

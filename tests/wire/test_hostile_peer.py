@@ -19,7 +19,7 @@ import time
 import pytest
 
 from bgplab import Bird, Link, sh
-from bgpwire import Speaker, aspath, attr, good_attrs, msg, netns_socket, open_msg, update
+from bgpwire import Speaker, aspath, attr, good_attrs, msg, netns_socket, open_msg, prefix, update
 from netns_conftest import SANITIZER_MARKS, Daemon, vtysh_json, wait_for
 
 LONG = os.environ.get("IPIP_LONG") == "1"
@@ -80,9 +80,9 @@ class Lab:
         s.connect((OURS, 179))
         return Speaker(s)
 
-    def establish(self, addr, as4=True):
+    def establish(self, addr, as4=True, caps=b""):
         sp = self.connect(addr)
-        sp.send(open_msg(PEER_AS, addr, as4=as4))
+        sp.send(open_msg(PEER_AS, addr, as4=as4, extra_caps=caps))
         m = sp.read(5)
         assert m and m[0] == 1, f"no OPEN from the daemon: {m}"
         sp.send(msg(4))
@@ -425,6 +425,109 @@ def test_route_refresh_flood_is_coalesced(h):
     assert 1 <= resent <= 1000, resent                  # the table came again, not 5000 times
     assert n["bgpState"] == "Established" and n["notificationsSentByCode"] == {}, n
     assert rss_kb(h.d) - rss0 < 64 * 1024
+    sp.close()
+
+
+# ------------------------------------------------ enhanced route refresh
+RR_CAPS = bytes([2, 0, 70, 0])        # route refresh (RFC 2918) + enhanced (RFC 7313)
+
+
+def refresh(subtype):
+    return msg(5, struct.pack("!HBB", 1, subtype, 1))
+
+
+def med(v):
+    return attr(0x80, 4, struct.pack("!I", v))
+
+
+def test_enhanced_refresh_withdraws_what_is_not_announced_again(h):
+    """RFC 7313 §4, receiving side: after BoRR every path of the peer is
+    stale but stays (routes do not blink); what it announces again, changed
+    or not, is kept; an explicit withdrawal in the window acts at once; at
+    EoRR the rest leaves the RIB and the kernel, and the neighbor shows the
+    count."""
+    addr, _ = h.next()
+    sp = h.establish(addr, caps=RR_CAPS)
+    n = neighbor(h.d, addr)
+    assert n["neighborCapabilities"].get("enhancedRouteRefresh") == "advertisedAndReceived", n
+    pfx = [f"172.17.{h.n}.{i * 16}/28" for i in range(4)]
+    sp.send(update(A(addr), pfx))
+    assert wait_for(lambda: all(kernel_routes(h).get(p) == addr for p in pfx), 10)
+    sp.send(refresh(1))                                 # BoRR
+    assert wait_for(lambda: neighbor(h.d, addr)["addressFamilyInfo"]["ipv4Unicast"]
+                    ["enhancedRefreshInProgress"], 5)
+    sp.send(update(A(addr), [pfx[0]]) + update(A(addr) + med(7), [pfx[1]]) +
+            update(withdrawn=prefix(pfx[2])) + msg(4))
+    assert wait_for(lambda: pfx[2] not in rib(h.d) and pfx[2] not in kernel_routes(h), 5)
+    time.sleep(0.3)
+    r, k = rib(h.d), kernel_routes(h)
+    assert pfx[3] in r and k.get(pfx[3]) == addr, "a stale path must stay until EoRR"
+    assert r[pfx[1]][0].get("metric") == 7, r[pfx[1]]
+    sp.send(refresh(2))                                 # EoRR
+    assert wait_for(lambda: pfx[3] not in rib(h.d) and pfx[3] not in kernel_routes(h), 5), \
+        h.d.read_log()[-2000:]
+    r, k = rib(h.d), kernel_routes(h)
+    assert pfx[0] in r and pfx[1] in r and k.get(pfx[0]) == addr and k.get(pfx[1]) == addr
+    v4 = neighbor(h.d, addr)["addressFamilyInfo"]["ipv4Unicast"]
+    assert v4["enhancedRefreshStaleWithdrawn"] == 1 and not v4["enhancedRefreshInProgress"], v4
+    assert v4["acceptedPrefixCounter"] == 2, v4
+    assert "enhanced route refresh: 1 stale paths withdrawn" in h.d.read_log()
+    sp.close()
+
+
+def test_borr_and_eorr_not_negotiated_are_ignored(h):
+    """A peer that did not announce enhanced route refresh sends BoRR and
+    EoRR anyway: they are ignored (RFC 7313 §4), nothing is withdrawn."""
+    addr, pfx = h.next()
+    sp = h.establish(addr)
+    learn(sp, h, pfx)
+    sp.send(refresh(1) + refresh(2) + msg(4))
+    time.sleep(0.5)
+    assert kernel_routes(h).get(pfx) == addr
+    n = neighbor(h.d, addr)
+    assert n["bgpState"] == "Established" and n["notificationsSentByCode"] == {}, n
+    assert "without enhanced route refresh negotiated: ignored" in h.d.read_log()
+    sp.close()
+
+
+def read_until_eorr(sp, within):
+    """Message types and refresh subtypes read until EoRR: [(5, 1), (2, None), ..., (5, 2)]."""
+    seen, end = [], time.monotonic() + within
+    while (left := end - time.monotonic()) > 0:
+        m = sp.read(left)
+        if m is None:
+            break
+        t, body = m
+        if t == 4:
+            continue
+        seen.append((t, body[2] if t == 5 else None))
+        if t == 5 and body[2] == 2:
+            break
+    return seen
+
+
+def test_our_table_again_is_framed_by_borr_and_eorr(h):
+    """RFC 7313 §4, sending side: a ROUTE-REFRESH from a peer that has the
+    capability gets BoRR, the whole table again (BIRD's three routes), then
+    EoRR; a peer without it gets the table alone."""
+    addr, _ = h.next()
+    sp = h.establish(addr, caps=RR_CAPS)
+    assert wait_for(lambda: vtysh_json(h.d.sock, "show bgp summary json")["ipv4Unicast"]["peers"]
+                    [addr]["pfxSnt"] == len(BIRD_PFX), 10)
+    while sp.read(0.5) is not None:                     # the first table and End-of-RIB
+        pass
+    sp.send(refresh(0))
+    seen = read_until_eorr(sp, 10)
+    assert seen[0] == (5, 1) and seen[-1] == (5, 2), seen
+    assert len(seen) >= 3 and all(t == 2 for t, _ in seen[1:-1]), seen
+    sp.close()
+    addr, _ = h.next()
+    sp = h.establish(addr, caps=bytes([2, 0]))
+    while sp.read(0.5) is not None:
+        pass
+    sp.send(refresh(0))
+    seen = read_until_eorr(sp, 2)
+    assert seen and all(t == 2 for t, _ in seen), seen
     sp.close()
 
 
