@@ -156,6 +156,7 @@ check_show_name() {
 		[ "$nh" = "$k" ] || ok=1
 	done
 	tap "show tunnel NAME on each of the $k devices: 172.16.3.0/24, one of $k next hops" $ok
+	"$VTYSH" -S "$work/e3a.sock" -c "show tunnel ${devs[0]:-none}" 2>&1 | sed 's/^/# /'
 }
 
 # kctr NS DEV... : tx and rx bytes of each device, "tx rx" per line.
