@@ -1,5 +1,5 @@
 /*
- * bgpd/ctl_fwd.c - `show tunnel`, `show ip route` and `show ip
+ * bgpd/ctl_fwd.c - `show tunnel [NAME]`, `show ip route` and `show ip
  * nexthop-group`: the tunnel devices we own (tunnel/tunnel.h: info and
  * counters), the routes and nexthop groups we install as the fib sees them,
  * with their kernel state (rib/fib.h). Each answer is a head record, then
@@ -28,6 +28,9 @@ struct fwd_stream {
 	uint16_t		 type;
 	uint64_t		 after;		/* tunnels: the last serial sent */
 	uint32_t		 cursor;	/* routes, groups: hmap_scan's */
+	char			 only[IF_NAMESIZE];	/* show tunnel NAME; "" for all */
+	unsigned		 only_ifindex;	/* its device, found at the start */
+	bool			 routes;	/* show tunnel NAME: tunnels sent, now routes */
 	unsigned		 name_ifindex;	/* the last interface named, for this stream */
 	char			 name[IF_NAMESIZE];
 };
@@ -64,6 +67,8 @@ tunnel_row(void *arg, const struct tunnel *t)
 	struct tunnel_counters c;
 	struct ctl_tunnel_rec r;
 
+	if (s->only[0] != '\0' && strcmp(ti->name, s->only) != 0)
+		return;
 	tunnel_counters_get(rde_fwd_tunnels_get(fwd_of(s->bgpd)), t, &c);
 	memset(&r, 0, sizeof(r));
 	r.rec = CTL_FWD_ROW;
@@ -77,15 +82,44 @@ tunnel_row(void *arg, const struct tunnel *t)
 	ctl_conn_record(s->conn, s->type, s->seq, &r, sizeof(r));
 }
 
+/* show tunnel NAME: one record per next hop of a route of ours through the device. */
+static void
+tunnel_route_row(void *arg, const struct fib_route_view *v)
+{
+	struct fwd_stream *s = arg;
+	struct ctl_tunnel_rec r;
+
+	for (size_t i = 0; i < v->n; i++) {
+		if (v->nhs[i].ifindex != s->only_ifindex)
+			continue;
+		memset(&r, 0, sizeof(r));
+		r.rec = CTL_FWD_ROUTE;
+		r.ifindex = v->nhs[i].ifindex, r.mtu = v->mtu, r.nexthops = (uint32_t)v->n;
+		CTL_STR_SET(r.name, s->only);
+		prefix_fmt(&v->pfx, r.prefix);
+		if (v->nhs[i].gateway != 0)
+			addr_fmt(v->nhs[i].gateway, r.via);
+		CTL_STR_SET(r.state, fib_route_state_name(v->state));
+		ctl_conn_record(s->conn, s->type, s->seq, &r, sizeof(r));
+	}
+}
+
+/* Tunnels in chunks; for show tunnel NAME then the routes through it, in chunks too. */
 static bool
 tunnel_more(struct ctl_conn *c, void *arg)
 {
 	struct fwd_stream *s = arg;
-	const struct tunnel_mgr *tm = rde_fwd_tunnels_get(fwd_of(s->bgpd));
+	const struct rde_fwd *fwd = fwd_of(s->bgpd);
+	const struct tunnel_mgr *tm = rde_fwd_tunnels_get(fwd);
+	const struct fib *fib = rde_fwd_fib(fwd);
 
 	s->conn = c;
-	if (tm != NULL && tunnel_mgr_walk_from(tm, &s->after, CTL_FWD_CHUNK, tunnel_row, s) ==
-	    CTL_FWD_CHUNK)
+	if (!s->routes && tm != NULL &&
+	    tunnel_mgr_walk_from(tm, &s->after, CTL_FWD_CHUNK, tunnel_row, s) == CTL_FWD_CHUNK)
+		return true;
+	s->routes = true;
+	if (s->only[0] != '\0' && fib != NULL &&
+	    fib_route_scan(fib, &s->cursor, CTL_FWD_CHUNK, tunnel_route_row, s))
 		return true;
 	ctl_conn_end(c, s->seq);
 	return false;
@@ -108,24 +142,88 @@ tunnel_head(struct ctl_conn *c, const struct ctl_frame *f, const struct rde_fwd 
 	ctl_conn_record(c, f->type, f->seq, &h, sizeof(h));
 }
 
-/* Start a stream: the head, a first chunk, the rest deferred. */
-static void
-stream_start(struct bgpd *b, struct ctl_conn *c, const struct ctl_frame *f, ctl_more_fn *more)
+static struct fwd_stream *
+stream_new(struct bgpd *b, const struct ctl_frame *f)
 {
 	struct fwd_stream *s;
 
 	if ((s = calloc(1, sizeof(*s))) == NULL)
 		fatal("control: show");
 	s->bgpd = b, s->seq = f->seq, s->type = f->type;
+	return s;
+}
+
+/* Run a stream (its head already sent): a first chunk, the rest deferred. */
+static void
+stream_run(struct ctl_conn *c, struct fwd_stream *s, ctl_more_fn *more)
+{
 	if (more(c, s))
 		ctl_conn_defer(c, more, s);
 	else
 		free(s);
 }
 
+static void
+stream_start(struct bgpd *b, struct ctl_conn *c, const struct ctl_frame *f, ctl_more_fn *more)
+{
+	stream_run(c, stream_new(b, f), more);
+}
+
+struct tunnel_find {
+	const char	*name;
+	unsigned	 ifindex;	/* 0: not found */
+};
+
+static void
+tunnel_find_cb(void *arg, const struct tunnel *t)
+{
+	struct tunnel_find *tf = arg;
+	const struct tunnel_info *ti = tunnel_info(t);
+
+	if (tf->ifindex == 0 && strcmp(ti->name, tf->name) == 0)
+		tf->ifindex = ti->ifindex;
+}
+
+/*
+ * show tunnel NAME: refuse an unknown name before the head, so the shell
+ * prints the error and exits non-zero. The walk compares names only (no
+ * syscalls), one pass over the tunnels, which are few next to routes.
+ */
+static void
+tunnel_show_one(struct bgpd *b, struct ctl_conn *c, const struct ctl_frame *f)
+{
+	const struct tunnel_mgr *tm = rde_fwd_tunnels_get(fwd_of(b));
+	struct ctl_tunnel_req req;
+	struct tunnel_find tf = { 0 };
+	struct fwd_stream *s;
+
+	if (ctl_record_get(f, &req, sizeof(req)) < 0) {
+		ctl_conn_error(c, f->seq, "malformed tunnel request");
+		return;
+	}
+	CTL_STR_FIX(req.name);
+	tf.name = req.name;
+	if (tm != NULL)
+		tunnel_mgr_walk(tm, tunnel_find_cb, &tf);
+	if (tf.ifindex == 0) {
+		ctl_conn_error(c, f->seq, "no tunnel %s%s", req.name,
+		    tm == NULL ? " (no tunnel driver running)" : "");
+		return;
+	}
+	tunnel_head(c, f, fwd_of(b));
+	s = stream_new(b, f);
+	CTL_STR_SET(s->only, req.name);
+	s->only_ifindex = tf.ifindex;
+	stream_run(c, s, tunnel_more);
+}
+
 void
 ctl_tunnel_show(struct bgpd *b, struct ctl_conn *c, const struct ctl_frame *f)
 {
+	if (cur_left(&f->payload) != 0) {
+		tunnel_show_one(b, c, f);
+		return;
+	}
 	tunnel_head(c, f, fwd_of(b));
 	stream_start(b, c, f, tunnel_more);
 }

@@ -1,5 +1,5 @@
 /*
- * vtysh/commands_fwd.h - `show tunnel [json]`, `show ip route [json]` and
+ * vtysh/commands_fwd.h - `show tunnel [NAME] [json]`, `show ip route [json]` and
  * `show ip nexthop-group [json]`.
  * commands.c puts VTYSH_FWD_COMMANDS into its table, so this block merges
  * apart from others.
@@ -15,8 +15,9 @@ int	cmd_show_ip_nexthop_group(struct vty *, const struct cmd_args *);
 int	cmd_show_ip_fib(struct vty *, const struct cmd_args *);
 
 #define VTYSH_FWD_COMMANDS \
-	{ "show tunnel [json]", "Show running system information\n" \
+	{ "show tunnel [NAME] [json]", "Show running system information\n" \
 	    "IPIP tunnel devices of ipip-bgpd, with counters\n" \
+	    "One device: its endpoints, counters and the routes through it\n" \
 	    "JavaScript Object Notation\n", cmd_show_tunnel }, \
 	{ "show ip route [json]", "Show running system information\nIP information\n" \
 	    "Routes ipip-bgpd installs, with their kernel state\n" \

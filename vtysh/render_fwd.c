@@ -1,5 +1,5 @@
 /*
- * vtysh/render_fwd.c - `show tunnel [json]`, `show ip route [json]` and
+ * vtysh/render_fwd.c - `show tunnel [NAME] [json]`, `show ip route [json]` and
  * `show ip nexthop-group [json]`: the tunnel devices ipip-bgpd owns with
  * their counters, and the routes and nexthop groups it installs with their
  * kernel state.
@@ -76,11 +76,52 @@ tunnel_json(const struct ctl_tunnel_rec *r)
 }
 
 void
+render_tunnel_one_begin(struct fwd_render *fr, FILE *out, const struct ctl_tunnel_rec *h,
+    bool json)
+{
+	fwd_begin(fr, out, json, "tunnels");
+	fr->running = h->running;
+	fr->detail = true;
+	snprintf(fr->driver, sizeof(fr->driver), "%s", h->driver);
+	if (json) {
+		J_STR(fr->top, "driver", h->driver);
+		J_BOOL(fr->top, "running", h->running);
+		J_INT(fr->top, "dropsMalformed", h->drops_malformed);
+		J_INT(fr->top, "dropsNoTunnel", h->drops_no_tunnel);
+	}
+}
+
+/* show tunnel NAME: the device once, then a line per remote (NBMA: several). */
+static void
+tunnel_detail_text(struct fwd_render *fr, const struct ctl_tunnel_rec *r)
+{
+	if (fr->rows++ == 0) {
+		fprintf(fr->out, "Tunnel %s, ifindex %u, driver %s\n", r->name, r->ifindex,
+		    fr->driver);
+		fprintf(fr->out, "  Style %s, local %s, MTU %u, adopted %s\n",
+		    r->nbma ? "nbma" : "point-to-point", r->local, r->mtu, r->adopted ? "yes" : "no");
+		fprintf(fr->out, "  RX: %" PRIu64 " packets, %" PRIu64 " bytes, %" PRIu64
+		    " errors\n", r->rx_packets, r->rx_bytes, r->rx_errors);
+		fprintf(fr->out, "  TX: %" PRIu64 " packets, %" PRIu64 " bytes, %" PRIu64
+		    " errors\n", r->tx_packets, r->tx_bytes, r->tx_errors);
+	}
+	fprintf(fr->out, "  Remote %s, %u user%s\n", r->remote, r->users, r->users == 1 ? "" : "s");
+}
+
+void
 render_tunnel_row(struct fwd_render *fr, const struct ctl_tunnel_rec *r)
 {
 	if (fr->json) {
-		json_object_array_add(fr->rows_j, tunnel_json(r));
+		json_object *o = tunnel_json(r);
+
+		if (fr->detail)
+			json_object_object_add(o, "routes", json_object_new_array());
+		json_object_array_add(fr->rows_j, o);
 		fr->rows++;
+		return;
+	}
+	if (fr->detail) {
+		tunnel_detail_text(fr, r);
 		return;
 	}
 	if (fr->rows++ == 0)
@@ -91,6 +132,55 @@ render_tunnel_row(struct fwd_render *fr, const struct ctl_tunnel_rec *r)
 	    " %6" PRIu64 " %10" PRIu64 " %12" PRIu64 " %6" PRIu64 "\n", r->name, r->local,
 	    r->remote, r->nbma ? "nbma" : "p2p", r->mtu, r->users, r->adopted ? "yes" : "no",
 	    r->rx_packets, r->rx_bytes, r->rx_errors, r->tx_packets, r->tx_bytes, r->tx_errors);
+}
+
+/* JSON: the tunnel a route record belongs to: NBMA by its remote, else the first. */
+static json_object *
+tunnel_routes_of(struct fwd_render *fr, const char *via)
+{
+	size_t n = json_object_array_length(fr->rows_j);
+	json_object *t, *x, *routes;
+
+	for (size_t i = 0; i < n && via[0] != '\0'; i++) {
+		t = json_object_array_get_idx(fr->rows_j, i);
+		if (json_object_object_get_ex(t, "remote", &x) &&
+		    strcmp(json_object_get_string(x), via) == 0 &&
+		    json_object_object_get_ex(t, "routes", &routes))
+			return routes;
+	}
+	if (n == 0)
+		return NULL;
+	t = json_object_array_get_idx(fr->rows_j, 0);
+	return json_object_object_get_ex(t, "routes", &routes) ? routes : NULL;
+}
+
+void
+render_tunnel_route(struct fwd_render *fr, const struct ctl_tunnel_rec *r)
+{
+	json_object *routes, *o;
+
+	if (fr->json) {
+		if ((routes = tunnel_routes_of(fr, r->via)) == NULL)
+			return;
+		o = json_object_new_object();
+		J_STR(o, "prefix", r->prefix);
+		if (r->via[0] != '\0')
+			J_STR(o, "via", r->via);
+		J_STR(o, "state", r->state);
+		J_INT(o, "nexthops", r->nexthops);
+		json_object_array_add(routes, o);
+		fr->routes++;
+		return;
+	}
+	if (fr->routes++ == 0)
+		fprintf(fr->out, "  Routes through it:\n");
+	fprintf(fr->out, "    %s", r->prefix);
+	if (r->via[0] != '\0')
+		fprintf(fr->out, " via %s", r->via);
+	fprintf(fr->out, ", %s", r->state);
+	if (r->nexthops > 1)
+		fprintf(fr->out, ", ECMP: 1 of %u next hops", r->nexthops);
+	fputc('\n', fr->out);
 }
 
 /* ------------------------------------------------ show ip route */
@@ -272,6 +362,8 @@ render_fwd_end(struct fwd_render *fr, const char *none)
 	if (!fr->json) {
 		if (fr->rows == 0 && fr->running && none != NULL)
 			fprintf(fr->out, "%s\n", none);
+		if (fr->detail && fr->rows > 0 && fr->routes == 0)
+			fprintf(fr->out, "  No routes through it\n");
 		return;
 	}
 	json_object_object_add(fr->top, fr->key, fr->rows_j);

@@ -1,5 +1,5 @@
 /*
- * vtysh/render_fwd.h - `show tunnel`, `show ip route` and `show ip
+ * vtysh/render_fwd.h - `show tunnel [NAME]`, `show ip route` and `show ip
  * nexthop-group` as an aligned table
  * (FRR-like) or JSON (camelCase keys) from the same records (STYLE 12).
  * Text rows are printed as records arrive; JSON is printed at the end.
@@ -20,6 +20,9 @@ struct fwd_render {
 	bool			 json;
 	size_t			 rows;
 	bool			 running;	/* the head said so */
+	bool			 detail;	/* show tunnel NAME: a block per tunnel */
+	size_t			 routes;	/* show tunnel NAME: route records seen */
+	char			 driver[16];	/* show tunnel NAME: from the head */
 	const char		*key;		/* JSON: "tunnels", "routes", "nexthopGroups" */
 	struct json_object	*top, *rows_j;	/* JSON only */
 };
@@ -28,6 +31,14 @@ struct fwd_render {
 void	render_tunnel_begin(struct fwd_render *, FILE *, const struct ctl_tunnel_rec *head,
 	    bool json);
 void	render_tunnel_row(struct fwd_render *, const struct ctl_tunnel_rec *);
+/*
+ * show tunnel NAME: the head, the CTL_FWD_ROW of each tunnel on the device
+ * (render_tunnel_row), then its CTL_FWD_ROUTE records: text in FRR's detail
+ * style; JSON the list form's keys, each tunnel with a "routes" array.
+ */
+void	render_tunnel_one_begin(struct fwd_render *, FILE *, const struct ctl_tunnel_rec *head,
+	    bool json);
+void	render_tunnel_route(struct fwd_render *, const struct ctl_tunnel_rec *);
 void	render_kroute_begin(struct fwd_render *, FILE *, const struct ctl_kroute_rec *head,
 	    bool json);
 void	render_kroute_row(struct fwd_render *, const struct ctl_kroute_rec *);

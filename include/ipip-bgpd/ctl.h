@@ -70,8 +70,11 @@ enum ctl_type {
 					 * = the attributes as sent; one per prefix unless
 					 * ADD-PATH send), prefixes in order */
 	/* Tunnels and kernel routes (bgpd/ctl_fwd.c) */
-	CTL_SHOW_TUNNEL = 112,		/* request: none; answer: a struct ctl_tunnel_rec
-					 * head, then one per tunnel, streamed in chunks */
+	CTL_SHOW_TUNNEL = 112,		/* request: none (all) or struct ctl_tunnel_req (one
+					 * device); answer: a struct ctl_tunnel_rec head, then
+					 * one per tunnel, streamed in chunks; with a name,
+					 * then one CTL_FWD_ROUTE per next hop of ours through
+					 * the device, or CTL_ERROR "no tunnel NAME" */
 	CTL_SHOW_IP_ROUTE = 113,	/* request: none; answer: a struct ctl_kroute_rec
 					 * head, then one per route we install, streamed */
 	CTL_SHOW_IP_NEXTHOP_GROUP = 114,	/* request: none; answer: a struct ctl_nhg_rec
@@ -273,17 +276,28 @@ struct ctl_overlay_rec {
 	char		mode_source[80];	/* nh: "global", "neighbor A.B.C.D", "prefix-list NAME" */
 };
 
-/* show tunnel: rec CTL_FWD_HEAD (driver, drops) then CTL_FWD_ROW per tunnel. */
-enum { CTL_FWD_HEAD = 0, CTL_FWD_ROW = 1 };
+/*
+ * show tunnel: rec CTL_FWD_HEAD (driver, drops) then CTL_FWD_ROW per tunnel;
+ * show tunnel NAME: the same for the tunnels on device NAME (an NBMA device:
+ * one per remote), then CTL_FWD_ROUTE per route next hop through the device.
+ */
+enum { CTL_FWD_HEAD = 0, CTL_FWD_ROW = 1, CTL_FWD_ROUTE = 2 };
+struct ctl_tunnel_req {
+	char		name[16];	/* IFNAMSIZ: the device */
+};
 struct ctl_tunnel_rec {
-	uint8_t		rec;		/* CTL_FWD_HEAD / CTL_FWD_ROW */
+	uint8_t		rec;		/* CTL_FWD_HEAD / CTL_FWD_ROW / CTL_FWD_ROUTE */
 	uint8_t		running;	/* head: 0 without a tunnel manager */
 	uint8_t		adopted;	/* found from an earlier run */
 	uint8_t		nbma;		/* device shared per local: routes name the remote */
 	uint32_t	ifindex, mtu, users;
+	uint32_t	nexthops;	/* route: how many next hops the route has in all */
 	char		name[16];	/* IFNAMSIZ */
 	char		local[16], remote[16];
 	char		driver[16];	/* head: userspace | kernel | none */
+	char		prefix[20];	/* route: the prefix */
+	char		via[16];	/* route: its gateway (NBMA: the remote); "" p2p */
+	char		state[12];	/* route: installed | pending | failed | stale */
 	uint64_t	rx_packets, rx_bytes, rx_errors;
 	uint64_t	tx_packets, tx_bytes, tx_errors;
 	uint64_t	drops_malformed, drops_no_tunnel;	/* head: before any tunnel */

@@ -3,6 +3,7 @@ route` end to end (doc/overlay.md, doc/tunnels.md). BIRD 2 announces a near
 prefix (next hop on our subnet) and a far one (next hop behind a router), as
 in test_overlay.py. Checked as an operator does: `ip -j route show proto 44`,
 `ip -d link`, and the shell's JSON."""
+import re
 import shutil
 
 import pytest
@@ -41,6 +42,33 @@ def assert_routes_match_the_kernel(d, ns):
     assert all(v[2] == "installed" for v in ours.values()), ours
     nhids = {r["dst"]: r.get("nhid") for r in ip_json(ns, "route", "show", "proto", "44")}
     assert {p: v[3] for p, v in ours.items()} == nhids, (ours, nhids)
+
+
+def assert_show_tunnel_name_matches_the_kernel(d, ns):
+    """show tunnel NAME [json] for each device of ours: the list form's entry
+    for it, and exactly the prefixes whose kernel next hops go through it."""
+    kernel = installed(ns)
+    listed = {t["name"]: t for t in vtysh_json(d.sock, "show tunnel json")["tunnels"]}
+    devs = our_tunnels(ns)
+    assert devs
+    for dev in devs:
+        name = dev["ifname"]
+        one = vtysh_json(d.sock, f"show tunnel {name} json")
+        assert [t["name"] for t in one["tunnels"]] == [name], one
+        t = one["tunnels"][0]
+        for k in ("ifindex", "local", "remote", "type", "mtu", "users", "adopted"):
+            assert t[k] == listed[name][k], (k, t, listed[name])
+        assert (t["ifindex"], t["mtu"]) == (dev["ifindex"], dev["mtu"]), (t, dev)
+        want = sorted(p for p, (hops, _) in kernel.items() if any(h[1] == name for h in hops))
+        assert want and sorted(r["prefix"] for r in t["routes"]) == want, (t, kernel)
+        assert all(r["state"] == "installed" for r in t["routes"]), t
+        text = vtysh(d.sock, f"show tunnel {name}").stdout
+        assert f"Tunnel {name}, ifindex {dev['ifindex']}, driver userspace" in text, text
+        assert f"local {t['local']}, MTU {dev['mtu']}" in text and \
+            all(f"    {p}, installed" in text for p in want), text
+    r = vtysh(d.sock, "show tunnel ipnosuchtunnel")
+    assert r.returncode != 0 and "% no tunnel ipnosuchtunnel" in r.stderr, (r.returncode, r.stderr)
+    assert r.stdout == "", r.stdout
 
 
 def test_neighbor_always_tunnels_the_near_prefix_and_a_list_never_keeps_far_out(
@@ -86,6 +114,8 @@ def test_neighbor_always_tunnels_the_near_prefix_and_a_list_never_keeps_far_out(
     assert "every prefix is decided again" in d.read_log()
     assert_routes_match_the_kernel(d, link.a)
     assert len(vtysh_json(d.sock, "show tunnel json")["tunnels"]) == 2
+    # show tunnel NAME: each of the two devices carries its own prefix
+    assert_show_tunnel_name_matches_the_kernel(d, link.a)
     assert d.stop() == 0
     d.assert_no_sanitizer_report()
 
@@ -125,6 +155,15 @@ def test_show_tunnel_counters_grow_with_a_ping_through_it(tmp_path, link, daemon
         assert after["rxPackets"] >= before["rxPackets"] + 3, (before, after)
         assert after["txBytes"] >= before["txBytes"] + 3 * 84, (before, after)
         assert after["txErrors"] == 0 and after["rxErrors"] == 0, after
+        # show tunnel NAME: the same counters (read later, so not smaller), B's prefix
+        one = vtysh_json(ds[0].sock, f"show tunnel {kern['ifname']} json")["tunnels"][0]
+        assert one["txPackets"] >= after["txPackets"] and \
+            one["rxPackets"] >= after["rxPackets"], (one, after)
+        assert [r["prefix"] for r in one["routes"]] == [want], one
+        text = vtysh(ds[0].sock, f"show tunnel {kern['ifname']}").stdout
+        tx = re.search(r"^  TX: (\d+) packets, \d+ bytes, 0 errors$", text, re.M)
+        assert tx and int(tx.group(1)) >= one["txPackets"], text
+        assert_show_tunnel_name_matches_the_kernel(ds[0], link.a)
         assert_routes_match_the_kernel(ds[0], link.a)
         for d in ds:
             assert d.stop() == 0

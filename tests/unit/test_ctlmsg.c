@@ -32,6 +32,37 @@ START_TEST(frame_round_trip)
 }
 END_TEST
 
+/* show tunnel NAME: the request carries the device name; any other size is refused. */
+START_TEST(tunnel_request_carries_the_device_name)
+{
+	struct ctl_tunnel_req req, back;
+	struct ctl_frame f;
+	struct wbuf w;
+	size_t used;
+
+	memset(&req, 'x', sizeof(req));
+	CTL_STR_SET(req.name, "ipcccr407336p02");
+	wbuf_init(&w, CTL_FRAME_MAX);
+	ck_assert_int_eq(ctl_frame_write(&w, CTL_SHOW_TUNNEL, 5, &req, sizeof(req)), 0);
+	ck_assert_int_eq(ctl_frame_parse(wbuf_data(&w), wbuf_len(&w), &f, &used), 0);
+	ck_assert_uint_eq(f.type, CTL_SHOW_TUNNEL);
+	ck_assert_int_eq(ctl_record_get(&f, &back, sizeof(back)), 0);
+	CTL_STR_FIX(back.name);
+	ck_assert_str_eq(back.name, "ipcccr407336p02");
+	ck_assert_int_eq(ctl_record_get(&f, &back, sizeof(back) + 1), -EBADMSG);
+	wbuf_free(&w);
+	/* a name that fills the field arrives terminated, one character short */
+	memset(&req, 'y', sizeof(req));
+	wbuf_init(&w, CTL_FRAME_MAX);
+	ck_assert_int_eq(ctl_frame_write(&w, CTL_SHOW_TUNNEL, 6, &req, sizeof(req)), 0);
+	ck_assert_int_eq(ctl_frame_parse(wbuf_data(&w), wbuf_len(&w), &f, &used), 0);
+	ck_assert_int_eq(ctl_record_get(&f, &back, sizeof(back)), 0);
+	CTL_STR_FIX(back.name);
+	ck_assert_uint_eq(strlen(back.name), sizeof(back.name) - 1);
+	wbuf_free(&w);
+}
+END_TEST
+
 START_TEST(every_partial_frame_asks_for_more)
 {
 	uint8_t payload[100];
@@ -143,6 +174,7 @@ main(void)
 {
 	const TTest *tests[] = {
 		frame_round_trip,
+		tunnel_request_carries_the_device_name,
 		every_partial_frame_asks_for_more,
 		hostile_lengths_and_versions_are_refused,
 		two_frames_back_to_back_parse_one_at_a_time,

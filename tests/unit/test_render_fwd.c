@@ -99,6 +99,113 @@ START_TEST(tunnel_json_has_camel_case_keys_and_counters)
 }
 END_TEST
 
+/* show tunnel NAME: the head, the device's tunnels, then the routes through it. */
+static __attribute__((noinline)) char *
+tunnel_one_print(bool json, const struct ctl_tunnel_rec *v, size_t n,
+    const struct ctl_tunnel_rec *rt, size_t nrt)
+{
+	struct ctl_tunnel_rec h = { .rec = CTL_FWD_HEAD, .running = 1 };
+	struct fwd_render fr;
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	CTL_STR_SET(h.driver, "kernel");
+	render_tunnel_one_begin(&fr, f, &h, json);
+	for (size_t i = 0; i < n; i++)
+		render_tunnel_row(&fr, &v[i]);
+	for (size_t i = 0; i < nrt; i++)
+		render_tunnel_route(&fr, &rt[i]);
+	render_fwd_end(&fr, NULL);
+	fclose(f);
+	return buf;
+}
+
+static struct ctl_tunnel_rec
+tun_route(const char *prefix, const char *via, uint32_t nexthops)
+{
+	struct ctl_tunnel_rec r = { .rec = CTL_FWD_ROUTE, .ifindex = 7, .nexthops = nexthops };
+
+	CTL_STR_SET(r.name, "ip0k00v0450e002");
+	CTL_STR_SET(r.prefix, prefix);
+	CTL_STR_SET(r.via, via);
+	CTL_STR_SET(r.state, "installed");
+	return r;
+}
+
+START_TEST(one_tunnel_text_names_device_counters_and_routes)
+{
+	struct ctl_tunnel_rec v[1] = { tun("ip0k00v0450e002", "10.7.0.2", 12) };
+	struct ctl_tunnel_rec rt[2] = { tun_route("10.10.3.0/24", "", 3),
+	    tun_route("10.10.9.0/24", "", 1) };
+	char *out = tunnel_one_print(false, v, 1, rt, 2);
+
+	ck_assert_msg(strstr(out, "Tunnel ip0k00v0450e002, ifindex 7, driver kernel\n"
+	    "  Style point-to-point, local 10.0.31.1, MTU 1480, adopted no\n"
+	    "  RX: 12 packets, 1008 bytes, 0 errors\n"
+	    "  TX: 5 packets, 420 bytes, 0 errors\n"
+	    "  Remote 10.7.0.2, 2 users\n"
+	    "  Routes through it:\n"
+	    "    10.10.3.0/24, installed, ECMP: 1 of 3 next hops\n"
+	    "    10.10.9.0/24, installed\n") == out, "%s", out);
+	ck_assert_msg(strstr(out, "Name ") == NULL, "no list header in the detail: %s", out);
+	free(out);
+	out = tunnel_one_print(false, v, 1, NULL, 0);
+	ck_assert_msg(strstr(out, "  No routes through it\n") != NULL, "%s", out);
+	free(out);
+}
+END_TEST
+
+/* An NBMA device carries one tunnel per remote: each gets the routes via it. */
+START_TEST(one_tunnel_json_has_list_keys_and_routes_per_remote)
+{
+	struct ctl_tunnel_rec v[2] = { tun("ip0k00v0450e000", "10.7.0.2", 12),
+	    tun("ip0k00v0450e000", "10.7.0.3", 12) };
+	struct ctl_tunnel_rec rt[3] = { tun_route("10.10.3.0/24", "10.7.0.3", 2),
+	    tun_route("10.10.2.0/24", "10.7.0.2", 1), tun_route("10.10.4.0/24", "10.7.0.3", 1) };
+	char *out, *list;
+	json_object *top, *ltop, *arr, *t, *l, *routes, *r, *x;
+
+	v[0].nbma = v[1].nbma = 1;
+	out = tunnel_one_print(true, v, 2, rt, 3);
+	list = tunnels_print(true, true, v, 2);
+	top = json_tokener_parse(out), ltop = json_tokener_parse(list);
+	ck_assert_ptr_nonnull(top);
+	ck_assert(json_object_object_get_ex(top, "tunnels", &arr));
+	ck_assert_int_eq(json_object_array_length(arr), 2);
+	ck_assert(json_object_object_get_ex(top, "driver", &x));
+	ck_assert_str_eq(json_object_get_string(x), "kernel");
+	/* every key of the list form's entry, with the same value */
+	ck_assert(json_object_object_get_ex(ltop, "tunnels", &l));
+	t = json_object_array_get_idx(arr, 1), l = json_object_array_get_idx(l, 1);
+	json_object_object_foreach(l, key, val) {
+		ck_assert_msg(json_object_object_get_ex(t, key, &x), "missing %s", key);
+		ck_assert_str_eq(json_object_get_string(x), json_object_get_string(val));
+	}
+	ck_assert(json_object_object_get_ex(t, "type", &x));
+	ck_assert_str_eq(json_object_get_string(x), "nbma");
+	/* routes go to the remote they are via */
+	ck_assert(json_object_object_get_ex(t, "routes", &routes));
+	ck_assert_int_eq(json_object_array_length(routes), 2);
+	r = json_object_array_get_idx(routes, 0);
+	ck_assert(json_object_object_get_ex(r, "prefix", &x));
+	ck_assert_str_eq(json_object_get_string(x), "10.10.3.0/24");
+	ck_assert(json_object_object_get_ex(r, "via", &x));
+	ck_assert_str_eq(json_object_get_string(x), "10.7.0.3");
+	ck_assert(json_object_object_get_ex(r, "nexthops", &x));
+	ck_assert_int_eq(json_object_get_int(x), 2);
+	ck_assert(json_object_object_get_ex(r, "state", &x));
+	ck_assert_str_eq(json_object_get_string(x), "installed");
+	t = json_object_array_get_idx(arr, 0);
+	ck_assert(json_object_object_get_ex(t, "routes", &routes));
+	ck_assert_int_eq(json_object_array_length(routes), 1);
+	json_object_put(top);
+	json_object_put(ltop);
+	free(out);
+	free(list);
+}
+END_TEST
+
 static char *
 routes_print(bool json, const struct ctl_kroute_rec *v, size_t n)
 {
@@ -306,6 +413,8 @@ main(void)
 	const TTest *const tests[] = {
 		tunnel_table_is_aligned_under_its_header,
 		tunnel_json_has_camel_case_keys_and_counters,
+		one_tunnel_text_names_device_counters_and_routes,
+		one_tunnel_json_has_list_keys_and_routes_per_remote,
 		route_table_lists_next_hops_one_per_line,
 		route_json_has_state_group_and_next_hops,
 		nexthop_group_table_lists_members_one_per_line,

@@ -17,6 +17,7 @@ static const struct cmd_def table[] = {
 	{ "show debugging", "Show\nDebugging\n", run },
 	{ "show bgp neighbors [A.B.C.D] [json]", "Show\nBGP\nNeighbors\nAddress\nJSON\n", run },
 	{ "clear bgp (1-65535)", "Clear\nBGP\nAS number\n", run },
+	{ "show tunnel [NAME] [json]", "Show\nTunnels\nDevice\nJSON\n", run },
 };
 
 static enum cmd_status
@@ -75,6 +76,15 @@ START_TEST(arguments_are_typed)
 	ck_assert_int_eq(lookup("clear bgp 65536", &d, &a), CMD_UNKNOWN);
 	ck_assert_int_eq(lookup("clear bgp 0", &d, &a), CMD_UNKNOWN);
 	ck_assert_int_eq(lookup("clear bgp x1", &d, &a), CMD_UNKNOWN);
+	/* show tunnel NAME: a device name; "json" in full stays the keyword */
+	ck_assert_int_eq(lookup("show tunnel ipcccr407336p02 json", &d, &a), CMD_OK);
+	ck_assert_str_eq(cmd_arg(&a, "NAME"), "ipcccr407336p02");
+	ck_assert(cmd_has(&a, "json"));
+	ck_assert_int_eq(lookup("show tunnel json", &d, &a), CMD_OK);
+	ck_assert_ptr_null(cmd_arg(&a, "NAME"));
+	ck_assert(cmd_has(&a, "json"));
+	ck_assert_int_eq(lookup("show tunnel ipcccr407336p02", &d, &a), CMD_OK);
+	ck_assert(!cmd_has(&a, "json"));
 }
 END_TEST
 

@@ -32,36 +32,6 @@ counters() {
 	done
 }
 
-# route_choices NS DST SRC DPORT SPORT0 COUNT: the path ("via GW dev DEV")
-# the kernel picks for TCP flows from ports SPORT0.. into choice[].
-route_choices() {
-	local ns=$1 dst=$2 src=$3 dport=$4 p0=$5 cnt=$6 i line
-	choice=()
-	out=$(for ((i = 0; i < cnt; i++)); do
-		echo "route get $dst from $src ipproto tcp sport $((p0 + i)) dport $dport"
-	done | ip -n "$ns" -b - 2>&1)
-	while read -r line; do
-		[[ $line =~ (via [0-9.]+ )?dev\ ([^ ]+) ]] && choice+=("${BASH_REMATCH[1]}${BASH_REMATCH[2]}")
-	done <<<"$out"
-}
-
-# distinct FROM COUNT: how many different paths choice[FROM..FROM+COUNT) holds.
-distinct() {
-	local -A seen=()
-	local i
-	for ((i = $1; i < $1 + $2 && i < ${#choice[@]}; i++)); do seen[${choice[i]}]=1; done
-	echo ${#seen[@]}
-}
-
-# cover_start K WIDTH: first port index whose WIDTH consecutive flows use K paths.
-cover_start() {
-	local s
-	for ((s = 0; s + $2 <= ${#choice[@]}; s++)); do
-		[ "$(distinct "$s" "$2")" -ge "$1" ] && { echo "$s"; return; }
-	done
-	echo -1
-}
-
 # site_pair ME PEER: batch lines for the mirrored halves of sites A (1) and B (2):
 # underlay 10.0.0.ME and 10.0.0.{1,2,3}ME, tunI local 10.0.0.I<ME> remote
 # 10.0.0.I<PEER>, inner 172.16.<ME>{0,1,2}.1 routed to the peer's: one tunnel
@@ -207,19 +177,6 @@ check_p2p_wire() {
 		"10.0.0.12 > 10.0.0.11: IP 172.16.20.1 > 172.16.10.1: ICMP echo reply"
 	tap "point-to-point wire: outer addresses are tun1's local and remote, both ways" $?
 }
-
-# iperf NS SRC DST PORT CPORT STREAMS BYTES: a bounded TCP transfer; the
-# bytes the receiver got into $rcvd. (iperf3 -n stops the receiver when the
-# sender has written BYTES, so the last few hundred KB in flight may be cut.)
-iperf() {
-	run timeout 90 ip netns exec "$1" iperf3 -J -c "$3" -B "$2" -p "$4" --cport "$5" \
-		-P "$6" -n "$7" --connect-timeout 5000
-	rcvd=0
-	[[ $out =~ \"sum_received\":[^}]*\"bytes\":[[:space:]]*([0-9]+) ]] && rcvd=${BASH_REMATCH[1]}
-}
-
-# transferred NAME BYTES: iperf3 succeeded and the receiver got at least half.
-transferred() { [ "$rc" -eq 0 ] && ((rcvd >= $2 / 2)); tap "$1" $?; }
 
 check_p2p_tcp() {
 	snapshot tun1
