@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "bgpd/rde.h"
 #include "bgpd/session.h"
@@ -36,14 +37,34 @@ bgp_free(struct bgp *b)
 	if (b == NULL)
 		return;
 	b->stopping = true;
+	if (b->gr_stop)
+		rde_forwarding_keep(b->rde);	/* before the sessions go: no PIC either */
 	for (p = b->peers; p != NULL; p = next) {
 		next = p->next;
-		peer_stop(p, BGP_CEASE_ADMIN_SHUTDOWN, NULL);
+		if (b->gr_stop)
+			peer_stop_graceful(p);
+		else
+			peer_stop(p, BGP_CEASE_ADMIN_SHUTDOWN, NULL);
 		peer_free(p);
 	}
 	bgp_listen_stop(b);
 	rde_free(b->rde);		/* after the peers: their paths are withdrawn */
 	free(b);
+}
+
+void
+bgp_graceful_stop(struct bgp *b)
+{
+	b->gr_stop = true;
+}
+
+bool
+bgp_gr_restart_bit(const struct bgp *b, uint16_t restart_time)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return b->gr_restarting && now.tv_sec - b->gr_since < restart_time;
 }
 
 int

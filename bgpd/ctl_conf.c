@@ -10,7 +10,10 @@
 #include "bgpd/bgpd.h"
 #include "bgpd/conf.h"
 #include "bgpd/ctl.h"
+#include "bgpd/peer.h"
 #include "lib/log.h"
+
+#include <event2/event.h>
 
 /* Send text in ctl_text records of at most CTL_TEXT_MAX bytes. */
 static void
@@ -95,6 +98,46 @@ ctl_write(struct bgpd *b, struct ctl_conn *c, const struct ctl_frame *f)
 	ctl_conn_end(c, f->seq);
 }
 
+/*
+ * Graceful stop (RFC 4724, restarting side): sessions end without a
+ * NOTIFICATION, routes and tunnels stay in the kernel; the peers told our
+ * restart time keep our routes that long. Without `bgp graceful-restart`
+ * peers would drop our routes at once: refused.
+ */
+static void
+ctl_graceful_restart(struct bgpd *b, struct ctl_conn *c, const struct ctl_frame *f)
+{
+	static const struct timeval flush = { 0, 200000 };	/* the answer gets out */
+	size_t told = 0, up = 0;
+	uint16_t secs = 0;
+	char msg[512];
+
+	if (b->bgp == NULL) {
+		ctl_conn_error(c, f->seq, "no router bgp");
+		return;
+	}
+	for (struct peer *p = b->bgp->peers; p != NULL; p = p->next) {
+		secs = p->cfg.gr_restart_time;
+		if (!peer_is_established(p))
+			continue;
+		up++;
+		told += p->caps_tx.gr_ipv4u && p->caps_rx.gr;	/* it keeps our routes */
+	}
+	if (secs == 0) {
+		ctl_conn_error(c, f->seq, "bgp graceful-restart is not configured: peers would "
+		    "withdraw our routes at once (SIGTERM is the clean stop)");
+		return;
+	}
+	snprintf(msg, sizeof(msg), "graceful restart: stopping; %zu of %zu established peers "
+	    "keep our routes for %u s; our routes and tunnels stay in the kernel until "
+	    "ipip-bgpd starts again", told, up, secs);
+	log_notice("%s (by the operator)", msg);
+	bgp_graceful_stop(b->bgp);
+	ctl_conf_send_text(c, f, msg, strlen(msg));
+	ctl_conn_end(c, f->seq);
+	event_base_loopexit(b->base, &flush);
+}
+
 ctl_handler_fn *
 ctl_conf_handler_for(uint16_t type)
 {
@@ -103,6 +146,7 @@ ctl_conf_handler_for(uint16_t type)
 	case CTL_CONFIG: return ctl_config;
 	case CTL_RELOAD: return ctl_reload;
 	case CTL_WRITE: return ctl_write;
+	case CTL_GRACEFUL_RESTART: return ctl_graceful_restart;
 	default: return NULL;
 	}
 }

@@ -469,7 +469,7 @@ fa_notify_err(struct peer *p, enum peer_state old)
 static void
 fa_notify_cease(struct peer *p, enum peer_state old)
 {
-	peer_drop(p, old, &p->pending_err, false);
+	peer_drop(p, old, p->pending_err.code != 0 ? &p->pending_err : NULL, false);
 }
 
 static void
@@ -537,6 +537,15 @@ peer_stop(struct peer *p, uint8_t subcode, const char *text)
 		bgp_err_set(&p->pending_err, BGP_ERR_CEASE, subcode, NULL, 0);
 	snprintf(p->last_reason, sizeof(p->last_reason), "administratively stopped%s%s",
 	    text && text[0] ? ": " : "", text ? text : "");
+	peer_fsm_event(p, FSM_STOP);
+}
+
+void
+peer_stop_graceful(struct peer *p)
+{
+	memset(&p->pending_err, 0, sizeof(p->pending_err));	/* code 0: none sent */
+	snprintf(p->last_reason, sizeof(p->last_reason),
+	    "graceful restart: closed without NOTIFICATION (RFC 4724)");
 	peer_fsm_event(p, FSM_STOP);
 }
 

@@ -213,13 +213,26 @@ struct bgp {
 	struct log_ratelimit	 refused_rl;
 	bool			 started;	/* bgp_start ran: new peers start at once */
 	bool			 stopping;	/* no automatic restarts */
+	/* Graceful restart, restarting side (RFC 4724), for `bgp graceful-restart` */
+	bool			 gr_restarting;	/* our routes of an earlier run were in the kernel */
+	time_t			 gr_since;	/* monotonic seconds: the R bit's window starts */
+	bool			 gr_stop;	/* graceful stop: no NOTIFICATION, routes stay */
 };
 
 /* ----------------------------------------------------------------- bgp.c */
 /* A stopped instance on base; nothing listens until bgp_start. */
 struct bgp *bgp_new(struct event_base *base, uint32_t asn, uint32_t router_id);
-/* Cease every session (RFC 4486 2: administrative shutdown), free all. NULL ok. */
+/*
+ * Cease every session (RFC 4486 2: administrative shutdown), free all. NULL ok.
+ * After bgp_graceful_stop(): close them without a NOTIFICATION instead and leave
+ * our routes and tunnels in the kernel, so peers and forwarding keep going
+ * until we are back (RFC 4724).
+ */
 void	bgp_free(struct bgp *);
+void	bgp_graceful_stop(struct bgp *);
+/* Whether OPENs say we restarted (R bit): within the restart time after a start
+ * that found our routes still in the kernel. */
+bool	bgp_gr_restart_bit(const struct bgp *, uint16_t restart_time);
 /* Listen (unless port 0) and start every peer not shut down. 0 or -errno (logged). */
 MUST_USE int bgp_start(struct bgp *);
 /* Add a peer made from cfg (copied); -EEXIST if the address is taken. */
@@ -290,6 +303,8 @@ MUST_USE int peer_send(struct peer *, const void *msg, size_t len);
  * again (RFC 2918); RR_BORR/RR_EORR frame our answer (RFC 7313). 0 or -errno.
  */
 MUST_USE int peer_refresh_send(struct peer *, uint8_t subtype);
+/* Close the session without a NOTIFICATION (graceful restart: the peer keeps our routes). */
+void	peer_stop_graceful(struct peer *);
 
 /* Both sides announced enhanced route refresh (RFC 7313 §3.1). */
 static inline bool

@@ -50,6 +50,7 @@ struct peer_cfg {
 	uint16_t	mrai;			/* advertisement-interval, s; 0: at once */
 	uint8_t		send_community;		/* PEER_SEND_*: what `no send-community` leaves */
 	bool		log_neighbor_changes;	/* up/down at notice level, else debug */
+	uint16_t	gr_restart_time;	/* bgp graceful-restart: our restart time; 0 off */
 	bool		soft_reconfig_in;	/* accepted only: ROUTE-REFRESH is used */
 	char		shutdown_msg[PEER_SHUTDOWN_MSG_MAX + 1];	/* RFC 9003 text */
 	/* RFC 8212: nothing in from / out to an eBGP neighbor without a policy

@@ -28,6 +28,7 @@
 #include <ifaddrs.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <arpa/inet.h>
 #include <net/if.h>
 
@@ -125,6 +126,7 @@ peer_cfg_from(const struct conf_neighbor *n, const struct conf_bgp *g, struct pe
 	c->send_community = (n->send_standard ? PEER_SEND_STANDARD : 0) |
 	    (n->send_extended ? PEER_SEND_EXTENDED : 0) | (n->send_large ? PEER_SEND_LARGE : 0);
 	c->log_neighbor_changes = g->log_neighbor_changes;
+	c->gr_restart_time = g->graceful_restart ? g->graceful_restart_time : 0;
 	c->soft_reconfig_in = n->soft_reconfig_in;
 	snprintf(c->description, sizeof(c->description), "%s", n->description);
 	snprintf(c->password, sizeof(c->password), "%s", n->password);
@@ -190,6 +192,26 @@ modes_from(const struct lyd_node *tree, const struct conf_overlay *o, struct rde
 	conf_overlay_overrides(tree, override_collect, m);
 }
 
+/*
+ * Our routes of an earlier run still in the kernel at start: that run ended
+ * by a graceful stop or died, and forwarding went on. Peers that kept our
+ * routes hear it in our OPEN (RFC 4724: the R and F bits).
+ */
+static void
+gr_restarting_set(struct bgp *bgp)
+{
+	uint64_t n = rde_fwd_adopted(rde_forwarding(bgp->rde));
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	bgp->gr_since = now.tv_sec;
+	bgp->gr_restarting = n > 0;
+	if (n > 0)
+		log_info("graceful restart: %llu objects of an earlier run kept forwarding; "
+		    "with bgp graceful-restart, OPENs carry the R and F bits",
+		    (unsigned long long)n);
+}
+
 /* The `overlay` block: how selected routes reach the kernel (doc/overlay.md). */
 static void
 forwarding_start(struct bgp *bgp, const struct lyd_node *tree)
@@ -213,6 +235,7 @@ forwarding_start(struct bgp *bgp, const struct lyd_node *tree)
 	c.fib.table = o.table;
 	rde_forwarding_start(bgp->rde, &c);
 	rde_fwd_modes_free(&c.modes);
+	gr_restarting_set(bgp);
 }
 
 /*

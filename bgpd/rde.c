@@ -800,6 +800,15 @@ rde_forwarding_start(struct rde *r, const struct rde_fwd_cfg *c)
 }
 
 void
+rde_forwarding_keep(struct rde *r)
+{
+	if (r->fwd == NULL)
+		return;
+	rde_fwd_free(r->fwd, true);
+	r->fwd = NULL;		/* nothing that follows touches the kernel */
+}
+
+void
 rde_forwarding_modes(struct rde *r, struct rde_fwd_modes *m, bool policy_changed)
 {
 	bool changed;
@@ -944,7 +953,7 @@ rde_free(struct rde *r)
 
 	if (r == NULL)
 		return;
-	rde_fwd_free(r->fwd);	/* clean shutdown: our routes and tunnels go */
+	rde_fwd_free(r->fwd, false);	/* clean shutdown: our routes and tunnels go */
 	r->fwd = NULL;		/* the withdraw jobs below still call rde_change_cb */
 	rde_nbrs_free(r);
 	while (rde_jobs_run(r, SIZE_MAX))

@@ -87,6 +87,8 @@ bool		 rde_jobs_run(struct rde *, size_t budget);
  * ignored. On failure (logged) the RIB keeps working without a kernel FIB.
  */
 void		 rde_forwarding_start(struct rde *, const struct rde_fwd_cfg *);
+/* Graceful stop: forwarding ends here, leaving routes and tunnels in the kernel. */
+void		 rde_forwarding_keep(struct rde *);
 const struct rde_fwd *rde_forwarding(const struct rde *);
 /*
  * Overlay modes from a reload (*m taken over). When they changed, or the

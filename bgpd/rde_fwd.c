@@ -300,12 +300,12 @@ rde_fwd_new(struct event_base *base, const struct rde_fwd_cfg *c)
 	return f;
 fail:
 	log_warnx("BGP: learned routes are not installed in the kernel");
-	rde_fwd_free(f);
+	rde_fwd_free(f, false);
 	return NULL;
 }
 
 void
-rde_fwd_free(struct rde_fwd *f)
+rde_fwd_free(struct rde_fwd *f, bool keep)
 {
 	if (f == NULL)
 		return;
@@ -313,11 +313,24 @@ rde_fwd_free(struct rde_fwd *f)
 		event_free(f->settle_ev);
 	if (f->prune_ev != NULL)
 		event_free(f->prune_ev);
-	fib_free(f->fib, false);	/* our routes go first, then the devices */
+	if (keep)
+		tunnel_mgr_keep_on_exit(f->tm);
+	fib_free(f->fib, keep);		/* our routes go first, then the devices */
 	overlay_free(f->ov);
 	tunnel_mgr_free(f->tm);
 	rde_fwd_modes_free(&f->modes);
 	free(f);
+}
+
+uint64_t
+rde_fwd_adopted(const struct rde_fwd *f)
+{
+	struct fib_stats st;
+
+	if (f == NULL || f->fib == NULL)
+		return 0;
+	fib_stats_get(f->fib, &st);
+	return st.adopted;
 }
 
 const struct overlay *

@@ -60,7 +60,10 @@ struct rde_fwd_cfg {
 /* Make fib, tunnels and overlay and register as rib's change callback. NULL: logged. */
 struct rde_fwd	*rde_fwd_new(struct event_base *, const struct rde_fwd_cfg *);
 /* Clean shutdown: our routes and tunnels removed. NULL ok. */
-void		 rde_fwd_free(struct rde_fwd *);
+/* keep: our routes, nexthops and tunnels stay in the kernel (graceful restart). */
+void		 rde_fwd_free(struct rde_fwd *, bool keep);
+/* Routes of an earlier run found in the kernel at start (kept, graceful restart). */
+uint64_t	 rde_fwd_adopted(const struct rde_fwd *);
 /* Every established session sent End-of-RIB: stale routes may go now. */
 void		 rde_fwd_settle(struct rde_fwd *);
 /* A selection change (sel NULL: the prefix is gone) to the kernel; pol for the overrides. */

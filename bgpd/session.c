@@ -97,6 +97,15 @@ session_caps_fill(struct peer *p)
 	 * understand End-of-RIB, without claiming to preserve our own. */
 	c->gr = true;
 	c->gr_time = BGP_GR_RESTART_TIME;
+	if (p->cfg.gr_restart_time == 0)
+		return;
+	/* restarting side (`bgp graceful-restart`): IPv4 unicast kept across our
+	 * restart; F: it was (our routes were still in the kernel at start) */
+	c->gr_time = p->cfg.gr_restart_time;
+	c->gr_ipv4u = true;
+	c->gr_ipv4u_fwd = p->bgp->gr_restarting;
+	if (bgp_gr_restart_bit(p->bgp, p->cfg.gr_restart_time))
+		c->gr_flags |= GR_FLAG_RESTART;
 }
 
 int

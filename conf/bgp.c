@@ -198,6 +198,8 @@ static const struct field bgp_fields[] = {
 	BF("ebgp-requires-policy", F_BOOL, ebgp_requires_policy),
 	BF("log-neighbor-changes", F_BOOL, log_neighbor_changes),
 	BF("default-ipv4-unicast", F_BOOL, default_ipv4_unicast),
+	BF("graceful-restart", F_FLAG, graceful_restart),
+	BF("graceful-restart-time", F_U16, graceful_restart_time),
 };
 
 void
@@ -206,7 +208,8 @@ conf_bgp_get(const struct lyd_node *tree, struct conf_bgp *b)
 	const struct lyd_node *bgp = find(tree, "/ipip-bgpd:bgp");
 
 	*b = (struct conf_bgp){ .listen_port = 179, .maximum_paths_ebgp = 1, .maximum_paths_ibgp = 1,
-	    .ebgp_requires_policy = true, .log_neighbor_changes = true, .default_ipv4_unicast = true };
+	    .ebgp_requires_policy = true, .log_neighbor_changes = true, .default_ipv4_unicast = true,
+	    .graceful_restart_time = 120 };
 	if (bgp != NULL)
 		fields_fill(bgp, bgp_fields, sizeof(bgp_fields) / sizeof(bgp_fields[0]), b);
 }

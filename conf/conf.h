@@ -174,6 +174,8 @@ struct conf_bgp {
 	bool		ebgp_requires_policy;	/* RFC 8212; true unless `no bgp ebgp-requires-policy` */
 	bool		log_neighbor_changes;	/* true unless `no bgp log-neighbor-changes` */
 	bool		default_ipv4_unicast;	/* true unless `no bgp default ipv4-unicast` */
+	bool		graceful_restart;	/* bgp graceful-restart (restarting side) */
+	uint16_t	graceful_restart_time;	/* seconds, 1..4095 (120) */
 };
 
 /* Global BGP settings; asn 0 when BGP is not configured. */

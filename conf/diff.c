@@ -45,6 +45,7 @@ static const struct {
 	{ "/ipip-bgpd:bgp/ebgp-requires-policy", CONF_CHANGE_SOFT },	/* RFC 8212 */	/* reflected routes re-sent */
 	{ "/ipip-bgpd:bgp/default-ipv4-unicast", CONF_CHANGE_SOFT },	/* who is activated */
 	{ "/ipip-bgpd:bgp/log-neighbor-changes", CONF_CHANGE_NONE },	/* the next up or down */
+	{ "/ipip-bgpd:bgp/graceful-restart", CONF_CHANGE_NONE },	/* the next OPEN, and the stop */
 	{ "/ipip-bgpd:bgp/timers", CONF_CHANGE_NONE },		/* next sessions */
 	{ "/ipip-bgpd:bgp/listen-", CONF_CHANGE_DAEMON },	/* the listener moves */
 	{ "/ipip-bgpd:bgp", CONF_CHANGE_RESET },		/* asn, router-id: all sessions */

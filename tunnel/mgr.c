@@ -244,6 +244,13 @@ mgr_tunnel_remove(struct tunnel_mgr *m, struct tunnel *t, bool keep)
 }
 
 void
+tunnel_mgr_keep_on_exit(struct tunnel_mgr *m)
+{
+	if (m != NULL)
+		m->opts.keep_on_exit = true;
+}
+
+void
 tunnel_mgr_free(struct tunnel_mgr *m)
 {
 	struct tunnel *t;

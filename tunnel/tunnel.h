@@ -131,6 +131,8 @@ struct tunnel_mgr *tunnel_mgr_new(struct event_base *, const struct tunnel_opts 
  * stop the driver, free. NULL is fine.
  */
 void	tunnel_mgr_free(struct tunnel_mgr *);
+/* Graceful restart decided late (a graceful stop): free leaves the devices. */
+void	tunnel_mgr_keep_on_exit(struct tunnel_mgr *);
 /* cb runs from the event loop; it may tunnel_put() the tunnel it is given, no other. */
 void	tunnel_mgr_set_change_cb(struct tunnel_mgr *, tunnel_change_cb *, void *arg);
 /* Devices of ours that someone else deleted and the manager made again. */

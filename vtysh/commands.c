@@ -72,6 +72,9 @@ const struct cmd_def vtysh_commands[] = {
 	{ "configure terminal", "Configuration mode\nFrom the terminal\n", vtysh_configure },
 	{ "reload", "Re-read the config file; apply what changed\n", vtysh_reload },
 	{ "write memory", "Save the running configuration\nTo the config file\n", vtysh_write },
+	{ "graceful restart", "Graceful restart (RFC 4724; needs bgp graceful-restart)\n"
+	    "Stop the daemon; peers and the kernel keep our routes until it is back\n",
+	    vtysh_graceful_restart },
 	VTYSH_BGP_COMMANDS
 	VTYSH_RIB_COMMANDS
 	VTYSH_OVERLAY_COMMANDS

@@ -134,6 +134,12 @@ vtysh_reload(struct vty *v, const struct cmd_args *a)
 }
 
 int
+vtysh_graceful_restart(struct vty *v, const struct cmd_args *a)
+{
+	return vty_simple(v, CTL_GRACEFUL_RESTART);
+}
+
+int
 vtysh_write(struct vty *v, const struct cmd_args *a)
 {
 	return vty_simple(v, CTL_WRITE);

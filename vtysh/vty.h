@@ -66,5 +66,6 @@ int	vtysh_show_running(struct vty *, const struct cmd_args *);
 int	vtysh_configure(struct vty *, const struct cmd_args *);
 int	vtysh_reload(struct vty *, const struct cmd_args *);
 int	vtysh_write(struct vty *, const struct cmd_args *);
+int	vtysh_graceful_restart(struct vty *, const struct cmd_args *);
 
 #endif

@@ -47,6 +47,9 @@ enum ctl_type {
 				   does; answer: CTL_END or CTL_ERROR */
 	CTL_WRITE = 35,		/* request: no payload; write the running config to the
 				   file (temp file + rename); answer: a ctl_text, CTL_END */
+	CTL_GRACEFUL_RESTART = 36,	/* request: no payload; stop gracefully (RFC 4724):
+				   a ctl_text saying what stays, CTL_END, then the
+				   daemon exits; CTL_ERROR without bgp graceful-restart */
 	/* BGP sessions (bgpd/ctl_bgp.c); numbered apart so other blocks merge cleanly */
 	CTL_SHOW_BGP = 48,		/* request: none; answer: struct ctl_bgp */
 	CTL_SHOW_BGP_NEIGHBORS = 49,	/* request: none (all) or struct ctl_neighbor_req;

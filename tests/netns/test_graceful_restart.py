@@ -10,7 +10,7 @@ import signal
 
 import pytest
 
-from conftest import wait_for
+from conftest import vtysh, vtysh_json, wait_for
 from bgplab import Bird
 from test_rib_bird import BIRD_AS, OUR_AS, birds, link, routes_cfg, table, write_conf  # noqa: F401
 
@@ -83,4 +83,93 @@ def test_a_clean_stop_withdraws_at_once_and_the_restart_time_is_kept(tmp_path, l
     assert wait_for(lambda: kernel(link) == [], 10), d.read_log()
     assert d.read_log().count("as stale") == 1
     assert d.stop() == 0
+    d.assert_no_sanitizer_report()
+
+
+# ------------------------------------------------ restarting side (our own restart)
+OURS = "10.9.1.0/24"
+
+
+def gr_conf(tmp_path, link, restart_time=30, enabled=True):
+    conf = write_conf(tmp_path, [(link.addr_b, BIRD_AS)])
+    text = conf.read_text()
+    if enabled:
+        text = text.replace(" no bgp ebgp-requires-policy\n", " no bgp ebgp-requires-policy\n"
+                            " bgp graceful-restart\n"
+                            f" bgp graceful-restart restart-time {restart_time}\n")
+    conf.write_text(text + f" address-family ipv4 unicast\n  network {OURS}\n exit-address-family\n")
+    return conf
+
+
+def bird_has(b, pfx):
+    return pfx in b.birdc(f"show route {pfx}").stdout
+
+
+def helper_bird(tmp_path, birds, link):
+    """BIRD as the receiving speaker: it keeps a restarting peer's routes."""
+    b = Bird(tmp_path, link.b, link.addr_b, BIRD_AS, link.addr_a, OUR_AS, name="helper",
+             export="all", options="graceful restart aware;", extra=routes_cfg(PFX))
+    birds.append(b)
+    return b.start()
+
+
+def test_our_graceful_restart_keeps_forwarding_both_ways(tmp_path, link, birds, daemon_factory):
+    """`bgp graceful-restart` and `graceful restart` in the shell: the daemon
+    exits without NOTIFICATIONs; BIRD keeps our route and the kernel keeps
+    BIRD's, nothing blinks while we are away; the next run announces the R
+    and F bits (its routes were still in the kernel), takes the kernel's
+    routes over, and once BIRD's End-of-RIB is in, what BIRD withdrew
+    meanwhile is gone."""
+    b = helper_bird(tmp_path, birds, link)
+    conf = gr_conf(tmp_path, link)
+    d = daemon_factory(config=conf, netns=link.a).start()
+    assert wait_for(lambda: kernel(link) == PFX and bird_has(b, OURS), 20), d.read_log()
+    caps = vtysh_json(d.sock, f"show bgp neighbors {link.addr_b} json")[link.addr_b]
+    assert caps["neighborCapabilities"]["gracefulRestart"] == "advertisedAndReceived", caps
+    nc = b.protocol().split("Neighbor capabilities")[1]    # a first start: no R, no F
+    assert "AF supported: ipv4" in nc and "Restart recovery" not in nc and "AF preserved: ipv4" not in nc, nc
+    r = vtysh(d.sock, "graceful restart")
+    assert r.returncode == 0 and "1 of 1 established peers keep our routes for 30 s" in r.stdout, \
+        r.stdout + r.stderr
+    assert d.proc.wait(10) == 0
+    log = d.read_log()
+    assert "graceful restart: stopping" in log and "NOTIFICATION" not in log.split(
+        "graceful restart: stopping")[1].replace("without NOTIFICATION", ""), log[-2000:]
+    # away: BIRD keeps ours (stale), the kernel keeps BIRD's
+    samples = []
+    for _ in range(15):
+        samples.append((kernel(link), bird_has(b, OURS)))
+        wait_for(lambda: False, 0.1)
+    assert all(k == PFX and ours for k, ours in samples), samples
+    assert "Neighbor graceful restart active" in b.protocol() or bird_has(b, OURS)
+    # BIRD withdraws one while we are away; we come back
+    b.conf.write_text(b.conf.read_text().replace("route 10.10.3.0/24 blackhole;", ""))
+    assert b.birdc("configure").returncode == 0
+    d2 = daemon_factory(name="d2", config=conf, netns=link.a).start()
+    seen = []
+    assert wait_for(lambda: seen.append((kernel(link), bird_has(b, OURS))) or
+                    seen[-1] == (PFX[:2], True), 30, 0.02), (seen[-5:], d2.read_log())
+    assert all(set(PFX[:2]) <= set(k) and ours for k, ours in seen), seen   # no blink
+    nc = b.protocol().split("Neighbor capabilities")[1]    # BIRD's view of our OPEN
+    assert "Restart recovery" in nc and "AF preserved: ipv4" in nc and "Restart time: 30" in nc, nc
+    log = d2.read_log()
+    assert "graceful restart: " in log and "earlier run kept forwarding" in log, log
+    assert d2.stop() == 0
+    d2.assert_no_sanitizer_report()
+    d.assert_no_sanitizer_report()
+
+
+def test_graceful_restart_is_refused_when_not_configured(tmp_path, link, birds, daemon_factory):
+    """Without `bgp graceful-restart` the shell's `graceful restart` is an
+    error and the daemon keeps running; SIGTERM is the clean stop that
+    removes our routes."""
+    b = helper_bird(tmp_path, birds, link)
+    d = daemon_factory(config=gr_conf(tmp_path, link, enabled=False), netns=link.a).start()
+    assert wait_for(lambda: kernel(link) == PFX and bird_has(b, OURS), 20), d.read_log()
+    r = vtysh(d.sock, "graceful restart")
+    assert r.returncode != 0 and "bgp graceful-restart is not configured" in r.stdout + r.stderr
+    assert d.proc.poll() is None
+    assert d.stop() == 0
+    assert kernel(link) == []
+    assert wait_for(lambda: not bird_has(b, OURS), 10)
     d.assert_no_sanitizer_report()
