@@ -49,9 +49,13 @@ accept_guard_log(struct accept_guard *g, int err)
 	if (!log_ratelimit_ok(&g->rl, time(NULL), ACCEPT_LOG_BURST, ACCEPT_LOG_INTERVAL, &dropped))
 		return;
 	(void)getrlimit(RLIMIT_NOFILE, &rl);
-	log_warnx("%s: accept: %s; not accepting for %u ms (open files limit %llu; "
-	    "%u earlier pauses not logged)", g->what, strerror(err), ACCEPT_PAUSE_MS,
-	    (unsigned long long)rl.rlim_cur, dropped);
+	if (dropped > 0)
+		log_warnx("%s: accept: %s; not accepting for %u ms (open files limit %llu; "
+		    "%u more pauses since the last line)", g->what, strerror(err), ACCEPT_PAUSE_MS,
+		    (unsigned long long)rl.rlim_cur, dropped);
+	else
+		log_warnx("%s: accept: %s; not accepting for %u ms (open files limit %llu)",
+		    g->what, strerror(err), ACCEPT_PAUSE_MS, (unsigned long long)rl.rlim_cur);
 }
 
 void

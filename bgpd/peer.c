@@ -528,6 +528,14 @@ static void (*const fsm_actions[FA_MAX])(struct peer *, enum peer_state) = {
 	[FA_CLOSE_ADMIN] = fa_close_admin,
 };
 
+/* Each message of a running session: for `debug bgp updates|keepalives`, not neighbor-events. */
+static bool
+peer_step_is_routine(const struct fsm_step *st, enum peer_state old)
+{
+	return st->next == old && (st->action == FA_KEEPALIVE_SEND || st->action == FA_HOLD_RESTART ||
+	    st->action == FA_UPDATE || st->action == FA_REFRESH);
+}
+
 void
 peer_fsm_event(struct peer *p, enum fsm_event ev)
 {
@@ -536,8 +544,9 @@ peer_fsm_event(struct peer *p, enum fsm_event ev)
 
 	if (st->action == FA_NONE && st->next == old)
 		return;
-	debugf(DEBUG_BGP_NEIGHBOR_EVENTS, "neighbor %s: %s in %s: %s", p->name, fsm_event_name(ev),
-	    peer_state_name(old), fsm_action_name(st->action));
+	if (!peer_step_is_routine(st, old))
+		debugf(DEBUG_BGP_NEIGHBOR_EVENTS, "neighbor %s: %s in %s: %s", p->name,
+		    fsm_event_name(ev), peer_state_name(old), fsm_action_name(st->action));
 	peer_state_set(p, st->next);
 	fsm_actions[st->action](p, old);
 }
