@@ -99,18 +99,21 @@ def test_debug_lines_of_the_config_file_are_on_from_the_start_and_stay_in_it(
         tmp_path, link, birds, daemon_factory):
     start_bird(tmp_path, birds, link, ["10.71.1.0/24"])
     d = start_daemon(tmp_path, daemon_factory, link,
-                     extra="debug bgp neighbor-events\ndebug bgp keepalives\n")
+                     extra="debug bgp neighbor-events\ndebug bgp keepalives\ndebug fib\n")
     j = vtysh_json(d.sock, "show debugging json")
     assert j["debugging"]["bgpNeighborEvents"] and j["debugging"]["bgpKeepalives"]
-    assert j["configured"] == ["bgp neighbor-events", "bgp keepalives"]
+    assert j["configured"] == ["bgp neighbor-events", "bgp keepalives", "fib"]
     assert wait_for(lambda: "10.71.1.0/24" in table(d), 20), d.read_log()
+    assert wait_for(lambda: "debug: fib: install route 10.71.1.0/24" in d.read_log(), 10), \
+        d.read_log()
     log = d.read_log()
     assert f"neighbor {link.addr_b}: OpenConfirm -> Established" in log, log
     assert f"neighbor {link.addr_b}: KEEPALIVE received" in log
+    assert "UpdateMsg in Established" not in log      # neighbor-events: not each message
     text = run(d, "show debugging")
     assert "  BGP neighbor-events debugging is on\n" in text
     assert "  BGP keepalives debugging is on\n" in text
-    assert "debug bgp neighbor-events\ndebug bgp keepalives\n" in run(d, "show running-config")
+    assert "debug bgp neighbor-events\ndebug bgp keepalives\ndebug fib\n" in run(d, "show running-config")
 
     run(d, "undebug all")
     assert not any(vtysh_json(d.sock, "show debugging json")["debugging"].values())
