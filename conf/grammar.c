@@ -42,6 +42,7 @@ const struct conf_cmd conf_cmds[] = {
 	{ M(TOP), "log stdout|syslog [" LEVELS "]",
 	    "Logging\nWhere: stdout (stderr when in the foreground) or syslog\nLeast severe level logged\n",
 	    "ipip-bgpd:log", { "destination=$1", "level=$2" } },
+	{ M(TOP), "debug bgp", H_DEBUG H_DBGP, "ipip-bgpd:debug/bgp", { 0 }, 0, CONF_NO_ONLY },
 	{ M(TOP), "debug bgp neighbor-events", H_DEBUG H_DBGP "Session state changes\n",
 	    "ipip-bgpd:debug/bgp/neighbor-events", { 0 } },
 	{ M(TOP), "debug bgp updates", H_DEBUG H_DBGP "UPDATEs, both directions\n",

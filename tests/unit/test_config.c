@@ -612,6 +612,11 @@ START_TEST(debug_statements_round_trip_and_no_forms_remove_only_theirs)
 	free(out);
 	lyd_free_all(t);
 
+	ck_assert_int_eq(load_text("t", "debug bgp updates\ndebug bgp keepalives\ndebug fib\n"
+	    "no debug bgp\n", &t), 0);
+	ck_assert_uint_eq(conf_debug_get(t), DEBUG_BIT(DEBUG_FIB));
+	lyd_free_all(t);
+
 	ck_assert_int_gt(load_text("t", "debug bgp zebra\n", &t), 0);
 	ck_assert_ptr_nonnull(strstr(errbuf, "t:1: "));
 }
