@@ -31,6 +31,7 @@
 #include "bgpd/msg.h"
 #include "bgpd/peer.h"
 #include "bgpd/rde.h"
+#include "lib/debug.h"
 #include "lib/log.h"
 #include "rib/rib.h"
 
@@ -375,6 +376,8 @@ ao_send_group(struct adj_out *ao, struct peer *p, const struct attr_set *attrs,
 	int rv;
 
 	while (o.done < o.n) {
+		size_t from = o.done;
+
 		wbuf_init(&ao->w, msg_max_len(&p->ctx));
 		if ((rv = msg_update_write(&ao->w, &p->ctx, &o)) < 0 ||
 		    (rv = ao_send_wbuf(ao, p)) < 0) {
@@ -382,6 +385,9 @@ ao_send_group(struct adj_out *ao, struct peer *p, const struct attr_set *attrs,
 			return rv;
 		}
 		wbuf_free(&ao->w);
+		if (debug_on(DEBUG_BGP_UPDATES_OUT))
+			peer_update_log(p, "out", attrs ? v + from : NULL, attrs ? o.done - from : 0,
+			    attrs ? NULL : v + from, attrs ? 0 : o.done - from, attrs);
 	}
 	return 0;
 }
@@ -575,6 +581,8 @@ ao_eor_send(struct adj_out *ao, struct ao_peer *ap)
 {
 	wbuf_init(&ao->w, BGP_MAX_LEN);
 	if (msg_eor_write(&ao->w) == 0 && ao_send_wbuf(ao, ap->p) == 0) {
+		if (debug_on(DEBUG_BGP_UPDATES_OUT))
+			peer_update_log(ap->p, "out", NULL, 0, NULL, 0, NULL);
 		ap->eor_pending = false;
 		ap->last_flush = ao_now_ms();	/* the MRAI counts from the table */
 	}

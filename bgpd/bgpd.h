@@ -40,6 +40,7 @@ struct bgpd_conf {
 	char	hostname[64];	/* "" = the system's */
 	int	log_level;	/* -1 = not set in the file */
 	bool	log_syslog;	/* "log syslog": log there even in the foreground */
+	uint32_t debug;		/* `debug ...` statements: DEBUG_BIT()s (lib/debug.h) */
 };
 
 struct bgpd {
@@ -55,6 +56,7 @@ struct bgpd {
 	void			(*conf_watch_done)(void *);	/* after a commit's last change */
 	void			*conf_watch_arg;	/* bgpd_conf_watch() */
 	int			 log_level_cli;	/* -d, or -1 */
+	uint64_t		 nofile;	/* RLIMIT_NOFILE soft limit after start */
 	time_t			 started;	/* wall clock */
 	struct timespec		 started_mono;
 	struct bgp		*bgp;		/* owned; NULL without `router bgp` */

@@ -14,6 +14,7 @@
 #include <libyang/libyang.h>
 
 #include "bgpd/conf.h"
+#include "lib/debug.h"
 #include "lib/log.h"
 
 static void
@@ -48,7 +49,8 @@ bgpd_conf_derive(const struct lyd_node *tree, struct bgpd_conf *c)
 	struct conf_daemon d;
 
 	conf_daemon_get(tree, &d);
-	*c = (struct bgpd_conf){ .log_level = d.log_level, .log_syslog = d.log_syslog };
+	*c = (struct bgpd_conf){ .log_level = d.log_level, .log_syslog = d.log_syslog,
+	    .debug = d.debug };
 	snprintf(c->hostname, sizeof(c->hostname), "%s", d.hostname);
 }
 
@@ -58,7 +60,7 @@ bgpd_conf_on_change(const struct conf_change *c, void *arg)
 	static const char *const kinds[] = { "no session reset", "daemon", "soft refresh",
 	    "session reset", "overlay" };
 	static const char *const ops[] = { "created as ", "deleted", "changed to " };
-	bool value = c->value != NULL && c->op != CONF_OP_DELETE;
+	bool value = c->value != NULL && c->value[0] != '\0' && c->op != CONF_OP_DELETE;
 
 	struct bgpd *b = arg;
 
@@ -76,10 +78,27 @@ bgpd_conf_watch(struct bgpd *b, conf_change_fn *fn, void (*done)(void *), void *
 	b->conf_watch_arg = arg;
 }
 
+/*
+ * A `debug` statement that changed sets its topic; the others keep what the
+ * shell made of them at run time (`debug ...` in enable mode, FRR's
+ * terminal debugging), so a reload of an unrelated change leaves them be.
+ */
+static void
+bgpd_conf_apply_debug(uint32_t was, uint32_t now)
+{
+	uint32_t changed = was ^ now;
+
+	if (changed != 0)
+		debug_set((debug_get() & ~changed) | (now & changed));
+}
+
 static void
 bgpd_conf_apply_daemon(struct bgpd *b)
 {
+	uint32_t debug_was = b->conf.debug;
+
 	bgpd_conf_derive(b->running, &b->conf);
+	bgpd_conf_apply_debug(debug_was, b->conf.debug);
 	if (b->log_level_cli >= 0)
 		log_set_level(b->log_level_cli);
 	else

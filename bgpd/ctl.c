@@ -20,6 +20,7 @@
 #include <event2/event.h>
 #include <event2/listener.h>
 
+#include "bgpd/accept.h"
 #include "bgpd/bgpd.h"
 #include "bgpd/ctl.h"
 #include "lib/log.h"
@@ -43,6 +44,8 @@ struct ctl_server {
 	unsigned		 nconns;
 	gid_t			 group;		/* CTL_GROUP, or (gid_t)-1 */
 	struct log_ratelimit	 refused_rl;
+	struct accept_guard	 guard;		/* pauses the listener when accept() fails */
+	uint64_t		 accept_paused;	/* times that happened */
 };
 
 static void ctl_conn_free(struct ctl_conn *);
@@ -363,6 +366,21 @@ ctl_accept_cb(struct evconnlistener *l, evutil_socket_t fd, struct sockaddr *sa,
 	log_debug("control: client pid %d uid %d connected", (int)uc.pid, (int)uc.uid);
 }
 
+/* accept() failed in a way libevent does not retry (EMFILE, ENFILE...): pause. */
+static void
+ctl_accept_error_cb(struct evconnlistener *l, void *arg)
+{
+	struct ctl_server *s = arg;
+
+	accept_guard_error(&s->guard, EVUTIL_SOCKET_ERROR());
+}
+
+uint64_t
+ctl_server_accept_paused(const struct ctl_server *s)
+{
+	return s != NULL ? s->accept_paused : 0;
+}
+
 int
 ctl_server_new(struct bgpd *b, const char *path, struct ctl_server **out,
     char *why, size_t whylen)
@@ -384,6 +402,8 @@ ctl_server_new(struct bgpd *b, const char *path, struct ctl_server **out,
 	    LEV_OPT_CLOSE_ON_FREE | LEV_OPT_CLOSE_ON_EXEC, -1, fd);
 	if (s->listener == NULL)
 		fatalx("control: cannot listen on %s", path);
+	evconnlistener_set_error_cb(s->listener, ctl_accept_error_cb);
+	accept_guard_init(&s->guard, b->base, s->listener, "control socket", &s->accept_paused);
 	*out = s;
 	return 0;
 }
@@ -395,6 +415,7 @@ ctl_server_free(struct ctl_server *s)
 		return;
 	while (s->conns)
 		ctl_conn_free(s->conns);
+	accept_guard_fini(&s->guard);
 	evconnlistener_free(s->listener);
 	if (unlink(s->path) < 0 && errno != ENOENT)
 		log_warn("control: cannot remove %s", s->path);

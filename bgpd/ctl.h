@@ -33,6 +33,8 @@ MUST_USE int ctl_server_new(struct bgpd *, const char *path,
     struct ctl_server **out, char *why, size_t whylen);
 /* Close every connection, remove the socket file. NULL is fine. */
 void	ctl_server_free(struct ctl_server *);
+/* Times accepting paused because accept() failed (EMFILE...; bgpd/accept.h). */
+uint64_t ctl_server_accept_paused(const struct ctl_server *);
 
 /* For request handlers (ctl_show.c): queue answers on a connection. */
 void	ctl_conn_record(struct ctl_conn *, uint16_t type, uint32_t seq,

@@ -323,6 +323,7 @@ ctl_bgp_show_statistics(struct bgpd *b, struct ctl_conn *c, const struct ctl_fra
 	head.attr_bytes = r.attr_bytes;
 	head.rib_attr_sets = r.rib_attr_sets;
 	head.table_bytes = r.table_bytes;
+	head.accept_paused = b->bgp->accept_paused;
 	for (const struct peer *p = b->bgp->peers; p != NULL; p = p->next)
 		npeers++;
 	if ((v = calloc(npeers ? npeers : 1, sizeof(*v))) == NULL)

@@ -14,6 +14,7 @@
 #include "bgpd/ctl_overlay.h"
 #include "bgpd/ctl_rib.h"
 #include "bgpd/ctl_adj.h"
+#include "lib/debug.h"
 #include "lib/log.h"
 
 static void
@@ -51,8 +52,59 @@ show_daemon(struct bgpd *b, struct ctl_conn *c, const struct ctl_frame *f)
 	CTL_STR_SET(d.config_file, b->conf_file ? b->conf_file : "");
 	CTL_STR_SET(d.ctl_socket, b->ctl_path);
 	CTL_STR_SET(d.pid_file, b->pid_file);
+	d.nofile = b->nofile;
+	d.ctl_accept_paused = ctl_server_accept_paused(b->ctl);
 	ctl_conn_record(c, f->type, f->seq, &d, sizeof(d));
 	ctl_conn_end(c, f->seq);
+}
+
+static void
+debugging_answer(struct bgpd *b, struct ctl_conn *c, const struct ctl_frame *f)
+{
+	struct ctl_debugging d;
+
+	memset(&d, 0, sizeof(d));
+	d.on = debug_get();
+	d.configured = b->conf.debug;
+	d.log_level = log_get_level();
+	CTL_STR_SET(d.log_level_name, log_level_name(d.log_level));
+	ctl_conn_record(c, f->type, f->seq, &d, sizeof(d));
+	ctl_conn_end(c, f->seq);
+}
+
+static void
+show_debugging(struct bgpd *b, struct ctl_conn *c, const struct ctl_frame *f)
+{
+	debugging_answer(b, c, f);
+}
+
+static void
+debug_change_log(uint32_t was, uint32_t now)
+{
+	char buf[256];
+
+	if (now & ~was)
+		log_notice("debugging turned on from the shell: %s",
+		    debug_mask_fmt(now & ~was, buf, sizeof(buf)));
+	if (was & ~now)
+		log_notice("debugging turned off from the shell: %s",
+		    debug_mask_fmt(was & ~now, buf, sizeof(buf)));
+}
+
+/* `debug ...` / `no debug ...` from the shell: now, and not in the config. */
+static void
+debug_change(struct bgpd *b, struct ctl_conn *c, const struct ctl_frame *f)
+{
+	struct ctl_debug_req req;
+	uint32_t was = debug_get();
+
+	if (ctl_record_get(f, &req, sizeof(req)) < 0 || ((req.on | req.off) & ~DEBUG_ALL)) {
+		ctl_conn_error(c, f->seq, "malformed debug request");
+		return;
+	}
+	debug_set((was | req.on) & ~req.off);
+	debug_change_log(was, debug_get());
+	debugging_answer(b, c, f);
 }
 
 static ctl_handler_fn *const handlers[CTL_TYPE_MAX] = {
@@ -70,6 +122,8 @@ static ctl_handler_fn *const handlers[CTL_TYPE_MAX] = {
 	[CTL_SHOW_IP_NEXTHOP_GROUP] = ctl_nhg_show,
 	[CTL_SHOW_IP_FIB] = ctl_fib_show,
 	[CTL_SHOW_BGP_ADVERTISED] = ctl_adj_show,
+	[CTL_SHOW_DEBUGGING] = show_debugging,
+	[CTL_DEBUG] = debug_change,
 };
 
 ctl_handler_fn *

@@ -3,7 +3,8 @@
  * by default). Only configured neighbors get in: anyone else is closed at
  * once and logged with a rate limit, since a stranger can trigger it. TCP MD5
  * keys live on the listening socket (the kernel checks the SYN, RFC 2385),
- * GTSM is set on each accepted socket (RFC 5082).
+ * GTSM is set on each accepted socket (RFC 5082). Out of file descriptors,
+ * the listener pauses (accept.h) rather than spin.
  */
 #include <errno.h>
 #include <string.h>
@@ -71,6 +72,15 @@ bgp_accept_cb(struct evconnlistener *l, evutil_socket_t fd, struct sockaddr *sa,
 	peer_conn_accept(p, conn_new(p, bev, true));
 }
 
+/* accept() failed in a way libevent does not retry (EMFILE, ENFILE...): pause. */
+static void
+bgp_accept_error_cb(struct evconnlistener *l, void *arg)
+{
+	struct bgp *b = arg;
+
+	accept_guard_error(&b->listen_guard, EVUTIL_SOCKET_ERROR());
+}
+
 static int
 bgp_listen_socket(const struct bgp *b)
 {
@@ -108,6 +118,9 @@ bgp_listen_start(struct bgp *b)
 		b->listen_fd = -1;
 		return -ENOMEM;
 	}
+	evconnlistener_set_error_cb(b->listener, bgp_accept_error_cb);
+	accept_guard_init(&b->listen_guard, b->base, b->listener, "BGP listener",
+	    &b->accept_paused);
 	for (struct peer *p = b->peers; p != NULL; p = p->next)
 		bgp_listen_md5_set(b, p, true);
 	log_info("listening for BGP on %s port %u", addr, b->port);
@@ -117,8 +130,10 @@ bgp_listen_start(struct bgp *b)
 void
 bgp_listen_stop(struct bgp *b)
 {
-	if (b->listener != NULL)
+	if (b->listener != NULL) {
+		accept_guard_fini(&b->listen_guard);
 		evconnlistener_free(b->listener);
+	}
 	b->listener = NULL;
 	b->listen_fd = -1;
 }

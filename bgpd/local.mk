@@ -12,7 +12,7 @@ bgpd_libbgpd_a_SOURCES = \
 	bgpd/attr_comm.c bgpd/attr_mp.c bgpd/attr_write.c bgpd/nlri.c \
 	bgpd/attrs.h bgpd/attrs.c \
 	bgpd/peer_cfg.h bgpd/peer.h bgpd/session.h bgpd/fsm.c bgpd/peer.c \
-	bgpd/session.c bgpd/transport.c bgpd/listen.c bgpd/bgp.c \
+	bgpd/session.c bgpd/transport.c bgpd/accept.h bgpd/accept.c bgpd/listen.c bgpd/bgp.c \
 	bgpd/peer_conf.c bgpd/priv.h bgpd/priv.c \
 	bgpd/ctl_bgp.h bgpd/ctl_bgp.c \
 	bgpd/rde.h bgpd/rde.c bgpd/ctl_rib.h bgpd/ctl_rib.c \

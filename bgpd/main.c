@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <libgen.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include <event2/event.h>
@@ -265,6 +266,34 @@ bgpd_user_drop(const struct bgpd *b, const struct priv_user *u)
 	return 0;
 }
 
+/*
+ * Every session, tunnel and shell client is a descriptor: take all the hard
+ * limit allows (systemd's default soft limit is 1024) and say once what it
+ * is. A listener that runs out anyway pauses (bgpd/accept.h).
+ */
+static uint64_t
+bgpd_nofile_raise(void)
+{
+	struct rlimit rl;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) < 0) {
+		log_warn("getrlimit(RLIMIT_NOFILE)");
+		return 0;
+	}
+	if (rl.rlim_cur < rl.rlim_max) {
+		rlim_t was = rl.rlim_cur;
+
+		rl.rlim_cur = rl.rlim_max;
+		if (setrlimit(RLIMIT_NOFILE, &rl) < 0) {	/* hard limit "unlimited": above nr_open */
+			log_warn("cannot raise the open files limit from %llu to %llu",
+			    (unsigned long long)was, (unsigned long long)rl.rlim_max);
+			rl.rlim_cur = was;
+		}
+	}
+	log_info("open files limit: %llu", (unsigned long long)rl.rlim_cur);
+	return rl.rlim_cur;
+}
+
 /* What main() set up once the daemon claimed its socket, in reverse. */
 static void
 bgpd_teardown(struct bgpd *b, struct pidfile *pf, struct opts *o)
@@ -309,6 +338,7 @@ main(int argc, char **argv)
 		return 1;
 	}
 	signal(SIGPIPE, SIG_IGN);
+	b.nofile = bgpd_nofile_raise();
 	b.log_level_cli = o.log_level;
 	b.ctl_path = o.ctl_path;
 	b.pid_file = o.pid_file;

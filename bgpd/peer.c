@@ -7,6 +7,7 @@
  * next state first, then runs the action, which may move on again when its
  * own step fails (a connect that fails at once leaves Connect for Active).
  */
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,6 +17,7 @@
 #include <event2/event.h>
 
 #include "bgpd/session.h"
+#include "lib/debug.h"
 
 void
 log_peer(const struct peer *p, int level, const char *fmt, ...)
@@ -195,7 +197,8 @@ peer_state_set(struct peer *p, enum peer_state next)
 
 	if (old == next)
 		return;
-	log_peer(p, LOG_DEBUG, "%s -> %s", peer_state_name(old), peer_state_name(next));
+	debugf(DEBUG_BGP_NEIGHBOR_EVENTS, "neighbor %s: %s -> %s", p->name, peer_state_name(old),
+	    peer_state_name(next));
 	if (old == PEER_ESTABLISHED && peer_state_msecs(p) >= PEER_STABLE_SECS * 1000)
 		p->flaps = 0;		/* it was stable: this error is not a flap */
 	p->state = next;
@@ -274,6 +277,24 @@ peer_drop(struct peer *p, enum peer_state old, const struct bgp_err *e, bool res
 	p->flaps++;
 }
 
+/*
+ * The connect-retry timer tries again; say so once per cause (EMFILE while
+ * the daemon is out of descriptors, an update-source not yet configured),
+ * not at every retry. A connect that gets as far as the network clears it.
+ */
+static void
+peer_connect_fail_log(struct peer *p, int err)
+{
+	if (err == p->connect_err) {
+		debugf(DEBUG_BGP_NEIGHBOR_EVENTS, "neighbor %s: cannot connect: %s", p->name,
+		    strerror(err));
+		return;
+	}
+	p->connect_err = err;
+	log_peer(p, LOG_WARNING, "cannot connect: %s; retrying with the connect-retry timer%s",
+	    strerror(err), err == EMFILE || err == ENFILE ? " (out of file descriptors)" : "");
+}
+
 static void
 peer_connect(struct peer *p)
 {
@@ -282,11 +303,12 @@ peer_connect(struct peer *p)
 
 	peer_timer_arm(p, p->t_connect, peer_backoff(p->cfg.connect_retry, p->connect_attempts));
 	if ((rv = conn_connect(p, &c)) < 0) {
-		log_peer(p, LOG_WARNING, "cannot connect: %s", strerror(-rv));
+		peer_connect_fail_log(p, -rv);
 		p->connect_attempts++;
 		peer_state_set(p, PEER_ACTIVE);
 		return;
 	}
+	p->connect_err = 0;
 	peer_conn_set(p, c);
 }
 
@@ -506,6 +528,14 @@ static void (*const fsm_actions[FA_MAX])(struct peer *, enum peer_state) = {
 	[FA_CLOSE_ADMIN] = fa_close_admin,
 };
 
+/* Each message of a running session: for `debug bgp updates|keepalives`, not neighbor-events. */
+static bool
+peer_step_is_routine(const struct fsm_step *st, enum peer_state old)
+{
+	return st->next == old && (st->action == FA_KEEPALIVE_SEND || st->action == FA_HOLD_RESTART ||
+	    st->action == FA_UPDATE || st->action == FA_REFRESH);
+}
+
 void
 peer_fsm_event(struct peer *p, enum fsm_event ev)
 {
@@ -514,8 +544,9 @@ peer_fsm_event(struct peer *p, enum fsm_event ev)
 
 	if (st->action == FA_NONE && st->next == old)
 		return;
-	log_peer(p, LOG_DEBUG, "%s in %s: %s", fsm_event_name(ev), peer_state_name(old),
-	    fsm_action_name(st->action));
+	if (!peer_step_is_routine(st, old))
+		debugf(DEBUG_BGP_NEIGHBOR_EVENTS, "neighbor %s: %s in %s: %s", p->name,
+		    fsm_event_name(ev), peer_state_name(old), fsm_action_name(st->action));
 	peer_state_set(p, st->next);
 	fsm_actions[st->action](p, old);
 }

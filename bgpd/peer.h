@@ -21,6 +21,7 @@
 #include <stdint.h>
 #include <time.h>
 
+#include "bgpd/accept.h"
 #include "bgpd/msg.h"
 #include "bgpd/peer_cfg.h"
 #include "lib/compiler.h"
@@ -165,6 +166,7 @@ struct peer {
 	struct event		*t_connect, *t_hold, *t_keepalive, *t_idle_hold, *t_send_hold;
 	struct event		*ev_input;	/* more messages wait in the input buffer */
 	unsigned		 connect_attempts;	/* failures since the last OPEN, for backoff */
+	int			 connect_err;	/* errno of the last connect() logged; 0 none */
 	unsigned		 flaps;		/* errors since the session was last stable */
 	uint16_t		 hold;		/* negotiated, seconds (0: no hold timer) */
 	uint16_t		 keepalive;
@@ -206,6 +208,8 @@ struct bgp {
 	struct in_addr		 listen_addr;	/* INADDR_ANY by default */
 	uint16_t		 port;		/* 179 by default; 0: do not listen */
 	struct evconnlistener	*listener;
+	struct accept_guard	 listen_guard;	/* pauses it when accept() fails */
+	uint64_t		 accept_paused;	/* times that happened, across listeners */
 	int			 listen_fd;
 	struct peer		*peers;
 	struct peer_hooks	 hooks;		/* given to every peer */
@@ -294,6 +298,13 @@ peer_local_as(const struct peer *p)
 int64_t	peer_state_msecs(const struct peer *);
 /* log at level with "neighbor A.B.C.D: " in front. */
 void	log_peer(const struct peer *, int level, const char *fmt, ...) PRINTF_LIKE(3, 4);
+/*
+ * The one line of `debug bgp updates in|out` for an UPDATE (session.c): dir
+ * "in" or "out", how many prefixes it announces (the first named, with the
+ * next hop) and withdraws. The caller checked that the topic is on.
+ */
+void	peer_update_log(const struct peer *, const char *dir, const struct nlri *ann,
+	    size_t nann, const struct nlri *wd, size_t nwd, const struct attr_set *attrs);
 
 /* -------------------------------------------------------------- session.c */
 /* Queue a whole message (header included) for the peer; -ENOBUFS over PEER_OUT_MAX. */

@@ -23,6 +23,7 @@
 #include "bgpd/adj_out.h"
 #include "bgpd/peer.h"
 #include "bgpd/policy.h"
+#include "lib/debug.h"
 #include "lib/log.h"
 #include "rib/rib.h"
 
@@ -435,6 +436,9 @@ rde_update_cb(struct peer *p, struct cursor *body, struct bgp_err *err, void *ar
 	msg_update_parse(body, &p->ctx, r->attrs, u);
 	if (rde_verdict_apply(n, p, u, err) < 0)
 		return -1;
+	if (debug_on(DEBUG_BGP_UPDATES_IN))
+		peer_update_log(p, "in", u->announced, u->nannounced, u->withdrawn, u->nwithdrawn,
+		    u->attrs);
 	rde_withdraw(r, n, u->withdrawn, u->nwithdrawn);
 	if (u->nannounced == 0 || u->attrs == NULL)
 		return 0;

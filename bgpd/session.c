@@ -14,6 +14,7 @@
 #include <event2/event.h>
 
 #include "bgpd/session.h"
+#include "lib/debug.h"
 #include "lib/wbuf.h"
 
 static void
@@ -36,6 +37,36 @@ session_write(struct peer *p, struct peer_conn *c, const struct wbuf *w)
 		p->stats.msgs_out[wbuf_data(w)[BGP_HDR_LEN - 1]]++;
 	session_stamp(&p->last_write);
 	return 0;
+}
+
+/* "3 announced (10.9.1.0/24 ...)" or "0 withdrawn" */
+static const char *
+update_count_fmt(const char *what, const struct nlri *v, size_t n, char *buf, size_t len)
+{
+	char pfx[PREFIX_STRLEN];
+
+	if (n == 0)
+		snprintf(buf, len, "0 %s", what);
+	else
+		snprintf(buf, len, "%zu %s (%s%s)", n, what, prefix_fmt(&v[0].pfx, pfx),
+		    n > 1 ? " ..." : "");
+	return buf;
+}
+
+void
+peer_update_log(const struct peer *p, const char *dir, const struct nlri *ann, size_t nann,
+    const struct nlri *wd, size_t nwd, const struct attr_set *attrs)
+{
+	char a[64], w[64], nh[ADDR_STRLEN];
+
+	if (nann == 0 && nwd == 0 && attrs == NULL) {
+		log_topic("neighbor %s: UPDATE %s: End-of-RIB", p->name, dir);
+		return;
+	}
+	log_topic("neighbor %s: UPDATE %s: %s, %s%s%s", p->name, dir,
+	    update_count_fmt("announced", ann, nann, a, sizeof(a)),
+	    update_count_fmt("withdrawn", wd, nwd, w, sizeof(w)),
+	    nann && attrs ? ", next hop " : "", nann && attrs ? addr_fmt(attrs->nexthop, nh) : "");
 }
 
 int
@@ -134,6 +165,8 @@ session_keepalive_send(struct peer *p)
 	wbuf_init(&w, BGP_HDR_LEN);
 	if (msg_keepalive_write(&w) == 0 && session_write(p, p->conn, &w) < 0)
 		log_peer(p, LOG_DEBUG, "KEEPALIVE not queued: output full");
+	else
+		debugf(DEBUG_BGP_KEEPALIVES, "neighbor %s: KEEPALIVE sent", p->name);
 	wbuf_free(&w);
 }
 
@@ -244,6 +277,8 @@ session_notify_rcvd(struct peer *p, struct cursor *body)
 static void
 session_keepalive_rcvd(struct peer *p, struct cursor *body)
 {
+	debugf(DEBUG_BGP_KEEPALIVES, "neighbor %s: KEEPALIVE received in %s", p->name,
+	    peer_state_name(p->state));
 	peer_fsm_event(p, FSM_KEEPALIVE_RCVD);
 }
 

@@ -11,6 +11,7 @@
 #include <libyang/libyang.h>
 
 #include "conf/conf_int.h"
+#include "lib/debug.h"
 
 enum field_type { F_STR, F_U32, F_U16, F_U8, F_FLAG, F_BOOL };
 
@@ -233,4 +234,19 @@ conf_daemon_get(const struct lyd_node *tree, struct conf_daemon *d)
 		for (int i = 0; i <= LOG_DEBUG; i++)
 			if (strcmp(value_of(n), log_levels[i]) == 0)
 				d->log_level = i;
+	d->debug = conf_debug_get(tree);
+}
+
+uint32_t
+conf_debug_get(const struct lyd_node *tree)
+{
+	char path[128];
+	uint32_t mask = 0;
+
+	for (unsigned t = 0; t < DEBUG_NTOPICS; t++) {
+		snprintf(path, sizeof(path), "/ipip-bgpd:debug/%s", debug_topic(t)->yang);
+		if (find(tree, path) != NULL)
+			mask |= DEBUG_BIT(t);
+	}
+	return mask;
 }

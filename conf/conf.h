@@ -239,8 +239,11 @@ struct conf_daemon {
 	char	hostname[64];
 	int	log_level;
 	bool	log_syslog;
+	uint32_t debug;		/* `debug ...` statements: DEBUG_BIT()s of lib/debug.h */
 };
 void	conf_daemon_get(const struct lyd_node *tree, struct conf_daemon *);
+/* The debug topics the tree turns on, as DEBUG_BIT()s. */
+uint32_t conf_debug_get(const struct lyd_node *tree);
 
 /* The `overlay` block (YANG defaults where unset): enumerations as their names. */
 struct conf_overlay {

@@ -37,7 +37,8 @@ struct conf_cmd {
 	const char	*spec;
 	const char	*help;		/* one line per token */
 	const char	*path;		/* "" = the block's own node */
-	const char	*sets[CONF_SETS_MAX];	/* "leaf=$N"; "=$N" sets the node itself */
+	const char	*sets[CONF_SETS_MAX];	/* "leaf=$N"; "=$N" sets the node itself;
+					   "leaf" makes an empty leaf present */
 	enum conf_mode	 enter;		/* block opened, or CONF_MODE_TOP for none */
 	unsigned	 flags;
 	const char	*close;		/* printed after the block: "exit" */

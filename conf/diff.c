@@ -18,6 +18,7 @@ static const struct {
 } change_kinds[] = {
 	{ "/ipip-bgpd:hostname", CONF_CHANGE_DAEMON },
 	{ "/ipip-bgpd:log", CONF_CHANGE_DAEMON },
+	{ "/ipip-bgpd:debug", CONF_CHANGE_DAEMON },
 	{ "/ipip-bgpd:bgp/neighbor/description", CONF_CHANGE_NONE },
 	{ "/ipip-bgpd:bgp/peer-group/description", CONF_CHANGE_NONE },
 	/* Timers are offered in the next OPEN (RFC 4271 4.2) or used for the next

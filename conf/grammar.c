@@ -18,6 +18,8 @@
 #define H_OUT		"Routes advertised\n"
 #define LEVELS		"emergencies|alerts|critical|errors|warnings|notifications|informational|debugging"
 
+#define H_DEBUG		"Debugging: log one line per event of a topic (lib/debug.h)\n"
+#define H_DBGP		"BGP\n"
 #define H_FRR		"FRR only: accepted, warned about, not stored\n"
 #define H_SENDC		"Send communities to it (default); 'no' strips them\n"
 
@@ -40,6 +42,21 @@ const struct conf_cmd conf_cmds[] = {
 	{ M(TOP), "log stdout|syslog [" LEVELS "]",
 	    "Logging\nWhere: stdout (stderr when in the foreground) or syslog\nLeast severe level logged\n",
 	    "ipip-bgpd:log", { "destination=$1", "level=$2" } },
+	{ M(TOP), "debug bgp", H_DEBUG H_DBGP, "ipip-bgpd:debug/bgp", { 0 }, 0, CONF_NO_ONLY },
+	{ M(TOP), "debug bgp neighbor-events", H_DEBUG H_DBGP "Session state changes\n",
+	    "ipip-bgpd:debug/bgp/neighbor-events", { 0 } },
+	{ M(TOP), "debug bgp updates", H_DEBUG H_DBGP "UPDATEs, both directions\n",
+	    "ipip-bgpd:debug/bgp", { "updates-in", "updates-out" }, 0, CONF_NO_PRINT },
+	{ M(TOP), "debug bgp updates in", H_DEBUG H_DBGP "UPDATEs\nReceived\n",
+	    "ipip-bgpd:debug/bgp/updates-in", { 0 } },
+	{ M(TOP), "debug bgp updates out", H_DEBUG H_DBGP "UPDATEs\nSent\n",
+	    "ipip-bgpd:debug/bgp/updates-out", { 0 } },
+	{ M(TOP), "debug bgp keepalives", H_DEBUG H_DBGP "KEEPALIVEs sent and received\n",
+	    "ipip-bgpd:debug/bgp/keepalives", { 0 } },
+	{ M(TOP), "debug fib", H_DEBUG "Kernel routes and nexthops written and deleted\n",
+	    "ipip-bgpd:debug/fib", { 0 } },
+	{ M(TOP), "debug tunnel", H_DEBUG "Tunnels made and removed\n",
+	    "ipip-bgpd:debug/tunnel", { 0 } },
 
 	/* Policy objects come before what uses them */
 	{ M(TOP), "ip prefix-list NAME seq (1-4294967295) permit|deny A.B.C.D/M [ge (0-32)] [le (0-32)]",

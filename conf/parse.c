@@ -221,6 +221,29 @@ parse_set_words(struct conf_parse *p, const char *path, const char *line)
 	return 0;
 }
 
+/* A set without "=": a leaf the statement makes present ("debug bgp updates"). */
+static bool
+set_is_presence(const char *set)
+{
+	return strchr(set, '=') == NULL;
+}
+
+/* "no SPEC": the node goes, or only the leaves the statement makes present. */
+static void
+parse_no(struct conf_parse *p, const char *path, const struct conf_cmd *c)
+{
+	char leaf[CONF_PATH_MAX];
+
+	if (c->sets[0] == NULL || !set_is_presence(c->sets[0])) {
+		parse_delete(p, path);
+		return;
+	}
+	for (int i = 0; i < CONF_SETS_MAX && c->sets[i]; i++) {
+		set_target(path, c->sets[i], leaf, sizeof(leaf));
+		parse_delete(p, leaf);
+	}
+}
+
 /* What a statement sets: its node, or the leaves its "sets" name. */
 static int
 parse_apply(struct conf_parse *p, const char *path, const struct conf_cmd *c,
@@ -234,6 +257,12 @@ parse_apply(struct conf_parse *p, const char *path, const struct conf_cmd *c,
 		const char *d = strchr(c->sets[i], '$');
 
 		set_target(path, c->sets[i], leaf, sizeof(leaf));
+		if (set_is_presence(c->sets[i])) {
+			any = true;
+			if (parse_set(p, leaf, NULL) < 0)
+				return -1;
+			continue;
+		}
 		v = d ? conf_arg_value(m, atoi(d + 1), vbuf, sizeof(vbuf)) : NULL;
 		if (v == NULL && c->dflt == NULL) {
 			parse_delete(p, leaf);		/* the statement sets the whole node */
@@ -346,7 +375,7 @@ parse_run(struct conf_parse *p, int i, const struct conf_hit *h, bool no)
 	if (h->cmd->flags & CONF_BOOL)
 		return parse_set(p, path, no ? "false" : "true");
 	if (no) {
-		parse_delete(p, path);
+		parse_no(p, path, h->cmd);
 		return 0;
 	}
 	if (!(h->cmd->flags & CONF_INLINE) && parse_apply(p, path, h->cmd, &h->m) < 0)

@@ -5,6 +5,7 @@ lib_libipip_a_SOURCES = \
 	lib/cursor.h lib/cursor.c \
 	lib/wbuf.h lib/wbuf.c \
 	lib/log.h lib/log.c \
+	lib/debug.h lib/debug.c \
 	lib/prefix.h lib/prefix.c \
 	lib/ctlmsg.h lib/ctlmsg.c \
 	lib/array.h lib/array.c \

@@ -8,6 +8,7 @@
 #include <strings.h>
 #include <sys/time.h>
 
+#include "lib/debug.h"
 #include "lib/log.h"
 
 static FILE	*log_stream = NULL;	/* NULL: syslog */
@@ -67,16 +68,23 @@ log_level_parse(const char *s)
 }
 
 static void log_vemit(int, const char *, const char *, va_list) PRINTF_LIKE(3, 0);
+static void log_vwrite(int, const char *, const char *, va_list) PRINTF_LIKE(3, 0);
 
 static void
 log_vemit(int level, const char *err, const char *fmt, va_list ap)
+{
+	if (level <= log_level)
+		log_vwrite(level, err, fmt, ap);
+}
+
+/* One line whatever the level. */
+static void
+log_vwrite(int level, const char *err, const char *fmt, va_list ap)
 {
 	char msg[1024], ts[32];
 	struct timeval tv;
 	struct tm tm;
 
-	if (level > log_level)
-		return;
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	if (log_stream == NULL) {
 		if (err)
@@ -108,6 +116,17 @@ LOG_FN(log_info, LOG_INFO)
 LOG_FN(log_notice, LOG_NOTICE)
 LOG_FN(log_warnx, LOG_WARNING)
 LOG_FN(log_err, LOG_ERR)
+
+/* A debug topic's line (lib/debug.h): the caller checked that the topic is on. */
+void
+log_topic(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	log_vwrite(LOG_DEBUG, NULL, fmt, ap);
+	va_end(ap);
+}
 
 void
 log_warn(const char *fmt, ...)

@@ -7,8 +7,9 @@
  * invariants only. A message that names an object starts with it
  * ("neighbor 10.0.0.2: ..."); the caller, who knows the context, logs once.
  *
- * The logger's own state (destination, level) is the one process-wide state
- * in lib/: it is set by the daemon's main() and read everywhere.
+ * The logger's own state (destination, level, and the debug topics of
+ * lib/debug.h) is the one process-wide state in lib/: it is set by the
+ * daemon's main() and read everywhere.
  */
 #ifndef IPIP_LIB_LOG_H
 #define IPIP_LIB_LOG_H

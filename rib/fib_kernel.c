@@ -21,6 +21,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "lib/debug.h"
 #include "lib/log.h"
 #include "rib/fib_int.h"
 
@@ -180,9 +181,19 @@ fib_batch_end(struct fib *f)
 		log_warn("netlink: sendmsg");	/* each message was failed to its owner */
 }
 
+/* `debug fib`: one line per object written or deleted. */
+static void
+fib_debug(const char *verb, const struct fib_obj *o)
+{
+	char name[96];
+
+	debugf(DEBUG_FIB, "fib: %s %s", verb, fib_obj_name(o, name, sizeof(name)));
+}
+
 void
 fib_kernel_write(struct fib *f, struct fib_obj *o)
 {
+	fib_debug(o->in_kernel ? "replace" : "install", o);
 	o->pending = FIB_OP_WRITE;
 	if (o->kind == FIB_K_ROUTE)
 		fib_write_route(f, (struct fib_route *)o);
@@ -198,6 +209,7 @@ fib_kernel_del(struct fib *f, struct fib_obj *o)
 {
 	struct nlmsghdr *h;
 
+	fib_debug("delete", o);
 	o->pending = FIB_OP_DEL;
 	if (o->kind == FIB_K_ROUTE) {
 		h = nl_batch_begin(f->nl, RTM_DELROUTE, 0, o);

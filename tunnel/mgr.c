@@ -14,6 +14,7 @@
 #include <string.h>
 #include <sys/queue.h>
 
+#include "lib/debug.h"
 #include "lib/log.h"
 #include "tunnel/driver.h"
 #include "tunnel/host.h"
@@ -237,6 +238,12 @@ mgr_dev_is_shared(const struct tunnel_mgr *m, const struct tunnel *t)
 static void
 mgr_tunnel_remove(struct tunnel_mgr *m, struct tunnel *t, bool keep)
 {
+	char l[INET_ADDRSTRLEN], r[INET_ADDRSTRLEN];
+
+	debugf(DEBUG_TUNNEL, "tunnel %s: %s -> %s removed%s", t->info.name,
+	    inet_ntop(AF_INET, &t->info.local, l, sizeof(l)),
+	    inet_ntop(AF_INET, &t->info.remote, r, sizeof(r)),
+	    mgr_dev_is_shared(m, t) ? " (device still shared)" : keep ? " (device kept)" : "");
 	TAILQ_REMOVE(&m->tunnels, t, entry);
 	if (t->drv_tun != NULL && !mgr_dev_is_shared(m, t))	/* NULL: lost, not made again */
 		m->drv->destroy(m->drv_state, t->drv_tun, keep);
@@ -460,10 +467,24 @@ mgr_fw_del(struct tunnel_mgr *m, const struct tunnel *t)
 		    tunnel_fw_error(m->fw));
 }
 
+/* `debug tunnel`: one line per tunnel made (or adopted, or sharing a device). */
+static void
+mgr_tunnel_debug(const struct tunnel *t, bool shared)
+{
+	char l[INET_ADDRSTRLEN], r[INET_ADDRSTRLEN];
+
+	debugf(DEBUG_TUNNEL, "tunnel %s: %s -> %s %s, ifindex %u, mtu %u", t->info.name,
+	    inet_ntop(AF_INET, &t->info.local, l, sizeof(l)),
+	    inet_ntop(AF_INET, &t->info.remote, r, sizeof(r)),
+	    shared ? "shares its device" : t->info.adopted ? "adopted" : "created",
+	    t->info.ifindex, t->info.mtu);
+}
+
 struct tunnel *
 tunnel_get(struct tunnel_mgr *m, struct in_addr local, struct in_addr remote, int *err)
 {
 	struct tunnel *t = mgr_tunnel_find(m, local, remote);
+	bool shared;
 	int rv;
 
 	if (t != NULL) {
@@ -474,11 +495,12 @@ tunnel_get(struct tunnel_mgr *m, struct in_addr local, struct in_addr remote, in
 		fatal("tunnel: new");
 	t->info.local = local;
 	t->info.remote = remote;
-	if (!mgr_nbma_share(m, t) && (rv = mgr_tunnel_create(m, t)) < 0) {
+	if (!(shared = mgr_nbma_share(m, t)) && (rv = mgr_tunnel_create(m, t)) < 0) {
 		free(t);
 		*err = rv;
 		return NULL;
 	}
+	mgr_tunnel_debug(t, shared);
 	t->info.users = 1;
 	t->info.onlink = m->opts.style == TUNNEL_STYLE_NBMA;
 	t->serial = ++m->serials;

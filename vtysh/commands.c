@@ -7,6 +7,7 @@
 
 #include "lib/ctlmsg.h"
 #include "vtysh/commands_bgp.h"
+#include "vtysh/commands_debug.h"
 #include "vtysh/commands_fwd.h"
 #include "vtysh/commands_overlay.h"
 #include "vtysh/commands_rib.h"
@@ -80,6 +81,7 @@ const struct cmd_def vtysh_commands[] = {
 	VTYSH_OVERLAY_COMMANDS
 	VTYSH_FWD_COMMANDS
 	VTYSH_ADJ_COMMANDS
+	VTYSH_DEBUG_COMMANDS
 	{ "list", "Print every command\n", list_commands },
 	{ "exit", "Leave the shell\n", quit },
 	{ "quit", "Leave the shell\n", quit },

@@ -11,7 +11,8 @@ vtysh_libvtysh_a_SOURCES = \
 	vtysh/commands_overlay.h vtysh/commands_overlay.c \
 	vtysh/render_overlay.h vtysh/render_overlay.c \
 	vtysh/commands_fwd.h vtysh/commands_fwd.c vtysh/render_fwd.h vtysh/render_fwd.c \
-	vtysh/commands_adj.h vtysh/commands_adj.c vtysh/render_adj.h vtysh/render_adj.c
+	vtysh/commands_adj.h vtysh/commands_adj.c vtysh/render_adj.h vtysh/render_adj.c \
+	vtysh/commands_debug.h vtysh/commands_debug.c
 vtysh_libvtysh_a_CFLAGS = $(AM_CFLAGS) $(JSONC_CFLAGS) $(LIBYANG_CFLAGS)
 
 bin_PROGRAMS += vtysh/ipip-vtysh

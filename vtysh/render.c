@@ -6,6 +6,7 @@
 
 #include <json-c/json.h>
 
+#include "lib/debug.h"
 #include "vtysh/render.h"
 
 const char *
@@ -98,6 +99,9 @@ render_daemon(FILE *out, const struct ctl_daemon *d, bool json)
 		fprintf(out, "  Log level:       %s\n", d->log_level_name);
 		fprintf(out, "  Control socket:  %s\n", d->ctl_socket);
 		fprintf(out, "  PID file:        %s\n", d->pid_file);
+		fprintf(out, "  Open files limit: %llu\n", (unsigned long long)d->nofile);
+		fprintf(out, "  Control socket paused: %llu times (accept failed: out of file "
+		    "descriptors)\n", (unsigned long long)d->ctl_accept_paused);
 		return;
 	}
 	o = json_object_new_object();
@@ -113,5 +117,57 @@ render_daemon(FILE *out, const struct ctl_daemon *d, bool json)
 	json_add_str(o, "logLevel", d->log_level_name);
 	json_add_str(o, "controlSocket", d->ctl_socket);
 	json_add_str(o, "pidFile", d->pid_file);
+	json_add_int(o, "openFilesLimit", (int64_t)d->nofile);
+	json_add_int(o, "controlAcceptPaused", (int64_t)d->ctl_accept_paused);
+	json_print(out, o);
+}
+
+/* FRR's words: "BGP debugging status:" then "  BGP updates debugging is on (inbound)". */
+static void
+debugging_text(FILE *out, const struct ctl_debugging *d)
+{
+	const uint32_t upd = DEBUG_BIT(DEBUG_BGP_UPDATES_IN) | DEBUG_BIT(DEBUG_BGP_UPDATES_OUT);
+	uint32_t on = d->on;
+
+	fprintf(out, "BGP debugging status:\n");
+	if (on & DEBUG_BIT(DEBUG_BGP_NEIGHBOR_EVENTS))
+		fprintf(out, "  BGP neighbor-events debugging is on\n");
+	if (on & upd)
+		fprintf(out, "  BGP updates debugging is on%s\n", (on & upd) == upd ? "" :
+		    on & DEBUG_BIT(DEBUG_BGP_UPDATES_IN) ? " (inbound)" : " (outbound)");
+	if (on & DEBUG_BIT(DEBUG_BGP_KEEPALIVES))
+		fprintf(out, "  BGP keepalives debugging is on\n");
+	fprintf(out, "FIB debugging status:\n");
+	if (on & DEBUG_BIT(DEBUG_FIB))
+		fprintf(out, "  FIB kernel route and nexthop debugging is on\n");
+	fprintf(out, "Tunnel debugging status:\n");
+	if (on & DEBUG_BIT(DEBUG_TUNNEL))
+		fprintf(out, "  Tunnel create and remove debugging is on\n");
+	if (on != 0 && d->log_level < LOG_DEBUG)
+		fprintf(out, "(these lines are logged although the log level is %s)\n",
+		    d->log_level_name);
+}
+
+void
+render_debugging(FILE *out, const struct ctl_debugging *d, bool json)
+{
+	json_object *o, *t, *c;
+
+	if (!json) {
+		debugging_text(out, d);
+		return;
+	}
+	o = json_object_new_object();
+	t = json_object_new_object();
+	c = json_object_new_array();
+	for (unsigned i = 0; i < DEBUG_NTOPICS; i++) {
+		json_object_object_add(t, debug_topic(i)->json,
+		    json_object_new_boolean((d->on & DEBUG_BIT(i)) != 0));
+		if (d->configured & DEBUG_BIT(i))
+			json_object_array_add(c, json_object_new_string(debug_topic(i)->words));
+	}
+	json_object_object_add(o, "debugging", t);
+	json_object_object_add(o, "configured", c);
+	json_add_str(o, "logLevel", d->log_level_name);
 	json_print(out, o);
 }

@@ -21,5 +21,7 @@ void	render_json_print(FILE *, struct json_object *o);
 
 void	render_version(FILE *, const struct ctl_version *, bool json);
 void	render_daemon(FILE *, const struct ctl_daemon *, bool json);
+/* show debugging: FRR's "BGP debugging status:" lines, or JSON by topic. */
+void	render_debugging(FILE *, const struct ctl_debugging *, bool json);
 
 #endif

@@ -457,6 +457,7 @@ statistics_json(FILE *out, const struct ctl_bgp_stats *h, const struct ctl_bgp_s
 	J_INT(t, "tableMemory", h->table_bytes);
 	J_INT(t, "peers", h->npeers);
 	J_INT(t, "peersEstablished", h->established);
+	J_INT(t, "acceptPaused", h->accept_paused);
 	stats_json_counts(t, h);
 	json_object_object_add(o, "ipv4Unicast", t);
 	for (size_t i = 0; i < n; i++) {
@@ -483,8 +484,10 @@ render_bgp_statistics(FILE *out, const struct ctl_bgp_stats *h, const struct ctl
 	    h->paths, h->table_bytes);
 	fprintf(out, "  Attribute sets: %" PRIu64 " interned (%" PRIu64 " bytes), %" PRIu64
 	    " in the RIB\n", h->attr_sets, h->attr_bytes, h->rib_attr_sets);
-	fprintf(out, "  Neighbors %" PRIu64 ", established %" PRIu64 "\n\n", h->npeers,
+	fprintf(out, "  Neighbors %" PRIu64 ", established %" PRIu64 "\n", h->npeers,
 	    h->established);
+	fprintf(out, "  Listener paused %" PRIu64 " times (accept failed: out of file "
+	    "descriptors)\n\n", h->accept_paused);
 	fprintf(out, "%-15s %-11s %8s %9s %6s %6s %6s %6s %6s %6s\n", "Neighbor", "State",
 	    "PfxRcd", "Updates", "NotOut", "NotIn", "TaW", "AttrDi", "UpdRst", "Resets");
 	for (size_t i = 0; i <= n; i++) {

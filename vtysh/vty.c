@@ -56,12 +56,19 @@ take_one(const struct ctl_frame *f, void *arg)
 int
 vty_request_one(struct vty *v, uint16_t type, void *rec, size_t size)
 {
+	return vty_request_one_with(v, type, NULL, 0, rec, size);
+}
+
+int
+vty_request_one_with(struct vty *v, uint16_t type, const void *req, size_t len, void *rec,
+    size_t size)
+{
 	struct one_rec o = { rec, size, 0 };
 	char err[256];
 
 	if (vty_connect(v) < 0)
 		return -1;
-	if (ctl_client_request(v->cl, type, NULL, 0, take_one, &o, err, sizeof(err)) < 0)
+	if (ctl_client_request(v->cl, type, req, len, take_one, &o, err, sizeof(err)) < 0)
 		return vty_error(v, "%s", err);
 	if (o.n != 1)
 		return vty_error(v, "the daemon sent no answer");

@@ -47,6 +47,9 @@ int	vty_error(struct vty *, const char *fmt, ...) PRINTF_LIKE(2, 3);
 int	vty_connect(struct vty *);
 /* A request answered by exactly one record of size bytes. 0 or -1 (said). */
 int	vty_request_one(struct vty *, uint16_t type, void *rec, size_t size);
+/* The same with a request payload (req, len). */
+int	vty_request_one_with(struct vty *, uint16_t type, const void *req, size_t len,
+	    void *rec, size_t size);
 /* Parse and run one line; 0 when it ran (or was empty), -1 when it failed. */
 int	vty_execute(struct vty *, const char *line);
 /* Run split words as a (non-configuration) command. */

@@ -83,6 +83,11 @@ enum ctl_type {
 	CTL_SHOW_IP_NEXTHOP_GROUP = 114,	/* request: none; answer: a struct ctl_nhg_rec
 					 * head, then one per kernel nexthop group, streamed */
 	CTL_SHOW_IP_FIB = 115,		/* request: none; answer: one struct ctl_fib_stats */
+	/* Debug topics (bgpd/ctl_show.c); bit t is topic t of lib/debug.h */
+	CTL_SHOW_DEBUGGING = 128,	/* request: none; answer: struct ctl_debugging */
+	CTL_DEBUG = 129,		/* request: struct ctl_debug_req; turns topics on or
+					 * off at once, config untouched; answer: struct
+					 * ctl_debugging, the new state */
 	CTL_TYPE_MAX
 };
 
@@ -113,6 +118,20 @@ struct ctl_daemon {
 	char	config_file[256];	/* "" when none */
 	char	ctl_socket[108];
 	char	pid_file[256];
+	uint64_t nofile;		/* open files limit (RLIMIT_NOFILE, soft) */
+	uint64_t ctl_accept_paused;	/* times the control socket stopped accepting
+					 * for a while: accept() failed (EMFILE...) */
+};
+
+/* Debug topics: DEBUG_BIT()s of lib/debug.h. */
+struct ctl_debug_req {
+	uint32_t	on, off;	/* turned on, then off */
+};
+struct ctl_debugging {
+	uint32_t	on;		/* topics logging now */
+	uint32_t	configured;	/* topics the running config's `debug` lines name */
+	int32_t		log_level;	/* syslog level, for the note that topics ignore it */
+	char		log_level_name[16];
 };
 
 /* ------------------------------------------------------------ BGP sessions */
@@ -212,6 +231,8 @@ struct ctl_bgp_stats {
 	uint64_t	updates, notify_in, notify_out;
 	uint64_t	treat_as_withdraw, attr_discard, attrs_discarded;
 	uint64_t	upd_session_resets, resets, dropped;
+	uint64_t	accept_paused;	/* head: times the BGP listener stopped accepting
+					 * for a while: accept() failed (EMFILE...) */
 };
 
 /* ---------------------------------------------------------------- BGP RIB */

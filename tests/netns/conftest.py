@@ -30,7 +30,7 @@ def wait_for(pred, timeout=10.0, step=0.05):
 class Daemon:
     """One ipip-bgpd in the foreground with its own socket, PID file and log."""
 
-    def __init__(self, tmp, name="d", config=None, args=(), netns=None):
+    def __init__(self, tmp, name="d", config=None, args=(), netns=None, wrap=()):
         self.tmp = tmp
         self.sock = str(tmp / f"{name}.sock")
         self.pidfile = str(tmp / f"{name}.pid")
@@ -38,6 +38,7 @@ class Daemon:
         self.config = config
         self.args = list(args)
         self.netns = netns          # run inside this network namespace
+        self.wrap = list(wrap)      # a command that execs the rest: ["prlimit", "--nofile=40:40"]
         self.proc = None
 
     def start(self, wait=True):
@@ -46,6 +47,7 @@ class Daemon:
             cmd += ["-f", str(self.config)]
         if self.netns is not None:
             cmd = ["ip", "netns", "exec", self.netns] + cmd
+        cmd = self.wrap + cmd
         self.log = open(self.logpath, "w")
         self.proc = subprocess.Popen(cmd, stdout=self.log, stderr=subprocess.STDOUT)
         if wait:

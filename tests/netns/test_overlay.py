@@ -281,3 +281,21 @@ def test_ping_between_two_sites_through_the_userspace_tunnels(tmp_path, link, da
     finally:
         for b in birds:
             b.stop()
+
+
+def test_debug_tunnel_logs_each_tunnel_made_and_removed(tmp_path, lab, daemon_factory):
+    link, bird = lab
+    bird.start()
+    c = conf(tmp_path, "cross-subnet")
+    c.write_text("debug tunnel\n" + c.read_text())
+    d = daemon_factory(config=c, netns=link.a).start()
+    assert wait_for(lambda: len(our_tunnels(link.a)) == 1, 20), d.read_log()
+    name = our_tunnels(link.a)[0]["ifname"]
+    assert wait_for(lambda: f"debug: tunnel {name}: {link.addr_a} -> {REMOTE} created" in d.read_log(),
+                    5), d.read_log()
+    bird.conf.write_text(bird.conf.read_text().replace(f"route {FAR} blackhole;", ""))
+    assert "Reconfigured" in bird.birdc("configure").stdout
+    assert wait_for(lambda: f"debug: tunnel {name}: {link.addr_a} -> {REMOTE} removed" in d.read_log(),
+                    10), d.read_log()
+    assert d.stop() == 0
+    d.assert_no_sanitizer_report()

@@ -12,6 +12,7 @@
 #include <libyang/libyang.h>
 
 #include "bgpd/conf.h"
+#include "lib/debug.h"
 #include "lib/log.h"
 #include "tests/unit/unit.h"
 
@@ -117,6 +118,34 @@ START_TEST(bad_edit_changes_nothing_and_says_why)
 }
 END_TEST
 
+static void
+commit_text(struct bgpd *b, const char *text)
+{
+	struct lyd_node *t;
+
+	ck_assert_int_eq(bgpd_conf_load(b->yang, write_file("d.conf", text), &t), 0);
+	bgpd_conf_commit(b, t);
+}
+
+/* A `debug` line that changed sets its topic; the shell's run-time choices for others stay. */
+START_TEST(reload_sets_only_the_debug_topics_whose_lines_changed)
+{
+	struct bgpd *b = bgpd_new();
+
+	unit_log_begin(logbuf, sizeof(logbuf));
+	debug_set(0);
+	commit_text(b, "debug fib\n");
+	ck_assert_uint_eq(debug_get(), DEBUG_BIT(DEBUG_FIB));
+	debug_set(DEBUG_BIT(DEBUG_TUNNEL));		/* shell: undebug fib, debug tunnel */
+	commit_text(b, "debug fib\ndebug bgp keepalives\n");
+	ck_assert_uint_eq(debug_get(), DEBUG_BIT(DEBUG_TUNNEL) | DEBUG_BIT(DEBUG_BGP_KEEPALIVES));
+	commit_text(b, "hostname h\n");		/* both lines gone: both topics off */
+	ck_assert_uint_eq(debug_get(), DEBUG_BIT(DEBUG_TUNNEL));
+	debug_set(0);
+	bgpd_done(b);
+}
+END_TEST
+
 START_TEST(write_memory_replaces_the_file_whole)
 {
 	struct bgpd *b = bgpd_new();
@@ -216,6 +245,7 @@ main(void)
 		missing_file_names_the_file,
 		bad_edit_changes_nothing_and_says_why,
 		write_memory_replaces_the_file_whole,
+		reload_sets_only_the_debug_topics_whose_lines_changed,
 		watcher_hears_each_change_with_the_new_tree_running,
 		overlay_tunnel_style_is_set_only_when_written,
 	};

@@ -12,6 +12,7 @@
 #include <libyang/libyang.h>
 
 #include "conf/conf.h"
+#include "lib/debug.h"
 #include "tests/unit/unit.h"
 
 static struct ly_ctx *ctx;
@@ -577,6 +578,68 @@ START_TEST(diff_classifies_the_frr_statements)
 }
 END_TEST
 
+/* `debug ...` statements (lib/debug.h topics): FRR's words in, FRR's words out. */
+START_TEST(debug_statements_round_trip_and_no_forms_remove_only_theirs)
+{
+	struct lyd_node *t, *t2;
+	char *out, *json;
+
+	ck_assert_int_eq(load_text("t", "debug bgp updates\ndebug tunnel\n"
+	    "debug bgp neighbor-events\n", &t), 0);
+	out = print_tree(t, CONF_FMT_TEXT);
+	ck_assert_str_eq(out, "debug bgp neighbor-events\ndebug bgp updates in\n"
+	    "debug bgp updates out\ndebug tunnel\n");
+	ck_assert_uint_eq(conf_debug_get(t), DEBUG_BIT(DEBUG_BGP_NEIGHBOR_EVENTS) |
+	    DEBUG_BIT(DEBUG_BGP_UPDATES_IN) | DEBUG_BIT(DEBUG_BGP_UPDATES_OUT) |
+	    DEBUG_BIT(DEBUG_TUNNEL));
+	json = print_tree(t, CONF_FMT_JSON);
+	ck_assert_int_eq(conf_parse_json(ctx, json, &t2, collect, NULL), 0);
+	ck_assert_uint_eq(conf_debug_get(t2), conf_debug_get(t));
+	free(json);
+	free(out);
+	lyd_free_all(t);
+	lyd_free_all(t2);
+
+	/* "no debug bgp updates" takes both directions and leaves neighbor-events */
+	ck_assert_int_eq(load_text("t", "debug bgp updates\ndebug bgp neighbor-events\n"
+	    "no debug bgp updates\n", &t), 0);
+	ck_assert_uint_eq(conf_debug_get(t), DEBUG_BIT(DEBUG_BGP_NEIGHBOR_EVENTS));
+	lyd_free_all(t);
+	ck_assert_int_eq(load_text("t", "debug bgp updates\nno debug bgp updates in\n", &t), 0);
+	ck_assert_uint_eq(conf_debug_get(t), DEBUG_BIT(DEBUG_BGP_UPDATES_OUT));
+	out = print_tree(t, CONF_FMT_TEXT);
+	ck_assert_str_eq(out, "debug bgp updates out\n");
+	free(out);
+	lyd_free_all(t);
+
+	ck_assert_int_eq(load_text("t", "debug bgp updates\ndebug bgp keepalives\ndebug fib\n"
+	    "no debug bgp\n", &t), 0);
+	ck_assert_uint_eq(conf_debug_get(t), DEBUG_BIT(DEBUG_FIB));
+	lyd_free_all(t);
+
+	ck_assert_int_gt(load_text("t", "debug bgp zebra\n", &t), 0);
+	ck_assert_ptr_nonnull(strstr(errbuf, "t:1: "));
+}
+END_TEST
+
+START_TEST(debug_changes_are_daemon_changes)
+{
+	struct lyd_node *a, *b, *d;
+
+	ck_assert_int_eq(load_text("a", "debug fib\n", &a), 0);
+	ck_assert_int_eq(load_text("b", "debug bgp keepalives\n", &b), 0);
+	ck_assert_int_eq(conf_diff_new(a, b, &d), 0);
+	changes[0] = '\0';
+	conf_diff_walk(d, on_change, NULL);
+	ck_assert_ptr_nonnull(strstr(changes, "daemon - /ipip-bgpd:debug/fib\n"));
+	ck_assert_ptr_nonnull(strstr(changes, "daemon - /ipip-bgpd:debug/bgp\n"));
+	ck_assert_ptr_null(strstr(changes, "reset"));
+	lyd_free_all(a);
+	lyd_free_all(b);
+	lyd_free_all(d);
+}
+END_TEST
+
 START_TEST(the_shell_completes_the_frr_statements)
 {
 	struct cmd_choice ch[64];
@@ -621,6 +684,8 @@ main(void)
 		frr_statements_are_read_into_the_plain_structs,
 		diff_classifies_the_frr_statements,
 		the_shell_completes_the_frr_statements,
+		debug_statements_round_trip_and_no_forms_remove_only_theirs,
+		debug_changes_are_daemon_changes,
 		neighbors_inherit_their_peer_group,
 		selection_knobs_and_cluster_id_are_read_from_router_bgp,
 		shell_modes_and_completion_come_from_the_grammar,

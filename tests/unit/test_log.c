@@ -1,10 +1,12 @@
 /*
- * tests/unit/test_log.c - level names, filtering, line format, rate limit.
+ * tests/unit/test_log.c - level names, filtering, line format, rate limit,
+ * and the debug topics (lib/debug.h) that gate lines whatever the level.
  */
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
+#include "lib/debug.h"
 #include "lib/log.h"
 #include "tests/unit/unit.h"
 
@@ -56,6 +58,61 @@ START_TEST(rate_limit_counts_what_it_drops)
 }
 END_TEST
 
+static int evaluated;
+
+static const char *
+costly(void)
+{
+	evaluated++;
+	return "formatted";
+}
+
+START_TEST(topic_lines_follow_their_topic_not_the_level)
+{
+	char buf[4096] = { 0 };
+	FILE *f = fmemopen(buf, sizeof(buf) - 1, "w");
+
+	log_init(f, "test", LOG_WARNING);
+	debug_set(DEBUG_BIT(DEBUG_BGP_UPDATES_IN));
+	debugf(DEBUG_BGP_UPDATES_IN, "UPDATE in: %s", "shown below the level");
+	debugf(DEBUG_BGP_UPDATES_OUT, "UPDATE out: %s", costly());
+	log_set_level(LOG_DEBUG);
+	debug_set(0);
+	debugf(DEBUG_BGP_UPDATES_IN, "UPDATE in: %s", costly());	/* off, even at debugging */
+	fclose(f);
+	ck_assert_ptr_nonnull(strstr(buf, "debug: UPDATE in: shown below the level\n"));
+	ck_assert_ptr_null(strstr(buf, "UPDATE out"));
+	ck_assert_ptr_null(strstr(buf, "formatted"));
+	ck_assert_int_eq(evaluated, 0);			/* arguments of an off topic not built */
+	log_init(stderr, "test", LOG_INFO);
+}
+END_TEST
+
+START_TEST(debug_names_match_whole_words_as_frr_types_them)
+{
+	const uint32_t upd = DEBUG_BIT(DEBUG_BGP_UPDATES_IN) | DEBUG_BIT(DEBUG_BGP_UPDATES_OUT);
+	char buf[128];
+
+	ck_assert_uint_eq(debug_match("bgp updates in"), DEBUG_BIT(DEBUG_BGP_UPDATES_IN));
+	ck_assert_uint_eq(debug_match("bgp updates"), upd);
+	ck_assert_uint_eq(debug_match("bgp"), upd | DEBUG_BIT(DEBUG_BGP_NEIGHBOR_EVENTS) |
+	    DEBUG_BIT(DEBUG_BGP_KEEPALIVES));
+	ck_assert_uint_eq(debug_match("all"), DEBUG_ALL);
+	ck_assert_uint_eq(debug_match("fib"), DEBUG_BIT(DEBUG_FIB));
+	ck_assert_uint_eq(debug_match("bgp up"), 0);	/* whole words only */
+	ck_assert_uint_eq(debug_match(""), 0);
+	ck_assert_uint_eq(debug_match("zebra"), 0);
+	ck_assert_str_eq(debug_mask_fmt(upd | DEBUG_BIT(DEBUG_TUNNEL), buf, sizeof(buf)),
+	    "bgp updates in, bgp updates out, tunnel");
+	ck_assert_str_eq(debug_mask_fmt(0, buf, sizeof(buf)), "none");
+	debug_set(0xffffffffu);				/* bits past the table are dropped */
+	ck_assert_uint_eq(debug_get(), DEBUG_ALL);
+	debug_set(0);
+	ck_assert_ptr_null(debug_topic(DEBUG_NTOPICS));
+	ck_assert_str_eq(debug_topic(DEBUG_BGP_KEEPALIVES)->yang, "bgp/keepalives");
+}
+END_TEST
+
 int
 main(void)
 {
@@ -63,6 +120,8 @@ main(void)
 		level_names_follow_frr,
 		lines_below_the_level_are_dropped,
 		rate_limit_counts_what_it_drops,
+		topic_lines_follow_their_topic_not_the_level,
+		debug_names_match_whole_words_as_frr_types_them,
 	};
 
 	return unit_run("log", tests, UNIT_COUNT(tests));

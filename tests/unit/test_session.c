@@ -4,7 +4,10 @@
  * remote speaker with the codec, and asserts what an operator would see
  * (state, NOTIFICATION code/subcode on the wire, hooks called, counters).
  */
+#include <fcntl.h>
 #include <string.h>
+#include <sys/resource.h>
+#include <arpa/inet.h>
 
 #include <event2/buffer.h>
 #include <event2/bufferevent.h>
@@ -568,6 +571,60 @@ START_TEST(connections_closed_before_open_are_logged_sparingly)
 }
 END_TEST
 
+static int
+count_of(const char *hay, const char *needle)
+{
+	int n = 0;
+
+	for (const char *at = hay; (at = strstr(at, needle)) != NULL; at++)
+		n++;
+	return n;
+}
+
+/* The connect-retry timer tries again; each cause is a warning once, not per retry. */
+START_TEST(connect_failures_are_logged_once_per_cause_and_retried)
+{
+	static char logs[8192];
+	struct event_base *base = event_base_new();
+	struct bgp *b = bgp_new(base, 4200000001u, LOCAL_ID);
+	struct in_addr a = { htonl(0x7f000002) };	/* 127.0.0.2 */
+	struct rlimit saved, low;
+	struct peer_cfg cfg;
+	struct peer *p;
+	int fds = 0;
+
+	unit_log_begin(logs, sizeof(logs));
+	b->port = 0;
+	peer_cfg_init(&cfg, a, 4200000002u);
+	inet_pton(AF_INET, "192.0.2.77", &cfg.update_source);	/* not on this host */
+	ck_assert_int_eq(bgp_peer_add(b, &cfg, &p), 0);
+	ck_assert_int_eq(bgp_start(b), 0);
+	for (int i = 0; i < 4; i++)
+		peer_fsm_event(p, FSM_CONNRETRY_EXPIRED);
+	ck_assert_int_eq(p->state, PEER_ACTIVE);
+	ck_assert_int_eq(count_of(logs, "warning: neighbor 127.0.0.2: cannot connect: "
+	    "Cannot assign requested address; retrying with the connect-retry timer\n"), 1);
+	ck_assert(evtimer_pending(p->t_connect, NULL));
+
+	/* out of descriptors: socket() fails with EMFILE, a new cause */
+	ck_assert_int_eq(getrlimit(RLIMIT_NOFILE, &saved), 0);
+	while (fcntl(fds, F_GETFD) >= 0)	/* the lowest free descriptor: the next socket's */
+		fds++;
+	low = (struct rlimit){ (rlim_t)fds, saved.rlim_max };
+	ck_assert_int_eq(setrlimit(RLIMIT_NOFILE, &low), 0);
+	for (int i = 0; i < 4; i++)
+		peer_fsm_event(p, FSM_CONNRETRY_EXPIRED);
+	ck_assert_int_eq(setrlimit(RLIMIT_NOFILE, &saved), 0);
+	unit_log_end();
+	ck_assert_int_eq(count_of(logs, "cannot connect: Too many open files; retrying with the "
+	    "connect-retry timer (out of file descriptors)\n"), 1);
+	ck_assert_int_eq(count_of(logs, "warning:"), 2);
+	ck_assert_int_eq(p->state, PEER_ACTIVE);
+	bgp_free(b);
+	event_base_free(base);
+}
+END_TEST
+
 START_TEST(many_messages_in_one_read_are_all_handled)
 {
 	struct wbuf w;
@@ -731,6 +788,7 @@ main(void)
 		admin_stop_sends_cease_with_shutdown_communication,
 		peers_shutdown_communication_survives_later_connection_resets,
 		many_messages_in_one_read_are_all_handled,
+		connect_failures_are_logged_once_per_cause_and_retried,
 		connections_closed_before_open_are_logged_sparingly,
 		received_notification_is_counted_by_code_and_subcode,
 		collision_higher_remote_id_keeps_the_peers_connection,

@@ -1,11 +1,16 @@
 /*
  * tests/unit/test_vtysh_cmd.c - the shell's matcher: abbreviations, optional
- * tokens, arguments, ambiguity, and the choices TAB and '?' offer.
+ * tokens, arguments, ambiguity, and the choices TAB and '?' offer; FRR's
+ * debug commands in the shell's own table and `show debugging` text.
  */
 #include <stdio.h>
 #include <string.h>
 
+#include "lib/debug.h"
 #include "vtysh/cmd.h"
+#include "vtysh/commands_debug.h"
+#include "vtysh/render.h"
+#include "vtysh/vty.h"
 #include "tests/unit/unit.h"
 
 static int ran;
@@ -133,6 +138,60 @@ START_TEST(choices_complete_keywords_and_carry_help)
 }
 END_TEST
 
+/* The shell's own table: FRR's debug commands reach cmd_debug, abbreviated or not. */
+START_TEST(frr_debug_commands_are_in_the_shell)
+{
+	static const char *const lines[] = {
+		"debug bgp updates", "debug bgp updates in", "deb bgp upd out",
+		"debug bgp neighbor-events", "debug bgp keepalives", "debug fib", "debug tunnel",
+		"no debug bgp", "no debug bgp updates out", "no debug all", "undebug all",
+	};
+	const struct cmd_def *def;
+	struct cmd_args a;
+	char buf[128], *w[16];
+	int n;
+
+	for (size_t i = 0; i < UNIT_COUNT(lines); i++) {
+		snprintf(buf, sizeof(buf), "%s", lines[i]);
+		n = cmd_split(buf, w, 16);
+		ck_assert_msg(cmd_lookup(vtysh_commands, vtysh_ncommands, w, n, &def, &a) == CMD_OK,
+		    "%s", lines[i]);
+		ck_assert_msg(def->run == cmd_debug, "%s", lines[i]);
+	}
+	snprintf(buf, sizeof(buf), "show debugging json");
+	n = cmd_split(buf, w, 16);
+	ck_assert_int_eq(cmd_lookup(vtysh_commands, vtysh_ncommands, w, n, &def, &a), CMD_OK);
+	ck_assert(def->run == cmd_show_debugging);
+}
+END_TEST
+
+static char *
+render_text(uint32_t on)
+{
+	static char buf[1024];
+	struct ctl_debugging d = { .on = on, .log_level = LOG_INFO, .log_level_name = "informational" };
+	FILE *f = fmemopen(buf, sizeof(buf), "w");
+
+	render_debugging(f, &d, false);
+	fclose(f);
+	return buf;
+}
+
+START_TEST(show_debugging_speaks_frr)
+{
+	ck_assert_str_eq(render_text(0), "BGP debugging status:\nFIB debugging status:\n"
+	    "Tunnel debugging status:\n");
+	ck_assert_ptr_nonnull(strstr(render_text(DEBUG_BIT(DEBUG_BGP_UPDATES_IN)),
+	    "BGP debugging status:\n  BGP updates debugging is on (inbound)\n"));
+	ck_assert_ptr_nonnull(strstr(render_text(DEBUG_BIT(DEBUG_BGP_UPDATES_OUT)),
+	    "  BGP updates debugging is on (outbound)\n"));
+	ck_assert_ptr_nonnull(strstr(render_text(DEBUG_BIT(DEBUG_BGP_UPDATES_IN) |
+	    DEBUG_BIT(DEBUG_BGP_UPDATES_OUT)), "  BGP updates debugging is on\n"));
+	ck_assert_ptr_nonnull(strstr(render_text(DEBUG_BIT(DEBUG_FIB)),
+	    "logged although the log level is informational"));
+}
+END_TEST
+
 int
 main(void)
 {
@@ -141,6 +200,8 @@ main(void)
 		ambiguous_incomplete_unknown,
 		arguments_are_typed,
 		choices_complete_keywords_and_carry_help,
+		frr_debug_commands_are_in_the_shell,
+		show_debugging_speaks_frr,
 	};
 
 	return unit_run("vtysh_cmd", tests, UNIT_COUNT(tests));
