@@ -4,6 +4,7 @@ and this process's PID so parallel runs never meet; everything made here is
 removed by close()/stop(), and the peers are stopped by their PID only."""
 import json
 import os
+import re
 import signal
 import subprocess
 import time
@@ -273,3 +274,39 @@ class Gobgp(_Proc):
         r = self.gobgp(*args)
         assert r.returncode == 0, r.stdout + r.stderr
         return r.stdout
+
+
+def tcp_md5_segments(ns, dev, key, count=8, timeout=20):
+    """What an operator runs to see that a session is really signed: tcpdump
+    in namespace `ns` on `dev`, `count` BGP segments, each TCP MD5 option
+    (RFC 2385, kind 19) checked against `key` (`-M`). Returns the segments'
+    lines; one reads `md5 valid` when its signature matches `key`, `md5
+    (invalid)` when it does not, no `md5` when unsigned."""
+    r = subprocess.run(["ip", "netns", "exec", ns, "timeout", str(timeout), "tcpdump", "-n", "-l",
+                        "-i", dev, "-c", str(count), "-M", key, "tcp port 179"],
+                       capture_output=True, text=True, timeout=timeout + 10)
+    return [l for l in r.stdout.splitlines() if "Flags [" in l]
+
+
+def assert_md5_signed(link, key, other_key):
+    """Every BGP segment on link's wire carries an MD5 signature made with
+    `key`, in both directions; checked with another key, none is valid (so
+    tcpdump really checks)."""
+    segs = tcp_md5_segments(link.b, link.vb, key)
+    assert len(segs) >= 4 and all("md5 valid" in s for s in segs), segs
+    assert {s.split()[2].rsplit(".", 1)[0] for s in segs} == {link.addr_a, link.addr_b}, segs
+    segs = tcp_md5_segments(link.b, link.vb, other_key, count=2)
+    assert segs and all(re.search(r"md5\s+\(invalid\)", s) for s in segs), segs
+
+
+def tcp_md5_counters(ns):
+    """The kernel's TCP MD5 drop counters in namespace `ns` (`nstat -az
+    'TcpExtTCPMD5*'`, read from /proc/net/netstat there): TCPMD5Failure
+    (wrong signature), TCPMD5NotFound (unsigned where a key is set),
+    TCPMD5Unexpected (signed where none is)."""
+    text = sh("ip", "netns", "exec", ns, "cat", "/proc/net/netstat").stdout.splitlines()
+    for names, values in zip(text[::2], text[1::2]):
+        if names.startswith("TcpExt:"):
+            row = dict(zip(names.split()[1:], map(int, values.split()[1:])))
+            return {k: v for k, v in row.items() if k.startswith("TCPMD5")}
+    return {}

@@ -5,7 +5,9 @@ there. FRR runs alone (no zebra, -Z) in its own namespace; both sides use
 route-maps there), iBGP with ADD-PATH both ways, capabilities, routes and
 their attributes both ways, withdrawals, route refresh both ways, hard
 resets from either side, FRR's shutdown communication (RFC 8203/9003), and
-two FRR neighbors announcing one prefix giving an ECMP route in the kernel."""
+two FRR neighbors announcing one prefix giving an ECMP route in the kernel;
+TCP MD5 (RFC 2385) with either side connecting, checked on the wire with
+tcpdump, a wrong key that keeps the session down, and key changes."""
 import json
 import time
 import os
@@ -14,7 +16,8 @@ import signal
 
 import pytest
 
-from bgplab import FRR_BGPD, Frr, link_fixture, peers_fixture, sh
+from bgplab import (FRR_BGPD, Frr, assert_md5_signed, link_fixture, peers_fixture, sh,
+                    tcp_md5_counters)
 from conftest import vtysh, vtysh_json, wait_for
 
 OUR_AS, FRR_AS = 4200000001, 4200000002
@@ -38,14 +41,15 @@ exit
 """
 
 
-def frr_conf(asn, router_id, neighbors, networks, af_extra=(), policy=True):
-    """neighbors: [(addr, remote_as)]."""
+def frr_conf(asn, router_id, neighbors, networks, af_extra=(), policy=True, nbr=()):
+    """neighbors: [(addr, remote_as)]; nbr: more `neighbor ADDR ...` words for each."""
     lines = [f"router bgp {asn}", f" bgp router-id {router_id}", " no bgp network import-check",
              " bgp log-neighbor-changes"]
     for addr, ras in neighbors:
         lines += [f" neighbor {addr} remote-as {ras}", f" neighbor {addr} timers 1 3",
                   f" neighbor {addr} timers connect 1",
                   f" neighbor {addr} advertisement-interval 0"]
+        lines += [f" neighbor {addr} {x}" for x in nbr]
     lines += [" address-family ipv4 unicast"] + [f"  network {n}" for n in networks]
     for addr, _ in neighbors:
         if policy:
@@ -55,14 +59,16 @@ def frr_conf(asn, router_id, neighbors, networks, af_extra=(), policy=True):
 
 
 def our_conf(neighbors, networks, af_extra=(), from_peer="10.50.0.0/16 le 24", policy=True,
-             maximum_paths=None):
-    """Ours, RFC 8212 on (the default): prefix-lists in and out on eBGP neighbors."""
+             maximum_paths=None, nbr=()):
+    """Ours, RFC 8212 on (the default): prefix-lists in and out on eBGP
+    neighbors; nbr: more `neighbor ADDR ...` words for each."""
     lines = [f"ip prefix-list FROM-PEER seq 5 permit {from_peer}",
              "ip prefix-list TO-PEER seq 5 permit 10.9.0.0/16 le 24",
              f"router bgp {OUR_AS}", " bgp router-id 10.0.61.1"]
     for addr, asn in neighbors:
         lines += [f" neighbor {addr} remote-as {asn}", f" neighbor {addr} timers 1 3",
                   f" neighbor {addr} timers connect 1"]
+        lines += [f" neighbor {addr} {x}" for x in nbr]
     lines += [" address-family ipv4 unicast"] + [f"  network {n}" for n in networks]
     if maximum_paths:
         lines += [f"  maximum-paths {maximum_paths}"]
@@ -347,5 +353,110 @@ def test_two_frr_neighbors_give_ecmp_in_the_kernel(tmp_path, link, peers, daemon
     assert len(routes(d)[pfx]) == 1
     f1.configure(f"router bgp {FRR_AS}", "address-family ipv4 unicast", f"no network {pfx}")
     assert wait_for(lambda: kernel_hops(link.a, pfx) == [], 10), d.read_log()
+    assert d.stop() == 0
+    d.assert_no_sanitizer_report()
+
+
+def frr_state(f, addr):
+    """FRR's own summary: `show bgp summary json` there."""
+    return f.json("show bgp summary json")["ipv4Unicast"]["peers"][addr]["state"]
+
+
+def our_state(d, addr):
+    return vtysh_json(d.sock, "show bgp summary json")["ipv4Unicast"]["peers"][addr]["state"]
+
+
+def md5_pair(tmp_path, link, peers, daemon_factory, ours, theirs, ours_nbr=(), frr_nbr=()):
+    """FRR and us with TCP MD5 keys `theirs` and `ours`; nothing waited for."""
+    f = Frr(tmp_path, link.b, frr_conf(FRR_AS, link.addr_b, [(link.addr_a, OUR_AS)],
+                                       ["10.50.1.0/24"], nbr=[f"password {theirs}", *frr_nbr]))
+    peers.append(f.start())
+    conf = tmp_path / "bgpd.conf"
+    conf.write_text(our_conf([(link.addr_b, FRR_AS)], ["10.9.1.0/24"],
+                             nbr=[f"password {ours}", *ours_nbr]))
+    return f, daemon_factory(config=conf, netns=link.a).start(), conf
+
+
+def md5_up(d, f, link):
+    return our_state(d, link.addr_b) == "Established" and frr_state(f, link.addr_a) == "Established"
+
+
+def routes_both_ways(d, f):
+    return "10.50.1.0/24" in routes(d) and "10.9.1.0/24" in frr_routes(f)
+
+
+def assert_stays_down(d, f, link, secs):
+    """Neither side reaches Established for `secs` (many 1 s connect-retry
+    cycles), and our log says none was."""
+    mark, fmark = len(d.read_log()), len(f.read_log())
+    assert not wait_for(lambda: our_state(d, link.addr_b) == "Established"
+                        or frr_state(f, link.addr_a) == "Established", secs, step=0.2)
+    assert "session established" not in d.read_log()[mark:], d.read_log()[mark:]
+    assert "in vrf default Up" not in f.read_log()[fmark:], f.read_log()[fmark:]   # %ADJCHANGE
+
+
+def test_md5_session_is_signed_when_frr_connects_to_us(tmp_path, link, peers, daemon_factory):
+    """We are passive: FRR's signed SYN must meet the key on our listener."""
+    f, d, conf = md5_pair(tmp_path, link, peers, daemon_factory, "s3cret-Key", "s3cret-Key",
+                          ours_nbr=["passive"])
+    assert wait_for(lambda: md5_up(d, f, link), 30), d.read_log() + f.read_log()
+    n = neighbor(d, link.addr_b)
+    assert n["md5Enabled"] and n["passive"] and n["portLocal"] == 179, n
+    fn = frr_neighbor(f, link.addr_a)
+    assert fn["portForeign"] == 179 and fn["connectionsEstablished"] == 1, fn
+    assert wait_for(lambda: routes_both_ways(d, f), 20), d.read_log() + f.read_log()
+    assert_md5_signed(link, "s3cret-Key", "s3cret-KeY")
+    assert d.stop() == 0
+    d.assert_no_sanitizer_report()
+
+
+def test_md5_session_is_signed_when_we_connect_to_frr(tmp_path, link, peers, daemon_factory):
+    """FRR is passive: our connecting socket signs with the key."""
+    f, d, conf = md5_pair(tmp_path, link, peers, daemon_factory, "0ther-key", "0ther-key",
+                          frr_nbr=["passive"])
+    assert wait_for(lambda: md5_up(d, f, link), 30), d.read_log() + f.read_log()
+    n = neighbor(d, link.addr_b)
+    assert n["md5Enabled"] and n["portForeign"] == 179, n
+    assert frr_neighbor(f, link.addr_a)["portLocal"] == 179
+    assert wait_for(lambda: routes_both_ways(d, f), 20), d.read_log() + f.read_log()
+    assert_md5_signed(link, "0ther-key", "other-key")
+    assert d.stop() == 0
+    d.assert_no_sanitizer_report()
+
+
+def test_wrong_md5_key_stays_down_until_frr_fixes_its_key(tmp_path, link, peers, daemon_factory):
+    f, d, conf = md5_pair(tmp_path, link, peers, daemon_factory, "right-key", "wrong-key")
+    assert_stays_down(d, f, link, 8)
+    assert neighbor(d, link.addr_b)["connectionsEstablished"] == 0
+    assert frr_neighbor(f, link.addr_a)["connectionsEstablished"] == 0
+    # the kernel dropped each side's SYNs: signed, but not with the key it holds
+    assert tcp_md5_counters(link.a)["TCPMD5Failure"] > 0, tcp_md5_counters(link.a)
+    assert tcp_md5_counters(link.b)["TCPMD5Failure"] > 0, tcp_md5_counters(link.b)
+    assert "session established" not in d.read_log()
+    f.configure(f"router bgp {FRR_AS}", f"neighbor {link.addr_a} password right-key")
+    assert wait_for(lambda: md5_up(d, f, link), 30), d.read_log() + f.read_log()
+    assert wait_for(lambda: routes_both_ways(d, f), 20), d.read_log() + f.read_log()
+    assert d.stop() == 0
+    d.assert_no_sanitizer_report()
+
+
+def test_md5_key_change_reaches_our_listener_on_reload(tmp_path, link, peers, daemon_factory):
+    """FRR changes its key: the session goes and stays down; our reload to
+    the new key moves it onto our listener (we are passive) and FRR is back."""
+    f, d, conf = md5_pair(tmp_path, link, peers, daemon_factory, "key-one", "key-one",
+                          ours_nbr=["passive"])
+    assert wait_for(lambda: md5_up(d, f, link), 30), d.read_log() + f.read_log()
+    f.configure(f"router bgp {FRR_AS}", f"neighbor {link.addr_a} password key-two")
+    assert wait_for(lambda: our_state(d, link.addr_b) != "Established", 15), d.read_log()
+    fails = tcp_md5_counters(link.a)["TCPMD5Failure"]
+    assert_stays_down(d, f, link, 6)
+    assert tcp_md5_counters(link.a)["TCPMD5Failure"] > fails    # FRR's SYNs, new key
+    reload(d, conf, our_conf([(link.addr_b, FRR_AS)], ["10.9.1.0/24"],
+                             nbr=["password key-two", "passive"]))
+    assert wait_for(lambda: md5_up(d, f, link), 30), d.read_log() + f.read_log()
+    n = neighbor(d, link.addr_b)
+    assert n["connectionsEstablished"] == 2 and n["portLocal"] == 179, n
+    assert wait_for(lambda: routes_both_ways(d, f), 20), d.read_log() + f.read_log()
+    assert_md5_signed(link, "key-two", "key-one")
     assert d.stop() == 0
     d.assert_no_sanitizer_report()

@@ -4,7 +4,9 @@ sides: `ipip-vtysh ... json` here, the `gobgp` client there (gobgpd's API on
 ASNs. eBGP with RFC 8212 enforced here (prefix-lists), iBGP with ADD-PATH
 both ways, capabilities, routes and their attributes both ways,
 withdrawals, route refresh both ways, hard resets from either side, and
-GoBGP's shutdown communication (RFC 8203/9003)."""
+GoBGP's shutdown communication (RFC 8203/9003); TCP MD5 (RFC 2385) with
+either side connecting, checked on the wire with tcpdump, and a wrong key
+that keeps the session down until our reload fixes it."""
 import json
 import os
 import shutil
@@ -12,7 +14,7 @@ import signal
 
 import pytest
 
-from bgplab import Gobgp, link_fixture, peers_fixture
+from bgplab import Gobgp, assert_md5_signed, link_fixture, peers_fixture, tcp_md5_counters
 from conftest import vtysh, vtysh_json, wait_for
 
 OUR_AS, GOBGP_AS = 4200000001, 4200000002
@@ -25,9 +27,11 @@ peers = peers_fixture()
 PORTS = iter(range(50100 + (os.getpid() % 400) * 10, 50110 + (os.getpid() % 400) * 10))
 
 
-def gobgp_toml(asn, router_id, neighbor, peer_as, addpath=False):
+def gobgp_toml(asn, router_id, neighbor, peer_as, addpath=False, password=None, passive=False):
     ap = ("  [neighbors.afi-safis.add-paths.config]\n    receive = true\n    send-max = 8\n"
           if addpath else "")
+    auth = f'    auth-password = "{password}"\n' if password else ""
+    tr = "  [neighbors.transport.config]\n    passive-mode = true\n" if passive else ""
     return f"""[global.config]
   as = {asn}
   router-id = "{router_id}"
@@ -35,7 +39,7 @@ def gobgp_toml(asn, router_id, neighbor, peer_as, addpath=False):
   [neighbors.config]
     neighbor-address = "{neighbor}"
     peer-as = {peer_as}
-  [neighbors.timers.config]
+{auth}{tr}  [neighbors.timers.config]
     connect-retry = 1
     hold-time = 3
     keepalive-interval = 1
@@ -46,13 +50,15 @@ def gobgp_toml(asn, router_id, neighbor, peer_as, addpath=False):
 {ap}"""
 
 
-def our_conf(neighbor, asn, networks, af_extra=(), from_peer="10.60.0.0/16 le 24"):
-    """Ours, RFC 8212 on (the default): prefix-lists in and out toward eBGP."""
+def our_conf(neighbor, asn, networks, af_extra=(), from_peer="10.60.0.0/16 le 24", nbr=()):
+    """Ours, RFC 8212 on (the default): prefix-lists in and out toward eBGP;
+    nbr: more `neighbor ADDR ...` words."""
     lines = [f"ip prefix-list FROM-PEER seq 5 permit {from_peer}",
              "ip prefix-list TO-PEER seq 5 permit 10.9.0.0/16 le 24",
              f"router bgp {OUR_AS}", " bgp router-id 10.0.63.1",
              f" neighbor {neighbor} remote-as {asn}", f" neighbor {neighbor} timers 1 3",
-             f" neighbor {neighbor} timers connect 1", " address-family ipv4 unicast"]
+             f" neighbor {neighbor} timers connect 1"]
+    lines += [f" neighbor {neighbor} {x}" for x in nbr] + [" address-family ipv4 unicast"]
     lines += [f"  network {n}" for n in networks]
     if asn != OUR_AS:
         lines += [f"  neighbor {neighbor} prefix-list FROM-PEER in",
@@ -252,5 +258,77 @@ def test_ibgp_with_addpath_both_ways(tmp_path, link, peers, daemon_factory):
     reload(d, conf, our_conf(link.addr_b, OUR_AS, ["10.9.1.0/24"], extra))
     assert wait_for(lambda: not gobgp_received(g, "10.9.2.0/24"), 10), g.read_log()
     assert gobgp_received(g, "10.9.1.0/24") and "10.60.1.0/24" in routes(d)
+    assert d.stop() == 0
+    d.assert_no_sanitizer_report()
+
+
+def our_state(d, addr):
+    return vtysh_json(d.sock, "show bgp summary json")["ipv4Unicast"]["peers"][addr]["state"]
+
+
+def md5_pair(tmp_path, link, peers, daemon_factory, ours, theirs, ours_nbr=(), passive=False):
+    """GoBGP (`auth-password`) and us with TCP MD5 keys; nothing waited for."""
+    g = Gobgp(tmp_path, link.b, gobgp_toml(GOBGP_AS, link.addr_b, link.addr_a, OUR_AS,
+                                           password=theirs, passive=passive), next(PORTS))
+    peers.append(g.start())
+    g.ok("global", "rib", "add", "10.60.1.0/24")
+    conf = tmp_path / "bgpd.conf"
+    conf.write_text(our_conf(link.addr_b, GOBGP_AS, ["10.9.1.0/24"],
+                             nbr=[f"password {ours}", *ours_nbr]))
+    return g, daemon_factory(config=conf, netns=link.a).start(), conf
+
+
+def md5_up(d, g, link):
+    return our_state(d, link.addr_b) == "Established" and gobgp_up(g, link.addr_a)
+
+
+def routes_both_ways(d, g):
+    return "10.60.1.0/24" in routes(d) and gobgp_received(g, "10.9.1.0/24")
+
+
+def test_md5_session_is_signed_when_gobgp_connects_to_us(tmp_path, link, peers, daemon_factory):
+    """We are passive: GoBGP's signed SYN must meet the key on our listener."""
+    g, d, conf = md5_pair(tmp_path, link, peers, daemon_factory, "s3cret-Key", "s3cret-Key",
+                          ours_nbr=["passive"])
+    assert wait_for(lambda: md5_up(d, g, link), 30), d.read_log() + g.read_log()
+    n = neighbor(d, link.addr_b)
+    assert n["md5Enabled"] and n["passive"] and n["portLocal"] == 179, n
+    assert wait_for(lambda: routes_both_ways(d, g), 20), d.read_log() + g.read_log()
+    assert_md5_signed(link, "s3cret-Key", "s3cret-KeY")
+    assert d.stop() == 0
+    d.assert_no_sanitizer_report()
+
+
+def test_md5_session_is_signed_when_we_connect_to_gobgp(tmp_path, link, peers, daemon_factory):
+    """GoBGP is passive (`passive-mode`): our connecting socket signs."""
+    g, d, conf = md5_pair(tmp_path, link, peers, daemon_factory, "0ther-key", "0ther-key",
+                          passive=True)
+    assert wait_for(lambda: md5_up(d, g, link), 30), d.read_log() + g.read_log()
+    n = neighbor(d, link.addr_b)
+    assert n["md5Enabled"] and n["portForeign"] == 179, n
+    assert wait_for(lambda: routes_both_ways(d, g), 20), d.read_log() + g.read_log()
+    assert_md5_signed(link, "0ther-key", "other-key")
+    assert d.stop() == 0
+    d.assert_no_sanitizer_report()
+
+
+def test_wrong_md5_key_stays_down_until_our_reload_fixes_it(tmp_path, link, peers,
+                                                            daemon_factory):
+    g, d, conf = md5_pair(tmp_path, link, peers, daemon_factory, "wrong-key", "right-key")
+    mark = len(d.read_log())
+    # neither side up through many 1 s connect-retry cycles
+    assert not wait_for(lambda: our_state(d, link.addr_b) == "Established"
+                        or gobgp_up(g, link.addr_a), 8, step=0.2)
+    assert neighbor(d, link.addr_b)["connectionsEstablished"] == 0
+    assert "session established" not in d.read_log()[mark:], d.read_log()
+    st = gobgp_state(g, link.addr_a)
+    assert "BGP state = ESTABLISHED" not in st and "Peer Up" not in g.read_log(), st
+    # the kernel dropped each side's SYNs: signed, but not with the key it holds
+    assert tcp_md5_counters(link.a)["TCPMD5Failure"] > 0, tcp_md5_counters(link.a)
+    assert tcp_md5_counters(link.b)["TCPMD5Failure"] > 0, tcp_md5_counters(link.b)
+    reload(d, conf, our_conf(link.addr_b, GOBGP_AS, ["10.9.1.0/24"], nbr=["password right-key"]))
+    assert wait_for(lambda: md5_up(d, g, link), 30), d.read_log() + g.read_log()
+    assert wait_for(lambda: routes_both_ways(d, g), 20), d.read_log() + g.read_log()
+    assert_md5_signed(link, "right-key", "wrong-key")
     assert d.stop() == 0
     d.assert_no_sanitizer_report()
