@@ -17,7 +17,7 @@ import signal
 import pytest
 
 from bgplab import (FRR_BGPD, Frr, assert_md5_signed, link_fixture, peers_fixture, sh,
-                    tcp_md5_counters)
+                    tcp_md5_counters, tcp_md5_segments)
 from conftest import vtysh, vtysh_json, wait_for
 
 OUR_AS, FRR_AS = 4200000001, 4200000002
@@ -458,5 +458,23 @@ def test_md5_key_change_reaches_our_listener_on_reload(tmp_path, link, peers, da
     assert n["connectionsEstablished"] == 2 and n["portLocal"] == 179, n
     assert wait_for(lambda: routes_both_ways(d, f), 20), d.read_log() + f.read_log()
     assert_md5_signed(link, "key-two", "key-one")
+    assert d.stop() == 0
+    d.assert_no_sanitizer_report()
+
+
+def test_md5_removed_on_both_sides_comes_back_unsigned(tmp_path, link, peers, daemon_factory):
+    """Both drop the key (FRR's CLI, our reload; we are passive): our
+    listener must forget it, or FRR's unsigned SYNs are dropped there."""
+    f, d, conf = md5_pair(tmp_path, link, peers, daemon_factory, "key-one", "key-one",
+                          ours_nbr=["passive"])
+    assert wait_for(lambda: md5_up(d, f, link), 30), d.read_log() + f.read_log()
+    f.configure(f"router bgp {FRR_AS}", f"no neighbor {link.addr_a} password")
+    reload(d, conf, our_conf([(link.addr_b, FRR_AS)], ["10.9.1.0/24"], nbr=["passive"]))
+    assert wait_for(lambda: md5_up(d, f, link), 30), d.read_log() + f.read_log()
+    n = neighbor(d, link.addr_b)
+    assert not n["md5Enabled"] and n["connectionsEstablished"] == 2 and n["portLocal"] == 179, n
+    assert wait_for(lambda: routes_both_ways(d, f), 20), d.read_log() + f.read_log()
+    segs = tcp_md5_segments(link.b, link.vb, "key-one", count=4)
+    assert len(segs) == 4 and not any("md5" in s for s in segs), segs
     assert d.stop() == 0
     d.assert_no_sanitizer_report()
