@@ -131,7 +131,7 @@ bgp_peer_restart(struct peer *p, const struct peer_cfg *cfg)
 	p->cfg = *cfg;
 	snprintf(p->last_reason, sizeof(p->last_reason), "configuration changed");
 	peer_reason_keep(p);
-	peer_start(p);
+	peer_start_now(p);
 }
 
 void
@@ -146,7 +146,7 @@ bgp_peer_update(struct bgp *b, struct peer *p, const struct peer_cfg *cfg, bool 
 		peer_stop(p, BGP_CEASE_ADMIN_SHUTDOWN, cfg->shutdown_msg);
 	} else if (!cfg->shutdown && p->cfg.shutdown) {
 		p->cfg = *cfg;
-		peer_start(p);
+		peer_start_now(p);
 	} else if (reset && !cfg->shutdown)
 		bgp_peer_restart(p, cfg);
 	else

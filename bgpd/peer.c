@@ -559,6 +559,14 @@ peer_start(struct peer *p)
 	peer_fsm_event(p, p->cfg.passive ? FSM_START_PASSIVE : FSM_START);
 }
 
+/* An operator's start (config change, clear bgp): the connect backoff starts over. */
+void
+peer_start_now(struct peer *p)
+{
+	p->connect_attempts = 0;
+	peer_start(p);
+}
+
 void
 peer_stop(struct peer *p, uint8_t subcode, const char *text)
 {
@@ -588,7 +596,7 @@ peer_reset(struct peer *p)
 	peer_stop(p, BGP_CEASE_ADMIN_RESET, NULL);
 	snprintf(p->last_reason, sizeof(p->last_reason), "administratively reset (clear bgp)");
 	peer_reason_keep(p);
-	peer_start(p);
+	peer_start_now(p);
 }
 
 void

@@ -267,6 +267,9 @@ void	peer_free(struct peer *);
 void	peer_fsm_event(struct peer *, enum fsm_event);
 /* Start the peer (active or passive, per its config); shut-down peers stay Idle. */
 void	peer_start(struct peer *);
+/* The same for an operator's action (config change, clear bgp): the connect
+ * backoff starts over, so a fixed password or address is tried at once. */
+void	peer_start_now(struct peer *);
 /* Administrative stop: Cease (subcode, RFC 9003 text may be NULL), stay Idle. */
 void	peer_stop(struct peer *, uint8_t subcode, const char *text);
 /* `clear bgp`: Cease 4 (administrative reset, RFC 4486), then start again. */

@@ -625,6 +625,46 @@ START_TEST(connect_failures_are_logged_once_per_cause_and_retried)
 }
 END_TEST
 
+/* After failed connects the backoff has grown; the operator fixing the
+ * neighbor's config (or clear bgp) makes the next attempt come at once. */
+START_TEST(an_operators_change_starts_the_connect_backoff_over)
+{
+	static char logs[8192];
+	struct event_base *base = event_base_new();
+	struct bgp *b = bgp_new(base, 4200000001u, LOCAL_ID);
+	struct in_addr a = { htonl(0x7f000002) };
+	struct timeval tv, now;
+	struct peer_cfg cfg;
+	struct peer *p;
+
+	unit_log_begin(logs, sizeof(logs));
+	b->port = 0;
+	peer_cfg_init(&cfg, a, 4200000002u);
+	cfg.connect_retry = 5;
+	inet_pton(AF_INET, "192.0.2.77", &cfg.update_source);	/* not here: connect fails */
+	ck_assert_int_eq(bgp_peer_add(b, &cfg, &p), 0);
+	ck_assert_int_eq(bgp_start(b), 0);
+	for (int i = 0; i < 6; i++)
+		peer_fsm_event(p, FSM_CONNRETRY_EXPIRED);
+	ck_assert_uint_ge(p->connect_attempts, 6);
+	ck_assert(evtimer_pending(p->t_connect, &tv));
+	event_base_gettimeofday_cached(base, &now);
+	ck_assert_int_gt(tv.tv_sec - now.tv_sec, 60);		/* 5 s doubled many times */
+	snprintf(cfg.password, sizeof(cfg.password), "fixed");
+	bgp_peer_update(b, p, &cfg, true);
+	ck_assert_uint_le(p->connect_attempts, 1);		/* the attempt just made */
+	ck_assert(evtimer_pending(p->t_connect, &tv));
+	ck_assert_int_le(tv.tv_sec - now.tv_sec, 11);
+	for (int i = 0; i < 6; i++)
+		peer_fsm_event(p, FSM_CONNRETRY_EXPIRED);
+	peer_reset(p);						/* clear bgp */
+	ck_assert_uint_le(p->connect_attempts, 1);
+	unit_log_end();
+	bgp_free(b);
+	event_base_free(base);
+}
+END_TEST
+
 START_TEST(many_messages_in_one_read_are_all_handled)
 {
 	struct wbuf w;
@@ -789,6 +829,7 @@ main(void)
 		peers_shutdown_communication_survives_later_connection_resets,
 		many_messages_in_one_read_are_all_handled,
 		connect_failures_are_logged_once_per_cause_and_retried,
+		an_operators_change_starts_the_connect_backoff_over,
 		connections_closed_before_open_are_logged_sparingly,
 		received_notification_is_counted_by_code_and_subcode,
 		collision_higher_remote_id_keeps_the_peers_connection,
