@@ -288,6 +288,67 @@ ao_to_fill(const struct peer *p, struct ao_to *t)
 	};
 }
 
+static void
+ao_from_fill(const struct adj_out *ao, const struct rib_peer *rp, struct ao_from *f)
+{
+	*f = (struct ao_from){ .local = ao_is_local(ao, rp), .ebgp = rp->ebgp,
+	    .rr_client = rp->rr_client, .addr = rp->addr, .router_id = rp->router_id };
+}
+
+/* May this RIB path go to p at all (adj_out_export_allowed; no policy asked)? */
+static bool
+ao_path_allowed(const struct adj_out *ao, const struct peer *p, const struct rib_peer *rp,
+    const struct rib_attrs *ra)
+{
+	struct ao_from f;
+	struct ao_to t;
+
+	if (ra->cookie == NULL)
+		return false;
+	ao_from_fill(ao, rp, &f);
+	ao_to_fill(p, &t);
+	return adj_out_export_allowed(&f, &t, ra->cookie);
+}
+
+/* Could any path of r that the flush would consider (the best one, or every
+ * usable one toward an ADD-PATH peer) go to ap? */
+static bool
+ao_route_allowed(const struct adj_out *ao, const struct ao_peer *ap, const struct rib_route *r)
+{
+	struct rib_path_info pi;
+
+	for (size_t i = 0; i < rib_route_npaths(r); i++) {
+		rib_route_path(ao->rib, r, i, &pi);
+		if ((ap->addpath ? pi.lost_at != RIB_STEP_UNREACHABLE : pi.best) &&
+		    ao_path_allowed(ao, ap->p, pi.peer, pi.attrs))
+			return true;
+	}
+	return false;
+}
+
+/*
+ * Does a change to pfx need an entry in ap's Adj-RIB-Out? Yes when it has
+ * one (sent, or queued: what was sent must be replaced or withdrawn). Else
+ * only when some path may go to the peer at all: for a prefix never sent that
+ * the export rules refuse (the feeder's own routes, split horizon) the flush
+ * would decide "nothing to withdraw", and enqueueing it anyway cost an entry
+ * per prefix per such peer, briefly, but as a heap high-water mark for good.
+ * The outbound policy is left to the flush. sel: the best now (NULL: none).
+ */
+static bool
+ao_wants(const struct adj_out *ao, const struct ao_peer *ap, const struct prefix *pfx,
+    const struct rib_selection *sel)
+{
+	const struct rib_route *r;
+
+	if (ent_find(ap, pfx) != NULL)
+		return true;
+	if (!ap->addpath)
+		return sel != NULL && sel->n > 0 &&
+		    ao_path_allowed(ao, ap->p, sel->best.peer, sel->best.attrs);
+	return (r = rib_lookup(ao->rib, pfx)) != NULL && ao_route_allowed(ao, ap, r);
+}
+
 /* The interned set to send for one RIB path (+1 reference), or NULL: not to p. */
 static const struct attr_set *
 ao_export_path(struct adj_out *ao, const struct peer *p, const struct prefix *pfx,
@@ -300,8 +361,7 @@ ao_export_path(struct adj_out *ao, const struct peer *p, const struct prefix *pf
 
 	if (ra->cookie == NULL)
 		return NULL;
-	f = (struct ao_from){ .local = ao_is_local(ao, rp), .ebgp = rp->ebgp,
-	    .rr_client = rp->rr_client, .addr = rp->addr, .router_id = rp->router_id };
+	ao_from_fill(ao, rp, &f);
 	ao_to_fill(p, &t);
 	if (!adj_out_export(&f, &t, cid, ra->cookie, &tmpl, &ao->scratch) ||
 	    !rde_policy_out(ao->bgp->rde, p, pfx, ra, &tmpl))	/* policy.h */
@@ -555,12 +615,20 @@ ao_flush(struct adj_out *ao, struct ao_peer *ap)
 	return ap->qlen > 0;
 }
 
+struct ao_dump_arg {
+	const struct adj_out	*ao;
+	struct ao_peer		*ap;
+};
+
+/* A prefix the peer may not get and never got is skipped, as in ao_wants. */
 static int
 ao_dump_one(void *arg, const struct prefix *pfx, const struct rib_route *r)
 {
-	struct ao_peer *ap = arg;
+	struct ao_dump_arg *d = arg;
+	struct ao_peer *ap = d->ap;
 
-	ent_enqueue(ap, pfx, ap->dump_force);
+	if (ent_find(ap, pfx) != NULL || ao_route_allowed(d->ao, ap, r))
+		ent_enqueue(ap, pfx, ap->dump_force);
 	ap->dump_after = *pfx;
 	return 0;
 }
@@ -568,8 +636,9 @@ ao_dump_one(void *arg, const struct prefix *pfx, const struct rib_route *r)
 static void
 ao_dump_step(struct adj_out *ao, struct ao_peer *ap)
 {
+	struct ao_dump_arg d = { ao, ap };
 	size_t n = rib_walk(ao->rib, ap->dump_started ? &ap->dump_after : NULL,
-	    AO_DUMP_CHUNK, ao_dump_one, ap);
+	    AO_DUMP_CHUNK, ao_dump_one, &d);
 
 	ap->dump_started = true;
 	if (n < AO_DUMP_CHUNK)
@@ -753,11 +822,16 @@ ao_eor_cb(struct peer *p, void *arg)
 void
 adj_out_rib_change(struct adj_out *ao, const struct prefix *pfx, const struct rib_selection *sel)
 {
+	bool any = false;
+
 	if (ao == NULL)
 		return;
 	for (struct ao_peer *ap = ao->peers; ap != NULL; ap = ap->next)
-		ent_enqueue(ap, pfx, false);
-	if (ao->peers != NULL)
+		if (ao_wants(ao, ap, pfx, sel)) {
+			ent_enqueue(ap, pfx, false);
+			any = true;
+		}
+	if (any)
 		ao_schedule(ao, 0);
 }
 
@@ -769,7 +843,7 @@ adj_out_rib_paths(struct adj_out *ao, const struct prefix *pfx)
 	if (ao == NULL)
 		return;
 	for (struct ao_peer *ap = ao->peers; ap != NULL; ap = ap->next)
-		if (ap->addpath) {
+		if (ap->addpath && ao_wants(ao, ap, pfx, NULL)) {
 			ent_enqueue(ap, pfx, false);
 			any = true;
 		}
@@ -986,6 +1060,14 @@ adj_out_prefixes_sent(const struct adj_out *ao, const struct peer *p)
 	const struct ao_peer *ap = ao ? ao_peer_find(ao, p) : NULL;
 
 	return ap ? ap->nsent : 0;
+}
+
+size_t
+adj_out_entries(const struct adj_out *ao, const struct peer *p)
+{
+	const struct ao_peer *ap = ao ? ao_peer_find(ao, p) : NULL;
+
+	return ap ? ap->nents : 0;
 }
 
 int

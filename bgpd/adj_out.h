@@ -83,6 +83,14 @@ struct ao_scratch {
 bool	adj_out_export(const struct ao_from *f, const struct ao_to *t, uint32_t cluster_id,
 	    const struct attr_set *in, struct attr_set *out, struct ao_scratch *s);
 
+/*
+ * The first half of adj_out_export: may a path from f with attributes in go
+ * to t at all (activation, split horizon, RFC 4456 §6, RFC 8212, the AS-path
+ * loop)? Cheap and pure; the outbound policy is not asked.
+ */
+bool	adj_out_export_allowed(const struct ao_from *f, const struct ao_to *t,
+	    const struct attr_set *in);
+
 /* Remove the community attributes t->strip names from o (a template). */
 void	adj_out_strip_communities(const struct ao_to *t, struct attr_set *o);
 
@@ -127,5 +135,8 @@ void	adj_out_redistribute(struct adj_out *, enum redist_src, bool on, const char
 size_t	adj_out_redistributed(const struct adj_out *, enum redist_src);
 /* Prefixes the neighbor has from us now (PfxSnt); 0 when not Established. */
 size_t	adj_out_prefixes_sent(const struct adj_out *, const struct peer *);
+/* Prefixes the neighbor's Adj-RIB-Out holds an entry for now (sent, or queued
+ * to be decided): its memory, one entry each; 0 when not Established. */
+size_t	adj_out_entries(const struct adj_out *, const struct peer *);
 
 #endif

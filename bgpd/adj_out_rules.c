@@ -19,8 +19,8 @@ export_ibgp_allowed(const struct ao_from *f, const struct ao_to *t)
 	return f->rr_client || t->rr_client;
 }
 
-static bool
-export_allowed(const struct ao_from *f, const struct ao_to *t, const struct attr_set *in)
+bool
+adj_out_export_allowed(const struct ao_from *f, const struct ao_to *t, const struct attr_set *in)
 {
 	if (t->not_activated)
 		return false;			/* no neighbor X activate */
@@ -114,7 +114,7 @@ bool
 adj_out_export(const struct ao_from *f, const struct ao_to *t, uint32_t cluster_id,
     const struct attr_set *in, struct attr_set *out, struct ao_scratch *s)
 {
-	if (!export_allowed(f, t, in))
+	if (!adj_out_export_allowed(f, t, in))
 		return false;
 	attrs_tmpl_from(out, in);
 	out->present |= ATTRF(ATTR_ORIGIN) | ATTRF(ATTR_AS_PATH) | ATTRF(ATTR_NEXT_HOP);

@@ -562,6 +562,78 @@ START_TEST(addpath_a_changed_path_is_reannounced_under_its_id)
 }
 END_TEST
 
+/*
+ * The neighbor a prefix came from never gets it back (split horizon), so its
+ * Adj-RIB-Out keeps no entry for it, not even one queued until the flush: an
+ * entry per prefix for the feeder's own session was the heap's high-water
+ * mark at a full-table load (issue 5). With and without ADD-PATH.
+ */
+START_TEST(a_prefix_refused_to_its_source_takes_no_entry_there)
+{
+	for (int addpath = 0; addpath < 2; addpath++) {
+		struct rr r;
+		struct adj_out *ao;
+		struct rr_nbr *src, *others[3];
+
+		rr_up(&r);
+		ao = rde_adj_out(r.bgp->rde);
+		src = addpath ? &r.a : &r.b;
+		others[0] = addpath ? &r.b : &r.a, others[1] = &r.c, others[2] = &r.d;
+		rr_run(&r);
+		rr_feed(&r, src, true, 0);
+		ck_assert_uint_eq(adj_out_entries(ao, src->p), 0);
+		for (size_t i = 0; i < 3; i++)
+			ck_assert_uint_eq(adj_out_entries(ao, others[i]->p), 1);	/* queued */
+		rr_run(&r);
+		ck_assert_uint_eq(src->rx.nann + src->rx.nwd, 0);
+		ck_assert_uint_eq(adj_out_entries(ao, src->p), 0);
+		for (size_t i = 0; i < 3; i++) {
+			ck_assert_uint_eq(others[i]->rx.nann, 1);
+			ck_assert_uint_eq(adj_out_prefixes_sent(ao, others[i]->p), 1);
+		}
+		rr_feed(&r, src, false, 0);
+		ck_assert_uint_eq(adj_out_entries(ao, src->p), 0);
+		rr_run(&r);
+		for (size_t i = 0; i < 3; i++) {
+			ck_assert_uint_eq(others[i]->rx.nwd, 1);
+			ck_assert_uint_eq(adj_out_entries(ao, others[i]->p), 0);
+		}
+		rr_down(&r);
+	}
+}
+END_TEST
+
+/* What was sent is still withdrawn when the best moves to the receiver itself. */
+START_TEST(a_neighbor_whose_own_path_becomes_best_gets_the_old_one_withdrawn)
+{
+	struct rr r;
+	struct adj_out *ao;
+
+	rr_up(&r);
+	ao = rde_adj_out(r.bgp->rde);
+	rr_run(&r);
+	rr_feed(&r, &r.d, true, 0);	/* d's path, to b */
+	rr_run(&r);
+	ck_assert_uint_eq(r.b.rx.nann, 1);
+	ck_assert_uint_eq(r.b.rx.ann_nh[0], IP(10, 0, 4, 2));
+	rr_feed(&r, &r.b, true, 0);	/* b's own wins (lower router-id) */
+	rr_run(&r);
+	ck_assert_uint_eq(r.b.rx.nann, 0);
+	ck_assert_uint_eq(r.b.rx.nwd, 1);
+	ck_assert(prefix_cmp(&r.b.rx.wd[0].pfx, &PFX_C) == 0);
+	ck_assert_uint_eq(adj_out_entries(ao, r.b.p), 0);
+	ck_assert_uint_eq(adj_out_prefixes_sent(ao, r.b.p), 0);
+	ck_assert_uint_eq(r.d.rx.nann, 1);	/* and d now gets b's */
+	ck_assert_uint_eq(r.d.rx.ann_nh[0], IP(10, 0, 2, 2));
+	rr_feed(&r, &r.b, false, 0);	/* b's goes: d's comes back to b */
+	rr_run(&r);
+	ck_assert_uint_eq(r.b.rx.nann, 1);
+	ck_assert_uint_eq(r.b.rx.ann_nh[0], IP(10, 0, 4, 2));
+	ck_assert_uint_eq(r.d.rx.nwd, 1);
+	rr_down(&r);
+}
+END_TEST
+
 /* `no neighbor X send-community ...`: the named attributes go, the others stay. */
 START_TEST(no_send_community_strips_only_what_it_names)
 {
@@ -738,6 +810,8 @@ main(void)
 		addpath_client_gets_both_paths_of_a_prefix_with_distinct_ids,
 		addpath_a_vanished_path_is_withdrawn_by_its_id_only,
 		addpath_a_changed_path_is_reannounced_under_its_id,
+		a_prefix_refused_to_its_source_takes_no_entry_there,
+		a_neighbor_whose_own_path_becomes_best_gets_the_old_one_withdrawn,
 		no_send_community_strips_only_what_it_names,
 		changes_within_the_advertisement_interval_go_out_together_after_it,
 		advertisement_interval_0_sends_at_once,
