@@ -14,11 +14,15 @@ lib_libipip_a_SOURCES = \
 	lib/sdnotify.h lib/sdnotify.c \
 	lib/sockopt.h lib/sockopt.c \
 	lib/hmap.h lib/hmap.c \
+	lib/slab.h lib/slab.c \
 	include/ipip-bgpd/ctl.h
 lib_libipip_a_CFLAGS = $(AM_CFLAGS)
 
-check_PROGRAMS += tests/unit/test_array
-TESTS += tests/unit/test_array
+check_PROGRAMS += tests/unit/test_array tests/unit/test_slab
+TESTS += tests/unit/test_array tests/unit/test_slab
+tests_unit_test_slab_SOURCES = tests/unit/test_slab.c
+tests_unit_test_slab_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
+tests_unit_test_slab_LDADD = lib/libipip.a $(UNIT_LIBS)
 tests_unit_test_array_SOURCES = tests/unit/test_array.c
 tests_unit_test_array_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
 tests_unit_test_array_LDADD = lib/libipip.a $(UNIT_LIBS)

@@ -392,7 +392,7 @@ fib_route_find(const struct fib *f, const struct prefix *p)
 static struct fib_route *
 fib_route_new(struct fib *f, const struct prefix *p)
 {
-	struct fib_route *r = calloc(1, sizeof(*r));
+	struct fib_route *r = slab_alloc(&f->route_slab);
 
 	if (r == NULL)
 		fatal("fib route");
@@ -498,7 +498,10 @@ fib_obj_free(struct fib *f, struct fib_obj *o)
 		for (size_t i = 0; i < g->n; i++)
 			fib_nhobj_put(f, g->m[i].nh);
 	}
-	free(o);
+	if (o->kind == FIB_K_ROUTE)
+		slab_free(&f->route_slab, o);
+	else
+		free(o);
 }
 
 /* Free o if nobody wants it and the kernel does not have it. */
@@ -714,6 +717,7 @@ fib_init(struct fib *f, struct event_base *base, const struct fib_opts *o)
 	hmap_init(&f->grps);
 	hmap_init(&f->routes);
 	hmap_init(&f->ids);
+	slab_init(&f->route_slab, sizeof(struct fib_route), SLAB_PER_CHUNK);
 	for (int k = 0; k < FIB_K_COUNT; k++) {
 		TAILQ_INIT(&f->dirty[k]);
 		TAILQ_INIT(&f->del[k]);
@@ -763,7 +767,8 @@ fib_free(struct fib *f, bool keep_routes)
 		event_free(f->flush_ev);
 	if (f->retry_ev)
 		event_free(f->retry_ev);
-	fib_map_free(&f->routes, offsetof(struct fib_route, o.hn));
+	hmap_destroy(&f->routes);		/* the routes go with their slab */
+	slab_fini(&f->route_slab);
 	fib_map_free(&f->grps, offsetof(struct fib_grp, h.o.hn));
 	fib_map_free(&f->nhs, offsetof(struct fib_nhobj, h.o.hn));
 	hmap_destroy(&f->ids);

@@ -16,6 +16,7 @@
 
 #include "lib/hmap.h"
 #include "lib/nl.h"
+#include "lib/slab.h"
 #include "rib/fib.h"
 
 enum fib_kind { FIB_K_NH, FIB_K_GRP, FIB_K_ROUTE, FIB_K_COUNT };
@@ -64,7 +65,7 @@ struct fib_grp {
 	struct fib_member	 m[];		/* canonical order (fib_nh_cmp) */
 };
 
-/* 88 bytes (a 96-byte malloc chunk): one per prefix, so kept packed. */
+/* 88 bytes, from a slab (no malloc header): one per prefix, so kept packed. */
 struct fib_route {
 	struct fib_obj		 o;
 	struct prefix		 pfx;
@@ -81,6 +82,7 @@ struct fib {
 	struct nl		*nl, *mon;
 	struct event		*flush_ev, *retry_ev, *resync_ev;
 	struct hmap		 nhs, grps, routes, ids;
+	struct slab		 route_slab;	/* every struct fib_route */
 	struct fib_objq		 dirty[FIB_K_COUNT], del[FIB_K_COUNT], stale, retry;
 	uint32_t		 next_id;
 	unsigned		 retry_ms;

@@ -17,6 +17,7 @@
 #include "lib/log.h"
 #include "lib/nl.h"
 #include "lib/rtnl.h"
+#include "lib/slab.h"
 #include "rib/overlay.h"
 
 struct ov_conn {
@@ -83,6 +84,7 @@ struct overlay {
 	struct ov_conn		*conn;
 	size_t			 nconn, capconn;
 	struct hmap		 nhs, routes, sets;
+	struct slab		 route_slab;	/* every struct ov_route */
 	/* Tunnels whose last user went: put once the fib has sent the routes
 	 * that left them, so the kernel never drops a route with the device. */
 	struct tunnel		**grave;
@@ -589,7 +591,7 @@ ov_route_get(struct overlay *o, const struct prefix *p)
 	struct ov_route *r = ov_route_find(o, p);
 
 	if (r == NULL) {
-		if ((r = calloc(1, sizeof(*r))) == NULL)
+		if ((r = slab_alloc(&o->route_slab)) == NULL)
 			fatal("ov_route_get");
 		r->pfx = *p;
 		hmap_add(&o->routes, &r->node, hash_add(hash_u32(p->addr), p->len));
@@ -658,7 +660,7 @@ overlay_route_del(struct overlay *o, const struct prefix *p)
 		return;
 	ov_route_release(o, r);
 	hmap_del(&o->routes, &r->node);
-	free(r);
+	slab_free(&o->route_slab, r);
 	ov_guard_release(o);
 }
 
@@ -783,6 +785,7 @@ overlay_new(struct event_base *base, enum overlay_mode mode, struct fib *fib,
 	hmap_init(&o->nhs);
 	hmap_init(&o->routes);
 	hmap_init(&o->sets);
+	slab_init(&o->route_slab, sizeof(struct ov_route), SLAB_PER_CHUNK);
 	if (base != NULL && ov_monitor_start(o) < 0) {
 		overlay_free(o);
 		return NULL;
@@ -810,9 +813,10 @@ overlay_free(struct overlay *o)
 
 		ov_route_release(o, r);
 		hmap_del(&o->routes, x);
-		free(r);
+		slab_free(&o->route_slab, r);
 	}
 	hmap_destroy(&o->routes);
+	slab_fini(&o->route_slab);
 	hmap_destroy(&o->sets);
 	hmap_destroy(&o->nhs);
 	ov_grave_empty(o);

@@ -1,0 +1,46 @@
+/*
+ * lib/slab.h - many objects of one size, without malloc's header per object.
+ *
+ * Objects are carved from chunks of `per_chunk` objects that never move, so
+ * pointers stay valid until the object is freed. A freed object goes on a
+ * free list (threaded through its first bytes) and is handed out again
+ * before any new one: last freed, first reused. Chunks are given back only
+ * by slab_fini (as the RIB's slabs, doc/rib.md: a table that shrinks keeps
+ * its memory for when it grows again). Single-threaded; knows nothing of
+ * what it holds. Under AddressSanitizer, a freed object is poisoned, so a
+ * use after slab_free is reported as for free().
+ */
+#ifndef IPIP_LIB_SLAB_H
+#define IPIP_LIB_SLAB_H
+
+#include <stddef.h>
+
+#include "lib/compiler.h"
+
+struct slab {
+	size_t		 objsize;	/* rounded up to a multiple of 8 (pointers) */
+	size_t		 per_chunk;
+	unsigned char	**chunks;
+	size_t		 nchunks;
+	size_t		 used;		/* objects ever carved from the last chunk */
+	void		*free;		/* free list */
+	size_t		 live;		/* allocated, not freed */
+};
+
+#define SLAB_PER_CHUNK	1024	/* a good default: ~100 KB chunks for ~100-byte objects */
+
+/* An empty slab of objects of objsize (> 0) bytes, per_chunk (> 0) to a chunk.
+ * Objects are 8-byte aligned: nothing that needs more belongs here. */
+void	slab_init(struct slab *, size_t objsize, size_t per_chunk);
+/* A zeroed object, or NULL (errno ENOMEM). */
+MUST_USE void *slab_alloc(struct slab *);
+/* Give back an object slab_alloc returned from this slab; NULL is ignored. */
+void	slab_free(struct slab *, void *);
+/* Every chunk back to the system; objects still live are gone with them. */
+void	slab_fini(struct slab *);
+/* Objects allocated now. */
+size_t	slab_live(const struct slab *);
+/* Bytes of the chunks (what the objects cost, free slots included). */
+size_t	slab_bytes(const struct slab *);
+
+#endif
