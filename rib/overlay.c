@@ -61,12 +61,23 @@ struct ov_set {
 };
 
 /* One installed (or refused) prefix and the set it holds (NULL: none). */
+/* 32 bytes, from a slab: one per prefix. The prefix is spelled out so that
+ * `refused` fits in what would be struct prefix's padding. */
 struct ov_route {
 	struct hmap_node	 node;
-	struct prefix		 pfx;
-	struct ov_set		*set;
+	uint32_t		 addr;		/* the prefix, as struct prefix */
+	uint8_t			 len;
 	bool			 refused;	/* logged once */
+	struct ov_set		*set;
 };
+
+_Static_assert(sizeof(struct ov_route) <= 32, "ov_route: one per prefix, keep it packed");
+
+static struct prefix
+ov_route_pfx(const struct ov_route *r)
+{
+	return (struct prefix){ r->addr, r->len };
+}
 
 static size_t
 ov_route_n(const struct ov_route *r)
@@ -415,7 +426,7 @@ ov_route_find(const struct overlay *o, const struct prefix *p)
 	for (struct hmap_node *x = hmap_first_hash(&o->routes, h); x; x = hmap_next_hash(x)) {
 		struct ov_route *r = (struct ov_route *)x;
 
-		if (x->hash == h && r->pfx.addr == p->addr && r->pfx.len == p->len)
+		if (x->hash == h && r->addr == p->addr && r->len == p->len)
 			return r;
 	}
 	return NULL;
@@ -467,13 +478,15 @@ ov_guard_endpoint(struct overlay *o, uint32_t ep, const struct ov_route *except)
 
 	for (unsigned len = 0; len <= 32; len++) {
 		struct ov_route *r = ov_route_covering(o, ep, (uint8_t)len);
+		struct prefix p;
 
 		if (r == NULL || r == except || r->refused)
 			continue;
 		r->refused = true;
-		ov_fib_del(o, &r->pfx);
+		p = ov_route_pfx(r);
+		ov_fib_del(o, &p);
 		log_warnx("overlay: %s removed: it covers tunnel endpoint %s of other prefixes",
-		    prefix_fmt(&r->pfx, buf), addr_fmt(ep, a));
+		    prefix_fmt(&p, buf), addr_fmt(ep, a));
 	}
 }
 
@@ -593,7 +606,8 @@ ov_route_get(struct overlay *o, const struct prefix *p)
 	if (r == NULL) {
 		if ((r = slab_alloc(&o->route_slab)) == NULL)
 			fatal("ov_route_get");
-		r->pfx = *p;
+		r->addr = p->addr;
+		r->len = p->len;
 		hmap_add(&o->routes, &r->node, hash_add(hash_u32(p->addr), p->len));
 	}
 	return r;
@@ -644,10 +658,11 @@ static void
 ov_route_reset(struct overlay *o, struct ov_route *r)
 {
 	struct overlay_hop hops[FIB_NH_MAX];
+	struct prefix p = ov_route_pfx(r);
 
 	for (size_t i = 0; i < ov_route_n(r); i++)
 		hops[i] = ov_nh_hop(r->set->m[i].nh, r->set->m[i].w);
-	(void)overlay_route_set(o, &r->pfx, hops, ov_route_n(r));	/* logged there */
+	(void)overlay_route_set(o, &p, hops, ov_route_n(r));	/* logged there */
 }
 
 void
@@ -698,6 +713,7 @@ ov_redecide(struct overlay *o)
 		return;
 	for (struct hmap_node *x = hmap_next(&o->routes, NULL); x; x = hmap_next(&o->routes, x)) {
 		struct ov_route *r = (struct ov_route *)x;
+		struct prefix p = ov_route_pfx(r);
 		bool touched = false;
 
 		for (size_t i = 0; i < ov_route_n(r); i++) {
@@ -707,7 +723,7 @@ ov_redecide(struct overlay *o)
 			hops[i] = ov_nh_hop(m->nh, m->w);
 		}
 		if (touched)
-			(void)overlay_route_set(o, &r->pfx, hops, ov_route_n(r));	/* logged there */
+			(void)overlay_route_set(o, &p, hops, ov_route_n(r));	/* logged there */
 	}
 	log_info("overlay: connected subnets changed; %zu next hops decided again", moved);
 }
