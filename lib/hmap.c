@@ -7,6 +7,7 @@
 #include "lib/log.h"
 
 #define HMAP_MIN	16
+#define HMAP_LOAD	2	/* nodes per bucket before doubling (hmap.h) */
 
 void
 hmap_init(struct hmap *m)
@@ -48,7 +49,7 @@ hmap_grow(struct hmap *m)
 void
 hmap_add(struct hmap *m, struct hmap_node *n, uint32_t hash)
 {
-	if (m->count >= m->mask + 1)
+	if (m->count >= HMAP_LOAD * (m->mask + 1))
 		hmap_grow(m);
 	n->hash = hash;
 	n->next = m->b[hash & m->mask];

@@ -4,8 +4,10 @@
  * The caller embeds a struct hmap_node in its object and computes the hash;
  * the table only links nodes (it never allocates objects or compares keys).
  * Lookup: walk hmap_first_hash()/hmap_next_hash() and compare keys yourself.
- * Buckets double when the table holds more nodes than buckets; running out
- * of memory while growing is fatal (lib/log.h).
+ * Buckets double when the table holds twice as many nodes as buckets, so
+ * they cost 4 to 8 bytes per node (tables of one node per prefix are big:
+ * doc/benchmarks.md) for chains of 1 to 2 nodes on average; running out of
+ * memory while growing is fatal (lib/log.h).
  */
 #ifndef IPIP_LIB_HMAP_H
 #define IPIP_LIB_HMAP_H

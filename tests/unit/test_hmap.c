@@ -48,6 +48,28 @@ START_TEST(finds_every_item_through_growth_and_forgets_deleted_ones)
 }
 END_TEST
 
+/* Tables of one node per prefix are the daemon's biggest: a bucket pointer
+ * per node at most (issue 5), and still every node found. */
+START_TEST(buckets_cost_at_most_one_pointer_per_node)
+{
+	enum { N = 5000 };
+	struct item *it = calloc(N, sizeof(*it));
+	struct hmap m;
+
+	hmap_init(&m);
+	for (uint32_t i = 0; i < N; i++) {
+		it[i].key = i;
+		hmap_add(&m, &it[i].hn, hash_u32(i));
+		if (i >= 64)
+			ck_assert_uint_le(m.mask + 1, m.count);
+	}
+	for (uint32_t i = 0; i < N; i++)
+		ck_assert_ptr_eq(find(&m, i), &it[i]);
+	hmap_destroy(&m);
+	free(it);
+}
+END_TEST
+
 START_TEST(equal_hashes_are_told_apart_by_the_caller)
 {
 	struct item a = { .key = 1 }, b = { .key = 2 };
@@ -111,6 +133,7 @@ main(void)
 {
 	const TTest *tests[] = {
 		finds_every_item_through_growth_and_forgets_deleted_ones,
+		buckets_cost_at_most_one_pointer_per_node,
 		equal_hashes_are_told_apart_by_the_caller,
 		a_chunked_scan_sees_every_item_once_though_the_table_grows_between_chunks,
 	};
