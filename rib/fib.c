@@ -84,7 +84,7 @@ fib_obj_needs_write(const struct fib *f, const struct fib_obj *o)
 
 	if (o->kind != FIB_K_ROUTE)
 		return f->nexthops && (!o->in_kernel || o->kdirty);
-	return !o->in_kernel || r->k_mtu != r->mtu || r->k_sig != fib_grp_sig(f, r->grp);
+	return !o->in_kernel || r->o.r_k_mtu != r->o.r_mtu || r->k_sig != fib_grp_sig(f, r->grp);
 }
 
 /* Just adopted from a dump: kept until fib_settle(), then judged. */
@@ -383,7 +383,7 @@ fib_route_find(const struct fib *f, const struct prefix *p)
 	for (n = hmap_first_hash(&f->routes, fib_route_hash(p)); n; n = hmap_next_hash(n)) {
 		struct fib_route *r = (struct fib_route *)((char *)n - offsetof(struct fib_route, o.hn));
 
-		if (r->pfx.addr == p->addr && r->pfx.len == p->len)
+		if (r->addr == p->addr && r->o.r_plen == p->len)
 			return r;
 	}
 	return NULL;
@@ -397,7 +397,8 @@ fib_route_new(struct fib *f, const struct prefix *p)
 	if (r == NULL)
 		fatal("fib route");
 	r->o.kind = FIB_K_ROUTE;
-	r->pfx = *p;
+	r->addr = p->addr;
+	r->o.r_plen = p->len;
 	hmap_add(&f->routes, &r->o.hn, fib_route_hash(p));
 	return r;
 }
@@ -463,7 +464,7 @@ fib_route_set(struct fib *f, const struct prefix *p, const struct fib_nh *nhs,
 	if ((r = fib_route_find(f, p)) == NULL)
 		r = fib_route_new(f, p);
 	fib_route_point(f, r, fib_grp_get(f, k, n));
-	r->mtu = (uint16_t)mtu;
+	r->o.r_mtu = (uint16_t)mtu;
 	fib_obj_want(f, &r->o);
 	return 0;
 }
@@ -848,9 +849,9 @@ fib_scan_one(void *arg, struct hmap_node *x)
 
 	if (g == NULL)
 		return;			/* being deleted: no longer ours to show */
-	v.pfx = r->pfx;
+	v.pfx = fib_route_pfx(r);
 	v.state = fib_obj_state_of(s->f, &r->o);
-	v.mtu = r->grp ? r->mtu : r->k_mtu;
+	v.mtu = r->grp ? r->o.r_mtu : r->o.r_k_mtu;
 	v.nhg_id = s->f->nexthops ? g->h.id : 0;
 	v.n = g->n < FIB_NH_MAX ? g->n : FIB_NH_MAX;
 	for (size_t i = 0; i < v.n; i++) {

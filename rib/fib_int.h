@@ -26,7 +26,9 @@ enum fib_op { FIB_OP_NONE, FIB_OP_WRITE, FIB_OP_DEL };
 struct fib_obj {
 	TAILQ_ENTRY(fib_obj)	 q;
 	struct hmap_node	 hn;		/* by key */
-	uint8_t			 kind, list, pending;
+	uint8_t			 kind:2;	/* enum fib_kind */
+	uint8_t			 list:3;	/* enum fib_list */
+	uint8_t			 pending:2;	/* enum fib_op */
 	bool			 in_kernel:1;	/* ours, in the kernel */
 	bool			 kdirty:1;	/* kernel content differs from want */
 	bool			 stale:1;	/* adopted, not wanted since */
@@ -34,6 +36,11 @@ struct fib_obj {
 	bool			 seen:1;	/* reconcile: found in this dump */
 	bool			 maybe_in:1;	/* counted out on a link-down that may
 						 * predate our write: REPLACE, not EXCL */
+	/* Routes only, kept here where padding would be (struct fib_route is
+	 * one per prefix): the prefix length and the route MTUs. */
+	uint8_t			 r_plen;	/* 0..32 */
+	uint16_t		 r_mtu, r_k_mtu;	/* IPv4 route MTUs fit (the kernel caps
+						 * at 65520); wanted, in the kernel */
 };
 TAILQ_HEAD(fib_objq, fib_obj);
 
@@ -65,16 +72,27 @@ struct fib_grp {
 	struct fib_member	 m[];		/* canonical order (fib_nh_cmp) */
 };
 
-/* 88 bytes, from a slab (no malloc header): one per prefix, so kept packed. */
+/*
+ * 80 bytes, from a slab (no malloc header): one per prefix, so kept packed.
+ * The prefix is o.r_plen and addr (fib_route_pfx), the MTUs o.r_mtu, o.r_k_mtu.
+ */
 struct fib_route {
 	struct fib_obj		 o;
-	struct prefix		 pfx;
-	uint16_t		 mtu, k_mtu;	/* IPv4 route MTUs fit (the kernel caps at 65520) */
+	uint32_t		 addr;		/* the prefix, host order */
 	uint32_t		 k_sig;		/* kernel: nh id, or hash of inline hops */
 	struct fib_grp		*grp;		/* wanted (reference held), NULL: delete */
 	struct fib_grp		*k_grp;		/* in the kernel (reference held) */
 	LIST_ENTRY(fib_route)	 by_grp;
 };
+
+_Static_assert(sizeof(struct fib_obj) <= 40, "fib_obj: the route fields must fill padding");
+_Static_assert(sizeof(struct fib_route) <= 80, "fib_route: one per prefix, keep it packed");
+
+static inline struct prefix
+fib_route_pfx(const struct fib_route *r)
+{
+	return (struct prefix){ r->addr, r->o.r_plen };
+}
 
 struct fib {
 	struct fib_opts		 opts;

@@ -31,10 +31,12 @@ fib_obj_name(const struct fib_obj *o, char *buf, size_t n)
 	const struct fib_route *r = (const struct fib_route *)o;
 	const struct fib_nhobj *nh = (const struct fib_nhobj *)o;
 	char a[PREFIX_STRLEN];
+	struct prefix p;
 
-	if (o->kind == FIB_K_ROUTE)
-		snprintf(buf, n, "route %s", prefix_fmt(&r->pfx, a));
-	else if (o->kind == FIB_K_NH)
+	if (o->kind == FIB_K_ROUTE) {
+		p = fib_route_pfx(r);
+		snprintf(buf, n, "route %s", prefix_fmt(&p, a));
+	} else if (o->kind == FIB_K_NH)
 		snprintf(buf, n, "nexthop id %u via %s ifindex %u", nh->h.id,
 		    addr_fmt(nh->key.gateway, a), nh->key.ifindex);
 	else
@@ -50,12 +52,12 @@ fib_msg_route_head(struct fib *f, struct nlmsghdr *h, const struct fib_route *r)
 	struct rtmsg *rtm = mnl_nlmsg_put_extra_header(h, sizeof(*rtm));
 
 	rtm->rtm_family = AF_INET;
-	rtm->rtm_dst_len = r->pfx.len;
+	rtm->rtm_dst_len = r->o.r_plen;
 	rtm->rtm_table = f->opts.table < 256 ? (uint8_t)f->opts.table : RT_TABLE_UNSPEC;
 	rtm->rtm_protocol = f->opts.protocol;
 	rtm->rtm_scope = RT_SCOPE_UNIVERSE;
 	rtm->rtm_type = RTN_UNICAST;
-	mnl_attr_put_u32(h, RTA_DST, htonl(r->pfx.addr));
+	mnl_attr_put_u32(h, RTA_DST, htonl(r->addr));
 	mnl_attr_put_u32(h, RTA_TABLE, f->opts.table);
 	mnl_attr_put_u32(h, RTA_PRIORITY, f->opts.metric);
 	return rtm;
@@ -114,9 +116,9 @@ fib_write_route(struct fib *f, struct fib_route *r)
 		mnl_attr_put_u32(h, RTA_NH_ID, r->grp->h.id);
 	else
 		fib_msg_route_hops(h, rtm, r->grp);
-	if (r->mtu) {
+	if (r->o.r_mtu) {
 		m = mnl_attr_nest_start(h, RTA_METRICS);
-		mnl_attr_put_u32(h, RTAX_MTU, r->mtu);
+		mnl_attr_put_u32(h, RTAX_MTU, r->o.r_mtu);
 		mnl_attr_nest_end(h, m);
 	}
 	f->st.route_writes++;
@@ -239,7 +241,7 @@ fib_route_now_in(struct fib *f, struct fib_route *r)
 		f->st.routes_kernel++;
 	r->o.in_kernel = true;
 	r->k_sig = fib_grp_sig(f, r->grp);
-	r->k_mtu = r->mtu;
+	r->o.r_k_mtu = r->o.r_mtu;
 	if (f->nexthops && r->k_grp != r->grp) {
 		fib_grp_ref(f, r->grp);
 		if (r->k_grp != NULL)

@@ -186,7 +186,7 @@ fib_route_kset(struct fib *f, struct fib_route *r, const struct rtnl_route *k)
 		f->st.routes_kernel++;
 	r->o.in_kernel = r->o.seen = true;
 	r->k_sig = fib_route_ksig(f, k);
-	r->k_mtu = k->mtu > UINT16_MAX ? UINT16_MAX : (uint16_t)k->mtu;	/* the kernel caps it lower */
+	r->o.r_k_mtu = k->mtu > UINT16_MAX ? UINT16_MAX : (uint16_t)k->mtu;	/* the kernel caps it lower */
 	if (g != NULL)
 		fib_grp_ref(f, g);
 	if (r->k_grp != NULL)
