@@ -58,25 +58,80 @@ slab_grow(struct slab *s)
 	return 0;
 }
 
+/* A never used object (its index in *idx), or NULL. */
+static void *
+slab_carve(struct slab *s, uint32_t *idx)
+{
+	void *o;
+
+	if (s->used == s->per_chunk &&
+	    ((s->nchunks + 1) * s->per_chunk >= UINT32_MAX || slab_grow(s) < 0)) {
+		errno = ENOMEM;
+		return NULL;
+	}
+	*idx = (uint32_t)((s->nchunks - 1) * s->per_chunk + s->used + 1);
+	o = s->chunks[s->nchunks - 1] + s->used++ * s->objsize;
+	slab_unpoison(o, s->objsize);
+	return o;
+}
+
+static void *
+slab_hand_out(struct slab *s, void *o)
+{
+	memset(o, 0, s->objsize);
+	s->live++;
+	return o;
+}
+
 void *
 slab_alloc(struct slab *s)
 {
 	void *o = s->free;
+	uint32_t idx;
 
 	if (o != NULL) {
 		slab_unpoison(o, s->objsize);
 		memcpy(&s->free, o, sizeof(s->free));
-	} else {
-		if (s->used == s->per_chunk && slab_grow(s) < 0) {
-			errno = ENOMEM;
-			return NULL;
-		}
-		o = s->chunks[s->nchunks - 1] + s->used++ * s->objsize;
+	} else if ((o = slab_carve(s, &idx)) == NULL)
+		return NULL;
+	return slab_hand_out(s, o);
+}
+
+void *
+slab_at(const struct slab *s, uint32_t idx)
+{
+	size_t i = (size_t)idx - 1;
+
+	return s->chunks[i / s->per_chunk] + i % s->per_chunk * s->objsize;
+}
+
+void *
+slab_alloc_at(struct slab *s, uint32_t *idx)
+{
+	void *o;
+
+	if (s->free_at != 0) {
+		*idx = s->free_at;
+		o = slab_at(s, *idx);
 		slab_unpoison(o, s->objsize);
-	}
-	memset(o, 0, s->objsize);
-	s->live++;
-	return o;
+		memcpy(&s->free_at, o, sizeof(s->free_at));
+	} else if ((o = slab_carve(s, idx)) == NULL)
+		return NULL;
+	return slab_hand_out(s, o);
+}
+
+void
+slab_free_at(struct slab *s, uint32_t idx)
+{
+	void *o;
+
+	if (idx == 0)
+		return;
+	o = slab_at(s, idx);
+	memcpy(o, &s->free_at, sizeof(s->free_at));
+	s->free_at = idx;
+	s->live--;
+	slab_poison(o, s->objsize);
 }
 
 void

@@ -4,7 +4,12 @@
  * Objects are carved from chunks of `per_chunk` objects that never move, so
  * pointers stay valid until the object is freed. A freed object goes on a
  * free list (threaded through its first bytes) and is handed out again
- * before any new one: last freed, first reused. Chunks are given back only
+ * before any new one: last freed, first reused.
+ *
+ * Objects can also be named by a 32-bit index (1.., 0 is never one), half the
+ * size of a pointer, for tables that link many small records: slab_alloc_at,
+ * slab_at, slab_free_at. Each API keeps its own free list (an object freed
+ * through one is reused through that one); a table uses one or the other. Chunks are given back only
  * by slab_fini (as the RIB's slabs, doc/rib.md: a table that shrinks keeps
  * its memory for when it grows again). Single-threaded; knows nothing of
  * what it holds. Under AddressSanitizer, a freed object is poisoned, so a
@@ -14,6 +19,7 @@
 #define IPIP_LIB_SLAB_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "lib/compiler.h"
 
@@ -23,7 +29,8 @@ struct slab {
 	unsigned char	**chunks;
 	size_t		 nchunks;
 	size_t		 used;		/* objects ever carved from the last chunk */
-	void		*free;		/* free list */
+	void		*free;		/* free list of slab_free */
+	uint32_t	 free_at;	/* free list of slab_free_at (an index) */
 	size_t		 live;		/* allocated, not freed */
 };
 
@@ -36,6 +43,13 @@ void	slab_init(struct slab *, size_t objsize, size_t per_chunk);
 MUST_USE void *slab_alloc(struct slab *);
 /* Give back an object slab_alloc returned from this slab; NULL is ignored. */
 void	slab_free(struct slab *, void *);
+/* A zeroed object and its index in *idx, or NULL (errno ENOMEM; also past
+ * UINT32_MAX - 1 objects). */
+MUST_USE void *slab_alloc_at(struct slab *, uint32_t *idx);
+/* The object of an index slab_alloc_at gave and slab_free_at did not take back. */
+void	*slab_at(const struct slab *, uint32_t idx);
+/* Give back the object of index idx (from slab_alloc_at); 0 is ignored. */
+void	slab_free_at(struct slab *, uint32_t idx);
 /* Every chunk back to the system; objects still live are gone with them. */
 void	slab_fini(struct slab *);
 /* Objects allocated now. */

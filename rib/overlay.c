@@ -60,18 +60,21 @@ struct ov_set {
 	struct ov_member	 m[];
 };
 
-/* One installed (or refused) prefix and the set it holds (NULL: none). */
-/* 32 bytes, from a slab: one per prefix. The prefix is spelled out so that
- * `refused` fits in what would be struct prefix's padding. */
+/*
+ * One installed (or refused) prefix and the set it holds (NULL: none).
+ * 24 bytes, one per prefix: from a slab by 32-bit index, chained by index
+ * in the overlay's route table (ov_routes_*), the prefix spelled out so
+ * that `refused` fits in what would be struct prefix's padding.
+ */
 struct ov_route {
-	struct hmap_node	 node;
+	uint32_t		 next;		/* the next in its bucket (index), 0: none */
 	uint32_t		 addr;		/* the prefix, as struct prefix */
 	uint8_t			 len;
 	bool			 refused;	/* logged once */
 	struct ov_set		*set;
 };
 
-_Static_assert(sizeof(struct ov_route) <= 32, "ov_route: one per prefix, keep it packed");
+_Static_assert(sizeof(struct ov_route) <= 24, "ov_route: one per prefix, keep it packed");
 
 static struct prefix
 ov_route_pfx(const struct ov_route *r)
@@ -94,8 +97,11 @@ struct overlay {
 	struct nl		*mon;
 	struct ov_conn		*conn;
 	size_t			 nconn, capconn;
-	struct hmap		 nhs, routes, sets;
-	struct slab		 route_slab;	/* every struct ov_route */
+	struct hmap		 nhs, sets;
+	/* Routes: buckets of slab indices, doubled at two routes per bucket. */
+	struct slab		 route_slab;
+	uint32_t		*rb;
+	size_t			 rmask, nroutes;
 	/* Tunnels whose last user went: put once the fib has sent the routes
 	 * that left them, so the kernel never drops a route with the device. */
 	struct tunnel		**grave;
@@ -418,18 +424,128 @@ ov_fib_del(struct overlay *o, const struct prefix *p)
 		fib_route_del(o->fib, p);
 }
 
+/* ---- the route table: prefix -> struct ov_route ---- */
+
+#define OV_ROUTES_MIN	16	/* buckets */
+
+static size_t
+ov_routes_bucket(const struct overlay *o, uint32_t addr, uint8_t len)
+{
+	return hash_add(hash_u32(addr), len) & o->rmask;
+}
+
+static struct ov_route *
+ov_routes_at(const struct overlay *o, uint32_t idx)
+{
+	return slab_at(&o->route_slab, idx);
+}
+
+static void
+ov_routes_init(struct overlay *o)
+{
+	slab_init(&o->route_slab, sizeof(struct ov_route), SLAB_PER_CHUNK);
+	if ((o->rb = calloc(OV_ROUTES_MIN, sizeof(*o->rb))) == NULL)
+		fatal("overlay: routes");
+	o->rmask = OV_ROUTES_MIN - 1;
+}
+
+static void
+ov_routes_grow(struct overlay *o)
+{
+	size_t n = (o->rmask + 1) * 2, old = o->rmask + 1;
+	uint32_t *ob = o->rb, i, next;
+	struct ov_route *r;
+
+	if ((o->rb = calloc(n, sizeof(*o->rb))) == NULL)
+		fatal("overlay: routes");
+	o->rmask = n - 1;
+	for (size_t b = 0; b < old; b++)
+		for (i = ob[b]; i != 0; i = next) {
+			r = ov_routes_at(o, i);
+			next = r->next;
+			r->next = o->rb[ov_routes_bucket(o, r->addr, r->len)];
+			o->rb[ov_routes_bucket(o, r->addr, r->len)] = i;
+		}
+	free(ob);
+}
+
 static struct ov_route *
 ov_route_find(const struct overlay *o, const struct prefix *p)
 {
-	uint32_t h = hash_add(hash_u32(p->addr), p->len);
+	struct ov_route *r;
 
-	for (struct hmap_node *x = hmap_first_hash(&o->routes, h); x; x = hmap_next_hash(x)) {
-		struct ov_route *r = (struct ov_route *)x;
-
-		if (x->hash == h && r->addr == p->addr && r->len == p->len)
+	for (uint32_t i = o->rb[ov_routes_bucket(o, p->addr, p->len)]; i != 0; i = r->next) {
+		r = ov_routes_at(o, i);
+		if (r->addr == p->addr && r->len == p->len)
 			return r;
 	}
 	return NULL;
+}
+
+/* A new zeroed record for p (not in the table yet). */
+static struct ov_route *
+ov_routes_add(struct overlay *o, const struct prefix *p)
+{
+	struct ov_route *r;
+	uint32_t i, *head;
+
+	if (o->nroutes >= 2 * (o->rmask + 1))
+		ov_routes_grow(o);
+	if ((r = slab_alloc_at(&o->route_slab, &i)) == NULL)
+		fatal("overlay: route");
+	r->addr = p->addr;
+	r->len = p->len;
+	head = &o->rb[ov_routes_bucket(o, p->addr, p->len)];
+	r->next = *head;
+	*head = i;
+	o->nroutes++;
+	return r;
+}
+
+/* Unlink and free r (in the table). */
+static void
+ov_routes_del(struct overlay *o, const struct ov_route *r)
+{
+	uint32_t *link = &o->rb[ov_routes_bucket(o, r->addr, r->len)], i;
+
+	while ((i = *link) != 0 && ov_routes_at(o, i) != r)
+		link = &ov_routes_at(o, i)->next;
+	if (i == 0)
+		fatalx("overlay: route not in its table");
+	*link = r->next;
+	slab_free_at(&o->route_slab, i);
+	o->nroutes--;
+}
+
+/* A walk over every route: start with a zeroed cursor; NULL at the end.
+ * Routes may be set again meanwhile, not added or deleted. */
+struct ov_routes_cursor {
+	size_t		b;		/* the next bucket to start */
+	uint32_t	i;		/* the next route in the current one */
+};
+
+static struct ov_route *
+ov_routes_next(const struct overlay *o, struct ov_routes_cursor *c)
+{
+	struct ov_route *r;
+
+	while (c->i == 0) {
+		if (c->b > o->rmask)
+			return NULL;
+		c->i = o->rb[c->b++];
+	}
+	r = ov_routes_at(o, c->i);
+	c->i = r->next;
+	return r;
+}
+
+static void
+ov_routes_fini(struct overlay *o)
+{
+	free(o->rb);
+	o->rb = NULL;
+	o->nroutes = 0;
+	slab_fini(&o->route_slab);
 }
 
 /* Loop guard: does p cover our own underlay or a tunnel endpoint it would use? */
@@ -603,14 +719,7 @@ ov_route_get(struct overlay *o, const struct prefix *p)
 {
 	struct ov_route *r = ov_route_find(o, p);
 
-	if (r == NULL) {
-		if ((r = slab_alloc(&o->route_slab)) == NULL)
-			fatal("ov_route_get");
-		r->addr = p->addr;
-		r->len = p->len;
-		hmap_add(&o->routes, &r->node, hash_add(hash_u32(p->addr), p->len));
-	}
-	return r;
+	return r != NULL ? r : ov_routes_add(o, p);
 }
 
 int
@@ -674,8 +783,7 @@ overlay_route_del(struct overlay *o, const struct prefix *p)
 	if (r == NULL)
 		return;
 	ov_route_release(o, r);
-	hmap_del(&o->routes, &r->node);
-	slab_free(&o->route_slab, r);
+	ov_routes_del(o, r);
 	ov_guard_release(o);
 }
 
@@ -696,6 +804,7 @@ static void
 ov_redecide(struct overlay *o)
 {
 	struct overlay_hop hops[FIB_NH_MAX];
+	struct ov_route *r;
 	size_t moved = 0;
 
 	for (struct hmap_node *x = hmap_next(&o->nhs, NULL), *nx; x; x = nx) {
@@ -711,8 +820,7 @@ ov_redecide(struct overlay *o)
 	}
 	if (moved == 0)
 		return;
-	for (struct hmap_node *x = hmap_next(&o->routes, NULL); x; x = hmap_next(&o->routes, x)) {
-		struct ov_route *r = (struct ov_route *)x;
+	for (struct ov_routes_cursor c = { 0 }; (r = ov_routes_next(o, &c)) != NULL;) {
 		struct prefix p = ov_route_pfx(r);
 		bool touched = false;
 
@@ -768,12 +876,12 @@ static void
 ov_tunnel_cb(void *arg, const struct tunnel *t, enum tunnel_change what)
 {
 	struct overlay *o = arg;
+	struct ov_route *r;
 	size_t n = 0;
 
 	if (what != TUNNEL_CHANGE_MTU && what != TUNNEL_CHANGE_UP)
 		return;			/* DOWN: its routes wait, retried by the fib */
-	for (struct hmap_node *x = hmap_next(&o->routes, NULL); x; x = hmap_next(&o->routes, x)) {
-		struct ov_route *r = (struct ov_route *)x;
+	for (struct ov_routes_cursor c = { 0 }; (r = ov_routes_next(o, &c)) != NULL;) {
 		bool uses = false;
 
 		for (size_t i = 0; i < ov_route_n(r) && !uses; i++)
@@ -799,9 +907,8 @@ overlay_new(struct event_base *base, enum overlay_mode mode, struct fib *fib,
 		fatal("overlay_new");
 	*o = (struct overlay){ .base = base, .mode = mode, .fib = fib, .tunnels = tunnels };
 	hmap_init(&o->nhs);
-	hmap_init(&o->routes);
 	hmap_init(&o->sets);
-	slab_init(&o->route_slab, sizeof(struct ov_route), SLAB_PER_CHUNK);
+	ov_routes_init(o);
 	if (base != NULL && ov_monitor_start(o) < 0) {
 		overlay_free(o);
 		return NULL;
@@ -818,21 +925,15 @@ overlay_new(struct event_base *base, enum overlay_mode mode, struct fib *fib,
 void
 overlay_free(struct overlay *o)
 {
-	struct hmap_node *x;
+	struct ov_route *r;
 
 	if (o == NULL)
 		return;
 	if (o->tunnels != NULL)
 		tunnel_mgr_set_change_cb(o->tunnels, NULL, NULL);	/* it outlives us */
-	while ((x = hmap_next(&o->routes, NULL)) != NULL) {
-		struct ov_route *r = (struct ov_route *)x;
-
-		ov_route_release(o, r);
-		hmap_del(&o->routes, x);
-		slab_free(&o->route_slab, r);
-	}
-	hmap_destroy(&o->routes);
-	slab_fini(&o->route_slab);
+	for (struct ov_routes_cursor c = { 0 }; (r = ov_routes_next(o, &c)) != NULL;)
+		ov_route_release(o, r);		/* the records go with their slab */
+	ov_routes_fini(o);
 	hmap_destroy(&o->sets);
 	hmap_destroy(&o->nhs);
 	ov_grave_empty(o);

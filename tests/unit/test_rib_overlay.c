@@ -208,6 +208,74 @@ START_TEST(an_address_change_moves_the_next_hop_between_decisions)
 }
 END_TEST
 
+static size_t
+prefixes_of(const struct seen *s, uint32_t gw)
+{
+	for (size_t i = 0; i < s->n; i++)
+		if (s->v[i].gateway == gw)
+			return s->v[i].prefixes;
+	return 0;
+}
+
+/*
+ * The route table across many growths, deletes and reuse of freed records: every
+ * prefix is counted once on its next hop, and an address change that re-decides
+ * a next hop reaches every prefix on it (a walk that missed one would leave it
+ * on the old decision, uncounted).
+ */
+START_TEST(thousands_of_prefixes_through_growth_deletes_and_reuse_are_all_counted)
+{
+	enum { N = 6000 };
+	struct overlay *o = ov_make(OVERLAY_MODE_NEVER);
+	struct overlay_hop far = { A(10, 9, 0, 2), A(10, 0, 1, 1), 1, 0, NULL };
+	struct overlay_hop on = { A(10, 0, 1, 2), A(10, 0, 1, 1), 1, 0, NULL };
+	size_t nfar = 0, non = 0;
+	struct seen s;
+	char log[256];
+
+	unit_log_begin(log, sizeof(log));
+	for (uint32_t i = 0; i < N; i++) {
+		struct prefix p = { A(20, 0, 0, 0) + (i << 8), 24 };
+
+		ck_assert_int_eq(overlay_route_set(o, &p, i % 2 ? &on : &far, 1), 0);
+	}
+	for (uint32_t i = 0; i < N; i += 3) {		/* a third go, both kinds */
+		struct prefix p = { A(20, 0, 0, 0) + (i << 8), 24 };
+
+		overlay_route_del(o, &p);
+	}
+	for (uint32_t i = 0; i < N / 3; i++) {		/* new ones, in the freed records */
+		struct prefix p = { A(30, 0, 0, 0) + (i << 8), 24 };
+
+		ck_assert_int_eq(overlay_route_set(o, &p, &far, 1), 0);
+	}
+	for (uint32_t i = 0; i < N; i++)
+		if (i % 3 != 0)
+			*(i % 2 ? &non : &nfar) += 1;
+	nfar += N / 3;
+	s = walk(o);
+	ck_assert_uint_eq(s.n, 2);
+	ck_assert_uint_eq(prefixes_of(&s, A(10, 9, 0, 2)), nfar);
+	ck_assert_uint_eq(prefixes_of(&s, A(10, 0, 1, 2)), non);
+	overlay_connected_add(o, A(10, 9, 0, 1), 24, 1);	/* far: re-decided, every prefix */
+	s = walk(o);
+	ck_assert_uint_eq(s.n, 2);
+	ck_assert_uint_eq(prefixes_of(&s, A(10, 9, 0, 2)), nfar);
+	for (size_t i = 0; i < s.n; i++)
+		ck_assert_int_eq(s.v[i].kind, OVERLAY_DIRECT);
+	for (uint32_t i = 0; i < N; i++) {
+		struct prefix p = { A(20, 0, 0, 0) + (i << 8), 24 }, q = { A(30, 0, 0, 0) + (i << 8), 24 };
+
+		overlay_route_del(o, &p);		/* those gone already: no-ops */
+		if (i < N / 3)
+			overlay_route_del(o, &q);
+	}
+	ck_assert_uint_eq(walk(o).n, 0);
+	unit_log_end();
+	overlay_free(o);
+}
+END_TEST
+
 START_TEST(one_gateway_with_two_modes_gets_two_decisions)
 {
 	struct overlay *o = ov_make(OVERLAY_MODE_CROSS_SUBNET);
@@ -310,6 +378,7 @@ main(void)
 		cross_subnet_without_tunnels_reports_the_failed_tunnel,
 		loop_guard_refuses_a_prefix_covering_our_underlay_once,
 		an_address_change_moves_the_next_hop_between_decisions,
+		thousands_of_prefixes_through_growth_deletes_and_reuse_are_all_counted,
 		one_gateway_with_two_modes_gets_two_decisions,
 		a_new_global_mode_decides_prefixes_set_again,
 		pic_maps_a_next_hop_to_its_kernel_next_hop,

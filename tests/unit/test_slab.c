@@ -190,6 +190,117 @@ START_TEST(a_random_mix_keeps_every_object_and_bounds_the_chunks)
 }
 END_TEST
 
+START_TEST(indices_name_objects_from_1_and_survive_growth)
+{
+	enum { N = 1000 };
+	uint32_t idx[N];
+	struct obj *v[N];
+	struct slab s;
+
+	slab_init(&s, sizeof(struct obj), 3);
+	for (uint32_t i = 0; i < N; i++) {
+		ck_assert_ptr_nonnull(v[i] = slab_alloc_at(&s, &idx[i]));
+		ck_assert_uint_eq(idx[i], i + 1);		/* dense, 0 never used */
+		ck_assert(is_zero(v[i], sizeof(*v[i])));
+		obj_mark(v[i], i);
+	}
+	for (uint32_t i = 0; i < N; i++) {
+		ck_assert_ptr_eq(slab_at(&s, idx[i]), v[i]);
+		obj_check(slab_at(&s, idx[i]), i);
+	}
+	slab_fini(&s);
+}
+END_TEST
+
+START_TEST(a_freed_index_comes_back_first_and_zeroed)
+{
+	struct slab s;
+	uint32_t a, b, c, d;
+	struct obj *o;
+	size_t bytes;
+
+	slab_init(&s, sizeof(struct obj), 4);
+	ck_assert_ptr_nonnull(o = slab_alloc_at(&s, &a));
+	obj_mark(o, 1);
+	ck_assert_ptr_nonnull(o = slab_alloc_at(&s, &b));
+	obj_mark(o, 2);
+	bytes = slab_bytes(&s);
+	slab_free_at(&s, a);
+	slab_free_at(&s, 0);				/* ignored */
+	ck_assert_uint_eq(slab_live(&s), 1);
+	obj_check(slab_at(&s, b), 2);
+	slab_free_at(&s, b);
+	ck_assert_ptr_nonnull(o = slab_alloc_at(&s, &c));
+	ck_assert_uint_eq(c, b);			/* last freed, first reused */
+	ck_assert(is_zero(o, sizeof(*o)));		/* the free-list link is gone too */
+	ck_assert_ptr_nonnull(slab_alloc_at(&s, &d));
+	ck_assert_uint_eq(d, a);
+	ck_assert_uint_eq(slab_bytes(&s), bytes);
+	slab_fini(&s);
+}
+END_TEST
+
+/* Each API reuses what it freed; mixing them on one slab stays correct. */
+START_TEST(pointer_and_index_frees_go_back_to_their_own_list)
+{
+	struct slab s;
+	uint32_t i1, i2;
+	struct obj *p1, *q;
+
+	slab_init(&s, sizeof(struct obj), 8);
+	ck_assert_ptr_nonnull(p1 = slab_alloc(&s));
+	ck_assert_ptr_nonnull(slab_alloc_at(&s, &i1));
+	obj_mark(p1, 7);
+	slab_free_at(&s, i1);
+	ck_assert_ptr_nonnull(q = slab_alloc(&s));	/* not i1's: a new one */
+	ck_assert_ptr_ne(q, slab_at(&s, i1));
+	ck_assert_ptr_nonnull(slab_alloc_at(&s, &i2));
+	ck_assert_uint_eq(i2, i1);
+	slab_free(&s, q);
+	ck_assert_ptr_eq(slab_alloc(&s), q);
+	obj_check(p1, 7);
+	ck_assert_uint_eq(slab_live(&s), 3);
+	slab_fini(&s);
+}
+END_TEST
+
+/* As the random mix above, by index. */
+START_TEST(a_random_mix_by_index_keeps_every_object)
+{
+	enum { MAXLIVE = 3000, OPS = 100000, PER = 32 };
+	uint32_t *live = calloc(MAXLIVE, sizeof(*live)), *ids = calloc(MAXLIVE, sizeof(*ids));
+	uint32_t next_id = 1, x = 777;
+	size_t n = 0, peak = 0;
+	struct slab s;
+	struct obj *o;
+
+	slab_init(&s, sizeof(struct obj), PER);
+	for (int op = 0; op < OPS; op++) {
+		x = x * 1103515245u + 12345u;
+		if (n > 0 && (n == MAXLIVE || (x >> 16) % 100 < (op < OPS / 2 ? 45 : 55))) {
+			size_t i = (x >> 8) % n;
+
+			obj_check(slab_at(&s, live[i]), ids[i]);
+			slab_free_at(&s, live[i]);
+			live[i] = live[--n], ids[i] = ids[n];
+		} else {
+			ck_assert_ptr_nonnull(o = slab_alloc_at(&s, &live[n]));
+			ck_assert_uint_ne(live[n], 0);
+			obj_mark(o, ids[n] = next_id++);
+			if (++n > peak)
+				peak = n;
+		}
+	}
+	for (size_t i = 0; i < n; i++)
+		obj_check(slab_at(&s, live[i]), ids[i]);
+	ck_assert_uint_eq(slab_live(&s), n);
+	ck_assert_uint_le(slab_bytes(&s), (peak + PER - 1) / PER * PER * sizeof(struct obj));
+	slab_fini(&s);
+	free(live);
+	free(ids);
+}
+END_TEST
+
 START_TEST(a_slab_too_big_to_exist_fails_cleanly_and_fini_makes_it_new)
 {
 	struct slab s;
@@ -200,6 +311,12 @@ START_TEST(a_slab_too_big_to_exist_fails_cleanly_and_fini_makes_it_new)
 	ck_assert_ptr_null(slab_alloc(&s));
 	ck_assert_int_eq(errno, ENOMEM);
 	ck_assert_uint_eq(slab_live(&s), 0);
+	slab_fini(&s);
+	slab_init(&s, 8, UINT32_MAX);		/* its indices would not fit 32 bits */
+	errno = 0;
+	ck_assert_ptr_null(slab_alloc_at(&s, &(uint32_t){ 0 }));
+	ck_assert_int_eq(errno, ENOMEM);
+	ck_assert_uint_eq(slab_bytes(&s), 0);
 	slab_fini(&s);
 	slab_init(&s, sizeof(struct obj), 4);
 	ck_assert_ptr_nonnull(o = slab_alloc(&s));
@@ -219,6 +336,10 @@ main(void)
 		a_freed_object_comes_back_zeroed_before_any_new_one,
 		freeing_while_walking_keeps_the_rest_and_reuses_the_slots,
 		a_random_mix_keeps_every_object_and_bounds_the_chunks,
+		indices_name_objects_from_1_and_survive_growth,
+		a_freed_index_comes_back_first_and_zeroed,
+		pointer_and_index_frees_go_back_to_their_own_list,
+		a_random_mix_by_index_keeps_every_object,
 		a_slab_too_big_to_exist_fails_cleanly_and_fini_makes_it_new,
 	};
 
