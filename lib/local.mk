@@ -15,11 +15,15 @@ lib_libipip_a_SOURCES = \
 	lib/sockopt.h lib/sockopt.c \
 	lib/hmap.h lib/hmap.c \
 	lib/slab.h lib/slab.c \
+	lib/ihash.h lib/ihash.c \
 	include/ipip-bgpd/ctl.h
 lib_libipip_a_CFLAGS = $(AM_CFLAGS)
 
-check_PROGRAMS += tests/unit/test_array tests/unit/test_slab
-TESTS += tests/unit/test_array tests/unit/test_slab
+check_PROGRAMS += tests/unit/test_array tests/unit/test_slab tests/unit/test_ihash
+TESTS += tests/unit/test_array tests/unit/test_slab tests/unit/test_ihash
+tests_unit_test_ihash_SOURCES = tests/unit/test_ihash.c
+tests_unit_test_ihash_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
+tests_unit_test_ihash_LDADD = lib/libipip.a $(UNIT_LIBS)
 tests_unit_test_slab_SOURCES = tests/unit/test_slab.c
 tests_unit_test_slab_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
 tests_unit_test_slab_LDADD = lib/libipip.a $(UNIT_LIBS)

@@ -1,7 +1,8 @@
 /*
- * lib/slab.c - fixed-size objects in chunks that never move (slab.h).
+ * lib/slab.c - fixed-size objects in chunks that never move, by index (slab.h).
  */
 #include <errno.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,24 +32,37 @@ void
 slab_init(struct slab *s, size_t objsize, size_t per_chunk)
 {
 	memset(s, 0, sizeof(*s));
-	if (objsize < sizeof(void *))
-		objsize = sizeof(void *);	/* room for the free-list link */
+	if (objsize < sizeof(uint32_t))
+		objsize = sizeof(uint32_t);	/* room for the free-list link */
 	s->objsize = (objsize + SLAB_ALIGN - 1) & ~(size_t)(SLAB_ALIGN - 1);
 	s->per_chunk = per_chunk ? per_chunk : 1;
 	s->used = s->per_chunk;			/* no chunk yet: the "last" one is full */
+}
+
+static size_t
+slab_words(size_t nobjs)
+{
+	return (nobjs + 63) / 64;
 }
 
 /* A new chunk, poisoned until its objects are handed out; -ENOMEM. */
 static int
 slab_grow(struct slab *s)
 {
+	size_t n = s->nchunks + 1, w0 = slab_words(s->nchunks * s->per_chunk),
+	    w1 = slab_words(n * s->per_chunk);
 	unsigned char **c, *chunk;
+	uint64_t *live;
 
-	if (s->per_chunk > SIZE_MAX / s->objsize)
+	if (s->per_chunk > SIZE_MAX / s->objsize || n * s->per_chunk >= UINT32_MAX)
 		return -ENOMEM;
-	if ((c = realloc(s->chunks, (s->nchunks + 1) * sizeof(*c))) == NULL)
+	if ((c = realloc(s->chunks, n * sizeof(*c))) == NULL)
 		return -ENOMEM;
 	s->chunks = c;
+	if ((live = realloc(s->live, w1 * sizeof(*live))) == NULL)
+		return -ENOMEM;
+	memset(live + w0, 0, (w1 - w0) * sizeof(*live));
+	s->live = live;
 	/* malloc, not calloc: pages are touched only as objects are handed out */
 	if ((chunk = malloc(s->per_chunk * s->objsize)) == NULL)
 		return -ENOMEM;
@@ -56,45 +70,6 @@ slab_grow(struct slab *s)
 	c[s->nchunks++] = chunk;
 	s->used = 0;
 	return 0;
-}
-
-/* A never used object (its index in *idx), or NULL. */
-static void *
-slab_carve(struct slab *s, uint32_t *idx)
-{
-	void *o;
-
-	if (s->used == s->per_chunk &&
-	    ((s->nchunks + 1) * s->per_chunk >= UINT32_MAX || slab_grow(s) < 0)) {
-		errno = ENOMEM;
-		return NULL;
-	}
-	*idx = (uint32_t)((s->nchunks - 1) * s->per_chunk + s->used + 1);
-	o = s->chunks[s->nchunks - 1] + s->used++ * s->objsize;
-	slab_unpoison(o, s->objsize);
-	return o;
-}
-
-static void *
-slab_hand_out(struct slab *s, void *o)
-{
-	memset(o, 0, s->objsize);
-	s->live++;
-	return o;
-}
-
-void *
-slab_alloc(struct slab *s)
-{
-	void *o = s->free;
-	uint32_t idx;
-
-	if (o != NULL) {
-		slab_unpoison(o, s->objsize);
-		memcpy(&s->free, o, sizeof(s->free));
-	} else if ((o = slab_carve(s, &idx)) == NULL)
-		return NULL;
-	return slab_hand_out(s, o);
 }
 
 void *
@@ -105,44 +80,77 @@ slab_at(const struct slab *s, uint32_t idx)
 	return s->chunks[i / s->per_chunk] + i % s->per_chunk * s->objsize;
 }
 
+static void
+slab_mark(struct slab *s, uint32_t idx, bool live)
+{
+	uint64_t bit = 1ull << ((idx - 1) % 64);
+
+	if (live)
+		s->live[(idx - 1) / 64] |= bit;
+	else
+		s->live[(idx - 1) / 64] &= ~bit;
+}
+
 void *
-slab_alloc_at(struct slab *s, uint32_t *idx)
+slab_alloc(struct slab *s, uint32_t *idx)
 {
 	void *o;
 
-	if (s->free_at != 0) {
-		*idx = s->free_at;
+	if (s->free != 0) {
+		*idx = s->free;
 		o = slab_at(s, *idx);
 		slab_unpoison(o, s->objsize);
-		memcpy(&s->free_at, o, sizeof(s->free_at));
-	} else if ((o = slab_carve(s, idx)) == NULL)
-		return NULL;
-	return slab_hand_out(s, o);
+		memcpy(&s->free, o, sizeof(s->free));
+	} else {
+		if (s->used == s->per_chunk && slab_grow(s) < 0) {
+			errno = ENOMEM;
+			return NULL;
+		}
+		*idx = (uint32_t)((s->nchunks - 1) * s->per_chunk + s->used + 1);
+		o = s->chunks[s->nchunks - 1] + s->used++ * s->objsize;
+		slab_unpoison(o, s->objsize);
+	}
+	memset(o, 0, s->objsize);
+	slab_mark(s, *idx, true);
+	s->nlive++;
+	return o;
 }
 
 void
-slab_free_at(struct slab *s, uint32_t idx)
+slab_free(struct slab *s, uint32_t idx)
 {
 	void *o;
 
 	if (idx == 0)
 		return;
 	o = slab_at(s, idx);
-	memcpy(o, &s->free_at, sizeof(s->free_at));
-	s->free_at = idx;
-	s->live--;
+	memcpy(o, &s->free, sizeof(s->free));
+	s->free = idx;
+	slab_mark(s, idx, false);
+	s->nlive--;
 	slab_poison(o, s->objsize);
 }
 
-void
-slab_free(struct slab *s, void *o)
+void *
+slab_next(const struct slab *s, uint32_t *idx)
 {
-	if (o == NULL)
-		return;
-	memcpy(o, &s->free, sizeof(s->free));
-	s->free = o;
-	s->live--;
-	slab_poison(o, s->objsize);
+	size_t end = s->nchunks ? (s->nchunks - 1) * s->per_chunk + s->used : 0;
+	size_t pos = *idx;			/* the bit of index *idx + 1 */
+	uint64_t w;
+
+	while (pos < end) {
+		w = s->live[pos / 64] >> (pos % 64);
+		if (w == 0) {
+			pos = (pos / 64 + 1) * 64;	/* the rest of this word is free */
+			continue;
+		}
+		pos += (size_t)__builtin_ctzll(w);
+		if (pos >= end)
+			break;
+		*idx = (uint32_t)(pos + 1);
+		return slab_at(s, *idx);
+	}
+	return NULL;
 }
 
 void
@@ -153,13 +161,14 @@ slab_fini(struct slab *s)
 		free(s->chunks[i]);
 	}
 	free(s->chunks);
+	free(s->live);
 	slab_init(s, s->objsize, s->per_chunk);
 }
 
 size_t
 slab_live(const struct slab *s)
 {
-	return s->live;
+	return s->nlive;
 }
 
 size_t

@@ -1,19 +1,18 @@
 /*
- * lib/slab.h - many objects of one size, without malloc's header per object.
+ * lib/slab.h - many objects of one size, named by 32-bit index, without
+ * malloc's header per object.
  *
  * Objects are carved from chunks of `per_chunk` objects that never move, so
- * pointers stay valid until the object is freed. A freed object goes on a
- * free list (threaded through its first bytes) and is handed out again
- * before any new one: last freed, first reused.
- *
- * Objects can also be named by a 32-bit index (1.., 0 is never one), half the
- * size of a pointer, for tables that link many small records: slab_alloc_at,
- * slab_at, slab_free_at. Each API keeps its own free list (an object freed
- * through one is reused through that one); a table uses one or the other. Chunks are given back only
- * by slab_fini (as the RIB's slabs, doc/rib.md: a table that shrinks keeps
- * its memory for when it grows again). Single-threaded; knows nothing of
- * what it holds. Under AddressSanitizer, a freed object is poisoned, so a
- * use after slab_free is reported as for free().
+ * an object's address stays valid until it is freed. Each has an index
+ * (1.., 0 is never one), half the size of a pointer, for tables that link
+ * many small records (lib/ihash.h). A freed object goes on a free list
+ * (threaded through its first bytes) and is handed out again before any new
+ * one: last freed, first reused. A bitmap of live objects (one bit each)
+ * lets slab_next walk them in index order, in chunks across event-loop turns.
+ * Chunks are given back only by slab_fini (as the RIB's slabs, doc/rib.md:
+ * a table that shrinks keeps its memory for when it grows again).
+ * Single-threaded; knows nothing of what it holds. Under AddressSanitizer a
+ * freed object is poisoned, so a use after slab_free is reported as for free().
  */
 #ifndef IPIP_LIB_SLAB_H
 #define IPIP_LIB_SLAB_H
@@ -29,9 +28,9 @@ struct slab {
 	unsigned char	**chunks;
 	size_t		 nchunks;
 	size_t		 used;		/* objects ever carved from the last chunk */
-	void		*free;		/* free list of slab_free */
-	uint32_t	 free_at;	/* free list of slab_free_at (an index) */
-	size_t		 live;		/* allocated, not freed */
+	uint64_t	*live;		/* bit i: index i + 1 is allocated */
+	uint32_t	 free;		/* free list (an index), 0: empty */
+	size_t		 nlive;		/* allocated, not freed */
 };
 
 #define SLAB_PER_CHUNK	1024	/* a good default: ~100 KB chunks for ~100-byte objects */
@@ -39,17 +38,20 @@ struct slab {
 /* An empty slab of objects of objsize (> 0) bytes, per_chunk (> 0) to a chunk.
  * Objects are 8-byte aligned: nothing that needs more belongs here. */
 void	slab_init(struct slab *, size_t objsize, size_t per_chunk);
-/* A zeroed object, or NULL (errno ENOMEM). */
-MUST_USE void *slab_alloc(struct slab *);
-/* Give back an object slab_alloc returned from this slab; NULL is ignored. */
-void	slab_free(struct slab *, void *);
 /* A zeroed object and its index in *idx, or NULL (errno ENOMEM; also past
  * UINT32_MAX - 1 objects). */
-MUST_USE void *slab_alloc_at(struct slab *, uint32_t *idx);
-/* The object of an index slab_alloc_at gave and slab_free_at did not take back. */
+MUST_USE void *slab_alloc(struct slab *, uint32_t *idx);
+/* The object of an index slab_alloc gave and slab_free did not take back. */
 void	*slab_at(const struct slab *, uint32_t idx);
-/* Give back the object of index idx (from slab_alloc_at); 0 is ignored. */
-void	slab_free_at(struct slab *, uint32_t idx);
+/* Give back the object of index idx; 0 is ignored. */
+void	slab_free(struct slab *, uint32_t idx);
+/*
+ * The first live object with an index above *idx (0: from the start), its
+ * index in *idx; NULL when there is none. Objects may be allocated and
+ * freed between calls, the current one included: one live throughout the
+ * walk is visited exactly once, one freed before its turn is not.
+ */
+void	*slab_next(const struct slab *, uint32_t *idx);
 /* Every chunk back to the system; objects still live are gone with them. */
 void	slab_fini(struct slab *);
 /* Objects allocated now. */

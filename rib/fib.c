@@ -178,7 +178,7 @@ fib_nhobj_find(const struct fib *f, const struct fib_nh *k)
 
 	for (n = hmap_first_hash(&f->nhs, fib_nh_hash(k)); n; n = hmap_next_hash(n)) {
 		struct fib_nhobj *nh = (struct fib_nhobj *)((char *)n -
-		    offsetof(struct fib_nhobj, h.o.hn));
+		    offsetof(struct fib_nhobj, h.hn));
 
 		if (fib_nh_cmp(&nh->key, k) == 0)
 			return nh;
@@ -195,7 +195,7 @@ fib_nhobj_new(struct fib *f, const struct fib_nh *k, uint32_t id)
 		fatal("fib nexthop");
 	nh->h.o.kind = FIB_K_NH;
 	nh->key = (struct fib_nh){ k->gateway, k->ifindex, k->onlink, 0 };
-	hmap_add(&f->nhs, &nh->h.o.hn, fib_nh_hash(&nh->key));
+	hmap_add(&f->nhs, &nh->h.hn, fib_nh_hash(&nh->key));
 	fib_id_assign(f, &nh->h, id);
 	return nh;
 }
@@ -272,7 +272,7 @@ fib_grp_find(const struct fib *f, const struct fib_nh *nhs, size_t n)
 	struct hmap_node *x;
 
 	for (x = hmap_first_hash(&f->grps, fib_grp_hash(nhs, n)); x; x = hmap_next_hash(x)) {
-		struct fib_grp *g = (struct fib_grp *)((char *)x - offsetof(struct fib_grp, h.o.hn));
+		struct fib_grp *g = (struct fib_grp *)((char *)x - offsetof(struct fib_grp, h.hn));
 
 		if (fib_grp_is(g, nhs, n))
 			return g;
@@ -297,7 +297,7 @@ fib_grp_new(struct fib *f, const struct fib_nh *nhs, size_t n, uint32_t id, bool
 			f->st.nexthops++;
 		g->m[i].weight = nhs[i].weight;
 	}
-	hmap_add(&f->grps, &g->h.o.hn, fib_grp_hash(nhs, n));
+	hmap_add(&f->grps, &g->h.hn, fib_grp_hash(nhs, n));
 	fib_id_assign(f, &g->h, id);
 	return g;
 }
@@ -370,19 +370,27 @@ fib_grp_sig(const struct fib *f, const struct fib_grp *g)
 /* ---- routes ---- */
 
 static uint32_t
-fib_route_hash(const struct prefix *p)
+fib_route_hash(uint32_t addr, uint8_t len)
 {
-	return hash_add(hash_u32(p->addr), p->len);
+	return hash_add(hash_u32(addr), len);
+}
+
+static uint32_t
+fib_route_hash_of(const void *obj)
+{
+	const struct fib_route *r = obj;
+
+	return fib_route_hash(r->addr, r->o.r_plen);
 }
 
 struct fib_route *
 fib_route_find(const struct fib *f, const struct prefix *p)
 {
-	struct hmap_node *n;
+	struct fib_route *r;
 
-	for (n = hmap_first_hash(&f->routes, fib_route_hash(p)); n; n = hmap_next_hash(n)) {
-		struct fib_route *r = (struct fib_route *)((char *)n - offsetof(struct fib_route, o.hn));
-
+	for (uint32_t i = ihash_first(&f->routes, fib_route_hash(p->addr, p->len)); i != 0;
+	    i = ihash_next(&f->routes, i)) {
+		r = slab_at(&f->route_slab, i);
 		if (r->addr == p->addr && r->o.r_plen == p->len)
 			return r;
 	}
@@ -392,14 +400,16 @@ fib_route_find(const struct fib *f, const struct prefix *p)
 static struct fib_route *
 fib_route_new(struct fib *f, const struct prefix *p)
 {
-	struct fib_route *r = slab_alloc(&f->route_slab);
+	uint32_t idx;
+	struct fib_route *r = slab_alloc(&f->route_slab, &idx);
 
 	if (r == NULL)
 		fatal("fib route");
 	r->o.kind = FIB_K_ROUTE;
+	r->idx = idx;
 	r->addr = p->addr;
 	r->o.r_plen = p->len;
-	hmap_add(&f->routes, &r->o.hn, fib_route_hash(p));
+	ihash_add(&f->routes, idx, fib_route_hash(p->addr, p->len));
 	return r;
 }
 
@@ -488,9 +498,11 @@ fib_obj_free(struct fib *f, struct fib_obj *o)
 {
 	fib_obj_queue(f, o, FIB_L_NONE);
 	if (o->kind == FIB_K_ROUTE) {
-		hmap_del(&f->routes, &o->hn);
+		struct fib_route *r = (struct fib_route *)o;
+
+		ihash_del(&f->routes, r->idx, fib_route_hash(r->addr, r->o.r_plen));
 	} else {
-		hmap_del(o->kind == FIB_K_NH ? &f->nhs : &f->grps, &o->hn);
+		hmap_del(o->kind == FIB_K_NH ? &f->nhs : &f->grps, &((struct fib_idobj *)o)->hn);
 		hmap_del(&f->ids, &((struct fib_idobj *)o)->idn);
 	}
 	if (o->kind == FIB_K_GRP) {
@@ -500,7 +512,7 @@ fib_obj_free(struct fib *f, struct fib_obj *o)
 			fib_nhobj_put(f, g->m[i].nh);
 	}
 	if (o->kind == FIB_K_ROUTE)
-		slab_free(&f->route_slab, o);
+		slab_free(&f->route_slab, ((struct fib_route *)o)->idx);
 	else
 		free(o);
 }
@@ -529,8 +541,8 @@ fib_grp_drop_member(struct fib *f, struct fib_grp *g, size_t i)
 
 	memmove(&g->m[i], &g->m[i + 1], (g->n - i - 1) * sizeof(g->m[0]));
 	g->n--;
-	hmap_del(&f->grps, &g->h.o.hn);
-	hmap_add(&f->grps, &g->h.o.hn, fib_grp_rehash(g));
+	hmap_del(&f->grps, &g->h.hn);
+	hmap_add(&f->grps, &g->h.hn, fib_grp_rehash(g));
 	fib_nhobj_put(f, nh);
 	g->h.o.kdirty = true;
 	fib_obj_dirty(f, &g->h.o);
@@ -550,7 +562,7 @@ fib_nh_down(struct fib *f, const struct fib_nh *k)
 	if (nh == NULL || (hit = calloc(f->grps.count + 1, sizeof(*hit))) == NULL)
 		return 0;
 	for (x = hmap_next(&f->grps, NULL); x != NULL; x = hmap_next(&f->grps, x)) {
-		struct fib_grp *g = (struct fib_grp *)((char *)x - offsetof(struct fib_grp, h.o.hn));
+		struct fib_grp *g = (struct fib_grp *)((char *)x - offsetof(struct fib_grp, h.hn));
 
 		if (g->n > 1 && fib_grp_has_nh(g, nh))
 			hit[n++] = g;
@@ -716,9 +728,10 @@ fib_init(struct fib *f, struct event_base *base, const struct fib_opts *o)
 	f->retry_ms = FIB_RETRY_MIN_MS;
 	hmap_init(&f->nhs);
 	hmap_init(&f->grps);
-	hmap_init(&f->routes);
 	hmap_init(&f->ids);
 	slab_init(&f->route_slab, sizeof(struct fib_route), SLAB_PER_CHUNK);
+	ihash_init(&f->routes, &f->route_slab, offsetof(struct fib_route, next),
+	    fib_route_hash_of);
 	for (int k = 0; k < FIB_K_COUNT; k++) {
 		TAILQ_INIT(&f->dirty[k]);
 		TAILQ_INIT(&f->del[k]);
@@ -768,10 +781,10 @@ fib_free(struct fib *f, bool keep_routes)
 		event_free(f->flush_ev);
 	if (f->retry_ev)
 		event_free(f->retry_ev);
-	hmap_destroy(&f->routes);		/* the routes go with their slab */
-	slab_fini(&f->route_slab);
-	fib_map_free(&f->grps, offsetof(struct fib_grp, h.o.hn));
-	fib_map_free(&f->nhs, offsetof(struct fib_nhobj, h.o.hn));
+	ihash_fini(&f->routes);
+	slab_fini(&f->route_slab);		/* and with it every route */
+	fib_map_free(&f->grps, offsetof(struct fib_grp, h.hn));
+	fib_map_free(&f->nhs, offsetof(struct fib_nhobj, h.hn));
 	hmap_destroy(&f->ids);
 	free(f);
 }
@@ -839,11 +852,8 @@ fib_obj_state_of(const struct fib *f, const struct fib_obj *o)
 }
 
 static void
-fib_scan_one(void *arg, struct hmap_node *x)
+fib_scan_one(const struct fib_scan *s, const struct fib_route *r)
 {
-	const struct fib_scan *s = arg;
-	const struct fib_route *r = (const struct fib_route *)((char *)x -
-	    offsetof(struct fib_route, o.hn));
 	const struct fib_grp *g = r->grp ? r->grp : r->o.stale ? r->k_grp : NULL;
 	struct fib_route_view v;
 
@@ -865,8 +875,14 @@ bool
 fib_route_scan(const struct fib *f, uint32_t *cursor, size_t max, fib_route_fn *fn, void *arg)
 {
 	struct fib_scan s = { f, fn, arg };
+	const struct fib_route *r;
 
-	return hmap_scan(&f->routes, cursor, max, fib_scan_one, &s);
+	for (size_t n = 0; n < max; n++) {
+		if ((r = slab_next(&f->route_slab, cursor)) == NULL)
+			return false;
+		fib_scan_one(&s, r);
+	}
+	return true;
 }
 
 struct fib_nhg_scan {
@@ -880,7 +896,7 @@ fib_nhg_scan_one(void *arg, struct hmap_node *x)
 {
 	const struct fib_nhg_scan *s = arg;
 	const struct fib_grp *g = (const struct fib_grp *)((char *)x -
-	    offsetof(struct fib_grp, h.o.hn));
+	    offsetof(struct fib_grp, h.hn));
 	struct fib_nhg_view v;
 
 	if (!fib_obj_wanted(&g->h.o) && !g->h.o.stale)

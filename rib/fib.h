@@ -128,9 +128,9 @@ struct fib_route_view {
 typedef void fib_route_fn(void *arg, const struct fib_route_view *);
 const char	*fib_route_state_name(enum fib_route_state);
 /*
- * Our routes (wanted or stale; not those being deleted) in chunks of about
- * max (lib/hmap.h hmap_scan: safe across loop turns with changes in
- * between). *cursor 0 starts; false once complete. Hash order.
+ * Our routes (wanted or stale; not those being deleted) in chunks of at
+ * most max (lib/slab.h slab_next: safe across loop turns with changes in
+ * between). *cursor 0 starts; false once complete. No particular order.
  */
 bool		 fib_route_scan(const struct fib *, uint32_t *cursor, size_t max,
 		    fib_route_fn *, void *arg);

@@ -16,6 +16,7 @@
 
 #include "lib/hmap.h"
 #include "lib/nl.h"
+#include "lib/ihash.h"
 #include "lib/slab.h"
 #include "rib/fib.h"
 
@@ -25,7 +26,6 @@ enum fib_op { FIB_OP_NONE, FIB_OP_WRITE, FIB_OP_DEL };
 
 struct fib_obj {
 	TAILQ_ENTRY(fib_obj)	 q;
-	struct hmap_node	 hn;		/* by key */
 	uint8_t			 kind:2;	/* enum fib_kind */
 	uint8_t			 list:3;	/* enum fib_list */
 	uint8_t			 pending:2;	/* enum fib_op */
@@ -44,9 +44,10 @@ struct fib_obj {
 };
 TAILQ_HEAD(fib_objq, fib_obj);
 
-/* Nexthops and groups: kernel id, reference count (groups/routes using it). */
+/* Nexthops and groups: by key, by kernel id, reference count (groups/routes using it). */
 struct fib_idobj {
 	struct fib_obj		 o;
+	struct hmap_node	 hn;		/* f->nhs or f->grps, by key */
 	struct hmap_node	 idn;
 	uint32_t		 id, refcnt;
 };
@@ -73,20 +74,23 @@ struct fib_grp {
 };
 
 /*
- * 80 bytes, from a slab (no malloc header): one per prefix, so kept packed.
- * The prefix is o.r_plen and addr (fib_route_pfx), the MTUs o.r_mtu, o.r_k_mtu.
+ * 72 bytes, one per prefix, so kept packed: from f->route_slab, named by
+ * index there and linked by index into f->routes (lib/ihash.h). The prefix
+ * is o.r_plen and addr (fib_route_pfx), the MTUs o.r_mtu, o.r_k_mtu.
  */
 struct fib_route {
 	struct fib_obj		 o;
 	uint32_t		 addr;		/* the prefix, host order */
 	uint32_t		 k_sig;		/* kernel: nh id, or hash of inline hops */
+	uint32_t		 idx;		/* its own, in f->route_slab */
+	uint32_t		 next;		/* f->routes' link */
 	struct fib_grp		*grp;		/* wanted (reference held), NULL: delete */
 	struct fib_grp		*k_grp;		/* in the kernel (reference held) */
 	LIST_ENTRY(fib_route)	 by_grp;
 };
 
-_Static_assert(sizeof(struct fib_obj) <= 40, "fib_obj: the route fields must fill padding");
-_Static_assert(sizeof(struct fib_route) <= 80, "fib_route: one per prefix, keep it packed");
+_Static_assert(sizeof(struct fib_obj) <= 24, "fib_obj: the route fields must fill padding");
+_Static_assert(sizeof(struct fib_route) <= 72, "fib_route: one per prefix, keep it packed");
 
 static inline struct prefix
 fib_route_pfx(const struct fib_route *r)
@@ -99,8 +103,9 @@ struct fib {
 	struct event_base	*base;
 	struct nl		*nl, *mon;
 	struct event		*flush_ev, *retry_ev, *resync_ev;
-	struct hmap		 nhs, grps, routes, ids;
+	struct hmap		 nhs, grps, ids;
 	struct slab		 route_slab;	/* every struct fib_route */
+	struct ihash		 routes;	/* of route_slab, by prefix */
 	struct fib_objq		 dirty[FIB_K_COUNT], del[FIB_K_COUNT], stale, retry;
 	uint32_t		 next_id;
 	unsigned		 retry_ms;

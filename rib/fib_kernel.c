@@ -270,7 +270,7 @@ fib_nh_groups_dirty(struct fib *f, struct fib_nhobj *nh)
 	struct hmap_node *x;
 
 	for (x = hmap_next(&f->grps, NULL); x != NULL; x = hmap_next(&f->grps, x)) {
-		struct fib_grp *g = (struct fib_grp *)((char *)x - offsetof(struct fib_grp, h.o.hn));
+		struct fib_grp *g = (struct fib_grp *)((char *)x - offsetof(struct fib_grp, h.hn));
 
 		if (fib_grp_has_nh(g, nh) && fib_obj_wanted(&g->h.o)) {
 			g->h.o.kdirty = true;
@@ -354,15 +354,22 @@ fib_on_ack(void *arg, void *cookie, int err, const char *msg)
 		fib_ack_fail(f, o, op, err, msg);
 }
 
-/* Delete everything of one kind that we have in the kernel; wait for the ACKs. */
+/* Delete everything of one kind that we have in the kernel (the routes:
+ * m NULL); wait for the ACKs. */
 static void
 fib_purge_map(struct fib *f, struct hmap *m, size_t off, enum fib_kind kind)
 {
 	struct fib_obj *o;
+	struct fib_route *r;
 
-	for (struct hmap_node *x = hmap_next(m, NULL); x; x = hmap_next(m, x))
-		if ((o = (struct fib_obj *)((char *)x - off))->in_kernel)
-			fib_obj_queue(f, o, FIB_L_DEL);
+	if (m == NULL) {
+		for (uint32_t i = 0; (r = slab_next(&f->route_slab, &i)) != NULL;)
+			if (r->o.in_kernel)
+				fib_obj_queue(f, &r->o, FIB_L_DEL);
+	} else
+		for (struct hmap_node *x = hmap_next(m, NULL); x; x = hmap_next(m, x))
+			if ((o = (struct fib_obj *)((char *)x - off))->in_kernel)
+				fib_obj_queue(f, o, FIB_L_DEL);
 	while ((o = TAILQ_FIRST(&f->del[kind])) != NULL) {
 		fib_obj_queue(f, o, FIB_L_NONE);
 		fib_kernel_del(f, o);
@@ -373,7 +380,7 @@ fib_purge_map(struct fib *f, struct hmap *m, size_t off, enum fib_kind kind)
 void
 fib_kernel_purge(struct fib *f)
 {
-	fib_purge_map(f, &f->routes, offsetof(struct fib_route, o.hn), FIB_K_ROUTE);
-	fib_purge_map(f, &f->grps, offsetof(struct fib_grp, h.o.hn), FIB_K_GRP);
-	fib_purge_map(f, &f->nhs, offsetof(struct fib_nhobj, h.o.hn), FIB_K_NH);
+	fib_purge_map(f, NULL, 0, FIB_K_ROUTE);
+	fib_purge_map(f, &f->grps, offsetof(struct fib_grp, h.hn), FIB_K_GRP);
+	fib_purge_map(f, &f->nhs, offsetof(struct fib_nhobj, h.hn), FIB_K_NH);
 }

@@ -227,20 +227,41 @@ fib_map_unsee(struct hmap *m, size_t off)
 		((struct fib_obj *)((char *)x - off))->seen = false;
 }
 
+static void
+fib_routes_unsee(struct fib *f)
+{
+	struct fib_route *r;
+
+	for (uint32_t i = 0; (r = slab_next(&f->route_slab, &i)) != NULL;)
+		r->o.seen = false;
+}
+
 /* Ours but not in the dump: gone from the kernel. */
+static void
+fib_obj_sweep(struct fib *f, struct fib_obj *o)
+{
+	if (o->seen || !o->in_kernel || o->pending != FIB_OP_NONE)
+		return;
+	if (o->kind == FIB_K_ROUTE)
+		fib_route_now_out(f, (struct fib_route *)o);
+	o->in_kernel = false;
+	fib_obj_dirty(f, o);		/* the flush job re-adds or frees it */
+}
+
 static void
 fib_map_sweep(struct fib *f, struct hmap *m, size_t off)
 {
-	for (struct hmap_node *x = hmap_next(m, NULL); x; x = hmap_next(m, x)) {
-		struct fib_obj *o = (struct fib_obj *)((char *)x - off);
+	for (struct hmap_node *x = hmap_next(m, NULL); x; x = hmap_next(m, x))
+		fib_obj_sweep(f, (struct fib_obj *)((char *)x - off));
+}
 
-		if (o->seen || !o->in_kernel || o->pending != FIB_OP_NONE)
-			continue;
-		if (o->kind == FIB_K_ROUTE)
-			fib_route_now_out(f, (struct fib_route *)o);
-		o->in_kernel = false;
-		fib_obj_dirty(f, o);		/* the flush job re-adds or frees it */
-	}
+static void
+fib_routes_sweep(struct fib *f)
+{
+	struct fib_route *r;
+
+	for (uint32_t i = 0; (r = slab_next(&f->route_slab, &i)) != NULL;)
+		fib_obj_sweep(f, &r->o);
 }
 
 static int
@@ -279,9 +300,9 @@ fib_kernel_reconcile(struct fib *f)
 	int rv = 0;
 
 	fib_kernel_flush(f);
-	fib_map_unsee(&f->nhs, offsetof(struct fib_nhobj, h.o.hn));
-	fib_map_unsee(&f->grps, offsetof(struct fib_grp, h.o.hn));
-	fib_map_unsee(&f->routes, offsetof(struct fib_route, o.hn));
+	fib_map_unsee(&f->nhs, offsetof(struct fib_nhobj, h.hn));
+	fib_map_unsee(&f->grps, offsetof(struct fib_grp, h.hn));
+	fib_routes_unsee(f);
 	if (f->nexthops)
 		rv = fib_dump_nexthops(f, &d);
 	if (rv == 0)
@@ -291,9 +312,9 @@ fib_kernel_reconcile(struct fib *f)
 		return rv;
 	if (d.bad > 0)
 		log_warnx("fib: %d netlink messages in the dump did not parse; skipped", d.bad);
-	fib_map_sweep(f, &f->nhs, offsetof(struct fib_nhobj, h.o.hn));
-	fib_map_sweep(f, &f->grps, offsetof(struct fib_grp, h.o.hn));
-	fib_map_sweep(f, &f->routes, offsetof(struct fib_route, o.hn));
+	fib_map_sweep(f, &f->nhs, offsetof(struct fib_nhobj, h.hn));
+	fib_map_sweep(f, &f->grps, offsetof(struct fib_grp, h.hn));
+	fib_routes_sweep(f);
 	return 0;
 }
 
@@ -402,7 +423,7 @@ fib_mon_nh_out(struct fib *f, struct fib_nhobj *nh)
 	nh->h.o.maybe_in = true;
 	f->st.nh_lost++;
 	for (x = hmap_next(&f->grps, NULL); x != NULL; x = hmap_next(&f->grps, x)) {
-		struct fib_grp *g = (struct fib_grp *)((char *)x - offsetof(struct fib_grp, h.o.hn));
+		struct fib_grp *g = (struct fib_grp *)((char *)x - offsetof(struct fib_grp, h.hn));
 		size_t left = 0;
 
 		if (!g->h.o.in_kernel || !fib_grp_has_nh(g, nh))
@@ -455,7 +476,7 @@ fib_mon_link(struct fib *f, const struct rtnl_link *l, bool gone)
 		return;
 	}
 	for (x = hmap_next(&f->nhs, NULL); x != NULL; x = hmap_next(&f->nhs, x)) {
-		struct fib_nhobj *nh = (struct fib_nhobj *)((char *)x - offsetof(struct fib_nhobj, h.o.hn));
+		struct fib_nhobj *nh = (struct fib_nhobj *)((char *)x - offsetof(struct fib_nhobj, h.hn));
 
 		if (nh->key.ifindex == l->ifindex && nh->h.o.in_kernel &&
 		    nh->h.o.pending == FIB_OP_NONE && ++n)

@@ -17,6 +17,7 @@
 #include "lib/log.h"
 #include "lib/nl.h"
 #include "lib/rtnl.h"
+#include "lib/ihash.h"
 #include "lib/slab.h"
 #include "rib/overlay.h"
 
@@ -63,7 +64,7 @@ struct ov_set {
 /*
  * One installed (or refused) prefix and the set it holds (NULL: none).
  * 24 bytes, one per prefix: from a slab by 32-bit index, chained by index
- * in the overlay's route table (ov_routes_*), the prefix spelled out so
+ * in the overlay's route table (lib/ihash.h), the prefix spelled out so
  * that `refused` fits in what would be struct prefix's padding.
  */
 struct ov_route {
@@ -98,10 +99,8 @@ struct overlay {
 	struct ov_conn		*conn;
 	size_t			 nconn, capconn;
 	struct hmap		 nhs, sets;
-	/* Routes: buckets of slab indices, doubled at two routes per bucket. */
-	struct slab		 route_slab;
-	uint32_t		*rb;
-	size_t			 rmask, nroutes;
+	struct slab		 route_slab;	/* every struct ov_route */
+	struct ihash		 routes;	/* of route_slab, by prefix */
 	/* Tunnels whose last user went: put once the fib has sent the routes
 	 * that left them, so the kernel never drops a route with the device. */
 	struct tunnel		**grave;
@@ -426,126 +425,56 @@ ov_fib_del(struct overlay *o, const struct prefix *p)
 
 /* ---- the route table: prefix -> struct ov_route ---- */
 
-#define OV_ROUTES_MIN	16	/* buckets */
-
-static size_t
-ov_routes_bucket(const struct overlay *o, uint32_t addr, uint8_t len)
+static uint32_t
+ov_route_hash(uint32_t addr, uint8_t len)
 {
-	return hash_add(hash_u32(addr), len) & o->rmask;
+	return hash_add(hash_u32(addr), len);
 }
 
-static struct ov_route *
-ov_routes_at(const struct overlay *o, uint32_t idx)
+static uint32_t
+ov_route_hash_of(const void *obj)
 {
-	return slab_at(&o->route_slab, idx);
+	const struct ov_route *r = obj;
+
+	return ov_route_hash(r->addr, r->len);
 }
 
 static void
 ov_routes_init(struct overlay *o)
 {
 	slab_init(&o->route_slab, sizeof(struct ov_route), SLAB_PER_CHUNK);
-	if ((o->rb = calloc(OV_ROUTES_MIN, sizeof(*o->rb))) == NULL)
-		fatal("overlay: routes");
-	o->rmask = OV_ROUTES_MIN - 1;
-}
-
-static void
-ov_routes_grow(struct overlay *o)
-{
-	size_t n = (o->rmask + 1) * 2, old = o->rmask + 1;
-	uint32_t *ob = o->rb, i, next;
-	struct ov_route *r;
-
-	if ((o->rb = calloc(n, sizeof(*o->rb))) == NULL)
-		fatal("overlay: routes");
-	o->rmask = n - 1;
-	for (size_t b = 0; b < old; b++)
-		for (i = ob[b]; i != 0; i = next) {
-			r = ov_routes_at(o, i);
-			next = r->next;
-			r->next = o->rb[ov_routes_bucket(o, r->addr, r->len)];
-			o->rb[ov_routes_bucket(o, r->addr, r->len)] = i;
-		}
-	free(ob);
-}
-
-static struct ov_route *
-ov_route_find(const struct overlay *o, const struct prefix *p)
-{
-	struct ov_route *r;
-
-	for (uint32_t i = o->rb[ov_routes_bucket(o, p->addr, p->len)]; i != 0; i = r->next) {
-		r = ov_routes_at(o, i);
-		if (r->addr == p->addr && r->len == p->len)
-			return r;
-	}
-	return NULL;
-}
-
-/* A new zeroed record for p (not in the table yet). */
-static struct ov_route *
-ov_routes_add(struct overlay *o, const struct prefix *p)
-{
-	struct ov_route *r;
-	uint32_t i, *head;
-
-	if (o->nroutes >= 2 * (o->rmask + 1))
-		ov_routes_grow(o);
-	if ((r = slab_alloc_at(&o->route_slab, &i)) == NULL)
-		fatal("overlay: route");
-	r->addr = p->addr;
-	r->len = p->len;
-	head = &o->rb[ov_routes_bucket(o, p->addr, p->len)];
-	r->next = *head;
-	*head = i;
-	o->nroutes++;
-	return r;
-}
-
-/* Unlink and free r (in the table). */
-static void
-ov_routes_del(struct overlay *o, const struct ov_route *r)
-{
-	uint32_t *link = &o->rb[ov_routes_bucket(o, r->addr, r->len)], i;
-
-	while ((i = *link) != 0 && ov_routes_at(o, i) != r)
-		link = &ov_routes_at(o, i)->next;
-	if (i == 0)
-		fatalx("overlay: route not in its table");
-	*link = r->next;
-	slab_free_at(&o->route_slab, i);
-	o->nroutes--;
-}
-
-/* A walk over every route: start with a zeroed cursor; NULL at the end.
- * Routes may be set again meanwhile, not added or deleted. */
-struct ov_routes_cursor {
-	size_t		b;		/* the next bucket to start */
-	uint32_t	i;		/* the next route in the current one */
-};
-
-static struct ov_route *
-ov_routes_next(const struct overlay *o, struct ov_routes_cursor *c)
-{
-	struct ov_route *r;
-
-	while (c->i == 0) {
-		if (c->b > o->rmask)
-			return NULL;
-		c->i = o->rb[c->b++];
-	}
-	r = ov_routes_at(o, c->i);
-	c->i = r->next;
-	return r;
+	ihash_init(&o->routes, &o->route_slab, offsetof(struct ov_route, next), ov_route_hash_of);
 }
 
 static void
 ov_routes_fini(struct overlay *o)
 {
-	free(o->rb);
-	o->rb = NULL;
-	o->nroutes = 0;
+	ihash_fini(&o->routes);
 	slab_fini(&o->route_slab);
+}
+
+/* The record of p and its index in *idx (if not NULL), or NULL. */
+static struct ov_route *
+ov_route_find_at(const struct overlay *o, const struct prefix *p, uint32_t *idx)
+{
+	struct ov_route *r;
+
+	for (uint32_t i = ihash_first(&o->routes, ov_route_hash(p->addr, p->len)); i != 0;
+	    i = ihash_next(&o->routes, i)) {
+		r = slab_at(&o->route_slab, i);
+		if (r->addr == p->addr && r->len == p->len) {
+			if (idx != NULL)
+				*idx = i;
+			return r;
+		}
+	}
+	return NULL;
+}
+
+static struct ov_route *
+ov_route_find(const struct overlay *o, const struct prefix *p)
+{
+	return ov_route_find_at(o, p, NULL);
 }
 
 /* Loop guard: does p cover our own underlay or a tunnel endpoint it would use? */
@@ -719,7 +648,16 @@ ov_route_get(struct overlay *o, const struct prefix *p)
 {
 	struct ov_route *r = ov_route_find(o, p);
 
-	return r != NULL ? r : ov_routes_add(o, p);
+	uint32_t i;
+
+	if (r != NULL)
+		return r;
+	if ((r = slab_alloc(&o->route_slab, &i)) == NULL)
+		fatal("overlay: route");
+	r->addr = p->addr;
+	r->len = p->len;
+	ihash_add(&o->routes, i, ov_route_hash(p->addr, p->len));
+	return r;
 }
 
 int
@@ -777,13 +715,15 @@ ov_route_reset(struct overlay *o, struct ov_route *r)
 void
 overlay_route_del(struct overlay *o, const struct prefix *p)
 {
-	struct ov_route *r = ov_route_find(o, p);
+	uint32_t i;
+	struct ov_route *r = ov_route_find_at(o, p, &i);
 
 	ov_fib_del(o, p);
 	if (r == NULL)
 		return;
 	ov_route_release(o, r);
-	ov_routes_del(o, r);
+	ihash_del(&o->routes, i, ov_route_hash(p->addr, p->len));
+	slab_free(&o->route_slab, i);
 	ov_guard_release(o);
 }
 
@@ -820,7 +760,7 @@ ov_redecide(struct overlay *o)
 	}
 	if (moved == 0)
 		return;
-	for (struct ov_routes_cursor c = { 0 }; (r = ov_routes_next(o, &c)) != NULL;) {
+	for (uint32_t ri = 0; (r = slab_next(&o->route_slab, &ri)) != NULL;) {
 		struct prefix p = ov_route_pfx(r);
 		bool touched = false;
 
@@ -881,7 +821,7 @@ ov_tunnel_cb(void *arg, const struct tunnel *t, enum tunnel_change what)
 
 	if (what != TUNNEL_CHANGE_MTU && what != TUNNEL_CHANGE_UP)
 		return;			/* DOWN: its routes wait, retried by the fib */
-	for (struct ov_routes_cursor c = { 0 }; (r = ov_routes_next(o, &c)) != NULL;) {
+	for (uint32_t ri = 0; (r = slab_next(&o->route_slab, &ri)) != NULL;) {
 		bool uses = false;
 
 		for (size_t i = 0; i < ov_route_n(r) && !uses; i++)
@@ -931,7 +871,7 @@ overlay_free(struct overlay *o)
 		return;
 	if (o->tunnels != NULL)
 		tunnel_mgr_set_change_cb(o->tunnels, NULL, NULL);	/* it outlives us */
-	for (struct ov_routes_cursor c = { 0 }; (r = ov_routes_next(o, &c)) != NULL;)
+	for (uint32_t ri = 0; (r = slab_next(&o->route_slab, &ri)) != NULL;)
 		ov_route_release(o, r);		/* the records go with their slab */
 	ov_routes_fini(o);
 	hmap_destroy(&o->sets);

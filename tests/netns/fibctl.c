@@ -5,6 +5,9 @@
  *   set PREFIX [count N] [mtu M] via GW dev IF [onlink] [weight W] [via ...]
  *   del PREFIX [count N]          nhdown via GW dev IF    settle
  *   sync (answers when nothing is queued)    stats       quit [keep]
+ *   scan CHUNK [PREFIX count N]: walk the routes as `show ip fib` does, CHUNK
+ *     at a time, deleting the N prefixes from PREFIX after the first chunk;
+ *     answers {"prefixes": [...]} with what the walk gave, in its order
  * "count N" means N consecutive prefixes of that length from PREFIX.
  * End of input is "quit keep" (like a crash: routes stay).
  * Options: -p proto -t table -m (inline next hops, no nexthop objects)
@@ -109,6 +112,38 @@ ctl_nhdown(struct ctl *c)
 }
 
 static void
+scan_row(void *arg, const struct fib_route_view *v)
+{
+	char buf[PREFIX_STRLEN];
+
+	printf("%s\"%s\"", *(bool *)arg ? ", " : "", prefix_fmt(&v->pfx, buf));
+	*(bool *)arg = true;
+}
+
+static int
+ctl_scan(struct ctl *c)
+{
+	char *w = strtok(NULL, " \t"), *del = strtok(NULL, " \t"), *cw = strtok(NULL, " \t");
+	char *cn = strtok(NULL, " \t");
+	unsigned long chunk = w ? strtoul(w, NULL, 0) : 0, count = cn ? strtoul(cn, NULL, 0) : 0;
+	uint32_t cursor = 0;
+	bool more, any = false;
+	struct prefix p;
+
+	if (chunk == 0 || (del != NULL && (prefix_parse(del, &p, false) < 0 || cw == NULL ||
+	    strcmp(cw, "count") != 0 || count == 0)))
+		return -EINVAL;
+	printf("{\"prefixes\": [");
+	more = fib_route_scan(c->fib, &cursor, chunk, scan_row, &any);
+	for (unsigned long i = 0; del != NULL && i < count; i++, p.addr += 1u << (32 - p.len))
+		fib_route_del(c->fib, &p);
+	while (more)
+		more = fib_route_scan(c->fib, &cursor, chunk, scan_row, &any);
+	printf("]}\n");
+	return 1;			/* answered */
+}
+
+static void
 ctl_stats(struct ctl *c)
 {
 	struct fib_stats s;
@@ -154,6 +189,8 @@ ctl_line(struct ctl *c, char *line)
 		rv = ctl_set(c, w[0] == 'd');
 	else if (strcmp(w, "nhdown") == 0)
 		rv = ctl_nhdown(c);
+	else if (strcmp(w, "scan") == 0)
+		rv = ctl_scan(c);
 	else if (strcmp(w, "settle") == 0)
 		fib_settle(c->fib);
 	else if (strcmp(w, "stats") == 0)

@@ -121,6 +121,27 @@ def test_prefixes_over_2_and_4_next_hops_share_one_group_each(fib_ns):
     assert f.stats()["failures"] == 0
 
 
+def test_show_walk_lists_every_route_once_across_chunks_and_deletes_between(fib_ns):
+    """`show ip fib` walks the routes CTL_FWD_CHUNK at a time, across event-loop
+    turns; routes deleted between two chunks must not derail the walk."""
+    f = fib_ns.fibctl()
+    f.ok(f"set 10.100.0.0/24 count {N} {via(0, 1)}")
+    f.ok(f"set 10.120.0.0/24 count {N} {via(2)}")
+    f.ok("sync")
+    got = json.loads(f.send("scan 7"))["prefixes"]
+    assert len(got) == len(set(got)) == 2 * N
+    assert set(got) == block("10.100.0.0") | block("10.120.0.0")
+    got = json.loads(f.send(f"scan 50 10.120.0.0/24 count {N}"))["prefixes"]
+    assert len(got) == len(set(got))                 # nothing twice
+    assert block("10.100.0.0") <= set(got)           # every route there throughout
+    assert len(set(got) & block("10.120.0.0")) <= 50  # the deleted: only in the first chunk
+    f.ok("sync")
+    assert set(our_routes(fib_ns)) == block("10.100.0.0")
+    got = json.loads(f.send("scan 1000"))["prefixes"]
+    assert sorted(got) == sorted(block("10.100.0.0"))
+    assert f.stats()["failures"] == 0
+
+
 def test_losing_one_next_hop_is_one_group_update_and_every_prefix_stays(fib_ns):
     f = fib_ns.fibctl()
     f.ok(f"set 10.100.0.0/24 count {N} {via(0, 1)}")
