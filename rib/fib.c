@@ -289,7 +289,6 @@ fib_grp_new(struct fib *f, const struct fib_nh *nhs, size_t n, uint32_t id, bool
 	if (g == NULL)
 		fatal("fib group");
 	g->h.o.kind = FIB_K_GRP;
-	LIST_INIT(&g->routes);
 	g->n = n;
 	for (size_t i = 0; i < n; i++) {
 		g->m[i].nh = adopt ? fib_nhobj_find(f, &nhs[i]) : fib_nhobj_get(f, &nhs[i]);
@@ -422,6 +421,35 @@ fib_route_adopt(struct fib *f, const struct prefix *p)
 	return r;
 }
 
+/* Put r first on g's list of routes. */
+static void
+fib_grp_route_add(struct fib *f, struct fib_grp *g, struct fib_route *r)
+{
+	struct fib_route *head = fib_route_at(f, g->routes);
+
+	r->g_prev = 0;
+	r->g_next = g->routes;
+	if (head != NULL)
+		head->g_prev = r->idx;
+	g->routes = r->idx;
+	g->nroutes++;
+}
+
+static void
+fib_grp_route_del(struct fib *f, struct fib_grp *g, struct fib_route *r)
+{
+	struct fib_route *prev = fib_route_at(f, r->g_prev), *next = fib_route_at(f, r->g_next);
+
+	if (prev != NULL)
+		prev->g_next = r->g_next;
+	else
+		g->routes = r->g_next;
+	if (next != NULL)
+		next->g_prev = r->g_prev;
+	r->g_next = r->g_prev = 0;
+	g->nroutes--;
+}
+
 /* Point r at g (a reference the caller passes on), or at nothing. */
 static void
 fib_route_point(struct fib *f, struct fib_route *r, struct fib_grp *g)
@@ -432,16 +460,14 @@ fib_route_point(struct fib *f, struct fib_route *r, struct fib_grp *g)
 		return;
 	}
 	if (r->grp != NULL) {
-		LIST_REMOVE(r, by_grp);
-		r->grp->nroutes--;
+		fib_grp_route_del(f, r->grp, r);
 		fib_grp_put(f, r->grp);
 	} else
 		f->st.routes++;
 	r->grp = g;
-	if (g != NULL) {
-		LIST_INSERT_HEAD(&g->routes, r, by_grp);
-		g->nroutes++;
-	} else
+	if (g != NULL)
+		fib_grp_route_add(f, g, r);
+	else
 		f->st.routes--;
 }
 
@@ -547,7 +573,7 @@ fib_grp_drop_member(struct fib *f, struct fib_grp *g, size_t i)
 	g->h.o.kdirty = true;
 	fib_obj_dirty(f, &g->h.o);
 	if (!f->nexthops)			/* inline next hops: every route */
-		LIST_FOREACH(r, &g->routes, by_grp)
+		FIB_GRP_FOREACH_ROUTE(f, g, r)
 			fib_obj_dirty(f, &r->o);
 }
 

@@ -62,21 +62,20 @@ struct fib_member {
 	uint16_t		 weight;
 };
 
-struct fib_route;
-LIST_HEAD(fib_routes, fib_route);
-
 struct fib_grp {
 	struct fib_idobj	 h;
-	struct fib_routes	 routes;	/* routes that want this group */
+	uint32_t		 routes;	/* routes that want this group: the first
+						 * (route_slab index; FIB_GRP_FOREACH_ROUTE) */
 	uint32_t		 nroutes;	/* how many (show ip nexthop-group) */
 	size_t			 n;
 	struct fib_member	 m[];		/* canonical order (fib_nh_cmp) */
 };
 
 /*
- * 72 bytes, one per prefix, so kept packed: from f->route_slab, named by
- * index there and linked by index into f->routes (lib/ihash.h). The prefix
- * is o.r_plen and addr (fib_route_pfx), the MTUs o.r_mtu, o.r_k_mtu.
+ * 64 bytes, one per prefix, so kept packed: from f->route_slab, named by
+ * index there, linked by index into f->routes (lib/ihash.h) and into the
+ * list of its group's routes. The prefix is o.r_plen and addr
+ * (fib_route_pfx), the MTUs o.r_mtu, o.r_k_mtu.
  */
 struct fib_route {
 	struct fib_obj		 o;
@@ -84,13 +83,13 @@ struct fib_route {
 	uint32_t		 k_sig;		/* kernel: nh id, or hash of inline hops */
 	uint32_t		 idx;		/* its own, in f->route_slab */
 	uint32_t		 next;		/* f->routes' link */
+	uint32_t		 g_next, g_prev;	/* grp->routes' links (indices), 0: none */
 	struct fib_grp		*grp;		/* wanted (reference held), NULL: delete */
 	struct fib_grp		*k_grp;		/* in the kernel (reference held) */
-	LIST_ENTRY(fib_route)	 by_grp;
 };
 
 _Static_assert(sizeof(struct fib_obj) <= 24, "fib_obj: the route fields must fill padding");
-_Static_assert(sizeof(struct fib_route) <= 72, "fib_route: one per prefix, keep it packed");
+_Static_assert(sizeof(struct fib_route) <= 64, "fib_route: one per prefix, keep it packed");
 
 static inline struct prefix
 fib_route_pfx(const struct fib_route *r)
@@ -116,6 +115,16 @@ struct fib {
 #define FIB_CHUNK	4096	/* objects per flush turn (STYLE 7) */
 #define FIB_RETRY_MIN_MS 100
 #define FIB_RETRY_MAX_MS 30000
+
+static inline struct fib_route *
+fib_route_at(const struct fib *f, uint32_t idx)
+{
+	return idx != 0 ? slab_at(&f->route_slab, idx) : NULL;
+}
+
+/* Every route that wants group g; the body may dirty r, not repoint it. */
+#define FIB_GRP_FOREACH_ROUTE(f, g, r) \
+	for ((r) = fib_route_at((f), (g)->routes); (r) != NULL; (r) = fib_route_at((f), (r)->g_next))
 
 /* fib.c: objects and lists */
 void	fib_obj_queue(struct fib *, struct fib_obj *, enum fib_list);

@@ -285,7 +285,7 @@ fib_grp_now_in(struct fib *f, struct fib_grp *g)
 {
 	struct fib_route *r;
 
-	LIST_FOREACH(r, &g->routes, by_grp)
+	FIB_GRP_FOREACH_ROUTE(f, g, r)
 		if (r->o.list == FIB_L_NONE && fib_obj_needs_write(f, &r->o))
 			fib_obj_dirty(f, &r->o);
 }

@@ -378,7 +378,7 @@ fib_mon_grp_gone(struct fib *f, struct fib_grp *g)
 
 	g->h.o.in_kernel = false;
 	g->h.o.maybe_in = true;
-	LIST_FOREACH(r, &g->routes, by_grp)
+	FIB_GRP_FOREACH_ROUTE(f, g, r)
 		if (r->k_grp == g) {
 			r->o.maybe_in = true;
 			fib_route_now_out(f, r);
