@@ -58,24 +58,26 @@ struct ov_set {
 	struct hmap_node	 node;
 	unsigned		 refs;		/* prefixes holding it */
 	unsigned		 n;		/* 1..FIB_NH_MAX */
+	uint32_t		 id;		/* its slot in o->set_ids */
 	struct ov_member	 m[];
 };
 
 /*
- * One installed (or refused) prefix and the set it holds (NULL: none).
- * 24 bytes, one per prefix: from a slab by 32-bit index, chained by index
- * in the overlay's route table (lib/ihash.h), the prefix spelled out so
- * that `refused` fits in what would be struct prefix's padding.
+ * One installed (or refused) prefix and the set it holds (0: none).
+ * 16 bytes, one per prefix: from a slab by 32-bit index, chained by index
+ * in the overlay's route table (lib/ihash.h), its set named by a 32-bit id
+ * (ov_route_set), the prefix spelled out so that `refused` fits in what
+ * would be struct prefix's padding.
  */
 struct ov_route {
 	uint32_t		 next;		/* the next in its bucket (index), 0: none */
 	uint32_t		 addr;		/* the prefix, as struct prefix */
 	uint8_t			 len;
 	bool			 refused;	/* logged once */
-	struct ov_set		*set;
+	uint32_t		 set;		/* its set's id in o->set_ids, 0: none */
 };
 
-_Static_assert(sizeof(struct ov_route) <= 24, "ov_route: one per prefix, keep it packed");
+_Static_assert(sizeof(struct ov_route) <= 16, "ov_route: one per prefix, keep it packed");
 
 static struct prefix
 ov_route_pfx(const struct ov_route *r)
@@ -83,11 +85,6 @@ ov_route_pfx(const struct ov_route *r)
 	return (struct prefix){ r->addr, r->len };
 }
 
-static size_t
-ov_route_n(const struct ov_route *r)
-{
-	return r->set != NULL ? r->set->n : 0;
-}
 
 struct overlay {
 	struct event_base	*base;
@@ -99,6 +96,7 @@ struct overlay {
 	struct ov_conn		*conn;
 	size_t			 nconn, capconn;
 	struct hmap		 nhs, sets;
+	struct slab		 set_ids;	/* struct ov_set *, by id */
 	struct slab		 route_slab;	/* every struct ov_route */
 	struct ihash		 routes;	/* of route_slab, by prefix */
 	/* Tunnels whose last user went: put once the fib has sent the routes
@@ -114,6 +112,18 @@ struct overlay {
 	bool			 guarding;
 	char			 loop_why[96];
 };
+
+static struct ov_set *
+ov_route_set(const struct overlay *o, const struct ov_route *r)
+{
+	return r->set != 0 ? *(struct ov_set **)slab_at(&o->set_ids, r->set) : NULL;
+}
+
+static size_t
+ov_route_n(const struct overlay *o, const struct ov_route *r)
+{
+	return r->set != 0 ? ov_route_set(o, r)->n : 0;
+}
 
 #define OV_GRAVE_WAIT_MS	20	/* poll of fib_is_idle */
 #define OV_GRAVE_WAITS_MAX	100	/* then put anyway (2 s) */
@@ -599,7 +609,7 @@ ov_set_get(struct overlay *o, struct ov_nh *const *nhs, const struct overlay_hop
     size_t n)
 {
 	uint32_t h = ov_set_hash(nhs, hops, n);
-	struct ov_set *s;
+	struct ov_set *s, **slot;
 
 	if (n == 0)
 		return NULL;
@@ -616,8 +626,10 @@ ov_set_get(struct overlay *o, struct ov_nh *const *nhs, const struct overlay_hop
 			return s;
 		}
 	}
-	if ((s = calloc(1, sizeof(*s) + n * sizeof(s->m[0]))) == NULL)
+	if ((s = calloc(1, sizeof(*s) + n * sizeof(s->m[0]))) == NULL ||
+	    (slot = slab_alloc(&o->set_ids, &s->id)) == NULL)
 		fatal("ov_set_get");
+	*slot = s;
 	s->refs = 1, s->n = (unsigned)n;
 	for (size_t i = 0; i < n; i++)
 		s->m[i] = (struct ov_member){ nhs[i], hops[i].weight };
@@ -631,23 +643,25 @@ ov_set_put(struct overlay *o, struct ov_set *s)
 	if (s == NULL || --s->refs > 0)
 		return;
 	hmap_del(&o->sets, &s->node);
+	slab_free(&o->set_ids, s->id);
 	free(s);
 }
 
 static void
 ov_route_release(struct overlay *o, struct ov_route *r)
 {
-	for (size_t i = 0; i < ov_route_n(r); i++)
-		ov_nh_put(o, r->set->m[i].nh);
-	ov_set_put(o, r->set);
-	r->set = NULL;
+	struct ov_set *s = ov_route_set(o, r);
+
+	for (size_t i = 0; i < ov_route_n(o, r); i++)
+		ov_nh_put(o, s->m[i].nh);
+	ov_set_put(o, s);
+	r->set = 0;
 }
 
 static struct ov_route *
 ov_route_get(struct overlay *o, const struct prefix *p)
 {
 	struct ov_route *r = ov_route_find(o, p);
-
 	uint32_t i;
 
 	if (r != NULL)
@@ -665,6 +679,7 @@ overlay_route_set(struct overlay *o, const struct prefix *p,
     const struct overlay_hop *hops, size_t n)
 {
 	struct ov_route *r = ov_route_get(o, p);
+	struct ov_set *set;
 	struct ov_nh *held[FIB_NH_MAX];
 	struct fib_nh fnh[FIB_NH_MAX];
 	const char *loop;
@@ -677,7 +692,8 @@ overlay_route_set(struct overlay *o, const struct prefix *p,
 	for (size_t i = 0; i < n; i++)		/* take the new before putting the old */
 		held[i] = ov_nh_get(o, &hops[i]);
 	ov_route_release(o, r);
-	r->set = ov_set_get(o, held, hops, n);
+	set = ov_set_get(o, held, hops, n);
+	r->set = set != NULL ? set->id : 0;
 	if ((loop = ov_route_loops(o, p, held, n)) != NULL) {
 		if (!r->refused)
 			log_warnx("overlay: %s not installed: it %s", prefix_fmt(p, buf), loop);
@@ -706,10 +722,11 @@ ov_route_reset(struct overlay *o, struct ov_route *r)
 {
 	struct overlay_hop hops[FIB_NH_MAX];
 	struct prefix p = ov_route_pfx(r);
+	const struct ov_set *s = ov_route_set(o, r);
 
-	for (size_t i = 0; i < ov_route_n(r); i++)
-		hops[i] = ov_nh_hop(r->set->m[i].nh, r->set->m[i].w);
-	(void)overlay_route_set(o, &p, hops, ov_route_n(r));	/* logged there */
+	for (size_t i = 0; i < ov_route_n(o, r); i++)
+		hops[i] = ov_nh_hop(s->m[i].nh, s->m[i].w);
+	(void)overlay_route_set(o, &p, hops, ov_route_n(o, r));	/* logged there */
 }
 
 void
@@ -764,14 +781,14 @@ ov_redecide(struct overlay *o)
 		struct prefix p = ov_route_pfx(r);
 		bool touched = false;
 
-		for (size_t i = 0; i < ov_route_n(r); i++) {
-			const struct ov_member *m = &r->set->m[i];
+		for (size_t i = 0; i < ov_route_n(o, r); i++) {
+			const struct ov_member *m = &ov_route_set(o, r)->m[i];
 
 			touched |= m->nh->detached;
 			hops[i] = ov_nh_hop(m->nh, m->w);
 		}
 		if (touched)
-			(void)overlay_route_set(o, &p, hops, ov_route_n(r));	/* logged there */
+			(void)overlay_route_set(o, &p, hops, ov_route_n(o, r));	/* logged there */
 	}
 	log_info("overlay: connected subnets changed; %zu next hops decided again", moved);
 }
@@ -824,8 +841,8 @@ ov_tunnel_cb(void *arg, const struct tunnel *t, enum tunnel_change what)
 	for (uint32_t ri = 0; (r = slab_next(&o->route_slab, &ri)) != NULL;) {
 		bool uses = false;
 
-		for (size_t i = 0; i < ov_route_n(r) && !uses; i++)
-			uses = r->set->m[i].nh->t == t;	/* NBMA siblings are told each */
+		for (size_t i = 0; i < ov_route_n(o, r) && !uses; i++)
+			uses = ov_route_set(o, r)->m[i].nh->t == t;	/* NBMA siblings are told each */
 		if (uses && !r->refused && ++n)
 			ov_route_reset(o, r);
 	}
@@ -848,6 +865,7 @@ overlay_new(struct event_base *base, enum overlay_mode mode, struct fib *fib,
 	*o = (struct overlay){ .base = base, .mode = mode, .fib = fib, .tunnels = tunnels };
 	hmap_init(&o->nhs);
 	hmap_init(&o->sets);
+	slab_init(&o->set_ids, sizeof(struct ov_set *), 64);
 	ov_routes_init(o);
 	if (base != NULL && ov_monitor_start(o) < 0) {
 		overlay_free(o);
@@ -875,6 +893,7 @@ overlay_free(struct overlay *o)
 		ov_route_release(o, r);		/* the records go with their slab */
 	ov_routes_fini(o);
 	hmap_destroy(&o->sets);
+	slab_fini(&o->set_ids);
 	hmap_destroy(&o->nhs);
 	ov_grave_empty(o);
 	free(o->grave);

@@ -276,6 +276,55 @@ START_TEST(thousands_of_prefixes_through_growth_deletes_and_reuse_are_all_counte
 }
 END_TEST
 
+/* Next-hop sets are shared by id; ids of sets gone are reused by new sets,
+ * and a prefix keeps the set it holds through all of it. */
+START_TEST(sets_come_and_go_and_every_prefix_keeps_its_own)
+{
+	enum { N = 200 };
+	struct overlay *o = ov_make(OVERLAY_MODE_NEVER);
+	struct overlay_hop h[2] = {
+		{ A(10, 0, 1, 2), A(10, 0, 1, 1), 1, 0, NULL },
+		{ A(10, 0, 1, 3), A(10, 0, 1, 1), 1, 0, NULL },
+	};
+	struct seen s;
+
+	for (uint32_t i = 0; i < N; i++) {		/* N distinct sets: weights differ */
+		struct prefix p = { A(20, 0, 0, 0) + (i << 8), 24 };
+
+		h[1].weight = (uint16_t)(1 + i % 200);
+		ck_assert_int_eq(overlay_route_set(o, &p, h, 1 + i % 2), 0);
+	}
+	for (uint32_t i = 0; i < N; i += 2) {		/* every one-hop prefix goes */
+		struct prefix p = { A(20, 0, 0, 0) + (i << 8), 24 };
+
+		overlay_route_del(o, &p);
+	}
+	for (uint32_t i = 0; i < N; i += 2) {		/* new sets in the freed ids */
+		struct prefix p = { A(30, 0, 0, 0) + (i << 8), 24 };
+
+		h[1].weight = (uint16_t)(1 + (i + 1) % 200);
+		ck_assert_int_eq(overlay_route_set(o, &p, &h[1], 1), 0);
+	}
+	s = walk(o);
+	ck_assert_uint_eq(s.n, 2);
+	ck_assert_uint_eq(prefixes_of(&s, A(10, 0, 1, 2)), N / 2);	/* the two-hop ones */
+	ck_assert_uint_eq(prefixes_of(&s, A(10, 0, 1, 3)), N);
+	overlay_connected_del(o, A(10, 0, 1, 1), 24, 1);	/* every prefix set again */
+	overlay_connected_add(o, A(10, 0, 1, 1), 24, 1);
+	s = walk(o);
+	ck_assert_uint_eq(prefixes_of(&s, A(10, 0, 1, 2)), N / 2);
+	ck_assert_uint_eq(prefixes_of(&s, A(10, 0, 1, 3)), N);
+	for (uint32_t i = 0; i < N; i++) {
+		struct prefix p = { A(20, 0, 0, 0) + (i << 8), 24 }, q = { A(30, 0, 0, 0) + (i << 8), 24 };
+
+		overlay_route_del(o, &p);
+		overlay_route_del(o, &q);
+	}
+	ck_assert_uint_eq(walk(o).n, 0);
+	overlay_free(o);
+}
+END_TEST
+
 START_TEST(one_gateway_with_two_modes_gets_two_decisions)
 {
 	struct overlay *o = ov_make(OVERLAY_MODE_CROSS_SUBNET);
@@ -379,6 +428,7 @@ main(void)
 		loop_guard_refuses_a_prefix_covering_our_underlay_once,
 		an_address_change_moves_the_next_hop_between_decisions,
 		thousands_of_prefixes_through_growth_deletes_and_reuse_are_all_counted,
+		sets_come_and_go_and_every_prefix_keeps_its_own,
 		one_gateway_with_two_modes_gets_two_decisions,
 		a_new_global_mode_decides_prefixes_set_again,
 		pic_maps_a_next_hop_to_its_kernel_next_hop,
