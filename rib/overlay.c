@@ -14,10 +14,10 @@
 
 #include "lib/array.h"
 #include "lib/hmap.h"
+#include "lib/ihash.h"
 #include "lib/log.h"
 #include "lib/nl.h"
 #include "lib/rtnl.h"
-#include "lib/ihash.h"
 #include "lib/slab.h"
 #include "rib/overlay.h"
 
@@ -84,7 +84,6 @@ ov_route_pfx(const struct ov_route *r)
 {
 	return (struct prefix){ r->addr, r->len };
 }
-
 
 struct overlay {
 	struct event_base	*base;
