@@ -12,6 +12,9 @@
  * number of buffers per loop turn (STYLE 7).
  */
 #include <errno.h>
+#include <arpa/inet.h>
+#include <linux/filter.h>
+#include <stddef.h>
 #include <event2/event.h>
 #include <libmnl/libmnl.h>
 #include <linux/rtnetlink.h>
@@ -48,6 +51,7 @@ struct nl {
 	nl_overrun_fn		*ovr_cb;
 	void			*mon_arg;
 	uint64_t		 msgs, sends;
+	uint64_t		 notified;	/* notifications handed to mon_cb */
 	char			*batchbuf;	/* twice the batch limit */
 	uint8_t			 rx[NL_RX_SIZE];
 };
@@ -178,6 +182,37 @@ nl_portid(const struct nl *nl)
 }
 
 uint64_t
+nl_stat_notified(const struct nl *nl)
+{
+	return nl->notified;
+}
+
+/*
+ * A classic BPF filter on this socket: a message whose nlmsg_pid is the
+ * writer's port is dropped in the kernel, before it is queued here. The
+ * kernel stamps a notification with the port of the request that caused it,
+ * so this is the echo of our own writes, whose ACKs already told us; what
+ * others do (an operator, the kernel itself: pid 0) still comes. BPF loads
+ * words big-endian, so the port is compared in network order.
+ */
+int
+nl_ignore_echo_of(struct nl *mon, const struct nl *writer)
+{
+	struct sock_filter code[] = {
+		BPF_STMT(BPF_LD | BPF_W | BPF_ABS, offsetof(struct nlmsghdr, nlmsg_pid)),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, htonl(writer->portid), 0, 1),
+		BPF_STMT(BPF_RET | BPF_K, 0),			/* ours: dropped */
+		BPF_STMT(BPF_RET | BPF_K, 0xffffffff),		/* the rest: whole */
+	};
+	struct sock_fprog prog = { .len = sizeof(code) / sizeof(code[0]), .filter = code };
+
+	if (setsockopt(mnl_socket_get_fd(mon->sock), SOL_SOCKET, SO_ATTACH_FILTER, &prog,
+	    sizeof(prog)) < 0)
+		return -errno;
+	return 0;
+}
+
+uint64_t
 nl_stat_msgs(const struct nl *nl)
 {
 	return nl->msgs;
@@ -276,8 +311,10 @@ nl_rx(struct nl *nl, const uint8_t *buf, size_t n)
 	while (cur_left(&c) > 0 && rtnl_msg_next(&c, &m) == 0) {
 		if (m.type == NLMSG_ERROR)
 			nl_on_ack(nl, &m);
-		else if (m.type >= NLMSG_MIN_TYPE && nl->mon_cb != NULL)
+		else if (m.type >= NLMSG_MIN_TYPE && nl->mon_cb != NULL) {
+			nl->notified++;
 			(void)nl->mon_cb(&m, nl->mon_arg);
+		}
 	}
 }
 

@@ -68,6 +68,14 @@ MUST_USE int	 nl_batch_end(struct nl *);
 MUST_USE int	 nl_batch_flush(struct nl *);
 /* Messages sent and batches (sendmsg calls) so far. */
 uint64_t	 nl_stat_msgs(const struct nl *);
+/* Notifications received (monitor sockets). */
+uint64_t	 nl_stat_notified(const struct nl *);
+/*
+ * Keep the echo of writer's own requests (notifications carrying its port)
+ * off this monitor socket, filtered in the kernel: a full-table load does not
+ * wake and feed the monitor once per route. 0 or -errno.
+ */
+MUST_USE int	 nl_ignore_echo_of(struct nl *mon, const struct nl *writer);
 uint64_t	 nl_stat_sends(const struct nl *);
 
 /*

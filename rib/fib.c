@@ -841,6 +841,7 @@ fib_stats_get(const struct fib *f, struct fib_stats *st)
 	*st = f->st;
 	st->msgs = nl_stat_msgs(f->nl);
 	st->batches = nl_stat_sends(f->nl);
+	st->notified = nl_stat_notified(f->mon);
 	st->nexthop_objects = f->nexthops;
 	st->settled = f->settled;
 }

@@ -73,6 +73,7 @@ struct fib_stats {
 	uint64_t	repaired;	/* our routes restored after removal from outside */
 	uint64_t	nh_lost;	/* our nexthops the kernel dropped (link down) */
 	uint64_t	resyncs;	/* monitor overruns (ENOBUFS) answered by a dump */
+	uint64_t	notified;	/* kernel notifications the monitor read (not our echo) */
 	uint64_t	adopted, stale_removed;
 	bool		nexthop_objects, settled;
 };

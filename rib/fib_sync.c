@@ -587,6 +587,8 @@ fib_sockets_open(struct fib *f)
 		log_warn("fib: monitor receive buffer");
 	nl_set_ack_cb(f->nl, fib_on_ack, f);
 	nl_set_monitor_cb(f->mon, fib_mon_cb, fib_mon_overrun, f);
+	if (nl_ignore_echo_of(f->mon, f->nl) < 0)	/* a cost, not a correctness matter */
+		log_warn("fib: monitor: cannot filter out our own changes");
 	f->resync_ev = event_new(f->base, -1, 0, fib_resync_cb, f);
 	return f->resync_ev != NULL ? 0 : -1;
 }

@@ -153,7 +153,7 @@ ctl_stats(struct ctl *c)
 	    "\"route_writes\": %llu, \"route_dels\": %llu, \"group_writes\": %llu, "
 	    "\"group_dels\": %llu, \"nh_writes\": %llu, \"nh_dels\": %llu, \"msgs\": %llu, "
 	    "\"batches\": %llu, \"failures\": %llu, \"retries\": %llu, \"repaired\": %llu, "
-	    "\"nh_lost\": %llu, \"resyncs\": %llu, \"adopted\": %llu, "
+	    "\"nh_lost\": %llu, \"resyncs\": %llu, \"adopted\": %llu, \"notified\": %llu, "
 	    "\"nexthop_objects\": %s, \"settled\": %s}\n",
 	    (unsigned long long)s.routes, (unsigned long long)s.groups,
 	    (unsigned long long)s.nexthops, (unsigned long long)s.routes_kernel,
@@ -164,6 +164,7 @@ ctl_stats(struct ctl *c)
 	    (unsigned long long)s.failures, (unsigned long long)s.retries,
 	    (unsigned long long)s.repaired, (unsigned long long)s.nh_lost,
 	    (unsigned long long)s.resyncs, (unsigned long long)s.adopted,
+	    (unsigned long long)s.notified,
 	    s.nexthop_objects ? "true" : "false", s.settled ? "true" : "false");
 }
 
