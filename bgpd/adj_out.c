@@ -262,7 +262,8 @@ ao_dump_start(struct adj_out *ao, struct ao_peer *ap, bool force)
 {
 	ap->dumping = true;
 	ap->dump_started = false;
-	ap->dump_force = force;
+	/* an RFC 7313 answer under way must send everything before its EoRR */
+	ap->dump_force = force || ap->eorr_pending;
 	ao_schedule(ao, 0);
 }
 

@@ -108,6 +108,7 @@ static void
 ctl_graceful_restart(struct bgpd *b, struct ctl_conn *c, const struct ctl_frame *f)
 {
 	static const struct timeval flush = { 0, 200000 };	/* the answer gets out */
+	struct conf_bgp g;
 	size_t told = 0, up = 0;
 	uint16_t secs = 0;
 	char msg[512];
@@ -116,8 +117,9 @@ ctl_graceful_restart(struct bgpd *b, struct ctl_conn *c, const struct ctl_frame 
 		ctl_conn_error(c, f->seq, "no router bgp");
 		return;
 	}
+	conf_bgp_get(b->running, &g);
+	secs = g.graceful_restart ? g.graceful_restart_time : 0;
 	for (struct peer *p = b->bgp->peers; p != NULL; p = p->next) {
-		secs = p->cfg.gr_restart_time;
 		if (!peer_is_established(p))
 			continue;
 		up++;

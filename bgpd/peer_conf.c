@@ -205,6 +205,9 @@ gr_restarting_set(struct bgp *bgp)
 
 	clock_gettime(CLOCK_MONOTONIC, &now);
 	bgp->gr_since = now.tv_sec;
+	/* Traffic to our own prefixes went on; routes through userspace tunnels
+	 * did not (the TUN lost its carrier with the last run: the kernel flushed
+	 * them) and are made again as paths arrive (doc/bgp-sessions.md). */
 	bgp->gr_restarting = n > 0;
 	if (n > 0)
 		log_info("graceful restart: %llu objects of an earlier run kept forwarding; "

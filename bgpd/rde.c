@@ -721,8 +721,13 @@ rde_refresh_begin(struct rde_nbr *n)
 {
 	struct timeval tv = { BGP_ERR_STALE_TIME, 0 };
 
-	rib_peer_refresh_begin(n->r->rib, &n->sess->rp);	/* finishes a sweep under way */
-	n->sweeping = false;
+	if (n->sweeping) {	/* the last EoRR's sweep, even if not started: first */
+		while (rib_peer_sweep(n->r->rib, &n->sess->rp, SIZE_MAX, &n->swept))
+			;
+		n->c.refresh_swept += n->swept;
+		n->sweeping = false;
+	}
+	rib_peer_refresh_begin(n->r->rib, &n->sess->rp);
 	n->in_refresh = true;
 	if (n->err_ev == NULL &&
 	    (n->err_ev = evtimer_new(n->r->bgp->base, rde_err_timer_cb, n)) == NULL)

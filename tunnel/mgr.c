@@ -517,10 +517,13 @@ tunnel_get(struct tunnel_mgr *m, struct in_addr local, struct in_addr remote, in
 void
 tunnel_put(struct tunnel_mgr *m, struct tunnel *t)
 {
+	bool keep = m->opts.keep_on_exit;	/* a graceful stop: the overlay lets go */
+
 	if (t == NULL || --t->info.users > 0)
 		return;
-	mgr_fw_del(m, t);
-	mgr_tunnel_remove(m, t, false);
+	if (!keep)
+		mgr_fw_del(m, t);
+	mgr_tunnel_remove(m, t, keep);
 }
 
 const struct tunnel_info *

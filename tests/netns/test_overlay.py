@@ -299,3 +299,43 @@ def test_debug_tunnel_logs_each_tunnel_made_and_removed(tmp_path, lab, daemon_fa
                     10), d.read_log()
     assert d.stop() == 0
     d.assert_no_sanitizer_report()
+
+
+
+def graceful_lab(tmp_path, lab, daemon_factory):
+    """BIRD as a graceful-restart helper, us with `bgp graceful-restart` and
+    both prefixes through (userspace) tunnels; returns (conf, daemon, routes, devices)."""
+    link, bird = lab
+    bird.conf.write_text(bird.conf.read_text().replace("hold time 3;",
+                                                       "hold time 3;\n  graceful restart aware;"))
+    bird.start()
+    c = conf(tmp_path, "always")
+    c.write_text(c.read_text().replace(" no bgp ebgp-requires-policy\n",
+                                       " no bgp ebgp-requires-policy\n bgp graceful-restart\n"))
+    d = daemon_factory(config=c, netns=link.a).start()
+    assert wait_for(lambda: len(installed(link.a)) == 2 and len(our_tunnels(link.a)) == 2, 20), \
+        d.read_log()
+    devs = {t["ifname"]: t["ifindex"] for t in our_tunnels(link.a)}
+    return c, d, installed(link.a), devs
+
+
+
+def test_graceful_restart_keeps_the_tunnel_devices(tmp_path, lab, daemon_factory):
+    """`graceful restart` with tunnels in use: the devices stay, same ifindex
+    (before the fix the overlay let go of them on the way out and the tunnel
+    manager deleted them, so kernel-driver tunnels and their routes were gone
+    for the whole restart). Routes through a userspace tunnel do not outlive
+    the daemon: the TUN loses its carrier when its reader closes it and the
+    kernel flushes nexthops on a link without carrier. Taking the devices
+    over again is not checked here: see doc/bgp-sessions.md, known gaps."""
+    link, _ = lab
+    c, d, before, devs = graceful_lab(tmp_path, lab, daemon_factory)
+    r = vtysh(d.sock, "graceful restart")
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert d.proc.wait(10) == 0
+    d.assert_no_sanitizer_report()
+    try:
+        assert {t["ifname"]: t["ifindex"] for t in our_tunnels(link.a)} == devs
+    finally:
+        for t in our_tunnels(link.a):       # ours, by alias: the next run is not started here
+            sh("ip", "-n", link.a, "link", "del", t["ifname"], check=False)
