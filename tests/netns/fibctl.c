@@ -5,6 +5,7 @@
  *   set PREFIX [count N] [mtu M] via GW dev IF [onlink] [weight W] [via ...]
  *   del PREFIX [count N]          nhdown via GW dev IF    settle
  *   sync (answers when nothing is queued)    stats       quit [keep]
+ *   block MS: sleep without reading anything (the monitor fills up)
  *   scan CHUNK [PREFIX count N]: walk the routes as `show ip fib` does, CHUNK
  *     at a time, deleting the N prefixes from PREFIX after the first chunk;
  *     answers {"prefixes": [...]} with what the walk gave, in its order
@@ -194,6 +195,8 @@ ctl_line(struct ctl *c, char *line)
 		rv = ctl_scan(c);
 	else if (strcmp(w, "settle") == 0)
 		fib_settle(c->fib);
+	else if (strcmp(w, "block") == 0 && (w = strtok(NULL, " \t")) != NULL)
+		usleep((useconds_t)atoi(w) * 1000);	/* the loop reads nothing meanwhile */
 	else if (strcmp(w, "stats") == 0)
 		return ctl_stats(c), true;
 	else if (strcmp(w, "sync") == 0) {

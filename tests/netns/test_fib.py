@@ -293,11 +293,16 @@ def test_monitor_overrun_resyncs_and_repair_still_works(fib_ns, tmp_path):
     f = fib_ns.fibctl("-M", "4096")          # a tiny monitor buffer
     f.ok(f"set 10.100.0.0/24 count 5000 {via(0, 1)}")
     f.ok("sync")
-    # our own writes no longer reach the monitor; an outsider's flood does: ENOBUFS
-    flood = tmp_path / "flood.batch"
-    flood.write_text("".join(f"route add 10.200.{i >> 8}.{i & 255}/32 dev fibp0 proto static\n"
-                             for i in range(5000)))
-    fib_ns.ip("-batch", str(flood))
+    # our own writes no longer reach the monitor; an outsider's flood does: ENOBUFS.
+    # The outsider writes in batches (bursts of notifications), in its own
+    # protocol and table, with inline next hops (no nexthop ids to share).
+    # f reads nothing meanwhile (block), so its 4 KiB monitor must overflow.
+    outsider = fib_ns.fibctl("-p", "45", "-t", "100", "-m")
+    f.p.stdin.write("block 1500\n")
+    f.p.stdin.flush()
+    outsider.ok(f"set 10.200.0.0/24 count 5000 {via(2)}")
+    outsider.ok("sync")
+    assert f.readline() == "ok"
     assert wait_for(lambda: f.stats()["resyncs"] >= 1, timeout=10)
     f.ok("sync")
     assert set(our_routes(fib_ns)) == block("10.100.0.0", 5000)
