@@ -28,12 +28,7 @@ log_peer(const struct peer *p, int level, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(buf, sizeof(buf), fmt, ap);
 	va_end(ap);
-	switch (level) {
-	case LOG_DEBUG: log_debug("neighbor %s: %s", p->name, buf); break;
-	case LOG_INFO: log_info("neighbor %s: %s", p->name, buf); break;
-	case LOG_NOTICE: log_notice("neighbor %s: %s", p->name, buf); break;
-	default: log_warnx("neighbor %s: %s", p->name, buf); break;
-	}
+	log_at(level, "neighbor %s: %s", p->name, buf);
 }
 
 void

@@ -127,13 +127,7 @@ rde_nbr_log(const struct rde_nbr *n, int level, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(buf, sizeof(buf), fmt, ap);
 	va_end(ap);
-	inet_ntop(AF_INET, &n->addr, a, sizeof(a));
-	switch (level) {
-	case LOG_DEBUG: log_debug("neighbor %s: %s", a, buf); break;
-	case LOG_INFO: log_info("neighbor %s: %s", a, buf); break;
-	case LOG_NOTICE: log_notice("neighbor %s: %s", a, buf); break;
-	default: log_warnx("neighbor %s: %s", a, buf); break;
-	}
+	log_at(level, "neighbor %s: %s", inet_ntop(AF_INET, &n->addr, a, sizeof(a)), buf);
 }
 
 bool
@@ -637,24 +631,31 @@ rde_refwd_run(struct rde *r, size_t budget)
 	return false;
 }
 
+/* One turn of n's EoRR sweep (SIZE_MAX: to the end); true while it has more to do. */
+static bool
+rde_sweep_step(struct rde_nbr *n, size_t budget)
+{
+	struct rde *r = n->r;
+
+	if (!n->sweeping || n->sess == NULL)
+		return false;
+	if (rib_peer_sweep(r->rib, &n->sess->rp, budget, &n->swept))
+		return true;
+	n->sweeping = false;
+	n->c.refresh_swept += n->swept;
+	rde_nbr_log(n, LOG_INFO, "enhanced route refresh: %zu stale paths withdrawn, "
+	    "%zu paths kept", n->swept, rib_peer_npaths(r->rib, &n->sess->rp));
+	return false;
+}
+
 /* One turn of every EoRR sweep under way; true while one has more to do. */
 static bool
 rde_sweeps_run(struct rde *r, size_t budget)
 {
 	bool more = false;
 
-	for (struct rde_nbr *n = r->nbrs; n != NULL; n = n->next) {
-		if (!n->sweeping || n->sess == NULL)
-			continue;
-		if (rib_peer_sweep(r->rib, &n->sess->rp, budget, &n->swept)) {
-			more = true;
-			continue;
-		}
-		n->sweeping = false;
-		n->c.refresh_swept += n->swept;
-		rde_nbr_log(n, LOG_INFO, "enhanced route refresh: %zu stale paths withdrawn, "
-		    "%zu paths kept", n->swept, rib_peer_npaths(r->rib, &n->sess->rp));
-	}
+	for (struct rde_nbr *n = r->nbrs; n != NULL; n = n->next)
+		more |= rde_sweep_step(n, budget);
 	return more;
 }
 
@@ -721,12 +722,7 @@ rde_refresh_begin(struct rde_nbr *n)
 {
 	struct timeval tv = { BGP_ERR_STALE_TIME, 0 };
 
-	if (n->sweeping) {	/* the last EoRR's sweep, even if not started: first */
-		while (rib_peer_sweep(n->r->rib, &n->sess->rp, SIZE_MAX, &n->swept))
-			;
-		n->c.refresh_swept += n->swept;
-		n->sweeping = false;
-	}
+	(void)rde_sweep_step(n, SIZE_MAX);	/* the last EoRR's, even if not started: first */
 	rib_peer_refresh_begin(n->r->rib, &n->sess->rp);
 	n->in_refresh = true;
 	if (n->err_ev == NULL &&

@@ -59,7 +59,7 @@ redist_src_name(enum redist_src s)
 static uint32_t
 pfx_hash(uint8_t src, const struct prefix *p)
 {
-	return hash_add(hash_add(hash_u32(p->addr), p->len), src);
+	return hash_add(hash_prefix(p->addr, p->len), src);
 }
 
 static uint32_t

@@ -65,4 +65,11 @@ hash_add(uint32_t h, uint32_t v)
 	return hash_u32(h ^ (v + 0x9e3779b9u + (h << 6) + (h >> 2)));
 }
 
+/* An IPv4 prefix (address, length), for the tables keyed by prefix. */
+static inline uint32_t
+hash_prefix(uint32_t addr, uint8_t len)
+{
+	return hash_add(hash_u32(addr), len);
+}
+
 #endif

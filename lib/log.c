@@ -117,6 +117,17 @@ LOG_FN(log_notice, LOG_NOTICE)
 LOG_FN(log_warnx, LOG_WARNING)
 LOG_FN(log_err, LOG_ERR)
 
+void
+log_at(int level, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	log_vemit(level > LOG_DEBUG ? LOG_DEBUG : level < LOG_WARNING ? LOG_WARNING : level,
+	    NULL, fmt, ap);
+	va_end(ap);
+}
+
 /* A debug topic's line (lib/debug.h): the caller checked that the topic is on. */
 void
 log_topic(const char *fmt, ...)

@@ -36,6 +36,8 @@ void	log_notice(const char *, ...) PRINTF_LIKE(1, 2);
 void	log_warn(const char *, ...) PRINTF_LIKE(1, 2);
 void	log_warnx(const char *, ...) PRINTF_LIKE(1, 2);
 void	log_err(const char *, ...) PRINTF_LIKE(1, 2);
+/* At a level chosen at run time; LOG_WARNING and above are warnings (as log_warnx). */
+void	log_at(int level, const char *, ...) PRINTF_LIKE(2, 3);
 NORETURN void fatal(const char *, ...) PRINTF_LIKE(1, 2);
 NORETURN void fatalx(const char *, ...) PRINTF_LIKE(1, 2);
 

@@ -369,17 +369,11 @@ fib_grp_sig(const struct fib *f, const struct fib_grp *g)
 /* ---- routes ---- */
 
 static uint32_t
-fib_route_hash(uint32_t addr, uint8_t len)
-{
-	return hash_add(hash_u32(addr), len);
-}
-
-static uint32_t
 fib_route_hash_of(const void *obj)
 {
 	const struct fib_route *r = obj;
 
-	return fib_route_hash(r->addr, r->o.r_plen);
+	return hash_prefix(r->addr, r->o.r_plen);
 }
 
 struct fib_route *
@@ -387,7 +381,7 @@ fib_route_find(const struct fib *f, const struct prefix *p)
 {
 	struct fib_route *r;
 
-	for (uint32_t i = ihash_first(&f->routes, fib_route_hash(p->addr, p->len)); i != 0;
+	for (uint32_t i = ihash_first(&f->routes, hash_prefix(p->addr, p->len)); i != 0;
 	    i = ihash_next(&f->routes, i)) {
 		r = slab_at(&f->route_slab, i);
 		if (r->addr == p->addr && r->o.r_plen == p->len)
@@ -408,7 +402,7 @@ fib_route_new(struct fib *f, const struct prefix *p)
 	r->idx = idx;
 	r->addr = p->addr;
 	r->o.r_plen = p->len;
-	ihash_add(&f->routes, idx, fib_route_hash(p->addr, p->len));
+	ihash_add(&f->routes, idx, hash_prefix(p->addr, p->len));
 	return r;
 }
 
@@ -526,7 +520,7 @@ fib_obj_free(struct fib *f, struct fib_obj *o)
 	if (o->kind == FIB_K_ROUTE) {
 		struct fib_route *r = (struct fib_route *)o;
 
-		ihash_del(&f->routes, r->idx, fib_route_hash(r->addr, r->o.r_plen));
+		ihash_del(&f->routes, r->idx, hash_prefix(r->addr, r->o.r_plen));
 	} else {
 		hmap_del(o->kind == FIB_K_NH ? &f->nhs : &f->grps, &((struct fib_idobj *)o)->hn);
 		hmap_del(&f->ids, &((struct fib_idobj *)o)->idn);

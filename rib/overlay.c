@@ -435,17 +435,11 @@ ov_fib_del(struct overlay *o, const struct prefix *p)
 /* ---- the route table: prefix -> struct ov_route ---- */
 
 static uint32_t
-ov_route_hash(uint32_t addr, uint8_t len)
-{
-	return hash_add(hash_u32(addr), len);
-}
-
-static uint32_t
 ov_route_hash_of(const void *obj)
 {
 	const struct ov_route *r = obj;
 
-	return ov_route_hash(r->addr, r->len);
+	return hash_prefix(r->addr, r->len);
 }
 
 static void
@@ -468,7 +462,7 @@ ov_route_find_at(const struct overlay *o, const struct prefix *p, uint32_t *idx)
 {
 	struct ov_route *r;
 
-	for (uint32_t i = ihash_first(&o->routes, ov_route_hash(p->addr, p->len)); i != 0;
+	for (uint32_t i = ihash_first(&o->routes, hash_prefix(p->addr, p->len)); i != 0;
 	    i = ihash_next(&o->routes, i)) {
 		r = slab_at(&o->route_slab, i);
 		if (r->addr == p->addr && r->len == p->len) {
@@ -669,7 +663,7 @@ ov_route_get(struct overlay *o, const struct prefix *p)
 		fatal("overlay: route");
 	r->addr = p->addr;
 	r->len = p->len;
-	ihash_add(&o->routes, i, ov_route_hash(p->addr, p->len));
+	ihash_add(&o->routes, i, hash_prefix(p->addr, p->len));
 	return r;
 }
 
@@ -738,7 +732,7 @@ overlay_route_del(struct overlay *o, const struct prefix *p)
 	if (r == NULL)
 		return;
 	ov_route_release(o, r);
-	ihash_del(&o->routes, i, ov_route_hash(p->addr, p->len));
+	ihash_del(&o->routes, i, hash_prefix(p->addr, p->len));
 	slab_free(&o->route_slab, i);
 	ov_guard_release(o);
 }

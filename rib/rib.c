@@ -346,43 +346,13 @@ rib_path_del(struct rib *rib, const struct prefix *pfx, struct rib_peer *peer, u
 	return 0;
 }
 
-/* Every path of one peer on r (ADD-PATH may have several). */
-static void
-route_peer_drop(struct rib *rib, struct rib_route *r, uint16_t peer)
-{
-	bool found = false, force = false;
-
-	for (size_t i = r->t.npaths; i-- > 0;)
-		if (rib_route_paths(r)[i].peer == peer) {
-			force |= route_path_drop(rib, r, i);
-			found = true;
-		}
-	if (found)
-		route_update(rib, r, force);
-}
-
-bool
-rib_peer_withdraw_all(struct rib *rib, struct rib_peer *peer, size_t budget)
-{
-	uint32_t limit = rib_table_limit(&rib->table);
-	struct rib_route *r;
-
-	if (!peer_is_registered(rib, peer))
-		return false;
-	if (peer->withdraw_pos == 0)
-		peer->withdraw_pos = 1;
-	for (; budget > 0 && peer->withdraw_pos < limit && rib->peer_paths[peer->idx] > 0; budget--)
-		if ((r = rib_table_at(&rib->table, peer->withdraw_pos++)) != NULL)
-			route_peer_drop(rib, r, peer->idx);
-	if (peer->withdraw_pos < limit && rib->peer_paths[peer->idx] > 0)
-		return true;
-	peer->withdraw_pos = 0;		/* done: the next run starts over */
-	return false;
-}
-
-/* The peer's paths on r announced before its current generation. */
+/*
+ * The paths of one peer on r (ADD-PATH may have several): all of them, or
+ * with stale_only those announced before its current refresh generation.
+ */
 static size_t
-route_peer_sweep(struct rib *rib, struct rib_route *r, const struct rib_peer *peer)
+route_peer_drop(struct rib *rib, struct rib_route *r, const struct rib_peer *peer,
+    bool stale_only)
 {
 	bool force = false;
 	size_t n = 0;
@@ -390,7 +360,7 @@ route_peer_sweep(struct rib *rib, struct rib_route *r, const struct rib_peer *pe
 	for (size_t i = r->t.npaths; i-- > 0;) {
 		const struct rib_path *p = &rib_route_paths(r)[i];
 
-		if (p->peer == peer->idx && p->gen != peer->gen) {
+		if (p->peer == peer->idx && (!stale_only || p->gen != peer->gen)) {
 			force |= route_path_drop(rib, r, i);
 			n++;
 		}
@@ -400,25 +370,46 @@ route_peer_sweep(struct rib *rib, struct rib_route *r, const struct rib_peer *pe
 	return n;
 }
 
-bool
-rib_peer_sweep(struct rib *rib, struct rib_peer *peer, size_t budget, size_t *swept)
+/*
+ * A chunked walk of the table dropping the peer's paths (route_peer_drop),
+ * at most budget routes from *pos; true while more is left. *dropped (may be
+ * NULL) adds the paths dropped. *pos is 0 again once done.
+ */
+static bool
+peer_drop_walk(struct rib *rib, struct rib_peer *peer, uint32_t *pos, size_t budget,
+    bool stale_only, size_t *dropped)
 {
 	uint32_t limit = rib_table_limit(&rib->table);
 	struct rib_route *r;
 	size_t n = 0;
 
+	if (*pos == 0)
+		*pos = 1;
+	for (; budget > 0 && *pos < limit && rib->peer_paths[peer->idx] > 0; budget--)
+		if ((r = rib_table_at(&rib->table, (*pos)++)) != NULL)
+			n += route_peer_drop(rib, r, peer, stale_only);
+	if (dropped != NULL)
+		*dropped += n;
+	if (*pos < limit && rib->peer_paths[peer->idx] > 0)
+		return true;
+	*pos = 0;		/* done: the next run starts over */
+	return false;
+}
+
+bool
+rib_peer_withdraw_all(struct rib *rib, struct rib_peer *peer, size_t budget)
+{
+	return peer_is_registered(rib, peer) &&
+	    peer_drop_walk(rib, peer, &peer->withdraw_pos, budget, false, NULL);
+}
+
+bool
+rib_peer_sweep(struct rib *rib, struct rib_peer *peer, size_t budget, size_t *swept)
+{
 	if (!peer_is_registered(rib, peer))
 		return false;
-	if (peer->sweep_pos == 0)
-		peer->sweep_pos = 1;
-	for (; budget > 0 && peer->sweep_pos < limit && rib->peer_paths[peer->idx] > 0; budget--)
-		if ((r = rib_table_at(&rib->table, peer->sweep_pos++)) != NULL)
-			n += route_peer_sweep(rib, r, peer);
-	if (swept != NULL)
-		*swept += n;
-	if (peer->sweep_pos < limit && rib->peer_paths[peer->idx] > 0)
+	if (peer_drop_walk(rib, peer, &peer->sweep_pos, budget, true, swept))
 		return true;
-	peer->sweep_pos = 0;
 	peer->unswept = 0;	/* every path now holds the current generation */
 	return false;
 }

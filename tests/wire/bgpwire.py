@@ -120,14 +120,8 @@ class Speaker:
 
     def notification(self, within):
         """The first NOTIFICATION (code, subcode) within the time, else None."""
-        end = time.monotonic() + within
-        while (left := end - time.monotonic()) > 0:
-            m = self.read(left)
-            if m is None:
-                return None
-            if m[0] == 3:
-                return m[1][0], m[1][1]
-        return None
+        n = self.notification_full(within)
+        return n[:2] if n is not None else None
 
     def notification_full(self, within):
         """The first NOTIFICATION as (code, subcode, data bytes), else None."""
