@@ -370,20 +370,41 @@ fib_mon_route(struct fib *f, const struct rtnl_msg *m)
 		fib_mon_route_new(f, &k);
 }
 
-/* The kernel removed a group of ours: it took the routes using it along. */
+/* r was in the kernel through a group the kernel removed: so is r. */
+static void
+fib_mon_route_lost(struct fib *f, struct fib_route *r)
+{
+	r->o.maybe_in = true;
+	fib_route_now_out(f, r);
+	fib_obj_dirty(f, &r->o);
+}
+
+/*
+ * The kernel removed a group of ours: it took the routes using it along,
+ * without a notification for them. Those that want g are on its list; a
+ * route in the kernel through g may also want another group or none yet
+ * (adopted at start and not asked for again). Each holds a reference on g
+ * (k_grp), so the count says whether the whole table must be walked.
+ */
 static void
 fib_mon_grp_gone(struct fib *f, struct fib_grp *g)
 {
+	uint32_t holders = g->nroutes;		/* references accounted for */
 	struct fib_route *r;
+	bool others;
 
 	g->h.o.in_kernel = false;
 	g->h.o.maybe_in = true;
 	FIB_GRP_FOREACH_ROUTE(f, g, r)
-		if (r->k_grp == g) {
-			r->o.maybe_in = true;
-			fib_route_now_out(f, r);
-			fib_obj_dirty(f, &r->o);
-		}
+		holders += r->k_grp == g;
+	others = g->h.refcnt > holders;
+	FIB_GRP_FOREACH_ROUTE(f, g, r)		/* leaving k_grp keeps the list */
+		if (r->k_grp == g)
+			fib_mon_route_lost(f, r);
+	if (others)
+		for (uint32_t i = 0; (r = slab_next(&f->route_slab, &i)) != NULL;)
+			if (r->k_grp == g)
+				fib_mon_route_lost(f, r);
 	fib_obj_dirty(f, &g->h.o);
 }
 
