@@ -48,6 +48,7 @@ bgp_free(struct bgp *b)
 		peer_free(p);
 	}
 	bgp_listen_stop(b);
+	bgp_md5watch_stop(b);
 	rde_free(b->rde);		/* after the peers: their paths are withdrawn */
 	free(b);
 }
@@ -77,6 +78,7 @@ bgp_start(struct bgp *b)
 	b->started = true;
 	for (struct peer *p = b->peers; p != NULL; p = p->next)
 		peer_start(p);
+	bgp_md5watch_start(b);
 	return 0;
 }
 
@@ -139,8 +141,10 @@ bgp_peer_update(struct bgp *b, struct peer *p, const struct peer_cfg *cfg, bool 
 {
 	bool key = strcmp(p->cfg.password, cfg->password) != 0;
 
-	if (key)
+	if (key) {
 		bgp_listen_md5_set(b, p, false);
+		p->md5_hinted = false;
+	}
 	if (cfg->shutdown && !p->cfg.shutdown) {
 		p->cfg = *cfg;		/* no restart once stopped */
 		peer_stop(p, BGP_CEASE_ADMIN_SHUTDOWN, cfg->shutdown_msg);

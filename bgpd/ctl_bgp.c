@@ -308,6 +308,7 @@ void
 ctl_bgp_show_statistics(struct bgpd *b, struct ctl_conn *c, const struct ctl_frame *f)
 {
 	struct ctl_bgp_stats head = { .rec = CTL_STATS_HEAD }, *v;
+	struct tcp_md5_stats md5;
 	struct ctl_neighbor n;
 	struct rde_stats r;
 	size_t npeers = 0;
@@ -324,6 +325,11 @@ ctl_bgp_show_statistics(struct bgpd *b, struct ctl_conn *c, const struct ctl_fra
 	head.rib_attr_sets = r.rib_attr_sets;
 	head.table_bytes = r.table_bytes;
 	head.accept_paused = b->bgp->accept_paused;
+	if (tcp_md5_stats_read(&md5) == 0) {
+		head.md5_failure = md5.failure;
+		head.md5_not_found = md5.not_found;
+		head.md5_unexpected = md5.unexpected;
+	}
 	for (const struct peer *p = b->bgp->peers; p != NULL; p = p->next)
 		npeers++;
 	if ((v = calloc(npeers ? npeers : 1, sizeof(*v))) == NULL)

@@ -13,6 +13,7 @@ bgpd_libbgpd_a_SOURCES = \
 	bgpd/attrs.h bgpd/attrs.c \
 	bgpd/peer_cfg.h bgpd/peer.h bgpd/session.h bgpd/fsm.c bgpd/peer.c \
 	bgpd/session.c bgpd/transport.c bgpd/accept.h bgpd/accept.c bgpd/listen.c bgpd/bgp.c \
+	bgpd/md5watch.c \
 	bgpd/peer_conf.c bgpd/priv.h bgpd/priv.c \
 	bgpd/ctl_bgp.h bgpd/ctl_bgp.c \
 	bgpd/rde.h bgpd/rde.c bgpd/ctl_rib.h bgpd/ctl_rib.c \

@@ -197,6 +197,8 @@ peer_state_set(struct peer *p, enum peer_state next)
 	if (old == PEER_ESTABLISHED && peer_state_msecs(p) >= PEER_STABLE_SECS * 1000)
 		p->flaps = 0;		/* it was stable: this error is not a flap */
 	p->state = next;
+	if (next == PEER_ESTABLISHED)
+		p->md5_hinted = false;
 	clock_gettime(CLOCK_MONOTONIC, &p->since);
 }
 

@@ -26,6 +26,7 @@
 #include "bgpd/peer_cfg.h"
 #include "lib/compiler.h"
 #include "lib/cursor.h"
+#include "lib/tcpext.h"
 #include "lib/log.h"
 
 struct event_base;
@@ -167,6 +168,7 @@ struct peer {
 	struct event		*ev_input;	/* more messages wait in the input buffer */
 	unsigned		 connect_attempts;	/* failures since the last OPEN, for backoff */
 	int			 connect_err;	/* errno of the last connect() logged; 0 none */
+	bool			 md5_hinted;	/* md5watch.c warned; until Established */
 	unsigned		 flaps;		/* errors since the session was last stable */
 	uint16_t		 hold;		/* negotiated, seconds (0: no hold timer) */
 	uint16_t		 keepalive;
@@ -221,7 +223,16 @@ struct bgp {
 	bool			 gr_restarting;	/* our routes of an earlier run were in the kernel */
 	time_t			 gr_since;	/* monotonic seconds: the R bit's window starts */
 	bool			 gr_stop;	/* graceful stop: no NOTIFICATION, routes stay */
+	/* md5watch.c: the kernel's TCP MD5 drop counters while a peer is down */
+	struct event		*md5_ev;
+	struct tcp_md5_stats	 md5_last;
+	bool			 md5_have;	/* md5_last is a baseline */
 };
+
+/* ------------------------------------------------------------ md5watch.c */
+/* Watch the TCP MD5 drop counters while a peer is down; warn each such peer once. */
+void	bgp_md5watch_start(struct bgp *);
+void	bgp_md5watch_stop(struct bgp *);
 
 /* ----------------------------------------------------------------- bgp.c */
 /* A stopped instance on base; nothing listens until bgp_start. */

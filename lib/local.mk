@@ -16,11 +16,15 @@ lib_libipip_a_SOURCES = \
 	lib/hmap.h lib/hmap.c \
 	lib/slab.h lib/slab.c \
 	lib/ihash.h lib/ihash.c \
+	lib/tcpext.h lib/tcpext.c \
 	include/ipip-bgpd/ctl.h
 lib_libipip_a_CFLAGS = $(AM_CFLAGS)
 
-check_PROGRAMS += tests/unit/test_array tests/unit/test_slab tests/unit/test_ihash
-TESTS += tests/unit/test_array tests/unit/test_slab tests/unit/test_ihash
+check_PROGRAMS += tests/unit/test_array tests/unit/test_slab tests/unit/test_ihash tests/unit/test_tcpext
+TESTS += tests/unit/test_array tests/unit/test_slab tests/unit/test_ihash tests/unit/test_tcpext
+tests_unit_test_tcpext_SOURCES = tests/unit/test_tcpext.c
+tests_unit_test_tcpext_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
+tests_unit_test_tcpext_LDADD = lib/libipip.a $(UNIT_LIBS)
 tests_unit_test_ihash_SOURCES = tests/unit/test_ihash.c
 tests_unit_test_ihash_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
 tests_unit_test_ihash_LDADD = lib/libipip.a $(UNIT_LIBS)

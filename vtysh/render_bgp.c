@@ -458,6 +458,9 @@ statistics_json(FILE *out, const struct ctl_bgp_stats *h, const struct ctl_bgp_s
 	J_INT(t, "peers", h->npeers);
 	J_INT(t, "peersEstablished", h->established);
 	J_INT(t, "acceptPaused", h->accept_paused);
+	J_INT(t, "tcpMd5Failure", h->md5_failure);
+	J_INT(t, "tcpMd5NotFound", h->md5_not_found);
+	J_INT(t, "tcpMd5Unexpected", h->md5_unexpected);
 	stats_json_counts(t, h);
 	json_object_object_add(o, "ipv4Unicast", t);
 	for (size_t i = 0; i < n; i++) {
@@ -487,7 +490,10 @@ render_bgp_statistics(FILE *out, const struct ctl_bgp_stats *h, const struct ctl
 	fprintf(out, "  Neighbors %" PRIu64 ", established %" PRIu64 "\n", h->npeers,
 	    h->established);
 	fprintf(out, "  Listener paused %" PRIu64 " times (accept failed: out of file "
-	    "descriptors)\n\n", h->accept_paused);
+	    "descriptors)\n", h->accept_paused);
+	fprintf(out, "  TCP MD5 drops in this namespace: %" PRIu64 " wrong signature, %" PRIu64
+	    " unsigned, %" PRIu64 " signed without a password\n\n", h->md5_failure,
+	    h->md5_not_found, h->md5_unexpected);
 	fprintf(out, "%-15s %-11s %8s %9s %6s %6s %6s %6s %6s %6s\n", "Neighbor", "State",
 	    "PfxRcd", "Updates", "NotOut", "NotIn", "TaW", "AttrDi", "UpdRst", "Resets");
 	for (size_t i = 0; i <= n; i++) {

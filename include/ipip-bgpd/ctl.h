@@ -233,6 +233,9 @@ struct ctl_bgp_stats {
 	uint64_t	upd_session_resets, resets, dropped;
 	uint64_t	accept_paused;	/* head: times the BGP listener stopped accepting
 					 * for a while: accept() failed (EMFILE...) */
+	/* head: TCP segments the kernel dropped for their MD5 signature in this
+	 * network namespace (TcpExt TCPMD5Failure, NotFound, Unexpected) */
+	uint64_t	md5_failure, md5_not_found, md5_unexpected;
 };
 
 /* ---------------------------------------------------------------- BGP RIB */

@@ -112,13 +112,30 @@ def test_md5_session_establishes_passively(lab, link):
     assert n["portLocal"] == 179       # BIRD connected to our listener
 
 
-def test_wrong_md5_password_never_establishes(lab, link):
+def test_wrong_md5_password_never_establishes_and_the_log_says_why(lab, link):
+    """The kernel drops the badly signed segments before any socket sees
+    them; the daemon reads its drop counters and says, once, what is likely
+    wrong, and `show bgp statistics` shows them."""
     d, bird = lab(ours="password right-key", bird_opts='password "wrong-key";')
-    time.sleep(8)
+    hint = f"neighbor {link.addr_b}: not established, and the kernel dropped"
+    assert wait_for(lambda: hint in d.read_log(), 15), d.read_log()
+    assert "wrong (" in d.read_log() and "the password probably differs" in d.read_log()
     p = peer_state(d, link.addr_b)
     assert p["state"] != "Established"
     assert p["connectionsEstablished"] == 0
     assert not bird.established()
+    st = vtysh_json(d.sock, "show bgp statistics json")["ipv4Unicast"]
+    assert st["tcpMd5Failure"] > 0, st
+    time.sleep(4)                                  # more drops, more retries: still one line
+    assert d.read_log().count(hint) == 1, d.read_log()
+
+
+def test_a_neighbor_signing_when_we_have_no_password_is_named_in_the_log(lab, link):
+    d, bird = lab(bird_opts='password "their-key";')
+    hint = f"neighbor {link.addr_b}: not established, and the kernel dropped"
+    assert wait_for(lambda: hint in d.read_log(), 15), d.read_log()
+    assert "the neighbor probably has a password configured" in d.read_log()
+    assert not is_up(d, link.addr_b)
 
 
 def test_gtsm_session_establishes_one_hop(lab, link):
