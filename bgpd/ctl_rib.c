@@ -163,20 +163,38 @@ struct rib_stream {
 	const struct rib	*rib;		/* for the current chunk */
 	struct ctl_conn		*conn;
 	uint32_t		 seq;
+	uint32_t		 peer;		/* only that neighbor's paths; 0: all */
 	struct prefix		 after;		/* the last prefix sent */
 	bool			 started;	/* after is valid */
 };
+
+/* The route's paths (those of peer only, unless 0) as records, numbered from 0. */
+static void
+route_send(const struct rib *rib, struct ctl_conn *c, uint16_t type, uint32_t seq,
+    const struct prefix *pfx, const struct rib_route *rt, uint32_t peer)
+{
+	struct ctl_rib_rec r;
+	struct rib_path_info pi;
+	uint32_t sent = 0;
+
+	for (size_t i = 0; i < rib_route_npaths(rt); i++) {
+		if (peer != 0) {
+			rib_route_path(rib, rt, i, &pi);
+			if (pi.peer->addr != peer)
+				continue;
+		}
+		rec_fill(rib, pfx, rt, i, &r);
+		r.route.index = sent++;
+		ctl_conn_record(c, type, seq, &r, sizeof(r));
+	}
+}
 
 static int
 stream_route(void *arg, const struct prefix *pfx, const struct rib_route *rt)
 {
 	struct rib_stream *s = arg;
-	struct ctl_rib_rec r;
 
-	for (size_t i = 0; i < rib_route_npaths(rt); i++) {
-		rec_fill(s->rib, pfx, rt, i, &r);
-		ctl_conn_record(s->conn, CTL_SHOW_BGP_IPV4, s->seq, &r, sizeof(r));
-	}
+	route_send(s->rib, s->conn, CTL_SHOW_BGP_IPV4, s->seq, pfx, rt, s->peer);
 	s->after = *pfx;
 	s->started = true;
 	return 0;
@@ -202,30 +220,52 @@ stream_more(struct ctl_conn *c, void *arg)
 	return false;
 }
 
+/* What a request asks for: the table, one prefix, or a longest match; of one peer. */
+struct rib_query {
+	enum { Q_TABLE, Q_EXACT, Q_MATCH } what;
+	struct prefix	 pfx;
+	uint32_t	 peer;		/* host order; 0: every neighbor */
+};
+
 static void
 show_one(const struct rib *rib, struct ctl_conn *c, const struct ctl_frame *f,
-    const struct prefix *pfx)
+    const struct rib_query *q)
 {
-	const struct rib_route *rt = rib_lookup(rib, pfx);
-	struct ctl_rib_rec r;
+	struct prefix found = q->pfx;
+	const struct rib_route *rt = q->what == Q_MATCH ? rib_match(rib, &q->pfx, &found) :
+	    rib_lookup(rib, &q->pfx);
 
 	if (rt == NULL) {
 		ctl_conn_error(c, f->seq, "%% Network not in table");
 		return;
 	}
-	for (size_t i = 0; i < rib_route_npaths(rt); i++) {
-		rec_fill(rib, pfx, rt, i, &r);
-		ctl_conn_record(c, f->type, f->seq, &r, sizeof(r));
-	}
+	route_send(rib, c, f->type, f->seq, &found, rt, q->peer);
 	ctl_conn_end(c, f->seq);
 }
 
-/* The prefix a request names, 0 without one, -1 after answering the error. */
+/* req's prefix: "" (the table), "A.B.C.D/M" or "A.B.C.D" (longest match). */
 static int
-req_prefix(struct ctl_conn *c, const struct ctl_frame *f, struct prefix *pfx)
+query_prefix(const char *text, struct rib_query *q)
+{
+	char buf[24];
+
+	if (text[0] == '\0') {
+		q->what = Q_TABLE;
+		return 0;
+	}
+	q->what = strchr(text, '/') ? Q_EXACT : Q_MATCH;
+	snprintf(buf, sizeof(buf), "%s%s", text, q->what == Q_MATCH ? "/32" : "");
+	return prefix_parse(buf, &q->pfx, true);
+}
+
+/* The request; 0, or -1 after answering the error. */
+static int
+req_query(struct bgpd *b, struct ctl_conn *c, const struct ctl_frame *f, struct rib_query *q)
 {
 	struct ctl_rib_req req;
+	struct in_addr a;
 
+	memset(q, 0, sizeof(*q));
 	if (cur_left(&f->payload) == 0)
 		return 0;
 	if (ctl_record_get(f, &req, sizeof(req)) < 0) {
@@ -233,34 +273,43 @@ req_prefix(struct ctl_conn *c, const struct ctl_frame *f, struct prefix *pfx)
 		return -1;
 	}
 	CTL_STR_FIX(req.prefix);
-	if (prefix_parse(req.prefix, pfx, true) < 0) {
-		ctl_conn_error(c, f->seq, "malformed prefix '%s' (A.B.C.D/M)", req.prefix);
+	CTL_STR_FIX(req.neighbor);
+	if (query_prefix(req.prefix, q) < 0) {
+		ctl_conn_error(c, f->seq, "malformed prefix '%s' (A.B.C.D/M or A.B.C.D)", req.prefix);
 		return -1;
 	}
-	return 1;
+	if (req.neighbor[0] == '\0')
+		return 0;
+	if (inet_pton(AF_INET, req.neighbor, &a) != 1 || b->bgp == NULL ||
+	    bgp_peer_find(b->bgp, a) == NULL) {
+		ctl_conn_error(c, f->seq, "%% No such neighbor or address family");
+		return -1;
+	}
+	q->peer = ntohl(a.s_addr);
+	return 0;
 }
 
 void
 ctl_rib_show(struct bgpd *b, struct ctl_conn *c, const struct ctl_frame *f)
 {
 	struct rib_stream *s;
-	struct prefix pfx;
-	int one;
+	struct rib_query q;
 
-	if ((one = req_prefix(c, f, &pfx)) < 0)
+	if (req_query(b, c, f, &q) < 0)
 		return;
 	if (b->bgp == NULL) {
 		ctl_conn_error(c, f->seq, "BGP is not configured (no 'router bgp')");
 		return;
 	}
-	if (one) {
-		show_one(rde_rib(b->bgp->rde), c, f, &pfx);
+	if (q.what != Q_TABLE) {
+		show_one(rde_rib(b->bgp->rde), c, f, &q);
 		return;
 	}
 	if ((s = calloc(1, sizeof(*s))) == NULL)
 		fatal("control: show bgp");
 	s->bgpd = b;
 	s->seq = f->seq;
+	s->peer = q.peer;
 	if (stream_more(c, s))
 		ctl_conn_defer(c, stream_more, s);
 	else

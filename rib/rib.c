@@ -464,6 +464,16 @@ rib_lookup(const struct rib *rib, const struct prefix *pfx)
 	return rib_table_find(&rib->table, pfx);
 }
 
+const struct rib_route *
+rib_match(const struct rib *rib, const struct prefix *pfx, struct prefix *found)
+{
+	const struct rib_route *r = rib_table_match(&rib->table, pfx);
+
+	if (r != NULL)
+		*found = (struct prefix){ r->t.addr, r->t.len };
+	return r;
+}
+
 size_t
 rib_route_npaths(const struct rib_route *r)
 {

@@ -235,6 +235,9 @@ struct rib_path_info {
 	enum rib_step		 lost_at;	/* why it is not best; NONE for the best */
 };
 const struct rib_route	*rib_lookup(const struct rib *, const struct prefix *);
+/* The longest prefix with paths that covers pfx (an address: pfx/32), in *found. */
+const struct rib_route	*rib_match(const struct rib *, const struct prefix *pfx,
+		    struct prefix *found);
 size_t		 rib_route_npaths(const struct rib_route *);
 void		 rib_route_path(const struct rib *, const struct rib_route *, size_t i,
 		    struct rib_path_info *);

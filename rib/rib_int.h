@@ -96,6 +96,8 @@ struct rib {
 void	rib_table_init(struct rib_table *);
 void	rib_table_fini(struct rib_table *);
 struct rib_route *rib_table_find(const struct rib_table *, const struct prefix *);
+/* The longest prefix in the table that covers p (p itself included), or NULL. */
+struct rib_route *rib_table_match(const struct rib_table *, const struct prefix *);
 /* Find or insert (npaths 0). NULL on out of memory. */
 struct rib_route *rib_table_get(struct rib_table *, const struct prefix *);
 /* Remove a route whose last path is gone. */

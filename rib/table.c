@@ -133,6 +133,25 @@ rib_table_find(const struct rib_table *t, const struct prefix *p)
 	return NULL;
 }
 
+struct rib_route *
+rib_table_match(const struct rib_table *t, const struct prefix *p)
+{
+	const struct rib_tnode *n, *best = NULL;
+	uint32_t ref = t->root;
+
+	while (ref != 0) {
+		n = table_node(t, ref);
+		if (!node_covers(n, p))
+			break;
+		if (!(ref & RIB_GLUE) && n->npaths > 0)
+			best = n;
+		if (n->len == p->len)
+			break;
+		ref = n->child[addr_bit(p->addr, n->len)];
+	}
+	return (struct rib_route *)best;
+}
+
 static uint8_t
 common_len(const struct rib_tnode *n, const struct prefix *p)
 {

@@ -19,6 +19,14 @@ int	cmd_show_bgp_statistics(struct vty *, const struct cmd_args *);
 	{ "show bgp neighbors [A.B.C.D] [json]", BGP_SHOW_HELP "Detailed information on TCP and BGP neighbor connections\n" \
 	    "Neighbor to display information about\nJavaScript Object Notation\n", \
 	    cmd_show_bgp_neighbors }, \
+	{ "show ip bgp summary [json]", "Show running system information\nIP information\n" \
+	    "BGP information\nSummary of BGP neighbor status\nJavaScript Object Notation\n", \
+	    cmd_show_bgp_summary }, \
+	{ "show ip bgp neighbors [A.B.C.D] [json]", "Show running system information\n" \
+	    "IP information\nBGP information\n" \
+	    "Detailed information on TCP and BGP neighbor connections\n" \
+	    "Neighbor to display information about\nJavaScript Object Notation\n", \
+	    cmd_show_bgp_neighbors }, \
 	{ "show bgp statistics [json]", BGP_SHOW_HELP "Table totals and per-neighbor error counters\n" \
 	    "JavaScript Object Notation\n", cmd_show_bgp_statistics }, \
 	{ "clear bgp WORD [soft [in|out]]", "Reset functions\nBGP information\n" \

@@ -1,8 +1,9 @@
 /*
- * vtysh/commands_rib.c - `show bgp ipv4 unicast [A.B.C.D/M] [json]` (and
- * FRR's `show ip bgp` spelling): ask the daemon for struct ctl_rib_rec
- * records (CTL_SHOW_BGP_IPV4) and render them (render_rib.c). The table is
- * printed while it streams in; one prefix's paths are collected first.
+ * vtysh/commands_rib.c - `show bgp ipv4 unicast [A.B.C.D/M|A.B.C.D] [json]`,
+ * `... neighbors A.B.C.D routes` (and FRR's `show ip bgp` spellings): ask the
+ * daemon for struct ctl_rib_rec records (CTL_SHOW_BGP_IPV4) and render them
+ * (render_rib.c). The table is printed while it streams in; one prefix's
+ * paths are collected first.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -58,8 +59,9 @@ bgp_get(struct vty *v, struct ctl_bgp *b)
 	return 0;
 }
 
-int
-cmd_show_bgp_ipv4(struct vty *v, const struct cmd_args *a)
+/* The table as it streams in: all of it (req NULL) or what req selects. */
+static int
+show_table(struct vty *v, const struct cmd_args *a, const struct ctl_rib_req *req)
 {
 	struct rib_render rr;
 	struct ctl_bgp b;
@@ -68,13 +70,30 @@ cmd_show_bgp_ipv4(struct vty *v, const struct cmd_args *a)
 	if (bgp_get(v, &b) < 0)
 		return -1;
 	render_rib_begin(&rr, v->out, &b, cmd_has(a, "json"));
-	if (ctl_client_request(v->cl, CTL_SHOW_BGP_IPV4, NULL, 0, take_row, &rr, err,
-	    sizeof(err)) < 0) {
+	if (ctl_client_request(v->cl, CTL_SHOW_BGP_IPV4, req, req ? sizeof(*req) : 0, take_row,
+	    &rr, err, sizeof(err)) < 0) {
 		render_rib_abort(&rr);
 		return vty_error(v, "%s", err);
 	}
 	render_rib_end(&rr);
 	return 0;
+}
+
+int
+cmd_show_bgp_ipv4(struct vty *v, const struct cmd_args *a)
+{
+	return show_table(v, a, NULL);
+}
+
+/* `show bgp ipv4 unicast neighbors A.B.C.D routes`: the paths it sent us. */
+int
+cmd_show_bgp_neighbor_routes(struct vty *v, const struct cmd_args *a)
+{
+	struct ctl_rib_req req;
+
+	memset(&req, 0, sizeof(req));
+	CTL_STR_SET(req.neighbor, cmd_arg(a, "A.B.C.D"));
+	return show_table(v, a, &req);
 }
 
 struct rec_list {
@@ -103,7 +122,8 @@ cmd_show_bgp_ipv4_prefix(struct vty *v, const struct cmd_args *a)
 	int rv = 0;
 
 	memset(&req, 0, sizeof(req));
-	CTL_STR_SET(req.prefix, cmd_arg(a, "A.B.C.D/M"));
+	CTL_STR_SET(req.prefix, cmd_has(a, "A.B.C.D/M") ? cmd_arg(a, "A.B.C.D/M") :
+	    cmd_arg(a, "A.B.C.D"));
 	if (vty_connect(v) < 0)
 		return -1;
 	if (ctl_client_request(v->cl, CTL_SHOW_BGP_IPV4, &req, sizeof(req), take_rec, &l, err,

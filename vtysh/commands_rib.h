@@ -9,17 +9,33 @@
 
 int	cmd_show_bgp_ipv4(struct vty *, const struct cmd_args *);
 int	cmd_show_bgp_ipv4_prefix(struct vty *, const struct cmd_args *);
+int	cmd_show_bgp_neighbor_routes(struct vty *, const struct cmd_args *);
 
 #define RIB_SHOW_HELP	"Show running system information\nBGP information\n" \
 	"Address Family\nAddress Family modifier\n"
 #define RIB_IP_HELP	"Show running system information\nIP information\nBGP information\n"
+#define NB_ROUTES_HELP	"Detailed information on TCP and BGP neighbor connections\n" \
+	"Neighbor to display information about\n" \
+	"Display routes learned from neighbor\nJavaScript Object Notation\n"
 #define VTYSH_RIB_COMMANDS \
 	{ "show bgp ipv4 unicast [json]", RIB_SHOW_HELP "JavaScript Object Notation\n", \
 	    cmd_show_bgp_ipv4 }, \
 	{ "show bgp ipv4 unicast A.B.C.D/M [json]", RIB_SHOW_HELP "Network in the BGP routing table\n" \
 	    "JavaScript Object Notation\n", cmd_show_bgp_ipv4_prefix }, \
+	{ "show bgp ipv4 unicast A.B.C.D [json]", RIB_SHOW_HELP "Network in the BGP routing " \
+	    "table to display (the longest prefix covering it)\nJavaScript Object Notation\n", \
+	    cmd_show_bgp_ipv4_prefix }, \
 	{ "show ip bgp [json]", RIB_IP_HELP "JavaScript Object Notation\n", cmd_show_bgp_ipv4 }, \
 	{ "show ip bgp A.B.C.D/M [json]", RIB_IP_HELP "Network in the BGP routing table\n" \
-	    "JavaScript Object Notation\n", cmd_show_bgp_ipv4_prefix },
+	    "JavaScript Object Notation\n", cmd_show_bgp_ipv4_prefix }, \
+	{ "show ip bgp A.B.C.D [json]", RIB_IP_HELP "Network in the BGP routing table to display " \
+	    "(the longest prefix covering it)\nJavaScript Object Notation\n", \
+	    cmd_show_bgp_ipv4_prefix }, \
+	{ "show bgp ipv4 unicast neighbors A.B.C.D routes [json]", RIB_SHOW_HELP NB_ROUTES_HELP, \
+	    cmd_show_bgp_neighbor_routes }, \
+	{ "show bgp neighbors A.B.C.D routes [json]", "Show running system information\n" \
+	    "BGP information\n" NB_ROUTES_HELP, cmd_show_bgp_neighbor_routes }, \
+	{ "show ip bgp neighbors A.B.C.D routes [json]", RIB_IP_HELP NB_ROUTES_HELP, \
+	    cmd_show_bgp_neighbor_routes },
 
 #endif

@@ -241,7 +241,9 @@ struct ctl_bgp_stats {
 /* ---------------------------------------------------------------- BGP RIB */
 
 struct ctl_rib_req {
-	char		prefix[20];	/* "A.B.C.D/M": that prefix only */
+	char		prefix[20];	/* "A.B.C.D/M": that prefix only; "A.B.C.D": the
+					 * longest prefix that covers it; "": the table */
+	char		neighbor[16];	/* "A.B.C.D": only the paths it sent; "": all */
 };
 
 /* The prefix a path belongs to. */

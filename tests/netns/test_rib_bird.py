@@ -298,3 +298,44 @@ def test_a_table_larger_than_one_chunk_streams_whole(tmp_path, link, birds, daem
     assert wait_for(lambda: pfx_rcvd(d, link.addr_b) == 3000, 5)
     assert d.stop() == 0
     d.assert_no_sanitizer_report()
+
+
+def test_routes_of_one_neighbor_longest_match_and_the_show_ip_bgp_spellings(
+        tmp_path, link, birds, daemon_factory):
+    """What operators type first: `show ip bgp summary`, `show ip bgp
+    neighbors A routes` (only what A sent), `show ip bgp ADDRESS` (the
+    longest prefix that covers it)."""
+    ns_c, addr_a2, addr_c = link.add_ns("10.0.10")
+    start_bird(tmp_path, birds, "b1", link.b, link.addr_b, BIRD_AS, link.addr_a,
+               ["10.20.0.0/24", "10.21.1.0/24"], export="all")
+    start_bird(tmp_path, birds, "b2", ns_c, addr_c, BIRD2_AS, addr_a2,
+               ["10.20.0.0/24", "10.22.2.0/24", "10.22.0.0/16"], export="all")
+    conf = write_conf(tmp_path, [(link.addr_b, BIRD_AS), (addr_c, BIRD2_AS)])
+    d = daemon_factory(config=conf, netns=link.a).start()
+    assert wait_for(lambda: len(table(d)) == 4 and len(table(d)["10.20.0.0/24"]) == 2, 20), \
+        d.read_log()
+
+    def routes_of(cmd):
+        return {p: [r["peerId"] for r in rows] for p, rows in vtysh_json(d.sock, cmd)["routes"].items()}
+
+    assert routes_of(f"show bgp neighbors {link.addr_b} routes json") == {
+        "10.20.0.0/24": [link.addr_b], "10.21.1.0/24": [link.addr_b]}
+    assert routes_of(f"show bgp ipv4 unicast neighbors {addr_c} routes json") == {
+        "10.20.0.0/24": [addr_c], "10.22.0.0/16": [addr_c], "10.22.2.0/24": [addr_c]}
+    text = vtysh(d.sock, f"show ip bgp neighbors {addr_c} routes").stdout
+    assert "10.22.2.0/24" in text and "10.21.1.0/24" not in text, text
+    r = vtysh(d.sock, "show ip bgp neighbors 10.0.9.99 routes")
+    assert r.returncode != 0 and "No such neighbor" in r.stderr, r.stdout + r.stderr
+
+    assert "10.22.2.0/24" in vtysh(d.sock, "show ip bgp 10.22.2.77").stdout
+    j = vtysh_json(d.sock, "show bgp ipv4 unicast 10.22.9.1 json")
+    assert j["prefix"] == "10.22.0.0/16" and len(j["paths"]) == 1, j
+    j = vtysh_json(d.sock, "show ip bgp 10.22.2.77 json")
+    assert j["prefix"] == "10.22.2.0/24", j
+    r = vtysh(d.sock, "show ip bgp 10.99.0.1")
+    assert r.returncode != 0 and "Network not in table" in r.stderr
+    s1 = vtysh_json(d.sock, "sh ip bgp sum json")["ipv4Unicast"]["peers"]
+    assert sorted(s1) == sorted([link.addr_b, addr_c]) and all(
+        p["state"] == "Established" for p in s1.values()), s1
+    n = vtysh_json(d.sock, f"show ip bgp neighbors {addr_c} json")
+    assert n[addr_c]["bgpState"] == "Established"

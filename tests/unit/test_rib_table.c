@@ -132,6 +132,36 @@ churn_toggle(struct fx *f, const struct prefix *p, bool *in)
 
 /* Random inserts and deletes of /8../24s against a reference: the trie's
  * branch nodes come and go; lookups, walk order and counts must agree. */
+START_TEST(match_finds_the_longest_covering_prefix_with_paths)
+{
+	static const struct { const char *q, *want; } cases[] = {
+		{ "10.0.0.0/32", "10.0.0.0/32" }, { "10.0.0.1/32", "10.0.0.0/24" },
+		{ "10.0.0.200/32", "10.0.0.128/25" }, { "10.0.1.1/32", "10.0.0.0/16" },
+		{ "10.2.3.4/32", "10.0.0.0/8" }, { "11.0.0.1/32", "0.0.0.0/0" },
+		{ "10.0.0.0/20", "10.0.0.0/16" }, { "10.0.0.0/16", "10.0.0.0/16" },
+		{ "172.31.0.0/16", "172.16.0.0/12" }, { "255.255.255.255/32", "255.255.255.255/32" },
+	};
+	char buf[PREFIX_STRLEN];
+	struct prefix q, got;
+	struct fx f;
+
+	fx_init(&f, NULL);
+	fx_peer(&f, 1, 1, 65001, true);
+	q = fx_pfx("10.0.0.1/32");
+	ck_assert_ptr_null(rib_match(f.rib, &q, &got));	/* empty table */
+	add_all(&f, walk_in, UNIT_COUNT(walk_in));
+	for (size_t i = 0; i < UNIT_COUNT(cases); i++) {
+		q = fx_pfx(cases[i].q);
+		ck_assert_msg(rib_match(f.rib, &q, &got) != NULL, "%s", cases[i].q);
+		ck_assert_str_eq(prefix_fmt(&got, buf), cases[i].want);
+	}
+	ck_assert_int_eq(fx_del(&f, "0.0.0.0/0", 0, 0), 0);	/* no default: nothing covers */
+	q = fx_pfx("11.0.0.1/32");
+	ck_assert_ptr_null(rib_match(f.rib, &q, &got));
+	fx_fini(&f);
+}
+END_TEST
+
 START_TEST(random_churn_matches_a_reference)
 {
 	enum { N = 20000 };
@@ -158,6 +188,24 @@ START_TEST(random_churn_matches_a_reference)
 	for (size_t i = 0; i < N; i++) {
 		ck_assert_msg((rib_lookup(f.rib, &p[i]) != NULL) == in[canon[i]], "prefix %zu", i);
 		live += canon[i] == i && in[i];
+	}
+	for (size_t k = 0; k < 2000; k++) {	/* rib_match against a linear search */
+		struct prefix q = { 0, 32 }, got, want = { 0, 0xff };
+
+		x = x * 1103515245u + 12345u;
+		q.addr = p[(x >> 8) % N].addr | (x & 0xff);
+		for (size_t i = 0; i < N; i++)
+			if (canon[i] == i && in[i] && p[i].len <= 32 &&
+			    ((q.addr ^ p[i].addr) & prefix_mask(p[i].len)) == 0 &&
+			    (want.len == 0xff || p[i].len > want.len))
+				want = p[i];
+		if (want.len == 0xff) {
+			ck_assert_ptr_null(rib_match(f.rib, &q, &got));
+		} else {
+			ck_assert_ptr_nonnull(rib_match(f.rib, &q, &got));
+			ck_assert_uint_eq(got.addr, want.addr);
+			ck_assert_uint_eq(got.len, want.len);
+		}
 	}
 	rib_stats_get(f.rib, &st);
 	ck_assert_uint_eq(st.prefixes, live);
@@ -497,6 +545,7 @@ main(void)
 {
 	const TTest *tests[] = {
 		walk_is_in_prefix_order_and_resumes_in_chunks,
+		match_finds_the_longest_covering_prefix_with_paths,
 		random_churn_matches_a_reference,
 		callback_fires_only_when_the_selection_moves,
 		unreachable_next_hop_is_gone_and_comes_back_on_reselect,
