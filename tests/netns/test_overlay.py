@@ -320,6 +320,16 @@ def graceful_lab(tmp_path, lab, daemon_factory):
 
 
 
+def graceful_stop(tmp_path, lab, daemon_factory):
+    """graceful_lab, then `graceful restart`: the daemon is gone, cleanly."""
+    c, d, before, devs = graceful_lab(tmp_path, lab, daemon_factory)
+    r = vtysh(d.sock, "graceful restart")
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert d.proc.wait(10) == 0
+    d.assert_no_sanitizer_report()
+    return c, before, devs
+
+
 def test_graceful_restart_keeps_the_tunnel_devices(tmp_path, lab, daemon_factory):
     """`graceful restart` with tunnels in use: the devices stay, same ifindex
     (before the fix the overlay let go of them on the way out and the tunnel
@@ -329,11 +339,7 @@ def test_graceful_restart_keeps_the_tunnel_devices(tmp_path, lab, daemon_factory
     kernel flushes nexthops on a link without carrier. The next run taking
     them over: the test below."""
     link, _ = lab
-    c, d, before, devs = graceful_lab(tmp_path, lab, daemon_factory)
-    r = vtysh(d.sock, "graceful restart")
-    assert r.returncode == 0, r.stdout + r.stderr
-    assert d.proc.wait(10) == 0
-    d.assert_no_sanitizer_report()
+    c, before, devs = graceful_stop(tmp_path, lab, daemon_factory)
     try:
         assert {t["ifname"]: t["ifindex"] for t in our_tunnels(link.a)} == devs
     finally:
@@ -350,11 +356,7 @@ def test_the_next_run_takes_the_kept_userspace_tunnels_over(tmp_path, lab, daemo
     carrier loss, often after the new run adopted them: before the fix one
     of the two prefixes stayed missing in most runs."""
     link, _ = lab
-    c, d, before, devs = graceful_lab(tmp_path, lab, daemon_factory)
-    r = vtysh(d.sock, "graceful restart")
-    assert r.returncode == 0, r.stdout + r.stderr
-    assert d.proc.wait(10) == 0
-    d.assert_no_sanitizer_report()
+    c, before, devs = graceful_stop(tmp_path, lab, daemon_factory)
     d2 = daemon_factory(config=c, netns=link.a, name="again").start()
     try:
         assert wait_for(lambda: installed(link.a) == before, 20), (installed(link.a), before,
