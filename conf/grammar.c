@@ -35,6 +35,13 @@ const struct conf_cmd conf_cmds[] = {
 	    "", { 0 }, 0, CONF_IGNORED },
 	{ M(LINE), "access-class WORD", H_FRR "Access-list name\n", "", { 0 }, 0, CONF_IGNORED },
 	{ M(LINE), "login", H_FRR, "", { 0 }, 0, CONF_IGNORED },
+	/* FRR debug topics with no counterpart here (ours: debug bgp neighbor-events, ...) */
+	{ M(TOP), "debug zebra LINE", H_FRR "Debugging\nZebra\nTopic\n", "", { 0 }, 0,
+	    CONF_IGNORED },
+	{ M(TOP), "debug bgp zebra|nht|update-groups|graceful-restart|bfd|bestpath LINE",
+	    H_FRR "Debugging\nBGP\nTopic\nWhat of it\n", "", { 0 }, 0, CONF_IGNORED },
+	{ M(TOP), "debug bgp zebra|nht|update-groups|graceful-restart|bfd",
+	    H_FRR "Debugging\nBGP\nTopic\n", "", { 0 }, 0, CONF_IGNORED },
 
 	/* Daemon-wide */
 	{ M(TOP), "hostname WORD", "Set the host name\nLetters, digits, '-', '.', '_'\n",

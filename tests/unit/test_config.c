@@ -405,7 +405,8 @@ static const char frr_file[] =
 	"  network 10.1.0.0/24\n  neighbor 192.0.2.2 activate\n"
 	"  neighbor 192.0.2.2 soft-reconfiguration inbound\n  neighbor 192.0.2.2 send-community\n"
 	"  neighbor 192.0.2.2 route-map OUT out\n  neighbor 192.0.2.2 allowas-in\n"
-	"  maximum-paths 4\n exit-address-family\nexit\n!\nline vty\n exec-timeout 0 0\n!\n";
+	"  maximum-paths 4\n exit-address-family\nexit\n!\nline vty\n exec-timeout 0 0\n!\n"
+	"debug bgp zebra\ndebug zebra kernel msgdump\ndebug bgp nht\ndebug bgp neighbor-events\n";
 
 START_TEST(an_frr_file_loads_with_one_warning_per_frr_only_line)
 {
@@ -421,9 +422,13 @@ START_TEST(an_frr_file_loads_with_one_warning_per_frr_only_line)
 	ck_assert_ptr_nonnull(strstr(logs, "frr.conf:5: FRR-only statement ignored: service integrated-vtysh-config\n"));
 	ck_assert_ptr_nonnull(strstr(logs, "frr.conf:36: FRR-only statement ignored: line vty\n"));
 	ck_assert_ptr_nonnull(strstr(logs, "frr.conf:37: FRR-only statement ignored: exec-timeout 0 0\n"));
+	ck_assert_ptr_nonnull(strstr(logs, "frr.conf:39: FRR-only statement ignored: debug bgp zebra\n"));
+	ck_assert_ptr_nonnull(strstr(logs,
+	    "frr.conf:40: FRR-only statement ignored: debug zebra kernel msgdump\n"));
+	ck_assert_ptr_nonnull(strstr(logs, "frr.conf:41: FRR-only statement ignored: debug bgp nht\n"));
 	out = print_tree(t, CONF_FMT_TEXT);		/* none of them is stored */
 	ck_assert_str_eq(out, "hostname site-a\nlog syslog informational\n"
-	    "ip prefix-list LAN seq 5 permit 10.1.0.0/24\n!\nroute-map OUT permit 10\n"
+	    "debug bgp neighbor-events\nip prefix-list LAN seq 5 permit 10.1.0.0/24\n!\nroute-map OUT permit 10\n"
 	    " match ip address prefix-list LAN\nexit\n!\nrouter bgp 65001\n"
 	    " bgp router-id 192.0.2.1\n no bgp ebgp-requires-policy\n no bgp default ipv4-unicast\n"
 	    " bgp deterministic-med\n bgp bestpath as-path multipath-relax\n"
@@ -617,8 +622,11 @@ START_TEST(debug_statements_round_trip_and_no_forms_remove_only_theirs)
 	ck_assert_uint_eq(conf_debug_get(t), DEBUG_BIT(DEBUG_FIB));
 	lyd_free_all(t);
 
-	ck_assert_int_gt(load_text("t", "debug bgp zebra\n", &t), 0);
+	ck_assert_int_gt(load_text("t", "debug bgp zebrafish\n", &t), 0);	/* no such topic */
 	ck_assert_ptr_nonnull(strstr(errbuf, "t:1: "));
+	ck_assert_int_eq(load_text("t", "debug bgp zebra\n", &t), 0);	/* FRR's: warned, not kept */
+	ck_assert_uint_eq(conf_debug_get(t), 0);
+	lyd_free_all(t);
 }
 END_TEST
 
