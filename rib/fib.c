@@ -56,6 +56,8 @@ fib_obj_queue(struct fib *f, struct fib_obj *o, enum fib_list l)
 void
 fib_obj_dirty(struct fib *f, struct fib_obj *o)
 {
+	if (o->pending != FIB_OP_NONE)
+		o->redo = true;			/* its ACK must not close the matter */
 	if (o->list == FIB_L_DIRTY)
 		return;
 	fib_obj_queue(f, o, FIB_L_DIRTY);	/* from retry too: something changed */
@@ -465,6 +467,22 @@ fib_route_point(struct fib *f, struct fib_route *r, struct fib_grp *g)
 		f->st.routes--;
 }
 
+/*
+ * The route for p, about to change: if a message of it is in flight, every
+ * ACK is read first (fib_int.h), which may free it, so it is looked up again.
+ */
+static struct fib_route *
+fib_route_find_settled(struct fib *f, const struct prefix *p)
+{
+	struct fib_route *r = fib_route_find(f, p);
+
+	if (r == NULL || r->o.pending == FIB_OP_NONE)
+		return r;
+	f->st.settles++;
+	fib_kernel_settle(f);
+	return fib_route_find(f, p);
+}
+
 /* Copy, sort and check next hops; the canonical order keys the group. */
 static int
 fib_nhs_canon(const struct fib_nh *in, size_t n, struct fib_nh *out)
@@ -491,7 +509,7 @@ fib_route_set(struct fib *f, const struct prefix *p, const struct fib_nh *nhs,
 
 	if (p->len > 32 || mtu > UINT16_MAX || fib_nhs_canon(nhs, n, k) < 0)
 		return -EINVAL;
-	if ((r = fib_route_find(f, p)) == NULL)
+	if ((r = fib_route_find_settled(f, p)) == NULL)
 		r = fib_route_new(f, p);
 	fib_route_point(f, r, fib_grp_get(f, k, n));
 	r->o.r_mtu = (uint16_t)mtu;
@@ -502,7 +520,7 @@ fib_route_set(struct fib *f, const struct prefix *p, const struct fib_nh *nhs,
 void
 fib_route_del(struct fib *f, const struct prefix *p)
 {
-	struct fib_route *r = fib_route_find(f, p);
+	struct fib_route *r = fib_route_find_settled(f, p);
 
 	if (r == NULL)
 		return;
@@ -581,6 +599,10 @@ fib_nh_down(struct fib *f, const struct fib_nh *k)
 
 	if (nh == NULL || (hit = calloc(f->grps.count + 1, sizeof(*hit))) == NULL)
 		return 0;
+	if (nl_inflight(f->nl) > 0) {		/* groups change: their ACKs first */
+		f->st.settles++;
+		fib_kernel_settle(f);
+	}
 	for (x = hmap_next(&f->grps, NULL); x != NULL; x = hmap_next(&f->grps, x)) {
 		struct fib_grp *g = (struct fib_grp *)((char *)x - offsetof(struct fib_grp, h.hn));
 
@@ -653,13 +675,15 @@ fib_flush_list(struct fib *f, struct fib_objq *q, size_t budget, bool del)
 
 	while (n < budget && (o = TAILQ_FIRST(q)) != NULL) {
 		fib_obj_queue(f, o, FIB_L_NONE);
-		if (del && !fib_obj_wanted(o))
+		if (o->pending != FIB_OP_NONE)
+			o->redo = true;		/* one message in flight at a time */
+		else if (del && !fib_obj_wanted(o))
 			fib_kernel_del(f, o);
 		else
 			fib_obj_step(f, o);
 		n++;
 	}
-	fib_kernel_flush(f);			/* a phase ends with its ACKs read */
+	fib_kernel_flush(f);			/* a phase ends with its batch sent */
 	return n;
 }
 
@@ -794,6 +818,8 @@ fib_free(struct fib *f, bool keep_routes)
 {
 	if (f == NULL)
 		return;
+	if (f->nl != NULL)
+		fib_kernel_settle(f);		/* what was sent is acknowledged */
 	if (!keep_routes && f->nl != NULL)
 		fib_kernel_purge(f);
 	fib_kernel_close(f);

@@ -53,6 +53,7 @@ struct fib_opts {
 	enum fib_compat	compat;
 	size_t		batch_bytes;	/* bytes per sendmsg; 0: libmnl's default */
 	int		monitor_rcvbuf;	/* 0: NL_SOCK_BUF; tests shrink it to force ENOBUFS */
+	bool		sync_writes;	/* sendmsg inline, not on the writer thread */
 };
 
 /* One next hop of a route. gateway 0: directly on ifindex. weight 1..256. */
@@ -75,6 +76,7 @@ struct fib_stats {
 	uint64_t	resyncs;	/* monitor overruns (ENOBUFS) answered by a dump */
 	uint64_t	notified;	/* kernel notifications the monitor read (not our echo) */
 	uint64_t	adopted, stale_removed;
+	uint64_t	settles;	/* waits for every ACK before changing a route in flight */
 	bool		nexthop_objects, settled;
 };
 

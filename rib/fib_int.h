@@ -8,6 +8,15 @@
  * at it), del (nexthops/groups to delete after the routes), stale (adopted
  * from the kernel at start, not wanted yet), retry (failed; backoff).
  * The flush job compares want with kernel state and sends what differs.
+ *
+ * Messages are sent by lib/nl's writer thread, so an ACK may come turns
+ * after its message was built. An object has at most one message in flight
+ * (pending): the flush job passes over a pending object and marks it redo,
+ * as fib_obj_dirty() does, and its ACK queues it again. What the ACK records
+ * as the kernel's (a route's group, signature, MTU) is read from want, so
+ * want must not change under a message in flight: fib_route_set/del and
+ * fib_nh_down settle first (fib_kernel_settle: wait for every ACK) when they
+ * would change an object that is pending.
  */
 #ifndef IPIP_RIB_FIB_INT_H
 #define IPIP_RIB_FIB_INT_H
@@ -36,6 +45,8 @@ struct fib_obj {
 	bool			 seen:1;	/* reconcile: found in this dump */
 	bool			 maybe_in:1;	/* counted out on a link-down that may
 						 * predate our write: REPLACE, not EXCL */
+	bool			 redo:1;	/* dirtied while its message was in flight:
+						 * looked at again once the ACK is in */
 	/* Routes only, kept here where padding would be (struct fib_route is
 	 * one per prefix): the prefix length and the route MTUs. */
 	uint8_t			 r_plen;	/* 0..32 */
@@ -153,6 +164,7 @@ void	fib_retry_now(struct fib *);
 void	fib_kernel_write(struct fib *, struct fib_obj *);
 void	fib_kernel_del(struct fib *, struct fib_obj *);
 void	fib_kernel_flush(struct fib *);
+void	fib_kernel_settle(struct fib *);
 void	fib_kernel_purge(struct fib *);
 const char *fib_obj_name(const struct fib_obj *, char *buf, size_t n);
 void	fib_route_now_out(struct fib *, struct fib_route *);

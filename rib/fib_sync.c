@@ -299,7 +299,7 @@ fib_kernel_reconcile(struct fib *f)
 	struct fib_dump d = { .f = f };
 	int rv = 0;
 
-	fib_kernel_flush(f);
+	fib_kernel_settle(f);
 	fib_map_unsee(&f->nhs, offsetof(struct fib_nhobj, h.hn));
 	fib_map_unsee(&f->grps, offsetof(struct fib_grp, h.hn));
 	fib_routes_unsee(f);
@@ -583,6 +583,8 @@ fib_sockets_open(struct fib *f)
 	}
 	if (f->opts.batch_bytes && nl_set_batch_limit(f->nl, f->opts.batch_bytes) < 0)
 		log_warnx("fib: batch size %zu refused; using the default", f->opts.batch_bytes);
+	if (!f->opts.sync_writes && nl_set_writer_thread(f->nl, true) < 0)
+		log_warn("fib: netlink writer thread; sending inline");
 	if (f->opts.monitor_rcvbuf && nl_set_rcvbuf(f->mon, f->opts.monitor_rcvbuf) < 0)
 		log_warn("fib: monitor receive buffer");
 	nl_set_ack_cb(f->nl, fib_on_ack, f);
