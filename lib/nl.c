@@ -497,6 +497,12 @@ nl_inflight(const struct nl *nl)
 	return nl_writer_inflight(nl->w);
 }
 
+bool
+nl_has_writer_thread(const struct nl *nl)
+{
+	return nl_writer_threaded(nl->w);
+}
+
 /* ---- dumps ---- */
 
 struct nl_dump_state {

@@ -89,6 +89,7 @@ MUST_USE int	 nl_batch_flush(struct nl *);
 MUST_USE int	 nl_sync(struct nl *);
 /* Batches handed to the writer thread and not yet reported sent. */
 unsigned	 nl_inflight(const struct nl *);
+bool		 nl_has_writer_thread(const struct nl *);
 /* Messages sent and batches (sendmsg calls) so far. */
 uint64_t	 nl_stat_msgs(const struct nl *);
 /* Notifications received (monitor sockets). */

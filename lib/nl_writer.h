@@ -3,7 +3,7 @@
  * of its own, so the kernel's work on one batch (rtnetlink runs a request in
  * the sender's context) overlaps the event loop's building of the next.
  *
- * A small ring of buffers (NL_WRITER_BUFS with a thread, 1 without). The
+ * A ring of buffers (NL_WRITER_BUFS with a thread, 1 without). The
  * loop's thread fills the current buffer and submits it; the writer sends
  * buffers in submission order and reports each one back, in order, to the
  * done callback on the loop's thread (an eventfd read by libevent), with
@@ -36,7 +36,12 @@
 struct event_base;
 struct nl_writer;
 
-#define NL_WRITER_BUFS	3	/* with a thread: one being filled, two in flight */
+/*
+ * With a thread: one being filled, seven in flight. Enough for the FIB's
+ * flush turn (FIB_CHUNK routes, ~300 KB) to be handed over whole at 64 KiB a
+ * batch, so the loop goes back to reading UPDATEs while the kernel inserts.
+ */
+#define NL_WRITER_BUFS	8
 
 struct nl_wbuf {
 	uint8_t		*data;		/* cap bytes */

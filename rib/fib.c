@@ -852,7 +852,7 @@ bool
 fib_is_idle(const struct fib *f)
 {
 	return fib_dirty_empty(f) && TAILQ_EMPTY(&f->del[FIB_K_GRP]) &&
-	    TAILQ_EMPTY(&f->del[FIB_K_NH]);
+	    TAILQ_EMPTY(&f->del[FIB_K_NH]) && nl_inflight(f->nl) == 0;
 }
 
 void

@@ -51,7 +51,8 @@ struct fib_opts {
 	bool		resilient;	/* groups of type resilient (flows stay on survivors) */
 	uint16_t	buckets;	/* resilient: 0 means 128 */
 	enum fib_compat	compat;
-	size_t		batch_bytes;	/* bytes per sendmsg; 0: libmnl's default */
+	size_t		batch_bytes;	/* bytes per sendmsg; 0: 64 KiB with the writer
+					 * thread, libmnl's default (a page) without */
 	int		monitor_rcvbuf;	/* 0: NL_SOCK_BUF; tests shrink it to force ENOBUFS */
 	bool		sync_writes;	/* sendmsg inline, not on the writer thread */
 };
@@ -109,7 +110,8 @@ void		 fib_route_del(struct fib *, const struct prefix *);
 size_t		 fib_nh_down(struct fib *, const struct fib_nh *);
 /* End of initial convergence: stale routes and nexthops may now go. */
 void		 fib_settle(struct fib *);
-/* Nothing queued (failed changes may still wait for their retry). */
+/* Nothing queued and nothing in flight: every ACK read (failed changes
+ * may still wait for their retry). */
 bool		 fib_is_idle(const struct fib *);
 void		 fib_stats_get(const struct fib *, struct fib_stats *);
 

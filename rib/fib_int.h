@@ -124,6 +124,7 @@ struct fib {
 };
 
 #define FIB_CHUNK	4096	/* objects per flush turn (STYLE 7) */
+#define FIB_BATCH_THREAD (64u * 1024)	/* bytes per sendmsg with the writer thread */
 #define FIB_RETRY_MIN_MS 100
 #define FIB_RETRY_MAX_MS 30000
 

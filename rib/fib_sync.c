@@ -581,10 +581,12 @@ fib_sockets_open(struct fib *f)
 		log_warn("fib: netlink socket");
 		return -1;
 	}
-	if (f->opts.batch_bytes && nl_set_batch_limit(f->nl, f->opts.batch_bytes) < 0)
-		log_warnx("fib: batch size %zu refused; using the default", f->opts.batch_bytes);
 	if (!f->opts.sync_writes && nl_set_writer_thread(f->nl, true) < 0)
 		log_warn("fib: netlink writer thread; sending inline");
+	if (f->opts.batch_bytes == 0 && nl_has_writer_thread(f->nl))
+		f->opts.batch_bytes = FIB_BATCH_THREAD;	/* fewer hand-offs, same ACK policy */
+	if (f->opts.batch_bytes && nl_set_batch_limit(f->nl, f->opts.batch_bytes) < 0)
+		log_warnx("fib: batch size %zu refused; using the default", f->opts.batch_bytes);
 	if (f->opts.monitor_rcvbuf && nl_set_rcvbuf(f->mon, f->opts.monitor_rcvbuf) < 0)
 		log_warn("fib: monitor receive buffer");
 	nl_set_ack_cb(f->nl, fib_on_ack, f);
