@@ -199,6 +199,17 @@ nl_set_rcvbuf(struct nl *nl, int bytes)
 	return 0;
 }
 
+int
+nl_set_sndbuf(struct nl *nl, int bytes)
+{
+	int fd = mnl_socket_get_fd(nl->sock);
+
+	if (setsockopt(fd, SOL_SOCKET, SO_SNDBUFFORCE, &bytes, sizeof(bytes)) < 0 &&
+	    setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &bytes, sizeof(bytes)) < 0)
+		return -errno;
+	return 0;
+}
+
 void
 nl_set_ack_cb(struct nl *nl, nl_ack_fn *cb, void *arg)
 {

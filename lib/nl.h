@@ -61,6 +61,8 @@ void		 nl_free(struct nl *);
 MUST_USE int	 nl_set_batch_limit(struct nl *, size_t limit);
 /* Receive buffer in bytes (tests shrink a monitor's to provoke ENOBUFS). */
 MUST_USE int	 nl_set_rcvbuf(struct nl *, int bytes);
+/* Send buffer in bytes (tests shrink it: a batch over it fails, EMSGSIZE). */
+MUST_USE int	 nl_set_sndbuf(struct nl *, int bytes);
 /*
  * Send batches on a thread of its own (on) or inline (off, the default).
  * Only while the batch is empty; waits for what is in flight. 0 or -errno.

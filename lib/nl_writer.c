@@ -41,7 +41,7 @@ nl_writer_send(int fd, const struct nl_wbuf *b)
 	ssize_t n;
 
 	do
-		n = send(fd, b->data, b->len, 0);
+		n = send(fd, b->data, b->len, MSG_NOSIGNAL);
 	while (n < 0 && errno == EINTR);
 	return n < 0 ? -errno : 0;
 }
