@@ -632,14 +632,14 @@ fib_nh_down(struct fib *f, const struct fib_nh *k)
 static bool
 fib_route_ready(const struct fib *f, const struct fib_route *r)
 {
-	return !f->nexthops || r->grp->h.o.in_kernel;
+	return !f->nexthops || fib_obj_usable(&r->grp->h.o);
 }
 
 static bool
 fib_grp_ready(const struct fib_grp *g)
 {
 	for (size_t i = 0; i < g->n; i++)
-		if (g->m[i].nh->h.o.in_kernel)
+		if (fib_obj_usable(&g->m[i].nh->h.o))
 			return true;
 	return false;
 }

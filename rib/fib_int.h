@@ -102,6 +102,17 @@ struct fib_route {
 _Static_assert(sizeof(struct fib_obj) <= 24, "fib_obj: the route fields must fill padding");
 _Static_assert(sizeof(struct fib_route) <= 64, "fib_route: one per prefix, keep it packed");
 
+/*
+ * In the kernel and staying there: what another object may name. One whose
+ * delete is in flight is not (a group or route naming it would be refused),
+ * even when wanted again meanwhile: its ACK queues it to be written anew.
+ */
+static inline bool
+fib_obj_usable(const struct fib_obj *o)
+{
+	return o->in_kernel && o->pending != FIB_OP_DEL;
+}
+
 static inline struct prefix
 fib_route_pfx(const struct fib_route *r)
 {

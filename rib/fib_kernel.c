@@ -163,7 +163,7 @@ fib_write_grp(struct fib *f, struct fib_grp *g)
 	size_t n = 0;
 
 	for (size_t i = 0; i < g->n; i++)
-		if (g->m[i].nh->h.o.in_kernel)
+		if (fib_obj_usable(&g->m[i].nh->h.o))
 			e[n++] = (struct nexthop_grp){ .id = g->m[i].nh->h.id,
 			    .weight = (uint8_t)(g->m[i].weight - 1) };
 	mnl_attr_put(h, NHA_GROUP, n * sizeof(e[0]), e);
