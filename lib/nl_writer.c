@@ -11,6 +11,7 @@
 #include <errno.h>
 #include <event2/event.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/eventfd.h>
@@ -22,7 +23,7 @@
 
 struct nl_writer {
 	int			 fd, efd;
-	bool			 threaded, started, stop, reporting;
+	bool			 threaded, started, start_failed, stop, reporting;
 	size_t			 cap;
 	unsigned		 nbufs;
 	uint64_t		 queued, sent, reaped;
@@ -117,19 +118,35 @@ nl_writer_event_cb(evutil_socket_t fd, short what, void *arg)
 }
 
 static int
-nl_writer_start(struct nl_writer *w, struct event_base *base)
+nl_writer_event_new(struct nl_writer *w, struct event_base *base)
 {
-	int rv;
-
 	if ((w->efd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC)) < 0)
 		return -errno;
 	w->ev = event_new(base, w->efd, EV_READ | EV_PERSIST, nl_writer_event_cb, w);
 	if (w->ev == NULL || event_add(w->ev, NULL) < 0)
 		return -ENOMEM;
-	if ((rv = pthread_create(&w->th, NULL, nl_writer_main, w)) != 0)
-		return -rv;
-	w->started = true;
 	return 0;
+}
+
+/*
+ * The thread starts with the first batch, not in nl_writer_new(): the
+ * daemon forks (daemon(3)) and drops privileges after its sockets are open,
+ * and a thread does not survive the fork. Signals stay with the loop's
+ * thread. If it cannot start, batches are sent inline (start_failed).
+ */
+static void
+nl_writer_start(struct nl_writer *w)
+{
+	sigset_t all, old;
+
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &old);
+	if (pthread_create(&w->th, NULL, nl_writer_main, w) == 0) {
+		w->started = true;
+		(void)pthread_setname_np(w->th, "nl-writer");
+	} else
+		w->start_failed = true;
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
 }
 
 struct nl_writer *
@@ -149,7 +166,7 @@ nl_writer_new(struct event_base *base, int fd, size_t cap, bool thread,
 	for (unsigned i = 0; i < w->nbufs; i++)
 		if ((w->buf[i].data = malloc(cap)) == NULL)
 			goto fail;
-	if (thread && (rv = nl_writer_start(w, base)) < 0)
+	if (thread && (rv = nl_writer_event_new(w, base)) < 0)
 		goto fail;
 	return w;
 fail:
@@ -214,10 +231,19 @@ nl_writer_submit(struct nl_writer *w, size_t carry)
 	next = &w->buf[(w->queued + 1) % w->nbufs];
 	memcpy(next->data, b->data + b->len, carry);	/* still ours: b not handed yet */
 	next->len = carry;
+	if (!w->started && !w->start_failed)
+		nl_writer_start(w);
 	pthread_mutex_lock(&w->mu);
 	w->queued++;
 	pthread_cond_signal(&w->work);
 	pthread_mutex_unlock(&w->mu);
+	if (w->start_failed) {			/* no thread: do its work here */
+		b->err = nl_writer_send(w->fd, b);
+		pthread_mutex_lock(&w->mu);
+		w->sent++;
+		pthread_mutex_unlock(&w->mu);
+		nl_writer_reap(w);
+	}
 }
 
 void

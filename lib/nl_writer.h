@@ -17,7 +17,9 @@
  *  - a sent buffer belongs to the loop's thread again; it sees the buffer
  *    (err set) in the done callback, then the buffer is reused.
  * The writer thread touches no event base, no callback and no caller state:
- * it sends, writes err, and wakes the loop.
+ * it sends, writes err, and wakes the loop. It is started by the first
+ * submit (after a daemon's fork and privilege drop), with every signal
+ * blocked; if it cannot start, batches are sent inline.
  *
  * Backpressure: submitting when every other buffer is in flight waits for
  * the oldest to be sent (and reports it) before it returns; memory stays

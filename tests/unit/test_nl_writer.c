@@ -3,12 +3,14 @@
  * SOCK_SEQPACKET socketpair standing in for the kernel: batches arrive whole
  * and in order, each is reported once, in order, with its own sequence
  * range; a failed send is reported against the batch that failed; freeing
- * with batches in flight sends them all first.
+ * with batches in flight sends them all first; a writer made before a fork
+ * works in the child.
  */
 #include <errno.h>
 #include <event2/event.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "lib/nl_writer.h"
@@ -232,6 +234,41 @@ START_TEST(without_a_thread_submit_sends_and_reports_at_once)
 }
 END_TEST
 
+/*
+ * The daemon opens its sockets, then forks (daemon(3)): a writer made
+ * before the fork must still send in the child (its thread starts with the
+ * first batch), not wait for a thread that stayed behind.
+ */
+START_TEST(a_writer_made_before_a_fork_sends_in_the_child)
+{
+	struct event_base *base = event_base_new();
+	static struct seen s;
+	struct nl_writer *w;
+	int sv[2], status;
+	pid_t pid;
+
+	pair(sv);
+	memset(&s, 0, sizeof(s));
+	w = nl_writer_new(base, sv[0], CAP, true, on_done, &s);
+	if ((pid = fork()) == 0) {
+		alarm(2);			/* a hang is a failure, not a stuck suite */
+		for (int i = 0; i < NB; i++) {
+			fill(w, i);
+			nl_writer_submit(w, 0);
+		}
+		nl_writer_sync(w);
+		_exit(s.n == NB ? 0 : 1);
+	}
+	ck_assert_int_gt(pid, 0);
+	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+	ck_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	expect_batches(sv[1], NB);
+	nl_writer_free(w);
+	close(sv[0]), close(sv[1]);
+	event_base_free(base);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -242,6 +279,7 @@ main(void)
 		a_failed_send_is_reported_against_its_own_batch,
 		free_with_batches_in_flight_sends_them_all,
 		without_a_thread_submit_sends_and_reports_at_once,
+		a_writer_made_before_a_fork_sends_in_the_child,
 	};
 
 	return unit_run("nl_writer", tests, UNIT_COUNT(tests));
