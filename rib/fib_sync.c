@@ -370,19 +370,40 @@ fib_mon_route(struct fib *f, const struct rtnl_msg *m)
 		fib_mon_route_new(f, &k);
 }
 
-/* The kernel removed a group of ours: it took the routes using it along. */
+static void
+fib_route_gone_with(struct fib *f, struct fib_route *r)
+{
+	r->o.maybe_in = true;
+	fib_route_now_out(f, r);
+	fib_obj_dirty(f, &r->o);
+}
+
+/*
+ * The kernel removed a group of ours: it took the routes using it along.
+ * Those are the routes whose k_grp is g; g's list has only the routes that
+ * want g. The others (adopted at start and not wanted yet, or wanting
+ * another group now) are found by the count: g's references are its
+ * wanting routes plus its holders (k_grp), so a walk of every route is
+ * needed only when some holder is not on the list.
+ */
 static void
 fib_mon_grp_gone(struct fib *f, struct fib_grp *g)
 {
+	uint32_t listed = 0, others;
 	struct fib_route *r;
 
 	g->h.o.in_kernel = false;
 	g->h.o.maybe_in = true;
 	FIB_GRP_FOREACH_ROUTE(f, g, r)
-		if (r->k_grp == g) {
-			r->o.maybe_in = true;
-			fib_route_now_out(f, r);
-			fib_obj_dirty(f, &r->o);
+		listed += r->k_grp == g;
+	others = g->h.refcnt - g->nroutes - listed;
+	FIB_GRP_FOREACH_ROUTE(f, g, r)
+		if (r->k_grp == g)
+			fib_route_gone_with(f, r);
+	for (uint32_t i = 0; others > 0 && (r = slab_next(&f->route_slab, &i)) != NULL;)
+		if (r->k_grp == g && r->grp != g) {
+			fib_route_gone_with(f, r);
+			others--;
 		}
 	fib_obj_dirty(f, &g->h.o);
 }
@@ -494,6 +515,16 @@ fib_mon_cb(const struct rtnl_msg *m, void *arg)
 	static struct rtnl_nexthop nh;
 	struct rtnl_link l;
 
+	/*
+	 * What the kernel did with our writes before this notification must be
+	 * known before what it says (a group flushed with its link takes the
+	 * routes along: a route whose ACK came later would count as in). Inline,
+	 * every ACK is read at the send; with the writer thread, read them now.
+	 */
+	if (nl_inflight(f->nl) > 0) {
+		f->st.settles++;
+		fib_kernel_settle(f);
+	}
 	switch (m->type) {
 	case RTM_NEWROUTE:
 	case RTM_DELROUTE:
