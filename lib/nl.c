@@ -494,6 +494,19 @@ nl_batch_flush(struct nl *nl)
 }
 
 int
+nl_batch_flush_now(struct nl *nl)
+{
+	struct nl_wbuf *b = nl_writer_cur(nl->w);
+
+	if (b->len > 0) {
+		b->upto = nl->seq + 1;
+		nl->sends++;
+		nl_writer_send_now(nl->w);
+	}
+	return nl_take_err(nl);
+}
+
+int
 nl_sync(struct nl *nl)
 {
 	int rv = nl_batch_flush(nl);

@@ -87,6 +87,12 @@ struct nlmsghdr	*nl_batch_begin(struct nl *, uint16_t type, uint16_t flags, void
 MUST_USE int	 nl_batch_end(struct nl *);
 /* Send what is batched (inline: and read every ACK). As nl_batch_end. */
 MUST_USE int	 nl_batch_flush(struct nl *);
+/*
+ * Send what is batched now from this thread, ahead of batches queued for
+ * the writer thread, and read its ACKs. Only for messages that do not depend
+ * on anything queued (a group replace on failover). As nl_batch_end.
+ */
+MUST_USE int	 nl_batch_flush_now(struct nl *);
 /* nl_batch_flush, then wait until every batch is sent and its ACKs read. */
 MUST_USE int	 nl_sync(struct nl *);
 /* Batches handed to the writer thread and not yet reported sent. */

@@ -247,6 +247,20 @@ nl_writer_submit(struct nl_writer *w, size_t carry)
 }
 
 void
+nl_writer_send_now(struct nl_writer *w)
+{
+	struct nl_wbuf *b = nl_writer_cur(w);
+
+	if (!w->threaded) {
+		nl_writer_submit(w, 0);
+		return;
+	}
+	b->err = nl_writer_send(w->fd, b);	/* the kernel serialises the two senders */
+	w->done_cb(w->arg, b);
+	b->len = 0;
+}
+
+void
 nl_writer_sync(struct nl_writer *w)
 {
 	while (w->reaped != w->queued)

@@ -77,6 +77,12 @@ struct nl_wbuf	*nl_writer_cur(struct nl_writer *);
  * reporting sent ones meanwhile.
  */
 void		 nl_writer_submit(struct nl_writer *, size_t carry);
+/*
+ * Send the current buffer from the caller's thread now, ahead of what is
+ * queued, and report it; the buffer is empty after. For what must not wait
+ * behind a queue of bulk writes and does not depend on them.
+ */
+void		 nl_writer_send_now(struct nl_writer *);
 /* Wait until every submitted buffer is sent, and report each. */
 void		 nl_writer_sync(struct nl_writer *);
 /* Submitted buffers not yet reported. */

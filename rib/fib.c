@@ -599,7 +599,7 @@ fib_nh_down(struct fib *f, const struct fib_nh *k)
 
 	if (nh == NULL || (hit = calloc(f->grps.count + 1, sizeof(*hit))) == NULL)
 		return 0;
-	if (nl_inflight(f->nl) > 0) {		/* groups change: their ACKs first */
+	if (!f->nexthops && nl_inflight(f->nl) > 0) {	/* inline hops: routes change */
 		f->st.settles++;
 		fib_kernel_settle(f);
 	}
@@ -620,8 +620,10 @@ fib_nh_down(struct fib *f, const struct fib_nh *k)
 	 * else this loop turn does (a session down also frees its Adj-RIB-Out).
 	 * Nexthops first, as the flush job orders them; routes wait for it. */
 	if (n > 0 && f->nexthops) {
+		f->urgent = true;		/* not behind the writer's queue of routes */
 		(void)fib_flush_list(f, &f->dirty[FIB_K_NH], FIB_CHUNK, false);
 		(void)fib_flush_list(f, &f->dirty[FIB_K_GRP], FIB_CHUNK, false);
+		f->urgent = false;
 	}
 	return n;
 }

@@ -14,9 +14,12 @@
  * (pending): the flush job passes over a pending object and marks it redo,
  * as fib_obj_dirty() does, and its ACK queues it again. What the ACK records
  * as the kernel's (a route's group, signature, MTU) is read from want, so
- * want must not change under a message in flight: fib_route_set/del and
- * fib_nh_down settle first (fib_kernel_settle: wait for every ACK) when they
- * would change an object that is pending.
+ * want must not change under a message in flight: fib_route_set/del settle
+ * first (fib_kernel_settle: wait for every ACK) when they would change a
+ * route that is pending, and so does fib_nh_down with inline next hops (a
+ * group's content is then its routes'). With nexthop objects fib_nh_down's
+ * group replace goes out at once from the loop's thread (urgent), ahead of
+ * the routes queued for the writer: it names only nexthops the kernel has.
  */
 #ifndef IPIP_RIB_FIB_INT_H
 #define IPIP_RIB_FIB_INT_H
@@ -131,6 +134,7 @@ struct fib {
 	uint32_t		 next_id;
 	unsigned		 retry_ms;
 	bool			 settled, nexthops;
+	bool			 urgent;	/* fib_kernel_flush sends ahead of the queue */
 	struct fib_stats	 st;
 };
 

@@ -231,7 +231,8 @@ fib_kernel_flush(struct fib *f)
 {
 	int rv;
 
-	if ((rv = nl_batch_flush(f->nl)) < 0)
+	rv = f->urgent ? nl_batch_flush_now(f->nl) : nl_batch_flush(f->nl);
+	if (rv < 0)
 		log_warnx("netlink: sendmsg: %s", strerror(-rv));
 }
 

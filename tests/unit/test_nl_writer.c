@@ -269,6 +269,37 @@ START_TEST(a_writer_made_before_a_fork_sends_in_the_child)
 }
 END_TEST
 
+START_TEST(send_now_goes_from_the_caller_and_is_reported_before_it_returns)
+{
+	struct event_base *base = event_base_new();
+	static struct seen s;
+	struct nl_writer *w;
+	uint8_t buf[CAP];
+	int sv[2], got = 0;
+
+	pair(sv);
+	memset(&s, 0, sizeof(s));
+	w = nl_writer_new(base, sv[0], CAP, true, on_done, &s);
+	for (int i = 0; i < 3; i++) {
+		fill(w, i);
+		nl_writer_submit(w, 0);
+	}
+	fill(w, 3);
+	nl_writer_send_now(w);
+	ck_assert_int_ge(s.n, 1);			/* reported already */
+	ck_assert_uint_eq(s.from[s.n - 1], 30);
+	ck_assert_uint_eq(nl_writer_cur(w)->len, 0);
+	nl_writer_sync(w);
+	ck_assert_int_eq(s.n, 4);
+	while (recv(sv[1], buf, sizeof(buf), MSG_DONTWAIT) > 0)
+		got++;
+	ck_assert_int_eq(got, 4);			/* nothing lost, either way round */
+	nl_writer_free(w);
+	close(sv[0]), close(sv[1]);
+	event_base_free(base);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -280,6 +311,7 @@ main(void)
 		free_with_batches_in_flight_sends_them_all,
 		without_a_thread_submit_sends_and_reports_at_once,
 		a_writer_made_before_a_fork_sends_in_the_child,
+		send_now_goes_from_the_caller_and_is_reported_before_it_returns,
 	};
 
 	return unit_run("nl_writer", tests, UNIT_COUNT(tests));
