@@ -234,6 +234,29 @@ def test_restart_after_sigkill_keeps_routes_and_removes_stale_ones_only_after_se
     assert our_routes(fib_ns) == {} and our_nexthops(fib_ns) == {}
 
 
+def test_a_group_flushed_with_its_link_before_a_restart_wants_its_routes_is_rewritten(fib_ns):
+    """Routes adopted at start whose group the kernel then removes (its only
+    link went down) are gone with it, though nothing wants them yet; once the
+    link is back and they are wanted again, they are written, not taken for
+    installed."""
+    f = fib_ns.fibctl()
+    f.ok(f"set 10.100.0.0/24 count {N} {via(0)}")
+    f.ok("sync")
+    f.kill()                                          # routes stay, adopted next
+    g = fib_ns.fibctl()
+    assert g.stats()["adopted"] > N
+    fib_ns.ip("link", "set", "fibv0", "down")          # the kernel flushes nexthop, group, routes
+    assert wait_for(lambda: g.stats()["nh_lost"] >= 1, timeout=5)
+    assert our_routes(fib_ns) == {}
+    fib_ns.ip("link", "set", "fibv0", "up")
+    g.ok(f"set 10.100.0.0/24 count {N} {via(0)}")      # wanted again, same group
+    g.ok("sync")
+    assert wait_for(lambda: set(our_routes(fib_ns)) == block("10.100.0.0"), timeout=10), \
+        f"{len(our_routes(fib_ns))} of {N} routes in the kernel"
+    st = g.stats()
+    assert st["routes_kernel"] == N
+
+
 def test_routes_and_nexthops_not_ours_are_never_touched(fib_ns):
     fib_ns.ip("route", "add", "10.100.5.0/24", "via", "10.0.0.2", "metric", "20")
     fib_ns.ip("route", "add", "10.100.6.0/24", "via", "10.0.0.2", "proto", "186", "metric", "20")
