@@ -8,9 +8,10 @@
  * nl_sent() reads what is queued (non-blocking) and an ACK of that batch that
  * is not there was dropped (reported as -ENOBUFS). With the thread, batches
  * are built on the loop's thread while the kernel works through the previous
- * ones; pending entries and ACKs stay on the loop's thread. Replies are walked with rtnl_msg_next (cursor),
- * never by pointer arithmetic, and the walk goes on past each ACK to the end
- * of the buffer (what STYLE 4's on_ack returning MNL_CB_OK achieves). The event on the fd reads anything that
+ * ones; pending entries and ACKs stay on the loop's thread. Replies are
+ * walked with rtnl_msg_next (cursor), never by pointer arithmetic, and the
+ * walk goes on past each ACK to the end of the buffer (what STYLE 4's on_ack
+ * returning MNL_CB_OK achieves). The event on the fd reads anything that
  * arrives between batches (monitor notifications, stray ACKs), a bounded
  * number of buffers per loop turn (STYLE 7).
  */
