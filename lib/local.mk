@@ -65,12 +65,16 @@ tests_fuzz_fuzz_ctlmsg_LDFLAGS = $(AM_LDFLAGS) $(FUZZ_LDFLAGS)
 
 # lib/nl, lib/rtnl: rtnetlink sockets (libmnl, libevent) and message parsers.
 noinst_LIBRARIES += lib/libnl.a
-lib_libnl_a_SOURCES = lib/nl.h lib/nl.c lib/rtnl.h lib/rtnl.c
+lib_libnl_a_SOURCES = lib/nl.h lib/nl.c lib/nl_writer.h lib/nl_writer.c lib/rtnl.h lib/rtnl.c
 lib_libnl_a_CFLAGS = $(AM_CFLAGS) $(LIBMNL_CFLAGS) $(LIBEVENT_CFLAGS)
-NL_LIBS = lib/libnl.a lib/libipip.a $(LIBMNL_LIBS) $(LIBEVENT_LIBS)
+NL_LIBS = lib/libnl.a lib/libipip.a $(LIBMNL_LIBS) $(LIBEVENT_LIBS) -lpthread
 
-check_PROGRAMS += tests/unit/test_rtnl tests/unit/test_hmap tests/unit/test_nl
-TESTS += tests/unit/test_rtnl tests/unit/test_hmap tests/unit/test_nl
+check_PROGRAMS += tests/unit/test_rtnl tests/unit/test_hmap tests/unit/test_nl \
+	tests/unit/test_nl_writer
+TESTS += tests/unit/test_rtnl tests/unit/test_hmap tests/unit/test_nl tests/unit/test_nl_writer
+tests_unit_test_nl_writer_SOURCES = tests/unit/test_nl_writer.c
+tests_unit_test_nl_writer_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS) $(LIBEVENT_CFLAGS)
+tests_unit_test_nl_writer_LDADD = $(NL_LIBS) $(UNIT_LIBS)
 tests_unit_test_nl_SOURCES = tests/unit/test_nl.c
 tests_unit_test_nl_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS) $(LIBMNL_CFLAGS) $(LIBEVENT_CFLAGS)
 tests_unit_test_nl_LDADD = $(NL_LIBS) $(UNIT_LIBS)

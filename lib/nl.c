@@ -3,11 +3,15 @@
  * dumps that survive NLM_F_DUMP_INTR, monitors that report ENOBUFS.
  *
  * rtnetlink handles a sendmsg synchronously, so when sendmsg returns every
- * ACK of that batch is already queued on our socket: nl_batch_send() reads
- * them at once (non-blocking) and an ACK that is not there was dropped
- * (reported as -ENOBUFS). Replies are walked with rtnl_msg_next (cursor),
- * never by pointer arithmetic, and the walk goes on past each ACK to the end
- * of the buffer (what STYLE 4's on_ack returning MNL_CB_OK achieves). The event on the fd reads anything that
+ * ACK of that batch is already queued on our socket: when the writer
+ * (lib/nl_writer.h: inline, or a thread of its own) reports a batch sent,
+ * nl_sent() reads what is queued (non-blocking) and an ACK of that batch that
+ * is not there was dropped (reported as -ENOBUFS). With the thread, batches
+ * are built on the loop's thread while the kernel works through the previous
+ * ones; pending entries and ACKs stay on the loop's thread. Replies are
+ * walked with rtnl_msg_next (cursor), never by pointer arithmetic, and the
+ * walk goes on past each ACK to the end of the buffer (what STYLE 4's on_ack
+ * returning MNL_CB_OK achieves). The event on the fd reads anything that
  * arrives between batches (monitor notifications, stray ACKs), a bounded
  * number of buffers per loop turn (STYLE 7).
  */
@@ -26,8 +30,8 @@
 #include <unistd.h>
 
 #include "lib/nl.h"
+#include "lib/nl_writer.h"
 
-#define NL_RING		(NL_BATCH_MAX / 16 + 64)	/* > messages in one batch */
 #define NL_RX_SIZE	(64u * 1024)
 #define NL_RX_TURN	64	/* receive buffers per event-loop turn */
 #define NL_DUMP_WAIT_MS	5000
@@ -40,11 +44,15 @@ struct nl_pending {
 
 struct nl {
 	struct mnl_socket	*sock;
+	struct event_base	*base;
 	struct event		*ev;
-	struct mnl_nlmsg_batch	*batch;
-	uint32_t		 seq, sent_hi, portid;
+	struct nl_writer	*w;		/* its current buffer is the batch */
+	size_t			 limit;		/* bytes per sendmsg */
+	uint32_t		 seq, portid;
+	int			 send_err;	/* a failed sendmsg, not yet returned */
 	bool			 cap_ack;
-	struct nl_pending	 ring[NL_RING];
+	struct nl_pending	*ring;		/* by seq % nring: every unacked message */
+	uint32_t		 nring;
 	nl_ack_fn		*ack_cb;
 	void			*ack_arg;
 	nl_msg_fn		*mon_cb;
@@ -52,11 +60,11 @@ struct nl {
 	void			*mon_arg;
 	uint64_t		 msgs, sends;
 	uint64_t		 notified;	/* notifications handed to mon_cb */
-	char			*batchbuf;	/* twice the batch limit */
 	uint8_t			 rx[NL_RX_SIZE];
 };
 
 static void nl_read_cb(evutil_socket_t, short, void *);
+static int nl_writer_setup(struct nl *, size_t limit, bool thread);
 
 /* Large buffers: FORCE needs CAP_NET_ADMIN, the plain one is capped by rmem_max. */
 static void
@@ -98,12 +106,14 @@ nl_new(struct event_base *base, const unsigned *groups, size_t ngroups)
 	if (nl == NULL)
 		return NULL;
 	nl->seq = (uint32_t)time(NULL);
-	nl->sent_hi = nl->seq + 1;
+	nl->base = base;
 	if ((nl->sock = mnl_socket_open2(NETLINK_ROUTE, SOCK_NONBLOCK | SOCK_CLOEXEC)) == NULL ||
 	    nl_sock_setup(nl, groups, ngroups) < 0)
 		goto fail;
-	if (nl_set_batch_limit(nl, MNL_SOCKET_BUFFER_SIZE) < 0)
+	if ((e = nl_writer_setup(nl, MNL_SOCKET_BUFFER_SIZE, false)) < 0) {
+		errno = -e;
 		goto fail;
+	}
 	nl->ev = event_new(base, mnl_socket_get_fd(nl->sock), EV_READ | EV_PERSIST,
 	    nl_read_cb, nl);
 	if (nl->ev == NULL || event_add(nl->ev, NULL) < 0)
@@ -121,32 +131,62 @@ nl_free(struct nl *nl)
 {
 	if (nl == NULL)
 		return;
+	nl_writer_free(nl->w);		/* submitted batches reach the kernel */
 	if (nl->ev != NULL)
 		event_free(nl->ev);
-	if (nl->batch != NULL)
-		mnl_nlmsg_batch_stop(nl->batch);
 	if (nl->sock != NULL)
 		mnl_socket_close(nl->sock);
-	free(nl->batchbuf);
+	free(nl->ring);
 	free(nl);
+}
+
+static void nl_sent(void *, const struct nl_wbuf *);
+
+/*
+ * A new writer (buffers twice the limit, as a message that does not fit is
+ * carried over) and a pending ring for every message that can be unacked:
+ * a full buffer of the smallest messages in each buffer of the ring.
+ */
+static int
+nl_writer_setup(struct nl *nl, size_t limit, bool thread)
+{
+	unsigned bufs = thread ? NL_WRITER_BUFS : 1;
+	uint32_t nring = (uint32_t)(bufs * (limit / NLMSG_HDRLEN + 1) + 64);
+	struct nl_pending *ring;
+	struct nl_writer *w;
+
+	if (nl->w != NULL && nl_writer_cur(nl->w)->len > 0)
+		return -EBUSY;
+	if ((ring = calloc(nring, sizeof(*ring))) == NULL)
+		return -ENOMEM;
+	if ((w = nl_writer_new(nl->base, mnl_socket_get_fd(nl->sock), 2 * limit, thread,
+	    nl_sent, nl)) == NULL) {
+		free(ring);
+		return -errno;
+	}
+	if (nl->w != NULL)
+		nl_writer_sync(nl->w);	/* every sent message reported: the ring is empty */
+	nl_writer_free(nl->w);
+	free(nl->ring);
+	nl->w = w;
+	nl->ring = ring;
+	nl->nring = nring;
+	nl->limit = limit;
+	return 0;
 }
 
 int
 nl_set_batch_limit(struct nl *nl, size_t limit)
 {
-	char *buf;
-
-	if (limit < (size_t)MNL_SOCKET_BUFFER_SIZE || limit > NL_BATCH_MAX ||
-	    (nl->batch != NULL && !mnl_nlmsg_batch_is_empty(nl->batch)))
+	if (limit < (size_t)MNL_SOCKET_BUFFER_SIZE || limit > NL_BATCH_MAX)
 		return -EINVAL;
-	if ((buf = malloc(2 * limit)) == NULL)
-		return -ENOMEM;
-	if (nl->batch != NULL)
-		mnl_nlmsg_batch_stop(nl->batch);
-	free(nl->batchbuf);
-	nl->batchbuf = buf;
-	nl->batch = mnl_nlmsg_batch_start(buf, limit);
-	return 0;
+	return nl_writer_setup(nl, limit, nl_writer_threaded(nl->w));
+}
+
+int
+nl_set_writer_thread(struct nl *nl, bool on)
+{
+	return nl_writer_setup(nl, nl->limit, on);
 }
 
 int
@@ -156,6 +196,17 @@ nl_set_rcvbuf(struct nl *nl, int bytes)
 
 	if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &bytes, sizeof(bytes)) < 0 &&
 	    setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &bytes, sizeof(bytes)) < 0)
+		return -errno;
+	return 0;
+}
+
+int
+nl_set_sndbuf(struct nl *nl, int bytes)
+{
+	int fd = mnl_socket_get_fd(nl->sock);
+
+	if (setsockopt(fd, SOL_SOCKET, SO_SNDBUFFORCE, &bytes, sizeof(bytes)) < 0 &&
+	    setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &bytes, sizeof(bytes)) < 0)
 		return -errno;
 	return 0;
 }
@@ -272,7 +323,7 @@ nl_ack_parse(const struct rtnl_msg *m, bool cap_ack, int *err, char *msg, size_t
 static struct nl_pending *
 nl_pending_of(struct nl *nl, uint32_t seq)
 {
-	struct nl_pending *p = &nl->ring[seq % NL_RING];
+	struct nl_pending *p = &nl->ring[seq % nl->nring];
 
 	return p->used && p->seq == seq ? p : NULL;
 }
@@ -358,42 +409,62 @@ nl_pending_expire(struct nl *nl, uint32_t from, uint32_t to)
 			nl_pending_done(nl, p, -ENOBUFS, "ACK lost");
 }
 
-/* Send the batch's first size bytes: messages sent_hi .. upto - 1. */
 static int
-nl_batch_send(struct nl *nl, size_t size, uint32_t upto)
+nl_take_err(struct nl *nl)
 {
-	uint32_t from = nl->sent_hi;
-	ssize_t n;
-	int rv = 0;
+	int rv = nl->send_err;
 
-	if (size == 0)
-		return 0;
-	n = mnl_socket_sendto(nl->sock, mnl_nlmsg_batch_head(nl->batch), size);
-	nl->sends++;
-	nl->sent_hi = upto;
-	if (n < 0) {
-		rv = -errno;
-		for (uint32_t s = from; s != upto; s++)
-			if (nl_pending_of(nl, s) != NULL)
-				nl_pending_done(nl, nl_pending_of(nl, s), rv, NULL);
-		return rv;
+	nl->send_err = 0;
+	return rv;
+}
+
+/*
+ * The writer sent b (on the loop's thread, in order). A failed sendmsg fails
+ * each of its messages; otherwise every ACK of b is queued on the socket by
+ * now (the kernel answered inside that sendmsg): read them, and what did not
+ * come was dropped.
+ */
+static void
+nl_sent(void *arg, const struct nl_wbuf *b)
+{
+	struct nl *nl = arg;
+	struct nl_pending *p;
+
+	if (b->err < 0) {
+		for (uint32_t s = b->from; s != b->upto; s++)
+			if ((p = nl_pending_of(nl, s)) != NULL)
+				nl_pending_done(nl, p, b->err, NULL);
+		if (nl->send_err == 0)
+			nl->send_err = b->err;
+		return;
 	}
 	while (nl_drain(nl, NL_RX_TURN) == 1)
 		;
-	nl_pending_expire(nl, from, upto);
-	return 0;
+	nl_pending_expire(nl, b->from, b->upto);
+}
+
+/* Hand the current batch to the writer: messages from .. upto - 1. */
+static void
+nl_submit(struct nl *nl, uint32_t upto, size_t carry)
+{
+	nl_writer_cur(nl->w)->upto = upto;
+	nl->sends++;
+	nl_writer_submit(nl->w, carry);
 }
 
 struct nlmsghdr *
 nl_batch_begin(struct nl *nl, uint16_t type, uint16_t flags, void *cookie)
 {
-	struct nlmsghdr *h = mnl_nlmsg_put_header(mnl_nlmsg_batch_current(nl->batch));
+	struct nl_wbuf *b = nl_writer_cur(nl->w);
+	struct nlmsghdr *h = mnl_nlmsg_put_header(b->data + b->len);
 	struct nl_pending *p;
 
 	h->nlmsg_type = type;
 	h->nlmsg_flags = flags | NLM_F_REQUEST | NLM_F_ACK;
 	h->nlmsg_seq = ++nl->seq;
-	p = &nl->ring[h->nlmsg_seq % NL_RING];
+	if (b->len == 0)
+		b->from = h->nlmsg_seq;
+	p = &nl->ring[h->nlmsg_seq % nl->nring];
 	*p = (struct nl_pending){ h->nlmsg_seq, true, cookie };
 	nl->msgs++;
 	return h;
@@ -402,23 +473,59 @@ nl_batch_begin(struct nl *nl, uint16_t type, uint16_t flags, void *cookie)
 int
 nl_batch_end(struct nl *nl)
 {
-	int rv;
+	struct nl_wbuf *b = nl_writer_cur(nl->w);
+	size_t n = ((const struct nlmsghdr *)(b->data + b->len))->nlmsg_len;
 
-	if (mnl_nlmsg_batch_next(nl->batch))
-		return 0;
+	if (b->len == 0 || b->len + n <= nl->limit) {
+		b->len += n;
+		return nl_take_err(nl);
+	}
 	/* The last message did not fit: send the others, keep it for the next. */
-	rv = nl_batch_send(nl, mnl_nlmsg_batch_size(nl->batch), nl->seq);
-	mnl_nlmsg_batch_reset(nl->batch);
-	return rv;
+	nl_submit(nl, nl->seq, n);
+	nl_writer_cur(nl->w)->from = nl->seq;
+	return nl_take_err(nl);
 }
 
 int
 nl_batch_flush(struct nl *nl)
 {
-	int rv = nl_batch_send(nl, mnl_nlmsg_batch_size(nl->batch), nl->seq + 1);
+	if (nl_writer_cur(nl->w)->len > 0)
+		nl_submit(nl, nl->seq + 1, 0);
+	return nl_take_err(nl);
+}
 
-	mnl_nlmsg_batch_reset(nl->batch);
-	return rv;
+int
+nl_batch_flush_now(struct nl *nl)
+{
+	struct nl_wbuf *b = nl_writer_cur(nl->w);
+
+	if (b->len > 0) {
+		b->upto = nl->seq + 1;
+		nl->sends++;
+		nl_writer_send_now(nl->w);
+	}
+	return nl_take_err(nl);
+}
+
+int
+nl_sync(struct nl *nl)
+{
+	int rv = nl_batch_flush(nl);
+
+	nl_writer_sync(nl->w);
+	return rv < 0 ? rv : nl_take_err(nl);
+}
+
+unsigned
+nl_inflight(const struct nl *nl)
+{
+	return nl_writer_inflight(nl->w);
+}
+
+bool
+nl_has_writer_thread(const struct nl *nl)
+{
+	return nl_writer_threaded(nl->w);
 }
 
 /* ---- dumps ---- */
@@ -486,7 +593,6 @@ nl_dump_once(struct nl *nl, struct nlmsghdr *req, nl_msg_fn *cb, void *arg)
 
 	req->nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP;
 	req->nlmsg_seq = d.seq = ++nl->seq;
-	nl->sent_hi = nl->seq + 1;
 	if (mnl_socket_sendto(nl->sock, req, req->nlmsg_len) < 0)
 		return -errno;
 	if ((d.err = nl_dump_read(nl, &d)) < 0)
@@ -499,8 +605,9 @@ nl_dump(struct nl *nl, struct nlmsghdr *req, nl_msg_fn *cb, void *arg)
 {
 	int rv = -EINTR;
 
-	if (!mnl_nlmsg_batch_is_empty(nl->batch))
+	if (nl_writer_cur(nl->w)->len > 0)
 		return -EBUSY;
+	nl_writer_sync(nl->w);		/* writes before the dump are in it */
 	for (int i = 0; i < NL_DUMP_TRIES && rv == -EINTR; i++)
 		rv = nl_dump_once(nl, req, cb, arg);
 	return rv;

@@ -10,6 +10,16 @@
  *    message callback; ENOBUFS (the kernel dropped some) goes to the overrun
  *    callback so the owner resyncs instead of silently diverging.
  * Socket buffers are sized for a full table (SO_RCVBUFFORCE when allowed).
+ *
+ * Writes are sent inline by default: nl_batch_end/flush return with the
+ * batch's ACKs read. With nl_set_writer_thread(), a thread of its own does
+ * the sendmsg() (lib/nl_writer.h: the kernel inserts one batch while the
+ * loop builds the next); the ACKs are still read and matched on the loop's
+ * thread, when the batch is reported sent or by the socket's event, and an
+ * ACK callback may run later than the flush that sent its message, or inside
+ * a later nl_batch_end() that waits for a free buffer. nl_sync() waits for
+ * everything sent and acknowledged. Only the batch buffer crosses threads;
+ * every nl_* call and every callback stays on the loop's thread.
  * nl_dump() is synchronous and restarts when the kernel flags NLM_F_DUMP_INTR.
  * Knows nothing of BGP; logs nothing (errors are returned).
  */
@@ -51,6 +61,13 @@ void		 nl_free(struct nl *);
 MUST_USE int	 nl_set_batch_limit(struct nl *, size_t limit);
 /* Receive buffer in bytes (tests shrink a monitor's to provoke ENOBUFS). */
 MUST_USE int	 nl_set_rcvbuf(struct nl *, int bytes);
+/* Send buffer in bytes (tests shrink it: a batch over it fails, EMSGSIZE). */
+MUST_USE int	 nl_set_sndbuf(struct nl *, int bytes);
+/*
+ * Send batches on a thread of its own (on) or inline (off, the default).
+ * Only while the batch is empty; waits for what is in flight. 0 or -errno.
+ */
+MUST_USE int	 nl_set_writer_thread(struct nl *, bool on);
 void		 nl_set_ack_cb(struct nl *, nl_ack_fn *, void *arg);
 void		 nl_set_monitor_cb(struct nl *, nl_msg_fn *, nl_overrun_fn *, void *arg);
 uint32_t	 nl_portid(const struct nl *);
@@ -62,10 +79,25 @@ uint32_t	 nl_portid(const struct nl *);
  * nl_batch_end(). Never NULL.
  */
 struct nlmsghdr	*nl_batch_begin(struct nl *, uint16_t type, uint16_t flags, void *cookie);
-/* Close the message; when the batch is full, send it and read its ACKs. */
+/*
+ * Close the message; when the batch is full, send it (inline: and read its
+ * ACKs). 0, or -errno of a sendmsg that failed since the last call: each of
+ * its messages was failed to its cookie (ack callback) already.
+ */
 MUST_USE int	 nl_batch_end(struct nl *);
-/* Send what is batched and read every ACK. 0 or -errno (sendmsg failed). */
+/* Send what is batched (inline: and read every ACK). As nl_batch_end. */
 MUST_USE int	 nl_batch_flush(struct nl *);
+/*
+ * Send what is batched now from this thread, ahead of batches queued for
+ * the writer thread, and read its ACKs. Only for messages that do not depend
+ * on anything queued (a group replace on failover). As nl_batch_end.
+ */
+MUST_USE int	 nl_batch_flush_now(struct nl *);
+/* nl_batch_flush, then wait until every batch is sent and its ACKs read. */
+MUST_USE int	 nl_sync(struct nl *);
+/* Batches handed to the writer thread and not yet reported sent. */
+unsigned	 nl_inflight(const struct nl *);
+bool		 nl_has_writer_thread(const struct nl *);
 /* Messages sent and batches (sendmsg calls) so far. */
 uint64_t	 nl_stat_msgs(const struct nl *);
 /* Notifications received (monitor sockets). */
@@ -80,7 +112,7 @@ uint64_t	 nl_stat_sends(const struct nl *);
 
 /*
  * Dump: send req (NLM_F_DUMP is added) and pass every answer to cb. The
- * batch must be empty. Retries up to NL_DUMP_TRIES times when the dump was
+ * batch must be empty (-EBUSY); batches in flight are waited for first. Retries up to NL_DUMP_TRIES times when the dump was
  * interrupted (cb sees the repeated messages again). 0, -EINTR when every
  * try was interrupted, or -errno.
  */

@@ -290,10 +290,23 @@ static const struct rtnl_policy res_pol[NHA_RES_GROUP_MAX + 1] = {
 };
 
 /* NHA_GROUP: an array of struct nexthop_grp; a ragged or empty one is refused. */
+/*
+ * struct nexthop_grp's layout, spelled out: uapi headers name its sixth byte
+ * resvd1 before Linux 6.12 and weight_high since (weights 1..65536), and the
+ * installed headers may be either.
+ */
+struct rtnl_nh_grp_entry {
+	uint32_t	id;
+	uint8_t		weight, weight_high;
+	uint16_t	resvd;
+};
+_Static_assert(sizeof(struct rtnl_nh_grp_entry) == sizeof(struct nexthop_grp),
+    "NHA_GROUP entry layout");
+
 static int
 nh_group_parse(struct cursor g, struct rtnl_nexthop *nh)
 {
-	struct nexthop_grp e;
+	struct rtnl_nh_grp_entry e;
 
 	if (g.len == 0 || g.len % sizeof(e) != 0)
 		return -EBADMSG;
@@ -304,8 +317,7 @@ nh_group_parse(struct cursor g, struct rtnl_nexthop *nh)
 		if (cur_bytes(&g, &e, sizeof(e)) < 0 || e.id == 0)
 			return -EBADMSG;
 		nh->group[nh->ngroup].id = e.id;
-		/* resvd1 is weight_high on kernels >= 6.12; weights are 1..65536 */
-		nh->group[nh->ngroup].weight = (uint16_t)(((e.resvd1 << 8) | e.weight) + 1);
+		nh->group[nh->ngroup].weight = (uint16_t)(((e.weight_high << 8) | e.weight) + 1);
 	}
 	return 0;
 }

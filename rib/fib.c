@@ -56,6 +56,8 @@ fib_obj_queue(struct fib *f, struct fib_obj *o, enum fib_list l)
 void
 fib_obj_dirty(struct fib *f, struct fib_obj *o)
 {
+	if (o->pending != FIB_OP_NONE)
+		o->redo = true;			/* its ACK must not close the matter */
 	if (o->list == FIB_L_DIRTY)
 		return;
 	fib_obj_queue(f, o, FIB_L_DIRTY);	/* from retry too: something changed */
@@ -465,6 +467,22 @@ fib_route_point(struct fib *f, struct fib_route *r, struct fib_grp *g)
 		f->st.routes--;
 }
 
+/*
+ * The route for p, about to change: if a message of it is in flight, every
+ * ACK is read first (fib_int.h), which may free it, so it is looked up again.
+ */
+static struct fib_route *
+fib_route_find_settled(struct fib *f, const struct prefix *p)
+{
+	struct fib_route *r = fib_route_find(f, p);
+
+	if (r == NULL || r->o.pending == FIB_OP_NONE)
+		return r;
+	f->st.settles++;
+	fib_kernel_settle(f);
+	return fib_route_find(f, p);
+}
+
 /* Copy, sort and check next hops; the canonical order keys the group. */
 static int
 fib_nhs_canon(const struct fib_nh *in, size_t n, struct fib_nh *out)
@@ -491,7 +509,7 @@ fib_route_set(struct fib *f, const struct prefix *p, const struct fib_nh *nhs,
 
 	if (p->len > 32 || mtu > UINT16_MAX || fib_nhs_canon(nhs, n, k) < 0)
 		return -EINVAL;
-	if ((r = fib_route_find(f, p)) == NULL)
+	if ((r = fib_route_find_settled(f, p)) == NULL)
 		r = fib_route_new(f, p);
 	fib_route_point(f, r, fib_grp_get(f, k, n));
 	r->o.r_mtu = (uint16_t)mtu;
@@ -502,7 +520,7 @@ fib_route_set(struct fib *f, const struct prefix *p, const struct fib_nh *nhs,
 void
 fib_route_del(struct fib *f, const struct prefix *p)
 {
-	struct fib_route *r = fib_route_find(f, p);
+	struct fib_route *r = fib_route_find_settled(f, p);
 
 	if (r == NULL)
 		return;
@@ -581,6 +599,10 @@ fib_nh_down(struct fib *f, const struct fib_nh *k)
 
 	if (nh == NULL || (hit = calloc(f->grps.count + 1, sizeof(*hit))) == NULL)
 		return 0;
+	if (!f->nexthops && nl_inflight(f->nl) > 0) {	/* inline hops: routes change */
+		f->st.settles++;
+		fib_kernel_settle(f);
+	}
 	for (x = hmap_next(&f->grps, NULL); x != NULL; x = hmap_next(&f->grps, x)) {
 		struct fib_grp *g = (struct fib_grp *)((char *)x - offsetof(struct fib_grp, h.hn));
 
@@ -598,8 +620,10 @@ fib_nh_down(struct fib *f, const struct fib_nh *k)
 	 * else this loop turn does (a session down also frees its Adj-RIB-Out).
 	 * Nexthops first, as the flush job orders them; routes wait for it. */
 	if (n > 0 && f->nexthops) {
+		f->urgent = true;		/* not behind the writer's queue of routes */
 		(void)fib_flush_list(f, &f->dirty[FIB_K_NH], FIB_CHUNK, false);
 		(void)fib_flush_list(f, &f->dirty[FIB_K_GRP], FIB_CHUNK, false);
+		f->urgent = false;
 	}
 	return n;
 }
@@ -610,14 +634,14 @@ fib_nh_down(struct fib *f, const struct fib_nh *k)
 static bool
 fib_route_ready(const struct fib *f, const struct fib_route *r)
 {
-	return !f->nexthops || r->grp->h.o.in_kernel;
+	return !f->nexthops || fib_obj_usable(&r->grp->h.o);
 }
 
 static bool
 fib_grp_ready(const struct fib_grp *g)
 {
 	for (size_t i = 0; i < g->n; i++)
-		if (g->m[i].nh->h.o.in_kernel)
+		if (fib_obj_usable(&g->m[i].nh->h.o))
 			return true;
 	return false;
 }
@@ -653,13 +677,15 @@ fib_flush_list(struct fib *f, struct fib_objq *q, size_t budget, bool del)
 
 	while (n < budget && (o = TAILQ_FIRST(q)) != NULL) {
 		fib_obj_queue(f, o, FIB_L_NONE);
-		if (del && !fib_obj_wanted(o))
+		if (o->pending != FIB_OP_NONE)
+			o->redo = true;		/* one message in flight at a time */
+		else if (del && !fib_obj_wanted(o))
 			fib_kernel_del(f, o);
 		else
 			fib_obj_step(f, o);
 		n++;
 	}
-	fib_kernel_flush(f);			/* a phase ends with its ACKs read */
+	fib_kernel_flush(f);			/* a phase ends with its batch sent */
 	return n;
 }
 
@@ -794,6 +820,8 @@ fib_free(struct fib *f, bool keep_routes)
 {
 	if (f == NULL)
 		return;
+	if (f->nl != NULL)
+		fib_kernel_settle(f);		/* what was sent is acknowledged */
 	if (!keep_routes && f->nl != NULL)
 		fib_kernel_purge(f);
 	fib_kernel_close(f);
@@ -826,7 +854,7 @@ bool
 fib_is_idle(const struct fib *f)
 {
 	return fib_dirty_empty(f) && TAILQ_EMPTY(&f->del[FIB_K_GRP]) &&
-	    TAILQ_EMPTY(&f->del[FIB_K_NH]);
+	    TAILQ_EMPTY(&f->del[FIB_K_NH]) && nl_inflight(f->nl) == 0;
 }
 
 void

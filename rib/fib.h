@@ -51,8 +51,10 @@ struct fib_opts {
 	bool		resilient;	/* groups of type resilient (flows stay on survivors) */
 	uint16_t	buckets;	/* resilient: 0 means 128 */
 	enum fib_compat	compat;
-	size_t		batch_bytes;	/* bytes per sendmsg; 0: libmnl's default */
+	size_t		batch_bytes;	/* bytes per sendmsg; 0: 64 KiB with the writer
+					 * thread, libmnl's default (a page) without */
 	int		monitor_rcvbuf;	/* 0: NL_SOCK_BUF; tests shrink it to force ENOBUFS */
+	bool		sync_writes;	/* sendmsg inline, not on the writer thread */
 };
 
 /* One next hop of a route. gateway 0: directly on ifindex. weight 1..256. */
@@ -75,6 +77,7 @@ struct fib_stats {
 	uint64_t	resyncs;	/* monitor overruns (ENOBUFS) answered by a dump */
 	uint64_t	notified;	/* kernel notifications the monitor read (not our echo) */
 	uint64_t	adopted, stale_removed;
+	uint64_t	settles;	/* waits for every ACK before changing a route in flight */
 	bool		nexthop_objects, settled;
 };
 
@@ -107,7 +110,8 @@ void		 fib_route_del(struct fib *, const struct prefix *);
 size_t		 fib_nh_down(struct fib *, const struct fib_nh *);
 /* End of initial convergence: stale routes and nexthops may now go. */
 void		 fib_settle(struct fib *);
-/* Nothing queued (failed changes may still wait for their retry). */
+/* Nothing queued and nothing in flight: every ACK read (failed changes
+ * may still wait for their retry). */
 bool		 fib_is_idle(const struct fib *);
 void		 fib_stats_get(const struct fib *, struct fib_stats *);
 

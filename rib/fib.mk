@@ -5,7 +5,7 @@ rib_libfib_a_SOURCES = rib/fib.h rib/fib_int.h rib/fib.c rib/fib_kernel.c rib/fi
 rib_libfib_a_CFLAGS = $(AM_CFLAGS) $(LIBMNL_CFLAGS) $(LIBEVENT_CFLAGS)
 FIB_LIBS = rib/libfib.a
 # Joins RIB_LIBS as rib/local.mk asks; programs linking it add libmnl and libevent.
-RIB_LIBS += $(FIB_LIBS) lib/libnl.a
+RIB_LIBS += $(FIB_LIBS) lib/libnl.a -lpthread
 
 # The netns test driver: reads set/del/settle/quit lines, runs one fib.
 check_PROGRAMS += tests/netns/fibctl

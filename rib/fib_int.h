@@ -8,6 +8,18 @@
  * at it), del (nexthops/groups to delete after the routes), stale (adopted
  * from the kernel at start, not wanted yet), retry (failed; backoff).
  * The flush job compares want with kernel state and sends what differs.
+ *
+ * Messages are sent by lib/nl's writer thread, so an ACK may come turns
+ * after its message was built. An object has at most one message in flight
+ * (pending): the flush job passes over a pending object and marks it redo,
+ * as fib_obj_dirty() does, and its ACK queues it again. What the ACK records
+ * as the kernel's (a route's group, signature, MTU) is read from want, so
+ * want must not change under a message in flight: fib_route_set/del settle
+ * first (fib_kernel_settle: wait for every ACK) when they would change a
+ * route that is pending, and so does fib_nh_down with inline next hops (a
+ * group's content is then its routes'). With nexthop objects fib_nh_down's
+ * group replace goes out at once from the loop's thread (urgent), ahead of
+ * the routes queued for the writer: it names only nexthops the kernel has.
  */
 #ifndef IPIP_RIB_FIB_INT_H
 #define IPIP_RIB_FIB_INT_H
@@ -36,6 +48,8 @@ struct fib_obj {
 	bool			 seen:1;	/* reconcile: found in this dump */
 	bool			 maybe_in:1;	/* counted out on a link-down that may
 						 * predate our write: REPLACE, not EXCL */
+	bool			 redo:1;	/* dirtied while its message was in flight:
+						 * looked at again once the ACK is in */
 	/* Routes only, kept here where padding would be (struct fib_route is
 	 * one per prefix): the prefix length and the route MTUs. */
 	uint8_t			 r_plen;	/* 0..32 */
@@ -91,6 +105,17 @@ struct fib_route {
 _Static_assert(sizeof(struct fib_obj) <= 24, "fib_obj: the route fields must fill padding");
 _Static_assert(sizeof(struct fib_route) <= 64, "fib_route: one per prefix, keep it packed");
 
+/*
+ * In the kernel and staying there: what another object may name. One whose
+ * delete is in flight is not (a group or route naming it would be refused),
+ * even when wanted again meanwhile: its ACK queues it to be written anew.
+ */
+static inline bool
+fib_obj_usable(const struct fib_obj *o)
+{
+	return o->in_kernel && o->pending != FIB_OP_DEL;
+}
+
 static inline struct prefix
 fib_route_pfx(const struct fib_route *r)
 {
@@ -109,10 +134,12 @@ struct fib {
 	uint32_t		 next_id;
 	unsigned		 retry_ms;
 	bool			 settled, nexthops;
+	bool			 urgent;	/* fib_kernel_flush sends ahead of the queue */
 	struct fib_stats	 st;
 };
 
 #define FIB_CHUNK	4096	/* objects per flush turn (STYLE 7) */
+#define FIB_BATCH_THREAD (64u * 1024)	/* bytes per sendmsg with the writer thread */
 #define FIB_RETRY_MIN_MS 100
 #define FIB_RETRY_MAX_MS 30000
 
@@ -153,6 +180,7 @@ void	fib_retry_now(struct fib *);
 void	fib_kernel_write(struct fib *, struct fib_obj *);
 void	fib_kernel_del(struct fib *, struct fib_obj *);
 void	fib_kernel_flush(struct fib *);
+void	fib_kernel_settle(struct fib *);
 void	fib_kernel_purge(struct fib *);
 const char *fib_obj_name(const struct fib_obj *, char *buf, size_t n);
 void	fib_route_now_out(struct fib *, struct fib_route *);

@@ -163,7 +163,7 @@ fib_write_grp(struct fib *f, struct fib_grp *g)
 	size_t n = 0;
 
 	for (size_t i = 0; i < g->n; i++)
-		if (g->m[i].nh->h.o.in_kernel)
+		if (fib_obj_usable(&g->m[i].nh->h.o))
 			e[n++] = (struct nexthop_grp){ .id = g->m[i].nh->h.id,
 			    .weight = (uint8_t)(g->m[i].weight - 1) };
 	mnl_attr_put(h, NHA_GROUP, n * sizeof(e[0]), e);
@@ -179,8 +179,10 @@ fib_write_grp(struct fib *f, struct fib_grp *g)
 static void
 fib_batch_end(struct fib *f)
 {
-	if (nl_batch_end(f->nl) < 0)
-		log_warn("netlink: sendmsg");	/* each message was failed to its owner */
+	int rv;
+
+	if ((rv = nl_batch_end(f->nl)) < 0)	/* each message was failed to its owner */
+		log_warnx("netlink: sendmsg: %s", strerror(-rv));
 }
 
 /* `debug fib`: one line per object written or deleted. */
@@ -227,8 +229,21 @@ fib_kernel_del(struct fib *f, struct fib_obj *o)
 void
 fib_kernel_flush(struct fib *f)
 {
-	if (nl_batch_flush(f->nl) < 0)
-		log_warn("netlink: sendmsg");
+	int rv;
+
+	rv = f->urgent ? nl_batch_flush_now(f->nl) : nl_batch_flush(f->nl);
+	if (rv < 0)
+		log_warnx("netlink: sendmsg: %s", strerror(-rv));
+}
+
+/* Send what is batched and wait for every ACK: nothing is pending after. */
+void
+fib_kernel_settle(struct fib *f)
+{
+	int rv;
+
+	if ((rv = nl_sync(f->nl)) < 0)
+		log_warnx("netlink: sendmsg: %s", strerror(-rv));
 }
 
 /* ---- ACKs ---- */
@@ -291,7 +306,7 @@ fib_grp_now_in(struct fib *f, struct fib_grp *g)
 }
 
 static void
-fib_ack_ok(struct fib *f, struct fib_obj *o, enum fib_op op)
+fib_ack_ok(struct fib *f, struct fib_obj *o, enum fib_op op, bool redo)
 {
 	bool was_in = o->in_kernel;
 
@@ -306,7 +321,7 @@ fib_ack_ok(struct fib *f, struct fib_obj *o, enum fib_op op)
 			fib_obj_release(f, o);
 		return;
 	}
-	o->kdirty = false;
+	o->kdirty = redo && o->kdirty;	/* set while in flight: still to do */
 	if (o->kind == FIB_K_ROUTE)
 		fib_route_now_in(f, (struct fib_route *)o);
 	o->in_kernel = true;
@@ -317,6 +332,8 @@ fib_ack_ok(struct fib *f, struct fib_obj *o, enum fib_op op)
 		fib_grp_now_in(f, (struct fib_grp *)o);
 	if (TAILQ_EMPTY(&f->retry))
 		f->retry_ms = FIB_RETRY_MIN_MS;
+	if (redo)
+		fib_obj_dirty(f, o);
 }
 
 static void
@@ -340,18 +357,31 @@ fib_ack_fail(struct fib *f, struct fib_obj *o, enum fib_op op, int err, const ch
 	fib_retry_arm(f);
 }
 
+/* Queued again for what changed while its message was in flight. */
+static void
+fib_ack_redo(struct fib *f, struct fib_obj *o)
+{
+	if (o->list == FIB_L_RETRY || o->list == FIB_L_NONE)
+		fib_obj_dirty(f, o);
+}
+
 void
 fib_on_ack(void *arg, void *cookie, int err, const char *msg)
 {
 	struct fib *f = arg;
 	struct fib_obj *o = cookie;
 	enum fib_op op = o->pending;
+	bool redo = o->redo;
 
 	o->pending = FIB_OP_NONE;
-	if (err == 0 || (op == FIB_OP_DEL && (err == -ENOENT || err == -ESRCH)))
-		fib_ack_ok(f, o, op);
-	else
-		fib_ack_fail(f, o, op, err, msg);
+	o->redo = false;
+	if (err == 0 || (op == FIB_OP_DEL && (err == -ENOENT || err == -ESRCH))) {
+		fib_ack_ok(f, o, op, redo);	/* may free o */
+		return;
+	}
+	fib_ack_fail(f, o, op, err, msg);
+	if (redo)
+		fib_ack_redo(f, o);
 }
 
 /* Delete everything of one kind that we have in the kernel (the routes:
@@ -374,7 +404,7 @@ fib_purge_map(struct fib *f, struct hmap *m, size_t off, enum fib_kind kind)
 		fib_obj_queue(f, o, FIB_L_NONE);
 		fib_kernel_del(f, o);
 	}
-	fib_kernel_flush(f);
+	fib_kernel_settle(f);
 }
 
 void

@@ -299,7 +299,7 @@ fib_kernel_reconcile(struct fib *f)
 	struct fib_dump d = { .f = f };
 	int rv = 0;
 
-	fib_kernel_flush(f);
+	fib_kernel_settle(f);
 	fib_map_unsee(&f->nhs, offsetof(struct fib_nhobj, h.hn));
 	fib_map_unsee(&f->grps, offsetof(struct fib_grp, h.hn));
 	fib_routes_unsee(f);
@@ -370,9 +370,8 @@ fib_mon_route(struct fib *f, const struct rtnl_msg *m)
 		fib_mon_route_new(f, &k);
 }
 
-/* r was in the kernel through a group the kernel removed: so is r. */
 static void
-fib_mon_route_lost(struct fib *f, struct fib_route *r)
+fib_route_gone_with(struct fib *f, struct fib_route *r)
 {
 	r->o.maybe_in = true;
 	fib_route_now_out(f, r);
@@ -380,31 +379,32 @@ fib_mon_route_lost(struct fib *f, struct fib_route *r)
 }
 
 /*
- * The kernel removed a group of ours: it took the routes using it along,
- * without a notification for them. Those that want g are on its list; a
- * route in the kernel through g may also want another group or none yet
- * (adopted at start and not asked for again). Each holds a reference on g
- * (k_grp), so the count says whether the whole table must be walked.
+ * The kernel removed a group of ours: it took the routes using it along.
+ * Those are the routes whose k_grp is g; g's list has only the routes that
+ * want g. The others (adopted at start and not wanted yet, or wanting
+ * another group now) are found by the count: g's references are its
+ * wanting routes plus its holders (k_grp), so a walk of every route is
+ * needed only when some holder is not on the list.
  */
 static void
 fib_mon_grp_gone(struct fib *f, struct fib_grp *g)
 {
-	uint32_t holders = g->nroutes;		/* references accounted for */
+	uint32_t listed = 0, others;
 	struct fib_route *r;
-	bool others;
 
 	g->h.o.in_kernel = false;
 	g->h.o.maybe_in = true;
 	FIB_GRP_FOREACH_ROUTE(f, g, r)
-		holders += r->k_grp == g;
-	others = g->h.refcnt > holders;
-	FIB_GRP_FOREACH_ROUTE(f, g, r)		/* leaving k_grp keeps the list */
+		listed += r->k_grp == g;
+	others = g->h.refcnt - g->nroutes - listed;
+	FIB_GRP_FOREACH_ROUTE(f, g, r)
 		if (r->k_grp == g)
-			fib_mon_route_lost(f, r);
-	if (others)
-		for (uint32_t i = 0; (r = slab_next(&f->route_slab, &i)) != NULL;)
-			if (r->k_grp == g)
-				fib_mon_route_lost(f, r);
+			fib_route_gone_with(f, r);
+	for (uint32_t i = 0; others > 0 && (r = slab_next(&f->route_slab, &i)) != NULL;)
+		if (r->k_grp == g && r->grp != g) {
+			fib_route_gone_with(f, r);
+			others--;
+		}
 	fib_obj_dirty(f, &g->h.o);
 }
 
@@ -515,6 +515,16 @@ fib_mon_cb(const struct rtnl_msg *m, void *arg)
 	static struct rtnl_nexthop nh;
 	struct rtnl_link l;
 
+	/*
+	 * What the kernel did with our writes before this notification must be
+	 * known before what it says (a group flushed with its link takes the
+	 * routes along: a route whose ACK came later would count as in). Inline,
+	 * every ACK is read at the send; with the writer thread, read them now.
+	 */
+	if (nl_inflight(f->nl) > 0) {
+		f->st.settles++;
+		fib_kernel_settle(f);
+	}
 	switch (m->type) {
 	case RTM_NEWROUTE:
 	case RTM_DELROUTE:
@@ -602,6 +612,10 @@ fib_sockets_open(struct fib *f)
 		log_warn("fib: netlink socket");
 		return -1;
 	}
+	if (!f->opts.sync_writes && nl_set_writer_thread(f->nl, true) < 0)
+		log_warn("fib: netlink writer thread; sending inline");
+	if (f->opts.batch_bytes == 0 && nl_has_writer_thread(f->nl))
+		f->opts.batch_bytes = FIB_BATCH_THREAD;	/* fewer hand-offs, same ACK policy */
 	if (f->opts.batch_bytes && nl_set_batch_limit(f->nl, f->opts.batch_bytes) < 0)
 		log_warnx("fib: batch size %zu refused; using the default", f->opts.batch_bytes);
 	if (f->opts.monitor_rcvbuf && nl_set_rcvbuf(f->mon, f->opts.monitor_rcvbuf) < 0)

@@ -14,6 +14,7 @@
  * Options: -p proto -t table -m (inline next hops, no nexthop objects)
  *          -r (resilient groups) -C (leave nexthop_compat_mode) -b batch-bytes
  *          -M monitor-rcvbuf-bytes (small: provoke ENOBUFS and the resync)
+ *          -S (sendmsg inline: no netlink writer thread)
  */
 #include <errno.h>
 #include <event2/buffer.h>
@@ -155,7 +156,7 @@ ctl_stats(struct ctl *c)
 	    "\"group_dels\": %llu, \"nh_writes\": %llu, \"nh_dels\": %llu, \"msgs\": %llu, "
 	    "\"batches\": %llu, \"failures\": %llu, \"retries\": %llu, \"repaired\": %llu, "
 	    "\"nh_lost\": %llu, \"resyncs\": %llu, \"adopted\": %llu, \"notified\": %llu, "
-	    "\"nexthop_objects\": %s, \"settled\": %s}\n",
+	    "\"settles\": %llu, \"nexthop_objects\": %s, \"settled\": %s}\n",
 	    (unsigned long long)s.routes, (unsigned long long)s.groups,
 	    (unsigned long long)s.nexthops, (unsigned long long)s.routes_kernel,
 	    (unsigned long long)s.route_writes, (unsigned long long)s.route_dels,
@@ -165,7 +166,7 @@ ctl_stats(struct ctl *c)
 	    (unsigned long long)s.failures, (unsigned long long)s.retries,
 	    (unsigned long long)s.repaired, (unsigned long long)s.nh_lost,
 	    (unsigned long long)s.resyncs, (unsigned long long)s.adopted,
-	    (unsigned long long)s.notified,
+	    (unsigned long long)s.notified, (unsigned long long)s.settles,
 	    s.nexthop_objects ? "true" : "false", s.settled ? "true" : "false");
 }
 
@@ -264,7 +265,7 @@ ctl_opts(int argc, char **argv, struct fib_opts *o)
 	int ch;
 
 	*o = (struct fib_opts){ .use_nexthops = true };
-	while ((ch = getopt(argc, argv, "p:t:mrCb:M:")) != -1) {
+	while ((ch = getopt(argc, argv, "p:t:mrCb:M:S")) != -1) {
 		switch (ch) {
 		case 'p': o->protocol = (uint8_t)atoi(optarg); break;
 		case 't': o->table = (uint32_t)atoi(optarg); break;
@@ -273,6 +274,7 @@ ctl_opts(int argc, char **argv, struct fib_opts *o)
 		case 'C': o->compat = FIB_COMPAT_LEAVE; break;
 		case 'b': o->batch_bytes = (size_t)atol(optarg); break;
 		case 'M': o->monitor_rcvbuf = atoi(optarg); break;
+		case 'S': o->sync_writes = true; break;
 		default: return -1;
 		}
 	}

@@ -165,6 +165,40 @@ def test_losing_one_next_hop_is_one_group_update_and_every_prefix_stays(fib_ns):
     assert "10.0.0.2" not in gws and "10.0.1.2" in gws
 
 
+def kernel_gateways(ns):
+    """prefix -> the set of gateways the kernel forwards it to (via its group)."""
+    nhs = our_nexthops(ns)
+
+    def gws(nhid):
+        n = nhs[nhid]
+        return {nhs[m["id"]]["gateway"] for m in n["group"]} if "group" in n else {n["gateway"]}
+    return {p: gws(r["nhid"]) for p, r in our_routes(ns).items()}
+
+
+@pytest.mark.parametrize("mode", [(), ("-S",)], ids=["writer-thread", "inline"])
+def test_a_20k_load_changed_while_in_flight_ends_with_the_kernel_as_asked(fib_ns, mode):
+    """A 20k-prefix table moved between next hops again and again, partly
+    deleted and a next hop lost, each change sent while the previous one's
+    batches are still with the writer thread: once synced, the kernel holds
+    exactly what was asked last, prefix by prefix, and nothing failed."""
+    n, gw = 20000, lambda i: f"10.0.{i}.2"
+    f = fib_ns.fibctl(*mode)
+    for k in range(8):
+        f.ok(f"set 10.64.0.0/24 count {n} {via(k % 4, (k + 1) % 4)}")
+        time.sleep(0.005 * k)           # the flush job runs a few turns meanwhile
+    f.ok("del 10.100.0.0/24 count 2000")
+    assert f.send(f"nhdown {via(0)}").startswith("groups ")  # 7 % 4 = 3 and 0: 3 stays
+    f.ok(f"set 10.130.0.0/24 count 3000 {via(2)}")
+    f.ok("sync")
+    want = {p: {gw(3)} for p in block("10.64.0.0", n)}
+    want.update({p: {gw(2)} for p in block("10.130.0.0", 3000)})
+    for p in block("10.100.0.0", 2000):
+        del want[p]
+    assert kernel_gateways(fib_ns) == want
+    st = f.stats()
+    assert st["failures"] == 0 and st["routes"] == st["routes_kernel"] == len(want)
+
+
 def test_restart_after_sigkill_keeps_routes_and_removes_stale_ones_only_after_settle(fib_ns):
     f = fib_ns.fibctl()
     f.ok(f"set 10.100.0.0/24 count {N} {via(0, 1)}")
@@ -261,6 +295,7 @@ def test_a_link_flap_between_restart_and_the_first_update_loses_no_route(fib_ns)
     g.ok("settle")
     assert wait_for(lambda: set(our_routes(fib_ns)) == block("10.100.0.0", 10) | block("10.200.0.0", 10),
                     timeout=10), sorted(our_routes(fib_ns))
+    assert g.stats()["routes_kernel"] == 20
     g.quit()
     assert our_routes(fib_ns) == {} and our_nexthops(fib_ns) == {}
 

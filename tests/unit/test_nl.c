@@ -8,6 +8,7 @@
 #include <libmnl/libmnl.h>
 #include <linux/nexthop.h>
 #include <linux/rtnetlink.h>
+#include <stdbool.h>
 #include <string.h>
 
 #include "lib/nl.h"
@@ -37,16 +38,10 @@ on_ack(void *arg, void *cookie, int err, const char *msg)
 		snprintf(a->msg, sizeof(a->msg), "%s", msg);
 }
 
-START_TEST(every_message_of_a_burst_gets_its_own_ack)
+static void
+burst(struct nl *nl, int n)
 {
-	struct event_base *base = event_base_new();
-	struct nl *nl = nl_new(base, NULL, 0);
-	static struct acks a;
-
-	ck_assert_ptr_nonnull(nl);
-	a.last = -1;
-	nl_set_ack_cb(nl, on_ack, &a);
-	for (int i = 0; i < BURST; i++) {
+	for (int i = 0; i < n; i++) {
 		struct nlmsghdr *h = nl_batch_begin(nl, RTM_DELNEXTHOP, 0, (void *)(intptr_t)i);
 		struct nhmsg *nhm = mnl_nlmsg_put_extra_header(h, sizeof(*nhm));
 
@@ -55,7 +50,24 @@ START_TEST(every_message_of_a_burst_gets_its_own_ack)
 		mnl_attr_put_u32(h, NHA_ID, NO_ID);
 		ck_assert_int_eq(nl_batch_end(nl), 0);
 	}
-	ck_assert_int_eq(nl_batch_flush(nl), 0);
+}
+
+static void
+burst_acked(bool thread)
+{
+	struct event_base *base = event_base_new();
+	struct nl *nl = nl_new(base, NULL, 0);
+	static struct acks a;
+
+	ck_assert_ptr_nonnull(nl);
+	memset(&a, 0, sizeof(a));
+	a.last = -1;
+	ck_assert_int_eq(nl_set_writer_thread(nl, thread), 0);
+	ck_assert(nl_has_writer_thread(nl) == thread);
+	nl_set_ack_cb(nl, on_ack, &a);
+	burst(nl, BURST);
+	ck_assert_int_eq(thread ? nl_sync(nl) : nl_batch_flush(nl), 0);
+	ck_assert_uint_eq(nl_inflight(nl), 0);
 	for (int i = 0; i < BURST; i++)
 		ck_assert_int_eq(a.count[i], 1);
 	ck_assert_int_eq(a.order_ok, BURST);
@@ -64,6 +76,53 @@ START_TEST(every_message_of_a_burst_gets_its_own_ack)
 	ck_assert_uint_gt(nl_stat_sends(nl), 1);	/* more than one batch */
 	if (a.err == -EINVAL)
 		ck_assert_str_eq(a.msg, "Invalid values in header");
+	nl_free(nl);
+	event_base_free(base);
+}
+
+START_TEST(every_message_of_a_burst_gets_its_own_ack)
+{
+	burst_acked(false);
+}
+END_TEST
+
+START_TEST(every_message_of_a_burst_gets_its_own_ack_with_the_writer_thread)
+{
+	burst_acked(true);
+}
+END_TEST
+
+/*
+ * A batch larger than the socket's send buffer: sendmsg fails (EMSGSIZE) on
+ * the writer thread; each message of it, and only those, is failed with that
+ * error, once, and a message after it still gets the kernel's own answer.
+ */
+START_TEST(a_failed_sendmsg_on_the_thread_fails_exactly_its_messages)
+{
+	struct event_base *base = event_base_new();
+	struct nl *nl = nl_new(base, NULL, 0);
+	static struct acks a;
+	int first_err;
+
+	memset(&a, 0, sizeof(a));
+	a.last = -1;
+	ck_assert_int_eq(nl_set_writer_thread(nl, true), 0);
+	ck_assert_int_eq(nl_set_batch_limit(nl, 65536), 0);
+	ck_assert_int_eq(nl_set_sndbuf(nl, 4096), 0);	/* the kernel makes it ~8 KiB */
+	nl_set_ack_cb(nl, on_ack, &a);
+	burst(nl, BURST - 1);			/* 32 KB: one batch, over the buffer */
+	ck_assert_int_eq(nl_sync(nl), -EMSGSIZE);
+	first_err = a.err;
+	for (int i = 0; i < BURST - 1; i++)
+		ck_assert_int_eq(a.count[i], 1);
+	ck_assert_int_eq(first_err, -EMSGSIZE);
+	ck_assert_int_eq(a.order_ok, BURST - 1);
+	ck_assert_int_eq(nl_set_sndbuf(nl, 1 << 20), 0);
+	burst(nl, 1);				/* cookie 0 again: a fresh answer */
+	ck_assert_int_eq(nl_sync(nl), 0);
+	ck_assert_int_eq(a.count[0], 2);
+	ck_assert_int_ne(a.err, -EMSGSIZE);	/* the kernel's (EINVAL or EPERM) */
+	ck_assert_int_lt(a.err, 0);
 	nl_free(nl);
 	event_base_free(base);
 }
@@ -115,6 +174,8 @@ main(void)
 {
 	const TTest *tests[] = {
 		every_message_of_a_burst_gets_its_own_ack,
+		every_message_of_a_burst_gets_its_own_ack_with_the_writer_thread,
+		a_failed_sendmsg_on_the_thread_fails_exactly_its_messages,
 		dump_passes_every_link_to_the_callback,
 		batch_limit_is_checked,
 	};
