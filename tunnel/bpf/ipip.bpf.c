@@ -15,7 +15,7 @@
  * inherited (the default when 0), ECN copied - as the kernel's ipip with
  * pmtudisc and "ttl inherit" (RFC 6040 section 4.1). Then a fib lookup on
  * the outer destination and bpf_redirect_neigh() to the underlay device:
- * the kernel resolves the link-layer address.
+ * the kernel routes it there and resolves the link-layer address.
  *
  * ipip_decap, on the ingress of the underlay (Ethernet) devices: an IPv4
  * protocol-4 packet whose (outer destination, outer source) is a tunnel's
@@ -136,12 +136,18 @@ outer_fill(struct iphdr *o, const struct iphdr *in, __u32 src, __u32 dst,
 	o->check = csum_fold(bpf_csum_diff(0, 0, (__be32 *)o, sizeof(*o), 0));
 }
 
-/* Out through the underlay: fib lookup on the outer header, kernel does L2. */
+/*
+ * Out through the underlay: a fib lookup on the outer header finds the
+ * device; bpf_redirect_neigh() without a next hop routes the packet again
+ * there, which replaces the skb's route (the inner one, through the
+ * tunnel device - with it, a packet queued while ARP resolves would leave
+ * through the tunnel's neighbour, without an Ethernet header), and
+ * resolves the link-layer address.
+ */
 static __always_inline int
 encap_send(struct __sk_buff *skb, const struct iphdr *o)
 {
 	struct bpf_fib_lookup f = { 0 };
-	struct bpf_redir_neigh nh = { .nh_family = AF_INET };
 
 	f.family = AF_INET;
 	f.ipv4_src = o->saddr;
@@ -151,8 +157,7 @@ encap_send(struct __sk_buff *skb, const struct iphdr *o)
 	if (bpf_fib_lookup(skb, &f, sizeof(f), BPF_FIB_LOOKUP_SKIP_NEIGH) !=
 	    BPF_FIB_LKUP_RET_SUCCESS || f.ifindex == skb->ifindex)
 		return TC_ACT_SHOT;		/* unreachable, or back into a tunnel */
-	nh.ipv4_nh = f.ipv4_dst;
-	return bpf_redirect_neigh(f.ifindex, &nh, sizeof(nh), 0);
+	return bpf_redirect_neigh(f.ifindex, NULL, 0, 0);
 }
 
 SEC("tc")
