@@ -18,6 +18,7 @@ struct tunnel_spec {
 	char		name[IFNAMSIZ];
 	struct in_addr	local, remote;
 	uint32_t	mtu;
+	unsigned	underlay;	/* ifindex of the device of the route to the remote */
 };
 
 struct tunnel_driver {
@@ -37,6 +38,8 @@ struct tunnel_driver {
 
 /* TUN device per tunnel + one raw IP-protocol-4 socket (uspace.c). */
 extern const struct tunnel_driver tunnel_driver_uspace;
+/* TUN device per tunnel + tc BPF programs doing IPIP in the kernel (bpfdrv.c). */
+extern const struct tunnel_driver tunnel_driver_bpf;
 /* rtnetlink ipip devices; the spec's remote 0.0.0.0 makes an NBMA device (kernel.c). */
 extern const struct tunnel_driver tunnel_driver_kernel;
 /* 0 if this kernel can make ipip devices, else why not (-EOPNOTSUPP: no ipip). */

@@ -69,7 +69,7 @@ mgr_opts_check(const struct tunnel_opts *o)
 	if (o->mtu != 0 && (o->mtu < MTU_MIN || o->mtu > MTU_MAX))
 		return -EINVAL;
 	if (o->style == TUNNEL_STYLE_NBMA && o->driver == TUNNEL_DRIVER_USERSPACE) {
-		log_warnx("tunnel: style nbma needs the kernel driver: a TUN device "
+		log_warnx("tunnel: style nbma needs the kernel or bpf driver: a TUN device "
 		    "cannot see a route's gateway, which NBMA uses as the outer destination");
 		return -EOPNOTSUPP;
 	}
@@ -94,31 +94,72 @@ mgr_found_add(void *arg, const struct link_state *ls)
 
 static void mgr_monitor_cb(evutil_socket_t, short, void *);
 
-/* Userspace when asked; else probe whether this kernel makes ipip devices. */
+/* Start the bpf driver; 0, or why not (log text from the error). */
+static int
+mgr_bpf_try(struct tunnel_mgr *m)
+{
+	int rv = tunnel_driver_bpf.open(&m->drv_state);
+
+	if (rv == 0)
+		m->drv = &tunnel_driver_bpf;
+	return rv;
+}
+
+static const char *
+mgr_bpf_why(int rv)
+{
+	return rv == -EOPNOTSUPP ? "not built in, or Linux older than 6.3" :
+	    rv == -EPERM ? "no permission to load BPF programs (CAP_BPF, CAP_NET_ADMIN)" :
+	    strerror(-rv);
+}
+
+/*
+ * The driver asked for; auto: kernel if this kernel makes ipip devices,
+ * else bpf if its programs load, else userspace (not for NBMA). Starts
+ * bpf here (to know whether it can run); the others start in mgr_start.
+ */
 static int
 mgr_driver_pick(struct tunnel_mgr *m)
 {
 	bool nbma = m->opts.style == TUNNEL_STYLE_NBMA;
-	int rv;
+	int rv, brv;
 
 	m->drv = &tunnel_driver_uspace;
 	if (m->opts.driver == TUNNEL_DRIVER_USERSPACE)
 		return 0;
+	if (m->opts.driver == TUNNEL_DRIVER_BPF) {
+		if ((rv = mgr_bpf_try(m)) < 0) {
+			log_warnx("tunnel: driver bpf: %s", mgr_bpf_why(rv));
+			m->drv = NULL;
+		}
+		return rv;
+	}
 	if ((rv = tunnel_kernel_probe(m->prefix)) == 0) {
 		m->drv = &tunnel_driver_kernel;
 		if (m->opts.driver == TUNNEL_DRIVER_AUTO)
 			log_info("tunnel: driver auto: kernel (this kernel makes ipip devices)");
 		return 0;
 	}
-	if (m->opts.driver == TUNNEL_DRIVER_KERNEL || nbma) {
-		log_warnx("tunnel: driver %s%s: this kernel cannot make ipip devices: %s",
-		    m->opts.driver == TUNNEL_DRIVER_KERNEL ? "kernel" : "auto",
-		    nbma ? " (style nbma needs it)" : "", strerror(-rv));
+	if (m->opts.driver == TUNNEL_DRIVER_KERNEL) {
+		log_warnx("tunnel: driver kernel: this kernel cannot make ipip devices: %s",
+		    strerror(-rv));
 		m->drv = NULL;
 		return rv;
 	}
-	log_info("tunnel: driver auto: userspace (this kernel cannot make ipip devices: %s)",
-	    strerror(-rv));
+	if ((brv = mgr_bpf_try(m)) == 0) {
+		log_info("tunnel: driver auto: bpf (this kernel cannot make ipip devices: %s; "
+		    "its tc BPF programs loaded)", strerror(-rv));
+		return 0;
+	}
+	if (nbma) {
+		log_warnx("tunnel: driver auto (style nbma needs kernel or bpf): this kernel "
+		    "cannot make ipip devices: %s; bpf: %s", strerror(-rv), mgr_bpf_why(brv));
+		m->drv = NULL;
+		return rv;
+	}
+	m->drv = &tunnel_driver_uspace;
+	log_info("tunnel: driver auto: userspace (this kernel cannot make ipip devices: %s; "
+	    "bpf: %s)", strerror(-rv), mgr_bpf_why(brv));
 	return 0;
 }
 
@@ -191,7 +232,7 @@ mgr_start(struct tunnel_mgr *m, struct event_base *base)
 		return rv;
 	if ((rv = mgr_driver_pick(m)) < 0)
 		return rv;
-	if ((rv = m->drv->open(&m->drv_state)) < 0) {
+	if (m->drv != &tunnel_driver_bpf && (rv = m->drv->open(&m->drv_state)) < 0) {
 		m->drv = NULL;
 		return rv;
 	}
@@ -390,6 +431,7 @@ mgr_spec_make(struct tunnel_mgr *m, struct tunnel *t, struct tunnel_spec *s)
 	if ((rv = tunnel_name_encode(m->prefix, s->local, s->remote, s->name)) < 0)
 		return rv;
 	rv = tunnel_link_underlay(m->nl, s->local, t->info.remote, &t->underlay, &mtu);
+	s->underlay = t->underlay;
 	if (rv == -EINVAL)
 		return -EADDRNOTAVAIL;		/* the kernel refuses a source not ours */
 	if (rv < 0)

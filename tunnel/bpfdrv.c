@@ -1,0 +1,454 @@
+/*
+ * tunnel/bpfdrv.c - the "bpf" driver: the kernel does IPIP through two tc
+ * BPF programs we load (tunnel/bpf/ipip.bpf.c, embedded at build time), on
+ * kernels that cannot make ipip devices. Per tunnel, a TUN device that we
+ * hold open (so that it has carrier and routes and nexthop objects may use
+ * it; we never read it) with TSO offered (TCP hands it 64 KB super-packets,
+ * which stay one skb through the encapsulation); ipip_encap on its tc
+ * egress. ipip_decap on the tc ingress of each tunnel's underlay device,
+ * the device of the route to its remote (the one whose MTU the manager
+ * follows), shared and counted per device. The maps say which tunnel is
+ * which (ipip_bpf.h): encap by the device's ifindex, decap by the outer
+ * (destination, source), protocol-4 drops by local address.
+ *
+ * Our tc filters carry handle and priority BPFD_TC_ID on clsact; at open,
+ * ipip_decap filters of an earlier run (one that died) are removed from
+ * every device. Each TUN is persistent so that a graceful stop can leave
+ * it, its filter and the running programs in place; the next run attaches
+ * to it and replaces the filter. Needs Linux >= 6.3 (bpf_skb_adjust_room
+ * with BPF_F_ADJ_ROOM_DECAP_L3_IPV4). Never logs; libbpf is kept quiet.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/if_tun.h>
+#include <net/if.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/utsname.h>
+#include <unistd.h>
+
+#include "tunnel/driver.h"
+
+#ifdef IPIP_HAVE_BPF
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+
+#include "tunnel/bpf/ipip_bpf.h"
+
+extern const unsigned char ipip_bpf_obj[];	/* tunnel/bpf/ipip_bpf_obj.c, generated */
+extern const size_t ipip_bpf_obj_len;
+
+#define BPFD_TC_ID	0x1b9d		/* our filters' handle and priority */
+#define BPFD_UNDER_MAX	64		/* underlay devices with ipip_decap */
+#define BPFD_TTL	64		/* outer TTL when the inner one is 0 */
+
+struct bpfd_tun {
+	int		 fd;		/* the TUN, held for carrier */
+	unsigned	 ifindex, underlay;
+	struct ipip_bpf_key key;	/* decap key: (local, remote or 0) */
+};
+
+struct bpfd_under {
+	unsigned	ifindex, users;
+	bool		hook_made;	/* we made its clsact: remove it with the filter */
+};
+
+struct bpfd {
+	struct bpf_object	*obj;
+	int			 encap_prog, decap_prog;
+	int			 encap_map, decap_map, local_map, stats_map, drops_map;
+	int			 ncpu;
+	struct bpfd_under	 under[BPFD_UNDER_MAX];
+};
+
+static int
+bpfd_quiet(enum libbpf_print_level l, const char *fmt, va_list ap)
+{
+	return 0;
+}
+
+/* bpf_skb_adjust_room() decapsulates (DECAP_L3_IPV4) from Linux 6.3 on. */
+static bool
+bpfd_kernel_ok(void)
+{
+	struct utsname u;
+	unsigned maj = 0, min = 0;
+
+	if (uname(&u) < 0 || sscanf(u.release, "%u.%u", &maj, &min) != 2)
+		return false;
+	return maj > 6 || (maj == 6 && min >= 3);
+}
+
+static int
+bpfd_fds(struct bpfd *d)
+{
+	struct bpf_program *e = bpf_object__find_program_by_name(d->obj, "ipip_encap");
+	struct bpf_program *x = bpf_object__find_program_by_name(d->obj, "ipip_decap");
+
+	if (e == NULL || x == NULL)
+		return -ENOENT;
+	d->encap_prog = bpf_program__fd(e);
+	d->decap_prog = bpf_program__fd(x);
+	d->encap_map = bpf_object__find_map_fd_by_name(d->obj, "ipip_encap_map");
+	d->decap_map = bpf_object__find_map_fd_by_name(d->obj, "ipip_decap_map");
+	d->local_map = bpf_object__find_map_fd_by_name(d->obj, "ipip_local_map");
+	d->stats_map = bpf_object__find_map_fd_by_name(d->obj, "ipip_stats_map");
+	d->drops_map = bpf_object__find_map_fd_by_name(d->obj, "ipip_drops_map");
+	if (d->encap_map < 0 || d->decap_map < 0 || d->local_map < 0 ||
+	    d->stats_map < 0 || d->drops_map < 0)
+		return -ENOENT;
+	return 0;
+}
+
+/* Is the filter BPFD_TC_ID on this hook an ipip_decap (of any run)? */
+static bool
+bpfd_filter_is_decap(struct bpf_tc_hook *h)
+{
+	LIBBPF_OPTS(bpf_tc_opts, o, .handle = BPFD_TC_ID, .priority = BPFD_TC_ID);
+	struct bpf_prog_info info = { 0 };
+	uint32_t len = sizeof(info);
+	int fd;
+	bool yes;
+
+	if (bpf_tc_query(h, &o) < 0 || (fd = bpf_prog_get_fd_by_id(o.prog_id)) < 0)
+		return false;
+	yes = bpf_obj_get_info_by_fd(fd, &info, &len) == 0 &&
+	    strcmp(info.name, "ipip_decap") == 0;
+	close(fd);
+	return yes;
+}
+
+/* Remove the ipip_decap filters an earlier run left (it died, or stopped gracefully). */
+static void
+bpfd_sweep(void)
+{
+	struct if_nameindex *ifs = if_nameindex(), *i;
+
+	for (i = ifs; i != NULL && i->if_index != 0; i++) {
+		LIBBPF_OPTS(bpf_tc_hook, h, .ifindex = (int)i->if_index,
+		    .attach_point = BPF_TC_INGRESS);
+		LIBBPF_OPTS(bpf_tc_opts, o, .handle = BPFD_TC_ID, .priority = BPFD_TC_ID);
+
+		if (bpfd_filter_is_decap(&h))
+			(void)bpf_tc_detach(&h, &o);
+	}
+	if (ifs != NULL)
+		if_freenameindex(ifs);
+}
+
+static void bpfd_close(void *drv);
+
+static int
+bpfd_open(void **drv)
+{
+	struct bpfd *d;
+	int rv;
+
+	if (!bpfd_kernel_ok())
+		return -EOPNOTSUPP;
+	if ((d = calloc(1, sizeof(*d))) == NULL)
+		return -ENOMEM;
+	libbpf_set_print(bpfd_quiet);
+	d->ncpu = libbpf_num_possible_cpus();
+	d->obj = bpf_object__open_mem(ipip_bpf_obj, ipip_bpf_obj_len, NULL);
+	if (d->obj == NULL)
+		rv = -errno;
+	else if ((rv = bpf_object__load(d->obj)) == 0)
+		rv = bpfd_fds(d);
+	if (rv == 0 && d->ncpu <= 0)
+		rv = d->ncpu;
+	if (rv < 0) {
+		bpfd_close(d);
+		return rv;
+	}
+	bpfd_sweep();
+	*drv = d;
+	return 0;
+}
+
+static int
+bpfd_attach(int prog, unsigned ifindex, enum bpf_tc_attach_point at, bool *made)
+{
+	LIBBPF_OPTS(bpf_tc_hook, h, .ifindex = (int)ifindex, .attach_point = at);
+	LIBBPF_OPTS(bpf_tc_opts, o, .prog_fd = prog, .handle = BPFD_TC_ID,
+	    .priority = BPFD_TC_ID, .flags = BPF_TC_F_REPLACE);
+	int rv = bpf_tc_hook_create(&h);
+
+	if (rv < 0 && rv != -EEXIST)
+		return rv;
+	if (made != NULL)
+		*made = rv == 0;
+	return bpf_tc_attach(&h, &o);
+}
+
+static void
+bpfd_detach(unsigned ifindex, enum bpf_tc_attach_point at, bool hook_made)
+{
+	LIBBPF_OPTS(bpf_tc_hook, h, .ifindex = (int)ifindex, .attach_point = at);
+	LIBBPF_OPTS(bpf_tc_opts, o, .handle = BPFD_TC_ID, .priority = BPFD_TC_ID);
+
+	(void)bpf_tc_detach(&h, &o);
+	if (hook_made) {
+		h.attach_point = BPF_TC_INGRESS | BPF_TC_EGRESS;	/* the clsact qdisc */
+		(void)bpf_tc_hook_destroy(&h);
+	}
+}
+
+/* +1 tunnel decapsulated on this underlay device; the first attaches ipip_decap. */
+static int
+bpfd_under_get(struct bpfd *d, unsigned ifindex)
+{
+	struct bpfd_under *u, *free_slot = NULL;
+	int rv;
+
+	for (u = d->under; u < d->under + BPFD_UNDER_MAX; u++) {
+		if (u->users > 0 && u->ifindex == ifindex) {
+			u->users++;
+			return 0;
+		}
+		if (u->users == 0 && free_slot == NULL)
+			free_slot = u;
+	}
+	if ((u = free_slot) == NULL)
+		return -ENOSPC;
+	if ((rv = bpfd_attach(d->decap_prog, ifindex, BPF_TC_INGRESS, &u->hook_made)) < 0)
+		return rv;
+	u->ifindex = ifindex;
+	u->users = 1;
+	return 0;
+}
+
+static void
+bpfd_under_put(struct bpfd *d, unsigned ifindex, bool keep)
+{
+	struct bpfd_under *u;
+
+	for (u = d->under; u < d->under + BPFD_UNDER_MAX; u++) {
+		if (u->users == 0 || u->ifindex != ifindex)
+			continue;
+		if (--u->users == 0 && !keep)
+			bpfd_detach(ifindex, BPF_TC_INGRESS, u->hook_made);
+		return;
+	}
+}
+
+static void
+bpfd_close(void *drv)
+{
+	struct bpfd *d = drv;
+
+	for (struct bpfd_under *u = d->under; u < d->under + BPFD_UNDER_MAX; u++)
+		if (u->users > 0)
+			bpfd_detach(u->ifindex, BPF_TC_INGRESS, u->hook_made);
+	bpf_object__close(d->obj);
+	free(d);
+}
+
+/* Write net.IPV.conf.NAME.KEY = 1. */
+static int
+bpfd_conf_set(const char *ipv, const char *name, const char *key)
+{
+	char path[128];
+	FILE *f;
+	int rv = 0;
+
+	snprintf(path, sizeof(path), "/proc/sys/net/%s/conf/%s/%s", ipv, name, key);
+	if ((f = fopen(path, "we")) == NULL)
+		return -errno;
+	if (fputs("1\n", f) < 0)
+		rv = -EIO;
+	if (fclose(f) != 0 && rv == 0)
+		rv = -errno;
+	return rv;
+}
+
+/*
+ * Make or attach to the persistent TUN name, with TSO offered. IPv6 off
+ * (an IPIP device carries IPv4 only); forwarding on: bpf_fib_lookup(),
+ * which finds the underlay device and an NBMA route's gateway, answers
+ * only for a device that forwards.
+ */
+static int
+bpfd_tun_open(const char *name, unsigned *ifindex)
+{
+	struct ifreq ifr = { .ifr_flags = IFF_TUN | IFF_NO_PI };
+	int fd = open("/dev/net/tun", O_RDWR | O_NONBLOCK | O_CLOEXEC), rv;
+
+	if (fd < 0)
+		return -errno;
+	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", name);
+	if (ioctl(fd, TUNSETIFF, &ifr) < 0 ||
+	    ioctl(fd, TUNSETOFFLOAD, TUN_F_CSUM | TUN_F_TSO4 | TUN_F_TSO_ECN) < 0 ||
+	    ioctl(fd, TUNSETPERSIST, 1) < 0 || (*ifindex = if_nametoindex(name)) == 0) {
+		rv = -errno;
+		close(fd);
+		return rv;
+	}
+	(void)bpfd_conf_set("ipv6", name, "disable_ipv6");
+	if ((rv = bpfd_conf_set("ipv4", name, "forwarding")) < 0) {
+		(void)ioctl(fd, TUNSETPERSIST, 0);
+		close(fd);
+		return rv;
+	}
+	return fd;
+}
+
+/* The maps' entries of a tunnel: stats first, so that the programs always find them. */
+static int
+bpfd_maps_add(struct bpfd *d, const struct bpfd_tun *t, const struct tunnel_spec *s)
+{
+	struct ipip_bpf_encap e = { .local = s->local.s_addr, .remote = s->remote.s_addr,
+	    .ttl_default = BPFD_TTL };
+	struct ipip_bpf_stats zero[d->ncpu];
+	uint32_t n = 0;
+
+	memset(zero, 0, sizeof(zero));
+	(void)bpf_map_lookup_elem(d->local_map, &e.local, &n);
+	n++;
+	if (bpf_map_update_elem(d->stats_map, &t->ifindex, zero, BPF_ANY) < 0 ||
+	    bpf_map_update_elem(d->encap_map, &t->ifindex, &e, BPF_ANY) < 0 ||
+	    bpf_map_update_elem(d->decap_map, &t->key, &t->ifindex, BPF_ANY) < 0 ||
+	    bpf_map_update_elem(d->local_map, &e.local, &n, BPF_ANY) < 0)
+		return -errno;
+	return 0;
+}
+
+static void
+bpfd_maps_del(struct bpfd *d, const struct bpfd_tun *t)
+{
+	uint32_t n = 0;
+
+	(void)bpf_map_delete_elem(d->decap_map, &t->key);
+	(void)bpf_map_delete_elem(d->encap_map, &t->ifindex);
+	(void)bpf_map_delete_elem(d->stats_map, &t->ifindex);
+	if (bpf_map_lookup_elem(d->local_map, &t->key.local, &n) == 0 && n > 1) {
+		n--;
+		(void)bpf_map_update_elem(d->local_map, &t->key.local, &n, BPF_ANY);
+	} else {
+		(void)bpf_map_delete_elem(d->local_map, &t->key.local);
+	}
+}
+
+static void bpfd_destroy(void *drv, void *tun, bool keep);
+
+static int
+bpfd_create(void *drv, const struct tunnel_spec *s, unsigned *ifindex, void **tun)
+{
+	struct bpfd *d = drv;
+	struct bpfd_tun *t = calloc(1, sizeof(*t));
+	int rv;
+
+	if (t == NULL)
+		return -ENOMEM;
+	t->key = (struct ipip_bpf_key){ s->local.s_addr, s->remote.s_addr };
+	if ((t->fd = bpfd_tun_open(s->name, &t->ifindex)) < 0) {
+		rv = t->fd;
+		free(t);
+		return rv;
+	}
+	if ((rv = bpfd_maps_add(d, t, s)) < 0 ||
+	    (rv = bpfd_attach(d->encap_prog, t->ifindex, BPF_TC_EGRESS, NULL)) < 0 ||
+	    (rv = bpfd_under_get(d, s->underlay)) < 0) {
+		bpfd_destroy(d, t, false);
+		return rv;
+	}
+	t->underlay = s->underlay;
+	*ifindex = t->ifindex;
+	*tun = t;
+	return 0;
+}
+
+/*
+ * keep: the device, its filter and the programs stay (they hold the maps),
+ * so the tunnel carries traffic until the next run takes it over.
+ */
+static void
+bpfd_destroy(void *drv, void *tun, bool keep)
+{
+	struct bpfd *d = drv;
+	struct bpfd_tun *t = tun;
+
+	if (t->underlay != 0)
+		bpfd_under_put(d, t->underlay, keep);
+	if (!keep) {
+		bpfd_maps_del(d, t);
+		(void)ioctl(t->fd, TUNSETPERSIST, 0);	/* gone when closed, filter with it */
+	}
+	close(t->fd);
+	free(t);
+}
+
+static int
+bpfd_set_mtu(void *drv, void *tun, uint32_t mtu)
+{
+	return mtu >= 68 && mtu <= 65535 - TUNNEL_OVERHEAD ? 0 : -EINVAL;
+}
+
+static void
+bpfd_counters(void *drv, const void *tun, struct tunnel_counters *c)
+{
+	struct bpfd *d = drv;
+	const struct bpfd_tun *t = tun;
+	struct ipip_bpf_stats s[d->ncpu];
+
+	*c = (struct tunnel_counters){ 0 };
+	if (bpf_map_lookup_elem(d->stats_map, &t->ifindex, s) < 0)
+		return;
+	for (int i = 0; i < d->ncpu; i++) {
+		c->pkts_in += s[i].pkts_in, c->bytes_in += s[i].bytes_in;
+		c->errors_in += s[i].errors_in, c->pkts_out += s[i].pkts_out;
+		c->bytes_out += s[i].bytes_out, c->errors_out += s[i].errors_out;
+	}
+}
+
+static void
+bpfd_drops(void *drv, struct tunnel_drops *out)
+{
+	struct bpfd *d = drv;
+	struct ipip_bpf_drops s[d->ncpu];
+	uint32_t k = 0;
+
+	*out = (struct tunnel_drops){ 0 };
+	if (bpf_map_lookup_elem(d->drops_map, &k, s) < 0)
+		return;
+	for (int i = 0; i < d->ncpu; i++)
+		out->malformed += s[i].malformed, out->no_tunnel += s[i].no_tunnel;
+}
+
+#else	/* built without clang or libbpf (configure --disable-bpf) */
+
+static int
+bpfd_open(void **drv)
+{
+	return -EOPNOTSUPP;
+}
+
+static void bpfd_close(void *drv) { }
+static int bpfd_create(void *drv, const struct tunnel_spec *s, unsigned *ifindex,
+    void **tun) { return -EOPNOTSUPP; }
+static void bpfd_destroy(void *drv, void *tun, bool keep) { }
+static int bpfd_set_mtu(void *drv, void *tun, uint32_t mtu) { return -EOPNOTSUPP; }
+static void bpfd_counters(void *drv, const void *tun, struct tunnel_counters *c)
+{
+	*c = (struct tunnel_counters){ 0 };
+}
+static void bpfd_drops(void *drv, struct tunnel_drops *d)
+{
+	*d = (struct tunnel_drops){ 0 };
+}
+
+#endif
+
+const struct tunnel_driver tunnel_driver_bpf = {
+	.name = "bpf",
+	.open = bpfd_open,
+	.close = bpfd_close,
+	.create = bpfd_create,
+	.destroy = bpfd_destroy,
+	.set_mtu = bpfd_set_mtu,
+	.counters = bpfd_counters,
+	.drops = bpfd_drops,
+};
