@@ -363,20 +363,23 @@ bpfd_create(void *drv, const struct tunnel_spec *s, unsigned *ifindex, void **tu
 
 /*
  * keep: the device, its filter and the programs stay (they hold the maps),
- * so the tunnel carries traffic until the next run takes it over.
+ * so the tunnel carries traffic until the next run takes it over. The
+ * manager also says keep for a device someone else deleted: its entries go.
  */
 static void
 bpfd_destroy(void *drv, void *tun, bool keep)
 {
 	struct bpfd *d = drv;
 	struct bpfd_tun *t = tun;
+	char name[IFNAMSIZ];
+	bool gone = if_indextoname(t->ifindex, name) == NULL;
 
 	if (t->underlay != 0)
-		bpfd_under_put(d, t->underlay, keep);
-	if (!keep) {
+		bpfd_under_put(d, t->underlay, keep && !gone);
+	if (!keep || gone)
 		bpfd_maps_del(d, t);
+	if (!keep)
 		(void)ioctl(t->fd, TUNSETPERSIST, 0);	/* gone when closed, filter with it */
-	}
 	close(t->fd);
 	free(t);
 }

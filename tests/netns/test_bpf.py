@@ -1,0 +1,114 @@
+"""The bpf tunnel driver's own checks (doc/tunnels.md "The bpf driver"); what it
+shares with the userspace driver - ping, wire format, DF, MTU, iperf3, ECMP,
+strangers' protocol 4 dropped and counted, restart and adoption - runs in
+test_uspace.py once per driver. Here, as an operator checks it: the tc
+filters on the tunnel device and the underlay (`tc filter show`), that a
+SIGKILL and a restart leave no stale device or filter, NBMA through one
+device with the route's gateway as outer destination (tcpdump), and the
+daemon's `overlay driver bpf` in `show overlay`. Skipped, with the reason,
+where the driver cannot run (no clang/libbpf at build, Linux < 6.3, no
+privilege)."""
+import os
+import re
+import shutil
+
+import pytest
+
+from conftest import bpf_driver_unavailable, vtysh, vtysh_json, wait_for
+from test_uspace import NET, PRIV, U1, U2, iperf, tcpdump_start, tun_devices
+from test_uspace import driver, sites  # noqa: F401  (fixtures)
+from test_overlay import lab as ovlab, link  # noqa: F401  (fixtures)
+
+# `sites` takes test_uspace's `driver` fixture: here bpf only.
+pytestmark = [pytest.mark.skipif(bpf_driver_unavailable() is not None,
+                                 reason=str(bpf_driver_unavailable())),
+              pytest.mark.parametrize("driver", ["bpf"], indirect=True)]
+
+
+def tc_filters(ns, dev, where):
+    """Names of the BPF programs on dev's clsact hook `where` (ingress|egress)."""
+    out = ns.run("tc", "filter", "show", "dev", dev, where, check=False).stdout
+    return sorted(set(re.findall(r"\b(ipip_(?:en|de)cap)\b", out)))
+
+
+def test_programs_sit_on_tunnel_egress_and_underlay_ingress(sites):
+    a, b = sites
+    for s in sites:
+        s.start()
+        s.route(s.tunnel(U1))
+    name = next(iter(a.tun.show()))
+    assert tc_filters(a.ns, name, "egress") == ["ipip_encap"]
+    assert tc_filters(a.ns, a.dev, "ingress") == ["ipip_decap"]
+    assert a.ping().returncode == 0
+    a.tun.cmd(f"del {U1[0]} {U1[1]}")               # the last tunnel over the underlay
+    assert name not in tun_devices(a.ns)
+    assert tc_filters(a.ns, a.dev, "ingress") == []
+
+
+def test_sigkill_restart_and_stop_leave_no_device_and_no_filter(sites):
+    a, b = sites
+    for s in sites:
+        s.start()
+        s.route(s.tunnel(U1))
+    name = next(iter(a.tun.show()))
+    assert a.ping().returncode == 0
+    a.tun.kill()
+    assert tc_filters(a.ns, a.dev, "ingress") == ["ipip_decap"]   # left by the dead run
+    a.start()
+    assert tc_filters(a.ns, a.dev, "ingress") == []               # swept at start
+    assert a.tun.cmd("prune") == "ok pruned 1"
+    assert name not in tun_devices(a.ns)
+    a.tun.quit()
+    assert tun_devices(a.ns) == {}
+    assert tc_filters(a.ns, a.dev, "ingress") == []   # (the dead run's empty clsact stays)
+
+
+def nbma_add(site, local, remote):
+    r = site.tun.cmd(f"add {local} {remote}")
+    m = re.fullmatch(r"ok (\S+) ifindex \d+ mtu \d+ adopted no onlink", r)
+    assert m, r
+    return m.group(1)
+
+
+def test_nbma_one_device_outer_destination_is_the_routes_gateway(sites, tmp_path):
+    """A: one NBMA device from U1[0] to both of B's addresses; the route's
+    gateway (U2[1], not the first remote) is what the outer header carries."""
+    a, b = sites
+    for s in sites:
+        s.start("-s", "nbma")
+    dev = nbma_add(a, U1[0], U1[1])
+    assert nbma_add(a, U1[0], U2[1]) == dev           # one device per local address
+    bdev = nbma_add(b, U2[1], U1[0])
+    a.ns.ip("route", "replace", NET[1], "src", PRIV[0], "via", U2[1], "dev", dev, "onlink")
+    b.ns.ip("route", "replace", NET[0], "src", PRIV[1], "via", U1[0], "dev", bdev, "onlink")
+    out = tmp_path / "dump.txt"
+    p = tcpdump_start(a.ns, a.dev, 2, out)
+    assert a.ping(count=1).returncode == 0
+    p.wait(10)
+    text = out.read_text()
+    assert re.search(r"flags \[DF\], proto IPIP \(4\)", text), text
+    assert f"{U1[0]} > {U2[1]}: IP " in text and f"{PRIV[0]} > {PRIV[1]}: ICMP echo request" in text
+    assert f"{U2[1]} > {U1[0]}: IP " in text and f"{PRIV[1]} > {PRIV[0]}: ICMP echo reply" in text
+    j = iperf(a, b, seconds=2)
+    assert "error" not in j and j["end"]["sum_received"]["bytes"] > 1_000_000, j
+
+
+@pytest.mark.skipif(shutil.which("bird") is None, reason="bird2 not installed")
+def test_daemon_overlay_driver_bpf_is_shown_and_routes_use_it(tmp_path, driver, ovlab, daemon_factory):
+    from test_overlay import FAR, REMOTE, installed, our_tunnels
+    link, bird = ovlab
+    bird.start()
+    text = (f"router bgp 4200000001\n bgp router-id 10.0.31.1\n no bgp ebgp-requires-policy\n"
+            f" neighbor 10.0.31.2 remote-as 4200000002\n neighbor 10.0.31.2 timers 1 3\n"
+            f" neighbor 10.0.31.2 timers connect 1\n"
+            f"overlay\n mode cross-subnet\n driver bpf\nexit\n")
+    conf = tmp_path / "bgpd.conf"
+    conf.write_text(text)
+    d = daemon_factory(config=conf, netns=link.a).start()
+    assert wait_for(lambda: FAR in installed(link.a), 20), (installed(link.a), d.read_log())
+    tuns = our_tunnels(link.a)
+    assert len(tuns) == 1 and tuns[0]["linkinfo"]["info_kind"] == "tun", tuns
+    assert tuns[0]["ifalias"] == f"ipip-bgpd local {link.addr_a} remote 0.0.0.0"   # NBMA
+    assert installed(link.a)[FAR][0] == [(REMOTE, tuns[0]["ifname"], True)]
+    assert vtysh_json(d.sock, "show overlay json")["driver"] == "bpf"
+    assert "Overlay mode cross-subnet, driver bpf" in vtysh(d.sock, "show overlay").stdout
