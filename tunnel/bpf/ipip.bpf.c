@@ -98,6 +98,23 @@ csum_fold(__u64 s)
 	return (__u16)~s;
 }
 
+/*
+ * TCP and UDP ports for the lookup's multipath hash: with an ECMP group of
+ * gateways (NBMA) and fib_multipath_hash_policy 1, flows spread over them.
+ */
+static __always_inline void
+inner_ports(struct __sk_buff *skb, const struct iphdr *in, struct bpf_fib_lookup *f)
+{
+	__be16 ports[2];
+
+	if ((in->protocol != IPPROTO_TCP && in->protocol != IPPROTO_UDP) ||
+	    (in->frag_off & bpf_htons(IP_MF_OFF)) ||
+	    bpf_skb_load_bytes(skb, (__u32)in->ihl * 4 & 0x3c, ports, sizeof(ports)) < 0)
+		return;
+	f->sport = ports[0];
+	f->dport = ports[1];
+}
+
 /* The outer destination: the remote, or for NBMA the route's gateway. */
 static __always_inline int
 encap_dst(struct __sk_buff *skb, const struct ipip_bpf_encap *e,
@@ -114,6 +131,7 @@ encap_dst(struct __sk_buff *skb, const struct ipip_bpf_encap *e,
 	f.ipv4_dst = in->daddr;
 	f.l4_protocol = in->protocol;
 	f.ifindex = skb->ifindex;
+	inner_ports(skb, in, &f);
 	if (bpf_fib_lookup(skb, &f, sizeof(f), BPF_FIB_LOOKUP_SKIP_NEIGH) !=
 	    BPF_FIB_LKUP_RET_SUCCESS || f.ipv4_dst == in->daddr)
 		return -1;			/* no route, or not via a gateway */
