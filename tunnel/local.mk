@@ -30,6 +30,12 @@ tunnel/bpf/ipip_bpf_obj.c: tunnel/bpf/ipip.bpf.o
 	  echo 'const unsigned char ipip_bpf_obj[] = {'; \
 	  od -An -v -tx1 tunnel/bpf/ipip.bpf.o | sed 's/ *\([0-9a-f][0-9a-f]\)/0x\1,/g'; \
 	  echo '};'; echo 'const size_t ipip_bpf_obj_len = sizeof(ipip_bpf_obj);'; } >$@.tmp && mv $@.tmp $@
+
+check_PROGRAMS += tests/unit/test_tunnel_bpf
+TESTS += tests/unit/test_tunnel_bpf
+tests_unit_test_tunnel_bpf_SOURCES = tests/unit/test_tunnel_bpf.c
+tests_unit_test_tunnel_bpf_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS) $(LIBBPF_CFLAGS)
+tests_unit_test_tunnel_bpf_LDADD = $(TUNNEL_LIBS) $(TUNNEL_DEPLIBS) $(UNIT_LIBS)
 endif
 
 check_PROGRAMS += tests/unit/test_tunnel_name tests/unit/test_tunnel_decap tests/unit/test_tunnel_gro \
