@@ -4,13 +4,13 @@ strangers' protocol 4 dropped and counted, restart and adoption - runs in
 test_uspace.py once per driver. Here, as an operator checks it: the tc
 filters on the tunnel device and the underlay (`tc filter show`), that a
 SIGKILL and a restart leave no stale device or filter, NBMA through one
-device with the route's gateway as outer destination (tcpdump), and the
-daemon's `overlay driver bpf` in `show overlay`. Skipped, with the reason,
+device with the route's gateway as outer destination (tcpdump), ECN (RFC
+6040) both ways, and the daemon's `overlay driver bpf` in `show overlay`. Skipped, with the reason,
 where the driver cannot run (no clang/libbpf at build, Linux < 6.3, no
 privilege)."""
-import os
 import re
 import shutil
+import subprocess
 
 import pytest
 
@@ -91,6 +91,56 @@ def test_nbma_one_device_outer_destination_is_the_routes_gateway(sites, tmp_path
     assert f"{U2[1]} > {U1[0]}: IP " in text and f"{PRIV[1]} > {PRIV[0]}: ICMP echo reply" in text
     j = iperf(a, b, seconds=2)
     assert "error" not in j and j["end"]["sum_received"]["bytes"] > 1_000_000, j
+
+
+ECN_SEND = """
+import socket, struct, sys
+src, dst, inner_tos, n = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
+def csum(b):
+    s = sum(struct.unpack("!%dH" % (len(b) // 2), b))
+    s = (s & 0xffff) + (s >> 16)
+    return ~((s & 0xffff) + (s >> 16)) & 0xffff
+def ip4(tot, proto, s_, d):
+    h = struct.pack("!BBHHHBBH4s4s", 0x45, inner_tos, tot, 7, 0, 64, proto, 0,
+                    socket.inet_aton(s_), socket.inet_aton(d))
+    return h[:10] + struct.pack("!H", csum(h)) + h[12:]
+icmp = bytes([8, 0, 0, 0, 0, 1, 0, 1])
+icmp = icmp[:2] + struct.pack("!H", csum(icmp)) + icmp[4:]
+s = socket.socket(socket.AF_INET, socket.SOCK_RAW, 4)
+s.setsockopt(socket.IPPROTO_IP, socket.IP_TOS, 3)          # outer CE
+s.bind((src, 0))
+for _ in range(n):
+    s.sendto(ip4(28, 1, "10.2.0.1", "10.1.0.1") + icmp, (dst, 0))
+"""
+
+
+def test_ecn_ce_leaves_as_ect0_and_outer_ce_marks_inner_ce(sites, tmp_path):
+    """RFC 6040 as the kernel's ipip: encapsulation sends an inner CE as
+    ECT(0) outside; decapsulation of an outer CE makes an ECT(1) inner
+    packet CE (checksum still right) and drops a Not-ECT one."""
+    a, b = sites
+    for s in sites:
+        s.start()
+        s.route(s.tunnel(U1))
+    name = next(iter(a.tun.show()))
+    out = tmp_path / "enc.txt"
+    p = tcpdump_start(a.ns, a.dev, 1, out)
+    assert a.ping("-Q", "3", count=1).returncode == 0
+    p.wait(10)
+    text = out.read_text()
+    assert re.search(r"\(tos 0x2,ECT\(0\), .*proto IPIP", text), text
+    assert re.search(r"\(tos 0x3,CE, .*proto ICMP", text), text      # inner untouched
+    out = tmp_path / "dec.txt"
+    p = a.ns.popen("tcpdump", "-l", "-n", "-v", "-i", name, "-c", "1", "icmp",
+                   stdout=open(out, "w"), stderr=subprocess.PIPE, text=True)
+    assert "listening on" in p.stderr.readline()
+    b.ns.run("python3", "-c", ECN_SEND, U1[1], U1[0], "1", "1")      # inner ECT(1)
+    p.wait(10)
+    text = out.read_text()
+    assert re.search(r"\(tos 0x3,CE, .*proto ICMP", text) and "bad cksum" not in text, text
+    before = a.tun.show()[name]["in"][2]
+    b.ns.run("python3", "-c", ECN_SEND, U1[1], U1[0], "0", "3")      # inner Not-ECT
+    assert wait_for(lambda: a.tun.show()[name]["in"][2] >= before + 3, timeout=5), a.tun.show()
 
 
 @pytest.mark.skipif(shutil.which("bird") is None, reason="bird2 not installed")

@@ -12,16 +12,18 @@
  * outer source = the tunnel's local address, destination = its remote, or
  * for an NBMA tunnel (remote 0) the gateway of the route the packet took
  * (bpf_fib_lookup on the inner destination from the tunnel device); DF, TTL
- * inherited (the default when 0), ECN copied - as the kernel's ipip with
- * pmtudisc and "ttl inherit" (RFC 6040 section 4.1). Then a fib lookup on
+ * inherited (the default when 0), ECN copied but CE sent as ECT(0) - as the
+ * kernel's ipip with pmtudisc and "ttl inherit" (RFC 6040 section 4.1). Then a fib lookup on
  * the outer destination and bpf_redirect_neigh() to the underlay device:
  * the kernel routes it there and resolves the link-layer address.
  *
  * ipip_decap, on the ingress of the underlay (Ethernet) devices: an IPv4
  * protocol-4 packet whose (outer destination, outer source) is a tunnel's
  * (local, remote) - or (local, 0) for NBMA - loses its outer header
- * (DECAP_L3_IPV4, kernel >= 6.3) and is redirected to the ingress of the
- * tunnel device, so the stack receives it there. One addressed to a local
+ * (DECAP_L3_IPV4, kernel >= 6.3), an outer CE marks an ECN-capable inner
+ * packet CE and drops a not-ECN-capable one (RFC 6040 section 4.2), and it
+ * is redirected to the ingress of the tunnel device, so the stack receives
+ * it there. One addressed to a local
  * address of ours that matches no tunnel is dropped and counted, as the
  * user-space driver's "no tunnel"; anything else is left alone.
  */
@@ -144,7 +146,7 @@ outer_fill(struct iphdr *o, const struct iphdr *in, __u32 src, __u32 dst,
     __u32 len, __u8 ttl_default)
 {
 	*o = (struct iphdr){ .version = 4, .ihl = 5 };
-	o->tos = in->tos & 3;			/* ECN copied (RFC 6040 4.1) */
+	o->tos = (in->tos & 3) == 3 ? 2 : in->tos & 3;	/* ECN: CE -> ECT(0) (RFC 6040 4.1) */
 	o->tot_len = bpf_htons((__u16)(len + sizeof(*o)));
 	o->frag_off = bpf_htons(IP_DF);
 	o->ttl = in->ttl ? in->ttl : ttl_default;
@@ -232,6 +234,30 @@ drop_count(int no_tunnel)
 		d->malformed += 1;
 }
 
+/*
+ * RFC 6040 section 4.2, as the kernel's INET_ECN_decapsulate: outer CE
+ * makes an ECT inner packet CE; -1 for a Not-ECT one (to be dropped).
+ * The inner header is at ETH_HLEN, after the outer one is gone.
+ */
+static __always_inline int
+decap_ecn(struct __sk_buff *skb, const struct iphdr *o, const struct iphdr *in)
+{
+	__u16 old_w, new_w;
+	__u8 tos = in->tos | 3;
+
+	if ((o->tos & 3) != 3 || (in->tos & 3) == 3)
+		return 0;
+	if ((in->tos & 3) == 0)
+		return -1;
+	__builtin_memcpy(&old_w, in, 2);	/* version/IHL and TOS: one checksum word */
+	new_w = old_w;
+	((__u8 *)&new_w)[1] = tos;
+	if (bpf_skb_store_bytes(skb, ETH_HLEN + 1, &tos, 1, 0) < 0 ||
+	    bpf_l3_csum_replace(skb, ETH_HLEN + 10, old_w, new_w, 2) < 0)
+		return -1;
+	return 0;
+}
+
 /* The tunnel of (local, remote), else the NBMA one of (local, 0). */
 static __always_inline const __u32 *
 decap_tunnel(__u32 local, __u32 remote)
@@ -273,7 +299,8 @@ ipip_decap(struct __sk_buff *skb)
 	    bpf_skb_load_bytes(skb, ETH_HLEN + sizeof(o), &in, sizeof(in)) < 0 ||
 	    in.version != 4 ||
 	    bpf_skb_adjust_room(skb, -(__s32)sizeof(o), BPF_ADJ_ROOM_MAC,
-	    BPF_F_ADJ_ROOM_DECAP_L3_IPV4 | BPF_F_ADJ_ROOM_FIXED_GSO) < 0) {
+	    BPF_F_ADJ_ROOM_DECAP_L3_IPV4 | BPF_F_ADJ_ROOM_FIXED_GSO) < 0 ||
+	    decap_ecn(skb, &o, &in) < 0) {
 		drop_count(0);
 		if (st != NULL)
 			st->errors_in += 1;
