@@ -5,9 +5,9 @@ test_uspace.py once per driver. Here, as an operator checks it: the tc
 filters on the tunnel device and the underlay (`tc filter show`), that a
 SIGKILL and a restart leave no stale device or filter, NBMA through one
 device with the route's gateway as outer destination (tcpdump), ECN (RFC
-6040) both ways, and the daemon's `overlay driver bpf` in `show overlay`. Skipped, with the reason,
-where the driver cannot run (no clang/libbpf at build, Linux < 6.3, no
-privilege)."""
+6040) both ways, and the daemon's `overlay driver bpf` in `show overlay`.
+Skipped, with the reason, where the driver cannot run (no clang/libbpf at
+build, Linux < 6.3, no privilege)."""
 import re
 import shutil
 import subprocess
