@@ -22,11 +22,13 @@
 #include <fcntl.h>
 #include <linux/if_tun.h>
 #include <net/if.h>
+#include <net/if_arp.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/socket.h>
 #include <sys/utsname.h>
 #include <unistd.h>
 
@@ -197,6 +199,23 @@ bpfd_detach(unsigned ifindex, enum bpf_tc_attach_point at, bool hook_made)
 	}
 }
 
+/* ipip_decap reads a 14-byte Ethernet header: is ifindex an Ethernet device? */
+static int
+bpfd_is_ether(unsigned ifindex)
+{
+	struct ifreq ifr = { 0 };
+	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0), rv = 0;
+
+	if (fd < 0)
+		return -errno;
+	if (if_indextoname(ifindex, ifr.ifr_name) == NULL || ioctl(fd, SIOCGIFHWADDR, &ifr) < 0)
+		rv = -errno;
+	else if (ifr.ifr_hwaddr.sa_family != ARPHRD_ETHER)
+		rv = -EOPNOTSUPP;
+	close(fd);
+	return rv;
+}
+
 /* +1 tunnel decapsulated on this underlay device; the first attaches ipip_decap. */
 static int
 bpfd_under_get(struct bpfd *d, unsigned ifindex)
@@ -214,7 +233,8 @@ bpfd_under_get(struct bpfd *d, unsigned ifindex)
 	}
 	if ((u = free_slot) == NULL)
 		return -ENOSPC;
-	if ((rv = bpfd_attach(d->decap_prog, ifindex, BPF_TC_INGRESS, &u->hook_made)) < 0)
+	if ((rv = bpfd_is_ether(ifindex)) < 0 ||
+	    (rv = bpfd_attach(d->decap_prog, ifindex, BPF_TC_INGRESS, &u->hook_made)) < 0)
 		return rv;
 	u->ifindex = ifindex;
 	u->users = 1;
