@@ -345,6 +345,12 @@ rde_fwd_driver(const struct rde_fwd *f)
 	return f && f->tm ? tunnel_mgr_driver_name(f->tm) : "none";
 }
 
+const char *
+rde_fwd_driver_why(const struct rde_fwd *f)
+{
+	return f && f->tm ? tunnel_mgr_driver_why(f->tm) : "";
+}
+
 const struct tunnel_mgr *
 rde_fwd_tunnels_get(const struct rde_fwd *f)
 {

@@ -10,6 +10,8 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <event2/event.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/queue.h>
@@ -55,6 +57,7 @@ struct tunnel_mgr {
 	bool				 ecmp_warn;	/* policy 0, not yet warned */
 	uint64_t			 serials;	/* the last tunnel's serial */
 	uint64_t			 stats_remade;	/* devices deleted under us, made again */
+	char				 drv_why[192];	/* why this driver (show overlay) */
 };
 
 static int
@@ -113,6 +116,20 @@ mgr_bpf_why(int rv)
 	    strerror(-rv);
 }
 
+/* The driver auto picked and why: kept for show overlay, logged once. */
+static int
+mgr_driver_auto(struct tunnel_mgr *m, const struct tunnel_driver *d, const char *fmt, ...)
+{
+	va_list ap;
+
+	m->drv = d;
+	va_start(ap, fmt);
+	vsnprintf(m->drv_why, sizeof(m->drv_why), fmt, ap);
+	va_end(ap);
+	log_info("tunnel: driver auto: %s (%s)", d->name, m->drv_why);
+	return 0;
+}
+
 /*
  * The driver asked for; auto: kernel if this kernel makes ipip devices,
  * else bpf if its programs load, else userspace (not for NBMA). Starts
@@ -124,6 +141,7 @@ mgr_driver_pick(struct tunnel_mgr *m)
 	bool nbma = m->opts.style == TUNNEL_STYLE_NBMA;
 	int rv, brv;
 
+	snprintf(m->drv_why, sizeof(m->drv_why), "configured");
 	m->drv = &tunnel_driver_uspace;
 	if (m->opts.driver == TUNNEL_DRIVER_USERSPACE)
 		return 0;
@@ -137,7 +155,7 @@ mgr_driver_pick(struct tunnel_mgr *m)
 	if ((rv = tunnel_kernel_probe(m->prefix)) == 0) {
 		m->drv = &tunnel_driver_kernel;
 		if (m->opts.driver == TUNNEL_DRIVER_AUTO)
-			log_info("tunnel: driver auto: kernel (this kernel makes ipip devices)");
+			mgr_driver_auto(m, m->drv, "this kernel makes ipip devices");
 		return 0;
 	}
 	if (m->opts.driver == TUNNEL_DRIVER_KERNEL) {
@@ -146,21 +164,17 @@ mgr_driver_pick(struct tunnel_mgr *m)
 		m->drv = NULL;
 		return rv;
 	}
-	if ((brv = mgr_bpf_try(m)) == 0) {
-		log_info("tunnel: driver auto: bpf (this kernel cannot make ipip devices: %s; "
-		    "its tc BPF programs loaded)", strerror(-rv));
-		return 0;
-	}
+	if ((brv = mgr_bpf_try(m)) == 0)
+		return mgr_driver_auto(m, &tunnel_driver_bpf, "this kernel cannot make ipip "
+		    "devices: %s; its tc BPF programs loaded", strerror(-rv));
 	if (nbma) {
 		log_warnx("tunnel: driver auto (style nbma needs kernel or bpf): this kernel "
 		    "cannot make ipip devices: %s; bpf: %s", strerror(-rv), mgr_bpf_why(brv));
 		m->drv = NULL;
 		return rv;
 	}
-	m->drv = &tunnel_driver_uspace;
-	log_info("tunnel: driver auto: userspace (this kernel cannot make ipip devices: %s; "
-	    "bpf: %s)", strerror(-rv), mgr_bpf_why(brv));
-	return 0;
+	return mgr_driver_auto(m, &tunnel_driver_uspace, "this kernel cannot make ipip "
+	    "devices: %s; bpf: %s", strerror(-rv), mgr_bpf_why(brv));
 }
 
 /* Set the multipath hash when configured; else note whether to warn later. */
@@ -335,6 +349,12 @@ const char *
 tunnel_mgr_driver_name(const struct tunnel_mgr *m)
 {
 	return m->drv->name;
+}
+
+const char *
+tunnel_mgr_driver_why(const struct tunnel_mgr *m)
+{
+	return m->drv_why;
 }
 
 unsigned

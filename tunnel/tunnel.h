@@ -143,6 +143,8 @@ void	tunnel_mgr_set_change_cb(struct tunnel_mgr *, tunnel_change_cb *, void *arg
 uint64_t	tunnel_mgr_remade(const struct tunnel_mgr *);
 /* "userspace", "bpf" or "kernel": the driver actually running. */
 const char *tunnel_mgr_driver_name(const struct tunnel_mgr *);
+/* Why that one: "configured", or what driver auto found (as logged). */
+const char *tunnel_mgr_driver_why(const struct tunnel_mgr *);
 void	tunnel_mgr_drops(const struct tunnel_mgr *, struct tunnel_drops *);
 /* Remove devices of an earlier run that no tunnel_get() claimed; returns how many. */
 unsigned tunnel_mgr_prune(struct tunnel_mgr *);

@@ -296,7 +296,7 @@ struct ctl_overlay_rec {
 	char		local[16];	/* our end of the session (tunnel source) */
 	char		decision[8];	/* direct | tunnel | none */
 	char		device[16];	/* IFNAMSIZ */
-	char		reason[128];
+	char		reason[128];	/* nh: why direct or tunnel; head: why this driver */
 	char		mode_source[80];	/* nh: "global", "neighbor A.B.C.D", "prefix-list NAME" */
 };
 

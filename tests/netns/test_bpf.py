@@ -8,6 +8,7 @@ device with the route's gateway as outer destination (tcpdump), ECN (RFC
 6040) both ways, and the daemon's `overlay driver bpf` in `show overlay`.
 Skipped, with the reason, where the driver cannot run (no clang/libbpf at
 build, Linux < 6.3, no privilege)."""
+import os
 import re
 import shutil
 import subprocess
@@ -160,5 +161,18 @@ def test_daemon_overlay_driver_bpf_is_shown_and_routes_use_it(tmp_path, driver, 
     assert len(tuns) == 1 and tuns[0]["linkinfo"]["info_kind"] == "tun", tuns
     assert tuns[0]["ifalias"] == f"ipip-bgpd local {link.addr_a} remote 0.0.0.0"   # NBMA
     assert installed(link.a)[FAR][0] == [(REMOTE, tuns[0]["ifname"], True)]
-    assert vtysh_json(d.sock, "show overlay json")["driver"] == "bpf"
-    assert "Overlay mode cross-subnet, driver bpf" in vtysh(d.sock, "show overlay").stdout
+    j = vtysh_json(d.sock, "show overlay json")
+    assert (j["driver"], j["driverReason"]) == ("bpf", "configured"), j
+    assert "Overlay mode cross-subnet, driver bpf (configured)" in vtysh(d.sock, "show overlay").stdout
+    d.stop()
+    if os.path.exists("/sys/module/ipip"):
+        return                                      # auto would pick the kernel driver
+    # driver auto (the default) on this kernel without ipip: bpf, and why.
+    conf.write_text(text.replace(" driver bpf\n", ""))
+    d = daemon_factory(config=conf, netns=link.a).start()
+    assert wait_for(lambda: FAR in installed(link.a), 20), (installed(link.a), d.read_log())
+    why = "this kernel cannot make ipip devices: Operation not supported; its tc BPF programs loaded"
+    j = vtysh_json(d.sock, "show overlay json")
+    assert (j["driver"], j["driverReason"]) == ("bpf", why), j
+    assert f"Overlay mode cross-subnet, driver bpf ({why})" in vtysh(d.sock, "show overlay").stdout
+    assert f"tunnel: driver auto: bpf ({why})" in d.read_log()
