@@ -6,8 +6,9 @@
  * it; we never read it) with TSO offered (TCP hands it 64 KB super-packets,
  * which stay one skb through the encapsulation); ipip_encap on its tc
  * egress. ipip_decap on the tc ingress of each tunnel's underlay device,
- * the device of the route to its remote (the one whose MTU the manager
- * follows), shared and counted per device. The maps say which tunnel is
+ * the device of the route to its remote (underlay_get: per (local, remote),
+ * so NBMA tunnels sharing a TUN may name several), shared and counted per
+ * device. The maps say which tunnel is
  * which (ipip_bpf.h): encap by the device's ifindex, decap by the outer
  * (destination, source), protocol-4 drops by local address.
  *
@@ -49,7 +50,7 @@ extern const size_t ipip_bpf_obj_len;
 
 struct bpfd_tun {
 	int		 fd;		/* the TUN, held for carrier */
-	unsigned	 ifindex, underlay;
+	unsigned	 ifindex;
 	struct ipip_bpf_key key;	/* decap key: (local, remote or 0) */
 };
 
@@ -218,8 +219,9 @@ bpfd_is_ether(unsigned ifindex)
 
 /* +1 tunnel decapsulated on this underlay device; the first attaches ipip_decap. */
 static int
-bpfd_under_get(struct bpfd *d, unsigned ifindex)
+bpfd_underlay_get(void *drv, unsigned ifindex)
 {
+	struct bpfd *d = drv;
 	struct bpfd_under *u, *free_slot = NULL;
 	int rv;
 
@@ -242,8 +244,9 @@ bpfd_under_get(struct bpfd *d, unsigned ifindex)
 }
 
 static void
-bpfd_under_put(struct bpfd *d, unsigned ifindex, bool keep)
+bpfd_underlay_put(void *drv, unsigned ifindex, bool keep)
 {
+	struct bpfd *d = drv;
 	struct bpfd_under *u;
 
 	for (u = d->under; u < d->under + BPFD_UNDER_MAX; u++) {
@@ -370,12 +373,10 @@ bpfd_create(void *drv, const struct tunnel_spec *s, unsigned *ifindex, void **tu
 		return rv;
 	}
 	if ((rv = bpfd_maps_add(d, t, s)) < 0 ||
-	    (rv = bpfd_attach(d->encap_prog, t->ifindex, BPF_TC_EGRESS, NULL)) < 0 ||
-	    (rv = bpfd_under_get(d, s->underlay)) < 0) {
+	    (rv = bpfd_attach(d->encap_prog, t->ifindex, BPF_TC_EGRESS, NULL)) < 0) {
 		bpfd_destroy(d, t, false);
 		return rv;
 	}
-	t->underlay = s->underlay;
 	*ifindex = t->ifindex;
 	*tun = t;
 	return 0;
@@ -394,8 +395,6 @@ bpfd_destroy(void *drv, void *tun, bool keep)
 	char name[IFNAMSIZ];
 	bool gone = if_indextoname(t->ifindex, name) == NULL;
 
-	if (t->underlay != 0)
-		bpfd_under_put(d, t->underlay, keep && !gone);
 	if (!keep || gone)
 		bpfd_maps_del(d, t);
 	if (!keep)
@@ -462,6 +461,8 @@ static void bpfd_drops(void *drv, struct tunnel_drops *d)
 {
 	*d = (struct tunnel_drops){ 0 };
 }
+static int bpfd_underlay_get(void *drv, unsigned ifindex) { return -EOPNOTSUPP; }
+static void bpfd_underlay_put(void *drv, unsigned ifindex, bool keep) { }
 
 #endif
 
@@ -474,4 +475,6 @@ const struct tunnel_driver tunnel_driver_bpf = {
 	.set_mtu = bpfd_set_mtu,
 	.counters = bpfd_counters,
 	.drops = bpfd_drops,
+	.underlay_get = bpfd_underlay_get,
+	.underlay_put = bpfd_underlay_put,
 };

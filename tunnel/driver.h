@@ -18,7 +18,6 @@ struct tunnel_spec {
 	char		name[IFNAMSIZ];
 	struct in_addr	local, remote;
 	uint32_t	mtu;
-	unsigned	underlay;	/* ifindex of the device of the route to the remote */
 };
 
 struct tunnel_driver {
@@ -34,6 +33,13 @@ struct tunnel_driver {
 	int	(*set_mtu)(void *drv, void *tun, uint32_t mtu);
 	void	(*counters)(void *drv, const void *tun, struct tunnel_counters *);
 	void	(*drops)(void *drv, struct tunnel_drops *);
+	/*
+	 * Optional: one tunnel more (or fewer) whose remote's packets arrive on
+	 * underlay device ifindex - per (local, remote), so NBMA tunnels sharing
+	 * a device may name several. put with keep: a graceful stop.
+	 */
+	int	(*underlay_get)(void *drv, unsigned ifindex);
+	void	(*underlay_put)(void *drv, unsigned ifindex, bool keep);
 };
 
 /* TUN device per tunnel + one raw IP-protocol-4 socket (uspace.c). */

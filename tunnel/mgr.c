@@ -29,7 +29,8 @@
 struct tunnel {
 	TAILQ_ENTRY(tunnel)	 entry;
 	struct tunnel_info	 info;
-	unsigned		 underlay;	/* ifindex of the underlay device */
+	unsigned		 underlay;	/* ifindex of the underlay device (MTU) */
+	unsigned		 rx_underlay;	/* driver's underlay_get: the route to our remote */
 	void			*drv_tun;
 	bool			 lost;		/* mgr_device_lost: to be told */
 	uint64_t		 serial;	/* creation order, from 1: a walk's resume point */
@@ -300,6 +301,8 @@ mgr_tunnel_remove(struct tunnel_mgr *m, struct tunnel *t, bool keep)
 	    inet_ntop(AF_INET, &t->info.remote, r, sizeof(r)),
 	    mgr_dev_is_shared(m, t) ? " (device still shared)" : keep ? " (device kept)" : "");
 	TAILQ_REMOVE(&m->tunnels, t, entry);
+	if (t->rx_underlay != 0)
+		m->drv->underlay_put(m->drv_state, t->rx_underlay, keep);
 	if (t->drv_tun != NULL && !mgr_dev_is_shared(m, t))	/* NULL: lost, not made again */
 		m->drv->destroy(m->drv_state, t->drv_tun, keep);
 	free(t);
@@ -451,7 +454,6 @@ mgr_spec_make(struct tunnel_mgr *m, struct tunnel *t, struct tunnel_spec *s)
 	if ((rv = tunnel_name_encode(m->prefix, s->local, s->remote, s->name)) < 0)
 		return rv;
 	rv = tunnel_link_underlay(m->nl, s->local, t->info.remote, &t->underlay, &mtu);
-	s->underlay = t->underlay;
 	if (rv == -EINVAL)
 		return -EADDRNOTAVAIL;		/* the kernel refuses a source not ours */
 	if (rv < 0)
@@ -485,6 +487,29 @@ mgr_tunnel_create(struct tunnel_mgr *m, struct tunnel *t)
 	strcpy(t->info.name, s.name);
 	t->info.mtu = s.mtu;
 	t->info.adopted = ours == 1;
+	return 0;
+}
+
+/*
+ * Tell the driver where this tunnel's packets arrive (bpf: ipip_decap
+ * there): the device of the route to its remote - for an NBMA tunnel that
+ * shares a device, its own route, which may differ from the first one's.
+ */
+static int
+mgr_rx_underlay_get(struct tunnel_mgr *m, struct tunnel *t, bool shared)
+{
+	unsigned ifindex = t->underlay;
+	uint32_t mtu;
+	int rv;
+
+	if (m->drv->underlay_get == NULL)
+		return 0;
+	if (shared && (rv = tunnel_link_underlay(m->nl, t->info.local, t->info.remote,
+	    &ifindex, &mtu)) < 0)
+		return rv;
+	if ((rv = m->drv->underlay_get(m->drv_state, ifindex)) < 0)
+		return rv;
+	t->rx_underlay = ifindex;
 	return 0;
 }
 
@@ -567,7 +592,7 @@ tunnel_get(struct tunnel_mgr *m, struct in_addr local, struct in_addr remote, in
 	t->info.onlink = m->opts.style == TUNNEL_STYLE_NBMA;
 	t->serial = ++m->serials;
 	TAILQ_INSERT_TAIL(&m->tunnels, t, entry);
-	if ((rv = mgr_fw_add(m, t)) < 0) {
+	if ((rv = mgr_rx_underlay_get(m, t, shared)) < 0 || (rv = mgr_fw_add(m, t)) < 0) {
 		mgr_tunnel_remove(m, t, false);
 		*err = rv;
 		return NULL;

@@ -15,7 +15,7 @@ import subprocess
 
 import pytest
 
-from conftest import bpf_driver_unavailable, vtysh, vtysh_json, wait_for
+from conftest import bpf_driver_unavailable, veth_pair, vtysh, vtysh_json, wait_for
 from test_uspace import NET, PRIV, U1, U2, iperf, tcpdump_start, tun_devices
 from test_uspace import driver, sites  # noqa: F401  (fixtures)
 from test_overlay import lab as ovlab, link  # noqa: F401  (fixtures)
@@ -92,6 +92,34 @@ def test_nbma_one_device_outer_destination_is_the_routes_gateway(sites, tmp_path
     assert f"{U2[1]} > {U1[0]}: IP " in text and f"{PRIV[1]} > {PRIV[0]}: ICMP echo reply" in text
     j = iperf(a, b, seconds=2)
     assert "error" not in j and j["end"]["sum_received"]["bytes"] > 1_000_000, j
+
+
+def test_nbma_remote_behind_a_second_underlay_device_is_decapsulated_there(sites):
+    """A's local address is on lo; of one NBMA device's two remotes, the
+    second is reached through a second veth: its packets arrive there, so
+    ipip_decap must sit on both devices (and leave both with the tunnels)."""
+    a, b = sites
+    lo_addr = "192.0.2.1"
+    a.ns.ip("addr", "add", lo_addr + "/32", "dev", "lo")
+    for s in sites:                                   # U2 moves to a second veth
+        s.ns.ip("addr", "del", U2[s.i] + "/24", "dev", s.dev)
+    veth_pair(a.ns, a.dev + "2", b.ns, b.dev + "2")
+    for s in sites:
+        s.ns.ip("addr", "add", U2[s.i] + "/24", "dev", s.dev + "2")
+    b.ns.ip("route", "add", lo_addr + "/32", "via", U2[0], "dev", b.dev + "2")
+    a.start("-s", "nbma")
+    b.start()
+    dev = nbma_add(a, lo_addr, U1[1])
+    assert nbma_add(a, lo_addr, U2[1]) == dev
+    assert tc_filters(a.ns, a.dev, "ingress") == ["ipip_decap"]
+    assert tc_filters(a.ns, a.dev + "2", "ingress") == ["ipip_decap"]
+    btun = b.tun.add(U2[1], lo_addr)[0]
+    a.ns.ip("route", "replace", NET[1], "src", PRIV[0], "via", U2[1], "dev", dev, "onlink")
+    b.ns.ip("route", "replace", NET[0], "src", PRIV[1], "dev", btun)
+    assert a.ping().returncode == 0, a.ping().stdout
+    a.tun.cmd(f"del {lo_addr} {U2[1]}")
+    assert tc_filters(a.ns, a.dev + "2", "ingress") == []
+    assert tc_filters(a.ns, a.dev, "ingress") == ["ipip_decap"]
 
 
 ECN_SEND = """
