@@ -3,7 +3,7 @@
  * BPF programs we load (tunnel/bpf/ipip.bpf.c, embedded at build time), on
  * kernels that cannot make ipip devices. Per tunnel, a TUN device that we
  * hold open (so that it has carrier and routes and nexthop objects may use
- * it; we never read it) with TSO offered (TCP hands it 64 KB super-packets,
+ * it; we read only packets too big for the underlay path, below) with TSO offered (TCP hands it 64 KB super-packets,
  * which stay one skb through the encapsulation); ipip_encap on its tc
  * egress. ipip_decap on the tc ingress of each tunnel's underlay device,
  * the device of the route to its remote (underlay_get: per (local, remote),
@@ -18,9 +18,16 @@
  * it, its filter and the running programs in place; the next run attaches
  * to it and replaces the filter. Needs Linux >= 6.3 (bpf_skb_adjust_room
  * with BPF_F_ADJ_ROOM_DECAP_L3_IPV4). Never logs; libbpf is kept quiet.
+ *
+ * PMTU: a raw protocol-4 socket that takes no packet lets the kernel learn
+ * the underlay path MTU from ICMP; ipip_encap sees it in its fib lookup and
+ * leaves a DF packet too big for it in the TUN, where the event loop reads
+ * it and answers with an ICMP fragmentation needed (bpfd_tun_read_cb).
  */
 #include <errno.h>
+#include <event2/event.h>
 #include <fcntl.h>
+#include <linux/filter.h>
 #include <linux/if_tun.h>
 #include <net/if.h>
 #include <net/if_arp.h>
@@ -31,9 +38,11 @@
 #include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/utsname.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "tunnel/driver.h"
+#include "tunnel/icmp.h"
 
 #ifdef IPIP_HAVE_BPF
 #include <bpf/bpf.h>
@@ -47,11 +56,20 @@ extern const size_t ipip_bpf_obj_len;
 #define BPFD_TC_ID	0x1b9d		/* our filters' handle and priority */
 #define BPFD_UNDER_MAX	64		/* underlay devices with ipip_decap */
 #define BPFD_TTL	64		/* outer TTL when the inner one is 0 */
+#define BPFD_PKT_MAX	65536		/* a TUN read: up to a GSO packet */
+#define BPFD_READS	16		/* TUN reads per wake-up */
+#define BPFD_ICMP_PER_SEC 10		/* frag-needed messages per tunnel and second */
+
+struct bpfd;
 
 struct bpfd_tun {
-	int		 fd;		/* the TUN, held for carrier */
+	int		 fd;		/* the TUN, held for carrier; read for too-big packets */
 	unsigned	 ifindex;
 	struct ipip_bpf_key key;	/* decap key: (local, remote or 0) */
+	struct bpfd	*d;
+	struct event	*ev;
+	time_t		 icmp_sec;	/* rate limit */
+	unsigned	 icmp_n;
 };
 
 struct bpfd_under {
@@ -61,10 +79,13 @@ struct bpfd_under {
 
 struct bpfd {
 	struct bpf_object	*obj;
+	struct event_base	*base;
 	int			 encap_prog, decap_prog;
-	int			 encap_map, decap_map, local_map, stats_map, drops_map;
+	int			 encap_map, decap_map, local_map, stats_map, drops_map, pmtu_map;
 	int			 ncpu;
+	int			 raw;		/* protocol 4, reads nothing: PMTU learning */
 	struct bpfd_under	 under[BPFD_UNDER_MAX];
+	uint8_t			 pkt[BPFD_PKT_MAX];
 };
 
 static int
@@ -100,8 +121,9 @@ bpfd_fds(struct bpfd *d)
 	d->local_map = bpf_object__find_map_fd_by_name(d->obj, "ipip_local_map");
 	d->stats_map = bpf_object__find_map_fd_by_name(d->obj, "ipip_stats_map");
 	d->drops_map = bpf_object__find_map_fd_by_name(d->obj, "ipip_drops_map");
+	d->pmtu_map = bpf_object__find_map_fd_by_name(d->obj, "ipip_pmtu_map");
 	if (d->encap_map < 0 || d->decap_map < 0 || d->local_map < 0 ||
-	    d->stats_map < 0 || d->drops_map < 0)
+	    d->stats_map < 0 || d->drops_map < 0 || d->pmtu_map < 0)
 		return -ENOENT;
 	return 0;
 }
@@ -142,10 +164,33 @@ bpfd_sweep(void)
 		if_freenameindex(ifs);
 }
 
+/*
+ * A raw protocol-4 socket that takes no packet (a filter that accepts
+ * nothing): the kernel learns an underlay path MTU from an ICMP about our
+ * outer packets only when some socket of that protocol hears it (raw_err),
+ * and ipip_encap reads what it learned through bpf_fib_lookup().
+ */
+static int
+bpfd_raw_open(void)
+{
+	struct sock_filter none = BPF_STMT(BPF_RET | BPF_K, 0);
+	struct sock_fprog prog = { 1, &none };
+	int fd = socket(AF_INET, SOCK_RAW | SOCK_CLOEXEC, IPPROTO_IPIP), rv;
+
+	if (fd < 0)
+		return -errno;
+	if (setsockopt(fd, SOL_SOCKET, SO_ATTACH_FILTER, &prog, sizeof(prog)) < 0) {
+		rv = -errno;
+		close(fd);
+		return rv;
+	}
+	return fd;
+}
+
 static void bpfd_close(void *drv);
 
 static int
-bpfd_open(void **drv)
+bpfd_open(struct event_base *base, void **drv)
 {
 	struct bpfd *d;
 	int rv;
@@ -154,6 +199,8 @@ bpfd_open(void **drv)
 		return -EOPNOTSUPP;
 	if ((d = calloc(1, sizeof(*d))) == NULL)
 		return -ENOMEM;
+	d->base = base;
+	d->raw = -1;
 	libbpf_set_print(bpfd_quiet);
 	d->ncpu = libbpf_num_possible_cpus();
 	d->obj = bpf_object__open_mem(ipip_bpf_obj, ipip_bpf_obj_len, NULL);
@@ -163,6 +210,8 @@ bpfd_open(void **drv)
 		rv = bpfd_fds(d);
 	if (rv == 0 && d->ncpu <= 0)
 		rv = d->ncpu;
+	if (rv == 0 && (d->raw = rv = bpfd_raw_open()) >= 0)
+		rv = 0;
 	if (rv < 0) {
 		bpfd_close(d);
 		return rv;
@@ -266,6 +315,8 @@ bpfd_close(void *drv)
 	for (struct bpfd_under *u = d->under; u < d->under + BPFD_UNDER_MAX; u++)
 		if (u->users > 0)
 			bpfd_detach(u->ifindex, BPF_TC_INGRESS, u->hook_made);
+	if (d->raw >= 0)
+		close(d->raw);
 	bpf_object__close(d->obj);
 	free(d);
 }
@@ -347,11 +398,45 @@ bpfd_maps_del(struct bpfd *d, const struct bpfd_tun *t)
 	(void)bpf_map_delete_elem(d->decap_map, &t->key);
 	(void)bpf_map_delete_elem(d->encap_map, &t->ifindex);
 	(void)bpf_map_delete_elem(d->stats_map, &t->ifindex);
+	(void)bpf_map_delete_elem(d->pmtu_map, &t->ifindex);
 	if (bpf_map_lookup_elem(d->local_map, &t->key.local, &n) == 0 && n > 1) {
 		n--;
 		(void)bpf_map_update_elem(d->local_map, &t->key.local, &n, BPF_ANY);
 	} else {
 		(void)bpf_map_delete_elem(d->local_map, &t->key.local);
+	}
+}
+
+/*
+ * What ipip_encap left to us: DF packets too big for the underlay path.
+ * Answer each sender with an ICMP fragmentation needed of the path MTU the
+ * program saw minus 20, written into the TUN (so it arrives from where the
+ * inner destination lives), as the kernel's ipip does; at most
+ * BPFD_ICMP_PER_SEC per tunnel and second.
+ */
+static void
+bpfd_tun_read_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct bpfd_tun *t = arg;
+	uint8_t icmp[ICMP_FRAG_NEEDED_MAX];
+	struct timespec now;
+	uint32_t mtu = 0;
+	ssize_t n;
+	int len;
+
+	for (unsigned i = 0; i < BPFD_READS; i++) {
+		if ((n = read(fd, t->d->pkt, sizeof(t->d->pkt))) <= 0)
+			return;
+		clock_gettime(CLOCK_MONOTONIC_COARSE, &now);
+		if (now.tv_sec != t->icmp_sec)
+			t->icmp_sec = now.tv_sec, t->icmp_n = 0;
+		if (t->icmp_n++ >= BPFD_ICMP_PER_SEC ||
+		    bpf_map_lookup_elem(t->d->pmtu_map, &t->ifindex, &mtu) < 0 ||
+		    mtu < 68 + TUNNEL_OVERHEAD || mtu > 65535)
+			continue;
+		len = icmp_frag_needed(t->d->pkt, (size_t)n, (uint16_t)(mtu - TUNNEL_OVERHEAD), icmp);
+		if (len > 0)
+			(void)write(fd, icmp, (size_t)len);	/* a full queue loses it */
 	}
 }
 
@@ -367,12 +452,18 @@ bpfd_create(void *drv, const struct tunnel_spec *s, unsigned *ifindex, void **tu
 	if (t == NULL)
 		return -ENOMEM;
 	t->key = (struct ipip_bpf_key){ s->local.s_addr, s->remote.s_addr };
+	t->d = d;
 	if ((t->fd = bpfd_tun_open(s->name, &t->ifindex)) < 0) {
 		rv = t->fd;
 		free(t);
 		return rv;
 	}
-	if ((rv = bpfd_maps_add(d, t, s)) < 0 ||
+	t->ev = event_new(d->base, t->fd, EV_READ | EV_PERSIST, bpfd_tun_read_cb, t);
+	if (t->ev == NULL || event_add(t->ev, NULL) < 0)
+		rv = -ENOMEM;
+	else
+		rv = 0;
+	if (rv < 0 || (rv = bpfd_maps_add(d, t, s)) < 0 ||
 	    (rv = bpfd_attach(d->encap_prog, t->ifindex, BPF_TC_EGRESS, NULL)) < 0) {
 		bpfd_destroy(d, t, false);
 		return rv;
@@ -399,6 +490,8 @@ bpfd_destroy(void *drv, void *tun, bool keep)
 		bpfd_maps_del(d, t);
 	if (!keep)
 		(void)ioctl(t->fd, TUNSETPERSIST, 0);	/* gone when closed, filter with it */
+	if (t->ev != NULL)
+		event_free(t->ev);
 	close(t->fd);
 	free(t);
 }
@@ -443,7 +536,7 @@ bpfd_drops(void *drv, struct tunnel_drops *out)
 #else	/* built without clang or libbpf (configure --disable-bpf) */
 
 static int
-bpfd_open(void **drv)
+bpfd_open(struct event_base *base, void **drv)
 {
 	return -EOPNOTSUPP;
 }

@@ -14,6 +14,8 @@
 
 #include "tunnel/tunnel.h"
 
+struct event_base;
+
 struct tunnel_spec {
 	char		name[IFNAMSIZ];
 	struct in_addr	local, remote;
@@ -22,8 +24,8 @@ struct tunnel_spec {
 
 struct tunnel_driver {
 	const char *name;
-	/* Start the dataplane; *drv is the driver's state. */
-	int	(*open)(void **drv);
+	/* Start the dataplane; *drv is the driver's state; base: the manager's loop. */
+	int	(*open)(struct event_base *base, void **drv);
 	/* Stop it. Tunnels still present are destroyed, devices removed. */
 	void	(*close)(void *drv);
 	/* Make the device (or attach to ours of that name); *ifindex, *tun out. */

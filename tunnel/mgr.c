@@ -59,6 +59,7 @@ struct tunnel_mgr {
 	uint64_t			 serials;	/* the last tunnel's serial */
 	uint64_t			 stats_remade;	/* devices deleted under us, made again */
 	char				 drv_why[192];	/* why this driver (show overlay) */
+	struct event_base		*base;
 };
 
 static int
@@ -102,7 +103,7 @@ static void mgr_monitor_cb(evutil_socket_t, short, void *);
 static int
 mgr_bpf_try(struct tunnel_mgr *m)
 {
-	int rv = tunnel_driver_bpf.open(&m->drv_state);
+	int rv = tunnel_driver_bpf.open(m->base, &m->drv_state);
 
 	if (rv == 0)
 		m->drv = &tunnel_driver_bpf;
@@ -236,6 +237,7 @@ mgr_start(struct tunnel_mgr *m, struct event_base *base)
 {
 	int rv = 0;
 
+	m->base = base;
 	if ((m->nl = tunnel_link_open(&rv)) == NULL ||
 	    (m->mon = tunnel_link_monitor_open(&rv)) == NULL)
 		return rv;
@@ -247,7 +249,7 @@ mgr_start(struct tunnel_mgr *m, struct event_base *base)
 		return rv;
 	if ((rv = mgr_driver_pick(m)) < 0)
 		return rv;
-	if (m->drv != &tunnel_driver_bpf && (rv = m->drv->open(&m->drv_state)) < 0) {
+	if (m->drv != &tunnel_driver_bpf && (rv = m->drv->open(base, &m->drv_state)) < 0) {
 		m->drv = NULL;
 		return rv;
 	}

@@ -53,6 +53,7 @@ START_TEST(maps_have_the_layout_the_driver_writes)
 		{ "ipip_stats_map", BPF_MAP_TYPE_PERCPU_HASH, 4, sizeof(struct ipip_bpf_stats),
 		  IPIP_BPF_TUN_MAX },
 		{ "ipip_drops_map", BPF_MAP_TYPE_PERCPU_ARRAY, 4, sizeof(struct ipip_bpf_drops), 1 },
+		{ "ipip_pmtu_map", BPF_MAP_TYPE_HASH, 4, 4, IPIP_BPF_TUN_MAX },
 	};
 	struct bpf_object *o = obj_open();
 

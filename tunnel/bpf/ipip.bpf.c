@@ -13,9 +13,12 @@
  * for an NBMA tunnel (remote 0) the gateway of the route the packet took
  * (bpf_fib_lookup on the inner destination from the tunnel device); DF, TTL
  * inherited (the default when 0), ECN copied but CE sent as ECT(0) - as the
- * kernel's ipip with pmtudisc and "ttl inherit" (RFC 6040 section 4.1). Then a fib lookup on
- * the outer destination and bpf_redirect_neigh() to the underlay device:
- * the kernel routes it there and resolves the link-layer address.
+ * kernel's ipip with pmtudisc and "ttl inherit" (RFC 6040 section 4.1). A
+ * fib lookup on the outer destination finds the underlay device and the
+ * path MTU: a DF packet whose segments do not fit is left to the daemon
+ * (TC_ACT_OK: it reaches the TUN's file descriptor), which answers with an
+ * ICMP fragmentation needed; the others go by bpf_redirect_neigh(): the
+ * kernel routes them there and resolves the link-layer address.
  *
  * ipip_decap, on the ingress of the underlay (Ethernet) devices: an IPv4
  * protocol-4 packet whose (outer destination, outer source) is a tunnel's
@@ -78,6 +81,13 @@ struct {
 	__type(key, __u32);
 	__type(value, struct ipip_bpf_drops);
 } ipip_drops_map SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, IPIP_BPF_TUN_MAX);
+	__type(key, __u32);			/* tunnel ifindex */
+	__type(value, __u32);			/* the last too-small path MTU seen */
+} ipip_pmtu_map SEC(".maps");
 
 static __always_inline struct ipip_bpf_stats *
 stats_of(__u32 ifindex)
@@ -157,38 +167,72 @@ outer_fill(struct iphdr *o, const struct iphdr *in, __u32 src, __u32 dst,
 }
 
 /*
- * Out through the underlay: a fib lookup on the outer header finds the
- * device; bpf_redirect_neigh() without a next hop routes the packet again
- * there, which replaces the skb's route (the inner one, through the
- * tunnel device - with it, a packet queued while ARP resolves would leave
- * through the tunnel's neighbour, without an Ethernet header), and
- * resolves the link-layer address.
+ * The underlay device for the outer header (src, dst) of seg bytes per
+ * packet (0: check the skb as it is): 0 and *ifindex; 1 when seg exceeds
+ * the path MTU (*mtu: the route's MTU, with what PMTU discovery learned);
+ * -1 unreachable, or back into a tunnel.
  */
 static __always_inline int
-encap_send(struct __sk_buff *skb, const struct iphdr *o)
+outer_route(struct __sk_buff *skb, __u32 src, __u32 dst, __u32 seg, __u32 *ifindex,
+    __u32 *mtu)
 {
 	struct bpf_fib_lookup f = { 0 };
+	long rc;
 
 	f.family = AF_INET;
-	f.ipv4_src = o->saddr;
-	f.ipv4_dst = o->daddr;
+	f.ipv4_src = src;
+	f.ipv4_dst = dst;
 	f.l4_protocol = IPPROTO_IPIP;
+	f.tot_len = (__u16)seg;
 	f.ifindex = skb->ifindex;
-	if (bpf_fib_lookup(skb, &f, sizeof(f), BPF_FIB_LOOKUP_SKIP_NEIGH) !=
-	    BPF_FIB_LKUP_RET_SUCCESS || f.ifindex == skb->ifindex)
-		return TC_ACT_SHOT;		/* unreachable, or back into a tunnel */
-	return bpf_redirect_neigh(f.ifindex, NULL, 0, 0);
+	rc = bpf_fib_lookup(skb, &f, sizeof(f), BPF_FIB_LOOKUP_SKIP_NEIGH);
+	if (rc == BPF_FIB_LKUP_RET_FRAG_NEEDED && seg != 0) {
+		*mtu = f.mtu_result;
+		return 1;
+	}
+	if (rc != BPF_FIB_LKUP_RET_SUCCESS || f.ifindex == skb->ifindex)
+		return -1;
+	*ifindex = f.ifindex;
+	return 0;
+}
+
+/* Bytes of one inner packet on the wire: a GSO packet's segments, else all. */
+static __always_inline __u32
+inner_seg_len(struct __sk_buff *skb, const struct iphdr *in, __u32 len)
+{
+	__u32 l3 = (__u32)in->ihl * 4 & 0x3c;
+	__u8 doff = 0;
+
+	if (skb->gso_segs <= 1 || skb->gso_size == 0)
+		return len;
+	if (in->protocol == IPPROTO_UDP)
+		return skb->gso_size + l3 + 8;
+	if (in->protocol != IPPROTO_TCP || bpf_skb_load_bytes(skb, l3 + 12, &doff, 1) < 0)
+		return len;
+	return skb->gso_size + l3 + ((__u32)(doff >> 4) << 2);
+}
+
+/*
+ * A DF packet too big for the underlay path: leave it to the daemon, which
+ * reads it from the TUN and answers the sender with an ICMP fragmentation
+ * needed of this MTU minus 20 (tunnel/bpfdrv.c), as the kernel's ipip does.
+ */
+static __always_inline int
+encap_too_big(__u32 ifindex, __u32 mtu)
+{
+	bpf_map_update_elem(&ipip_pmtu_map, &ifindex, &mtu, BPF_ANY);
+	return TC_ACT_OK;
 }
 
 SEC("tc")
 int
 ipip_encap(struct __sk_buff *skb)
 {
-	__u32 ifindex = skb->ifindex, len = skb->len, segs = segs_of(skb), dst;
+	__u32 ifindex = skb->ifindex, len = skb->len, segs = segs_of(skb), dst, out = 0, mtu = 0;
 	const struct ipip_bpf_encap *e = bpf_map_lookup_elem(&ipip_encap_map, &ifindex);
 	struct ipip_bpf_stats *st = stats_of(ifindex);
 	struct iphdr in, o;
-	int rv = TC_ACT_SHOT;
+	int rv = TC_ACT_SHOT, r;
 
 	if (e == NULL || st == NULL)
 		return TC_ACT_SHOT;
@@ -196,7 +240,12 @@ ipip_encap(struct __sk_buff *skb)
 	    bpf_skb_load_bytes(skb, 0, &in, sizeof(in)) < 0 || in.version != 4 ||
 	    encap_dst(skb, e, &in, &dst) < 0)
 		goto out;
-	if (bpf_skb_adjust_room(skb, sizeof(o), BPF_ADJ_ROOM_MAC,
+	r = outer_route(skb, e->local, dst, inner_seg_len(skb, &in, len) + sizeof(o), &out, &mtu);
+	if (r > 0 && (in.frag_off & bpf_htons(IP_DF)))
+		return encap_too_big(ifindex, mtu);
+	if (r > 0)				/* no DF: sent, as the kernel's ipip does */
+		r = outer_route(skb, e->local, dst, 0, &out, &mtu);
+	if (r != 0 || bpf_skb_adjust_room(skb, sizeof(o), BPF_ADJ_ROOM_MAC,
 	    BPF_F_ADJ_ROOM_ENCAP_L3_IPV4 | BPF_F_ADJ_ROOM_FIXED_GSO) < 0)
 		goto out;
 	/*
@@ -209,7 +258,14 @@ ipip_encap(struct __sk_buff *skb)
 	outer_fill(&o, &in, e->local, dst, len, e->ttl_default);
 	if (bpf_skb_store_bytes(skb, ETH_HLEN, &o, sizeof(o), 0) < 0)
 		goto out;
-	rv = encap_send(skb, &o);
+	/*
+	 * No next hop given: the kernel routes the outer header again, which
+	 * replaces the skb's route (the inner one, through the tunnel device -
+	 * with it, a packet queued while ARP resolves would leave through the
+	 * tunnel's neighbour, without an Ethernet header), and resolves the
+	 * link-layer address.
+	 */
+	rv = bpf_redirect_neigh(out, NULL, 0, 0);
 out:
 	if (rv == TC_ACT_SHOT) {
 		st->errors_out += 1;
