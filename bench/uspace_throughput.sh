@@ -1,16 +1,21 @@
 #!/bin/bash
-# bench/uspace_throughput.sh - userspace IPIP dataplane vs plain veth routing.
-# Not a test: prints two iperf3 figures (4 TCP streams, site A -> site B
-# private addresses) measured in the same run between the same two
-# namespaces, first routed straight over the veth, then through the
-# userspace tunnel (tests/netns/tunctl), and their ratio (target >= 40%),
-# and the CPU time both tunctl processes used per GB carried (steadier
-# than the ratio on a shared machine: it does not depend on the CPU share).
-#   bench/uspace_throughput.sh [BUILD_DIR]      (default build/dev; run as root)
+# bench/uspace_throughput.sh - a tunnel driver's dataplane vs plain veth routing.
+# Not a test: iperf3 figures (4 TCP streams, site A -> site B private
+# addresses) measured between the same two namespaces, alternately routed
+# straight over the veth and through the tunnel (tests/netns/tunctl -d
+# DRIVER), ROUNDS times; prints each figure, the medians, their ratio
+# (target >= 40%), the load average, and the CPU time both tunctl
+# processes used per GB carried (userspace: steadier than the ratio on a
+# shared machine; bpf: ~0, the kernel does the work in softirq).
+#   bench/uspace_throughput.sh [BUILD_DIR [DRIVER [ROUNDS]]]
+#     BUILD_DIR default build/dev; DRIVER userspace (default) or bpf;
+#     ROUNDS default 1; run as root.
 # BENCH_SECONDS (default 5) per measurement. Cleans up its namespaces.
 set -euo pipefail
 top=$(cd "$(dirname "$0")/.." && pwd)
 build=${1:-$top/build/dev}
+driver=${2:-userspace}
+rounds=${3:-1}
 tunctl=$build/tests/netns/tunctl
 secs=${BENCH_SECONDS:-5}
 a=uspb$$a b=uspb$$b
@@ -53,16 +58,11 @@ cpu() {
 	echo "$t"
 }
 
-ip -n "$a" route add 10.2.0.0/24 via 198.51.100.2 src 10.1.0.1
-ip -n "$b" route add 10.1.0.0/24 via 198.51.100.1 src 10.2.0.1
-read -r plain _ <<<"$(gbits)"
-
-# The same namespaces, now through the userspace tunnel: tunctl in each,
-# fed through a FIFO on fd 7 (A) and 8 (B).
+# The tunnel: tunctl in each namespace, fed through a FIFO on fd 7 (A) and 8 (B).
 mkfifo "$dir/a.in" "$dir/b.in"
-ip netns exec "$a" "$tunctl" <"$dir/a.in" >"$dir/a.out" 2>&1 &
+ip netns exec "$a" "$tunctl" -d "$driver" <"$dir/a.in" >"$dir/a.out" 2>&1 &
 ta_pid=$!
-ip netns exec "$b" "$tunctl" <"$dir/b.in" >"$dir/b.out" 2>&1 &
+ip netns exec "$b" "$tunctl" -d "$driver" <"$dir/b.in" >"$dir/b.out" 2>&1 &
 tb_pid=$!
 exec 7>"$dir/a.in" 8>"$dir/b.in"
 echo "add 198.51.100.1 198.51.100.2" >&7
@@ -73,17 +73,36 @@ for _ in $(seq 50); do
 done
 ta_dev=$(awk '/^ok/{print $2}' "$dir/a.out") tb_dev=$(awk '/^ok/{print $2}' "$dir/b.out")
 [ -n "$ta_dev" ] && [ -n "$tb_dev" ] || { cat "$dir/a.out" "$dir/b.out" >&2; exit 1; }
-ip -n "$a" route replace 10.2.0.0/24 dev "$ta_dev" src 10.1.0.1
-ip -n "$b" route replace 10.1.0.0/24 dev "$tb_dev" src 10.2.0.1
-c0=$(cpu "$ta_pid" "$tb_pid")
-read -r tunnel bytes <<<"$(gbits)"
-c1=$(cpu "$ta_pid" "$tb_pid")
+
+via_veth() {
+	ip -n "$a" route replace 10.2.0.0/24 via 198.51.100.2 src 10.1.0.1
+	ip -n "$b" route replace 10.1.0.0/24 via 198.51.100.1 src 10.2.0.1
+}
+via_tunnel() {
+	ip -n "$a" route replace 10.2.0.0/24 dev "$ta_dev" src 10.1.0.1
+	ip -n "$b" route replace 10.1.0.0/24 dev "$tb_dev" src 10.2.0.1
+}
+
+plain=() tunnel=() ticks=0 bytes_all=0
+for _ in $(seq "$rounds"); do
+	via_veth
+	read -r g _ <<<"$(gbits)"; plain+=("$g")
+	via_tunnel
+	c0=$(cpu "$ta_pid" "$tb_pid")
+	read -r g bytes <<<"$(gbits)"; tunnel+=("$g")
+	c1=$(cpu "$ta_pid" "$tb_pid")
+	ticks=$((ticks + c1 - c0)) bytes_all=$((bytes_all + bytes))
+done
 echo quit >&7; echo quit >&8
 exec 7>&- 8>&-
 wait "$ta_pid" "$tb_pid" || true
 ta_pid= tb_pid=
 
-echo "plain veth routing: $plain Gbit/s"
-echo "userspace tunnel:   $tunnel Gbit/s"
-python3 -c "print('ratio: %.0f%% (target >= 40%%)' % (100 * $tunnel / $plain))"
-python3 -c "print('tunnel CPU: %.2f s per GB' % (($c1 - $c0) / $(getconf CLK_TCK) / ($bytes / 1e9)))"
+python3 - "$driver" "${plain[*]}" "${tunnel[*]}" "$(cut -d' ' -f1-3 /proc/loadavg)" <<'PY'
+import statistics, sys
+drv, p, t = sys.argv[1], [float(x) for x in sys.argv[2].split()], [float(x) for x in sys.argv[3].split()]
+print("plain veth routing: %s Gbit/s (median %.2f)" % (" ".join("%.2f" % x for x in p), statistics.median(p)))
+print("%-19s %s Gbit/s (median %.2f)" % (drv + " tunnel:", " ".join("%.2f" % x for x in t), statistics.median(t)))
+print("ratio: %.0f%% (target >= 40%%), load average %s" % (100 * statistics.median(t) / statistics.median(p), sys.argv[4]))
+PY
+python3 -c "print('tunnel CPU: %.2f s per GB' % ($ticks / $(getconf CLK_TCK) / ($bytes_all / 1e9)))"

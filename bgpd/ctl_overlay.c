@@ -53,6 +53,7 @@ ctl_overlay_show(struct bgpd *b, struct ctl_conn *c, const struct ctl_frame *f)
 	h.running = ov != NULL;
 	CTL_STR_SET(h.mode, ov ? overlay_mode_name(overlay_mode_get(ov)) : "");
 	CTL_STR_SET(h.driver, rde_fwd_driver(fwd));
+	CTL_STR_SET(h.reason, rde_fwd_driver_why(fwd));	/* head: why this driver */
 	ctl_conn_record(c, f->type, f->seq, &h, sizeof(h));
 	if (ov != NULL)
 		overlay_walk(ov, ov_show_nh, &s);

@@ -25,7 +25,7 @@ bgpd_libbgpd_a_SOURCES = \
 bgpd_libbgpd_a_CFLAGS = $(AM_CFLAGS) $(LIBEVENT_CFLAGS) $(LIBYANG_CFLAGS)
 
 BGPD_LIBS = bgpd/libbgpd.a $(RIB_LIBS) conf/libconf.a lib/libipip.a \
-	$(LIBEVENT_LIBS) $(LIBMNL_LIBS) $(LIBNFTABLES_LIBS) $(LIBCAP_LIBS) $(LIBYANG_LIBS) $(JSONC_LIBS)
+	$(LIBEVENT_LIBS) $(LIBMNL_LIBS) $(LIBNFTABLES_LIBS) $(LIBBPF_LIBS) $(LIBCAP_LIBS) $(LIBYANG_LIBS) $(JSONC_LIBS)
 
 sbin_PROGRAMS += bgpd/ipip-bgpd
 bgpd_ipip_bgpd_SOURCES = bgpd/main.c

@@ -228,7 +228,8 @@ forwarding_start(struct bgp *bgp, const struct lyd_node *tree)
 	    TUNNEL_STYLE_P2P : TUNNEL_STYLE_NBMA;
 	c.style_defaulted = !o.tunnel_style_set;
 	c.tunnel.driver = strcmp(o.driver, "kernel") == 0 ? TUNNEL_DRIVER_KERNEL :
-	    strcmp(o.driver, "userspace") == 0 ? TUNNEL_DRIVER_USERSPACE : TUNNEL_DRIVER_AUTO;
+	    strcmp(o.driver, "userspace") == 0 ? TUNNEL_DRIVER_USERSPACE :
+	    strcmp(o.driver, "bpf") == 0 ? TUNNEL_DRIVER_BPF : TUNNEL_DRIVER_AUTO;
 	c.tunnel.ecmp_hash = strcmp(o.ecmp_hash, "layer4") == 0 ? TUNNEL_ECMP_HASH_LAYER4 :
 	    TUNNEL_ECMP_HASH_UNSET;
 	c.tunnel.firewall = strcmp(o.firewall, "nftables") == 0 ? TUNNEL_FIREWALL_NFTABLES :

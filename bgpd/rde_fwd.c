@@ -271,7 +271,7 @@ rde_fwd_tunnels(struct event_base *base, const struct rde_fwd_cfg *c)
 	if ((tm = tunnel_mgr_new(base, &t, &err)) != NULL || err != -EOPNOTSUPP ||
 	    !c->style_defaulted || t.style != TUNNEL_STYLE_NBMA)
 		return tm;
-	log_notice("overlay: tunnel-style nbma (the default) needs the kernel driver; "
+	log_notice("overlay: tunnel-style nbma (the default) needs the kernel or bpf driver; "
 	    "using point-to-point");
 	t.style = TUNNEL_STYLE_P2P;
 	return tunnel_mgr_new(base, &t, &err);
@@ -343,6 +343,12 @@ const char *
 rde_fwd_driver(const struct rde_fwd *f)
 {
 	return f && f->tm ? tunnel_mgr_driver_name(f->tm) : "none";
+}
+
+const char *
+rde_fwd_driver_why(const struct rde_fwd *f)
+{
+	return f && f->tm ? tunnel_mgr_driver_why(f->tm) : "";
 }
 
 const struct tunnel_mgr *

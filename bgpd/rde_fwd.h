@@ -89,5 +89,7 @@ const struct fib *rde_fwd_fib(const struct rde_fwd *);
 size_t		 rde_fwd_nexthop_down(struct rde_fwd *, uint32_t local, uint32_t gateway);
 const struct overlay *rde_fwd_overlay(const struct rde_fwd *);
 const char	*rde_fwd_driver(const struct rde_fwd *);
+/* Why that driver ("" without tunnels). */
+const char	*rde_fwd_driver_why(const struct rde_fwd *);
 
 #endif

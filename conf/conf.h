@@ -250,7 +250,7 @@ struct conf_overlay {
 	char		mode[16];		/* always | cross-subnet | never */
 	char		tunnel_style[16];	/* nbma | point-to-point */
 	bool		tunnel_style_set;	/* configured, not the default */
-	char		driver[16];		/* auto | kernel | userspace */
+	char		driver[16];		/* auto | kernel | bpf | userspace */
 	char		ecmp_hash[8];		/* layer3 | layer4 */
 	char		firewall[16];		/* none | nftables */
 	uint16_t	mtu;			/* 0: underlay - 20 */

@@ -171,8 +171,9 @@ def run(args):
         say("removed the previous demo: " + "; ".join(done))
     ipip = kernel_has_ipip()
     say("this kernel " + ("has ipip: the sites use the kernel driver (overlay driver auto)" if ipip
-                          else "has no ipip: the sites use the userspace driver "
-                               "(TUN + raw IP-protocol-4 socket; overlay driver auto)"))
+                          else "has no ipip: the sites use the bpf driver (TUN + tc BPF "
+                               "programs) where it loads, else userspace (TUN + raw "
+                               "IP-protocol-4 socket; overlay driver auto)"))
     lab = Lab(TAG, STATE, args.bin)
     say(f"building namespaces {TAG}-inet (the internet router), {TAG}-a..d (sites), "
         f"{TAG}-rr1/rr2 ({args.reflector} route reflectors)")

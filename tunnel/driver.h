@@ -14,6 +14,8 @@
 
 #include "tunnel/tunnel.h"
 
+struct event_base;
+
 struct tunnel_spec {
 	char		name[IFNAMSIZ];
 	struct in_addr	local, remote;
@@ -22,8 +24,8 @@ struct tunnel_spec {
 
 struct tunnel_driver {
 	const char *name;
-	/* Start the dataplane; *drv is the driver's state. */
-	int	(*open)(void **drv);
+	/* Start the dataplane; *drv is the driver's state; base: the manager's loop. */
+	int	(*open)(struct event_base *base, void **drv);
 	/* Stop it. Tunnels still present are destroyed, devices removed. */
 	void	(*close)(void *drv);
 	/* Make the device (or attach to ours of that name); *ifindex, *tun out. */
@@ -33,10 +35,19 @@ struct tunnel_driver {
 	int	(*set_mtu)(void *drv, void *tun, uint32_t mtu);
 	void	(*counters)(void *drv, const void *tun, struct tunnel_counters *);
 	void	(*drops)(void *drv, struct tunnel_drops *);
+	/*
+	 * Optional: one tunnel more (or fewer) whose remote's packets arrive on
+	 * underlay device ifindex - per (local, remote), so NBMA tunnels sharing
+	 * a device may name several. put with keep: a graceful stop.
+	 */
+	int	(*underlay_get)(void *drv, unsigned ifindex);
+	void	(*underlay_put)(void *drv, unsigned ifindex, bool keep);
 };
 
 /* TUN device per tunnel + one raw IP-protocol-4 socket (uspace.c). */
 extern const struct tunnel_driver tunnel_driver_uspace;
+/* TUN device per tunnel + tc BPF programs doing IPIP in the kernel (bpfdrv.c). */
+extern const struct tunnel_driver tunnel_driver_bpf;
 /* rtnetlink ipip devices; the spec's remote 0.0.0.0 makes an NBMA device (kernel.c). */
 extern const struct tunnel_driver tunnel_driver_kernel;
 /* 0 if this kernel can make ipip devices, else why not (-EOPNOTSUPP: no ipip). */

@@ -24,7 +24,7 @@ struct ktun {
 };
 
 static int
-kern_open(void **drv)
+kern_open(struct event_base *base, void **drv)
 {
 	int rv = 0;
 

@@ -10,6 +10,8 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <event2/event.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/queue.h>
@@ -27,7 +29,8 @@
 struct tunnel {
 	TAILQ_ENTRY(tunnel)	 entry;
 	struct tunnel_info	 info;
-	unsigned		 underlay;	/* ifindex of the underlay device */
+	unsigned		 underlay;	/* ifindex of the underlay device (MTU) */
+	unsigned		 rx_underlay;	/* driver's underlay_get: the route to our remote */
 	void			*drv_tun;
 	bool			 lost;		/* mgr_device_lost: to be told */
 	uint64_t		 serial;	/* creation order, from 1: a walk's resume point */
@@ -55,6 +58,8 @@ struct tunnel_mgr {
 	bool				 ecmp_warn;	/* policy 0, not yet warned */
 	uint64_t			 serials;	/* the last tunnel's serial */
 	uint64_t			 stats_remade;	/* devices deleted under us, made again */
+	char				 drv_why[192];	/* why this driver (show overlay) */
+	struct event_base		*base;
 };
 
 static int
@@ -69,7 +74,7 @@ mgr_opts_check(const struct tunnel_opts *o)
 	if (o->mtu != 0 && (o->mtu < MTU_MIN || o->mtu > MTU_MAX))
 		return -EINVAL;
 	if (o->style == TUNNEL_STYLE_NBMA && o->driver == TUNNEL_DRIVER_USERSPACE) {
-		log_warnx("tunnel: style nbma needs the kernel driver: a TUN device "
+		log_warnx("tunnel: style nbma needs the kernel or bpf driver: a TUN device "
 		    "cannot see a route's gateway, which NBMA uses as the outer destination");
 		return -EOPNOTSUPP;
 	}
@@ -94,32 +99,84 @@ mgr_found_add(void *arg, const struct link_state *ls)
 
 static void mgr_monitor_cb(evutil_socket_t, short, void *);
 
-/* Userspace when asked; else probe whether this kernel makes ipip devices. */
+/* Start the bpf driver; 0, or why not (log text from the error). */
+static int
+mgr_bpf_try(struct tunnel_mgr *m)
+{
+	int rv = tunnel_driver_bpf.open(m->base, &m->drv_state);
+
+	if (rv == 0)
+		m->drv = &tunnel_driver_bpf;
+	return rv;
+}
+
+static const char *
+mgr_bpf_why(int rv)
+{
+	return rv == -EOPNOTSUPP ? "not built in, or Linux older than 6.3" :
+	    rv == -EPERM ? "no permission to load BPF programs (CAP_BPF, CAP_NET_ADMIN)" :
+	    strerror(-rv);
+}
+
+/* The driver auto picked and why: kept for show overlay, logged once. */
+static int
+mgr_driver_auto(struct tunnel_mgr *m, const struct tunnel_driver *d, const char *fmt, ...)
+{
+	va_list ap;
+
+	m->drv = d;
+	va_start(ap, fmt);
+	vsnprintf(m->drv_why, sizeof(m->drv_why), fmt, ap);
+	va_end(ap);
+	log_info("tunnel: driver auto: %s (%s)", d->name, m->drv_why);
+	return 0;
+}
+
+/*
+ * The driver asked for; auto: kernel if this kernel makes ipip devices,
+ * else bpf if its programs load, else userspace (not for NBMA). Starts
+ * bpf here (to know whether it can run); the others start in mgr_start.
+ */
 static int
 mgr_driver_pick(struct tunnel_mgr *m)
 {
 	bool nbma = m->opts.style == TUNNEL_STYLE_NBMA;
-	int rv;
+	int rv, brv;
 
+	snprintf(m->drv_why, sizeof(m->drv_why), "configured");
 	m->drv = &tunnel_driver_uspace;
 	if (m->opts.driver == TUNNEL_DRIVER_USERSPACE)
 		return 0;
+	if (m->opts.driver == TUNNEL_DRIVER_BPF) {
+		if ((rv = mgr_bpf_try(m)) < 0) {
+			log_warnx("tunnel: driver bpf: %s", mgr_bpf_why(rv));
+			m->drv = NULL;
+		}
+		return rv;
+	}
 	if ((rv = tunnel_kernel_probe(m->prefix)) == 0) {
 		m->drv = &tunnel_driver_kernel;
 		if (m->opts.driver == TUNNEL_DRIVER_AUTO)
-			log_info("tunnel: driver auto: kernel (this kernel makes ipip devices)");
+			mgr_driver_auto(m, m->drv, "this kernel makes ipip devices");
 		return 0;
 	}
-	if (m->opts.driver == TUNNEL_DRIVER_KERNEL || nbma) {
-		log_warnx("tunnel: driver %s%s: this kernel cannot make ipip devices: %s",
-		    m->opts.driver == TUNNEL_DRIVER_KERNEL ? "kernel" : "auto",
-		    nbma ? " (style nbma needs it)" : "", strerror(-rv));
+	if (m->opts.driver == TUNNEL_DRIVER_KERNEL) {
+		log_warnx("tunnel: driver kernel: this kernel cannot make ipip devices: %s",
+		    strerror(-rv));
 		m->drv = NULL;
 		return rv;
 	}
-	log_info("tunnel: driver auto: userspace (this kernel cannot make ipip devices: %s)",
-	    strerror(-rv));
-	return 0;
+	if ((brv = mgr_bpf_try(m)) == 0)
+		return mgr_driver_auto(m, &tunnel_driver_bpf, "this kernel cannot make ipip "
+		    "devices: %s; its tc BPF programs loaded", strerror(-rv));
+	if (nbma) {
+		log_warnx("tunnel: driver auto (style nbma needs kernel or bpf): this kernel "
+		    "cannot make ipip devices: %s; bpf: %s", strerror(-rv), mgr_bpf_why(brv));
+		m->drv = NULL;
+		return rv;
+	}
+	return mgr_driver_auto(m, &tunnel_driver_uspace, "this kernel cannot make ipip "
+	    "devices: %s; bpf: %s", strerror(-rv), mgr_bpf_why(brv));
 }
 
 /* Set the multipath hash when configured; else note whether to warn later. */
@@ -180,6 +237,7 @@ mgr_start(struct tunnel_mgr *m, struct event_base *base)
 {
 	int rv = 0;
 
+	m->base = base;
 	if ((m->nl = tunnel_link_open(&rv)) == NULL ||
 	    (m->mon = tunnel_link_monitor_open(&rv)) == NULL)
 		return rv;
@@ -191,7 +249,7 @@ mgr_start(struct tunnel_mgr *m, struct event_base *base)
 		return rv;
 	if ((rv = mgr_driver_pick(m)) < 0)
 		return rv;
-	if ((rv = m->drv->open(&m->drv_state)) < 0) {
+	if (m->drv != &tunnel_driver_bpf && (rv = m->drv->open(base, &m->drv_state)) < 0) {
 		m->drv = NULL;
 		return rv;
 	}
@@ -245,6 +303,8 @@ mgr_tunnel_remove(struct tunnel_mgr *m, struct tunnel *t, bool keep)
 	    inet_ntop(AF_INET, &t->info.remote, r, sizeof(r)),
 	    mgr_dev_is_shared(m, t) ? " (device still shared)" : keep ? " (device kept)" : "");
 	TAILQ_REMOVE(&m->tunnels, t, entry);
+	if (t->rx_underlay != 0)
+		m->drv->underlay_put(m->drv_state, t->rx_underlay, keep);
 	if (t->drv_tun != NULL && !mgr_dev_is_shared(m, t))	/* NULL: lost, not made again */
 		m->drv->destroy(m->drv_state, t->drv_tun, keep);
 	free(t);
@@ -294,6 +354,12 @@ const char *
 tunnel_mgr_driver_name(const struct tunnel_mgr *m)
 {
 	return m->drv->name;
+}
+
+const char *
+tunnel_mgr_driver_why(const struct tunnel_mgr *m)
+{
+	return m->drv_why;
 }
 
 unsigned
@@ -426,6 +492,29 @@ mgr_tunnel_create(struct tunnel_mgr *m, struct tunnel *t)
 	return 0;
 }
 
+/*
+ * Tell the driver where this tunnel's packets arrive (bpf: ipip_decap
+ * there): the device of the route to its remote - for an NBMA tunnel that
+ * shares a device, its own route, which may differ from the first one's.
+ */
+static int
+mgr_rx_underlay_get(struct tunnel_mgr *m, struct tunnel *t, bool shared)
+{
+	unsigned ifindex = t->underlay;
+	uint32_t mtu;
+	int rv;
+
+	if (m->drv->underlay_get == NULL)
+		return 0;
+	if (shared && (rv = tunnel_link_underlay(m->nl, t->info.local, t->info.remote,
+	    &ifindex, &mtu)) < 0)
+		return rv;
+	if ((rv = m->drv->underlay_get(m->drv_state, ifindex)) < 0)
+		return rv;
+	t->rx_underlay = ifindex;
+	return 0;
+}
+
 /* NBMA: the device of another tunnel from the same local, if there is one. */
 static bool
 mgr_nbma_share(const struct tunnel_mgr *m, struct tunnel *t)
@@ -505,7 +594,7 @@ tunnel_get(struct tunnel_mgr *m, struct in_addr local, struct in_addr remote, in
 	t->info.onlink = m->opts.style == TUNNEL_STYLE_NBMA;
 	t->serial = ++m->serials;
 	TAILQ_INSERT_TAIL(&m->tunnels, t, entry);
-	if ((rv = mgr_fw_add(m, t)) < 0) {
+	if ((rv = mgr_rx_underlay_get(m, t, shared)) < 0 || (rv = mgr_fw_add(m, t)) < 0) {
 		mgr_tunnel_remove(m, t, false);
 		*err = rv;
 		return NULL;

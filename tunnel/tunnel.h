@@ -5,9 +5,11 @@
  * tunnel per (local, remote) underlay endpoint pair with tunnel_get(); the
  * first user creates the device (named, marked as ours, sized, up), later
  * users share it, and tunnel_put() of the last user removes it. Devices are
- * made by a driver: "kernel" (rtnetlink ipip devices) or "userspace" (a TUN
- * device per tunnel and a raw IP-protocol-4 socket, run by dataplane threads
- * of this process); "auto" probes at start and says which in the log. News goes up through one callback
+ * made by a driver: "kernel" (rtnetlink ipip devices), "bpf" (a TUN device
+ * per tunnel whose IPIP the kernel does in tc BPF programs we load) or
+ * "userspace" (a TUN device per tunnel and a raw IP-protocol-4 socket, run
+ * by dataplane threads of this process); "auto" takes the first that works
+ * here, in that order, and says which and why in the log. News goes up through one callback
  * registered at start (tunnel_mgr_set_change_cb), always on the caller's
  * thread, never from a dataplane thread.
  *
@@ -40,7 +42,7 @@ struct tunnel;
  * learns which from tunnel_info()->onlink, the same for every driver:
  *   onlink false (point-to-point): one device per (local, remote); the next
  *     hop is the device alone:            "P dev <ifindex>"
- *   onlink true (NBMA, kernel driver only): one device per local address,
+ *   onlink true (NBMA, kernel and bpf drivers): one device per local address,
  *     shared by every remote reached from it; the next hop must name the
  *     remote as gateway, which the kernel uses as the outer destination:
  *                                         "P via <remote> dev <ifindex> onlink"
@@ -53,9 +55,10 @@ enum tunnel_style {
 };
 
 enum tunnel_driver_kind {
-	TUNNEL_DRIVER_AUTO,		/* kernel when it can make ipip devices, else userspace */
+	TUNNEL_DRIVER_AUTO,		/* kernel if it makes ipip devices, else bpf, else userspace */
 	TUNNEL_DRIVER_USERSPACE,
 	TUNNEL_DRIVER_KERNEL,
+	TUNNEL_DRIVER_BPF,		/* tc BPF programs on a TUN device (Linux >= 6.3) */
 };
 
 /* A device name prefix is at most this long, so 13 name characters remain. */
@@ -121,7 +124,8 @@ typedef void tunnel_change_cb(void *arg, const struct tunnel *, enum tunnel_chan
  * why); set or check the multipath hash; make the firewall table; scan for
  * devices of an earlier run. NULL with *err = -errno: EINVAL (bad options),
  * EOPNOTSUPP (the driver or style cannot run here: NBMA with the userspace
- * driver, the kernel driver on a kernel without ipip), or the system error
+ * driver, the kernel driver on a kernel without ipip, the bpf driver on a
+ * kernel without what it needs or a build without it), or the system error
  * that stopped the driver or the firewall. Owned: free with tunnel_mgr_free().
  */
 struct tunnel_mgr *tunnel_mgr_new(struct event_base *, const struct tunnel_opts *, int *err);
@@ -137,8 +141,10 @@ void	tunnel_mgr_keep_on_exit(struct tunnel_mgr *);
 void	tunnel_mgr_set_change_cb(struct tunnel_mgr *, tunnel_change_cb *, void *arg);
 /* Devices of ours that someone else deleted and the manager made again. */
 uint64_t	tunnel_mgr_remade(const struct tunnel_mgr *);
-/* "userspace" or "kernel": the driver actually running. */
+/* "userspace", "bpf" or "kernel": the driver actually running. */
 const char *tunnel_mgr_driver_name(const struct tunnel_mgr *);
+/* Why that one: "configured", or what driver auto found (as logged). */
+const char *tunnel_mgr_driver_why(const struct tunnel_mgr *);
 void	tunnel_mgr_drops(const struct tunnel_mgr *, struct tunnel_drops *);
 /* Remove devices of an earlier run that no tunnel_get() claimed; returns how many. */
 unsigned tunnel_mgr_prune(struct tunnel_mgr *);

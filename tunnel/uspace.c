@@ -549,7 +549,7 @@ usp_threads_start(struct uspace *u)
 static void usp_close(void *drv);
 
 static int
-usp_open(void **drv)
+usp_open(struct event_base *base, void **drv)
 {
 	struct uspace *u = calloc(1, sizeof(*u));
 	pthread_rwlockattr_t a;

@@ -18,6 +18,7 @@ render_overlay_json(FILE *out, const struct ctl_overlay_rec *h,
 
 	J_STR(top, "mode", h->mode);
 	J_STR(top, "driver", h->driver);
+	J_STR(top, "driverReason", h->reason);
 	json_object_object_add(top, "running", json_object_new_boolean(h->running));
 	for (size_t i = 0; i < n; i++) {
 		json_object *o = json_object_new_object();
@@ -47,7 +48,8 @@ render_overlay(FILE *out, const struct ctl_overlay_rec *h,
 		fprintf(out, "Overlay not running (no router bgp, or the kernel FIB failed)\n");
 		return;
 	}
-	fprintf(out, "Overlay mode %s, driver %s\n", h->mode, h->driver);
+	fprintf(out, "Overlay mode %s, driver %s%s%s%s\n", h->mode, h->driver,
+	    h->reason[0] ? " (" : "", h->reason, h->reason[0] ? ")" : "");
 	if (n == 0)
 		return;
 	fprintf(out, "%-15s %-12s %-20s %-8s %-15s %5s %8s  %s\n", "Next Hop", "Mode", "From",

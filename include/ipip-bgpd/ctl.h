@@ -296,12 +296,12 @@ struct ctl_overlay_rec {
 	uint32_t	prefixes;	/* prefixes using this next hop */
 	uint32_t	ifindex;
 	char		mode[16];	/* always | cross-subnet | never: head global, nh its own */
-	char		driver[16];	/* head: userspace | kernel | none */
+	char		driver[16];	/* head: userspace | bpf | kernel | none */
 	char		nexthop[16];
 	char		local[16];	/* our end of the session (tunnel source) */
 	char		decision[8];	/* direct | tunnel | none */
 	char		device[16];	/* IFNAMSIZ */
-	char		reason[128];
+	char		reason[128];	/* nh: why direct or tunnel; head: why this driver */
 	char		mode_source[80];	/* nh: "global", "neighbor A.B.C.D", "prefix-list NAME" */
 };
 
@@ -323,7 +323,7 @@ struct ctl_tunnel_rec {
 	uint32_t	nexthops;	/* route: how many next hops the route has in all */
 	char		name[16];	/* IFNAMSIZ */
 	char		local[16], remote[16];
-	char		driver[16];	/* head: userspace | kernel | none */
+	char		driver[16];	/* head: userspace | bpf | kernel | none */
 	char		prefix[20];	/* route: the prefix */
 	char		via[16];	/* route: its gateway (NBMA: the remote); "" p2p */
 	char		state[12];	/* route: installed | pending | failed | stale */

@@ -17,6 +17,24 @@ VTYSH = os.path.join(BUILD, "vtysh", "ipip-vtysh")
 SANITIZER_MARKS = ("ERROR: AddressSanitizer", "ERROR: LeakSanitizer", "runtime error:")
 
 
+_bpf_why = []
+
+
+def bpf_driver_unavailable():
+    """Why the bpf tunnel driver cannot run here (None: it can). Asks tunctl
+    once, in a network namespace of its own, so no device outside is touched."""
+    if not _bpf_why:
+        tunctl = os.path.join(BUILD, "tests", "netns", "tunctl")
+        if not os.path.exists(tunctl):
+            _bpf_why.append("tunctl not built")
+        else:
+            p = subprocess.run(["unshare", "-n", tunctl, "-d", "bpf"], input="quit\n",
+                               capture_output=True, text=True, timeout=30)
+            _bpf_why.append(None if p.returncode == 0 and p.stdout.startswith("ready bpf")
+                            else "bpf driver unavailable: " + (p.stderr.strip() or p.stdout.strip()))
+    return _bpf_why[0]
+
+
 def wait_for(pred, timeout=10.0, step=0.05):
     """Poll pred() until it is true or timeout seconds pass; return its last value."""
     end = time.monotonic() + timeout

@@ -1,6 +1,6 @@
 """The tunnel manager's host-side choices on this machine (its kernel has no
-ipip): driver auto picks userspace and says why, NBMA is refused without
-the kernel driver, ecmp-hash sets or warns about the multipath hash, and the
+ipip): driver auto picks bpf (userspace where bpf cannot run) and says why,
+NBMA is refused with the userspace driver, ecmp-hash sets or warns about the multipath hash, and the
 nftables firewall admits IP protocol 4 only from tunnel endpoints.
 (The kernel driver itself is proved under qemu: tests/vm/suite-tunnel-kernel.sh.)"""
 import json
@@ -9,7 +9,7 @@ import subprocess
 
 import pytest
 
-from conftest import SANITIZER_MARKS, wait_for
+from conftest import SANITIZER_MARKS, bpf_driver_unavailable, wait_for
 from test_uspace import NET, PRIV, RAW_SEND, TUNCTL, U1, U2, Tunctl, sites  # noqa: F401
 
 HOST_HAS_IPIP = os.path.exists("/sys/module/ipip")
@@ -28,15 +28,26 @@ def tunctl_once(ns, *args):
 
 
 @pytest.fixture
+def driver():
+    """The sites fixture's driver: these tests are about the host, not the dataplane."""
+    return "userspace"
+
+
+@pytest.fixture
 def ns(netns_factory):
     return netns_factory(f"kth{os.getpid() % 100000}")
 
 
-def test_driver_auto_picks_userspace_and_says_why(ns):
+def test_driver_auto_picks_bpf_else_userspace_and_says_why(ns):
     rc, out, err = tunctl_once(ns, "-d", "auto")
-    assert rc == 0 and out.startswith("ready userspace"), out
-    assert "driver auto: userspace (this kernel cannot make ipip devices: " \
-           "Operation not supported)" in err, err
+    if bpf_driver_unavailable() is None:
+        assert rc == 0 and out.startswith("ready bpf"), out
+        assert "driver auto: bpf (this kernel cannot make ipip devices: " \
+               "Operation not supported; its tc BPF programs loaded)" in err, err
+    else:
+        assert rc == 0 and out.startswith("ready userspace"), out
+        assert "driver auto: userspace (this kernel cannot make ipip devices: " \
+               "Operation not supported; bpf: " in err, err
     assert not [l for l in ns.ip_json("link", "show") if "probe" in l["ifname"]]
 
 
@@ -46,7 +57,7 @@ def test_kernel_driver_or_nbma_without_ipip_is_refused_and_says_why(ns):
     assert "driver kernel: this kernel cannot make ipip devices" in err, err
     rc, out, err = tunctl_once(ns, "-s", "nbma", "-d", "userspace")
     assert rc == 1 and "error: Operation not supported" in out
-    assert "style nbma needs the kernel driver: a TUN device cannot see a route's gateway" in err
+    assert "style nbma needs the kernel or bpf driver: a TUN device cannot see a route's gateway" in err
 
 
 def hash_policy(ns):

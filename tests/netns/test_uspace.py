@@ -1,4 +1,5 @@
-"""The userspace IPIP dataplane between two sites, as an operator checks it:
+"""The userspace and bpf IPIP dataplanes between two sites, as an operator checks them
+(every test runs once per driver; bpf is skipped, with the reason, where it cannot run):
 ping both ways, the wire format on the underlay (tcpdump), DF pings at and
 above the tunnel MTU, a TCP transfer (iperf3), ECMP over two tunnels, and a
 SIGKILL + restart that adopts our devices, removes the unused ones and never
@@ -18,7 +19,7 @@ import time
 
 import pytest
 
-from conftest import BUILD, SANITIZER_MARKS, veth_pair, wait_for
+from conftest import BUILD, SANITIZER_MARKS, bpf_driver_unavailable, veth_pair, wait_for
 
 TUNCTL = os.path.join(BUILD, "tests", "netns", "tunctl")
 U1 = ("198.51.100.1", "198.51.100.2")
@@ -32,16 +33,16 @@ pytestmark = pytest.mark.skipif(not os.path.exists(TUNCTL), reason="tunctl not b
 class Tunctl:
     """tunctl in a namespace: send a command line, get its answer line."""
 
-    def __init__(self, ns, *args):
+    def __init__(self, ns, *args, driver="userspace"):
         self.ns = ns
         self.stderr = []
-        self.proc = ns.popen(TUNCTL, *args, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                             stderr=subprocess.PIPE, text=True, bufsize=1)
+        self.proc = ns.popen(TUNCTL, "-d", driver, *args, stdin=subprocess.PIPE,
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, bufsize=1)
         self.lines, self.events = queue.Queue(), []
         threading.Thread(target=self._read, daemon=True).start()
         threading.Thread(target=lambda: self.stderr.extend(self.proc.stderr), daemon=True).start()
         ready = self.lines.get(timeout=10)
-        assert ready == "ready userspace", ready
+        assert ready == f"ready {driver}", ready
 
     def _read(self):
         for line in self.proc.stdout:
@@ -89,13 +90,14 @@ class Tunctl:
 
 
 class Site:
-    def __init__(self, ns, i):
+    def __init__(self, ns, i, driver="userspace"):
         self.ns, self.i, self.j = ns, i, 1 - i
         self.dev = f"{ns.name}v"
         self.tun = None
+        self.driver = driver
 
     def start(self, *args):
-        self.tun = Tunctl(self.ns, *args)
+        self.tun = Tunctl(self.ns, *args, driver=self.driver)
         return self.tun
 
     def tunnel(self, under):
@@ -112,11 +114,19 @@ class Site:
                            "-I", PRIV[self.i], *args, PRIV[self.j], check=False)
 
 
+@pytest.fixture(params=["userspace", "bpf"])
+def driver(request):
+    """The tunnel driver under test; bpf is skipped where it cannot run."""
+    if request.param == "bpf" and bpf_driver_unavailable():
+        pytest.skip(bpf_driver_unavailable())
+    return request.param
+
+
 @pytest.fixture
-def sites(netns_factory):
-    """Two sites joined by a veth underlay, tunctl running in each, no tunnels yet."""
+def sites(netns_factory, driver):
+    """Two sites joined by a veth underlay, tunctl ready to run in each, no tunnels yet."""
     tag = f"usp{os.getpid() % 100000}"
-    a, b = Site(netns_factory(tag + "a"), 0), Site(netns_factory(tag + "b"), 1)
+    a, b = Site(netns_factory(tag + "a"), 0, driver), Site(netns_factory(tag + "b"), 1, driver)
     veth_pair(a.ns, a.dev, b.ns, b.dev)
     for s in (a, b):
         for under in (U1, U2):

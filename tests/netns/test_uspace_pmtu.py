@@ -1,4 +1,5 @@
-"""PMTU discovery through a userspace tunnel (tunnel/uspace.c, tunnel/icmp.c):
+"""PMTU discovery through a userspace or bpf tunnel (tunnel/uspace.c,
+tunnel/bpfdrv.c, tunnel/icmp.c; bpf skipped with the reason where it cannot run):
 the underlay toward site D narrows to 1400 at the router, so a DF packet
 that fits A's tunnel (1480) does not fit the path. The router tells A's
 kernel (ICMP from the underlay), the next encapsulation fails with
@@ -10,14 +11,21 @@ import sys
 
 import pytest
 
-from conftest import BUILD, SANITIZER_MARKS
+from conftest import BUILD, SANITIZER_MARKS, bpf_driver_unavailable
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "..", "scripts"))
 import sitelab  # noqa: E402
 
 
+@pytest.fixture(params=["userspace", "bpf"])
+def driver(request):
+    if request.param == "bpf" and bpf_driver_unavailable():
+        pytest.skip(bpf_driver_unavailable())
+    return request.param
+
+
 @pytest.fixture
-def pair(tmp_path):
+def pair(tmp_path, driver):
     lab = sitelab.Lab(f"pm{os.getpid() % 10000}", str(tmp_path / "lab"), BUILD)
     try:
         lab.make_router()
@@ -26,8 +34,8 @@ def pair(tmp_path):
         d = lab.add_site("d", "10.10.4.0/24", [(d_net, 4)])
         for ns, dev in ((lab.router, "br-d"), (lab.router, "dp1"), (d.ns, "up0")):
             sitelab.sh("ip", "-n", ns, "link", "set", dev, "mtu", "1400")
-        lab.start_site(a, [(d.underlay[0], a.underlay[0])], driver="userspace", mode="always")
-        lab.start_site(d, [(a.underlay[0], d.underlay[0])], driver="userspace", mode="always")
+        lab.start_site(a, [(d.underlay[0], a.underlay[0])], driver=driver, mode="always")
+        lab.start_site(d, [(a.underlay[0], d.underlay[0])], driver=driver, mode="always")
         yield lab, a, d
     finally:
         logs = ""

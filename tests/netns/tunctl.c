@@ -10,7 +10,7 @@
  *   prune              -> "ok pruned N"
  *   quit (or EOF)      -> removes our devices, exits 0
  * Changes the manager reports print "event NAME mtu M" / "event NAME down".
- * Usage: tunctl [-k] [-f] [-m MTU] [-p PREFIX] [-d auto|kernel|userspace]
+ * Usage: tunctl [-k] [-f] [-m MTU] [-p PREFIX] [-d auto|kernel|userspace|bpf]
  * [-s p2p|nbma] [-e layer3|layer4]; prints "ready DRIVER" when listening.
  * -k keeps the devices on quit (graceful restart), -f runs the nftables
  * firewall, -e sets the multipath hash.
@@ -195,7 +195,7 @@ ctl_word(const char *word, const char *const *words)
 static int
 ctl_enum_opt(int ch, const char *arg, struct tunnel_opts *o)
 {
-	static const char *const drivers[] = { "auto", "userspace", "kernel", NULL };
+	static const char *const drivers[] = { "auto", "userspace", "kernel", "bpf", NULL };
 	static const char *const styles[] = { "p2p", "nbma", NULL };
 	static const char *const hashes[] = { "unset", "layer3", "layer4", NULL };
 	int v = ctl_word(arg, ch == 'd' ? drivers : ch == 's' ? styles : hashes);

@@ -1,0 +1,206 @@
+"""The bpf tunnel driver's own checks (doc/tunnels.md "The bpf driver"); what it
+shares with the userspace driver - ping, wire format, DF, MTU, iperf3, ECMP,
+strangers' protocol 4 dropped and counted, restart and adoption - runs in
+test_uspace.py once per driver. Here, as an operator checks it: the tc
+filters on the tunnel device and the underlay (`tc filter show`), that a
+SIGKILL and a restart leave no stale device or filter, NBMA through one
+device with the route's gateway as outer destination (tcpdump), ECN (RFC
+6040) both ways, and the daemon's `overlay driver bpf` in `show overlay`.
+Skipped, with the reason, where the driver cannot run (no clang/libbpf at
+build, Linux < 6.3, no privilege)."""
+import os
+import re
+import shutil
+import subprocess
+
+import pytest
+
+from conftest import bpf_driver_unavailable, veth_pair, vtysh, vtysh_json, wait_for
+from test_uspace import NET, PRIV, U1, U2, iperf, tcpdump_start, tun_devices
+from test_uspace import driver, sites  # noqa: F401  (fixtures)
+from test_overlay import lab as ovlab, link  # noqa: F401  (fixtures)
+
+# `sites` takes test_uspace's `driver` fixture: here bpf only.
+pytestmark = [pytest.mark.skipif(bpf_driver_unavailable() is not None,
+                                 reason=str(bpf_driver_unavailable())),
+              pytest.mark.parametrize("driver", ["bpf"], indirect=True)]
+
+
+def tc_filters(ns, dev, where):
+    """Names of the BPF programs on dev's clsact hook `where` (ingress|egress)."""
+    out = ns.run("tc", "filter", "show", "dev", dev, where, check=False).stdout
+    return sorted(set(re.findall(r"\b(ipip_(?:en|de)cap)\b", out)))
+
+
+def test_programs_sit_on_tunnel_egress_and_underlay_ingress(sites):
+    a, b = sites
+    for s in sites:
+        s.start()
+        s.route(s.tunnel(U1))
+    name = next(iter(a.tun.show()))
+    assert tc_filters(a.ns, name, "egress") == ["ipip_encap"]
+    assert tc_filters(a.ns, a.dev, "ingress") == ["ipip_decap"]
+    assert a.ping().returncode == 0
+    a.tun.cmd(f"del {U1[0]} {U1[1]}")               # the last tunnel over the underlay
+    assert name not in tun_devices(a.ns)
+    assert tc_filters(a.ns, a.dev, "ingress") == []
+
+
+def test_sigkill_restart_and_stop_leave_no_device_and_no_filter(sites):
+    a, b = sites
+    for s in sites:
+        s.start()
+        s.route(s.tunnel(U1))
+    name = next(iter(a.tun.show()))
+    assert a.ping().returncode == 0
+    a.tun.kill()
+    assert tc_filters(a.ns, a.dev, "ingress") == ["ipip_decap"]   # left by the dead run
+    a.start()
+    assert tc_filters(a.ns, a.dev, "ingress") == []               # swept at start
+    assert a.tun.cmd("prune") == "ok pruned 1"
+    assert name not in tun_devices(a.ns)
+    a.tun.quit()
+    assert tun_devices(a.ns) == {}
+    assert tc_filters(a.ns, a.dev, "ingress") == []   # (the dead run's empty clsact stays)
+
+
+def nbma_add(site, local, remote):
+    r = site.tun.cmd(f"add {local} {remote}")
+    m = re.fullmatch(r"ok (\S+) ifindex \d+ mtu \d+ adopted no onlink", r)
+    assert m, r
+    return m.group(1)
+
+
+def test_nbma_one_device_outer_destination_is_the_routes_gateway(sites, tmp_path):
+    """A: one NBMA device from U1[0] to both of B's addresses; the route's
+    gateway (U2[1], not the first remote) is what the outer header carries."""
+    a, b = sites
+    for s in sites:
+        s.start("-s", "nbma")
+    dev = nbma_add(a, U1[0], U1[1])
+    assert nbma_add(a, U1[0], U2[1]) == dev           # one device per local address
+    bdev = nbma_add(b, U2[1], U1[0])
+    a.ns.ip("route", "replace", NET[1], "src", PRIV[0], "via", U2[1], "dev", dev, "onlink")
+    b.ns.ip("route", "replace", NET[0], "src", PRIV[1], "via", U1[0], "dev", bdev, "onlink")
+    out = tmp_path / "dump.txt"
+    p = tcpdump_start(a.ns, a.dev, 2, out)
+    assert a.ping(count=1).returncode == 0
+    p.wait(10)
+    text = out.read_text()
+    assert re.search(r"flags \[DF\], proto IPIP \(4\)", text), text
+    assert f"{U1[0]} > {U2[1]}: IP " in text and f"{PRIV[0]} > {PRIV[1]}: ICMP echo request" in text
+    assert f"{U2[1]} > {U1[0]}: IP " in text and f"{PRIV[1]} > {PRIV[0]}: ICMP echo reply" in text
+    j = iperf(a, b, seconds=2)
+    assert "error" not in j and j["end"]["sum_received"]["bytes"] > 1_000_000, j
+
+
+def test_nbma_remote_behind_a_second_underlay_device_is_decapsulated_there(sites):
+    """A's local address is on lo; of one NBMA device's two remotes, the
+    second is reached through a second veth: its packets arrive there, so
+    ipip_decap must sit on both devices (and leave both with the tunnels)."""
+    a, b = sites
+    lo_addr = "192.0.2.1"
+    a.ns.ip("addr", "add", lo_addr + "/32", "dev", "lo")
+    for s in sites:                                   # U2 moves to a second veth
+        s.ns.ip("addr", "del", U2[s.i] + "/24", "dev", s.dev)
+    veth_pair(a.ns, a.dev + "2", b.ns, b.dev + "2")
+    for s in sites:
+        s.ns.ip("addr", "add", U2[s.i] + "/24", "dev", s.dev + "2")
+    b.ns.ip("route", "add", lo_addr + "/32", "via", U2[0], "dev", b.dev + "2")
+    a.start("-s", "nbma")
+    b.start()
+    dev = nbma_add(a, lo_addr, U1[1])
+    assert nbma_add(a, lo_addr, U2[1]) == dev
+    assert tc_filters(a.ns, a.dev, "ingress") == ["ipip_decap"]
+    assert tc_filters(a.ns, a.dev + "2", "ingress") == ["ipip_decap"]
+    btun = b.tun.add(U2[1], lo_addr)[0]
+    a.ns.ip("route", "replace", NET[1], "src", PRIV[0], "via", U2[1], "dev", dev, "onlink")
+    b.ns.ip("route", "replace", NET[0], "src", PRIV[1], "dev", btun)
+    assert a.ping().returncode == 0, a.ping().stdout
+    a.tun.cmd(f"del {lo_addr} {U2[1]}")
+    assert tc_filters(a.ns, a.dev + "2", "ingress") == []
+    assert tc_filters(a.ns, a.dev, "ingress") == ["ipip_decap"]
+
+
+ECN_SEND = """
+import socket, struct, sys
+src, dst, inner_tos, n = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
+def csum(b):
+    s = sum(struct.unpack("!%dH" % (len(b) // 2), b))
+    s = (s & 0xffff) + (s >> 16)
+    return ~((s & 0xffff) + (s >> 16)) & 0xffff
+def ip4(tot, proto, s_, d):
+    h = struct.pack("!BBHHHBBH4s4s", 0x45, inner_tos, tot, 7, 0, 64, proto, 0,
+                    socket.inet_aton(s_), socket.inet_aton(d))
+    return h[:10] + struct.pack("!H", csum(h)) + h[12:]
+icmp = bytes([8, 0, 0, 0, 0, 1, 0, 1])
+icmp = icmp[:2] + struct.pack("!H", csum(icmp)) + icmp[4:]
+s = socket.socket(socket.AF_INET, socket.SOCK_RAW, 4)
+s.setsockopt(socket.IPPROTO_IP, socket.IP_TOS, 3)          # outer CE
+s.bind((src, 0))
+for _ in range(n):
+    s.sendto(ip4(28, 1, "10.2.0.1", "10.1.0.1") + icmp, (dst, 0))
+"""
+
+
+def test_ecn_ce_leaves_as_ect0_and_outer_ce_marks_inner_ce(sites, tmp_path):
+    """RFC 6040 as the kernel's ipip: encapsulation sends an inner CE as
+    ECT(0) outside; decapsulation of an outer CE makes an ECT(1) inner
+    packet CE (checksum still right) and drops a Not-ECT one."""
+    a, b = sites
+    for s in sites:
+        s.start()
+        s.route(s.tunnel(U1))
+    name = next(iter(a.tun.show()))
+    out = tmp_path / "enc.txt"
+    p = tcpdump_start(a.ns, a.dev, 1, out)
+    assert a.ping("-Q", "3", count=1).returncode == 0
+    p.wait(10)
+    text = out.read_text()
+    assert re.search(r"\(tos 0x2,ECT\(0\), .*proto IPIP", text), text
+    assert re.search(r"\(tos 0x3,CE, .*proto ICMP", text), text      # inner untouched
+    out = tmp_path / "dec.txt"
+    p = a.ns.popen("tcpdump", "-l", "-n", "-v", "-i", name, "-c", "1", "icmp",
+                   stdout=open(out, "w"), stderr=subprocess.PIPE, text=True)
+    assert "listening on" in p.stderr.readline()
+    b.ns.run("python3", "-c", ECN_SEND, U1[1], U1[0], "1", "1")      # inner ECT(1)
+    p.wait(10)
+    text = out.read_text()
+    assert re.search(r"\(tos 0x3,CE, .*proto ICMP", text) and "bad cksum" not in text, text
+    before = a.tun.show()[name]["in"][2]
+    b.ns.run("python3", "-c", ECN_SEND, U1[1], U1[0], "0", "3")      # inner Not-ECT
+    assert wait_for(lambda: a.tun.show()[name]["in"][2] >= before + 3, timeout=5), a.tun.show()
+
+
+@pytest.mark.skipif(shutil.which("bird") is None, reason="bird2 not installed")
+def test_daemon_overlay_driver_bpf_is_shown_and_routes_use_it(tmp_path, driver, ovlab, daemon_factory):
+    from test_overlay import FAR, REMOTE, installed, our_tunnels
+    link, bird = ovlab
+    bird.start()
+    text = (f"router bgp 4200000001\n bgp router-id 10.0.31.1\n no bgp ebgp-requires-policy\n"
+            f" neighbor 10.0.31.2 remote-as 4200000002\n neighbor 10.0.31.2 timers 1 3\n"
+            f" neighbor 10.0.31.2 timers connect 1\n"
+            f"overlay\n mode cross-subnet\n driver bpf\nexit\n")
+    conf = tmp_path / "bgpd.conf"
+    conf.write_text(text)
+    d = daemon_factory(config=conf, netns=link.a).start()
+    assert wait_for(lambda: FAR in installed(link.a), 20), (installed(link.a), d.read_log())
+    tuns = our_tunnels(link.a)
+    assert len(tuns) == 1 and tuns[0]["linkinfo"]["info_kind"] == "tun", tuns
+    assert tuns[0]["ifalias"] == f"ipip-bgpd local {link.addr_a} remote 0.0.0.0"   # NBMA
+    assert installed(link.a)[FAR][0] == [(REMOTE, tuns[0]["ifname"], True)]
+    j = vtysh_json(d.sock, "show overlay json")
+    assert (j["driver"], j["driverReason"]) == ("bpf", "configured"), j
+    assert "Overlay mode cross-subnet, driver bpf (configured)" in vtysh(d.sock, "show overlay").stdout
+    d.stop()
+    if os.path.exists("/sys/module/ipip"):
+        return                                      # auto would pick the kernel driver
+    # driver auto (the default) on this kernel without ipip: bpf, and why.
+    conf.write_text(text.replace(" driver bpf\n", ""))
+    d = daemon_factory(config=conf, netns=link.a).start()
+    assert wait_for(lambda: FAR in installed(link.a), 20), (installed(link.a), d.read_log())
+    why = "this kernel cannot make ipip devices: Operation not supported; its tc BPF programs loaded"
+    j = vtysh_json(d.sock, "show overlay json")
+    assert (j["driver"], j["driverReason"]) == ("bpf", why), j
+    assert f"Overlay mode cross-subnet, driver bpf ({why})" in vtysh(d.sock, "show overlay").stdout
+    assert f"tunnel: driver auto: bpf ({why})" in d.read_log()

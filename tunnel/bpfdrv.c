@@ -1,0 +1,573 @@
+/*
+ * tunnel/bpfdrv.c - the "bpf" driver: the kernel does IPIP through two tc
+ * BPF programs we load (tunnel/bpf/ipip.bpf.c, embedded at build time), on
+ * kernels that cannot make ipip devices. Per tunnel, a TUN device that we
+ * hold open (so that it has carrier and routes and nexthop objects may use
+ * it; we read only packets too big for the underlay path, below) with TSO offered (TCP hands it 64 KB super-packets,
+ * which stay one skb through the encapsulation); ipip_encap on its tc
+ * egress. ipip_decap on the tc ingress of each tunnel's underlay device,
+ * the device of the route to its remote (underlay_get: per (local, remote),
+ * so NBMA tunnels sharing a TUN may name several), shared and counted per
+ * device. The maps say which tunnel is
+ * which (ipip_bpf.h): encap by the device's ifindex, decap by the outer
+ * (destination, source), protocol-4 drops by local address.
+ *
+ * Our tc filters carry handle and priority BPFD_TC_ID on clsact; at open,
+ * ipip_decap filters of an earlier run (one that died) are removed from
+ * every device. Each TUN is persistent so that a graceful stop can leave
+ * it, its filter and the running programs in place; the next run attaches
+ * to it and replaces the filter. Needs Linux >= 6.3 (bpf_skb_adjust_room
+ * with BPF_F_ADJ_ROOM_DECAP_L3_IPV4). Never logs; libbpf is kept quiet.
+ *
+ * PMTU: a raw protocol-4 socket that takes no packet lets the kernel learn
+ * the underlay path MTU from ICMP; ipip_encap sees it in its fib lookup and
+ * leaves a DF packet too big for it in the TUN, where the event loop reads
+ * it and answers with an ICMP fragmentation needed (bpfd_tun_read_cb).
+ */
+#include <errno.h>
+#include <event2/event.h>
+#include <fcntl.h>
+#include <linux/filter.h>
+#include <linux/if_tun.h>
+#include <net/if.h>
+#include <net/if_arp.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <sys/utsname.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "tunnel/driver.h"
+#include "tunnel/icmp.h"
+
+#ifdef IPIP_HAVE_BPF
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+
+#include "tunnel/bpf/ipip_bpf.h"
+
+extern const unsigned char ipip_bpf_obj[];	/* tunnel/bpf/ipip_bpf_obj.c, generated */
+extern const size_t ipip_bpf_obj_len;
+
+#define BPFD_TC_ID	0x1b9d		/* our filters' handle and priority */
+#define BPFD_UNDER_MAX	64		/* underlay devices with ipip_decap */
+#define BPFD_TTL	64		/* outer TTL when the inner one is 0 */
+#define BPFD_PKT_MAX	65536		/* a TUN read: up to a GSO packet */
+#define BPFD_READS	16		/* TUN reads per wake-up */
+#define BPFD_ICMP_PER_SEC 10		/* frag-needed messages per tunnel and second */
+
+struct bpfd;
+
+struct bpfd_tun {
+	int		 fd;		/* the TUN, held for carrier; read for too-big packets */
+	unsigned	 ifindex;
+	struct ipip_bpf_key key;	/* decap key: (local, remote or 0) */
+	struct bpfd	*d;
+	struct event	*ev;
+	time_t		 icmp_sec;	/* rate limit */
+	unsigned	 icmp_n;
+};
+
+struct bpfd_under {
+	unsigned	ifindex, users;
+	bool		hook_made;	/* we made its clsact: remove it with the filter */
+};
+
+struct bpfd {
+	struct bpf_object	*obj;
+	struct event_base	*base;
+	int			 encap_prog, decap_prog;
+	int			 encap_map, decap_map, local_map, stats_map, drops_map, pmtu_map;
+	int			 ncpu;
+	int			 raw;		/* protocol 4, reads nothing: PMTU learning */
+	struct bpfd_under	 under[BPFD_UNDER_MAX];
+	uint8_t			 pkt[BPFD_PKT_MAX];
+};
+
+static int
+bpfd_quiet(enum libbpf_print_level l, const char *fmt, va_list ap)
+{
+	return 0;
+}
+
+/* bpf_skb_adjust_room() decapsulates (DECAP_L3_IPV4) from Linux 6.3 on. */
+static bool
+bpfd_kernel_ok(void)
+{
+	struct utsname u;
+	unsigned maj = 0, min = 0;
+
+	if (uname(&u) < 0 || sscanf(u.release, "%u.%u", &maj, &min) != 2)
+		return false;
+	return maj > 6 || (maj == 6 && min >= 3);
+}
+
+static int
+bpfd_fds(struct bpfd *d)
+{
+	struct bpf_program *e = bpf_object__find_program_by_name(d->obj, "ipip_encap");
+	struct bpf_program *x = bpf_object__find_program_by_name(d->obj, "ipip_decap");
+
+	if (e == NULL || x == NULL)
+		return -ENOENT;
+	d->encap_prog = bpf_program__fd(e);
+	d->decap_prog = bpf_program__fd(x);
+	d->encap_map = bpf_object__find_map_fd_by_name(d->obj, "ipip_encap_map");
+	d->decap_map = bpf_object__find_map_fd_by_name(d->obj, "ipip_decap_map");
+	d->local_map = bpf_object__find_map_fd_by_name(d->obj, "ipip_local_map");
+	d->stats_map = bpf_object__find_map_fd_by_name(d->obj, "ipip_stats_map");
+	d->drops_map = bpf_object__find_map_fd_by_name(d->obj, "ipip_drops_map");
+	d->pmtu_map = bpf_object__find_map_fd_by_name(d->obj, "ipip_pmtu_map");
+	if (d->encap_map < 0 || d->decap_map < 0 || d->local_map < 0 ||
+	    d->stats_map < 0 || d->drops_map < 0 || d->pmtu_map < 0)
+		return -ENOENT;
+	return 0;
+}
+
+/* Is the filter BPFD_TC_ID on this hook an ipip_decap (of any run)? */
+static bool
+bpfd_filter_is_decap(struct bpf_tc_hook *h)
+{
+	LIBBPF_OPTS(bpf_tc_opts, o, .handle = BPFD_TC_ID, .priority = BPFD_TC_ID);
+	struct bpf_prog_info info = { 0 };
+	uint32_t len = sizeof(info);
+	int fd;
+	bool yes;
+
+	if (bpf_tc_query(h, &o) < 0 || (fd = bpf_prog_get_fd_by_id(o.prog_id)) < 0)
+		return false;
+	yes = bpf_obj_get_info_by_fd(fd, &info, &len) == 0 &&
+	    strcmp(info.name, "ipip_decap") == 0;
+	close(fd);
+	return yes;
+}
+
+/* Remove the ipip_decap filters an earlier run left (it died, or stopped gracefully). */
+static void
+bpfd_sweep(void)
+{
+	struct if_nameindex *ifs = if_nameindex(), *i;
+
+	for (i = ifs; i != NULL && i->if_index != 0; i++) {
+		LIBBPF_OPTS(bpf_tc_hook, h, .ifindex = (int)i->if_index,
+		    .attach_point = BPF_TC_INGRESS);
+		LIBBPF_OPTS(bpf_tc_opts, o, .handle = BPFD_TC_ID, .priority = BPFD_TC_ID);
+
+		if (bpfd_filter_is_decap(&h))
+			(void)bpf_tc_detach(&h, &o);
+	}
+	if (ifs != NULL)
+		if_freenameindex(ifs);
+}
+
+/*
+ * A raw protocol-4 socket that takes no packet (a filter that accepts
+ * nothing): the kernel learns an underlay path MTU from an ICMP about our
+ * outer packets only when some socket of that protocol hears it (raw_err),
+ * and ipip_encap reads what it learned through bpf_fib_lookup().
+ */
+static int
+bpfd_raw_open(void)
+{
+	struct sock_filter none = BPF_STMT(BPF_RET | BPF_K, 0);
+	struct sock_fprog prog = { 1, &none };
+	int fd = socket(AF_INET, SOCK_RAW | SOCK_CLOEXEC, IPPROTO_IPIP), rv;
+
+	if (fd < 0)
+		return -errno;
+	if (setsockopt(fd, SOL_SOCKET, SO_ATTACH_FILTER, &prog, sizeof(prog)) < 0) {
+		rv = -errno;
+		close(fd);
+		return rv;
+	}
+	return fd;
+}
+
+static void bpfd_close(void *drv);
+
+static int
+bpfd_open(struct event_base *base, void **drv)
+{
+	struct bpfd *d;
+	int rv;
+
+	if (!bpfd_kernel_ok())
+		return -EOPNOTSUPP;
+	if ((d = calloc(1, sizeof(*d))) == NULL)
+		return -ENOMEM;
+	d->base = base;
+	d->raw = -1;
+	libbpf_set_print(bpfd_quiet);
+	d->ncpu = libbpf_num_possible_cpus();
+	d->obj = bpf_object__open_mem(ipip_bpf_obj, ipip_bpf_obj_len, NULL);
+	if (d->obj == NULL)
+		rv = -errno;
+	else if ((rv = bpf_object__load(d->obj)) == 0)
+		rv = bpfd_fds(d);
+	if (rv == 0 && d->ncpu <= 0)
+		rv = d->ncpu;
+	if (rv == 0 && (d->raw = rv = bpfd_raw_open()) >= 0)
+		rv = 0;
+	if (rv < 0) {
+		bpfd_close(d);
+		return rv;
+	}
+	bpfd_sweep();
+	*drv = d;
+	return 0;
+}
+
+static int
+bpfd_attach(int prog, unsigned ifindex, enum bpf_tc_attach_point at, bool *made)
+{
+	LIBBPF_OPTS(bpf_tc_hook, h, .ifindex = (int)ifindex, .attach_point = at);
+	LIBBPF_OPTS(bpf_tc_opts, o, .prog_fd = prog, .handle = BPFD_TC_ID,
+	    .priority = BPFD_TC_ID, .flags = BPF_TC_F_REPLACE);
+	int rv = bpf_tc_hook_create(&h);
+
+	if (rv < 0 && rv != -EEXIST)
+		return rv;
+	if (made != NULL)
+		*made = rv == 0;
+	return bpf_tc_attach(&h, &o);
+}
+
+static void
+bpfd_detach(unsigned ifindex, enum bpf_tc_attach_point at, bool hook_made)
+{
+	LIBBPF_OPTS(bpf_tc_hook, h, .ifindex = (int)ifindex, .attach_point = at);
+	LIBBPF_OPTS(bpf_tc_opts, o, .handle = BPFD_TC_ID, .priority = BPFD_TC_ID);
+
+	(void)bpf_tc_detach(&h, &o);
+	if (hook_made) {
+		h.attach_point = BPF_TC_INGRESS | BPF_TC_EGRESS;	/* the clsact qdisc */
+		(void)bpf_tc_hook_destroy(&h);
+	}
+}
+
+/* ipip_decap reads a 14-byte Ethernet header: is ifindex an Ethernet device? */
+static int
+bpfd_is_ether(unsigned ifindex)
+{
+	struct ifreq ifr = { 0 };
+	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0), rv = 0;
+
+	if (fd < 0)
+		return -errno;
+	if (if_indextoname(ifindex, ifr.ifr_name) == NULL || ioctl(fd, SIOCGIFHWADDR, &ifr) < 0)
+		rv = -errno;
+	else if (ifr.ifr_hwaddr.sa_family != ARPHRD_ETHER)
+		rv = -EOPNOTSUPP;
+	close(fd);
+	return rv;
+}
+
+/* +1 tunnel decapsulated on this underlay device; the first attaches ipip_decap. */
+static int
+bpfd_underlay_get(void *drv, unsigned ifindex)
+{
+	struct bpfd *d = drv;
+	struct bpfd_under *u, *free_slot = NULL;
+	int rv;
+
+	for (u = d->under; u < d->under + BPFD_UNDER_MAX; u++) {
+		if (u->users > 0 && u->ifindex == ifindex) {
+			u->users++;
+			return 0;
+		}
+		if (u->users == 0 && free_slot == NULL)
+			free_slot = u;
+	}
+	if ((u = free_slot) == NULL)
+		return -ENOSPC;
+	if ((rv = bpfd_is_ether(ifindex)) < 0 ||
+	    (rv = bpfd_attach(d->decap_prog, ifindex, BPF_TC_INGRESS, &u->hook_made)) < 0)
+		return rv;
+	u->ifindex = ifindex;
+	u->users = 1;
+	return 0;
+}
+
+static void
+bpfd_underlay_put(void *drv, unsigned ifindex, bool keep)
+{
+	struct bpfd *d = drv;
+	struct bpfd_under *u;
+
+	for (u = d->under; u < d->under + BPFD_UNDER_MAX; u++) {
+		if (u->users == 0 || u->ifindex != ifindex)
+			continue;
+		if (--u->users == 0 && !keep)
+			bpfd_detach(ifindex, BPF_TC_INGRESS, u->hook_made);
+		return;
+	}
+}
+
+static void
+bpfd_close(void *drv)
+{
+	struct bpfd *d = drv;
+
+	for (struct bpfd_under *u = d->under; u < d->under + BPFD_UNDER_MAX; u++)
+		if (u->users > 0)
+			bpfd_detach(u->ifindex, BPF_TC_INGRESS, u->hook_made);
+	if (d->raw >= 0)
+		close(d->raw);
+	bpf_object__close(d->obj);
+	free(d);
+}
+
+/* Write net.IPV.conf.NAME.KEY = 1. */
+static int
+bpfd_conf_set(const char *ipv, const char *name, const char *key)
+{
+	char path[128];
+	FILE *f;
+	int rv = 0;
+
+	snprintf(path, sizeof(path), "/proc/sys/net/%s/conf/%s/%s", ipv, name, key);
+	if ((f = fopen(path, "we")) == NULL)
+		return -errno;
+	if (fputs("1\n", f) < 0)
+		rv = -EIO;
+	if (fclose(f) != 0 && rv == 0)
+		rv = -errno;
+	return rv;
+}
+
+/*
+ * Make or attach to the persistent TUN name, with TSO offered. IPv6 off
+ * (an IPIP device carries IPv4 only); forwarding on: bpf_fib_lookup(),
+ * which finds the underlay device and an NBMA route's gateway, answers
+ * only for a device that forwards.
+ */
+static int
+bpfd_tun_open(const char *name, unsigned *ifindex)
+{
+	struct ifreq ifr = { .ifr_flags = IFF_TUN | IFF_NO_PI };
+	int fd = open("/dev/net/tun", O_RDWR | O_NONBLOCK | O_CLOEXEC), rv;
+
+	if (fd < 0)
+		return -errno;
+	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", name);
+	if (ioctl(fd, TUNSETIFF, &ifr) < 0 ||
+	    ioctl(fd, TUNSETOFFLOAD, TUN_F_CSUM | TUN_F_TSO4 | TUN_F_TSO_ECN) < 0 ||
+	    ioctl(fd, TUNSETPERSIST, 1) < 0 || (*ifindex = if_nametoindex(name)) == 0) {
+		rv = -errno;
+		close(fd);
+		return rv;
+	}
+	(void)bpfd_conf_set("ipv6", name, "disable_ipv6");
+	if ((rv = bpfd_conf_set("ipv4", name, "forwarding")) < 0) {
+		(void)ioctl(fd, TUNSETPERSIST, 0);
+		close(fd);
+		return rv;
+	}
+	return fd;
+}
+
+/* The maps' entries of a tunnel: stats first, so that the programs always find them. */
+static int
+bpfd_maps_add(struct bpfd *d, const struct bpfd_tun *t, const struct tunnel_spec *s)
+{
+	struct ipip_bpf_encap e = { .local = s->local.s_addr, .remote = s->remote.s_addr,
+	    .ttl_default = BPFD_TTL };
+	struct ipip_bpf_stats zero[d->ncpu];
+	uint32_t n = 0;
+
+	memset(zero, 0, sizeof(zero));
+	(void)bpf_map_lookup_elem(d->local_map, &e.local, &n);
+	n++;
+	if (bpf_map_update_elem(d->stats_map, &t->ifindex, zero, BPF_ANY) < 0 ||
+	    bpf_map_update_elem(d->encap_map, &t->ifindex, &e, BPF_ANY) < 0 ||
+	    bpf_map_update_elem(d->decap_map, &t->key, &t->ifindex, BPF_ANY) < 0 ||
+	    bpf_map_update_elem(d->local_map, &e.local, &n, BPF_ANY) < 0)
+		return -errno;
+	return 0;
+}
+
+static void
+bpfd_maps_del(struct bpfd *d, const struct bpfd_tun *t)
+{
+	uint32_t n = 0;
+
+	(void)bpf_map_delete_elem(d->decap_map, &t->key);
+	(void)bpf_map_delete_elem(d->encap_map, &t->ifindex);
+	(void)bpf_map_delete_elem(d->stats_map, &t->ifindex);
+	(void)bpf_map_delete_elem(d->pmtu_map, &t->ifindex);
+	if (bpf_map_lookup_elem(d->local_map, &t->key.local, &n) == 0 && n > 1) {
+		n--;
+		(void)bpf_map_update_elem(d->local_map, &t->key.local, &n, BPF_ANY);
+	} else {
+		(void)bpf_map_delete_elem(d->local_map, &t->key.local);
+	}
+}
+
+/*
+ * What ipip_encap left to us: DF packets too big for the underlay path.
+ * Answer each sender with an ICMP fragmentation needed of the path MTU the
+ * program saw minus 20, written into the TUN (so it arrives from where the
+ * inner destination lives), as the kernel's ipip does; at most
+ * BPFD_ICMP_PER_SEC per tunnel and second.
+ */
+static void
+bpfd_tun_read_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct bpfd_tun *t = arg;
+	uint8_t icmp[ICMP_FRAG_NEEDED_MAX];
+	struct timespec now;
+	uint32_t mtu = 0;
+	ssize_t n;
+	int len;
+
+	for (unsigned i = 0; i < BPFD_READS; i++) {
+		if ((n = read(fd, t->d->pkt, sizeof(t->d->pkt))) <= 0)
+			return;
+		clock_gettime(CLOCK_MONOTONIC_COARSE, &now);
+		if (now.tv_sec != t->icmp_sec)
+			t->icmp_sec = now.tv_sec, t->icmp_n = 0;
+		if (t->icmp_n++ >= BPFD_ICMP_PER_SEC ||
+		    bpf_map_lookup_elem(t->d->pmtu_map, &t->ifindex, &mtu) < 0 ||
+		    mtu < 68 + TUNNEL_OVERHEAD || mtu > 65535)
+			continue;
+		len = icmp_frag_needed(t->d->pkt, (size_t)n, (uint16_t)(mtu - TUNNEL_OVERHEAD), icmp);
+		if (len > 0)
+			(void)write(fd, icmp, (size_t)len);	/* a full queue loses it */
+	}
+}
+
+static void bpfd_destroy(void *drv, void *tun, bool keep);
+
+static int
+bpfd_create(void *drv, const struct tunnel_spec *s, unsigned *ifindex, void **tun)
+{
+	struct bpfd *d = drv;
+	struct bpfd_tun *t = calloc(1, sizeof(*t));
+	int rv;
+
+	if (t == NULL)
+		return -ENOMEM;
+	t->key = (struct ipip_bpf_key){ s->local.s_addr, s->remote.s_addr };
+	t->d = d;
+	if ((t->fd = bpfd_tun_open(s->name, &t->ifindex)) < 0) {
+		rv = t->fd;
+		free(t);
+		return rv;
+	}
+	t->ev = event_new(d->base, t->fd, EV_READ | EV_PERSIST, bpfd_tun_read_cb, t);
+	if (t->ev == NULL || event_add(t->ev, NULL) < 0)
+		rv = -ENOMEM;
+	else
+		rv = 0;
+	if (rv < 0 || (rv = bpfd_maps_add(d, t, s)) < 0 ||
+	    (rv = bpfd_attach(d->encap_prog, t->ifindex, BPF_TC_EGRESS, NULL)) < 0) {
+		bpfd_destroy(d, t, false);
+		return rv;
+	}
+	*ifindex = t->ifindex;
+	*tun = t;
+	return 0;
+}
+
+/*
+ * keep: the device, its filter and the programs stay (they hold the maps),
+ * so the tunnel carries traffic until the next run takes it over. The
+ * manager also says keep for a device someone else deleted: its entries go.
+ */
+static void
+bpfd_destroy(void *drv, void *tun, bool keep)
+{
+	struct bpfd *d = drv;
+	struct bpfd_tun *t = tun;
+	char name[IFNAMSIZ];
+	bool gone = if_indextoname(t->ifindex, name) == NULL;
+
+	if (!keep || gone)
+		bpfd_maps_del(d, t);
+	if (!keep)
+		(void)ioctl(t->fd, TUNSETPERSIST, 0);	/* gone when closed, filter with it */
+	if (t->ev != NULL)
+		event_free(t->ev);
+	close(t->fd);
+	free(t);
+}
+
+static int
+bpfd_set_mtu(void *drv, void *tun, uint32_t mtu)
+{
+	return mtu >= 68 && mtu <= 65535 - TUNNEL_OVERHEAD ? 0 : -EINVAL;
+}
+
+static void
+bpfd_counters(void *drv, const void *tun, struct tunnel_counters *c)
+{
+	struct bpfd *d = drv;
+	const struct bpfd_tun *t = tun;
+	struct ipip_bpf_stats s[d->ncpu];
+
+	*c = (struct tunnel_counters){ 0 };
+	if (bpf_map_lookup_elem(d->stats_map, &t->ifindex, s) < 0)
+		return;
+	for (int i = 0; i < d->ncpu; i++) {
+		c->pkts_in += s[i].pkts_in, c->bytes_in += s[i].bytes_in;
+		c->errors_in += s[i].errors_in, c->pkts_out += s[i].pkts_out;
+		c->bytes_out += s[i].bytes_out, c->errors_out += s[i].errors_out;
+	}
+}
+
+static void
+bpfd_drops(void *drv, struct tunnel_drops *out)
+{
+	struct bpfd *d = drv;
+	struct ipip_bpf_drops s[d->ncpu];
+	uint32_t k = 0;
+
+	*out = (struct tunnel_drops){ 0 };
+	if (bpf_map_lookup_elem(d->drops_map, &k, s) < 0)
+		return;
+	for (int i = 0; i < d->ncpu; i++)
+		out->malformed += s[i].malformed, out->no_tunnel += s[i].no_tunnel;
+}
+
+#else	/* built without clang or libbpf (configure --disable-bpf) */
+
+static int
+bpfd_open(struct event_base *base, void **drv)
+{
+	return -EOPNOTSUPP;
+}
+
+static void bpfd_close(void *drv) { }
+static int bpfd_create(void *drv, const struct tunnel_spec *s, unsigned *ifindex,
+    void **tun) { return -EOPNOTSUPP; }
+static void bpfd_destroy(void *drv, void *tun, bool keep) { }
+static int bpfd_set_mtu(void *drv, void *tun, uint32_t mtu) { return -EOPNOTSUPP; }
+static void bpfd_counters(void *drv, const void *tun, struct tunnel_counters *c)
+{
+	*c = (struct tunnel_counters){ 0 };
+}
+static void bpfd_drops(void *drv, struct tunnel_drops *d)
+{
+	*d = (struct tunnel_drops){ 0 };
+}
+static int bpfd_underlay_get(void *drv, unsigned ifindex) { return -EOPNOTSUPP; }
+static void bpfd_underlay_put(void *drv, unsigned ifindex, bool keep) { }
+
+#endif
+
+const struct tunnel_driver tunnel_driver_bpf = {
+	.name = "bpf",
+	.open = bpfd_open,
+	.close = bpfd_close,
+	.create = bpfd_create,
+	.destroy = bpfd_destroy,
+	.set_mtu = bpfd_set_mtu,
+	.counters = bpfd_counters,
+	.drops = bpfd_drops,
+	.underlay_get = bpfd_underlay_get,
+	.underlay_put = bpfd_underlay_put,
+};
