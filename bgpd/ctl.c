@@ -231,19 +231,34 @@ ctl_conn_free(struct ctl_conn *c)
 	free(c);
 }
 
+/*
+ * The write callback runs the next chunk once what is queued has been
+ * written; a chunk that queued nothing (a filtered walk that met no match)
+ * would wait for a write that never comes, so the callback is run next turn.
+ */
+static void
+ctl_conn_kick(struct ctl_conn *c)
+{
+	if (evbuffer_get_length(bufferevent_get_output(c->bev)) == 0)
+		bufferevent_trigger(c->bev, EV_WRITE, BEV_TRIG_DEFER_CALLBACKS);
+}
+
 void
 ctl_conn_defer(struct ctl_conn *c, ctl_more_fn *fn, void *arg)
 {
 	c->more = fn;
 	c->more_arg = arg;
+	ctl_conn_kick(c);
 }
 
 /* The client read what was queued: the next chunk, or the next request. */
 static void
 ctl_conn_more(struct ctl_conn *c)
 {
-	if (c->more(c, c->more_arg))
+	if (c->more(c, c->more_arg)) {
+		ctl_conn_kick(c);
 		return;
+	}
 	free(c->more_arg);
 	c->more = NULL;
 	c->more_arg = NULL;

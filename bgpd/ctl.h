@@ -46,7 +46,8 @@ void	ctl_conn_error(struct ctl_conn *, uint32_t seq, const char *fmt, ...)
 /*
  * A long answer in chunks (STYLE 7): after queuing a first chunk, a handler
  * defers the rest; fn runs again each time the client has read everything
- * queued, until it returns false (having ended the answer). No other request
+ * queued (or on the next loop turn when a chunk queued nothing), until it
+ * returns false (having ended the answer). No other request
  * of this connection is read meanwhile. arg is free()d when done or when the
  * client goes away.
  */

@@ -339,3 +339,26 @@ def test_routes_of_one_neighbor_longest_match_and_the_show_ip_bgp_spellings(
         p["state"] == "Established" for p in s1.values()), s1
     n = vtysh_json(d.sock, f"show ip bgp neighbors {addr_c} json")
     assert n[addr_c]["bgpState"] == "Established"
+
+
+def test_routes_of_a_neighbor_behind_a_chunk_of_others_arrive(tmp_path, link, birds,
+                                                              daemon_factory):
+    # `show bgp neighbors A routes` walks the whole table 512 prefixes a turn and sends
+    # only A's paths: a turn that finds none of them must still go on to the next.
+    ns_c, addr_a2, addr_c = link.add_ns("10.0.10")
+    others = [f"10.{40 + i // 256}.{i % 256}.0/24" for i in range(1200)]
+    start_bird(tmp_path, birds, "b1", link.b, link.addr_b, BIRD_AS, link.addr_a, others,
+               export="all")
+    start_bird(tmp_path, birds, "b2", ns_c, addr_c, BIRD2_AS, addr_a2,
+               ["10.30.0.0/24", "10.99.0.0/24"], export="all")
+    conf = write_conf(tmp_path, [(link.addr_b, BIRD_AS), (addr_c, BIRD2_AS)])
+    d = daemon_factory(config=conf, netns=link.a).start()
+    assert wait_for(lambda: pfx_rcvd(d, link.addr_b) == 1200 and pfx_rcvd(d, addr_c) == 2,
+                    30), d.read_log()
+    j = vtysh_json(d.sock, f"show bgp neighbors {addr_c} routes json")
+    assert sorted(j["routes"]) == ["10.30.0.0/24", "10.99.0.0/24"], j
+    assert j["totalPaths"] == 2
+    j = vtysh_json(d.sock, f"show bgp neighbors {link.addr_b} routes json")
+    assert j["totalRoutes"] == 1200 and set(j["routes"]) == set(others)
+    assert d.stop() == 0
+    d.assert_no_sanitizer_report()
