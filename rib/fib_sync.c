@@ -357,6 +357,23 @@ fib_mon_route_new(struct fib *f, const struct rtnl_route *k)
 		fib_obj_dirty(f, &r->o);
 }
 
+/*
+ * What the kernel did with our writes before a notification about our
+ * objects must be known before what it says (a group flushed with its link
+ * takes the routes along: a route whose ACK came later would count as in).
+ * Inline, every ACK is read at the send; with the writer thread, read them
+ * now. Only for what concerns us: a busy namespace's other routes and
+ * addresses do not stall a load.
+ */
+static void
+fib_mon_settle(struct fib *f)
+{
+	if (nl_inflight(f->nl) > 0) {
+		f->st.settles++;
+		fib_kernel_settle(f);
+	}
+}
+
 static void
 fib_mon_route(struct fib *f, const struct rtnl_msg *m)
 {
@@ -364,6 +381,7 @@ fib_mon_route(struct fib *f, const struct rtnl_msg *m)
 
 	if (rtnl_route_parse(m, &k) < 0 || !fib_route_is_ours(f, &k))
 		return;
+	fib_mon_settle(f);
 	if (m->type == RTM_DELROUTE)
 		fib_mon_route_gone(f, &k);
 	else
@@ -515,29 +533,23 @@ fib_mon_cb(const struct rtnl_msg *m, void *arg)
 	static struct rtnl_nexthop nh;
 	struct rtnl_link l;
 
-	/*
-	 * What the kernel did with our writes before this notification must be
-	 * known before what it says (a group flushed with its link takes the
-	 * routes along: a route whose ACK came later would count as in). Inline,
-	 * every ACK is read at the send; with the writer thread, read them now.
-	 */
-	if (nl_inflight(f->nl) > 0) {
-		f->st.settles++;
-		fib_kernel_settle(f);
-	}
 	switch (m->type) {
 	case RTM_NEWROUTE:
 	case RTM_DELROUTE:
 		fib_mon_route(f, m);
 		break;
 	case RTM_DELNEXTHOP:
-		if (rtnl_nexthop_parse(m, &nh) == 0 && nh.protocol == f->opts.protocol)
+		if (rtnl_nexthop_parse(m, &nh) == 0 && nh.protocol == f->opts.protocol) {
+			fib_mon_settle(f);
 			fib_mon_nh_gone(f, nh.id);
+		}
 		break;
 	case RTM_NEWLINK:
 	case RTM_DELLINK:
-		if (rtnl_link_parse(m, &l) == 0)
+		if (rtnl_link_parse(m, &l) == 0) {
+			fib_mon_settle(f);
 			fib_mon_link(f, &l, m->type == RTM_DELLINK);
+		}
 		break;
 	case RTM_NEWADDR:
 		if (!TAILQ_EMPTY(&f->retry))

@@ -199,6 +199,27 @@ def test_a_20k_load_changed_while_in_flight_ends_with_the_kernel_as_asked(fib_ns
     assert st["failures"] == 0 and st["routes"] == st["routes_kernel"] == len(want)
 
 
+def test_other_protocols_routes_during_a_load_do_not_stall_the_writer(fib_ns):
+    """Notifications about routes that are not ours (another daemon's, the
+    operator's) arrive while our batches are with the writer thread: they
+    must not make the loop wait for every ACK each time, or a busy namespace
+    undoes the overlap. Ours are all in at the end."""
+    n = 50000
+    foreign = "\n".join(f"route add 10.200.{i >> 8}.{i & 255}/32 via 10.0.1.2 proto 99"
+                         for i in range(3000))
+    f = fib_ns.fibctl()
+    f.p.stdin.write(f"set 10.64.0.0/24 count {n} {via(0)}\n")
+    f.p.stdin.flush()
+    r = subprocess.run(["ip", "-n", fib_ns.name, "-batch", "-"], input=foreign, text=True,
+                       capture_output=True)
+    assert r.returncode == 0, r.stderr
+    assert f.readline() == "ok"
+    f.ok("sync")
+    st = f.stats()
+    assert st["routes_kernel"] == n and st["failures"] == 0
+    assert st["settles"] == 0, st
+
+
 def test_restart_after_sigkill_keeps_routes_and_removes_stale_ones_only_after_settle(fib_ns):
     f = fib_ns.fibctl()
     f.ok(f"set 10.100.0.0/24 count {N} {via(0, 1)}")
