@@ -59,6 +59,39 @@ pair(int sv[2])
 	(void)setsockopt(sv[1], SOL_SOCKET, SO_RCVBUF, &sz, sizeof(sz));
 }
 
+/* A writer (thread or not) on a socketpair, its event base and what it reported. */
+struct wfx {
+	struct event_base	*base;
+	struct nl_writer	*w;
+	int			 sv[2];		/* sv[0] the writer's, sv[1] the "kernel" */
+	struct seen		 s;
+};
+
+static struct wfx *
+wfx_open(bool thread)
+{
+	static struct wfx f;		/* each test runs in its own process (Check's fork) */
+
+	memset(&f, 0, sizeof(f));
+	f.base = event_base_new();
+	pair(f.sv);
+	f.w = nl_writer_new(f.base, f.sv[0], CAP, thread, on_done, &f.s);
+	ck_assert_ptr_nonnull(f.w);
+	return &f;
+}
+
+/* Free what the test did not free itself (w NULL, sv[i] -1: done already). */
+static void
+wfx_close(struct wfx *f)
+{
+	if (f->w != NULL)
+		nl_writer_free(f->w);
+	for (int i = 0; i < 2; i++)
+		if (f->sv[i] >= 0)
+			close(f->sv[i]);
+	event_base_free(f->base);
+}
+
 static void
 expect_batches(int fd, int n)
 {
@@ -76,161 +109,115 @@ expect_batches(int fd, int n)
 
 START_TEST(batches_arrive_in_order_and_each_is_reported_once_with_its_range)
 {
-	struct event_base *base = event_base_new();
-	static struct seen s;
-	struct nl_writer *w;
-	int sv[2];
+	struct wfx *f = wfx_open(true);
 
-	pair(sv);
-	memset(&s, 0, sizeof(s));
-	w = nl_writer_new(base, sv[0], CAP, true, on_done, &s);
-	ck_assert_ptr_nonnull(w);
 	for (int i = 0; i < NB; i++) {
-		fill(w, i);
-		nl_writer_submit(w, 0);
-		ck_assert_uint_le(nl_writer_inflight(w), NL_WRITER_BUFS - 1);	/* bounded */
+		fill(f->w, i);
+		nl_writer_submit(f->w, 0);
+		ck_assert_uint_le(nl_writer_inflight(f->w), NL_WRITER_BUFS - 1);	/* bounded */
 	}
-	nl_writer_sync(w);
-	ck_assert_uint_eq(nl_writer_inflight(w), 0);
-	ck_assert_int_eq(s.n, NB);
+	nl_writer_sync(f->w);
+	ck_assert_uint_eq(nl_writer_inflight(f->w), 0);
+	ck_assert_int_eq(f->s.n, NB);
 	for (int i = 0; i < NB; i++) {
-		ck_assert_uint_eq(s.from[i], 10 * i);
-		ck_assert_uint_eq(s.upto[i], 10 * i + 10);
-		ck_assert_int_eq(s.err[i], 0);
+		ck_assert_uint_eq(f->s.from[i], 10 * i);
+		ck_assert_uint_eq(f->s.upto[i], 10 * i + 10);
+		ck_assert_int_eq(f->s.err[i], 0);
 	}
-	expect_batches(sv[1], NB);
-	nl_writer_free(w);
-	close(sv[0]), close(sv[1]);
-	event_base_free(base);
+	expect_batches(f->sv[1], NB);
+	wfx_close(f);
 }
 END_TEST
 
 START_TEST(the_event_loop_reports_what_the_thread_sent)
 {
-	struct event_base *base = event_base_new();
-	static struct seen s;
-	struct nl_writer *w;
-	int sv[2];
+	struct wfx *f = wfx_open(true);
 
-	pair(sv);
-	memset(&s, 0, sizeof(s));
-	w = nl_writer_new(base, sv[0], CAP, true, on_done, &s);
-	fill(w, 0);
-	nl_writer_submit(w, 0);
-	for (int i = 0; i < 200 && s.n == 0; i++)	/* no sync: the eventfd reports */
-		event_base_loop(base, EVLOOP_ONCE);
-	ck_assert_int_eq(s.n, 1);
-	ck_assert_uint_eq(nl_writer_inflight(w), 0);
-	nl_writer_free(w);
-	close(sv[0]), close(sv[1]);
-	event_base_free(base);
+	fill(f->w, 0);
+	nl_writer_submit(f->w, 0);
+	for (int i = 0; i < 200 && f->s.n == 0; i++)	/* no sync: the eventfd reports */
+		event_base_loop(f->base, EVLOOP_ONCE);
+	ck_assert_int_eq(f->s.n, 1);
+	ck_assert_uint_eq(nl_writer_inflight(f->w), 0);
+	wfx_close(f);
 }
 END_TEST
 
 START_TEST(a_carried_message_starts_the_next_batch)
 {
-	struct event_base *base = event_base_new();
-	static struct seen s;
-	struct nl_writer *w;
+	struct wfx *f = wfx_open(true);
 	struct nl_wbuf *b;
 	uint8_t buf[CAP];
-	int sv[2];
 
-	pair(sv);
-	memset(&s, 0, sizeof(s));
-	w = nl_writer_new(base, sv[0], CAP, true, on_done, &s);
-	b = nl_writer_cur(w);
+	b = nl_writer_cur(f->w);
 	memcpy(b->data, "firstCARRY", 10);
 	b->len = 5;				/* "CARRY" did not fit */
-	nl_writer_submit(w, 5);
-	b = nl_writer_cur(w);
+	nl_writer_submit(f->w, 5);
+	b = nl_writer_cur(f->w);
 	ck_assert_uint_eq(b->len, 5);
 	ck_assert_int_eq(memcmp(b->data, "CARRY", 5), 0);
-	nl_writer_submit(w, 0);
-	nl_writer_sync(w);
-	ck_assert_int_eq(recv(sv[1], buf, sizeof(buf), 0), 5);
+	nl_writer_submit(f->w, 0);
+	nl_writer_sync(f->w);
+	ck_assert_int_eq(recv(f->sv[1], buf, sizeof(buf), 0), 5);
 	ck_assert_int_eq(memcmp(buf, "first", 5), 0);
-	ck_assert_int_eq(recv(sv[1], buf, sizeof(buf), 0), 5);
+	ck_assert_int_eq(recv(f->sv[1], buf, sizeof(buf), 0), 5);
 	ck_assert_int_eq(memcmp(buf, "CARRY", 5), 0);
-	nl_writer_free(w);
-	close(sv[0]), close(sv[1]);
-	event_base_free(base);
+	wfx_close(f);
 }
 END_TEST
 
 START_TEST(a_failed_send_is_reported_against_its_own_batch)
 {
-	struct event_base *base = event_base_new();
-	static struct seen s;
-	struct nl_writer *w;
-	int sv[2];
+	struct wfx *f = wfx_open(true);
 
-	pair(sv);
-	memset(&s, 0, sizeof(s));
-	w = nl_writer_new(base, sv[0], CAP, true, on_done, &s);
-	fill(w, 0);
-	nl_writer_submit(w, 0);
-	nl_writer_sync(w);
-	close(sv[1]);				/* the peer is gone: sends fail from now on */
+	fill(f->w, 0);
+	nl_writer_submit(f->w, 0);
+	nl_writer_sync(f->w);
+	close(f->sv[1]);				/* the peer is gone: sends fail from now on */
 	for (int i = 1; i < 4; i++) {
-		fill(w, i);
-		nl_writer_submit(w, 0);
+		fill(f->w, i);
+		nl_writer_submit(f->w, 0);
 	}
-	nl_writer_sync(w);
-	ck_assert_int_eq(s.n, 4);
-	ck_assert_int_eq(s.err[0], 0);
+	nl_writer_sync(f->w);
+	ck_assert_int_eq(f->s.n, 4);
+	ck_assert_int_eq(f->s.err[0], 0);
 	for (int i = 1; i < 4; i++) {
-		ck_assert(s.err[i] == -EPIPE || s.err[i] == -ECONNRESET);
-		ck_assert_uint_eq(s.from[i], 10 * i);	/* the right batch's range */
-		ck_assert_uint_eq(s.upto[i], 10 * i + 10);
+		ck_assert(f->s.err[i] == -EPIPE || f->s.err[i] == -ECONNRESET);
+		ck_assert_uint_eq(f->s.from[i], 10 * i);	/* the right batch's range */
+		ck_assert_uint_eq(f->s.upto[i], 10 * i + 10);
 	}
-	nl_writer_free(w);
-	close(sv[0]);
-	event_base_free(base);
+	f->sv[1] = -1;				/* closed above */
+	wfx_close(f);
 }
 END_TEST
 
 START_TEST(free_with_batches_in_flight_sends_them_all)
 {
-	struct event_base *base = event_base_new();
-	static struct seen s;
-	struct nl_writer *w;
-	int sv[2];
+	struct wfx *f = wfx_open(true);
 
-	pair(sv);
-	memset(&s, 0, sizeof(s));
-	w = nl_writer_new(base, sv[0], CAP, true, on_done, &s);
 	for (int i = 0; i < NL_WRITER_BUFS - 1; i++) {
-		fill(w, i);
-		nl_writer_submit(w, 0);		/* never waits: the ring has room */
+		fill(f->w, i);
+		nl_writer_submit(f->w, 0);		/* never waits: the ring has room */
 	}
-	nl_writer_free(w);			/* joins after sending every one */
-	expect_batches(sv[1], NL_WRITER_BUFS - 1);
-	close(sv[0]), close(sv[1]);
-	event_base_free(base);
+	nl_writer_free(f->w);			/* joins after sending every one */
+	f->w = NULL;
+	expect_batches(f->sv[1], NL_WRITER_BUFS - 1);
+	wfx_close(f);
 }
 END_TEST
 
 START_TEST(without_a_thread_submit_sends_and_reports_at_once)
 {
-	struct event_base *base = event_base_new();
-	static struct seen s;
-	struct nl_writer *w;
-	int sv[2];
+	struct wfx *f = wfx_open(false);
 
-	pair(sv);
-	memset(&s, 0, sizeof(s));
-	w = nl_writer_new(base, sv[0], CAP, false, on_done, &s);
 	for (int i = 0; i < 5; i++) {
-		fill(w, i);
-		nl_writer_submit(w, 0);
-		ck_assert_int_eq(s.n, i + 1);
-		ck_assert_uint_eq(nl_writer_inflight(w), 0);
+		fill(f->w, i);
+		nl_writer_submit(f->w, 0);
+		ck_assert_int_eq(f->s.n, i + 1);
+		ck_assert_uint_eq(nl_writer_inflight(f->w), 0);
 	}
-	expect_batches(sv[1], 5);
-	nl_writer_free(w);
-	close(sv[0]), close(sv[1]);
-	event_base_free(base);
+	expect_batches(f->sv[1], 5);
+	wfx_close(f);
 }
 END_TEST
 
@@ -241,62 +228,48 @@ END_TEST
  */
 START_TEST(a_writer_made_before_a_fork_sends_in_the_child)
 {
-	struct event_base *base = event_base_new();
-	static struct seen s;
-	struct nl_writer *w;
-	int sv[2], status;
+	struct wfx *f = wfx_open(true);
+	int status;
 	pid_t pid;
 
-	pair(sv);
-	memset(&s, 0, sizeof(s));
-	w = nl_writer_new(base, sv[0], CAP, true, on_done, &s);
 	if ((pid = fork()) == 0) {
 		alarm(2);			/* a hang is a failure, not a stuck suite */
 		for (int i = 0; i < NB; i++) {
-			fill(w, i);
-			nl_writer_submit(w, 0);
+			fill(f->w, i);
+			nl_writer_submit(f->w, 0);
 		}
-		nl_writer_sync(w);
-		_exit(s.n == NB ? 0 : 1);
+		nl_writer_sync(f->w);
+		_exit(f->s.n == NB ? 0 : 1);
 	}
 	ck_assert_int_gt(pid, 0);
 	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
 	ck_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0);
-	expect_batches(sv[1], NB);
-	nl_writer_free(w);
-	close(sv[0]), close(sv[1]);
-	event_base_free(base);
+	expect_batches(f->sv[1], NB);
+	wfx_close(f);
 }
 END_TEST
 
 START_TEST(send_now_goes_from_the_caller_and_is_reported_before_it_returns)
 {
-	struct event_base *base = event_base_new();
-	static struct seen s;
-	struct nl_writer *w;
+	struct wfx *f = wfx_open(true);
 	uint8_t buf[CAP];
-	int sv[2], got = 0;
+	int got = 0;
 
-	pair(sv);
-	memset(&s, 0, sizeof(s));
-	w = nl_writer_new(base, sv[0], CAP, true, on_done, &s);
 	for (int i = 0; i < 3; i++) {
-		fill(w, i);
-		nl_writer_submit(w, 0);
+		fill(f->w, i);
+		nl_writer_submit(f->w, 0);
 	}
-	fill(w, 3);
-	nl_writer_send_now(w);
-	ck_assert_int_ge(s.n, 1);			/* reported already */
-	ck_assert_uint_eq(s.from[s.n - 1], 30);
-	ck_assert_uint_eq(nl_writer_cur(w)->len, 0);
-	nl_writer_sync(w);
-	ck_assert_int_eq(s.n, 4);
-	while (recv(sv[1], buf, sizeof(buf), MSG_DONTWAIT) > 0)
+	fill(f->w, 3);
+	nl_writer_send_now(f->w);
+	ck_assert_int_ge(f->s.n, 1);			/* reported already */
+	ck_assert_uint_eq(f->s.from[f->s.n - 1], 30);
+	ck_assert_uint_eq(nl_writer_cur(f->w)->len, 0);
+	nl_writer_sync(f->w);
+	ck_assert_int_eq(f->s.n, 4);
+	while (recv(f->sv[1], buf, sizeof(buf), MSG_DONTWAIT) > 0)
 		got++;
 	ck_assert_int_eq(got, 4);			/* nothing lost, either way round */
-	nl_writer_free(w);
-	close(sv[0]), close(sv[1]);
-	event_base_free(base);
+	wfx_close(f);
 }
 END_TEST
 
