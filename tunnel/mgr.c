@@ -119,6 +119,9 @@ mgr_bpf_why(int rv)
 }
 
 /* The driver auto picked and why: kept for show overlay, logged once. */
+static int mgr_driver_auto(struct tunnel_mgr *, const struct tunnel_driver *, const char *, ...)
+    PRINTF_LIKE(3, 4);
+
 static int
 mgr_driver_auto(struct tunnel_mgr *m, const struct tunnel_driver *d, const char *fmt, ...)
 {
