@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from bgplab import Bird, link_fixture, sh
-from conftest import BGPD, Daemon, vtysh, vtysh_json, wait_for
+from conftest import BGPD, Daemon, bpf_driver_unavailable, vtysh, vtysh_json, wait_for
 from test_overlay import installed, our_tunnels
 
 USER = "ipipbgpd-test"       # not the default name: a failed run cannot change other tests
@@ -64,12 +64,12 @@ def lab(link, tmp_path):
     bird.stop()
 
 
-def conf_text(link, desc):
+def conf_text(link, desc, driver="userspace"):
     return (f"router bgp {OUR_AS}\n bgp router-id {link.addr_a}\n no bgp ebgp-requires-policy\n"
             f" neighbor {link.addr_b} remote-as {BIRD_AS}\n neighbor {link.addr_b} timers 1 3\n"
             f" neighbor {link.addr_b} timers connect 1\n"
             f" neighbor {link.addr_b} description {desc}\n"
-            "overlay\n mode cross-subnet\n tunnel-style point-to-point\n driver userspace\nexit\n")
+            f"overlay\n mode cross-subnet\n tunnel-style point-to-point\n driver {driver}\nexit\n")
 
 
 def status(pid):
@@ -81,11 +81,16 @@ def status(pid):
     return out
 
 
-def test_drops_to_user_keeps_three_caps_and_everything_still_works(rundir, user, lab):
+@pytest.mark.parametrize("driver", ["userspace", "bpf"])
+def test_drops_to_user_keeps_three_caps_and_everything_still_works(rundir, user, lab, driver):
+    """The bpf driver loads its programs before the drop (CAP_BPF is gone
+    after it) and attaches them to tunnels made later with CAP_NET_ADMIN."""
+    if driver == "bpf" and bpf_driver_unavailable() is not None:
+        pytest.skip(bpf_driver_unavailable())
     link, bird = lab
     bird.start()
     cfg = rundir / "bgpd.conf"
-    cfg.write_text(conf_text(link, "before"))
+    cfg.write_text(conf_text(link, "before", driver))
     d = Daemon(rundir, name="priv", config=cfg, args=["-u", USER], netns=link.a)
     try:
         d.start()
@@ -113,7 +118,7 @@ def test_drops_to_user_keeps_three_caps_and_everything_still_works(rundir, user,
             assert status(f"{pid}/task/{task.name}")["Uid"][0] == str(user.pw_uid), task
 
         # SIGHUP re-reads the file as the user
-        cfg.write_text(conf_text(link, "after"))
+        cfg.write_text(conf_text(link, "after", driver))
         d.proc.send_signal(signal.SIGHUP)
         assert wait_for(lambda: "configuration reloaded from" in d.read_log(), 5), d.read_log()
         n = vtysh_json(d.sock, f"show bgp neighbors {link.addr_b} json")[link.addr_b]
