@@ -43,6 +43,7 @@
 
 #include "tunnel/driver.h"
 #include "tunnel/icmp.h"
+#include "tunnel/tun.h"
 
 #ifdef IPIP_HAVE_BPF
 #include <bpf/bpf.h>
@@ -58,7 +59,6 @@ extern const size_t ipip_bpf_obj_len;
 #define BPFD_TTL	64		/* outer TTL when the inner one is 0 */
 #define BPFD_PKT_MAX	65536		/* a TUN read: up to a GSO packet */
 #define BPFD_READS	16		/* TUN reads per wake-up */
-#define BPFD_ICMP_PER_SEC 10		/* frag-needed messages per tunnel and second */
 
 struct bpfd;
 
@@ -68,8 +68,7 @@ struct bpfd_tun {
 	struct ipip_bpf_key key;	/* decap key: (local, remote or 0) */
 	struct bpfd	*d;
 	struct event	*ev;
-	time_t		 icmp_sec;	/* rate limit */
-	unsigned	 icmp_n;
+	struct icmp_budget icmp;	/* frag-needed rate limit */
 };
 
 struct bpfd_under {
@@ -321,48 +320,17 @@ bpfd_close(void *drv)
 	free(d);
 }
 
-/* Write net.IPV.conf.NAME.KEY = 1. */
-static int
-bpfd_conf_set(const char *ipv, const char *name, const char *key)
-{
-	char path[128];
-	FILE *f;
-	int rv = 0;
-
-	snprintf(path, sizeof(path), "/proc/sys/net/%s/conf/%s/%s", ipv, name, key);
-	if ((f = fopen(path, "we")) == NULL)
-		return -errno;
-	if (fputs("1\n", f) < 0)
-		rv = -EIO;
-	if (fclose(f) != 0 && rv == 0)
-		rv = -errno;
-	return rv;
-}
-
 /*
- * Make or attach to the persistent TUN name, with TSO offered. IPv6 off
- * (an IPIP device carries IPv4 only); forwarding on: bpf_fib_lookup(),
- * which finds the underlay device and an NBMA route's gateway, answers
- * only for a device that forwards.
+ * The TUN with forwarding on: bpf_fib_lookup(), which finds the underlay
+ * device and an NBMA route's gateway, answers only for a device that
+ * forwards.
  */
 static int
 bpfd_tun_open(const char *name, unsigned *ifindex)
 {
-	struct ifreq ifr = { .ifr_flags = IFF_TUN | IFF_NO_PI };
-	int fd = open("/dev/net/tun", O_RDWR | O_NONBLOCK | O_CLOEXEC), rv;
+	int fd = tun_open(name, false, ifindex), rv;
 
-	if (fd < 0)
-		return -errno;
-	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", name);
-	if (ioctl(fd, TUNSETIFF, &ifr) < 0 ||
-	    ioctl(fd, TUNSETOFFLOAD, TUN_F_CSUM | TUN_F_TSO4 | TUN_F_TSO_ECN) < 0 ||
-	    ioctl(fd, TUNSETPERSIST, 1) < 0 || (*ifindex = if_nametoindex(name)) == 0) {
-		rv = -errno;
-		close(fd);
-		return rv;
-	}
-	(void)bpfd_conf_set("ipv6", name, "disable_ipv6");
-	if ((rv = bpfd_conf_set("ipv4", name, "forwarding")) < 0) {
+	if (fd >= 0 && (rv = tun_conf_set("ipv4", name, "forwarding")) < 0) {
 		(void)ioctl(fd, TUNSETPERSIST, 0);
 		close(fd);
 		return rv;
@@ -412,14 +380,13 @@ bpfd_maps_del(struct bpfd *d, const struct bpfd_tun *t)
  * Answer each sender with an ICMP fragmentation needed of the path MTU the
  * program saw minus 20, written into the TUN (so it arrives from where the
  * inner destination lives), as the kernel's ipip does; at most
- * BPFD_ICMP_PER_SEC per tunnel and second.
+ * ICMP_PER_SEC per tunnel and second.
  */
 static void
 bpfd_tun_read_cb(evutil_socket_t fd, short what, void *arg)
 {
 	struct bpfd_tun *t = arg;
 	uint8_t icmp[ICMP_FRAG_NEEDED_MAX];
-	struct timespec now;
 	uint32_t mtu = 0;
 	ssize_t n;
 	int len;
@@ -427,10 +394,7 @@ bpfd_tun_read_cb(evutil_socket_t fd, short what, void *arg)
 	for (unsigned i = 0; i < BPFD_READS; i++) {
 		if ((n = read(fd, t->d->pkt, sizeof(t->d->pkt))) <= 0)
 			return;
-		clock_gettime(CLOCK_MONOTONIC_COARSE, &now);
-		if (now.tv_sec != t->icmp_sec)
-			t->icmp_sec = now.tv_sec, t->icmp_n = 0;
-		if (t->icmp_n++ >= BPFD_ICMP_PER_SEC ||
+		if (!icmp_budget_take(&t->icmp) ||
 		    bpf_map_lookup_elem(t->d->pmtu_map, &t->ifindex, &mtu) < 0 ||
 		    mtu < 68 + TUNNEL_OVERHEAD || mtu > 65535)
 			continue;

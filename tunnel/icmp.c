@@ -73,3 +73,14 @@ icmp_frag_needed(const uint8_t *inner, size_t len, uint16_t mtu, uint8_t *out)
 	csum_put(out + 22, out + 20, 8 + quote);
 	return (int)(28 + quote);
 }
+
+bool
+icmp_budget_take(struct icmp_budget *b)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC_COARSE, &now);
+	if (now.tv_sec != b->sec)
+		b->sec = now.tv_sec, b->n = 0;
+	return b->n++ < ICMP_PER_SEC;
+}

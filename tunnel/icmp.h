@@ -6,9 +6,11 @@
 #ifndef IPIP_TUNNEL_ICMP_H
 #define IPIP_TUNNEL_ICMP_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <netinet/in.h>
+#include <time.h>
 
 #include "lib/compiler.h"
 
@@ -27,5 +29,14 @@
  * loopback, multicast or broadcast.
  */
 MUST_USE int icmp_frag_needed(const uint8_t *inner, size_t len, uint16_t mtu, uint8_t *out);
+
+/* How many of those a tunnel may send per second (each attempt counts). */
+#define ICMP_PER_SEC	10
+struct icmp_budget {
+	time_t		sec;
+	unsigned	n;
+};
+/* Whether one more may go now (CLOCK_MONOTONIC_COARSE seconds). */
+bool	icmp_budget_take(struct icmp_budget *);
 
 #endif

@@ -4,7 +4,7 @@ tunnel_libtunnel_a_SOURCES = \
 	tunnel/tunnel.h tunnel/driver.h tunnel/ipip.h tunnel/link.h tunnel/gro.h tunnel/gso.h tunnel/csum.h \
 	tunnel/host.h \
 	tunnel/mgr.c tunnel/name.c tunnel/ipip.c tunnel/link.c tunnel/uspace.c tunnel/gro.c tunnel/gso.c \
-	tunnel/kernel.c tunnel/fw.c tunnel/ecmp.c tunnel/icmp.h tunnel/icmp.c \
+	tunnel/kernel.c tunnel/fw.c tunnel/ecmp.c tunnel/icmp.h tunnel/icmp.c tunnel/tun.h tunnel/tun.c \
 	tunnel/bpfdrv.c tunnel/bpf/ipip_bpf.h
 tunnel_libtunnel_a_CFLAGS = $(AM_CFLAGS) $(LIBMNL_CFLAGS) $(LIBEVENT_CFLAGS) $(LIBNFTABLES_CFLAGS) \
 	$(LIBBPF_CFLAGS)

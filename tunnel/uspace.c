@@ -44,6 +44,7 @@
 #include "tunnel/gro.h"
 #include "tunnel/gso.h"
 #include "tunnel/icmp.h"
+#include "tunnel/tun.h"
 #include "tunnel/ipip.h"
 
 #define USP_TUN_MAX	1024		/* tunnels per manager */
@@ -53,7 +54,6 @@
 #define USP_BUF		65536
 #define USP_SOCKBUF	(8 << 20)
 #define USP_STOP_KEY	UINT64_MAX
-#define USP_ICMP_PER_SEC 10		/* frag-needed messages per tunnel and second */
 
 struct usp_tun {
 	int		 fd;
@@ -63,8 +63,7 @@ struct usp_tun {
 	struct usp_tun	*hnext;
 	uint64_t	 pkts_in, bytes_in, errors_in;		/* decap thread */
 	uint64_t	 pkts_out, bytes_out, errors_out;	/* encap thread */
-	time_t		 icmp_sec;				/* encap thread: rate limit */
-	unsigned	 icmp_n;
+	struct icmp_budget	 icmp;					/* encap thread */
 };
 
 /* One thread's packet buffers and message headers. */
@@ -242,7 +241,7 @@ usp_iov_copy(const struct msghdr *m, uint8_t *out, size_t cap)
  * smaller PMTU toward the remote from the underlay's own ICMP). Tell the
  * inner sender, as the kernel's ipip does, with an ICMP fragmentation-needed
  * carrying the path MTU minus the outer header, written into the tunnel
- * device; at most USP_ICMP_PER_SEC per tunnel and second.
+ * device; at most ICMP_PER_SEC per tunnel and second.
  */
 static void
 usp_frag_needed(struct usp_batch *b, unsigned i)
@@ -250,14 +249,10 @@ usp_frag_needed(struct usp_batch *b, unsigned i)
 	struct usp_tun *t = b->tun[i];
 	uint8_t inner[ICMP_FRAG_NEEDED_MAX], icmp[ICMP_FRAG_NEEDED_MAX], vnet[GSO_VNET_LEN] = { 0 };
 	struct iovec iov[2] = { { vnet, sizeof(vnet) }, { icmp, 0 } };
-	struct timespec now;
 	unsigned pmtu;
 	int n;
 
-	clock_gettime(CLOCK_MONOTONIC_COARSE, &now);
-	if (now.tv_sec != t->icmp_sec)
-		t->icmp_sec = now.tv_sec, t->icmp_n = 0;
-	if (t->icmp_n++ >= USP_ICMP_PER_SEC)		/* attempts: each costs a route lookup */
+	if (!icmp_budget_take(&t->icmp))		/* attempts: each costs a route lookup */
 		return;
 	if ((pmtu = usp_path_mtu(t)) < 68 + TUNNEL_OVERHEAD)
 		return;
@@ -601,46 +596,6 @@ usp_close(void *drv)
 	free(u);
 }
 
-/*
- * An IPIP device carries IPv4 only: keep the kernel from sending IPv6
- * (router solicitations, MLD) into it. Best effort: no IPv6 is fine too.
- */
-static void
-usp_tun_no_ipv6(const char *name)
-{
-	char path[80];
-	FILE *f;
-
-	snprintf(path, sizeof(path), "/proc/sys/net/ipv6/conf/%s/disable_ipv6", name);
-	if ((f = fopen(path, "we")) != NULL) {
-		fputs("1\n", f);
-		fclose(f);
-	}
-}
-
-/* Open /dev/net/tun and make or attach to the persistent device name. */
-static int
-usp_tun_open(const char *name, unsigned *ifindex)
-{
-	struct ifreq ifr = { .ifr_flags = IFF_TUN | IFF_NO_PI | IFF_VNET_HDR };
-	int le = 1;
-	int fd = open("/dev/net/tun", O_RDWR | O_NONBLOCK | O_CLOEXEC), rv;
-
-	if (fd < 0)
-		return -errno;
-	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", name);
-	if (ioctl(fd, TUNSETIFF, &ifr) < 0 || ioctl(fd, TUNSETVNETLE, &le) < 0 ||
-	    ioctl(fd, TUNSETOFFLOAD, TUN_F_CSUM | TUN_F_TSO4 | TUN_F_TSO_ECN) < 0 ||
-	    ioctl(fd, TUNSETPERSIST, 1) < 0 ||
-	    (*ifindex = if_nametoindex(name)) == 0) {
-		rv = -errno;
-		close(fd);
-		return rv;
-	}
-	usp_tun_no_ipv6(name);
-	return fd;
-}
-
 static int
 usp_slot_free(const struct uspace *u)
 {
@@ -684,7 +639,7 @@ usp_create(void *drv, const struct tunnel_spec *s, unsigned *ifindex, void **tun
 	if ((t = calloc(1, sizeof(*t))) == NULL)
 		return -ENOMEM;
 	*t = (struct usp_tun){ .slot = (unsigned)slot, .local = s->local, .remote = s->remote };
-	if ((t->fd = usp_tun_open(s->name, ifindex)) < 0) {
+	if ((t->fd = tun_open(s->name, true, ifindex)) < 0) {
 		rv = t->fd;
 		free(t);
 		return rv;
