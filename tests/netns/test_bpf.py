@@ -17,7 +17,7 @@ import pytest
 
 from conftest import bpf_driver_unavailable, veth_pair, vtysh, vtysh_json, wait_for
 from test_uspace import NET, PRIV, U1, U2, iperf, tcpdump_start, tun_devices
-from test_uspace import driver, sites  # noqa: F401  (fixtures)
+from test_uspace import driver, linked, sites  # noqa: F401  (fixtures)
 from test_overlay import lab as ovlab, link  # noqa: F401  (fixtures)
 
 # `sites` takes test_uspace's `driver` fixture: here bpf only.
@@ -32,11 +32,8 @@ def tc_filters(ns, dev, where):
     return sorted(set(re.findall(r"\b(ipip_(?:en|de)cap)\b", out)))
 
 
-def test_programs_sit_on_tunnel_egress_and_underlay_ingress(sites):
-    a, b = sites
-    for s in sites:
-        s.start()
-        s.route(s.tunnel(U1))
+def test_programs_sit_on_tunnel_egress_and_underlay_ingress(linked):
+    a, b = linked
     name = next(iter(a.tun.show()))
     assert tc_filters(a.ns, name, "egress") == ["ipip_encap"]
     assert tc_filters(a.ns, a.dev, "ingress") == ["ipip_decap"]
@@ -46,11 +43,8 @@ def test_programs_sit_on_tunnel_egress_and_underlay_ingress(sites):
     assert tc_filters(a.ns, a.dev, "ingress") == []
 
 
-def test_sigkill_restart_and_stop_leave_no_device_and_no_filter(sites):
-    a, b = sites
-    for s in sites:
-        s.start()
-        s.route(s.tunnel(U1))
+def test_sigkill_restart_and_stop_leave_no_device_and_no_filter(linked):
+    a, b = linked
     name = next(iter(a.tun.show()))
     assert a.ping().returncode == 0
     a.tun.kill()
@@ -143,14 +137,11 @@ for _ in range(n):
 """
 
 
-def test_ecn_ce_leaves_as_ect0_and_outer_ce_marks_inner_ce(sites, tmp_path):
+def test_ecn_ce_leaves_as_ect0_and_outer_ce_marks_inner_ce(linked, tmp_path):
     """RFC 6040 as the kernel's ipip: encapsulation sends an inner CE as
     ECT(0) outside; decapsulation of an outer CE makes an ECT(1) inner
     packet CE (checksum still right) and drops a Not-ECT one."""
-    a, b = sites
-    for s in sites:
-        s.start()
-        s.route(s.tunnel(U1))
+    a, b = linked
     name = next(iter(a.tun.show()))
     out = tmp_path / "enc.txt"
     p = tcpdump_start(a.ns, a.dev, 1, out)
