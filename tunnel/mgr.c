@@ -99,14 +99,13 @@ mgr_found_add(void *arg, const struct link_state *ls)
 
 static void mgr_monitor_cb(evutil_socket_t, short, void *);
 
-/* Start the bpf driver; 0, or why not (log text from the error). */
+/* Start driver d (m->drv on success, none on failure); 0 or -errno. */
 static int
-mgr_bpf_try(struct tunnel_mgr *m)
+mgr_drv_open(struct tunnel_mgr *m, const struct tunnel_driver *d)
 {
-	int rv = tunnel_driver_bpf.open(m->base, &m->drv_state);
+	int rv = d->open(m->base, &m->drv_state);
 
-	if (rv == 0)
-		m->drv = &tunnel_driver_bpf;
+	m->drv = rv == 0 ? d : NULL;
 	return rv;
 }
 
@@ -118,68 +117,67 @@ mgr_bpf_why(int rv)
 	    strerror(-rv);
 }
 
-/* The driver auto picked and why: kept for show overlay, logged once. */
-static int mgr_driver_auto(struct tunnel_mgr *, const struct tunnel_driver *, const char *, ...)
-    PRINTF_LIKE(3, 4);
+/* What driver auto started, and why: kept for show overlay, logged once. */
+static void mgr_driver_said(struct tunnel_mgr *, const char *, ...) PRINTF_LIKE(2, 3);
 
-static int
-mgr_driver_auto(struct tunnel_mgr *m, const struct tunnel_driver *d, const char *fmt, ...)
+static void
+mgr_driver_said(struct tunnel_mgr *m, const char *fmt, ...)
 {
 	va_list ap;
 
-	m->drv = d;
 	va_start(ap, fmt);
 	vsnprintf(m->drv_why, sizeof(m->drv_why), fmt, ap);
 	va_end(ap);
-	log_info("tunnel: driver auto: %s (%s)", d->name, m->drv_why);
-	return 0;
+	log_info("tunnel: driver auto: %s (%s)", m->drv->name, m->drv_why);
 }
 
 /*
- * The driver asked for; auto: kernel if this kernel makes ipip devices,
- * else bpf if its programs load, else userspace (not for NBMA). Starts
- * bpf here (to know whether it can run); the others start in mgr_start.
+ * Start the driver asked for; auto: kernel if this kernel makes ipip
+ * devices, else bpf if its programs load, else userspace (not for NBMA).
  */
 static int
 mgr_driver_pick(struct tunnel_mgr *m)
 {
 	bool nbma = m->opts.style == TUNNEL_STYLE_NBMA;
-	int rv, brv;
+	int rv, krv, brv;
 
 	snprintf(m->drv_why, sizeof(m->drv_why), "configured");
-	m->drv = &tunnel_driver_uspace;
-	if (m->opts.driver == TUNNEL_DRIVER_USERSPACE)
-		return 0;
-	if (m->opts.driver == TUNNEL_DRIVER_BPF) {
-		if ((rv = mgr_bpf_try(m)) < 0) {
+	switch (m->opts.driver) {
+	case TUNNEL_DRIVER_USERSPACE:
+		return mgr_drv_open(m, &tunnel_driver_uspace);
+	case TUNNEL_DRIVER_BPF:
+		if ((rv = mgr_drv_open(m, &tunnel_driver_bpf)) < 0)
 			log_warnx("tunnel: driver bpf: %s", mgr_bpf_why(rv));
-			m->drv = NULL;
+		return rv;
+	case TUNNEL_DRIVER_KERNEL:
+		if ((rv = tunnel_kernel_probe(m->prefix)) < 0) {
+			log_warnx("tunnel: driver kernel: this kernel cannot make ipip devices: %s",
+			    strerror(-rv));
+			return rv;
 		}
+		return mgr_drv_open(m, &tunnel_driver_kernel);
+	default:
+		break;
+	}
+	if ((krv = tunnel_kernel_probe(m->prefix)) == 0) {
+		if ((rv = mgr_drv_open(m, &tunnel_driver_kernel)) == 0)
+			mgr_driver_said(m, "this kernel makes ipip devices");
 		return rv;
 	}
-	if ((rv = tunnel_kernel_probe(m->prefix)) == 0) {
-		m->drv = &tunnel_driver_kernel;
-		if (m->opts.driver == TUNNEL_DRIVER_AUTO)
-			mgr_driver_auto(m, m->drv, "this kernel makes ipip devices");
+	if ((brv = mgr_drv_open(m, &tunnel_driver_bpf)) == 0) {
+		mgr_driver_said(m, "this kernel cannot make ipip devices: %s; its tc BPF programs "
+		    "loaded", strerror(-krv));
 		return 0;
 	}
-	if (m->opts.driver == TUNNEL_DRIVER_KERNEL) {
-		log_warnx("tunnel: driver kernel: this kernel cannot make ipip devices: %s",
-		    strerror(-rv));
-		m->drv = NULL;
-		return rv;
-	}
-	if ((brv = mgr_bpf_try(m)) == 0)
-		return mgr_driver_auto(m, &tunnel_driver_bpf, "this kernel cannot make ipip "
-		    "devices: %s; its tc BPF programs loaded", strerror(-rv));
 	if (nbma) {
 		log_warnx("tunnel: driver auto (style nbma needs kernel or bpf): this kernel "
-		    "cannot make ipip devices: %s; bpf: %s", strerror(-rv), mgr_bpf_why(brv));
-		m->drv = NULL;
-		return rv;
+		    "cannot make ipip devices: %s; bpf: %s", strerror(-krv), mgr_bpf_why(brv));
+		return krv;
 	}
-	return mgr_driver_auto(m, &tunnel_driver_uspace, "this kernel cannot make ipip "
-	    "devices: %s; bpf: %s", strerror(-rv), mgr_bpf_why(brv));
+	if ((rv = mgr_drv_open(m, &tunnel_driver_uspace)) == 0)
+		mgr_driver_said(m, "this kernel cannot make ipip devices: %s; bpf: %s",
+		    strerror(-krv), mgr_bpf_why(brv));
+	return rv;
 }
 
 /* Set the multipath hash when configured; else note whether to warn later. */
@@ -252,10 +250,6 @@ mgr_start(struct tunnel_mgr *m, struct event_base *base)
 		return rv;
 	if ((rv = mgr_driver_pick(m)) < 0)
 		return rv;
-	if (m->drv != &tunnel_driver_bpf && (rv = m->drv->open(base, &m->drv_state)) < 0) {
-		m->drv = NULL;
-		return rv;
-	}
 	mgr_ecmp_start(m);
 	return mgr_fw_start(m);
 }
