@@ -4,6 +4,7 @@
  */
 #include <errno.h>
 
+#include "tunnel/csum.h"
 #include "tunnel/ipip.h"
 
 #define IP4_HDR_MIN	20
@@ -79,6 +80,7 @@ ipip_decap_parse(const uint8_t *pkt, size_t len, struct ipip_decap *d)
 	if (cur_left(&outer_pl) != 0)
 		return -EBADMSG;		/* inner length must fill the outer payload */
 	d->inner = inner_all;
+	d->tos = outer.tos;
 	d->src = outer.src;
 	d->dst = outer.dst;
 	return 0;
@@ -106,5 +108,21 @@ ipip_encap_parse(const uint8_t *pkt, size_t len, struct ipip_encap *e)
 		return -EBADMSG;
 	e->ttl = h.ttl;
 	e->tos = ipip_ecn_encap(h.tos);
+	return 0;
+}
+
+int
+ipip_ecn_decap(const struct ipip_decap *d)
+{
+	uint8_t *h = (uint8_t *)d->inner.p;	/* the caller's buffer: ours to edit */
+	size_t hlen = (h[0] & 0x0f) * 4u;	/* checked by ipip_decap_parse */
+
+	if ((d->tos & ECN_MASK) != ECN_CE || (h[1] & ECN_MASK) == ECN_CE)
+		return 0;
+	if ((h[1] & ECN_MASK) == 0)
+		return -EPROTO;
+	h[1] |= ECN_CE;
+	h[10] = h[11] = 0;
+	csum_put(h + 10, h, hlen);
 	return 0;
 }

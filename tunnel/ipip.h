@@ -21,6 +21,7 @@
 
 struct ipip_decap {
 	struct in_addr	src, dst;	/* outer: remote and local endpoint */
+	uint8_t		tos;		/* outer TOS: its ECN field for ipip_ecn_decap() */
 	struct cursor	inner;		/* the inner packet, exactly its total length */
 };
 
@@ -30,6 +31,13 @@ struct ipip_decap {
  * (outer protocol not 4, either header not IPv4).
  */
 MUST_USE int ipip_decap_parse(const uint8_t *pkt, size_t len, struct ipip_decap *);
+/*
+ * RFC 6040 section 4.2 (the kernel's INET_ECN_decapsulate) on the inner
+ * packet ipip_decap_parse() found, in place: an outer CE marks an
+ * ECN-capable inner packet CE (its header checksum updated); a Not-ECT one
+ * gets -EPROTO, to be dropped. 0: forward it.
+ */
+MUST_USE int ipip_ecn_decap(const struct ipip_decap *);
 
 /* What the outer header takes from the inner one (RFC 2003 section 3.1). */
 struct ipip_encap {

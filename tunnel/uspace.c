@@ -436,6 +436,10 @@ usp_decap_one(struct uspace *u, const uint8_t *pkt, size_t len,
 		stat_add(&u->rx_unknown, 1);
 		return cur;
 	}
+	if (ipip_ecn_decap(&d) < 0) {		/* outer CE on a Not-ECT packet */
+		stat_add(&t->errors_in, 1);
+		return cur;
+	}
 	if (t == cur && gro_run_add(r, d.inner.p, d.inner.len))
 		return cur;
 	usp_decap_flush(cur, r);

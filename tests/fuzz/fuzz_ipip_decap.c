@@ -5,10 +5,12 @@
  * The inner packet then goes through receive coalescing twice (a packet
  * joining a run of itself), as the decap thread would. The input as an
  * inner packet too big for the path: the ICMP owed for it stays in bounds.
+ * On a writable copy, RFC 6040's decapsulation edits only the inner header.
  */
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "tunnel/gro.h"
 #include "tunnel/icmp.h"
@@ -35,6 +37,18 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		(void)gro_run_finish(&g, &iov);
 	}
 	(void)ipip_encap_parse(data, size, &e);
+	{
+		uint8_t *w = malloc(size + 1);
+
+		if (w == NULL)
+			return 0;
+		memcpy(w, data, size);
+		if (ipip_decap_parse(w, size, &d) == 0 && ipip_ecn_decap(&d) == 0 &&
+		    (memcmp(w, data, (size_t)(d.inner.p - w)) != 0 ||
+		    ipip_encap_parse(d.inner.p, d.inner.len, &e) < 0))
+			abort();
+		free(w);
+	}
 	{
 		uint8_t out[ICMP_FRAG_NEEDED_MAX];
 		int n = icmp_frag_needed(data, size, 1400, out);

@@ -1,7 +1,8 @@
 """The userspace and bpf IPIP dataplanes between two sites, as an operator checks them
 (every test runs once per driver; bpf is skipped, with the reason, where it cannot run):
 ping both ways, the wire format on the underlay (tcpdump), DF pings at and
-above the tunnel MTU, a TCP transfer (iperf3), ECMP over two tunnels, and a
+above the tunnel MTU, a TCP transfer (iperf3), ECMP over two tunnels, ECN
+(RFC 6040) both ways, and a
 SIGKILL + restart that adopts our devices, removes the unused ones and never
 touches anyone else's.
 
@@ -356,3 +357,50 @@ def test_name_taken_by_a_device_not_ours_is_refused(sites):
     assert name in tun_devices(a.ns)
     a.tun.quit()
     assert name in tun_devices(a.ns)                   # still there: not ours
+
+
+ECN_SEND = """
+import socket, struct, sys
+src, dst, inner_tos, n = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
+def csum(b):
+    s = sum(struct.unpack("!%dH" % (len(b) // 2), b))
+    s = (s & 0xffff) + (s >> 16)
+    return ~((s & 0xffff) + (s >> 16)) & 0xffff
+def ip4(tot, proto, s_, d):
+    h = struct.pack("!BBHHHBBH4s4s", 0x45, inner_tos, tot, 7, 0, 64, proto, 0,
+                    socket.inet_aton(s_), socket.inet_aton(d))
+    return h[:10] + struct.pack("!H", csum(h)) + h[12:]
+icmp = bytes([8, 0, 0, 0, 0, 1, 0, 1])
+icmp = icmp[:2] + struct.pack("!H", csum(icmp)) + icmp[4:]
+s = socket.socket(socket.AF_INET, socket.SOCK_RAW, 4)
+s.setsockopt(socket.IPPROTO_IP, socket.IP_TOS, 3)          # outer CE
+s.bind((src, 0))
+for _ in range(n):
+    s.sendto(ip4(28, 1, "10.2.0.1", "10.1.0.1") + icmp, (dst, 0))
+"""
+
+
+def test_ecn_ce_leaves_as_ect0_and_outer_ce_marks_inner_ce(linked, tmp_path):
+    """RFC 6040 as the kernel's ipip: encapsulation sends an inner CE as
+    ECT(0) outside; decapsulation of an outer CE makes an ECT(1) inner
+    packet CE (checksum still right) and drops a Not-ECT one."""
+    a, b = linked
+    name = next(iter(a.tun.show()))
+    out = tmp_path / "enc.txt"
+    p = tcpdump_start(a.ns, a.dev, 1, out)
+    assert a.ping("-Q", "3", count=1).returncode == 0
+    p.wait(10)
+    text = out.read_text()
+    assert re.search(r"\(tos 0x2,ECT\(0\), .*proto IPIP", text), text
+    assert re.search(r"\(tos 0x3,CE, .*proto ICMP", text), text      # inner untouched
+    out = tmp_path / "dec.txt"
+    p = a.ns.popen("tcpdump", "-l", "-n", "-v", "-i", name, "-c", "1", "icmp",
+                   stdout=open(out, "w"), stderr=subprocess.PIPE, text=True)
+    assert "listening on" in p.stderr.readline()
+    b.ns.run("python3", "-c", ECN_SEND, U1[1], U1[0], "1", "1")      # inner ECT(1)
+    p.wait(10)
+    text = out.read_text()
+    assert re.search(r"\(tos 0x3,CE, .*proto ICMP", text) and "bad cksum" not in text, text
+    before = a.tun.show()[name]["in"][2]
+    b.ns.run("python3", "-c", ECN_SEND, U1[1], U1[0], "0", "3")      # inner Not-ECT
+    assert wait_for(lambda: a.tun.show()[name]["in"][2] >= before + 3, timeout=5), a.tun.show()

@@ -2,7 +2,8 @@
  * tests/unit/test_tunnel_decap.c - the IPIP decapsulation parser accepts
  * exactly well-formed outer+inner IPv4 packets and refuses hostile ones
  * (truncated, IHL out of range, lying lengths, not IPv4, oversized) without
- * reading past them; encapsulation takes TTL and ECN from the inner header.
+ * reading past them; encapsulation takes TTL and ECN from the inner header;
+ * decapsulation applies an outer CE as RFC 6040 says.
  * Packets are heap copies of exactly their length, so ASan flags any overread.
  */
 #include <arpa/inet.h>
@@ -246,6 +247,50 @@ START_TEST(encap_inherits_ttl_and_maps_ecn)
 }
 END_TEST
 
+/* The inner header's checksum over ihl*4 bytes: 0 when it is right. */
+static unsigned
+hdr_csum(const uint8_t *h, size_t n)
+{
+	uint32_t sum = 0;
+
+	for (size_t i = 0; i < n; i += 2)
+		sum += (uint32_t)(h[i] << 8 | h[i + 1]);
+	while (sum >> 16)
+		sum = (sum & 0xffff) + (sum >> 16);
+	return ~sum & 0xffff;
+}
+
+/* RFC 6040 section 4.2's table, outer ECN x inner ECN, as the kernel's ipip. */
+START_TEST(decap_ecn_follows_rfc6040)
+{
+	static const struct { uint8_t outer, inner, want; int rv; } c[] = {
+		{ 0x00, 0x01, 0x01, 0 }, { 0x02, 0x01, 0x01, 0 },	/* outer not CE: as is */
+		{ 0x03, 0x01, 0x03, 0 }, { 0x03, 0x02, 0x03, 0 },	/* CE marks an ECT inner */
+		{ 0x03, 0x03, 0x03, 0 },				/* CE stays CE */
+		{ 0xbb, 0xb8, 0xb8, -EPROTO },				/* Not-ECT: drop */
+		{ 0x03, 0xb9, 0xbb, 0 },				/* DSCP kept */
+	};
+	uint8_t w[128], *b;
+	size_t len = pkt_make(w, 8);
+	struct ipip_decap d;
+
+	for (size_t i = 0; i < UNIT_COUNT(c); i++) {
+		w[1] = c[i].outer;
+		w[20 + 1] = c[i].inner;
+		w[20 + 10] = w[20 + 11] = 0;
+		put16(w + 30, hdr_csum(w + 20, 20));
+		b = unit_heap(w, len);
+		ck_assert_int_eq(ipip_decap_parse(b, len, &d), 0);
+		ck_assert_uint_eq(d.tos, c[i].outer);
+		ck_assert_int_eq(ipip_ecn_decap(&d), c[i].rv);
+		ck_assert_uint_eq(b[20 + 1], c[i].want);
+		ck_assert_uint_eq(hdr_csum(b + 20, 20), 0);	/* still a valid header */
+		ck_assert_uint_eq(b[0], 0x45);			/* the outer one untouched */
+		free(b);
+	}
+}
+END_TEST
+
 int
 main(void)
 {
@@ -261,6 +306,7 @@ main(void)
 		oversized_buffer_is_refused,
 		largest_packet_is_accepted,
 		encap_inherits_ttl_and_maps_ecn,
+		decap_ecn_follows_rfc6040,
 	};
 
 	return unit_run("tunnel_decap", tests, UNIT_COUNT(tests));
