@@ -8,7 +8,12 @@
  * egress. ipip_decap on the tc ingress of each tunnel's underlay device,
  * the device of the route to its remote (underlay_get: per (local, remote),
  * so NBMA tunnels sharing a TUN may name several), shared and counted per
- * device. The maps say which tunnel is
+ * device. A tunnel's packet that arrives elsewhere (asymmetric underlay
+ * routing, a route that moved) reaches the stack and our raw protocol-4
+ * socket: the event loop decapsulates it into the TUN (the slow path, as
+ * the userspace driver would) and attaches ipip_decap to the device it came
+ * in on, so the next ones take the fast path (bpfd_learn; such devices keep
+ * the filter while any tunnel exists). The maps say which tunnel is
  * which (ipip_bpf.h): encap by the device's ifindex, decap by the outer
  * (destination, source), protocol-4 drops by local address.
  *
@@ -36,12 +41,14 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/queue.h>
 #include <sys/socket.h>
 #include <sys/utsname.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "tunnel/driver.h"
+#include "tunnel/ipip.h"
 #include "tunnel/icmp.h"
 #include "tunnel/tun.h"
 
@@ -63,17 +70,29 @@ extern const size_t ipip_bpf_obj_len;
 struct bpfd;
 
 struct bpfd_tun {
+	LIST_ENTRY(bpfd_tun) entry;	/* d->tuns */
 	int		 fd;		/* the TUN, held for carrier; read for too-big packets */
 	unsigned	 ifindex;
 	struct ipip_bpf_key key;	/* decap key: (local, remote or 0) */
 	struct bpfd	*d;
 	struct event	*ev;
 	struct icmp_budget icmp;	/* frag-needed rate limit */
+	uint64_t	 slow_pkts, slow_bytes, slow_errors;	/* decapsulated by bpfd_raw_read_cb */
+	bool		 listed;	/* on d->tuns */
 };
 
+/*
+ * A device with ipip_decap: the device of some tunnel's route to its remote
+ * (users: how many), or learned - a tunnel's packets came in there without
+ * the filter (asymmetric underlay, a new route): kept while any tunnel is.
+ * Not Ethernet: remembered so that we do not try again, slot otherwise idle.
+ */
 struct bpfd_under {
 	unsigned	ifindex, users;
 	bool		hook_made;	/* we made its clsact: remove it with the filter */
+	bool		learned;	/* attached on a packet's arrival */
+	bool		refused;	/* not Ethernet: decapsulated in user space */
+	time_t		tried;		/* last (re)attach on a packet's arrival */
 };
 
 struct bpfd {
@@ -82,7 +101,10 @@ struct bpfd {
 	int			 encap_prog, decap_prog;
 	int			 encap_map, decap_map, local_map, stats_map, drops_map, pmtu_map;
 	int			 ncpu;
-	int			 raw;		/* protocol 4, reads nothing: PMTU learning */
+	int			 raw;		/* protocol 4: PMTU learning, the slow path */
+	struct event		*raw_ev;
+	LIST_HEAD(, bpfd_tun)	 tuns;
+	uint64_t		 slow_malformed, slow_no_tunnel;
 	struct bpfd_under	 under[BPFD_UNDER_MAX];
 	uint8_t			 pkt[BPFD_PKT_MAX];
 };
@@ -164,26 +186,177 @@ bpfd_sweep(void)
 }
 
 /*
- * A raw protocol-4 socket that takes no packet (a filter that accepts
- * nothing): the kernel learns an underlay path MTU from an ICMP about our
- * outer packets only when some socket of that protocol hears it (raw_err),
- * and ipip_encap reads what it learned through bpf_fib_lookup().
+ * The raw protocol-4 socket: through it the kernel learns an underlay path
+ * MTU from an ICMP about our outer packets (it does so only when some socket
+ * of that protocol hears the error, raw_err), which ipip_encap reads through
+ * bpf_fib_lookup(); and it receives what ipip_decap did not see - a tunnel's
+ * packets on a device without the filter - for bpfd_raw_read_cb.
  */
 static int
 bpfd_raw_open(void)
 {
-	struct sock_filter none = BPF_STMT(BPF_RET | BPF_K, 0);
-	struct sock_fprog prog = { 1, &none };
-	int fd = socket(AF_INET, SOCK_RAW | SOCK_CLOEXEC, IPPROTO_IPIP), rv;
+	int fd = socket(AF_INET, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC, IPPROTO_IPIP), rv;
+	int on = 1;
 
 	if (fd < 0)
 		return -errno;
-	if (setsockopt(fd, SOL_SOCKET, SO_ATTACH_FILTER, &prog, sizeof(prog)) < 0) {
+	if (setsockopt(fd, IPPROTO_IP, IP_PKTINFO, &on, sizeof(on)) < 0) {
 		rv = -errno;
 		close(fd);
 		return rv;
 	}
 	return fd;
+}
+
+static bool
+bpfd_under_busy(const struct bpfd_under *u)
+{
+	return u->users > 0 || u->learned || u->refused;
+}
+
+static struct bpfd_under *
+bpfd_under_find(struct bpfd *d, unsigned ifindex)
+{
+	for (struct bpfd_under *u = d->under; u < d->under + BPFD_UNDER_MAX; u++)
+		if (bpfd_under_busy(u) && u->ifindex == ifindex)
+			return u;
+	return NULL;
+}
+
+static struct bpfd_under *
+bpfd_under_free_slot(struct bpfd *d)
+{
+	for (struct bpfd_under *u = d->under; u < d->under + BPFD_UNDER_MAX; u++)
+		if (!bpfd_under_busy(u))
+			return u;
+	return NULL;
+}
+
+static int bpfd_attach(int prog, unsigned ifindex, enum bpf_tc_attach_point at, bool *made);
+static void bpfd_detach(unsigned ifindex, enum bpf_tc_attach_point at, bool hook_made);
+static int bpfd_is_ether(unsigned ifindex);
+
+/*
+ * A tunnel's packet came in on ifindex and reached the stack: ipip_decap is
+ * not there (asymmetric underlay, a new route, or our filter was removed).
+ * Attach it, at most once a second per device; a device that cannot take
+ * it (not Ethernet) stays on the slow path.
+ */
+static void
+bpfd_learn(struct bpfd *d, unsigned ifindex)
+{
+	struct bpfd_under *u = bpfd_under_find(d, ifindex);
+	struct timespec now;
+	bool made = false;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	if (u == NULL) {
+		if ((u = bpfd_under_free_slot(d)) == NULL)
+			return;
+		*u = (struct bpfd_under){ .ifindex = ifindex };
+	} else if (u->refused || now.tv_sec - u->tried < 1) {
+		return;
+	}
+	u->tried = now.tv_sec;
+	if (bpfd_is_ether(ifindex) < 0 ||
+	    bpfd_attach(d->decap_prog, ifindex, BPF_TC_INGRESS, &made) < 0) {
+		u->refused = u->users == 0;
+		return;
+	}
+	u->learned = true;
+	u->hook_made |= made;
+}
+
+/* The last tunnel went: the learned devices lose their filter. */
+static void
+bpfd_unlearn(struct bpfd *d)
+{
+	for (struct bpfd_under *u = d->under; u < d->under + BPFD_UNDER_MAX; u++) {
+		if (u->users == 0 && u->learned)
+			bpfd_detach(u->ifindex, BPF_TC_INGRESS, u->hook_made);
+		u->learned = u->refused = false;
+	}
+}
+
+/* The tunnel of (local, remote), else the NBMA one of (local, 0), as ipip_decap. */
+static struct bpfd_tun *
+bpfd_tun_of(struct bpfd *d, struct in_addr local, struct in_addr remote)
+{
+	struct bpfd_tun *t;
+
+	LIST_FOREACH(t, &d->tuns, entry)
+		if (t->key.local == local.s_addr && t->key.remote == remote.s_addr)
+			return t;
+	LIST_FOREACH(t, &d->tuns, entry)
+		if (t->key.local == local.s_addr && t->key.remote == INADDR_ANY)
+			return t;
+	return NULL;
+}
+
+/* One packet from the raw socket into d->pkt; *ifindex: the device it came in on. */
+static ssize_t
+bpfd_raw_recv(struct bpfd *d, unsigned *ifindex)
+{
+	union {
+		struct cmsghdr	h;
+		char		b[CMSG_SPACE(sizeof(struct in_pktinfo))];
+	} ctl;
+	struct iovec iov = { d->pkt, sizeof(d->pkt) };
+	struct msghdr m = { .msg_iov = &iov, .msg_iovlen = 1,
+	    .msg_control = &ctl, .msg_controllen = sizeof(ctl) };
+	ssize_t n = recvmsg(d->raw, &m, 0);
+	struct in_pktinfo pi;
+
+	*ifindex = 0;
+	for (struct cmsghdr *c = CMSG_FIRSTHDR(&m); n >= 0 && c != NULL; c = CMSG_NXTHDR(&m, c))
+		if (c->cmsg_level == IPPROTO_IP && c->cmsg_type == IP_PKTINFO) {
+			memcpy(&pi, CMSG_DATA(c), sizeof(pi));
+			*ifindex = (unsigned)pi.ipi_ifindex;
+		}
+	return n;
+}
+
+/*
+ * The slow path, as ipip_decap does it: check, find the tunnel, ECN (RFC
+ * 6040), and into the tunnel's TUN, which hands it to the stack as
+ * received there. Then make the fast path take the next ones.
+ */
+static void
+bpfd_slow_decap(struct bpfd *d, size_t len, unsigned ifindex)
+{
+	struct ipip_decap p;
+	struct bpfd_tun *t;
+
+	if (ipip_decap_parse(d->pkt, len, &p) < 0) {
+		d->slow_malformed++;
+		return;
+	}
+	if ((t = bpfd_tun_of(d, p.dst, p.src)) == NULL) {
+		d->slow_no_tunnel++;
+		return;
+	}
+	if (ipip_ecn_decap(&p) < 0 || write(t->fd, p.inner.p, p.inner.len) < 0) {
+		t->slow_errors++;
+		return;
+	}
+	t->slow_pkts++;
+	t->slow_bytes += p.inner.len;
+	if (ifindex != 0)
+		bpfd_learn(d, ifindex);
+}
+
+static void
+bpfd_raw_read_cb(evutil_socket_t fd, short what, void *arg)
+{
+	struct bpfd *d = arg;
+	unsigned ifindex;
+	ssize_t n;
+
+	for (unsigned i = 0; i < BPFD_READS; i++) {
+		if ((n = bpfd_raw_recv(d, &ifindex)) < 0)
+			return;
+		bpfd_slow_decap(d, (size_t)n, ifindex);
+	}
 }
 
 static void bpfd_close(void *drv);
@@ -200,6 +373,7 @@ bpfd_open(struct event_base *base, void **drv)
 		return -ENOMEM;
 	d->base = base;
 	d->raw = -1;
+	LIST_INIT(&d->tuns);
 	libbpf_set_print(bpfd_quiet);
 	d->ncpu = libbpf_num_possible_cpus();
 	d->obj = bpf_object__open_mem(ipip_bpf_obj, ipip_bpf_obj_len, NULL);
@@ -211,6 +385,9 @@ bpfd_open(struct event_base *base, void **drv)
 		rv = d->ncpu;
 	if (rv == 0 && (d->raw = rv = bpfd_raw_open()) >= 0)
 		rv = 0;
+	if (rv == 0 && ((d->raw_ev = event_new(base, d->raw, EV_READ | EV_PERSIST,
+	    bpfd_raw_read_cb, d)) == NULL || event_add(d->raw_ev, NULL) < 0))
+		rv = -ENOMEM;
 	if (rv < 0) {
 		bpfd_close(d);
 		return rv;
@@ -270,24 +447,20 @@ static int
 bpfd_underlay_get(void *drv, unsigned ifindex)
 {
 	struct bpfd *d = drv;
-	struct bpfd_under *u, *free_slot = NULL;
+	struct bpfd_under *u = bpfd_under_find(d, ifindex);
+	bool made = false;
 	int rv;
 
-	for (u = d->under; u < d->under + BPFD_UNDER_MAX; u++) {
-		if (u->users > 0 && u->ifindex == ifindex) {
-			u->users++;
-			return 0;
-		}
-		if (u->users == 0 && free_slot == NULL)
-			free_slot = u;
+	if (u != NULL && (u->users > 0 || u->learned)) {
+		u->users++;
+		return 0;
 	}
-	if ((u = free_slot) == NULL)
+	if (u == NULL && (u = bpfd_under_free_slot(d)) == NULL)
 		return -ENOSPC;
 	if ((rv = bpfd_is_ether(ifindex)) < 0 ||
-	    (rv = bpfd_attach(d->decap_prog, ifindex, BPF_TC_INGRESS, &u->hook_made)) < 0)
+	    (rv = bpfd_attach(d->decap_prog, ifindex, BPF_TC_INGRESS, &made)) < 0)
 		return rv;
-	u->ifindex = ifindex;
-	u->users = 1;
+	*u = (struct bpfd_under){ .ifindex = ifindex, .users = 1, .hook_made = made };
 	return 0;
 }
 
@@ -295,15 +468,12 @@ static void
 bpfd_underlay_put(void *drv, unsigned ifindex, bool keep)
 {
 	struct bpfd *d = drv;
-	struct bpfd_under *u;
+	struct bpfd_under *u = bpfd_under_find(d, ifindex);
 
-	for (u = d->under; u < d->under + BPFD_UNDER_MAX; u++) {
-		if (u->users == 0 || u->ifindex != ifindex)
-			continue;
-		if (--u->users == 0 && !keep)
-			bpfd_detach(ifindex, BPF_TC_INGRESS, u->hook_made);
+	if (u == NULL || u->users == 0)
 		return;
-	}
+	if (--u->users == 0 && !keep && !u->learned)
+		bpfd_detach(ifindex, BPF_TC_INGRESS, u->hook_made);
 }
 
 static void
@@ -314,6 +484,8 @@ bpfd_close(void *drv)
 	for (struct bpfd_under *u = d->under; u < d->under + BPFD_UNDER_MAX; u++)
 		if (u->users > 0)
 			bpfd_detach(u->ifindex, BPF_TC_INGRESS, u->hook_made);
+	if (d->raw_ev != NULL)
+		event_free(d->raw_ev);
 	if (d->raw >= 0)
 		close(d->raw);
 	bpf_object__close(d->obj);
@@ -432,6 +604,8 @@ bpfd_create(void *drv, const struct tunnel_spec *s, unsigned *ifindex, void **tu
 		bpfd_destroy(d, t, false);
 		return rv;
 	}
+	LIST_INSERT_HEAD(&d->tuns, t, entry);
+	t->listed = true;
 	*ifindex = t->ifindex;
 	*tun = t;
 	return 0;
@@ -450,6 +624,10 @@ bpfd_destroy(void *drv, void *tun, bool keep)
 	char name[IFNAMSIZ];
 	bool gone = if_indextoname(t->ifindex, name) == NULL;
 
+	if (t->listed)
+		LIST_REMOVE(t, entry);
+	if (!keep && LIST_EMPTY(&d->tuns))
+		bpfd_unlearn(d);
 	if (!keep || gone)
 		bpfd_maps_del(d, t);
 	if (!keep)
@@ -473,7 +651,8 @@ bpfd_counters(void *drv, const void *tun, struct tunnel_counters *c)
 	const struct bpfd_tun *t = tun;
 	struct ipip_bpf_stats s[d->ncpu];
 
-	*c = (struct tunnel_counters){ 0 };
+	*c = (struct tunnel_counters){ .pkts_in = t->slow_pkts, .bytes_in = t->slow_bytes,
+	    .errors_in = t->slow_errors };
 	if (bpf_map_lookup_elem(d->stats_map, &t->ifindex, s) < 0)
 		return;
 	for (int i = 0; i < d->ncpu; i++) {
@@ -490,7 +669,7 @@ bpfd_drops(void *drv, struct tunnel_drops *out)
 	struct ipip_bpf_drops s[d->ncpu];
 	uint32_t k = 0;
 
-	*out = (struct tunnel_drops){ 0 };
+	*out = (struct tunnel_drops){ .malformed = d->slow_malformed, .no_tunnel = d->slow_no_tunnel };
 	if (bpf_map_lookup_elem(d->drops_map, &k, s) < 0)
 		return;
 	for (int i = 0; i < d->ncpu; i++)
