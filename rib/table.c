@@ -10,9 +10,10 @@
  * the 38 bits addr << 6 | len, whose numeric order is prefix order (address,
  * then length: 10.0.0.0/8 < 10.0.0.0/24 < 10.0.0.1/32). Each node plays two
  * roles at once:
- *  - a branch: it tests key bit bit - 1 (tnode.bit, 1..38) and has two
- *    links; a link to a node with a greater bit goes down to that node's
- *    branch, any other link goes up and ends a search at that node's key;
+ *  - a branch: with tnode.bit = b in 1..38 it tests key bit b - 1 (0 is
+ *    the top bit) and has two links; a link to a node with a greater b goes
+ *    down to that node's branch, any other link goes up and ends a search
+ *    at that node's key;
  *  - a key (its prefix), reached by exactly one up link.
  * n keys need n - 1 branches, so one node has none: the head, t->root, with
  * bit 0; child[0] is the top branch (or the head itself when alone) and
