@@ -3,12 +3,11 @@
  *
  * Memory layout (the point of the design, doc/rib.md has the figures):
  *  - a route (prefix node) is 32 bytes in a slab, addressed by a 32-bit
- *    index: trie links, prefix, path count and its first path inline;
+ *    index: PATRICIA links and bit, prefix, path count and its first path
+ *    inline; every node of the tree is a route (no branch-only nodes);
  *  - a path is 16 bytes: interned attrs pointer, path id, 16-bit peer index,
  *    selection flags; a second path moves both to a 32-byte slab of pairs
- *    (2-way ECMP is common), a third to one malloc'd array;
- *  - the trie's branch (glue) nodes are 16 bytes in a slab of their own,
- *    told apart by the top bit of the index.
+ *    (2-way ECMP is common), a third to one malloc'd array.
  */
 #ifndef IPIP_RIB_RIB_INT_H
 #define IPIP_RIB_RIB_INT_H
@@ -27,13 +26,13 @@ struct rib_path {
 	uint8_t			 gen;		/* the peer's refresh generation when announced */
 };
 
-/* Trie node header; a glue node is only this. */
+/* PATRICIA node header (table.c explains the links). */
 struct rib_tnode {
-	uint32_t	child[2];	/* slab indices, 0 = none, RIB_GLUE bit = glue */
+	uint32_t	child[2];	/* slab indices (0 = none: only the head's child[1]) */
 	uint32_t	addr;
 	uint8_t		len;
-	uint8_t		pad;
-	uint16_t	npaths;		/* 0: glue, or a free slab slot */
+	uint8_t		bit;		/* 1 + the key bit its branch tests; 0: the head */
+	uint16_t	npaths;		/* 0: a free slab slot, or just got */
 };
 
 struct rib_route {
@@ -47,7 +46,8 @@ struct rib_route {
 	} u;
 };
 
-#define RIB_GLUE	0x80000000u
+_Static_assert(sizeof(struct rib_route) == 32, "rib_route: one per prefix, keep it packed");
+
 #define RIB_SLAB_SHIFT	12	/* objects per chunk: 4096 */
 
 /* Fixed-size objects in chunks that never move, addressed by index >= 1. */
@@ -61,9 +61,9 @@ struct rib_slab {
 };
 
 struct rib_table {
-	uint32_t	root;
+	uint32_t	root;		/* the head node, 0: empty */
+	uint32_t	nlen[33];	/* routes per prefix length, for match */
 	struct rib_slab	routes;
-	struct rib_slab	glue;
 	struct rib_slab	pairs;		/* path arrays of 2-path routes */
 	size_t		many_bytes;	/* malloc'd path arrays (3 paths or more) */
 };

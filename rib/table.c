@@ -1,12 +1,41 @@
 /*
- * rib/table.c - the prefix table: a path-compressed binary trie over slabs.
+ * rib/table.c - the prefix table: a PATRICIA tree over a slab of routes.
  *
- * Routes (32 bytes) and branch nodes (16 bytes) live in two slabs of
- * fixed-size objects addressed by 32-bit indices, so a million /24s with one
- * path each cost about 48 bytes of table each (doc/rib.md). The trie gives
- * exact lookup in at most 33 steps and an in-order walk that can resume
- * after any prefix; the slab gives chunked jobs a stable unordered cursor.
- * Knows nothing of paths beyond their storage.
+ * Every node is a route (32 bytes, rib_int.h) in one slab of fixed-size
+ * objects addressed by 32-bit indices; there are no branch-only ("glue")
+ * nodes, so a million /24s with one path each cost about 32 bytes of table
+ * each (doc/rib.md). Knows nothing of paths beyond their storage.
+ *
+ * The tree is Knuth's and Sedgewick's PATRICIA over a fixed-length key:
+ * the 38 bits addr << 6 | len, whose numeric order is prefix order (address,
+ * then length: 10.0.0.0/8 < 10.0.0.0/24 < 10.0.0.1/32). Each node plays two
+ * roles at once:
+ *  - a branch: with tnode.bit = b in 1..38 it tests key bit b - 1 (0 is
+ *    the top bit) and has two links; a link to a node with a greater b goes
+ *    down to that node's branch, any other link goes up and ends a search
+ *    at that node's key;
+ *  - a key (its prefix), reached by exactly one up link.
+ * n keys need n - 1 branches, so one node has none: the head, t->root, with
+ * bit 0; child[0] is the top branch (or the head itself when alone) and
+ * child[1] is unused. Invariants, kept by insert and delete:
+ *  (I1) bits strictly grow along down links, and the keys under a branch
+ *       that tests bit b all agree on the bits before b;
+ *  (I2) a node's key lies under its own branch: its up link sits where a
+ *       search for the key ends, below the node's branch (up links point
+ *       to ancestors, or to the node itself).
+ * Hence: find = one descent by the key's bits plus one comparison at the
+ * end; the up links met in a left-to-right walk of the branches list the
+ * keys in order, and a subtree can be skipped when its greatest possible
+ * key (I1) is not after the resume point. Longest match looks up the
+ * covering prefixes exactly, longest first, skipping lengths of which the
+ * table has none (t->nlen).
+ *
+ * Deleting never moves a route: it moves a branch role. When the deleted
+ * node X's up link comes from another node P, P's branch goes (its other
+ * link takes its place) and P takes over X's branch (or becomes the head);
+ * P's key still sits below it, so (I1) and (I2) hold. Every route keeps its
+ * slab index and its paths while it lives, so chunked jobs can walk the slab
+ * by index (rib_table_at) across event-loop turns.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -48,7 +77,7 @@ slab_alloc(struct rib_slab *s)
 	} else {
 		if (s->top == 0)
 			s->top = 1;
-		if (s->top >= RIB_GLUE)
+		if (s->top == UINT32_MAX)
 			return 0;
 		if ((s->top >> RIB_SLAB_SHIFT) >= s->nchunks && slab_grow(s) < 0)
 			return 0;
@@ -84,7 +113,6 @@ rib_table_init(struct rib_table *t)
 {
 	memset(t, 0, sizeof(*t));
 	t->routes.objsize = sizeof(struct rib_route);
-	t->glue.objsize = sizeof(struct rib_tnode);
 	t->pairs.objsize = 2 * sizeof(struct rib_path);
 }
 
@@ -92,189 +120,185 @@ void
 rib_table_fini(struct rib_table *t)
 {
 	slab_fini(&t->routes);
-	slab_fini(&t->glue);
 	slab_fini(&t->pairs);
 	memset(t, 0, sizeof(*t));
 }
 
+#define KEY_BITS	38	/* addr << 6 | len */
+
 static struct rib_tnode *
-table_node(const struct rib_table *t, uint32_t ref)
+node_at(const struct rib_table *t, uint32_t idx)
 {
-	return ref & RIB_GLUE ? slab_at(&t->glue, ref & ~RIB_GLUE) : slab_at(&t->routes, ref);
+	return slab_at(&t->routes, idx);
 }
 
-/* Bit number 'bit' (0 = most significant) of an address. */
+/* The key of p; a length past 32 (never stored) keeps its order, capped. */
+static uint64_t
+key_of(uint32_t addr, uint8_t len)
+{
+	return (uint64_t)addr << 6 | (len < 63 ? len : 63);
+}
+
+static uint64_t
+node_key(const struct rib_tnode *n)
+{
+	return key_of(n->addr, n->len);
+}
+
+/* The bit a branch with tnode.bit b tests (b >= 1; bit 0 is the top one). */
 static unsigned
-addr_bit(uint32_t addr, uint8_t bit)
+key_bit(uint64_t k, uint8_t b)
 {
-	return (addr >> (31 - bit)) & 1;
+	return (k >> (KEY_BITS - b)) & 1;
 }
 
-static bool
-node_covers(const struct rib_tnode *n, const struct prefix *p)
+/* The node where a search for k ends: the only one that can hold k; 0 if empty. */
+static uint32_t
+table_search(const struct rib_table *t, uint64_t k)
 {
-	return n->len <= p->len && ((p->addr ^ n->addr) & prefix_mask(n->len)) == 0;
+	const struct rib_tnode *n;
+	uint32_t x;
+	uint8_t pb = 0;
+
+	if (t->root == 0)
+		return 0;
+	x = node_at(t, t->root)->child[0];
+	while ((n = node_at(t, x))->bit > pb) {
+		pb = n->bit;
+		x = n->child[key_bit(k, pb)];
+	}
+	return x;
+}
+
+static struct rib_route *
+table_find_key(const struct rib_table *t, uint64_t k)
+{
+	uint32_t x = table_search(t, k);
+	struct rib_route *r = x != 0 ? slab_at(&t->routes, x) : NULL;
+
+	return r != NULL && node_key(&r->t) == k && r->t.npaths > 0 ? r : NULL;
 }
 
 struct rib_route *
 rib_table_find(const struct rib_table *t, const struct prefix *p)
 {
-	uint32_t ref = t->root;
-	const struct rib_tnode *n;
-
-	while (ref != 0) {
-		n = table_node(t, ref);
-		if (!node_covers(n, p))
-			return NULL;
-		if (n->len == p->len)
-			return ref & RIB_GLUE || n->npaths == 0 ? NULL : (struct rib_route *)n;
-		ref = n->child[addr_bit(p->addr, n->len)];
-	}
-	return NULL;
+	return table_find_key(t, key_of(p->addr & prefix_mask(p->len <= 32 ? p->len : 32), p->len));
 }
 
 struct rib_route *
 rib_table_match(const struct rib_table *t, const struct prefix *p)
 {
-	const struct rib_tnode *n, *best = NULL;
-	uint32_t ref = t->root;
+	struct rib_route *r;
 
-	while (ref != 0) {
-		n = table_node(t, ref);
-		if (!node_covers(n, p))
-			break;
-		if (!(ref & RIB_GLUE) && n->npaths > 0)
-			best = n;
-		if (n->len == p->len)
-			break;
-		ref = n->child[addr_bit(p->addr, n->len)];
-	}
-	return (struct rib_route *)best;
+	for (int len = p->len < 32 ? p->len : 32; len >= 0; len--)
+		if (t->nlen[len] > 0 &&
+		    (r = table_find_key(t, key_of(p->addr & prefix_mask((uint8_t)len), (uint8_t)len))))
+			return r;
+	return NULL;
 }
 
-static uint8_t
-common_len(const struct rib_tnode *n, const struct prefix *p)
+/*
+ * Link node ref (key k, not in the table) in: its branch tests the first bit
+ * where k differs from near's key (where a search for k ends), and goes where the
+ * descent by k first meets a greater bit or an up link (Sedgewick).
+ */
+static void
+table_link(struct rib_table *t, uint32_t ref, uint64_t k, uint32_t near)
 {
-	uint32_t diff = n->addr ^ p->addr;
-	uint8_t len = n->len < p->len ? n->len : p->len;
-	uint8_t same = diff == 0 ? 32 : (uint8_t)__builtin_clz(diff);
+	uint64_t diff = k ^ node_key(node_at(t, near));
+	struct rib_tnode *n = node_at(t, ref), *x;
+	uint8_t b = (uint8_t)(__builtin_clzll(diff) - (64 - KEY_BITS) + 1), pb = 0;
+	uint32_t *link = &node_at(t, t->root)->child[0];
 
-	return same < len ? same : len;
-}
-
-/* A new route for p at *link, taking over the node that was there. */
-static struct rib_route *
-table_insert_at(struct rib_table *t, uint32_t *link, const struct prefix *p)
-{
-	uint32_t old = *link, ref, g = 0;
-	struct rib_tnode *on = old ? table_node(t, old) : NULL, *n, *gn;
-	uint8_t cl = on ? common_len(on, p) : 0;
-
-	if (on != NULL && cl < p->len && (g = slab_alloc(&t->glue)) == 0)
-		return NULL;
-	if ((ref = slab_alloc(&t->routes)) == 0) {
-		if (g != 0)
-			slab_free(&t->glue, g);
-		return NULL;
+	while ((x = node_at(t, *link))->bit > pb && x->bit < b) {
+		pb = x->bit;
+		link = &x->child[key_bit(k, pb)];
 	}
-	n = slab_at(&t->routes, ref);
-	n->addr = p->addr, n->len = p->len;
+	n->bit = b;
+	n->child[key_bit(k, b)] = ref;
+	n->child[!key_bit(k, b)] = *link;
 	*link = ref;
-	if (on != NULL && g == 0) {		/* p covers the old node */
-		n->child[addr_bit(on->addr, p->len)] = old;
-	} else if (g != 0) {			/* they branch at cl < p->len */
-		gn = slab_at(&t->glue, g);
-		gn->addr = p->addr & prefix_mask(cl), gn->len = cl;
-		gn->child[addr_bit(on->addr, cl)] = old;
-		gn->child[addr_bit(p->addr, cl)] = ref;
-		*link = g | RIB_GLUE;
-	}
-	return (struct rib_route *)n;
-}
-
-/* A glue node at *link becomes a route (same place, same children). */
-static struct rib_route *
-table_glue_promote(struct rib_table *t, uint32_t *link)
-{
-	uint32_t ref = slab_alloc(&t->routes), g = *link & ~RIB_GLUE;
-	struct rib_tnode *n;
-
-	if (ref == 0)
-		return NULL;
-	n = slab_at(&t->routes, ref);
-	*n = *(struct rib_tnode *)slab_at(&t->glue, g);
-	slab_free(&t->glue, g);
-	*link = ref;
-	return (struct rib_route *)n;
 }
 
 struct rib_route *
 rib_table_get(struct rib_table *t, const struct prefix *p)
 {
-	uint32_t *link = &t->root;
+	uint64_t k = key_of(p->addr, p->len);
+	uint32_t x = table_search(t, k), ref;
 	struct rib_tnode *n;
 
-	while (*link != 0) {
-		n = table_node(t, *link);
-		if (!node_covers(n, p))
-			break;
-		if (n->len == p->len)
-			return *link & RIB_GLUE ? table_glue_promote(t, link) : (struct rib_route *)n;
-		link = &n->child[addr_bit(p->addr, n->len)];
+	if (x != 0 && node_key(node_at(t, x)) == k)
+		return slab_at(&t->routes, x);
+	if ((ref = slab_alloc(&t->routes)) == 0)
+		return NULL;
+	n = node_at(t, ref);
+	n->addr = p->addr, n->len = p->len;
+	t->nlen[p->len]++;
+	if (t->root == 0) {
+		n->child[0] = ref;	/* the head, alone: its own up link */
+		t->root = ref;
+	} else {
+		table_link(t, ref, k, x);
 	}
-	return table_insert_at(t, link, p);
+	return (struct rib_route *)n;
 }
 
-/* A route with two children stays as a branch: as a glue node if memory allows. */
+/* Where a search for node X's key went: the links that delete rewrites. */
+struct table_trail {
+	uint32_t	*up;		/* the up link to X, in node p */
+	uint32_t	*to_p;		/* the down link to p's branch; NULL: p is the head */
+	uint32_t	*to_x;		/* the down link to X's branch; NULL: X is the head */
+	uint32_t	 p;
+};
+
 static void
-table_route_demote(struct rib_table *t, uint32_t *link)
+table_trail(const struct rib_table *t, const struct rib_tnode *xn, struct table_trail *tr)
 {
-	uint32_t g = slab_alloc(&t->glue), ref = *link;
+	uint64_t k = node_key(xn);
+	struct rib_tnode *pn, *n;
 
-	if (g == 0)
-		return;		/* keep the empty route as the branch; find() skips it */
-	*(struct rib_tnode *)slab_at(&t->glue, g) = *(struct rib_tnode *)slab_at(&t->routes, ref);
-	slab_free(&t->routes, ref);
-	*link = g | RIB_GLUE;
-}
-
-/* Unlink the node at *link; plink is its parent's link (NULL at the root). */
-static void
-table_unlink(struct rib_table *t, uint32_t *plink, uint32_t *link)
-{
-	uint32_t ref = *link;
-	struct rib_tnode *n = table_node(t, ref), *pn;
-
-	if (n->child[0] != 0 && n->child[1] != 0) {
-		table_route_demote(t, link);
-		return;
+	*tr = (struct table_trail){ .p = t->root };
+	pn = node_at(t, t->root);
+	tr->up = &pn->child[0];
+	while ((n = node_at(t, *tr->up))->bit > pn->bit) {
+		if (n == xn)
+			tr->to_x = tr->up;
+		tr->to_p = tr->up;
+		tr->p = *tr->up, pn = n;
+		tr->up = &n->child[key_bit(k, n->bit)];
 	}
-	*link = n->child[0] | n->child[1];
-	slab_free(&t->routes, ref);
-	if (*link != 0 || plink == NULL || !(*plink & RIB_GLUE))
-		return;
-	pn = table_node(t, *plink);	/* a branch left with one child goes too */
-	ref = *plink;
-	*plink = pn->child[0] | pn->child[1];
-	slab_free(&t->glue, ref & ~RIB_GLUE);
+	if (n != xn)
+		fatalx("rib_table_del: route not in the table");
 }
 
 void
 rib_table_del(struct rib_table *t, const struct rib_route *r)
 {
-	uint32_t *link = &t->root, *plink = NULL;
-	struct rib_tnode *n;
+	struct rib_tnode *pn, *xn = (struct rib_tnode *)&r->t;
+	struct table_trail tr;
+	uint32_t x;
 
-	for (;;) {
-		if (*link == 0)
-			fatalx("rib_table_del: route not in the table");
-		n = table_node(t, *link);
-		if (n == &r->t)
-			break;
-		plink = link;
-		link = &n->child[addr_bit(r->t.addr, n->len)];
+	if (t->root == 0)
+		fatalx("rib_table_del: empty table");
+	table_trail(t, xn, &tr);
+	x = *tr.up;
+	pn = node_at(t, tr.p);
+	if (tr.p == x && tr.to_p == NULL) {		/* the head, alone */
+		t->root = 0;
+	} else if (tr.p == x) {				/* its own up link: its branch goes */
+		*tr.to_x = xn->child[xn->child[0] == x];
+	} else {
+		/* p's branch goes, then p takes X's branch (or becomes the head) */
+		*tr.to_p = pn->child[&pn->child[0] == tr.up];
+		pn->bit = xn->bit;
+		pn->child[0] = xn->child[0], pn->child[1] = xn->child[1];
+		if (tr.to_x != NULL)
+			*tr.to_x = tr.p;
+		else
+			t->root = tr.p;
 	}
-	table_unlink(t, plink, link);
+	t->nlen[xn->len]--;
+	slab_free(&t->routes, x);
 }
 
 uint32_t
@@ -296,57 +320,63 @@ rib_table_at(const struct rib_table *t, uint32_t idx)
 
 struct table_walk {
 	const struct rib_table	*t;
-	const struct prefix	*after;
+	uint64_t		 after;		/* with has_after: resume strictly after */
+	bool			 has_after;
 	size_t			 max, n;
 	rib_walk_fn		*fn;
 	void			*arg;
 	bool			 stop;
 };
 
-static bool
-walk_wants(const struct table_walk *w, const struct rib_tnode *n)
+static void
+walk_key(struct table_walk *w, const struct rib_tnode *n)
 {
 	struct prefix p = { n->addr, n->len };
 
-	return w->after == NULL || prefix_cmp(&p, w->after) > 0;
+	if (n->npaths == 0 || (w->has_after && node_key(n) <= w->after))
+		return;
+	w->n++;
+	if (w->fn(w->arg, &p, (const struct rib_route *)n) != 0 || w->n >= w->max)
+		w->stop = true;
 }
 
-/* Pre-order is prefix order (address, then length). Depth <= 33. */
+/* The link x, from a branch testing bit pb: in key order. Depth <= 39. */
 static void
-walk_node(struct table_walk *w, uint32_t ref)
+walk_link(struct table_walk *w, uint32_t x, uint8_t pb)
 {
-	const struct rib_tnode *n;
-	struct prefix p;
+	const struct rib_tnode *n = node_at(w->t, x);
+	uint64_t rest;
 
-	if (ref == 0 || w->stop)
+	if (w->stop)
 		return;
-	n = table_node(w->t, ref);
-	if (w->after != NULL && (n->addr | ~prefix_mask(n->len)) < w->after->addr)
-		return;		/* the whole subtree sorts before 'after' */
-	if (!(ref & RIB_GLUE) && n->npaths > 0 && walk_wants(w, n)) {
-		p = (struct prefix){ n->addr, n->len };
-		w->n++;
-		if (w->fn(w->arg, &p, (const struct rib_route *)n) != 0 || w->n >= w->max)
-			w->stop = true;
+	if (n->bit <= pb) {
+		walk_key(w, n);
+		return;
 	}
-	walk_node(w, n->child[0]);
-	walk_node(w, n->child[1]);
+	rest = (1ull << (KEY_BITS + 1 - n->bit)) - 1;	/* the bits the subtree may vary */
+	if (w->has_after && (node_key(n) | rest) <= w->after)
+		return;		/* the whole subtree sorts before 'after' (I1, I2) */
+	walk_link(w, n->child[0], n->bit);
+	walk_link(w, n->child[1], n->bit);
 }
 
 size_t
 rib_table_walk(const struct rib_table *t, const struct prefix *after, size_t max,
     rib_walk_fn *fn, void *arg)
 {
-	struct table_walk w = { t, after, max, 0, fn, arg, max == 0 };
+	struct table_walk w = { t, 0, after != NULL, max, 0, fn, arg, max == 0 };
 
-	walk_node(&w, t->root);
+	if (after != NULL)
+		w.after = key_of(after->addr, after->len);
+	if (t->root != 0)
+		walk_link(&w, node_at(t, t->root)->child[0], 0);
 	return w.n;
 }
 
 size_t
 rib_table_bytes(const struct rib_table *t)
 {
-	const struct rib_slab *s[] = { &t->routes, &t->glue, &t->pairs };
+	const struct rib_slab *s[] = { &t->routes, &t->pairs };
 	size_t b = t->many_bytes;
 
 	for (size_t i = 0; i < ARRAY_SIZE(s); i++)
