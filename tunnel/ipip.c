@@ -4,7 +4,6 @@
  */
 #include <errno.h>
 
-#include "tunnel/csum.h"
 #include "tunnel/ipip.h"
 
 #define IP4_HDR_MIN	20
@@ -12,6 +11,8 @@
 #define ECN_MASK	0x03
 #define ECN_CE		0x03
 #define ECN_ECT0	0x02
+#define ECN_ECT1	0x01
+#define ECN_NOT_ECT	0x00
 
 struct ip4_hdr {
 	uint8_t		ihl, tos, ttl, proto;
@@ -111,18 +112,42 @@ ipip_encap_parse(const uint8_t *pkt, size_t len, struct ipip_encap *e)
 	return 0;
 }
 
+/*
+ * RFC 6040 section 4.2, figure 4: the inner ECN field leaving the tunnel,
+ * -1 to drop. Outer CE marks an ECT inner packet CE; outer ECT(1) makes an
+ * ECT(0) one ECT(1) (the kernel's INET_ECN_decapsulate: INET_ECN_set_ect1);
+ * an ECT outer header on a Not-ECT packet is forwarded as it is.
+ */
+static int
+ipip_ecn_decap_field(uint8_t outer, uint8_t inner)
+{
+	if (inner == ECN_NOT_ECT)
+		return outer == ECN_CE ? -1 : ECN_NOT_ECT;
+	if (outer == ECN_CE)
+		return ECN_CE;
+	if (outer == ECN_ECT1 && inner == ECN_ECT0)
+		return ECN_ECT1;
+	return inner;
+}
+
 int
 ipip_ecn_decap(const struct ipip_decap *d)
 {
 	uint8_t *h = (uint8_t *)d->inner.p;	/* the caller's buffer: ours to edit */
-	size_t hlen = (h[0] & 0x0f) * 4u;	/* checked by ipip_decap_parse */
+	int ecn = ipip_ecn_decap_field(d->tos & ECN_MASK, h[1] & ECN_MASK);
+	uint32_t old = (uint32_t)(h[0] << 8 | h[1]), sum;
 
-	if ((d->tos & ECN_MASK) != ECN_CE || (h[1] & ECN_MASK) == ECN_CE)
-		return 0;
-	if ((h[1] & ECN_MASK) == 0)
+	if (ecn < 0)
 		return -EPROTO;
-	h[1] |= ECN_CE;
-	h[10] = h[11] = 0;
-	csum_put(h + 10, h, hlen);
+	if (ecn == (h[1] & ECN_MASK))
+		return 0;
+	h[1] = (uint8_t)((h[1] & ~ECN_MASK) | ecn);
+	/* RFC 1624 eqn. 3, HC' = ~(~HC + ~m + m'): a wrong checksum stays wrong */
+	sum = (~(uint32_t)(h[10] << 8 | h[11]) & 0xffff) + (~old & 0xffff) +
+	    (uint32_t)(h[0] << 8 | h[1]);
+	while (sum >> 16)
+		sum = (sum & 0xffff) + (sum >> 16);
+	h[10] = (uint8_t)(~sum >> 8);
+	h[11] = (uint8_t)~sum;
 	return 0;
 }

@@ -34,8 +34,9 @@ MUST_USE int ipip_decap_parse(const uint8_t *pkt, size_t len, struct ipip_decap 
 /*
  * RFC 6040 section 4.2 (the kernel's INET_ECN_decapsulate) on the inner
  * packet ipip_decap_parse() found, in place: an outer CE marks an
- * ECN-capable inner packet CE (its header checksum updated); a Not-ECT one
- * gets -EPROTO, to be dropped. 0: forward it.
+ * ECN-capable inner packet CE, an outer ECT(1) makes an ECT(0) one ECT(1)
+ * (the header checksum updated incrementally); a Not-ECT one under an outer
+ * CE gets -EPROTO, to be dropped. 0: forward it.
  */
 MUST_USE int ipip_ecn_decap(const struct ipip_decap *);
 

@@ -362,6 +362,7 @@ def test_name_taken_by_a_device_not_ours_is_refused(sites):
 ECN_SEND = """
 import socket, struct, sys
 src, dst, inner_tos, n = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
+outer_tos = int(sys.argv[5]) if len(sys.argv) > 5 else 3
 def csum(b):
     s = sum(struct.unpack("!%dH" % (len(b) // 2), b))
     s = (s & 0xffff) + (s >> 16)
@@ -373,7 +374,7 @@ def ip4(tot, proto, s_, d):
 icmp = bytes([8, 0, 0, 0, 0, 1, 0, 1])
 icmp = icmp[:2] + struct.pack("!H", csum(icmp)) + icmp[4:]
 s = socket.socket(socket.AF_INET, socket.SOCK_RAW, 4)
-s.setsockopt(socket.IPPROTO_IP, socket.IP_TOS, 3)          # outer CE
+s.setsockopt(socket.IPPROTO_IP, socket.IP_TOS, outer_tos)  # CE unless told
 s.bind((src, 0))
 for _ in range(n):
     s.sendto(ip4(28, 1, "10.2.0.1", "10.1.0.1") + icmp, (dst, 0))
@@ -383,7 +384,9 @@ for _ in range(n):
 def test_ecn_ce_leaves_as_ect0_and_outer_ce_marks_inner_ce(linked, tmp_path):
     """RFC 6040 as the kernel's ipip: encapsulation sends an inner CE as
     ECT(0) outside; decapsulation of an outer CE makes an ECT(1) inner
-    packet CE (checksum still right) and drops a Not-ECT one."""
+    packet CE (checksum still right), of an outer ECT(1) makes an ECT(0)
+    inner packet ECT(1) (section 4.2, figure 4), and drops a Not-ECT one
+    under CE."""
     a, b = linked
     name = next(iter(a.tun.show()))
     out = tmp_path / "enc.txt"
@@ -401,6 +404,14 @@ def test_ecn_ce_leaves_as_ect0_and_outer_ce_marks_inner_ce(linked, tmp_path):
     p.wait(10)
     text = out.read_text()
     assert re.search(r"\(tos 0x3,CE, .*proto ICMP", text) and "bad cksum" not in text, text
+    out = tmp_path / "ect1.txt"
+    p = a.ns.popen("tcpdump", "-l", "-n", "-v", "-i", name, "-c", "1", "icmp",
+                   stdout=open(out, "w"), stderr=subprocess.PIPE, text=True)
+    assert "listening on" in p.stderr.readline()
+    b.ns.run("python3", "-c", ECN_SEND, U1[1], U1[0], "2", "1", "1")  # ECT(0) in ECT(1)
+    p.wait(10)
+    text = out.read_text()
+    assert re.search(r"\(tos 0x1,ECT\(1\), .*proto ICMP", text) and "bad cksum" not in text, text
     before = a.tun.show()[name]["in"][2]
     b.ns.run("python3", "-c", ECN_SEND, U1[1], U1[0], "0", "3")      # inner Not-ECT
     assert wait_for(lambda: a.tun.show()[name]["in"][2] >= before + 3, timeout=5), a.tun.show()

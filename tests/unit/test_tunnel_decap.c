@@ -269,6 +269,9 @@ START_TEST(decap_ecn_follows_rfc6040)
 		{ 0x03, 0x03, 0x03, 0 },				/* CE stays CE */
 		{ 0xbb, 0xb8, 0xb8, -EPROTO },				/* Not-ECT: drop */
 		{ 0x03, 0xb9, 0xbb, 0 },				/* DSCP kept */
+		{ 0x01, 0x02, 0x01, 0 }, { 0xb9, 0xba, 0xb9, 0 },	/* ECT(1) outside: ECT(0) inner becomes ECT(1) */
+		{ 0x01, 0x00, 0x00, 0 }, { 0x01, 0x03, 0x03, 0 },	/* ... others as they are */
+		{ 0x02, 0x00, 0x00, 0 },				/* ECT outside, Not-ECT inside: forwarded */
 	};
 	uint8_t w[128], *b;
 	size_t len = pkt_make(w, 8);
@@ -291,6 +294,36 @@ START_TEST(decap_ecn_follows_rfc6040)
 }
 END_TEST
 
+/*
+ * The inner header's checksum is updated, not recomputed (RFC 1624, as the
+ * kernel's IP_ECN_set_ce): a header damaged on the way still fails the
+ * receiver's check instead of being made valid by us.
+ */
+START_TEST(decap_ecn_keeps_a_bad_inner_checksum_bad)
+{
+	static const uint8_t outer_inner[][2] = { { 0x03, 0x02 }, { 0x01, 0x02 } };
+	uint8_t w[128], *b;
+	size_t len = pkt_make(w, 8);
+	struct ipip_decap d;
+	unsigned bad;
+
+	for (size_t i = 0; i < UNIT_COUNT(outer_inner); i++) {
+		w[1] = outer_inner[i][0];
+		w[20 + 1] = outer_inner[i][1];
+		w[20 + 10] = w[20 + 11] = 0;
+		put16(w + 30, hdr_csum(w + 20, 20) ^ 0x0100);	/* one bit off */
+		bad = hdr_csum(w + 20, 20);
+		ck_assert_uint_ne(bad, 0);
+		b = unit_heap(w, len);
+		ck_assert_int_eq(ipip_decap_parse(b, len, &d), 0);
+		ck_assert_int_eq(ipip_ecn_decap(&d), 0);
+		ck_assert_uint_ne(b[20 + 1], outer_inner[i][1]);	/* it was changed */
+		ck_assert_uint_eq(hdr_csum(b + 20, 20), bad);		/* and is as wrong as before */
+		free(b);
+	}
+}
+END_TEST
+
 int
 main(void)
 {
@@ -307,6 +340,7 @@ main(void)
 		largest_packet_is_accepted,
 		encap_inherits_ttl_and_maps_ecn,
 		decap_ecn_follows_rfc6040,
+		decap_ecn_keeps_a_bad_inner_checksum_bad,
 	};
 
 	return unit_run("tunnel_decap", tests, UNIT_COUNT(tests));

@@ -24,7 +24,8 @@
  * protocol-4 packet whose (outer destination, outer source) is a tunnel's
  * (local, remote) - or (local, 0) for NBMA - loses its outer header
  * (DECAP_L3_IPV4, kernel >= 6.3), an outer CE marks an ECN-capable inner
- * packet CE and drops a not-ECN-capable one (RFC 6040 section 4.2), and it
+ * packet CE and drops a not-ECN-capable one, an outer ECT(1) makes an
+ * ECT(0) one ECT(1) (RFC 6040 section 4.2), and it
  * is redirected to the ingress of the tunnel device, so the stack receives
  * it there. One addressed to a local
  * address of ours that matches no tunnel is dropped and counted, as the
@@ -292,19 +293,24 @@ drop_count(int no_tunnel)
 
 /*
  * RFC 6040 section 4.2, as the kernel's INET_ECN_decapsulate: outer CE
- * makes an ECT inner packet CE; -1 for a Not-ECT one (to be dropped).
- * The inner header is at ETH_HLEN, after the outer one is gone.
+ * makes an ECT inner packet CE, outer ECT(1) an ECT(0) one ECT(1); -1 for
+ * a Not-ECT one under CE (to be dropped). The inner header is at ETH_HLEN,
+ * after the outer one is gone.
  */
 static __always_inline int
 decap_ecn(struct __sk_buff *skb, const struct iphdr *o, const struct iphdr *in)
 {
+	__u8 outer = o->tos & 3, inner = in->tos & 3, tos;
 	__u16 old_w, new_w;
-	__u8 tos = in->tos | 3;
 
-	if ((o->tos & 3) != 3 || (in->tos & 3) == 3)
-		return 0;
-	if ((in->tos & 3) == 0)
+	if (outer == 3 && inner == 0)
 		return -1;
+	if (outer == 3 && inner != 3)
+		tos = in->tos | 3;
+	else if (outer == 1 && inner == 2)
+		tos = (__u8)((in->tos & ~3) | 1);
+	else
+		return 0;
 	__builtin_memcpy(&old_w, in, 2);	/* version/IHL and TOS: one checksum word */
 	new_w = old_w;
 	((__u8 *)&new_w)[1] = tos;
