@@ -24,7 +24,7 @@
  * to it and replaces the filter. Needs Linux >= 6.3 (bpf_skb_adjust_room
  * with BPF_F_ADJ_ROOM_DECAP_L3_IPV4). Never logs; libbpf is kept quiet.
  *
- * PMTU: a raw protocol-4 socket that takes no packet lets the kernel learn
+ * PMTU: the raw protocol-4 socket (also the slow path) lets the kernel learn
  * the underlay path MTU from ICMP; ipip_encap sees it in its fib lookup and
  * leaves a DF packet too big for it in the TUN, where the event loop reads
  * it and answers with an ICMP fragmentation needed (bpfd_tun_read_cb).
@@ -235,6 +235,32 @@ bpfd_under_free_slot(struct bpfd *d)
 static int bpfd_attach(int prog, unsigned ifindex, enum bpf_tc_attach_point at, bool *made);
 static void bpfd_detach(unsigned ifindex, enum bpf_tc_attach_point at, bool hook_made);
 static int bpfd_is_ether(unsigned ifindex);
+
+/*
+ * A slot for the device of a tunnel's route: a free one, else one that only
+ * a packet's arrival took (refused: forgotten; learned: its filter goes, a
+ * later packet learns it again). Devices packets merely came in on (any
+ * number of them, gone ones included) must not lock tunnels out.
+ */
+static struct bpfd_under *
+bpfd_under_claim(struct bpfd *d)
+{
+	struct bpfd_under *u, *learned = NULL;
+
+	if ((u = bpfd_under_free_slot(d)) != NULL)
+		return u;
+	for (u = d->under; u < d->under + BPFD_UNDER_MAX; u++) {
+		if (u->users == 0 && u->refused)
+			return u;
+		if (u->users == 0 && learned == NULL)
+			learned = u;
+	}
+	if (learned != NULL) {
+		bpfd_detach(learned->ifindex, BPF_TC_INGRESS, learned->hook_made);
+		*learned = (struct bpfd_under){ 0 };
+	}
+	return learned;
+}
 
 /*
  * A tunnel's packet came in on ifindex and reached the stack: ipip_decap is
@@ -455,7 +481,7 @@ bpfd_underlay_get(void *drv, unsigned ifindex)
 		u->users++;
 		return 0;
 	}
-	if (u == NULL && (u = bpfd_under_free_slot(d)) == NULL)
+	if (u == NULL && (u = bpfd_under_claim(d)) == NULL)
 		return -ENOSPC;
 	if ((rv = bpfd_is_ether(ifindex)) < 0 ||
 	    (rv = bpfd_attach(d->decap_prog, ifindex, BPF_TC_INGRESS, &made)) < 0)

@@ -180,3 +180,51 @@ def test_daemon_overlay_driver_bpf_is_shown_and_routes_use_it(tmp_path, driver, 
     assert (j["driver"], j["driverReason"]) == ("bpf", why), j
     assert f"Overlay mode cross-subnet, driver bpf ({why})" in vtysh(d.sock, "show overlay").stdout
     assert f"tunnel: driver auto: bpf ({why})" in d.read_log()
+
+
+TUN_SEND = """
+import fcntl, os, socket, struct, sys, time
+n, src, dst = int(sys.argv[1]), sys.argv[2], sys.argv[3]
+def csum(b):
+    s = sum(struct.unpack("!%dH" % (len(b) // 2), b))
+    s = (s & 0xffff) + (s >> 16)
+    return ~((s & 0xffff) + (s >> 16)) & 0xffff
+def ip4(tot, proto, s_, d):
+    h = struct.pack("!BBHHHBBH4s4s", 0x45, 0, tot, 7, 0, 64, proto, 0,
+                    socket.inet_aton(s_), socket.inet_aton(d))
+    return h[:10] + struct.pack("!H", csum(h)) + h[12:]
+icmp = bytes([8, 0, 0, 0, 0, 1, 0, 1])
+icmp = icmp[:2] + struct.pack("!H", csum(icmp)) + icmp[4:]
+pkt = ip4(48, 4, src, dst) + ip4(28, 1, "10.2.0.1", "10.1.0.1") + icmp
+s, fds = socket.socket(), []
+for i in range(n):
+    name = b"strange%d" % i
+    fd = os.open("/dev/net/tun", os.O_RDWR)
+    fcntl.ioctl(fd, 0x400454ca, struct.pack("16sH", name, 0x0001 | 0x1000))  # TUNSETIFF, TUN|NO_PI
+    flags = struct.unpack("16sh", fcntl.ioctl(s, 0x8913, struct.pack("16sh", name, 0)))[1]
+    fcntl.ioctl(s, 0x8914, struct.pack("16sh", name, flags | 1))            # IFF_UP
+    os.write(fd, pkt)                         # arrives on that device, as if received there
+    fds.append(fd)
+time.sleep(1)
+"""
+
+
+def test_devices_packets_came_in_on_do_not_lock_out_a_tunnels_underlay(sites):
+    """A tunnel's packets arriving on many devices that cannot take the
+    filter (here 70 TUNs, each handed one packet; or any device that comes
+    and goes) must not use up the driver's underlay slots: a new tunnel
+    whose route leaves by another device still gets ipip_decap there."""
+    a, b = sites
+    for s in sites:                                   # U2 moves to a second veth
+        s.ns.ip("addr", "del", U2[s.i] + "/24", "dev", s.dev)
+    veth_pair(a.ns, a.dev + "2", b.ns, b.dev + "2")
+    for s in sites:
+        s.ns.ip("addr", "add", U2[s.i] + "/24", "dev", s.dev + "2")
+    a.start()
+    name = a.tunnel(U1)
+    a.ns.run("python3", "-c", TUN_SEND, "70", U1[1], U1[0])
+    assert wait_for(lambda: a.tun.show()[name]["in"][0] >= 70, timeout=5), a.tun.show()
+    assert a.tun.add(U2[0], U2[1])[0]                 # its route leaves by the second veth
+    assert tc_filters(a.ns, a.dev + "2", "ingress") == ["ipip_decap"]
+    a.tun.cmd(f"del {U2[0]} {U2[1]}")
+    assert tc_filters(a.ns, a.dev + "2", "ingress") == []
