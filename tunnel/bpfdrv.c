@@ -238,9 +238,10 @@ static int bpfd_is_ether(unsigned ifindex);
 
 /*
  * A slot for the device of a tunnel's route: a free one, else one that only
- * a packet's arrival took (refused: forgotten; learned: its filter goes, a
- * later packet learns it again). Devices packets merely came in on (any
- * number of them, gone ones included) must not lock tunnels out.
+ * a packet's arrival took (refused: forgotten; learned: its filter goes, its
+ * packets take the slow path until a slot is free again). Devices packets
+ * merely came in on (any number of them, gone ones included) must not lock
+ * tunnels out.
  */
 static struct bpfd_under *
 bpfd_under_claim(struct bpfd *d)
