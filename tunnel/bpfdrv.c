@@ -92,13 +92,12 @@ struct bpfd_under {
 	bool		hook_made;	/* we made its clsact: remove it with the filter */
 	bool		learned;	/* attached on a packet's arrival */
 	bool		refused;	/* not Ethernet: decapsulated in user space */
-	time_t		tried;		/* last (re)attach on a packet's arrival */
 };
 
 struct bpfd {
 	struct bpf_object	*obj;
 	struct event_base	*base;
-	int			 encap_prog, decap_prog;
+	int			 encap_prog, decap_prog, slow_prog;
 	int			 encap_map, decap_map, local_map, stats_map, drops_map, pmtu_map;
 	int			 ncpu;
 	int			 raw;		/* protocol 4: PMTU learning, the slow path */
@@ -132,11 +131,13 @@ bpfd_fds(struct bpfd *d)
 {
 	struct bpf_program *e = bpf_object__find_program_by_name(d->obj, "ipip_encap");
 	struct bpf_program *x = bpf_object__find_program_by_name(d->obj, "ipip_decap");
+	struct bpf_program *sl = bpf_object__find_program_by_name(d->obj, "ipip_slow");
 
-	if (e == NULL || x == NULL)
+	if (e == NULL || x == NULL || sl == NULL)
 		return -ENOENT;
 	d->encap_prog = bpf_program__fd(e);
 	d->decap_prog = bpf_program__fd(x);
+	d->slow_prog = bpf_program__fd(sl);
 	d->encap_map = bpf_object__find_map_fd_by_name(d->obj, "ipip_encap_map");
 	d->decap_map = bpf_object__find_map_fd_by_name(d->obj, "ipip_decap_map");
 	d->local_map = bpf_object__find_map_fd_by_name(d->obj, "ipip_local_map");
@@ -189,18 +190,21 @@ bpfd_sweep(void)
  * The raw protocol-4 socket: through it the kernel learns an underlay path
  * MTU from an ICMP about our outer packets (it does so only when some socket
  * of that protocol hears the error, raw_err), which ipip_encap reads through
- * bpf_fib_lookup(); and it receives what ipip_decap did not see - a tunnel's
- * packets on a device without the filter - for bpfd_raw_read_cb.
+ * bpf_fib_lookup(); and it receives what ipip_decap did not take - a
+ * tunnel's packets on a device without the filter, with outer options, or
+ * reassembled - for bpfd_raw_read_cb. Its filter, ipip_slow, lets only a
+ * tunnel's packets up to us; the others are dropped in the kernel, counted.
  */
 static int
-bpfd_raw_open(void)
+bpfd_raw_open(int filter)
 {
 	int fd = socket(AF_INET, SOCK_RAW | SOCK_NONBLOCK | SOCK_CLOEXEC, IPPROTO_IPIP), rv;
 	int on = 1;
 
 	if (fd < 0)
 		return -errno;
-	if (setsockopt(fd, IPPROTO_IP, IP_PKTINFO, &on, sizeof(on)) < 0) {
+	if (setsockopt(fd, SOL_SOCKET, SO_ATTACH_BPF, &filter, sizeof(filter)) < 0 ||
+	    setsockopt(fd, IPPROTO_IP, IP_PKTINFO, &on, sizeof(on)) < 0) {
 		rv = -errno;
 		close(fd);
 		return rv;
@@ -264,34 +268,28 @@ bpfd_under_claim(struct bpfd *d)
 }
 
 /*
- * A tunnel's packet came in on ifindex and reached the stack: ipip_decap is
- * not there (asymmetric underlay, a new route, or our filter was removed).
- * Attach it, at most once a second per device; a device that cannot take
- * it (not Ethernet) stays on the slow path.
+ * A tunnel's packet came in on ifindex and reached the stack, on a device
+ * we have not put ipip_decap on (asymmetric underlay, a route that moved):
+ * attach it there. A device we track already has it (what reaches the
+ * stack there is what the program leaves to it: outer options, fragments),
+ * or cannot take it (not Ethernet: it stays on the slow path).
  */
 static void
 bpfd_learn(struct bpfd *d, unsigned ifindex)
 {
-	struct bpfd_under *u = bpfd_under_find(d, ifindex);
-	struct timespec now;
+	struct bpfd_under *u;
 	bool made = false;
 
-	clock_gettime(CLOCK_MONOTONIC, &now);
-	if (u == NULL) {
-		if ((u = bpfd_under_free_slot(d)) == NULL)
-			return;
-		*u = (struct bpfd_under){ .ifindex = ifindex };
-	} else if (u->refused || now.tv_sec - u->tried < 1) {
+	if (bpfd_under_find(d, ifindex) != NULL || (u = bpfd_under_free_slot(d)) == NULL)
 		return;
-	}
-	u->tried = now.tv_sec;
+	*u = (struct bpfd_under){ .ifindex = ifindex };
 	if (bpfd_is_ether(ifindex) < 0 ||
 	    bpfd_attach(d->decap_prog, ifindex, BPF_TC_INGRESS, &made) < 0) {
-		u->refused = u->users == 0;
+		u->refused = true;
 		return;
 	}
 	u->learned = true;
-	u->hook_made |= made;
+	u->hook_made = made;
 }
 
 /* The last tunnel went: the learned devices lose their filter. */
@@ -410,7 +408,7 @@ bpfd_open(struct event_base *base, void **drv)
 		rv = bpfd_fds(d);
 	if (rv == 0 && d->ncpu <= 0)
 		rv = d->ncpu;
-	if (rv == 0 && (d->raw = rv = bpfd_raw_open()) >= 0)
+	if (rv == 0 && (d->raw = rv = bpfd_raw_open(d->slow_prog)) >= 0)
 		rv = 0;
 	if (rv == 0 && ((d->raw_ev = event_new(base, d->raw, EV_READ | EV_PERSIST,
 	    bpfd_raw_read_cb, d)) == NULL || event_add(d->raw_ev, NULL) < 0))

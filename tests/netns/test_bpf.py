@@ -17,7 +17,7 @@ import subprocess
 import pytest
 
 from conftest import bpf_driver_unavailable, veth_pair, vtysh, vtysh_json, wait_for
-from test_uspace import NET, PRIV, U1, U2, iperf, tcpdump_start, tun_devices
+from test_uspace import NET, PRIV, RAW_SEND, U1, U2, iperf, tcpdump_start, tun_devices
 from test_uspace import driver, linked, sites  # noqa: F401  (fixtures)
 from test_overlay import lab as ovlab, link  # noqa: F401  (fixtures)
 
@@ -145,6 +145,25 @@ def test_asymmetric_underlay_is_decapsulated_and_the_filter_learned(sites):
     assert a.ping(count=3).returncode == 0             # now through the learned filter
     a.tun.cmd(f"del {ep[0]} {ep[1]}")
     assert tc_filters(a.ns, a.dev, "ingress") == []
+    assert tc_filters(a.ns, a.dev + "2", "ingress") == []
+
+
+def test_strangers_on_a_device_without_the_filter_are_dropped_and_attach_nothing(sites):
+    """Protocol 4 from an address with no tunnel, arriving where ipip_decap
+    is not: the raw socket's filter drops and counts it; no filter is learned."""
+    a, b = sites
+    veth_pair(a.ns, a.dev + "2", b.ns, b.dev + "2")
+    for s in sites:
+        s.ns.ip("addr", "del", U2[s.i] + "/24", "dev", s.dev)
+        s.ns.ip("addr", "add", U2[s.i] + "/24", "dev", s.dev + "2")
+    a.start()
+    a.tunnel(U1)
+    assert tc_filters(a.ns, a.dev + "2", "ingress") == []
+    a.tun.show()
+    before = a.tun.drops["no-tunnel"]
+    b.ns.run("python3", "-c", RAW_SEND, U2[1], U2[0], "4")      # no tunnel from U2[1]
+    assert wait_for(lambda: a.tun.show() is not None and a.tun.drops["no-tunnel"] >= before + 3,
+                    timeout=5), a.tun.drops
     assert tc_filters(a.ns, a.dev + "2", "ingress") == []
 
 

@@ -1,7 +1,7 @@
 /*
  * tests/unit/test_tunnel_bpf.c - the bpf driver's embedded object, read by
  * libbpf without a kernel (nothing is loaded): it has the two tc programs
- * the driver attaches, and every map the driver writes has the key and
+ * the driver attaches and the raw socket's filter, and every map the driver writes has the key and
  * value sizes of tunnel/bpf/ipip_bpf.h - the C compiler and clang -target
  * bpf agree on the layout, so daemon and programs read the same bytes.
  */
@@ -23,16 +23,20 @@ obj_open(void)
 	return o;
 }
 
-START_TEST(object_has_the_encap_and_decap_tc_programs)
+START_TEST(object_has_the_tc_programs_and_the_slow_path_filter)
 {
 	struct bpf_object *o = obj_open();
-	static const char *const names[] = { "ipip_encap", "ipip_decap" };
+	static const struct { const char *name; enum bpf_prog_type type; } want[] = {
+		{ "ipip_encap", BPF_PROG_TYPE_SCHED_CLS },
+		{ "ipip_decap", BPF_PROG_TYPE_SCHED_CLS },
+		{ "ipip_slow", BPF_PROG_TYPE_SOCKET_FILTER },
+	};
 
-	for (size_t i = 0; i < 2; i++) {
-		struct bpf_program *p = bpf_object__find_program_by_name(o, names[i]);
+	for (size_t i = 0; i < UNIT_COUNT(want); i++) {
+		struct bpf_program *p = bpf_object__find_program_by_name(o, want[i].name);
 
-		ck_assert_msg(p != NULL, "%s missing", names[i]);
-		ck_assert_int_eq(bpf_program__type(p), BPF_PROG_TYPE_SCHED_CLS);
+		ck_assert_msg(p != NULL, "%s missing", want[i].name);
+		ck_assert_int_eq(bpf_program__type(p), want[i].type);
 	}
 	bpf_object__close(o);
 }
@@ -84,7 +88,7 @@ int
 main(void)
 {
 	const TTest *tests[] = {
-		object_has_the_encap_and_decap_tc_programs,
+		object_has_the_tc_programs_and_the_slow_path_filter,
 		maps_have_the_layout_the_driver_writes,
 		shared_structs_are_padded_to_8_bytes,
 	};

@@ -29,7 +29,9 @@
  * is redirected to the ingress of the tunnel device, so the stack receives
  * it there. One addressed to a local
  * address of ours that matches no tunnel is dropped and counted, as the
- * user-space driver's "no tunnel"; anything else is left alone.
+ * user-space driver's "no tunnel"; one with outer options or an outer
+ * fragment goes on to the stack (which reassembles) and the daemon's slow
+ * path (ipip_slow); anything else is left alone.
  */
 #include <linux/bpf.h>
 #include <linux/if_ether.h>
@@ -356,8 +358,10 @@ ipip_decap(struct __sk_buff *skb)
 		drop_count(1);
 		return TC_ACT_SHOT;
 	}
+	if (o.version == 4 && (o.ihl != 5 || (o.frag_off & bpf_htons(IP_MF_OFF))))
+		return TC_ACT_OK;	/* the stack reassembles, the daemon's slow path decaps */
 	st = stats_of(*ifindex);
-	if (o.version != 4 || o.ihl != 5 || (o.frag_off & bpf_htons(IP_MF_OFF)) ||
+	if (o.version != 4 ||
 	    bpf_skb_load_bytes(skb, ETH_HLEN + sizeof(o), &in, sizeof(in)) < 0 ||
 	    in.version != 4 ||
 	    bpf_skb_adjust_room(skb, -(__s32)sizeof(o), BPF_ADJ_ROOM_MAC,
@@ -373,6 +377,29 @@ ipip_decap(struct __sk_buff *skb)
 		st->bytes_in += len;
 	}
 	return bpf_redirect(*ifindex, BPF_F_INGRESS);
+}
+
+/*
+ * ipip_slow, the filter of the daemon's raw protocol-4 socket (the slow
+ * path: what reached the stack instead of ipip_decap - a device without
+ * it, outer options, reassembled fragments): only a tunnel's packets go up
+ * to the daemon; the rest are dropped here and counted as ipip_decap
+ * counts them. A raw socket's packet starts at its IP header.
+ */
+SEC("socket")
+int
+ipip_slow(struct __sk_buff *skb)
+{
+	struct iphdr o;
+
+	if (bpf_skb_load_bytes(skb, 0, &o, sizeof(o)) < 0 || o.version != 4 ||
+	    o.protocol != IPPROTO_IPIP)
+		return 0;
+	if (decap_tunnel(o.daddr, o.saddr) == NULL) {
+		drop_count(1);
+		return 0;
+	}
+	return (int)skb->len;
 }
 
 char LICENSE[] SEC("license") = "GPL";
