@@ -189,9 +189,9 @@ fib_route_kset(struct fib *f, struct fib_route *r, const struct rtnl_route *k)
 	r->o.r_k_mtu = k->mtu > UINT16_MAX ? UINT16_MAX : (uint16_t)k->mtu;	/* the kernel caps it lower */
 	if (g != NULL)
 		fib_grp_ref(f, g);
-	if (r->k_grp != NULL)
-		fib_grp_put(f, r->k_grp);
-	r->k_grp = g;
+	if (r->k_grp != 0)
+		fib_grp_put(f, fib_grp_at(f, r->k_grp));
+	r->k_grp = fib_grp_slot(g);
 }
 
 static int
@@ -407,19 +407,19 @@ fib_route_gone_with(struct fib *f, struct fib_route *r)
 static void
 fib_mon_grp_gone(struct fib *f, struct fib_grp *g)
 {
-	uint32_t listed = 0, others;
+	uint32_t listed = 0, others, slot = g->h.slot;
 	struct fib_route *r;
 
 	g->h.o.in_kernel = false;
 	g->h.o.maybe_in = true;
 	FIB_GRP_FOREACH_ROUTE(f, g, r)
-		listed += r->k_grp == g;
+		listed += r->k_grp == slot;
 	others = g->h.refcnt - g->nroutes - listed;
 	FIB_GRP_FOREACH_ROUTE(f, g, r)
-		if (r->k_grp == g)
+		if (r->k_grp == slot)
 			fib_route_gone_with(f, r);
 	for (uint32_t i = 0; others > 0 && (r = slab_next(&f->route_slab, &i)) != NULL;)
-		if (r->k_grp == g && r->grp != g) {
+		if (r->k_grp == slot && r->grp != slot) {
 			fib_route_gone_with(f, r);
 			others--;
 		}
@@ -445,10 +445,10 @@ fib_refs_lost(struct fib *f, struct fib_obj *o)
 			if (g->m[i].nh->h.o.in_kernel && g->m[i].nh->h.o.pending == FIB_OP_NONE)
 				fib_mon_nh_out(f, g->m[i].nh);
 	} else if (o->kind == FIB_K_ROUTE) {
-		struct fib_route *r = (struct fib_route *)o;
+		struct fib_grp *g = fib_grp_at(f, ((struct fib_route *)o)->grp);
 
-		if (r->grp != NULL && r->grp->h.o.in_kernel && r->grp->h.o.pending == FIB_OP_NONE)
-			fib_mon_grp_gone(f, r->grp);
+		if (g != NULL && g->h.o.in_kernel && g->h.o.pending == FIB_OP_NONE)
+			fib_mon_grp_gone(f, g);
 	}
 }
 
@@ -510,7 +510,7 @@ fib_mon_link(struct fib *f, const struct rtnl_link *l, bool gone)
 	size_t n = 0;
 
 	if (!down) {
-		if (!TAILQ_EMPTY(&f->retry))
+		if (!fib_queue_empty(&f->retry))
 			fib_retry_now(f);
 		return;
 	}
@@ -552,7 +552,7 @@ fib_mon_cb(const struct rtnl_msg *m, void *arg)
 		}
 		break;
 	case RTM_NEWADDR:
-		if (!TAILQ_EMPTY(&f->retry))
+		if (!fib_queue_empty(&f->retry))
 			fib_retry_now(f);
 		break;
 	}
