@@ -55,11 +55,19 @@ fib_queue_remove(struct fib *f, struct fib_queue *q, struct fib_obj *o)
 	o->q_prev = o->q_next = 0;
 }
 
+static uint32_t
+fib_obj_handle(const struct fib *f, const struct fib_obj *o)
+{
+	if (o->kind == FIB_K_ROUTE)
+		return fib_route_idx(f, (const struct fib_route *)o);
+	return FIB_H_ID | ((const struct fib_idobj *)o)->slot;
+}
+
 static void
 fib_queue_append(struct fib *f, struct fib_queue *q, struct fib_obj *o)
 {
 	struct fib_obj *tail = fib_obj_at(f, q->tail);
-	uint32_t h = fib_obj_handle(o);
+	uint32_t h = fib_obj_handle(f, o);
 
 	o->q_prev = q->tail;
 	o->q_next = 0;
@@ -117,8 +125,7 @@ fib_obj_needs_write(const struct fib *f, const struct fib_obj *o)
 
 	if (o->kind != FIB_K_ROUTE)
 		return f->nexthops && (!o->in_kernel || o->kdirty);
-	return !o->in_kernel || r->o.r_k_mtu != r->o.r_mtu ||
-	    r->k_sig != fib_grp_sig(f, fib_grp_at(f, r->grp));
+	return !o->in_kernel || r->o.r_k_mtu != r->o.r_mtu || !fib_route_k_is_grp(f, r);
 }
 
 /* Just adopted from a dump: kept until fib_settle(), then judged. */
@@ -398,15 +405,15 @@ fib_grp_has_nh(const struct fib_grp *g, const struct fib_nhobj *nh)
 	return false;
 }
 
+/* Inline next hops: the signature of g's hops, as fib_hops_sig gives it for
+ * a route in a dump; 0 for none. */
 uint32_t
-fib_grp_sig(const struct fib *f, const struct fib_grp *g)
+fib_grp_hops_sig(const struct fib_grp *g)
 {
 	struct fib_nh k[FIB_NH_MAX];
 
 	if (g == NULL)
 		return 0;
-	if (f->nexthops)
-		return g->h.id;
 	for (size_t i = 0; i < g->n; i++) {
 		k[i] = g->m[i].nh->key;
 		k[i].weight = g->m[i].weight;
@@ -415,6 +422,34 @@ fib_grp_sig(const struct fib *f, const struct fib_grp *g)
 }
 
 /* ---- routes ---- */
+
+/* Its index in f->route_slab: it is in f->routes from fib_route_new to
+ * fib_obj_free, so one bucket's walk finds it (pointers compared). */
+uint32_t
+fib_route_idx(const struct fib *f, const struct fib_route *r)
+{
+	for (uint32_t i = ihash_first(&f->routes, hash_prefix(r->addr, r->o.r_plen)); i != 0;
+	    i = ihash_next(&f->routes, i))
+		if (slab_at(&f->route_slab, i) == r)
+			return i;
+	fatalx("fib: a route is missing from its table");
+}
+
+/* The group the kernel's route names (nexthop objects), or NULL. */
+struct fib_grp *
+fib_route_kgrp(const struct fib *f, const struct fib_route *r)
+{
+	return f->nexthops ? fib_grp_at(f, r->k_grp) : NULL;
+}
+
+/* Does the kernel's route name the group r wants, or (inline) its hops? */
+bool
+fib_route_k_is_grp(const struct fib *f, const struct fib_route *r)
+{
+	if (f->nexthops)
+		return r->k_grp == r->grp;
+	return r->k_sig == fib_grp_hops_sig(fib_grp_at(f, r->grp));
+}
 
 static uint32_t
 fib_route_hash_of(const void *obj)
@@ -447,7 +482,6 @@ fib_route_new(struct fib *f, const struct prefix *p)
 	if (r == NULL || idx >= FIB_H_ID)
 		fatal("fib route");
 	r->o.kind = FIB_K_ROUTE;
-	r->idx = idx;
 	r->addr = p->addr;
 	r->o.r_plen = p->len;
 	ihash_add(&f->routes, idx, hash_prefix(p->addr, p->len));
@@ -468,12 +502,13 @@ static void
 fib_grp_route_add(struct fib *f, struct fib_grp *g, struct fib_route *r)
 {
 	struct fib_route *head = fib_route_at(f, g->routes);
+	uint32_t idx = fib_route_idx(f, r);
 
 	r->g_prev = 0;
 	r->g_next = g->routes;
 	if (head != NULL)
-		head->g_prev = r->idx;
-	g->routes = r->idx;
+		head->g_prev = idx;
+	g->routes = idx;
 	g->nroutes++;
 }
 
@@ -580,28 +615,37 @@ fib_route_del(struct fib *f, const struct prefix *p)
 /* ---- freeing ---- */
 
 static void
-fib_obj_free(struct fib *f, struct fib_obj *o)
+fib_route_free(struct fib *f, struct fib_route *r)
 {
-	fib_obj_queue(f, o, FIB_L_NONE);
-	if (o->kind == FIB_K_ROUTE) {
-		struct fib_route *r = (struct fib_route *)o;
+	uint32_t idx = fib_route_idx(f, r);
 
-		ihash_del(&f->routes, r->idx, hash_prefix(r->addr, r->o.r_plen));
-	} else {
-		hmap_del(o->kind == FIB_K_NH ? &f->nhs : &f->grps, &((struct fib_idobj *)o)->hn);
-		hmap_del(&f->ids, &((struct fib_idobj *)o)->idn);
-		slab_free(&f->slots, ((struct fib_idobj *)o)->slot);
-	}
-	if (o->kind == FIB_K_GRP) {
-		struct fib_grp *g = (struct fib_grp *)o;
+	ihash_del(&f->routes, idx, hash_prefix(r->addr, r->o.r_plen));
+	slab_free(&f->route_slab, idx);
+}
+
+static void
+fib_idobj_free(struct fib *f, struct fib_idobj *h)
+{
+	hmap_del(h->o.kind == FIB_K_NH ? &f->nhs : &f->grps, &h->hn);
+	hmap_del(&f->ids, &h->idn);
+	slab_free(&f->slots, h->slot);
+	if (h->o.kind == FIB_K_GRP) {
+		struct fib_grp *g = (struct fib_grp *)h;
 
 		for (size_t i = 0; i < g->n; i++)
 			fib_nhobj_put(f, g->m[i].nh);
 	}
+	free(h);
+}
+
+static void
+fib_obj_free(struct fib *f, struct fib_obj *o)
+{
+	fib_obj_queue(f, o, FIB_L_NONE);
 	if (o->kind == FIB_K_ROUTE)
-		slab_free(&f->route_slab, ((struct fib_route *)o)->idx);
+		fib_route_free(f, (struct fib_route *)o);
 	else
-		free(o);
+		fib_idobj_free(f, (struct fib_idobj *)o);
 }
 
 /* Free o if nobody wants it and the kernel does not have it. */
@@ -611,7 +655,7 @@ fib_obj_release(struct fib *f, struct fib_obj *o)
 	if (fib_obj_wanted(o) || o->in_kernel || o->maybe_in || o->pending != FIB_OP_NONE ||
 	    o->stale)
 		return;
-	if (o->kind == FIB_K_ROUTE && ((struct fib_route *)o)->k_grp != 0)
+	if (o->kind == FIB_K_ROUTE && fib_route_kgrp(f, (struct fib_route *)o) != NULL)
 		return;
 	fib_obj_free(f, o);
 }
@@ -948,7 +992,8 @@ fib_obj_state_of(const struct fib *f, const struct fib_obj *o)
 static void
 fib_scan_one(const struct fib_scan *s, const struct fib_route *r)
 {
-	const struct fib_grp *g = fib_grp_at(s->f, r->grp ? r->grp : r->o.stale ? r->k_grp : 0);
+	const struct fib_grp *g = r->grp ? fib_grp_at(s->f, r->grp) :
+	    r->o.stale ? fib_route_kgrp(s->f, r) : NULL;
 	struct fib_route_view v;
 
 	if (g == NULL)

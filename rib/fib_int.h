@@ -101,26 +101,37 @@ struct fib_grp {
 };
 
 /*
- * 48 bytes, one per prefix, so kept packed: from f->route_slab, named by
+ * 40 bytes, one per prefix, so kept packed: from f->route_slab, named by
  * index there (its handle), linked by index into f->routes (lib/ihash.h),
  * into the list of its group's routes and into the FIB's lists (o.q_*);
  * it names its groups by slot. The prefix is o.r_plen and addr
- * (fib_route_pfx), the MTUs o.r_mtu, o.r_k_mtu.
+ * (fib_route_pfx), the MTUs o.r_mtu, o.r_k_mtu. Its own index is not
+ * stored: fib_route_idx finds it in f->routes (one bucket, as a lookup).
+ *
+ * What the kernel's route names is one 32-bit field, by mode. With nexthop
+ * objects, k_grp: the group whose id it names (so it is in sync when k_grp
+ * == grp); 0 when it names none or an id that is not one of our groups. A
+ * group's id changes only after EEXIST on an NLM_F_EXCL write, i.e. for a
+ * group never counted in the kernel, which no route holds as k_grp (the
+ * ACK of a route naming it would have needed it in the kernel; a group
+ * counted out takes its holders out first, fib_mon_grp_gone). With inline
+ * next hops, k_sig: fib_hops_sig of the hops it carries, 0: none.
  */
 struct fib_route {
 	struct fib_obj		 o;
 	uint32_t		 addr;		/* the prefix, host order */
-	uint32_t		 k_sig;		/* kernel: nh id, or hash of inline hops */
-	uint32_t		 idx;		/* its own, in f->route_slab (< FIB_H_ID) */
 	uint32_t		 next;		/* f->routes' link */
 	uint32_t		 g_next, g_prev;	/* grp->routes' links (indices), 0: none */
 	uint32_t		 grp;		/* wanted (slot; reference held), 0: delete */
-	uint32_t		 k_grp;		/* in the kernel (slot; reference held), 0: none
-						 * (and always with inline next hops) */
+	union {
+		uint32_t	 k_grp;		/* nexthop objects: in the kernel (slot;
+						 * reference held), 0: none or not ours */
+		uint32_t	 k_sig;		/* inline next hops: what the kernel has */
+	};
 };
 
 _Static_assert(sizeof(struct fib_obj) == 16, "fib_obj: the route fields must fill padding");
-_Static_assert(sizeof(struct fib_route) == 48, "fib_route: one per prefix, keep it packed");
+_Static_assert(sizeof(struct fib_route) == 40, "fib_route: one per prefix, keep it packed");
 
 /*
  * In the kernel and staying there: what another object may name. One whose
@@ -174,7 +185,7 @@ fib_idobj_at(const struct fib *f, uint32_t slot)
 	return slot != 0 ? *(struct fib_idobj **)slab_at(&f->slots, slot) : NULL;
 }
 
-/* A route's group (r->grp, r->k_grp), NULL for 0. */
+/* A route's group (r->grp; r->k_grp with nexthop objects), NULL for 0. */
 static inline struct fib_grp *
 fib_grp_at(const struct fib *f, uint32_t slot)
 {
@@ -193,14 +204,6 @@ fib_obj_at(const struct fib *f, uint32_t h)
 	if (h & FIB_H_ID)
 		return &fib_idobj_at(f, h & ~FIB_H_ID)->o;
 	return h != 0 ? &fib_route_at(f, h)->o : NULL;
-}
-
-static inline uint32_t
-fib_obj_handle(const struct fib_obj *o)
-{
-	if (o->kind == FIB_K_ROUTE)
-		return ((const struct fib_route *)o)->idx;
-	return FIB_H_ID | ((const struct fib_idobj *)o)->slot;
 }
 
 static inline struct fib_obj *
@@ -236,7 +239,10 @@ void	fib_nhobj_put(struct fib *, struct fib_nhobj *);
 void	fib_grp_ref(struct fib *, struct fib_grp *);
 void	fib_grp_put(struct fib *, struct fib_grp *);
 struct fib_route *fib_route_find(const struct fib *, const struct prefix *);
-uint32_t fib_grp_sig(const struct fib *, const struct fib_grp *);
+struct fib_grp *fib_route_kgrp(const struct fib *, const struct fib_route *);
+bool	fib_route_k_is_grp(const struct fib *, const struct fib_route *);
+uint32_t fib_grp_hops_sig(const struct fib_grp *);
+uint32_t fib_route_idx(const struct fib *, const struct fib_route *);
 bool	fib_grp_has_nh(const struct fib_grp *, const struct fib_nhobj *);
 void	fib_schedule(struct fib *);
 void	fib_retry_arm(struct fib *);

@@ -248,16 +248,17 @@ fib_kernel_settle(struct fib *f)
 
 /* ---- ACKs ---- */
 
-/* The kernel took o as we want it (or dropped it, for a delete). */
+/* The kernel took r as we want it: it names r's group (or its hops). */
 static void
 fib_route_now_in(struct fib *f, struct fib_route *r)
 {
 	if (!r->o.in_kernel)
 		f->st.routes_kernel++;
 	r->o.in_kernel = true;
-	r->k_sig = fib_grp_sig(f, fib_grp_at(f, r->grp));
 	r->o.r_k_mtu = r->o.r_mtu;
-	if (f->nexthops && r->k_grp != r->grp) {
+	if (!f->nexthops)
+		r->k_sig = fib_grp_hops_sig(fib_grp_at(f, r->grp));
+	else if (r->k_grp != r->grp) {
 		fib_grp_ref(f, fib_grp_at(f, r->grp));
 		if (r->k_grp != 0)
 			fib_grp_put(f, fib_grp_at(f, r->k_grp));
@@ -268,14 +269,14 @@ fib_route_now_in(struct fib *f, struct fib_route *r)
 void
 fib_route_now_out(struct fib *f, struct fib_route *r)
 {
+	struct fib_grp *kg = fib_route_kgrp(f, r);
+
 	if (r->o.in_kernel)
 		f->st.routes_kernel--;
 	r->o.in_kernel = false;
-	r->k_sig = 0;
-	if (r->k_grp != 0) {
-		fib_grp_put(f, fib_grp_at(f, r->k_grp));
-		r->k_grp = 0;
-	}
+	r->k_grp = 0;			/* k_sig too: one field */
+	if (kg != NULL)
+		fib_grp_put(f, kg);
 }
 
 /* A nexthop came or went: groups that have it must be rewritten. */

@@ -162,36 +162,45 @@ fib_route_is_ours(const struct fib *f, const struct rtnl_route *k)
 	    k->priority == f->opts.metric && k->type == RTN_UNICAST && k->tos == 0;
 }
 
+/* Inline next hops: the signature of the hops the kernel's route carries. */
 static uint32_t
-fib_route_ksig(const struct fib *f, const struct rtnl_route *k)
+fib_route_ksig(const struct rtnl_route *k)
 {
 	struct fib_nh h[RTNL_MPATH_MAX];
 
-	if (f->nexthops)
-		return k->nh_id;
 	for (size_t i = 0; i < k->nhops; i++)
 		h[i] = (struct fib_nh){ k->hop[i].gateway, k->hop[i].ifindex,
 		    (k->hop[i].flags & RTNH_F_ONLINK) != 0, k->hop[i].weight };
 	return k->nhops > FIB_NH_MAX ? 0 : fib_hops_sig(h, k->nhops);
 }
 
+/* Nexthop objects: the kernel's route names id; held if it is our group's. */
+static void
+fib_route_kset_grp(struct fib *f, struct fib_route *r, uint32_t id)
+{
+	struct fib_idobj *h = fib_id_find(f, id);
+	struct fib_grp *g = h != NULL && h->o.kind == FIB_K_GRP ? (struct fib_grp *)h : NULL;
+	struct fib_grp *old = fib_grp_at(f, r->k_grp);
+
+	if (g != NULL)
+		fib_grp_ref(f, g);
+	if (old != NULL)
+		fib_grp_put(f, old);
+	r->k_grp = fib_grp_slot(g);
+}
+
 /* Record what the kernel has for r. */
 static void
 fib_route_kset(struct fib *f, struct fib_route *r, const struct rtnl_route *k)
 {
-	struct fib_idobj *h = f->nexthops ? fib_id_find(f, k->nh_id) : NULL;
-	struct fib_grp *g = h != NULL && h->o.kind == FIB_K_GRP ? (struct fib_grp *)h : NULL;
-
 	if (!r->o.in_kernel)
 		f->st.routes_kernel++;
 	r->o.in_kernel = r->o.seen = true;
-	r->k_sig = fib_route_ksig(f, k);
 	r->o.r_k_mtu = k->mtu > UINT16_MAX ? UINT16_MAX : (uint16_t)k->mtu;	/* the kernel caps it lower */
-	if (g != NULL)
-		fib_grp_ref(f, g);
-	if (r->k_grp != 0)
-		fib_grp_put(f, fib_grp_at(f, r->k_grp));
-	r->k_grp = fib_grp_slot(g);
+	if (f->nexthops)
+		fib_route_kset_grp(f, r, k->nh_id);
+	else
+		r->k_sig = fib_route_ksig(k);
 }
 
 static int
