@@ -22,6 +22,9 @@
 
 /* ---- lists ---- */
 
+static uint32_t fib_route_idx(struct fib *, const struct fib_route *);
+static bool fib_route_k_is_grp(const struct fib *, const struct fib_route *);
+
 static struct fib_queue *
 fib_list_of(struct fib *f, const struct fib_obj *o, enum fib_list l)
 {
@@ -56,7 +59,7 @@ fib_queue_remove(struct fib *f, struct fib_queue *q, struct fib_obj *o)
 }
 
 static uint32_t
-fib_obj_handle(const struct fib *f, const struct fib_obj *o)
+fib_obj_handle(struct fib *f, const struct fib_obj *o)
 {
 	if (o->kind == FIB_K_ROUTE)
 		return fib_route_idx(f, (const struct fib_route *)o);
@@ -423,15 +426,24 @@ fib_grp_hops_sig(const struct fib_grp *g)
 
 /* ---- routes ---- */
 
-/* Its index in f->route_slab: it is in f->routes from fib_route_new to
- * fib_obj_free, so one bucket's walk finds it (pointers compared). */
-uint32_t
-fib_route_idx(const struct fib *f, const struct fib_route *r)
+/*
+ * Its index in f->route_slab. It is in f->routes from fib_route_new to
+ * fib_obj_free, so one bucket's walk finds it (pointers compared). A slab
+ * object's address and index are tied for the slab's life (chunks never
+ * move), so the last pair known is kept as a hint: fib_route_set asks
+ * twice right after its lookup by prefix.
+ */
+static uint32_t
+fib_route_idx(struct fib *f, const struct fib_route *r)
 {
+	if (r == f->hint_r)
+		return f->hint_idx;
 	for (uint32_t i = ihash_first(&f->routes, hash_prefix(r->addr, r->o.r_plen)); i != 0;
 	    i = ihash_next(&f->routes, i))
-		if (slab_at(&f->route_slab, i) == r)
+		if (slab_at(&f->route_slab, i) == r) {
+			f->hint_r = r, f->hint_idx = i;
 			return i;
+		}
 	fatalx("fib: a route is missing from its table");
 }
 
@@ -443,7 +455,7 @@ fib_route_kgrp(const struct fib *f, const struct fib_route *r)
 }
 
 /* Does the kernel's route name the group r wants, or (inline) its hops? */
-bool
+static bool
 fib_route_k_is_grp(const struct fib *f, const struct fib_route *r)
 {
 	if (f->nexthops)
@@ -460,15 +472,17 @@ fib_route_hash_of(const void *obj)
 }
 
 struct fib_route *
-fib_route_find(const struct fib *f, const struct prefix *p)
+fib_route_find(struct fib *f, const struct prefix *p)
 {
 	struct fib_route *r;
 
 	for (uint32_t i = ihash_first(&f->routes, hash_prefix(p->addr, p->len)); i != 0;
 	    i = ihash_next(&f->routes, i)) {
 		r = slab_at(&f->route_slab, i);
-		if (r->addr == p->addr && r->o.r_plen == p->len)
+		if (r->addr == p->addr && r->o.r_plen == p->len) {
+			f->hint_r = r, f->hint_idx = i;
 			return r;
+		}
 	}
 	return NULL;
 }
@@ -482,6 +496,7 @@ fib_route_new(struct fib *f, const struct prefix *p)
 	if (r == NULL || idx >= FIB_H_ID)
 		fatal("fib route");
 	r->o.kind = FIB_K_ROUTE;
+	f->hint_r = r, f->hint_idx = idx;
 	r->addr = p->addr;
 	r->o.r_plen = p->len;
 	ihash_add(&f->routes, idx, hash_prefix(p->addr, p->len));

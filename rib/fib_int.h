@@ -106,7 +106,8 @@ struct fib_grp {
  * into the list of its group's routes and into the FIB's lists (o.q_*);
  * it names its groups by slot. The prefix is o.r_plen and addr
  * (fib_route_pfx), the MTUs o.r_mtu, o.r_k_mtu. Its own index is not
- * stored: fib_route_idx finds it in f->routes (one bucket, as a lookup).
+ * stored: fib_route_idx finds it in f->routes (one bucket, as a lookup),
+ * or in a one-route hint that lookups by prefix leave behind.
  *
  * What the kernel's route names is one 32-bit field, by mode. With nexthop
  * objects, k_grp: the group whose id it names (so it is in sync when k_grp
@@ -159,6 +160,8 @@ struct fib {
 	struct slab		 route_slab;	/* every struct fib_route */
 	struct ihash		 routes;	/* of route_slab, by prefix */
 	struct slab		 slots;		/* struct fib_idobj *: every nexthop, group */
+	const struct fib_route	*hint_r;	/* fib_route_idx: a route and its index */
+	uint32_t		 hint_idx;
 	struct fib_queue	 dirty[FIB_K_COUNT], del[FIB_K_COUNT], stale, retry;
 	uint32_t		 next_id;
 	unsigned		 retry_ms;
@@ -238,11 +241,9 @@ struct fib_route *fib_route_adopt(struct fib *, const struct prefix *);
 void	fib_nhobj_put(struct fib *, struct fib_nhobj *);
 void	fib_grp_ref(struct fib *, struct fib_grp *);
 void	fib_grp_put(struct fib *, struct fib_grp *);
-struct fib_route *fib_route_find(const struct fib *, const struct prefix *);
+struct fib_route *fib_route_find(struct fib *, const struct prefix *);
 struct fib_grp *fib_route_kgrp(const struct fib *, const struct fib_route *);
-bool	fib_route_k_is_grp(const struct fib *, const struct fib_route *);
 uint32_t fib_grp_hops_sig(const struct fib_grp *);
-uint32_t fib_route_idx(const struct fib *, const struct fib_route *);
 bool	fib_grp_has_nh(const struct fib_grp *, const struct fib_nhobj *);
 void	fib_schedule(struct fib *);
 void	fib_retry_arm(struct fib *);
