@@ -72,14 +72,6 @@ slab_grow(struct slab *s)
 	return 0;
 }
 
-void *
-slab_at(const struct slab *s, uint32_t idx)
-{
-	size_t i = (size_t)idx - 1;
-
-	return s->chunks[i / s->per_chunk] + i % s->per_chunk * s->objsize;
-}
-
 static void
 slab_mark(struct slab *s, uint32_t idx, bool live)
 {

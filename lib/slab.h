@@ -41,8 +41,15 @@ void	slab_init(struct slab *, size_t objsize, size_t per_chunk);
 /* A zeroed object and its index in *idx, or NULL (errno ENOMEM; also past
  * UINT32_MAX - 1 objects). */
 MUST_USE void *slab_alloc(struct slab *, uint32_t *idx);
-/* The object of an index slab_alloc gave and slab_free did not take back. */
-void	*slab_at(const struct slab *, uint32_t idx);
+/* The object of an index slab_alloc gave and slab_free did not take back.
+ * Inline: the FIB and the overlay follow index links with it per prefix. */
+static inline void *
+slab_at(const struct slab *s, uint32_t idx)
+{
+	size_t i = (size_t)idx - 1;
+
+	return s->chunks[i / s->per_chunk] + i % s->per_chunk * s->objsize;
+}
 /* Give back the object of index idx; 0 is ignored. */
 void	slab_free(struct slab *, uint32_t idx);
 /*

@@ -22,7 +22,10 @@
 
 /* ---- lists ---- */
 
-static struct fib_objq *
+static uint32_t fib_route_idx(struct fib *, const struct fib_route *);
+static bool fib_route_k_is_grp(const struct fib *, const struct fib_route *);
+
+static struct fib_queue *
 fib_list_of(struct fib *f, const struct fib_obj *o, enum fib_list l)
 {
 	switch (l) {
@@ -39,18 +42,57 @@ fib_list_of(struct fib *f, const struct fib_obj *o, enum fib_list l)
 	}
 }
 
+static void
+fib_queue_remove(struct fib *f, struct fib_queue *q, struct fib_obj *o)
+{
+	struct fib_obj *prev = fib_obj_at(f, o->q_prev), *next = fib_obj_at(f, o->q_next);
+
+	if (prev != NULL)
+		prev->q_next = o->q_next;
+	else
+		q->head = o->q_next;
+	if (next != NULL)
+		next->q_prev = o->q_prev;
+	else
+		q->tail = o->q_prev;
+	o->q_prev = o->q_next = 0;
+}
+
+static uint32_t
+fib_obj_handle(struct fib *f, const struct fib_obj *o)
+{
+	if (o->kind == FIB_K_ROUTE)
+		return fib_route_idx(f, (const struct fib_route *)o);
+	return FIB_H_ID | ((const struct fib_idobj *)o)->slot;
+}
+
+static void
+fib_queue_append(struct fib *f, struct fib_queue *q, struct fib_obj *o)
+{
+	struct fib_obj *tail = fib_obj_at(f, q->tail);
+	uint32_t h = fib_obj_handle(f, o);
+
+	o->q_prev = q->tail;
+	o->q_next = 0;
+	if (tail != NULL)
+		tail->q_next = h;
+	else
+		q->head = h;
+	q->tail = h;
+}
+
 void
 fib_obj_queue(struct fib *f, struct fib_obj *o, enum fib_list l)
 {
-	struct fib_objq *q;
+	struct fib_queue *q;
 
 	if (o->list == l)
 		return;
 	if ((q = fib_list_of(f, o, o->list)) != NULL)
-		TAILQ_REMOVE(q, o, q);
+		fib_queue_remove(f, q, o);
 	o->list = (uint8_t)l;
 	if ((q = fib_list_of(f, o, l)) != NULL)
-		TAILQ_INSERT_TAIL(q, o, q);
+		fib_queue_append(f, q, o);
 }
 
 void
@@ -75,7 +117,7 @@ bool
 fib_obj_wanted(const struct fib_obj *o)
 {
 	if (o->kind == FIB_K_ROUTE)
-		return ((const struct fib_route *)o)->grp != NULL;
+		return ((const struct fib_route *)o)->grp != 0;
 	return ((const struct fib_idobj *)o)->refcnt > 0;
 }
 
@@ -86,7 +128,7 @@ fib_obj_needs_write(const struct fib *f, const struct fib_obj *o)
 
 	if (o->kind != FIB_K_ROUTE)
 		return f->nexthops && (!o->in_kernel || o->kdirty);
-	return !o->in_kernel || r->o.r_k_mtu != r->o.r_mtu || r->k_sig != fib_grp_sig(f, r->grp);
+	return !o->in_kernel || r->o.r_k_mtu != r->o.r_mtu || !fib_route_k_is_grp(f, r);
 }
 
 /* Just adopted from a dump: kept until fib_settle(), then judged. */
@@ -153,6 +195,18 @@ fib_id_assign(struct fib *f, struct fib_idobj *h, uint32_t id)
 	hmap_add(&f->ids, &h->idn, hash_u32(id));
 }
 
+/* ---- slots: nexthops and groups by handle ---- */
+
+static void
+fib_slot_new(struct fib *f, struct fib_idobj *h)
+{
+	struct fib_idobj **s = slab_alloc(&f->slots, &h->slot);
+
+	if (s == NULL || h->slot >= FIB_H_ID)
+		fatal("fib slot");
+	*s = h;
+}
+
 /* ---- nexthops ---- */
 
 int
@@ -197,6 +251,7 @@ fib_nhobj_new(struct fib *f, const struct fib_nh *k, uint32_t id)
 		fatal("fib nexthop");
 	nh->h.o.kind = FIB_K_NH;
 	nh->key = (struct fib_nh){ k->gateway, k->ifindex, k->onlink, 0 };
+	fib_slot_new(f, &nh->h);
 	hmap_add(&f->nhs, &nh->h.hn, fib_nh_hash(&nh->key));
 	fib_id_assign(f, &nh->h, id);
 	return nh;
@@ -292,6 +347,7 @@ fib_grp_new(struct fib *f, const struct fib_nh *nhs, size_t n, uint32_t id, bool
 		fatal("fib group");
 	g->h.o.kind = FIB_K_GRP;
 	g->n = n;
+	fib_slot_new(f, &g->h);
 	for (size_t i = 0; i < n; i++) {
 		g->m[i].nh = adopt ? fib_nhobj_find(f, &nhs[i]) : fib_nhobj_get(f, &nhs[i]);
 		if (adopt && g->m[i].nh->h.refcnt++ == 0)	/* adopt: found by the caller */
@@ -352,15 +408,15 @@ fib_grp_has_nh(const struct fib_grp *g, const struct fib_nhobj *nh)
 	return false;
 }
 
+/* Inline next hops: the signature of g's hops, as fib_hops_sig gives it for
+ * a route in a dump; 0 for none. */
 uint32_t
-fib_grp_sig(const struct fib *f, const struct fib_grp *g)
+fib_grp_hops_sig(const struct fib_grp *g)
 {
 	struct fib_nh k[FIB_NH_MAX];
 
 	if (g == NULL)
 		return 0;
-	if (f->nexthops)
-		return g->h.id;
 	for (size_t i = 0; i < g->n; i++) {
 		k[i] = g->m[i].nh->key;
 		k[i].weight = g->m[i].weight;
@@ -369,6 +425,43 @@ fib_grp_sig(const struct fib *f, const struct fib_grp *g)
 }
 
 /* ---- routes ---- */
+
+/*
+ * Its index in f->route_slab. It is in f->routes from fib_route_new to
+ * fib_obj_free, so one bucket's walk finds it (pointers compared). A slab
+ * object's address and index are tied for the slab's life (chunks never
+ * move), so the last pair known is kept as a hint: fib_route_set asks
+ * twice right after its lookup by prefix.
+ */
+static uint32_t
+fib_route_idx(struct fib *f, const struct fib_route *r)
+{
+	if (r == f->hint_r)
+		return f->hint_idx;
+	for (uint32_t i = ihash_first(&f->routes, hash_prefix(r->addr, r->o.r_plen)); i != 0;
+	    i = ihash_next(&f->routes, i))
+		if (slab_at(&f->route_slab, i) == r) {
+			f->hint_r = r, f->hint_idx = i;
+			return i;
+		}
+	fatalx("fib: a route is missing from its table");
+}
+
+/* The group the kernel's route names (nexthop objects), or NULL. */
+struct fib_grp *
+fib_route_kgrp(const struct fib *f, const struct fib_route *r)
+{
+	return f->nexthops ? fib_grp_at(f, r->k_grp) : NULL;
+}
+
+/* Does the kernel's route name the group r wants, or (inline) its hops? */
+static bool
+fib_route_k_is_grp(const struct fib *f, const struct fib_route *r)
+{
+	if (f->nexthops)
+		return r->k_grp == r->grp;
+	return r->k_sig == fib_grp_hops_sig(fib_grp_at(f, r->grp));
+}
 
 static uint32_t
 fib_route_hash_of(const void *obj)
@@ -379,15 +472,17 @@ fib_route_hash_of(const void *obj)
 }
 
 struct fib_route *
-fib_route_find(const struct fib *f, const struct prefix *p)
+fib_route_find(struct fib *f, const struct prefix *p)
 {
 	struct fib_route *r;
 
 	for (uint32_t i = ihash_first(&f->routes, hash_prefix(p->addr, p->len)); i != 0;
 	    i = ihash_next(&f->routes, i)) {
 		r = slab_at(&f->route_slab, i);
-		if (r->addr == p->addr && r->o.r_plen == p->len)
+		if (r->addr == p->addr && r->o.r_plen == p->len) {
+			f->hint_r = r, f->hint_idx = i;
 			return r;
+		}
 	}
 	return NULL;
 }
@@ -398,10 +493,10 @@ fib_route_new(struct fib *f, const struct prefix *p)
 	uint32_t idx;
 	struct fib_route *r = slab_alloc(&f->route_slab, &idx);
 
-	if (r == NULL)
+	if (r == NULL || idx >= FIB_H_ID)
 		fatal("fib route");
 	r->o.kind = FIB_K_ROUTE;
-	r->idx = idx;
+	f->hint_r = r, f->hint_idx = idx;
 	r->addr = p->addr;
 	r->o.r_plen = p->len;
 	ihash_add(&f->routes, idx, hash_prefix(p->addr, p->len));
@@ -422,12 +517,13 @@ static void
 fib_grp_route_add(struct fib *f, struct fib_grp *g, struct fib_route *r)
 {
 	struct fib_route *head = fib_route_at(f, g->routes);
+	uint32_t idx = fib_route_idx(f, r);
 
 	r->g_prev = 0;
 	r->g_next = g->routes;
 	if (head != NULL)
-		head->g_prev = r->idx;
-	g->routes = r->idx;
+		head->g_prev = idx;
+	g->routes = idx;
 	g->nroutes++;
 }
 
@@ -450,17 +546,19 @@ fib_grp_route_del(struct fib *f, struct fib_grp *g, struct fib_route *r)
 static void
 fib_route_point(struct fib *f, struct fib_route *r, struct fib_grp *g)
 {
-	if (r->grp == g) {
+	struct fib_grp *old = fib_grp_at(f, r->grp);
+
+	if (old == g) {
 		if (g != NULL)
 			fib_grp_put(f, g);	/* already held */
 		return;
 	}
-	if (r->grp != NULL) {
-		fib_grp_route_del(f, r->grp, r);
-		fib_grp_put(f, r->grp);
+	if (old != NULL) {
+		fib_grp_route_del(f, old, r);
+		fib_grp_put(f, old);
 	} else
 		f->st.routes++;
-	r->grp = g;
+	r->grp = fib_grp_slot(g);
 	if (g != NULL)
 		fib_grp_route_add(f, g, r);
 	else
@@ -532,27 +630,37 @@ fib_route_del(struct fib *f, const struct prefix *p)
 /* ---- freeing ---- */
 
 static void
-fib_obj_free(struct fib *f, struct fib_obj *o)
+fib_route_free(struct fib *f, struct fib_route *r)
 {
-	fib_obj_queue(f, o, FIB_L_NONE);
-	if (o->kind == FIB_K_ROUTE) {
-		struct fib_route *r = (struct fib_route *)o;
+	uint32_t idx = fib_route_idx(f, r);
 
-		ihash_del(&f->routes, r->idx, hash_prefix(r->addr, r->o.r_plen));
-	} else {
-		hmap_del(o->kind == FIB_K_NH ? &f->nhs : &f->grps, &((struct fib_idobj *)o)->hn);
-		hmap_del(&f->ids, &((struct fib_idobj *)o)->idn);
-	}
-	if (o->kind == FIB_K_GRP) {
-		struct fib_grp *g = (struct fib_grp *)o;
+	ihash_del(&f->routes, idx, hash_prefix(r->addr, r->o.r_plen));
+	slab_free(&f->route_slab, idx);
+}
+
+static void
+fib_idobj_free(struct fib *f, struct fib_idobj *h)
+{
+	hmap_del(h->o.kind == FIB_K_NH ? &f->nhs : &f->grps, &h->hn);
+	hmap_del(&f->ids, &h->idn);
+	slab_free(&f->slots, h->slot);
+	if (h->o.kind == FIB_K_GRP) {
+		struct fib_grp *g = (struct fib_grp *)h;
 
 		for (size_t i = 0; i < g->n; i++)
 			fib_nhobj_put(f, g->m[i].nh);
 	}
+	free(h);
+}
+
+static void
+fib_obj_free(struct fib *f, struct fib_obj *o)
+{
+	fib_obj_queue(f, o, FIB_L_NONE);
 	if (o->kind == FIB_K_ROUTE)
-		slab_free(&f->route_slab, ((struct fib_route *)o)->idx);
+		fib_route_free(f, (struct fib_route *)o);
 	else
-		free(o);
+		fib_idobj_free(f, (struct fib_idobj *)o);
 }
 
 /* Free o if nobody wants it and the kernel does not have it. */
@@ -562,14 +670,14 @@ fib_obj_release(struct fib *f, struct fib_obj *o)
 	if (fib_obj_wanted(o) || o->in_kernel || o->maybe_in || o->pending != FIB_OP_NONE ||
 	    o->stale)
 		return;
-	if (o->kind == FIB_K_ROUTE && ((struct fib_route *)o)->k_grp != NULL)
+	if (o->kind == FIB_K_ROUTE && fib_route_kgrp(f, (struct fib_route *)o) != NULL)
 		return;
 	fib_obj_free(f, o);
 }
 
 /* ---- PIC ---- */
 
-static size_t fib_flush_list(struct fib *, struct fib_objq *, size_t budget, bool del);
+static size_t fib_flush_list(struct fib *, struct fib_queue *, size_t budget, bool del);
 
 static void
 fib_grp_drop_member(struct fib *f, struct fib_grp *g, size_t i)
@@ -634,7 +742,7 @@ fib_nh_down(struct fib *f, const struct fib_nh *k)
 static bool
 fib_route_ready(const struct fib *f, const struct fib_route *r)
 {
-	return !f->nexthops || fib_obj_usable(&r->grp->h.o);
+	return !f->nexthops || fib_obj_usable(&fib_grp_at(f, r->grp)->h.o);
 }
 
 static bool
@@ -670,12 +778,12 @@ fib_obj_step(struct fib *f, struct fib_obj *o)
 }
 
 static size_t
-fib_flush_list(struct fib *f, struct fib_objq *q, size_t budget, bool del)
+fib_flush_list(struct fib *f, struct fib_queue *q, size_t budget, bool del)
 {
 	struct fib_obj *o;
 	size_t n = 0;
 
-	while (n < budget && (o = TAILQ_FIRST(q)) != NULL) {
+	while (n < budget && (o = fib_queue_first(f, q)) != NULL) {
 		fib_obj_queue(f, o, FIB_L_NONE);
 		if (o->pending != FIB_OP_NONE)
 			o->redo = true;		/* one message in flight at a time */
@@ -693,7 +801,7 @@ static bool
 fib_dirty_empty(const struct fib *f)
 {
 	for (int k = 0; k < FIB_K_COUNT; k++)
-		if (!TAILQ_EMPTY(&f->dirty[k]))
+		if (!fib_queue_empty(&f->dirty[k]))
 			return false;
 	return true;
 }
@@ -709,11 +817,11 @@ fib_flush_cb(evutil_socket_t fd, short what, void *arg)
 		b -= fib_flush_list(f, &f->dirty[k], b, false);
 	if (fib_dirty_empty(f)) {
 		b -= fib_flush_list(f, &f->del[FIB_K_GRP], b, true);
-		if (TAILQ_EMPTY(&f->del[FIB_K_GRP]))
+		if (fib_queue_empty(&f->del[FIB_K_GRP]))
 			(void)fib_flush_list(f, &f->del[FIB_K_NH], b, true);
 	}
-	if (!fib_dirty_empty(f) || !TAILQ_EMPTY(&f->del[FIB_K_GRP]) ||
-	    !TAILQ_EMPTY(&f->del[FIB_K_NH]))
+	if (!fib_dirty_empty(f) || !fib_queue_empty(&f->del[FIB_K_GRP]) ||
+	    !fib_queue_empty(&f->del[FIB_K_NH]))
 		fib_schedule(f);		/* the rest next turn */
 }
 
@@ -724,7 +832,7 @@ fib_retry_move(struct fib *f)
 {
 	struct fib_obj *o;
 
-	while ((o = TAILQ_FIRST(&f->retry)) != NULL) {
+	while ((o = fib_queue_first(f, &f->retry)) != NULL) {
 		fib_obj_queue(f, o, FIB_L_NONE);
 		fib_obj_dirty(f, o);
 		f->st.retries++;
@@ -778,12 +886,7 @@ fib_init(struct fib *f, struct event_base *base, const struct fib_opts *o)
 	slab_init(&f->route_slab, sizeof(struct fib_route), SLAB_PER_CHUNK);
 	ihash_init(&f->routes, &f->route_slab, offsetof(struct fib_route, next),
 	    fib_route_hash_of);
-	for (int k = 0; k < FIB_K_COUNT; k++) {
-		TAILQ_INIT(&f->dirty[k]);
-		TAILQ_INIT(&f->del[k]);
-	}
-	TAILQ_INIT(&f->stale);
-	TAILQ_INIT(&f->retry);
+	slab_init(&f->slots, sizeof(struct fib_idobj *), 256);
 	f->flush_ev = event_new(base, -1, 0, fib_flush_cb, f);
 	f->retry_ev = event_new(base, -1, 0, fib_retry_cb, f);
 	return f->flush_ev && f->retry_ev ? 0 : -ENOMEM;
@@ -834,6 +937,7 @@ fib_free(struct fib *f, bool keep_routes)
 	fib_map_free(&f->grps, offsetof(struct fib_grp, h.hn));
 	fib_map_free(&f->nhs, offsetof(struct fib_nhobj, h.hn));
 	hmap_destroy(&f->ids);
+	slab_fini(&f->slots);
 	free(f);
 }
 
@@ -843,7 +947,7 @@ fib_settle(struct fib *f)
 	struct fib_obj *o;
 
 	f->settled = true;
-	while ((o = TAILQ_FIRST(&f->stale)) != NULL) {
+	while ((o = fib_queue_first(f, &f->stale)) != NULL) {
 		fib_obj_queue(f, o, FIB_L_NONE);
 		o->stale = false;
 		fib_obj_dirty(f, o);
@@ -853,8 +957,8 @@ fib_settle(struct fib *f)
 bool
 fib_is_idle(const struct fib *f)
 {
-	return fib_dirty_empty(f) && TAILQ_EMPTY(&f->del[FIB_K_GRP]) &&
-	    TAILQ_EMPTY(&f->del[FIB_K_NH]) && nl_inflight(f->nl) == 0;
+	return fib_dirty_empty(f) && fib_queue_empty(&f->del[FIB_K_GRP]) &&
+	    fib_queue_empty(&f->del[FIB_K_NH]) && nl_inflight(f->nl) == 0;
 }
 
 void
@@ -903,7 +1007,8 @@ fib_obj_state_of(const struct fib *f, const struct fib_obj *o)
 static void
 fib_scan_one(const struct fib_scan *s, const struct fib_route *r)
 {
-	const struct fib_grp *g = r->grp ? r->grp : r->o.stale ? r->k_grp : NULL;
+	const struct fib_grp *g = r->grp ? fib_grp_at(s->f, r->grp) :
+	    r->o.stale ? fib_route_kgrp(s->f, r) : NULL;
 	struct fib_route_view v;
 
 	if (g == NULL)

@@ -9,6 +9,14 @@
  * from the kernel at start, not wanted yet), retry (failed; backoff).
  * The flush job compares want with kernel state and sends what differs.
  *
+ * Objects are named by 32-bit handles, not pointers, where a route holds the
+ * name (a route is one per prefix, so every byte counts): a route by its
+ * index in f->route_slab, a nexthop or group by FIB_H_ID | its slot in
+ * f->slots (a slab of pointers: an array lookup, no hash). The lists link
+ * objects of every kind by handle (o.q_prev, o.q_next; struct fib_queue), so
+ * the mixed stale and retry lists stay one list each; a route names its
+ * wanted and installed group by slot (fib_grp_at).
+ *
  * Messages are sent by lib/nl's writer thread, so an ACK may come turns
  * after its message was built. An object has at most one message in flight
  * (pending): the flush job passes over a pending object and marks it redo,
@@ -24,8 +32,6 @@
 #ifndef IPIP_RIB_FIB_INT_H
 #define IPIP_RIB_FIB_INT_H
 
-#include <sys/queue.h>
-
 #include "lib/hmap.h"
 #include "lib/nl.h"
 #include "lib/ihash.h"
@@ -36,8 +42,12 @@ enum fib_kind { FIB_K_NH, FIB_K_GRP, FIB_K_ROUTE, FIB_K_COUNT };
 enum fib_list { FIB_L_NONE, FIB_L_DIRTY, FIB_L_DEL, FIB_L_STALE, FIB_L_RETRY };
 enum fib_op { FIB_OP_NONE, FIB_OP_WRITE, FIB_OP_DEL };
 
+/* A handle with this bit names f->slots' slot (nexthop, group); without it a
+ * route (f->route_slab's index). 0 names nothing. */
+#define FIB_H_ID	0x80000000u
+
 struct fib_obj {
-	TAILQ_ENTRY(fib_obj)	 q;
+	uint32_t		 q_prev, q_next;	/* on its list: handles, 0 at the ends */
 	uint8_t			 kind:2;	/* enum fib_kind */
 	uint8_t			 list:3;	/* enum fib_list */
 	uint8_t			 pending:2;	/* enum fib_op */
@@ -56,7 +66,11 @@ struct fib_obj {
 	uint16_t		 r_mtu, r_k_mtu;	/* IPv4 route MTUs fit (the kernel caps
 						 * at 65520); wanted, in the kernel */
 };
-TAILQ_HEAD(fib_objq, fib_obj);
+
+/* A list of objects (any kind), linked through o.q_prev/q_next; FIFO. */
+struct fib_queue {
+	uint32_t		 head, tail;	/* handles, 0: empty */
+};
 
 /* Nexthops and groups: by key, by kernel id, reference count (groups/routes using it). */
 struct fib_idobj {
@@ -64,6 +78,7 @@ struct fib_idobj {
 	struct hmap_node	 hn;		/* f->nhs or f->grps, by key */
 	struct hmap_node	 idn;
 	uint32_t		 id, refcnt;
+	uint32_t		 slot;		/* in f->slots: its handle without FIB_H_ID */
 };
 
 struct fib_nhobj {
@@ -86,24 +101,38 @@ struct fib_grp {
 };
 
 /*
- * 64 bytes, one per prefix, so kept packed: from f->route_slab, named by
- * index there, linked by index into f->routes (lib/ihash.h) and into the
- * list of its group's routes. The prefix is o.r_plen and addr
- * (fib_route_pfx), the MTUs o.r_mtu, o.r_k_mtu.
+ * 40 bytes, one per prefix, so kept packed: from f->route_slab, named by
+ * index there (its handle), linked by index into f->routes (lib/ihash.h),
+ * into the list of its group's routes and into the FIB's lists (o.q_*);
+ * it names its groups by slot. The prefix is o.r_plen and addr
+ * (fib_route_pfx), the MTUs o.r_mtu, o.r_k_mtu. Its own index is not
+ * stored: fib_route_idx finds it in f->routes (one bucket, as a lookup),
+ * or in a one-route hint that lookups by prefix leave behind.
+ *
+ * What the kernel's route names is one 32-bit field, by mode. With nexthop
+ * objects, k_grp: the group whose id it names (so it is in sync when k_grp
+ * == grp); 0 when it names none or an id that is not one of our groups. A
+ * group's id changes only after EEXIST on an NLM_F_EXCL write, i.e. for a
+ * group never counted in the kernel, which no route holds as k_grp (the
+ * ACK of a route naming it would have needed it in the kernel; a group
+ * counted out takes its holders out first, fib_mon_grp_gone). With inline
+ * next hops, k_sig: fib_hops_sig of the hops it carries, 0: none.
  */
 struct fib_route {
 	struct fib_obj		 o;
 	uint32_t		 addr;		/* the prefix, host order */
-	uint32_t		 k_sig;		/* kernel: nh id, or hash of inline hops */
-	uint32_t		 idx;		/* its own, in f->route_slab */
 	uint32_t		 next;		/* f->routes' link */
 	uint32_t		 g_next, g_prev;	/* grp->routes' links (indices), 0: none */
-	struct fib_grp		*grp;		/* wanted (reference held), NULL: delete */
-	struct fib_grp		*k_grp;		/* in the kernel (reference held) */
+	uint32_t		 grp;		/* wanted (slot; reference held), 0: delete */
+	union {
+		uint32_t	 k_grp;		/* nexthop objects: in the kernel (slot;
+						 * reference held), 0: none or not ours */
+		uint32_t	 k_sig;		/* inline next hops: what the kernel has */
+	};
 };
 
-_Static_assert(sizeof(struct fib_obj) <= 24, "fib_obj: the route fields must fill padding");
-_Static_assert(sizeof(struct fib_route) <= 64, "fib_route: one per prefix, keep it packed");
+_Static_assert(sizeof(struct fib_obj) == 16, "fib_obj: the route fields must fill padding");
+_Static_assert(sizeof(struct fib_route) == 40, "fib_route: one per prefix, keep it packed");
 
 /*
  * In the kernel and staying there: what another object may name. One whose
@@ -130,7 +159,10 @@ struct fib {
 	struct hmap		 nhs, grps, ids;
 	struct slab		 route_slab;	/* every struct fib_route */
 	struct ihash		 routes;	/* of route_slab, by prefix */
-	struct fib_objq		 dirty[FIB_K_COUNT], del[FIB_K_COUNT], stale, retry;
+	struct slab		 slots;		/* struct fib_idobj *: every nexthop, group */
+	const struct fib_route	*hint_r;	/* fib_route_idx: a route and its index */
+	uint32_t		 hint_idx;
+	struct fib_queue	 dirty[FIB_K_COUNT], del[FIB_K_COUNT], stale, retry;
 	uint32_t		 next_id;
 	unsigned		 retry_ms;
 	bool			 settled, nexthops;
@@ -147,6 +179,46 @@ static inline struct fib_route *
 fib_route_at(const struct fib *f, uint32_t idx)
 {
 	return idx != 0 ? slab_at(&f->route_slab, idx) : NULL;
+}
+
+/* The nexthop or group in slot i, NULL for 0. */
+static inline struct fib_idobj *
+fib_idobj_at(const struct fib *f, uint32_t slot)
+{
+	return slot != 0 ? *(struct fib_idobj **)slab_at(&f->slots, slot) : NULL;
+}
+
+/* A route's group (r->grp; r->k_grp with nexthop objects), NULL for 0. */
+static inline struct fib_grp *
+fib_grp_at(const struct fib *f, uint32_t slot)
+{
+	return (struct fib_grp *)fib_idobj_at(f, slot);
+}
+
+static inline uint32_t
+fib_grp_slot(const struct fib_grp *g)
+{
+	return g != NULL ? g->h.slot : 0;
+}
+
+static inline struct fib_obj *
+fib_obj_at(const struct fib *f, uint32_t h)
+{
+	if (h & FIB_H_ID)
+		return &fib_idobj_at(f, h & ~FIB_H_ID)->o;
+	return h != 0 ? &fib_route_at(f, h)->o : NULL;
+}
+
+static inline struct fib_obj *
+fib_queue_first(const struct fib *f, const struct fib_queue *q)
+{
+	return fib_obj_at(f, q->head);
+}
+
+static inline bool
+fib_queue_empty(const struct fib_queue *q)
+{
+	return q->head == 0;
 }
 
 /* Every route that wants group g; the body may dirty r, not repoint it. */
@@ -169,8 +241,9 @@ struct fib_route *fib_route_adopt(struct fib *, const struct prefix *);
 void	fib_nhobj_put(struct fib *, struct fib_nhobj *);
 void	fib_grp_ref(struct fib *, struct fib_grp *);
 void	fib_grp_put(struct fib *, struct fib_grp *);
-struct fib_route *fib_route_find(const struct fib *, const struct prefix *);
-uint32_t fib_grp_sig(const struct fib *, const struct fib_grp *);
+struct fib_route *fib_route_find(struct fib *, const struct prefix *);
+struct fib_grp *fib_route_kgrp(const struct fib *, const struct fib_route *);
+uint32_t fib_grp_hops_sig(const struct fib_grp *);
 bool	fib_grp_has_nh(const struct fib_grp *, const struct fib_nhobj *);
 void	fib_schedule(struct fib *);
 void	fib_retry_arm(struct fib *);

@@ -113,9 +113,9 @@ fib_write_route(struct fib *f, struct fib_route *r)
 	struct nlattr *m;
 
 	if (f->nexthops)
-		mnl_attr_put_u32(h, RTA_NH_ID, r->grp->h.id);
+		mnl_attr_put_u32(h, RTA_NH_ID, fib_grp_at(f, r->grp)->h.id);
 	else
-		fib_msg_route_hops(h, rtm, r->grp);
+		fib_msg_route_hops(h, rtm, fib_grp_at(f, r->grp));
 	if (r->o.r_mtu) {
 		m = mnl_attr_nest_start(h, RTA_METRICS);
 		mnl_attr_put_u32(h, RTAX_MTU, r->o.r_mtu);
@@ -248,19 +248,20 @@ fib_kernel_settle(struct fib *f)
 
 /* ---- ACKs ---- */
 
-/* The kernel took o as we want it (or dropped it, for a delete). */
+/* The kernel took r as we want it: it names r's group (or its hops). */
 static void
 fib_route_now_in(struct fib *f, struct fib_route *r)
 {
 	if (!r->o.in_kernel)
 		f->st.routes_kernel++;
 	r->o.in_kernel = true;
-	r->k_sig = fib_grp_sig(f, r->grp);
 	r->o.r_k_mtu = r->o.r_mtu;
-	if (f->nexthops && r->k_grp != r->grp) {
-		fib_grp_ref(f, r->grp);
-		if (r->k_grp != NULL)
-			fib_grp_put(f, r->k_grp);
+	if (!f->nexthops)
+		r->k_sig = fib_grp_hops_sig(fib_grp_at(f, r->grp));
+	else if (r->k_grp != r->grp) {
+		fib_grp_ref(f, fib_grp_at(f, r->grp));
+		if (r->k_grp != 0)
+			fib_grp_put(f, fib_grp_at(f, r->k_grp));
 		r->k_grp = r->grp;
 	}
 }
@@ -268,14 +269,14 @@ fib_route_now_in(struct fib *f, struct fib_route *r)
 void
 fib_route_now_out(struct fib *f, struct fib_route *r)
 {
+	struct fib_grp *kg = fib_route_kgrp(f, r);
+
 	if (r->o.in_kernel)
 		f->st.routes_kernel--;
 	r->o.in_kernel = false;
-	r->k_sig = 0;
-	if (r->k_grp != NULL) {
-		fib_grp_put(f, r->k_grp);
-		r->k_grp = NULL;
-	}
+	r->k_grp = 0;			/* k_sig too: one field */
+	if (kg != NULL)
+		fib_grp_put(f, kg);
 }
 
 /* A nexthop came or went: groups that have it must be rewritten. */
@@ -330,7 +331,7 @@ fib_ack_ok(struct fib *f, struct fib_obj *o, enum fib_op op, bool redo)
 		fib_nh_groups_dirty(f, (struct fib_nhobj *)o);
 	if (!was_in && o->kind == FIB_K_GRP)
 		fib_grp_now_in(f, (struct fib_grp *)o);
-	if (TAILQ_EMPTY(&f->retry))
+	if (fib_queue_empty(&f->retry))
 		f->retry_ms = FIB_RETRY_MIN_MS;
 	if (redo)
 		fib_obj_dirty(f, o);
@@ -400,7 +401,7 @@ fib_purge_map(struct fib *f, struct hmap *m, size_t off, enum fib_kind kind)
 		for (struct hmap_node *x = hmap_next(m, NULL); x; x = hmap_next(m, x))
 			if ((o = (struct fib_obj *)((char *)x - off))->in_kernel)
 				fib_obj_queue(f, o, FIB_L_DEL);
-	while ((o = TAILQ_FIRST(&f->del[kind])) != NULL) {
+	while ((o = fib_queue_first(f, &f->del[kind])) != NULL) {
 		fib_obj_queue(f, o, FIB_L_NONE);
 		fib_kernel_del(f, o);
 	}

@@ -162,36 +162,45 @@ fib_route_is_ours(const struct fib *f, const struct rtnl_route *k)
 	    k->priority == f->opts.metric && k->type == RTN_UNICAST && k->tos == 0;
 }
 
+/* Inline next hops: the signature of the hops the kernel's route carries. */
 static uint32_t
-fib_route_ksig(const struct fib *f, const struct rtnl_route *k)
+fib_route_ksig(const struct rtnl_route *k)
 {
 	struct fib_nh h[RTNL_MPATH_MAX];
 
-	if (f->nexthops)
-		return k->nh_id;
 	for (size_t i = 0; i < k->nhops; i++)
 		h[i] = (struct fib_nh){ k->hop[i].gateway, k->hop[i].ifindex,
 		    (k->hop[i].flags & RTNH_F_ONLINK) != 0, k->hop[i].weight };
 	return k->nhops > FIB_NH_MAX ? 0 : fib_hops_sig(h, k->nhops);
 }
 
+/* Nexthop objects: the kernel's route names id; held if it is our group's. */
+static void
+fib_route_kset_grp(struct fib *f, struct fib_route *r, uint32_t id)
+{
+	struct fib_idobj *h = fib_id_find(f, id);
+	struct fib_grp *g = h != NULL && h->o.kind == FIB_K_GRP ? (struct fib_grp *)h : NULL;
+	struct fib_grp *old = fib_grp_at(f, r->k_grp);
+
+	if (g != NULL)
+		fib_grp_ref(f, g);
+	if (old != NULL)
+		fib_grp_put(f, old);
+	r->k_grp = fib_grp_slot(g);
+}
+
 /* Record what the kernel has for r. */
 static void
 fib_route_kset(struct fib *f, struct fib_route *r, const struct rtnl_route *k)
 {
-	struct fib_idobj *h = f->nexthops ? fib_id_find(f, k->nh_id) : NULL;
-	struct fib_grp *g = h != NULL && h->o.kind == FIB_K_GRP ? (struct fib_grp *)h : NULL;
-
 	if (!r->o.in_kernel)
 		f->st.routes_kernel++;
 	r->o.in_kernel = r->o.seen = true;
-	r->k_sig = fib_route_ksig(f, k);
 	r->o.r_k_mtu = k->mtu > UINT16_MAX ? UINT16_MAX : (uint16_t)k->mtu;	/* the kernel caps it lower */
-	if (g != NULL)
-		fib_grp_ref(f, g);
-	if (r->k_grp != NULL)
-		fib_grp_put(f, r->k_grp);
-	r->k_grp = g;
+	if (f->nexthops)
+		fib_route_kset_grp(f, r, k->nh_id);
+	else
+		r->k_sig = fib_route_ksig(k);
 }
 
 static int
@@ -407,19 +416,19 @@ fib_route_gone_with(struct fib *f, struct fib_route *r)
 static void
 fib_mon_grp_gone(struct fib *f, struct fib_grp *g)
 {
-	uint32_t listed = 0, others;
+	uint32_t listed = 0, others, slot = g->h.slot;
 	struct fib_route *r;
 
 	g->h.o.in_kernel = false;
 	g->h.o.maybe_in = true;
 	FIB_GRP_FOREACH_ROUTE(f, g, r)
-		listed += r->k_grp == g;
+		listed += r->k_grp == slot;
 	others = g->h.refcnt - g->nroutes - listed;
 	FIB_GRP_FOREACH_ROUTE(f, g, r)
-		if (r->k_grp == g)
+		if (r->k_grp == slot)
 			fib_route_gone_with(f, r);
 	for (uint32_t i = 0; others > 0 && (r = slab_next(&f->route_slab, &i)) != NULL;)
-		if (r->k_grp == g && r->grp != g) {
+		if (r->k_grp == slot && r->grp != slot) {
 			fib_route_gone_with(f, r);
 			others--;
 		}
@@ -445,10 +454,10 @@ fib_refs_lost(struct fib *f, struct fib_obj *o)
 			if (g->m[i].nh->h.o.in_kernel && g->m[i].nh->h.o.pending == FIB_OP_NONE)
 				fib_mon_nh_out(f, g->m[i].nh);
 	} else if (o->kind == FIB_K_ROUTE) {
-		struct fib_route *r = (struct fib_route *)o;
+		struct fib_grp *g = fib_grp_at(f, ((struct fib_route *)o)->grp);
 
-		if (r->grp != NULL && r->grp->h.o.in_kernel && r->grp->h.o.pending == FIB_OP_NONE)
-			fib_mon_grp_gone(f, r->grp);
+		if (g != NULL && g->h.o.in_kernel && g->h.o.pending == FIB_OP_NONE)
+			fib_mon_grp_gone(f, g);
 	}
 }
 
@@ -510,7 +519,7 @@ fib_mon_link(struct fib *f, const struct rtnl_link *l, bool gone)
 	size_t n = 0;
 
 	if (!down) {
-		if (!TAILQ_EMPTY(&f->retry))
+		if (!fib_queue_empty(&f->retry))
 			fib_retry_now(f);
 		return;
 	}
@@ -552,7 +561,7 @@ fib_mon_cb(const struct rtnl_msg *m, void *arg)
 		}
 		break;
 	case RTM_NEWADDR:
-		if (!TAILQ_EMPTY(&f->retry))
+		if (!fib_queue_empty(&f->retry))
 			fib_retry_now(f);
 		break;
 	}

@@ -255,6 +255,33 @@ def test_restart_after_sigkill_keeps_routes_and_removes_stale_ones_only_after_se
     assert our_routes(fib_ns) == {} and our_nexthops(fib_ns) == {}
 
 
+def test_a_route_withdrawn_while_its_install_is_retried_stays_out(fib_ns):
+    """Routes refused because another's route holds the prefix wait on the
+    retry list. One withdrawn meanwhile leaves that list: when the other
+    routes go, the withdrawn prefix stays out and its neighbours on the list
+    come in."""
+    blocked = ["10.100.3.0/24", "10.100.4.0/24", "10.100.5.0/24", "10.100.7.0/24"]
+    for p in blocked:
+        fib_ns.ip("route", "add", p, "via", "10.0.0.2", "metric", "20")
+    f = fib_ns.fibctl()
+    f.ok(f"set 10.100.0.0/24 count 10 {via(0, 1)}")
+    f.ok("sync")
+    assert f.stats()["failures"] >= 4
+    f.ok("del 10.100.4.0/24")
+    f.ok("set 10.100.5.0/24 via 10.0.2.2 dev fibv2")    # wanted otherwise: still waits
+    f.ok("sync")
+    for p in blocked:
+        fib_ns.ip("route", "del", p, "metric", "20")
+    want = block("10.100.0.0", 10) - {"10.100.4.0/24"}
+    assert wait_for(lambda: set(our_routes(fib_ns)) == want, timeout=15), sorted(our_routes(fib_ns))
+    f.ok("sync")
+    assert kernel_gateways(fib_ns)["10.100.5.0/24"] == {"10.0.2.2"}
+    s = f.stats()
+    assert s["routes"] == s["routes_kernel"] == 9
+    f.quit()
+    assert our_routes(fib_ns) == {} and our_nexthops(fib_ns) == {}
+
+
 def test_routes_and_nexthops_not_ours_are_never_touched(fib_ns):
     fib_ns.ip("route", "add", "10.100.5.0/24", "via", "10.0.0.2", "metric", "20")
     fib_ns.ip("route", "add", "10.100.6.0/24", "via", "10.0.0.2", "proto", "186", "metric", "20")
