@@ -165,6 +165,9 @@ run_kernel() {
 	r=$(ip netns exec "$nsK" "$KINSERT" -n "$N" -H 1)
 	emit kernel "$run" insert_nhobj_s "$(echo "$r" | awk '{ print $2 }')"
 	emit kernel "$run" delete_nhobj_s "$(echo "$r" | awk '{ print $4 }')"
+	r=$(ip netns exec "$nsK" "$KINSERT" -n "$N" -H 1 -A)
+	emit kernel "$run" insert_nhobj_lastack_s "$(echo "$r" | awk '{ print $2 }')"
+	emit kernel "$run" delete_nhobj_lastack_s "$(echo "$r" | awk '{ print $4 }')"
 	r=$(ip netns exec "$nsK" "$KINSERT" -n "$N" -g 172.31.9.2 -d "${tag}k0")
 	emit kernel "$run" insert_plain_s "$(echo "$r" | awk '{ print $2 }')"
 	awk -v n="$N" 'BEGIN { for (i = 0; i < n; i++)

@@ -3,8 +3,11 @@
  * then delete them, with libmnl, B route messages per sendmsg and every ACK
  * read (a benchmark tool; run it inside a scratch namespace).
  *
- *   kernel_insert -n N (-H NHID | -g GATEWAY -d DEV) [-b 256] [-s 20.0.0.0] [-P 250] [-k]
+ *   kernel_insert -n N (-H NHID | -g GATEWAY -d DEV) [-b 256] [-s 20.0.0.0] [-P 250] [-k] [-A]
  *
+ * -A asks for an ACK on the last message of each batch only (errors are
+ * answered anyway), as ipip-bgpd does (lib/nl.c): the kernel then builds,
+ * and we read, one answer per batch. *
  * -H makes every route reference one existing nexthop object (RTA_NH_ID);
  * -g/-d gives each route its own gateway and device (the "plain" form).
  * Prints "insert_s X delete_s Y" (wall seconds, CLOCK_MONOTONIC); -k keeps
@@ -31,17 +34,18 @@ struct job {
 	unsigned	 n, batch, proto, oif, nhid;
 	uint32_t	 start, gw;	/* host order, network order */
 	unsigned	 errors;
-	int		 keep;
+	int		 keep, ack_last;
 };
 
 static void
-route_put(struct mnl_nlmsg_batch *b, const struct job *j, uint16_t type, unsigned i, unsigned seq)
+route_put(struct mnl_nlmsg_batch *b, const struct job *j, uint16_t type, unsigned i, unsigned seq,
+    int last)
 {
 	struct nlmsghdr *nlh = mnl_nlmsg_put_header(mnl_nlmsg_batch_current(b));
 	struct rtmsg *rt;
 
 	nlh->nlmsg_type = type;
-	nlh->nlmsg_flags = NLM_F_REQUEST | NLM_F_ACK |
+	nlh->nlmsg_flags = NLM_F_REQUEST | (!j->ack_last || last ? NLM_F_ACK : 0) |
 	    (type == RTM_NEWROUTE ? NLM_F_CREATE | NLM_F_EXCL : 0);
 	nlh->nlmsg_seq = seq;
 	rt = mnl_nlmsg_put_extra_header(nlh, sizeof(*rt));
@@ -108,7 +112,7 @@ run_all(struct mnl_socket *nl, struct job *j, uint16_t type)
 		unsigned k = 0;
 
 		for (; k < j->batch && i < j->n; k++, i++)
-			route_put(b, j, type, i, seq++);
+			route_put(b, j, type, i, seq++, k + 1 == j->batch || i + 1 == j->n);
 		if (mnl_socket_sendto(nl, mnl_nlmsg_batch_head(b), mnl_nlmsg_batch_size(b)) < 0 ||
 		    acks_read(nl, j, seq - 1) < 0) {
 			perror("kernel_insert");
@@ -129,7 +133,7 @@ main(int argc, char **argv)
 	int o, bufsz = 8 << 20;
 	double ins, del;
 
-	while ((o = getopt(argc, argv, "n:H:g:d:b:s:P:k")) != -1) {
+	while ((o = getopt(argc, argv, "n:H:g:d:b:s:P:kA")) != -1) {
 		switch (o) {
 		case 'n': j.n = (unsigned)strtoul(optarg, NULL, 10); break;
 		case 'H': j.nhid = (unsigned)strtoul(optarg, NULL, 10); break;
@@ -140,12 +144,13 @@ main(int argc, char **argv)
 			j.start = ntohl(a.s_addr); break;
 		case 'P': j.proto = (unsigned)strtoul(optarg, NULL, 10); break;
 		case 'k': j.keep = 1; break;
+		case 'A': j.ack_last = 1; break;
 		default: exit(2);
 		}
 	}
 	/* each message is < 64 bytes: a batch of 256 fits the 1 MiB buffer */
 	if (!j.n || !j.batch || j.batch > 4096 || (!j.nhid && (!j.gw || !j.oif))) {
-		fprintf(stderr, "usage: kernel_insert -n N (-H NHID | -g GW -d DEV) [-b B] [-s START] [-P PROTO] [-k]\n");
+		fprintf(stderr, "usage: kernel_insert -n N (-H NHID | -g GW -d DEV) [-b B] [-s START] [-P PROTO] [-k] [-A]\n");
 		return 2;
 	}
 	if (!(nl = mnl_socket_open(NETLINK_ROUTE)) || mnl_socket_bind(nl, 0, MNL_SOCKET_AUTOPID) < 0)

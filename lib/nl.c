@@ -2,11 +2,18 @@
  * lib/nl.c - rtnetlink sockets: batched writes matched to their ACKs,
  * dumps that survive NLM_F_DUMP_INTR, monitors that report ENOBUFS.
  *
- * rtnetlink handles a sendmsg synchronously, so when sendmsg returns every
- * ACK of that batch is already queued on our socket: when the writer
- * (lib/nl_writer.h: inline, or a thread of its own) reports a batch sent,
- * nl_sent() reads what is queued (non-blocking) and an ACK of that batch that
- * is not there was dropped (reported as -ENOBUFS). With the thread, batches
+ * Only the last message of a batch asks for an ACK; the kernel answers a
+ * failed message anyway, at once, and works through a batch in order, so an
+ * answer also reports every earlier message of its batch as done (one answer
+ * per batch to build and read instead of one per message). rtnetlink handles
+ * a sendmsg synchronously, so when sendmsg returns every answer of that batch
+ * is already queued on our socket: when the writer (lib/nl_writer.h: inline,
+ * or a thread of its own) reports a batch sent, nl_sent() reads what is
+ * queued (non-blocking), and a batch whose last answer is not there lost it
+ * (its messages not yet answered are reported -ENOBUFS). A lost error would
+ * pass for a success, so an overrun (ENOBUFS) reports every message already
+ * sent as lost - at once, and again when the queue is first seen empty, the
+ * kernel reporting no further drops until then. With the thread, batches
  * are built on the loop's thread while the kernel works through the previous
  * ones; pending entries and ACKs stay on the loop's thread. Replies are
  * walked with rtnl_msg_next (cursor), never by pointer arithmetic, and the
@@ -38,6 +45,7 @@
 
 struct nl_pending {
 	uint32_t	seq;
+	uint32_t	from;		/* its batch's first sequence number */
 	bool		used;
 	void		*cookie;
 };
@@ -50,6 +58,8 @@ struct nl {
 	size_t			 limit;		/* bytes per sendmsg */
 	uint32_t		 seq, portid;
 	int			 send_err;	/* a failed sendmsg, not yet returned */
+	size_t			 last_off;	/* the batch's last whole message: it asks for the ACK */
+	bool			 congested;	/* ENOBUFS seen, the queue not empty since */
 	bool			 cap_ack;
 	struct nl_pending	*ring;		/* by seq % nring: every unacked message */
 	uint32_t		 nring;
@@ -338,10 +348,16 @@ nl_pending_done(struct nl *nl, struct nl_pending *p, int err, const char *msg)
 		nl->ack_cb(nl->ack_arg, cookie, err, msg);
 }
 
+/*
+ * The answer to seq: an error, or the ACK that only a batch's last message
+ * asks for. The kernel works through a batch in order and answers a
+ * failure at once, so the messages of the batch before seq that are still
+ * pending succeeded: they are reported first, in order.
+ */
 static void
 nl_on_ack(struct nl *nl, const struct rtnl_msg *m)
 {
-	struct nl_pending *p = nl_pending_of(nl, m->seq);
+	struct nl_pending *p = nl_pending_of(nl, m->seq), *q;
 	char msg[256];
 	int err;
 
@@ -349,7 +365,29 @@ nl_on_ack(struct nl *nl, const struct rtnl_msg *m)
 		return;			/* not ours, or already reported */
 	if (nl_ack_parse(m, nl->cap_ack, &err, msg, sizeof(msg)) < 0)
 		err = -EBADMSG;
+	for (uint32_t s = p->from; s != m->seq; s++)
+		if ((q = nl_pending_of(nl, s)) != NULL)
+			nl_pending_done(nl, q, 0, NULL);
 	nl_pending_done(nl, p, err, msg[0] ? msg : NULL);
+}
+
+/*
+ * The socket dropped answers (ENOBUFS): a lost error would pass for
+ * success once its batch's ACK comes, so every message already handed to
+ * the writer is reported lost now (the kernel reports the overrun before
+ * any answer queued after it). Their answers, if any come, find nothing.
+ */
+static void
+nl_pending_lose_sent(struct nl *nl)
+{
+	const struct nl_wbuf *cur = nl_writer_cur(nl->w);
+	uint32_t end = cur->len > 0 ? cur->from : nl->seq + 1;	/* not sent from here */
+	struct nl_pending *p;
+
+	/* Everything outstanding is among the last nring sequence numbers: in order. */
+	for (uint32_t s = end - nl->nring; s != end; s++)
+		if ((p = nl_pending_of(nl, s)) != NULL)
+			nl_pending_done(nl, p, -ENOBUFS, "answers lost");
 }
 
 /* Every message in one receive buffer: ACKs to their cookies, the rest to mon_cb. */
@@ -369,6 +407,20 @@ nl_rx(struct nl *nl, const uint8_t *buf, size_t n)
 	}
 }
 
+/*
+ * After an overrun the kernel drops answers without reporting it again
+ * until our receive queue has been empty once: what was sent meanwhile may
+ * have lost answers too. Seen empty: report it lost, and trust what follows.
+ */
+static void
+nl_uncongest(struct nl *nl)
+{
+	if (!nl->congested)
+		return;
+	nl->congested = false;
+	nl_pending_lose_sent(nl);
+}
+
 /* Read what is queued, at most max buffers. 1 if more may wait, 0 if drained. */
 static int
 nl_drain(struct nl *nl, int max)
@@ -380,12 +432,16 @@ nl_drain(struct nl *nl, int max)
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0 && errno == ENOBUFS) {
+			nl_pending_lose_sent(nl);
+			nl->congested = true;
 			if (nl->ovr_cb != NULL)
 				nl->ovr_cb(nl->mon_arg);
 			continue;
 		}
-		if (n <= 0)
+		if (n <= 0) {
+			nl_uncongest(nl);
 			return 0;
+		}
 		nl_rx(nl, nl->rx, (size_t)n);
 	}
 	return 1;
@@ -443,11 +499,25 @@ nl_sent(void *arg, const struct nl_wbuf *b)
 	nl_pending_expire(nl, b->from, b->upto);
 }
 
+/*
+ * Only the last message of a batch asks for an ACK (errors are answered
+ * anyway): one answer per batch instead of one per message, for the kernel
+ * to build and for us to read.
+ */
+static void
+nl_ack_last(struct nl *nl, struct nl_wbuf *b)
+{
+	((struct nlmsghdr *)(b->data + nl->last_off))->nlmsg_flags |= NLM_F_ACK;
+}
+
 /* Hand the current batch to the writer: messages from .. upto - 1. */
 static void
 nl_submit(struct nl *nl, uint32_t upto, size_t carry)
 {
-	nl_writer_cur(nl->w)->upto = upto;
+	struct nl_wbuf *b = nl_writer_cur(nl->w);
+
+	b->upto = upto;
+	nl_ack_last(nl, b);
 	nl->sends++;
 	nl_writer_submit(nl->w, carry);
 }
@@ -460,12 +530,12 @@ nl_batch_begin(struct nl *nl, uint16_t type, uint16_t flags, void *cookie)
 	struct nl_pending *p;
 
 	h->nlmsg_type = type;
-	h->nlmsg_flags = flags | NLM_F_REQUEST | NLM_F_ACK;
+	h->nlmsg_flags = flags | NLM_F_REQUEST;		/* NLM_F_ACK: nl_ack_last */
 	h->nlmsg_seq = ++nl->seq;
 	if (b->len == 0)
 		b->from = h->nlmsg_seq;
 	p = &nl->ring[h->nlmsg_seq % nl->nring];
-	*p = (struct nl_pending){ h->nlmsg_seq, true, cookie };
+	*p = (struct nl_pending){ h->nlmsg_seq, b->from, true, cookie };
 	nl->msgs++;
 	return h;
 }
@@ -477,12 +547,15 @@ nl_batch_end(struct nl *nl)
 	size_t n = ((const struct nlmsghdr *)(b->data + b->len))->nlmsg_len;
 
 	if (b->len == 0 || b->len + n <= nl->limit) {
+		nl->last_off = b->len;
 		b->len += n;
 		return nl_take_err(nl);
 	}
 	/* The last message did not fit: send the others, keep it for the next. */
 	nl_submit(nl, nl->seq, n);
 	nl_writer_cur(nl->w)->from = nl->seq;
+	nl->ring[nl->seq % nl->nring].from = nl->seq;
+	nl->last_off = 0;
 	return nl_take_err(nl);
 }
 
@@ -501,6 +574,7 @@ nl_batch_flush_now(struct nl *nl)
 
 	if (b->len > 0) {
 		b->upto = nl->seq + 1;
+		nl_ack_last(nl, b);
 		nl->sends++;
 		nl_writer_send_now(nl->w);
 	}

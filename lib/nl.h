@@ -3,9 +3,11 @@
  *
  * Two kinds of socket, same object:
  *  - a request socket: writes are batched (many messages per sendmsg,
- *    STYLE 4), every message asks for an ACK, and each ACK is matched by
- *    sequence number to the caller's cookie and handed to the ack callback
- *    (with the kernel's extended-ACK text when there is one);
+ *    STYLE 4); every message gets exactly one call of the ack callback with
+ *    the caller's cookie, in the order sent within a batch: 0, or the
+ *    kernel's error with its extended-ACK text when there is one (only a
+ *    batch's last message asks for an ACK; an error, or that ACK, reports
+ *    the earlier messages of its batch as done - lib/nl.c);
  *  - a monitor socket (groups given to nl_new): each notification goes to the
  *    message callback; ENOBUFS (the kernel dropped some) goes to the overrun
  *    callback so the owner resyncs instead of silently diverging.
@@ -74,7 +76,8 @@ uint32_t	 nl_portid(const struct nl *);
 
 /*
  * Start the next message of the batch: a zeroed header with type, flags |
- * NLM_F_REQUEST | NLM_F_ACK and a fresh sequence number, remembered with
+ * NLM_F_REQUEST (NLM_F_ACK is added to the batch's last message when it is
+ * sent) and a fresh sequence number, remembered with
  * cookie. Fill it with mnl_attr_put* / mnl_nlmsg_put_extra_header, then call
  * nl_batch_end(). Never NULL.
  */
