@@ -167,6 +167,7 @@ struct fib {
 	unsigned		 retry_ms;
 	bool			 settled, nexthops;
 	bool			 urgent;	/* fib_kernel_flush sends ahead of the queue */
+	bool			 resync_link;	/* resync_ev: for a link down (inline), not ENOBUFS */
 	struct fib_stats	 st;
 };
 

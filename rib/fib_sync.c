@@ -511,6 +511,49 @@ fib_mon_nh_gone(struct fib *f, uint32_t id)
  * was up), so what it counts out is re-written with REPLACE (maybe_in): the
  * ids are ours, and the kernel refuses a nexthop on a device that is down.
  */
+static bool
+fib_grp_all_on(const struct fib_grp *g, uint32_t ifindex)
+{
+	for (size_t i = 0; i < g->n; i++)
+		if (g->m[i].nh->key.ifindex != ifindex)
+			return false;
+	return true;
+}
+
+/*
+ * Inline next hops: the kernel drops, without a word, a route whose every hop
+ * is on a link that goes down (fib_sync_down_dev); one with a hop elsewhere
+ * stays. Routes in sync with a group all on the link are counted out and
+ * written again (REPLACE: maybe_in). Adopted routes not asked for yet have
+ * only a signature of their hops: the routes are dumped again (coalesced).
+ */
+static size_t
+fib_mon_link_inline(struct fib *f, uint32_t ifindex)
+{
+	struct hmap_node *x;
+	struct fib_route *r;
+	size_t n = 0;
+
+	for (x = hmap_next(&f->grps, NULL); x != NULL; x = hmap_next(&f->grps, x)) {
+		struct fib_grp *g = (struct fib_grp *)((char *)x - offsetof(struct fib_grp, h.hn));
+		uint32_t sig;
+
+		if (!fib_grp_all_on(g, ifindex))
+			continue;
+		sig = fib_grp_hops_sig(g);
+		FIB_GRP_FOREACH_ROUTE(f, g, r)
+			if (r->o.in_kernel && r->o.pending == FIB_OP_NONE && r->k_sig == sig) {
+				fib_route_gone_with(f, r);
+				n++;
+			}
+	}
+	if (!fib_queue_empty(&f->stale) && !event_pending(f->resync_ev, EV_TIMEOUT, NULL)) {
+		f->resync_link = true;
+		event_active(f->resync_ev, EV_TIMEOUT, 0);
+	}
+	return n;
+}
+
 static void
 fib_mon_link(struct fib *f, const struct rtnl_link *l, bool gone)
 {
@@ -521,6 +564,12 @@ fib_mon_link(struct fib *f, const struct rtnl_link *l, bool gone)
 	if (!down) {
 		if (!fib_queue_empty(&f->retry))
 			fib_retry_now(f);
+		return;
+	}
+	if (!f->nexthops) {
+		if ((n = fib_mon_link_inline(f, l->ifindex)) > 0)
+			log_debug("fib: link %s (ifindex %u) reported down: %zu of our routes on it "
+			    "written again (the kernel drops them on a real down)", l->name, l->ifindex, n);
 		return;
 	}
 	for (x = hmap_next(&f->nhs, NULL); x != NULL; x = hmap_next(&f->nhs, x)) {
@@ -575,8 +624,13 @@ fib_resync_cb(evutil_socket_t fd, short what, void *arg)
 	int rv;
 
 	(void)fd, (void)what;
-	f->st.resyncs++;
-	log_warnx("fib: kernel dropped netlink notifications; resyncing");
+	if (f->resync_link)
+		log_info("fib: a link went down under adopted routes; reading the kernel's routes again");
+	else {
+		f->st.resyncs++;
+		log_warnx("fib: kernel dropped netlink notifications; resyncing");
+	}
+	f->resync_link = false;
 	if ((rv = fib_kernel_reconcile(f)) < 0) {
 		log_warnx("fib: resync dump: %s; trying again", strerror(-rv));
 		event_active(f->resync_ev, EV_TIMEOUT, 0);
@@ -588,6 +642,7 @@ fib_mon_overrun(void *arg)
 {
 	struct fib *f = arg;
 
+	f->resync_link = false;			/* a resync, for whatever reason */
 	if (!event_pending(f->resync_ev, EV_TIMEOUT, NULL))
 		event_active(f->resync_ev, EV_TIMEOUT, 0);
 }

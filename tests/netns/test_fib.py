@@ -348,6 +348,53 @@ def test_a_link_flap_between_restart_and_the_first_update_loses_no_route(fib_ns)
     assert our_routes(fib_ns) == {} and our_nexthops(fib_ns) == {}
 
 
+def test_inline_next_hops_a_link_flap_loses_no_route(fib_ns):
+    """Inline next hops: a link going down makes the kernel drop, without a
+    word, every route whose hops are all on it (one with a hop elsewhere
+    stays). Once the link is back they must be in the kernel again."""
+    f = fib_ns.fibctl("-m")
+    f.ok(f"set 10.100.0.0/24 count 10 {via(0)}")
+    f.ok("set 10.101.0.0/24 via 10.0.0.2 dev fibv0 via 10.0.0.3 dev fibv0")
+    f.ok(f"set 10.200.0.0/24 count 10 {via(0, 1)}")
+    f.ok("sync")
+    want = block("10.100.0.0", 10) | {"10.101.0.0/24"} | block("10.200.0.0", 10)
+    assert set(our_routes(fib_ns)) == want
+    fib_ns.ip("link", "set", "fibv0", "down")
+    assert wait_for(lambda: set(our_routes(fib_ns)) == block("10.200.0.0", 10), timeout=5)
+    fib_ns.ip("link", "set", "fibv0", "up")
+    assert wait_for(lambda: set(our_routes(fib_ns)) == want, timeout=10), sorted(our_routes(fib_ns))
+    f.ok("sync")
+    s = f.stats()
+    assert s["routes"] == s["routes_kernel"] == 21
+    f.quit()
+    assert our_routes(fib_ns) == {}
+
+
+def test_inline_next_hops_a_link_flap_between_restart_and_the_first_update(fib_ns):
+    """As with nexthop objects: routes adopted from an earlier run, their
+    only next hop's link flapping before they are asked for again (same hops),
+    are written again, not taken as still in the kernel."""
+    f = fib_ns.fibctl("-m")
+    f.ok(f"set 10.100.0.0/24 count 10 {via(0)}")
+    f.ok(f"set 10.200.0.0/24 count 10 {via(1)}")
+    f.ok("sync")
+    f.quit(keep=True)
+    g = fib_ns.fibctl("-m")
+    assert g.stats()["routes_kernel"] == 20
+    fib_ns.ip("link", "set", "fibv0", "down")
+    assert wait_for(lambda: not block("10.100.0.0", 10) & set(our_routes(fib_ns)), timeout=5)
+    assert wait_for(lambda: g.stats()["routes_kernel"] == 10, timeout=5)
+    fib_ns.ip("link", "set", "fibv0", "up")
+    g.ok(f"set 10.100.0.0/24 count 10 {via(0)}")
+    g.ok(f"set 10.200.0.0/24 count 10 {via(1)}")
+    g.ok("settle")
+    assert wait_for(lambda: set(our_routes(fib_ns)) == block("10.100.0.0", 10) | block("10.200.0.0", 10),
+                    timeout=10), sorted(our_routes(fib_ns))
+    assert g.stats()["routes_kernel"] == 20
+    g.quit()
+    assert our_routes(fib_ns) == {}
+
+
 def test_multipath_fallback_installs_inline_next_hops_and_reconciles(fib_ns):
     f = fib_ns.fibctl("-m")
     f.ok(f"set 10.100.0.0/24 count 100 {via(0, 1)} mtu 1400")
