@@ -767,10 +767,10 @@ fib_obj_step(struct fib *f, struct fib_obj *o)
 			fib_kernel_write(f, o);
 		return;
 	}
-	if (!o->in_kernel && !o->maybe_in)
+	if (o->stale && !f->settled)
+		fib_obj_queue(f, o, FIB_L_STALE);	/* settling frees it if it left the kernel */
+	else if (!o->in_kernel && !o->maybe_in)
 		fib_obj_release(f, o);
-	else if (o->stale && !f->settled)
-		fib_obj_queue(f, o, FIB_L_STALE);
 	else if (o->kind == FIB_K_ROUTE)
 		fib_kernel_del(f, o);
 	else

@@ -174,12 +174,18 @@ fib_route_ksig(const struct rtnl_route *k)
 	return k->nhops > FIB_NH_MAX ? 0 : fib_hops_sig(h, k->nhops);
 }
 
-/* Nexthop objects: the kernel's route names id; held if it is our group's. */
+/*
+ * Nexthop objects: the kernel's route names id; held if it is our group's
+ * and that group is in the kernel (else the id is someone else's for now:
+ * our group's write will find it taken and move, and the route must then
+ * be rewritten, which it would not be if it looked in sync).
+ */
 static void
 fib_route_kset_grp(struct fib *f, struct fib_route *r, uint32_t id)
 {
 	struct fib_idobj *h = fib_id_find(f, id);
-	struct fib_grp *g = h != NULL && h->o.kind == FIB_K_GRP ? (struct fib_grp *)h : NULL;
+	struct fib_grp *g = h != NULL && h->o.kind == FIB_K_GRP && h->o.in_kernel ?
+	    (struct fib_grp *)h : NULL;
 	struct fib_grp *old = fib_grp_at(f, r->k_grp);
 
 	if (g != NULL)
