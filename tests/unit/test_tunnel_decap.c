@@ -247,19 +247,6 @@ START_TEST(encap_inherits_ttl_and_maps_ecn)
 }
 END_TEST
 
-/* The inner header's checksum over ihl*4 bytes: 0 when it is right. */
-static unsigned
-hdr_csum(const uint8_t *h, size_t n)
-{
-	uint32_t sum = 0;
-
-	for (size_t i = 0; i < n; i += 2)
-		sum += (uint32_t)(h[i] << 8 | h[i + 1]);
-	while (sum >> 16)
-		sum = (sum & 0xffff) + (sum >> 16);
-	return ~sum & 0xffff;
-}
-
 /* RFC 6040 section 4.2's table, outer ECN x inner ECN, as the kernel's ipip. */
 START_TEST(decap_ecn_follows_rfc6040)
 {
@@ -281,13 +268,13 @@ START_TEST(decap_ecn_follows_rfc6040)
 		w[1] = c[i].outer;
 		w[20 + 1] = c[i].inner;
 		w[20 + 10] = w[20 + 11] = 0;
-		put16(w + 30, hdr_csum(w + 20, 20));
+		put16(w + 30, unit_csum16(w + 20, 20));
 		b = unit_heap(w, len);
 		ck_assert_int_eq(ipip_decap_parse(b, len, &d), 0);
 		ck_assert_uint_eq(d.tos, c[i].outer);
 		ck_assert_int_eq(ipip_ecn_decap(&d), c[i].rv);
 		ck_assert_uint_eq(b[20 + 1], c[i].want);
-		ck_assert_uint_eq(hdr_csum(b + 20, 20), 0);	/* still a valid header */
+		ck_assert_uint_eq(unit_csum16(b + 20, 20), 0);	/* still a valid header */
 		ck_assert_uint_eq(b[0], 0x45);			/* the outer one untouched */
 		free(b);
 	}
@@ -311,14 +298,14 @@ START_TEST(decap_ecn_keeps_a_bad_inner_checksum_bad)
 		w[1] = outer_inner[i][0];
 		w[20 + 1] = outer_inner[i][1];
 		w[20 + 10] = w[20 + 11] = 0;
-		put16(w + 30, hdr_csum(w + 20, 20) ^ 0x0100);	/* one bit off */
-		bad = hdr_csum(w + 20, 20);
+		put16(w + 30, unit_csum16(w + 20, 20) ^ 0x0100);	/* one bit off */
+		bad = unit_csum16(w + 20, 20);
 		ck_assert_uint_ne(bad, 0);
 		b = unit_heap(w, len);
 		ck_assert_int_eq(ipip_decap_parse(b, len, &d), 0);
 		ck_assert_int_eq(ipip_ecn_decap(&d), 0);
 		ck_assert_uint_ne(b[20 + 1], outer_inner[i][1]);	/* it was changed */
-		ck_assert_uint_eq(hdr_csum(b + 20, 20), bad);		/* and is as wrong as before */
+		ck_assert_uint_eq(unit_csum16(b + 20, 20), bad);		/* and is as wrong as before */
 		free(b);
 	}
 }

@@ -36,3 +36,15 @@ unit_heap(const void *src, size_t n)
 		memcpy(p, src, n);
 	return p;
 }
+
+unsigned
+unit_csum16(const unsigned char *p, size_t n)
+{
+	unsigned long sum = 0;
+
+	for (size_t i = 0; i + 1 < n; i += 2)
+		sum += (unsigned long)(p[i] << 8 | p[i + 1]);
+	while (sum >> 16)
+		sum = (sum & 0xffff) + (sum >> 16);
+	return ~sum & 0xffff;
+}
