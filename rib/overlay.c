@@ -5,10 +5,10 @@
  *
  * Per prefix the overlay keeps one 32-bit word, and keeps it in the fib's
  * route for the prefix (fib.h, "The caller's word"), not in a table of its
- * own: every prefix we are told about has a fib route anyway (installed,
- * or held out of the kernel by its word), so a second record per prefix
- * (16 bytes and a hash bucket) and a second lookup by prefix on every
- * change bought nothing. The word: the id of the prefix's interned set,
+ * own: every installed prefix has a fib route anyway (the few held out of
+ * the kernel, refused or not installable, get one that is never written),
+ * so a second record per prefix (16 bytes and a hash bucket) and a second
+ * lookup by prefix on every change bought nothing. The word: the id of the prefix's interned set,
  * and whether the loop guard refused it (OV_REFUSED).
  */
 #include <errno.h>
