@@ -109,6 +109,8 @@ fib_obj_dirty(struct fib *f, struct fib_obj *o)
 void
 fib_schedule(struct fib *f)
 {
+	if (f->flush_ev == NULL)
+		return;				/* offline: nothing is ever sent */
 	if (!event_pending(f->flush_ev, EV_TIMEOUT, NULL))
 		event_active(f->flush_ev, EV_TIMEOUT, 0);
 }
@@ -431,7 +433,9 @@ fib_grp_hops_sig(const struct fib_grp *g)
  * fib_obj_free, so one bucket's walk finds it (pointers compared). A slab
  * object's address and index are tied for the slab's life (chunks never
  * move), so the last pair known is kept as a hint: fib_route_set asks
- * twice right after its lookup by prefix.
+ * twice right after its lookup by prefix. The hint is a live route (cleared
+ * when it is freed), so fib_route_find tries it first too: a caller that
+ * reads a prefix's word and then sets it looks the prefix up once.
  */
 static uint32_t
 fib_route_idx(struct fib *f, const struct fib_route *r)
@@ -474,8 +478,10 @@ fib_route_hash_of(const void *obj)
 struct fib_route *
 fib_route_find(struct fib *f, const struct prefix *p)
 {
-	struct fib_route *r;
+	struct fib_route *r = (struct fib_route *)f->hint_r;
 
+	if (r != NULL && r->addr == p->addr && r->o.r_plen == p->len)
+		return r;			/* asked again: fib_route_word, then set */
 	for (uint32_t i = ihash_first(&f->routes, hash_prefix(p->addr, p->len)); i != 0;
 	    i = ihash_next(&f->routes, i)) {
 		r = slab_at(&f->route_slab, i);
@@ -600,7 +606,7 @@ fib_nhs_canon(const struct fib_nh *in, size_t n, struct fib_nh *out)
 
 int
 fib_route_set(struct fib *f, const struct prefix *p, const struct fib_nh *nhs,
-    size_t n, uint32_t mtu)
+    size_t n, uint32_t mtu, uint32_t word)
 {
 	struct fib_nh k[FIB_NH_MAX];
 	struct fib_route *r;
@@ -611,20 +617,45 @@ fib_route_set(struct fib *f, const struct prefix *p, const struct fib_nh *nhs,
 		r = fib_route_new(f, p);
 	fib_route_point(f, r, fib_grp_get(f, k, n));
 	r->o.r_mtu = (uint16_t)mtu;
+	r->word = word;
 	fib_obj_want(f, &r->o);
 	return 0;
 }
 
 void
-fib_route_del(struct fib *f, const struct prefix *p)
+fib_route_del(struct fib *f, const struct prefix *p, uint32_t word)
 {
 	struct fib_route *r = fib_route_find_settled(f, p);
 
-	if (r == NULL)
+	if (r == NULL && word == 0)
 		return;
+	if (r == NULL)
+		r = fib_route_new(f, p);	/* held by its word, never wanted */
+	r->word = word;
 	fib_route_point(f, r, NULL);
 	fib_obj_unstale(f, &r->o);	/* asked for by name: no need to wait */
 	fib_obj_dirty(f, &r->o);
+}
+
+uint32_t
+fib_route_word(struct fib *f, const struct prefix *p)
+{
+	const struct fib_route *r = fib_route_find(f, p);
+
+	return r != NULL ? r->word : 0;
+}
+
+void
+fib_route_word_walk(struct fib *f, fib_word_fn *fn, void *arg)
+{
+	const struct fib_route *r;
+
+	for (uint32_t i = 0; (r = slab_next(&f->route_slab, &i)) != NULL;)
+		if (r->word != 0) {
+			struct prefix p = fib_route_pfx(r);
+
+			fn(arg, &p, r->word);	/* may free r: read before */
+		}
 }
 
 /* ---- freeing ---- */
@@ -634,6 +665,8 @@ fib_route_free(struct fib *f, struct fib_route *r)
 {
 	uint32_t idx = fib_route_idx(f, r);
 
+	if (f->hint_r == r)
+		f->hint_r = NULL;		/* fib_route_find trusts it */
 	ihash_del(&f->routes, idx, hash_prefix(r->addr, r->o.r_plen));
 	slab_free(&f->route_slab, idx);
 }
@@ -670,8 +703,9 @@ fib_obj_release(struct fib *f, struct fib_obj *o)
 	if (fib_obj_wanted(o) || o->in_kernel || o->maybe_in || o->pending != FIB_OP_NONE ||
 	    o->stale)
 		return;
-	if (o->kind == FIB_K_ROUTE && fib_route_kgrp(f, (struct fib_route *)o) != NULL)
-		return;
+	if (o->kind == FIB_K_ROUTE && (fib_route_kgrp(f, (struct fib_route *)o) != NULL ||
+	    ((struct fib_route *)o)->word != 0))
+		return;			/* the kernel's names a group; the caller holds it */
 	fib_obj_free(f, o);
 }
 
@@ -707,7 +741,7 @@ fib_nh_down(struct fib *f, const struct fib_nh *k)
 
 	if (nh == NULL || (hit = calloc(f->grps.count + 1, sizeof(*hit))) == NULL)
 		return 0;
-	if (!f->nexthops && nl_inflight(f->nl) > 0) {	/* inline hops: routes change */
+	if (!f->nexthops && f->nl != NULL && nl_inflight(f->nl) > 0) {	/* inline hops: routes change */
 		f->st.settles++;
 		fib_kernel_settle(f);
 	}
@@ -854,7 +888,7 @@ fib_retry_arm(struct fib *f)
 {
 	struct timeval tv = { f->retry_ms / 1000, (f->retry_ms % 1000) * 1000 };
 
-	if (!event_pending(f->retry_ev, EV_TIMEOUT, NULL))
+	if (f->retry_ev != NULL && !event_pending(f->retry_ev, EV_TIMEOUT, NULL))
 		(void)event_add(f->retry_ev, &tv);
 }
 
@@ -862,7 +896,8 @@ fib_retry_arm(struct fib *f)
 void
 fib_retry_now(struct fib *f)
 {
-	(void)event_del(f->retry_ev);
+	if (f->retry_ev != NULL)
+		(void)event_del(f->retry_ev);
 	f->retry_ms = FIB_RETRY_MIN_MS;
 	fib_retry_move(f);
 }
@@ -887,6 +922,8 @@ fib_init(struct fib *f, struct event_base *base, const struct fib_opts *o)
 	ihash_init(&f->routes, &f->route_slab, offsetof(struct fib_route, next),
 	    fib_route_hash_of);
 	slab_init(&f->slots, sizeof(struct fib_idobj *), 256);
+	if (base == NULL)
+		return 0;		/* offline: no job, nothing sent */
 	f->flush_ev = event_new(base, -1, 0, fib_flush_cb, f);
 	f->retry_ev = event_new(base, -1, 0, fib_retry_cb, f);
 	return f->flush_ev && f->retry_ev ? 0 : -ENOMEM;
@@ -903,6 +940,17 @@ fib_new(struct event_base *base, const struct fib_opts *o)
 		fib_free(f, true);
 		return NULL;
 	}
+	return f;
+}
+
+struct fib *
+fib_new_offline(const struct fib_opts *o)
+{
+	struct fib *f = calloc(1, sizeof(*f));
+
+	if (f == NULL || fib_init(f, NULL, o) < 0)
+		fatal("fib_new_offline");
+	f->settled = true;		/* nothing to adopt */
 	return f;
 }
 
@@ -958,16 +1006,16 @@ bool
 fib_is_idle(const struct fib *f)
 {
 	return fib_dirty_empty(f) && fib_queue_empty(&f->del[FIB_K_GRP]) &&
-	    fib_queue_empty(&f->del[FIB_K_NH]) && nl_inflight(f->nl) == 0;
+	    fib_queue_empty(&f->del[FIB_K_NH]) && (f->nl == NULL || nl_inflight(f->nl) == 0);
 }
 
 void
 fib_stats_get(const struct fib *f, struct fib_stats *st)
 {
 	*st = f->st;
-	st->msgs = nl_stat_msgs(f->nl);
-	st->batches = nl_stat_sends(f->nl);
-	st->notified = nl_stat_notified(f->mon);
+	st->msgs = f->nl != NULL ? nl_stat_msgs(f->nl) : 0;
+	st->batches = f->nl != NULL ? nl_stat_sends(f->nl) : 0;
+	st->notified = f->mon != NULL ? nl_stat_notified(f->mon) : 0;
 	st->nexthop_objects = f->nexthops;
 	st->settled = f->settled;
 }

@@ -87,19 +87,49 @@ struct fib_stats {
  * protocol. NULL if the sockets or the first dump fail (logged).
  */
 struct fib	*fib_new(struct event_base *, const struct fib_opts *);
+/*
+ * A fib that never talks to a kernel (unit tests of its callers): no
+ * sockets, no loop; objects, words and counts as fib_new's, but nothing is
+ * ever sent, so what is wanted stays pending. fib_free as usual.
+ */
+struct fib	*fib_new_offline(const struct fib_opts *);
 /* keep_routes: leave our routes and nexthops in the kernel (graceful restart). */
 void		 fib_free(struct fib *, bool keep_routes);
 
 /*
+ * The caller's word: 32 bits each route carries for the caller (the
+ * overlay: its next-hop set and the loop guard's verdict), so a caller
+ * with something to keep per prefix needs no table of its own. 0: none.
+ * A route with a word stays (out of the kernel if nothing is wanted) until
+ * fib_route_del gives it word 0; adopted routes start with 0. The fib
+ * never interprets it.
+ */
+
+/*
  * Want prefix to forward over nhs[0..n-1] (copied; order does not matter),
- * with this MTU (0: none). Queued, not sent. 0, or -EINVAL for n == 0,
- * n > FIB_NH_MAX, an MTU above 65535, a weight outside 1..256, ifindex 0
- * or a repeated next hop.
+ * with this MTU (0: none), and keep word for it. Queued, not sent. 0, or
+ * -EINVAL (nothing changed, the word neither) for n == 0, n > FIB_NH_MAX,
+ * an MTU above 65535, a weight outside 1..256, ifindex 0 or a repeated
+ * next hop.
  */
 MUST_USE int	 fib_route_set(struct fib *, const struct prefix *,
-		    const struct fib_nh *nhs, size_t n, uint32_t mtu);
-/* Do not want prefix any more (no-op if unknown). */
-void		 fib_route_del(struct fib *, const struct prefix *);
+		    const struct fib_nh *nhs, size_t n, uint32_t mtu, uint32_t word);
+/*
+ * Do not want prefix in the kernel any more. word 0: forget it (no-op if
+ * unknown); else keep it, with this word, out of the kernel (made if
+ * unknown: a prefix the caller holds but does not install).
+ */
+void		 fib_route_del(struct fib *, const struct prefix *, uint32_t word);
+/* The word of prefix, 0 if none or unknown. One lookup by prefix; the
+ * fib_route_set/del that follows for the same prefix finds it without. */
+uint32_t	 fib_route_word(struct fib *, const struct prefix *);
+/*
+ * Every route with a word, in no particular order (the route slab's). fn
+ * may call fib_route_set/del on any prefix: a route present throughout is
+ * visited once, one added or forgotten meanwhile may or may not be.
+ */
+typedef void fib_word_fn(void *arg, const struct prefix *, uint32_t word);
+void		 fib_route_word_walk(struct fib *, fib_word_fn *, void *arg);
 /*
  * BGP PIC: this next hop is gone. Drop it from every shared group that has
  * other members: one group replace each, routes untouched, sent before this

@@ -101,7 +101,7 @@ struct fib_grp {
 };
 
 /*
- * 40 bytes, one per prefix, so kept packed: from f->route_slab, named by
+ * 44 bytes, one per prefix, so kept packed: from f->route_slab, named by
  * index there (its handle), linked by index into f->routes (lib/ihash.h),
  * into the list of its group's routes and into the FIB's lists (o.q_*);
  * it names its groups by slot. The prefix is o.r_plen and addr
@@ -117,6 +117,10 @@ struct fib_grp {
  * ACK of a route naming it would have needed it in the kernel; a group
  * counted out takes its holders out first, fib_mon_grp_gone). With inline
  * next hops, k_sig: fib_hops_sig of the hops it carries, 0: none.
+ *
+ * word: the caller's 32 bits for this prefix (fib.h, "The caller's word"),
+ * 0: none. A route with a word is kept while nothing is wanted in the
+ * kernel (fib_obj_release), so the caller needs no table of its own.
  */
 struct fib_route {
 	struct fib_obj		 o;
@@ -129,10 +133,11 @@ struct fib_route {
 						 * reference held), 0: none or not ours */
 		uint32_t	 k_sig;		/* inline next hops: what the kernel has */
 	};
+	uint32_t		 word;		/* the caller's; never read by the fib */
 };
 
 _Static_assert(sizeof(struct fib_obj) == 16, "fib_obj: the route fields must fill padding");
-_Static_assert(sizeof(struct fib_route) == 40, "fib_route: one per prefix, keep it packed");
+_Static_assert(sizeof(struct fib_route) == 44, "fib_route: one per prefix, keep it packed");
 
 /*
  * In the kernel and staying there: what another object may name. One whose

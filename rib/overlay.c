@@ -2,6 +2,14 @@
  * rib/overlay.c - the direct-or-tunnel decision per next hop (rib/overlay.h):
  * connected subnets from rtnetlink, next hops counted per prefix, tunnels
  * taken and put, the loop guard, and the install into the fib.
+ *
+ * Per prefix the overlay keeps one 32-bit word, and keeps it in the fib's
+ * route for the prefix (fib.h, "The caller's word"), not in a table of its
+ * own: every installed prefix has a fib route anyway (the few held out of
+ * the kernel, refused or not installable, get one that is never written),
+ * so a second record per prefix (16 bytes and a hash bucket) and a second
+ * lookup by prefix on every change bought nothing. The word: the id of the prefix's interned set,
+ * and whether the loop guard refused it (OV_REFUSED).
  */
 #include <errno.h>
 #include <linux/rtnetlink.h>
@@ -14,7 +22,6 @@
 
 #include "lib/array.h"
 #include "lib/hmap.h"
-#include "lib/ihash.h"
 #include "lib/log.h"
 #include "lib/nl.h"
 #include "lib/rtnl.h"
@@ -63,26 +70,28 @@ struct ov_set {
 };
 
 /*
- * One installed (or refused) prefix and the set it holds (0: none).
- * 16 bytes, one per prefix: from a slab by 32-bit index, chained by index
- * in the overlay's route table (lib/ihash.h), its set named by a 32-bit id
- * (ov_route_set), the prefix spelled out so that `refused` fits in what
- * would be struct prefix's padding.
+ * A prefix's word in the fib: its set's id in o->set_ids (0: none), and
+ * OV_REFUSED when the loop guard keeps it out of the kernel (logged once).
+ * Non-zero for every prefix the overlay holds a set or a refusal for.
  */
-struct ov_route {
-	uint32_t		 next;		/* the next in its bucket (index), 0: none */
-	uint32_t		 addr;		/* the prefix, as struct prefix */
-	uint8_t			 len;
-	bool			 refused;	/* logged once */
-	uint32_t		 set;		/* its set's id in o->set_ids, 0: none */
-};
+#define OV_REFUSED	0x80000000u
 
-_Static_assert(sizeof(struct ov_route) <= 16, "ov_route: one per prefix, keep it packed");
-
-static struct prefix
-ov_route_pfx(const struct ov_route *r)
+static uint32_t
+ov_word(uint32_t set, bool refused)
 {
-	return (struct prefix){ r->addr, r->len };
+	return set | (refused ? OV_REFUSED : 0);
+}
+
+static uint32_t
+ov_word_set(uint32_t w)
+{
+	return w & ~OV_REFUSED;
+}
+
+static bool
+ov_word_refused(uint32_t w)
+{
+	return (w & OV_REFUSED) != 0;
 }
 
 struct overlay {
@@ -96,8 +105,6 @@ struct overlay {
 	size_t			 nconn, capconn;
 	struct hmap		 nhs, sets;
 	struct slab		 set_ids;	/* struct ov_set *, by id */
-	struct slab		 route_slab;	/* every struct ov_route */
-	struct ihash		 routes;	/* of route_slab, by prefix */
 	/* Tunnels whose last user went: put once the fib has sent the routes
 	 * that left them, so the kernel never drops a route with the device. */
 	struct tunnel		**grave;
@@ -112,16 +119,11 @@ struct overlay {
 	char			 loop_why[96];
 };
 
+/* The set a word names, NULL for none. */
 static struct ov_set *
-ov_route_set(const struct overlay *o, const struct ov_route *r)
+ov_set_of(const struct overlay *o, uint32_t w)
 {
-	return r->set != 0 ? *(struct ov_set **)slab_at(&o->set_ids, r->set) : NULL;
-}
-
-static size_t
-ov_route_n(const struct overlay *o, const struct ov_route *r)
-{
-	return r->set != 0 ? ov_route_set(o, r)->n : 0;
+	return ov_word_set(w) != 0 ? *(struct ov_set **)slab_at(&o->set_ids, ov_word_set(w)) : NULL;
 }
 
 #define OV_GRAVE_WAIT_MS	20	/* poll of fib_is_idle */
@@ -424,62 +426,6 @@ ov_nh_put(struct overlay *o, struct ov_nh *n)
 
 /* ------------------------------------------------ routes */
 
-/* The fib may be absent (unit tests of the decision and the counting). */
-static void
-ov_fib_del(struct overlay *o, const struct prefix *p)
-{
-	if (o->fib != NULL)
-		fib_route_del(o->fib, p);
-}
-
-/* ---- the route table: prefix -> struct ov_route ---- */
-
-static uint32_t
-ov_route_hash_of(const void *obj)
-{
-	const struct ov_route *r = obj;
-
-	return hash_prefix(r->addr, r->len);
-}
-
-static void
-ov_routes_init(struct overlay *o)
-{
-	slab_init(&o->route_slab, sizeof(struct ov_route), SLAB_PER_CHUNK);
-	ihash_init(&o->routes, &o->route_slab, offsetof(struct ov_route, next), ov_route_hash_of);
-}
-
-static void
-ov_routes_fini(struct overlay *o)
-{
-	ihash_fini(&o->routes);
-	slab_fini(&o->route_slab);
-}
-
-/* The record of p and its index in *idx (if not NULL), or NULL. */
-static struct ov_route *
-ov_route_find_at(const struct overlay *o, const struct prefix *p, uint32_t *idx)
-{
-	struct ov_route *r;
-
-	for (uint32_t i = ihash_first(&o->routes, hash_prefix(p->addr, p->len)); i != 0;
-	    i = ihash_next(&o->routes, i)) {
-		r = slab_at(&o->route_slab, i);
-		if (r->addr == p->addr && r->len == p->len) {
-			if (idx != NULL)
-				*idx = i;
-			return r;
-		}
-	}
-	return NULL;
-}
-
-static struct ov_route *
-ov_route_find(const struct overlay *o, const struct prefix *p)
-{
-	return ov_route_find_at(o, p, NULL);
-}
-
 /* Loop guard: does p cover our own underlay or a tunnel endpoint it would use? */
 static const char *
 ov_route_loops(const struct overlay *o, const struct prefix *p, struct ov_nh *const *nhs,
@@ -504,41 +450,39 @@ ov_route_loops(const struct overlay *o, const struct prefix *p, struct ov_nh *co
 	return NULL;
 }
 
-/* The installed prefix of o that covers addr with exactly len bits, if any. */
-static struct ov_route *
-ov_route_covering(const struct overlay *o, uint32_t addr, uint8_t len)
+/* The prefix of len bits that covers addr. */
+static struct prefix
+ov_covering(uint32_t addr, unsigned len)
 {
-	struct prefix p = { addr & prefix_mask(len), len };
-
-	return ov_route_find(o, &p);
+	return (struct prefix){ addr & prefix_mask((uint8_t)len), (uint8_t)len };
 }
 
 /*
  * Loop guard for a new tunnel endpoint: a prefix learned earlier that covers
  * it would carry the tunnel's own outer packets into a tunnel (site D
  * announcing site C's underlay subnet). Such prefixes leave the kernel until
- * the endpoint goes; 33 lookups, whatever the table size.
+ * the endpoint goes, keeping their set (the word says refused); 33 lookups
+ * in the fib, whatever the table size.
  */
 static void
-ov_guard_endpoint(struct overlay *o, uint32_t ep, const struct ov_route *except)
+ov_guard_endpoint(struct overlay *o, uint32_t ep, const struct prefix *except)
 {
 	char buf[PREFIX_STRLEN], a[16];
 
 	for (unsigned len = 0; len <= 32; len++) {
-		struct ov_route *r = ov_route_covering(o, ep, (uint8_t)len);
-		struct prefix p;
+		struct prefix p = ov_covering(ep, len);
+		uint32_t w;
 
-		if (r == NULL || r == except || r->refused)
-			continue;
-		r->refused = true;
-		p = ov_route_pfx(r);
-		ov_fib_del(o, &p);
+		if (prefix_cmp(&p, except) == 0 || (w = fib_route_word(o->fib, &p)) == 0 ||
+		    ov_word_refused(w))
+			continue;		/* not ours (or adopted: word 0), or out already */
+		fib_route_del(o->fib, &p, w | OV_REFUSED);
 		log_warnx("overlay: %s removed: it covers tunnel endpoint %s of other prefixes",
 		    prefix_fmt(&p, buf), addr_fmt(ep, a));
 	}
 }
 
-static void ov_route_reset(struct overlay *, struct ov_route *);
+static void ov_route_reset(struct overlay *, const struct prefix *, uint32_t w);
 
 /* Endpoints gone: the prefixes they kept out are tried again. */
 static void
@@ -551,10 +495,11 @@ ov_guard_release(struct overlay *o)
 		uint32_t ep = o->freed_eps[--o->nfreed];
 
 		for (unsigned len = 0; len <= 32; len++) {
-			struct ov_route *r = ov_route_covering(o, ep, (uint8_t)len);
+			struct prefix p = ov_covering(ep, len);
+			uint32_t w = fib_route_word(o->fib, &p);
 
-			if (r != NULL && r->refused)
-				ov_route_reset(o, r);
+			if (ov_word_refused(w))
+				ov_route_reset(o, &p, w);
 		}
 	}
 	o->guarding = false;
@@ -620,7 +565,7 @@ ov_set_get(struct overlay *o, struct ov_nh *const *nhs, const struct overlay_hop
 		}
 	}
 	if ((s = calloc(1, sizeof(*s) + n * sizeof(s->m[0]))) == NULL ||
-	    (slot = slab_alloc(&o->set_ids, &s->id)) == NULL)
+	    (slot = slab_alloc(&o->set_ids, &s->id)) == NULL || s->id >= OV_REFUSED)
 		fatal("ov_set_get");
 	*slot = s;
 	s->refs = 1, s->n = (unsigned)n;
@@ -640,100 +585,96 @@ ov_set_put(struct overlay *o, struct ov_set *s)
 	free(s);
 }
 
+/* A prefix lets go of the set its word names: each member, then the set. */
 static void
-ov_route_release(struct overlay *o, struct ov_route *r)
+ov_word_release(struct overlay *o, uint32_t w)
 {
-	struct ov_set *s = ov_route_set(o, r);
+	struct ov_set *s = ov_set_of(o, w);
 
-	for (size_t i = 0; i < ov_route_n(o, r); i++)
+	for (size_t i = 0; s != NULL && i < s->n; i++)
 		ov_nh_put(o, s->m[i].nh);
 	ov_set_put(o, s);
-	r->set = 0;
 }
 
-static struct ov_route *
-ov_route_get(struct overlay *o, const struct prefix *p)
+/* Into the fib: p with its word, over fnh[0..k-1] or out of the kernel. */
+static int
+ov_route_fib_set(struct overlay *o, const struct prefix *p, const struct fib_nh *fnh,
+    size_t k, uint32_t mtu, uint32_t w)
 {
-	struct ov_route *r = ov_route_find(o, p);
-	uint32_t i;
+	char buf[PREFIX_STRLEN];
+	int rv;
 
-	if (r != NULL)
-		return r;
-	if ((r = slab_alloc(&o->route_slab, &i)) == NULL)
-		fatal("overlay: route");
-	r->addr = p->addr;
-	r->len = p->len;
-	ihash_add(&o->routes, i, hash_prefix(p->addr, p->len));
-	return r;
+	if (k == 0) {
+		fib_route_del(o->fib, p, w);	/* w != 0: held, not installed */
+		return 0;
+	}
+	if ((rv = fib_route_set(o->fib, p, fnh, k, mtu, w)) < 0) {
+		log_warnx("overlay: %s: fib refused the set: %s", prefix_fmt(p, buf), strerror(-rv));
+		fib_route_del(o->fib, p, w);	/* the prefix still holds its set */
+	}
+	return rv;
 }
 
 int
 overlay_route_set(struct overlay *o, const struct prefix *p,
     const struct overlay_hop *hops, size_t n)
 {
-	struct ov_route *r = ov_route_get(o, p);
 	struct ov_set *set;
 	struct ov_nh *held[FIB_NH_MAX];
 	struct fib_nh fnh[FIB_NH_MAX];
 	const char *loop;
-	uint32_t mtu;
+	uint32_t mtu, old, id;
 	size_t k;
 	char buf[PREFIX_STRLEN];
-	int rv = 0;
+	int rv;
 
 	n = n > FIB_NH_MAX ? FIB_NH_MAX : n;
 	for (size_t i = 0; i < n; i++)		/* take the new before putting the old */
 		held[i] = ov_nh_get(o, &hops[i]);
-	ov_route_release(o, r);
+	old = fib_route_word(o->fib, p);	/* the one lookup by prefix: the fib's */
+	ov_word_release(o, old);
 	set = ov_set_get(o, held, hops, n);
-	r->set = set != NULL ? set->id : 0;
+	id = set != NULL ? set->id : 0;
 	if ((loop = ov_route_loops(o, p, held, n)) != NULL) {
-		if (!r->refused)
+		if (!ov_word_refused(old))
 			log_warnx("overlay: %s not installed: it %s", prefix_fmt(p, buf), loop);
-		r->refused = true;
-		ov_fib_del(o, p);
+		fib_route_del(o->fib, p, ov_word(id, true));
 		ov_guard_release(o);
 		return 0;
 	}
-	r->refused = false;
-	if ((k = ov_route_fib_nhs(held, hops, n, fnh, &mtu)) == 0 || o->fib == NULL)
-		ov_fib_del(o, p);
-	else if ((rv = fib_route_set(o->fib, p, fnh, k, mtu)) < 0)
-		log_warnx("overlay: %s: fib refused the set: %s", prefix_fmt(p, buf), strerror(-rv));
+	k = ov_route_fib_nhs(held, hops, n, fnh, &mtu);
+	rv = ov_route_fib_set(o, p, fnh, k, mtu, ov_word(id, false));
 	for (size_t i = 0; i < n; i++)
 		if (held[i]->guard_new) {
 			held[i]->guard_new = false;
-			ov_guard_endpoint(o, held[i]->gateway, r);
+			ov_guard_endpoint(o, held[i]->gateway, p);
 		}
 	ov_guard_release(o);
 	return rv;
 }
 
-/* Set r again from the next hops it holds (they are re-decided if moved). */
+/* Set p again from the set its word names (its next hops re-decided if moved). */
 static void
-ov_route_reset(struct overlay *o, struct ov_route *r)
+ov_route_reset(struct overlay *o, const struct prefix *p, uint32_t w)
 {
 	struct overlay_hop hops[FIB_NH_MAX];
-	struct prefix p = ov_route_pfx(r);
-	const struct ov_set *s = ov_route_set(o, r);
+	const struct ov_set *s = ov_set_of(o, w);
+	size_t n = s != NULL ? s->n : 0;
 
-	for (size_t i = 0; i < ov_route_n(o, r); i++)
+	for (size_t i = 0; i < n; i++)
 		hops[i] = ov_nh_hop(s->m[i].nh, s->m[i].w);
-	(void)overlay_route_set(o, &p, hops, ov_route_n(o, r));	/* logged there */
+	(void)overlay_route_set(o, p, hops, n);	/* logged there */
 }
 
 void
 overlay_route_del(struct overlay *o, const struct prefix *p)
 {
-	uint32_t i;
-	struct ov_route *r = ov_route_find_at(o, p, &i);
+	uint32_t w = fib_route_word(o->fib, p);
 
-	ov_fib_del(o, p);
-	if (r == NULL)
+	fib_route_del(o->fib, p, 0);		/* forgotten: the fib may free its route */
+	if (w == 0)
 		return;
-	ov_route_release(o, r);
-	ihash_del(&o->routes, i, hash_prefix(p->addr, p->len));
-	slab_free(&o->route_slab, i);
+	ov_word_release(o, w);
 	ov_guard_release(o);
 }
 
@@ -749,12 +690,24 @@ ov_nh_moved(const struct overlay *o, const struct ov_nh *n)
 	return k != n->kind || (k == OVERLAY_DIRECT && c->ifindex != n->ifindex);
 }
 
+/* A prefix whose set has a next hop being re-decided is set again. */
+static void
+ov_redecide_one(void *arg, const struct prefix *p, uint32_t w)
+{
+	struct overlay *o = arg;
+	const struct ov_set *s = ov_set_of(o, w);
+	bool touched = false;
+
+	for (size_t i = 0; s != NULL && i < s->n && !touched; i++)
+		touched = s->m[i].nh->detached;
+	if (touched)
+		ov_route_reset(o, p, w);	/* refused ones too: they hold the next hop */
+}
+
 /* Re-install the prefixes of every next hop whose decision moved. */
 static void
 ov_redecide(struct overlay *o)
 {
-	struct overlay_hop hops[FIB_NH_MAX];
-	struct ov_route *r;
 	size_t moved = 0;
 
 	for (struct hmap_node *x = hmap_next(&o->nhs, NULL), *nx; x; x = nx) {
@@ -770,19 +723,7 @@ ov_redecide(struct overlay *o)
 	}
 	if (moved == 0)
 		return;
-	for (uint32_t ri = 0; (r = slab_next(&o->route_slab, &ri)) != NULL;) {
-		struct prefix p = ov_route_pfx(r);
-		bool touched = false;
-
-		for (size_t i = 0; i < ov_route_n(o, r); i++) {
-			const struct ov_member *m = &ov_route_set(o, r)->m[i];
-
-			touched |= m->nh->detached;
-			hops[i] = ov_nh_hop(m->nh, m->w);
-		}
-		if (touched)
-			(void)overlay_route_set(o, &p, hops, ov_route_n(o, r));	/* logged there */
-	}
+	fib_route_word_walk(o->fib, ov_redecide_one, o);
 	log_info("overlay: connected subnets changed; %zu next hops decided again", moved);
 }
 
@@ -822,29 +763,41 @@ ov_monitor_start(struct overlay *o)
  * MTU is the tunnel's (else DF packets sized for the old MTU vanish in the
  * tunnel: the MTU blackhole operators fear most) and its device the new one.
  */
+struct ov_tunnel_walk {
+	struct overlay		*o;
+	const struct tunnel	*t;
+	size_t			 n;		/* routes set again */
+};
+
+static void
+ov_tunnel_one(void *arg, const struct prefix *p, uint32_t w)
+{
+	struct ov_tunnel_walk *tw = arg;
+	const struct ov_set *s = ov_set_of(tw->o, w);
+	bool uses = false;
+
+	if (ov_word_refused(w))
+		return;			/* out of the kernel: nothing to follow */
+	for (size_t i = 0; s != NULL && i < s->n && !uses; i++)
+		uses = s->m[i].nh->t == tw->t;	/* NBMA siblings are told each */
+	if (uses && ++tw->n)
+		ov_route_reset(tw->o, p, w);
+}
+
 static void
 ov_tunnel_cb(void *arg, const struct tunnel *t, enum tunnel_change what)
 {
-	struct overlay *o = arg;
-	struct ov_route *r;
-	size_t n = 0;
+	struct ov_tunnel_walk tw = { arg, t, 0 };
 
 	if (what != TUNNEL_CHANGE_MTU && what != TUNNEL_CHANGE_UP)
 		return;			/* DOWN: its routes wait, retried by the fib */
-	for (uint32_t ri = 0; (r = slab_next(&o->route_slab, &ri)) != NULL;) {
-		bool uses = false;
-
-		for (size_t i = 0; i < ov_route_n(o, r) && !uses; i++)
-			uses = ov_route_set(o, r)->m[i].nh->t == t;	/* NBMA siblings are told each */
-		if (uses && !r->refused && ++n)
-			ov_route_reset(o, r);
-	}
+	fib_route_word_walk(tw.o->fib, ov_tunnel_one, &tw);
 	if (what == TUNNEL_CHANGE_MTU)
 		log_info("overlay: tunnel %s mtu %u: %zu routes follow", tunnel_info(t)->name,
-		    tunnel_info(t)->mtu, n);
+		    tunnel_info(t)->mtu, tw.n);
 	else
 		log_info("overlay: tunnel %s made again (ifindex %u): %zu routes set again",
-		    tunnel_info(t)->name, tunnel_info(t)->ifindex, n);
+		    tunnel_info(t)->name, tunnel_info(t)->ifindex, tw.n);
 }
 
 struct overlay *
@@ -859,12 +812,13 @@ overlay_new(struct event_base *base, enum overlay_mode mode, struct fib *fib,
 	hmap_init(&o->nhs);
 	hmap_init(&o->sets);
 	slab_init(&o->set_ids, sizeof(struct ov_set *), 64);
-	ov_routes_init(o);
 	if (base != NULL && ov_monitor_start(o) < 0) {
 		overlay_free(o);
 		return NULL;
 	}
-	if (base != NULL && fib != NULL &&
+	if (fib == NULL)
+		fatalx("overlay_new: no fib (it keeps the word of every prefix)");
+	if (base != NULL &&
 	    (o->grave_ev = evtimer_new(base, ov_grave_cb, o)) == NULL)
 		fatalx("overlay_new: event");
 	if (tunnels != NULL)
@@ -873,20 +827,34 @@ overlay_new(struct event_base *base, enum overlay_mode mode, struct fib *fib,
 	return o;
 }
 
+/*
+ * Every set and next hop goes at once, not prefix by prefix: the words stay
+ * in the fib (freed with it, before us in bgpd; they name nothing after
+ * this), and each next hop's tunnel is put as its last prefix would.
+ */
 void
 overlay_free(struct overlay *o)
 {
-	struct ov_route *r;
+	struct hmap_node *x, *nx;
 
 	if (o == NULL)
 		return;
 	if (o->tunnels != NULL)
 		tunnel_mgr_set_change_cb(o->tunnels, NULL, NULL);	/* it outlives us */
-	for (uint32_t ri = 0; (r = slab_next(&o->route_slab, &ri)) != NULL;)
-		ov_route_release(o, r);		/* the records go with their slab */
-	ov_routes_fini(o);
+	for (x = hmap_next(&o->sets, NULL); x != NULL; x = nx) {
+		nx = hmap_next(&o->sets, x);
+		free(x);
+	}
 	hmap_destroy(&o->sets);
 	slab_fini(&o->set_ids);
+	for (x = hmap_next(&o->nhs, NULL); x != NULL; x = nx) {
+		struct ov_nh *n = (struct ov_nh *)x;
+
+		nx = hmap_next(&o->nhs, x);
+		if (n->t != NULL)
+			tunnel_put(o->tunnels, n->t);
+		free(n);
+	}
 	hmap_destroy(&o->nhs);
 	ov_grave_empty(o);
 	free(o->grave);
@@ -955,8 +923,6 @@ overlay_nh_down(struct overlay *o, uint32_t local, uint32_t gateway)
 	struct fib_nh fnh[4];
 	size_t k, groups = 0;
 
-	if (o->fib == NULL)
-		return 0;
 	k = overlay_nh_fib(o, local, gateway, fnh, ARRAY_SIZE(fnh));
 	for (size_t i = 0; i < k; i++)
 		groups += fib_nh_down(o->fib, &fnh[i]);

@@ -18,8 +18,13 @@
  * addresses, or a tunnel endpoint it would be sent through, is not installed
  * (logged once per prefix), so a tunnel's outer packets never enter a tunnel.
  *
+ * Per prefix the overlay keeps one 32-bit word (its next-hop set, refused
+ * or not) in the fib's route for it (fib.h, "The caller's word"), not in a
+ * table of its own; see rib/overlay.c and doc/overlay.md.
+ *
  * Ownership: the overlay borrows the fib and the tunnel manager (the caller
- * frees them after overlay_free). Single-threaded, on the event loop.
+ * frees them after overlay_free; the fib may go first: overlay_free reads no
+ * word). Single-threaded, on the event loop.
  */
 #ifndef IPIP_RIB_OVERLAY_H
 #define IPIP_RIB_OVERLAY_H
@@ -84,11 +89,14 @@ struct overlay_hop {
 
 /*
  * Dump the connected subnets and start following them. NULL on failure
- * (logged). fib and tunnels are borrowed; tunnels may be NULL (mode never).
+ * (logged). fib and tunnels are borrowed; fib is required (it keeps the
+ * prefixes' words; fib_new_offline for tests), tunnels may be NULL (mode
+ * never). base NULL: no address monitor (tests add subnets by hand).
  */
 struct overlay	*overlay_new(struct event_base *, enum overlay_mode, struct fib *,
 		    struct tunnel_mgr *tunnels);
-/* Puts every tunnel, frees. The routes stay in the fib (fib_free decides). */
+/* Puts every tunnel, frees. The routes and their words stay in the fib
+ * (fib_free decides); the words name nothing after this. */
 void		 overlay_free(struct overlay *);
 
 /*

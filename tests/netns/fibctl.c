@@ -92,8 +92,8 @@ ctl_set(struct ctl *c, bool del)
 		return rv;
 	for (uint32_t i = 0; i < count; i++, p.addr += p.len ? 1u << (32 - p.len) : 0) {
 		if (del)
-			fib_route_del(c->fib, &p);
-		else if ((rv = fib_route_set(c->fib, &p, nhs, n, mtu)) < 0)
+			fib_route_del(c->fib, &p, 0);
+		else if ((rv = fib_route_set(c->fib, &p, nhs, n, mtu, 0)) < 0)
 			return rv;
 	}
 	return 0;
@@ -138,7 +138,7 @@ ctl_scan(struct ctl *c)
 	printf("{\"prefixes\": [");
 	more = fib_route_scan(c->fib, &cursor, chunk, scan_row, &any);
 	for (unsigned long i = 0; del != NULL && i < count; i++, p.addr += 1u << (32 - p.len))
-		fib_route_del(c->fib, &p);
+		fib_route_del(c->fib, &p, 0);
 	while (more)
 		more = fib_route_scan(c->fib, &cursor, chunk, scan_row, &any);
 	printf("]}\n");

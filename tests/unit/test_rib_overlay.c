@@ -73,14 +73,50 @@ walk(const struct overlay *o)
 	return s;
 }
 
-/* An overlay without loop or fib, on 10.0.1.1/24 (ifindex 1: lo, which has a name). */
+/* The fib of the overlay under test: offline, it keeps the words, sends nothing. */
+static struct fib *fib;
+
+/* An overlay without loop or tunnels, on 10.0.1.1/24 (ifindex 1: lo, which has a name). */
 static struct overlay *
 ov_make(enum overlay_mode m)
 {
-	struct overlay *o = overlay_new(NULL, m, NULL, NULL);
+	struct overlay *o;
 
+	fib = fib_new_offline(&(struct fib_opts){ 0 });
+	o = overlay_new(NULL, m, fib, NULL);
 	overlay_connected_add(o, A(10, 0, 1, 1), 24, 1);
 	return o;
+}
+
+static void
+ov_done(struct overlay *o)
+{
+	overlay_free(o);
+	fib_free(fib, false);
+	fib = NULL;
+}
+
+struct fib_find { struct prefix p; bool found; struct fib_route_view *v; };
+
+static void
+fib_find_one(void *arg, const struct fib_route_view *v)
+{
+	struct fib_find *ff = arg;
+
+	if (prefix_cmp(&v->pfx, &ff->p) == 0)
+		ff->found = true, *ff->v = *v;
+}
+
+/* Does the fib want p in the kernel (as show ip route lists it)? Its view in *v. */
+static bool
+fib_wants(const struct prefix *p, struct fib_route_view *v)
+{
+	struct fib_find ff = { *p, false, v };
+	uint32_t cursor = 0;
+
+	while (fib_route_scan(fib, &cursor, 64, fib_find_one, &ff))
+		;
+	return ff.found;
 }
 
 START_TEST(next_hops_are_counted_per_prefix_and_go_with_the_last)
@@ -105,7 +141,7 @@ START_TEST(next_hops_are_counted_per_prefix_and_go_with_the_last)
 	ck_assert_uint_eq(walk(o).v[0].prefixes, 1);
 	overlay_route_del(o, &p2);
 	ck_assert_uint_eq(walk(o).n, 0);
-	overlay_free(o);
+	ov_done(o);
 }
 END_TEST
 
@@ -125,7 +161,7 @@ START_TEST(never_mode_off_subnet_is_not_installable_and_says_why)
 	ck_assert_msg(strstr(s.why[0], "10.9.0.2 is not on a connected subnet") != NULL, "%s", s.why[0]);
 	ck_assert_msg(strstr(log, "not installable") != NULL, "%s", log);
 	overlay_route_del(o, &p);
-	overlay_free(o);
+	ov_done(o);
 }
 END_TEST
 
@@ -148,7 +184,7 @@ START_TEST(cross_subnet_without_tunnels_reports_the_failed_tunnel)
 		    s.v[i].gateway == A(10, 0, 1, 2) ? OVERLAY_DIRECT : OVERLAY_NONE);
 	ck_assert_msg(strstr(log, "tunnel to 10.9.0.2 from 10.0.1.1 failed") != NULL, "%s", log);
 	overlay_route_del(o, &p);
-	overlay_free(o);
+	ov_done(o);
 }
 END_TEST
 
@@ -171,7 +207,47 @@ START_TEST(loop_guard_refuses_a_prefix_covering_our_underlay_once)
 	overlay_route_del(o, &cover);
 	overlay_route_del(o, &host);
 	ck_assert_uint_eq(walk(o).n, 0);
-	overlay_free(o);
+	ov_done(o);
+}
+END_TEST
+
+/*
+ * Prefixes the kernel does not get are still the overlay's (their word in the
+ * fib holds their set): a re-decision reaches a refused one too, which stays
+ * out and is not logged again, while one that was not installable goes in.
+ */
+START_TEST(a_re_decision_reaches_prefixes_kept_out_of_the_kernel)
+{
+	struct overlay *o = ov_make(OVERLAY_MODE_NEVER);
+	struct prefix ok = { A(192, 168, 1, 0), 24 }, bad = { A(10, 0, 0, 0), 8 };
+	struct overlay_hop far = { A(10, 9, 0, 2), A(10, 0, 1, 1), 1, 0, NULL };
+	struct fib_route_view v;
+	char log[1024];
+	struct seen s;
+
+	unit_log_begin(log, sizeof(log));
+	ck_assert_int_eq(overlay_route_set(o, &ok, &far, 1), 0);	/* not installable */
+	ck_assert_int_eq(overlay_route_set(o, &bad, &far, 1), 0);	/* covers 10.0.1.1 */
+	ck_assert(!fib_wants(&ok, &v) && !fib_wants(&bad, &v));
+	ck_assert_uint_eq(walk(o).v[0].prefixes, 2);
+	overlay_connected_add(o, A(10, 9, 0, 1), 24, 1);	/* far is direct now */
+	s = walk(o);
+	ck_assert_uint_eq(s.n, 1);
+	ck_assert_int_eq(s.v[0].kind, OVERLAY_DIRECT);
+	ck_assert_uint_eq(s.v[0].prefixes, 2);		/* the refused one moved too */
+	ck_assert(fib_wants(&ok, &v) && v.n == 1 && v.nhs[0].gateway == A(10, 9, 0, 2));
+	ck_assert(!fib_wants(&bad, &v));
+	overlay_route_del(o, &bad);
+	ck_assert_uint_eq(walk(o).v[0].prefixes, 1);
+	unit_log_end();
+	ck_assert_msg(strstr(log, "10.0.0.0/8 not installed: it covers one of our underlay") != NULL,
+	    "%s", log);
+	ck_assert_msg(strstr(strstr(log, "10.0.0.0/8") + 1, "10.0.0.0/8") == NULL,
+	    "logged twice: %s", log);
+	overlay_route_del(o, &ok);
+	ck_assert(!fib_wants(&ok, &v));
+	ck_assert_uint_eq(walk(o).n, 0);
+	ov_done(o);
 }
 END_TEST
 
@@ -204,7 +280,7 @@ START_TEST(an_address_change_moves_the_next_hop_between_decisions)
 	overlay_route_del(o, &p1);
 	overlay_route_del(o, &p2);
 	ck_assert_uint_eq(walk(o).n, 0);
-	overlay_free(o);
+	ov_done(o);
 }
 END_TEST
 
@@ -272,7 +348,7 @@ START_TEST(thousands_of_prefixes_through_growth_deletes_and_reuse_are_all_counte
 	}
 	ck_assert_uint_eq(walk(o).n, 0);
 	unit_log_end();
-	overlay_free(o);
+	ov_done(o);
 }
 END_TEST
 
@@ -321,7 +397,7 @@ START_TEST(sets_come_and_go_and_every_prefix_keeps_its_own)
 		overlay_route_del(o, &q);
 	}
 	ck_assert_uint_eq(walk(o).n, 0);
-	overlay_free(o);
+	ov_done(o);
 }
 END_TEST
 
@@ -358,7 +434,7 @@ START_TEST(one_gateway_with_two_modes_gets_two_decisions)
 	overlay_route_del(o, &p1);
 	overlay_route_del(o, &p2);
 	ck_assert_uint_eq(walk(o).n, 0);
-	overlay_free(o);
+	ov_done(o);
 }
 END_TEST
 
@@ -383,7 +459,7 @@ START_TEST(a_new_global_mode_decides_prefixes_set_again)
 	ck_assert_msg(strstr(s.why[0], "(mode never)") != NULL, "%s", s.why[0]);
 	ck_assert_msg(strstr(log, "mode cross-subnet -> never") != NULL, "%s", log);
 	overlay_route_del(o, &p);
-	overlay_free(o);
+	ov_done(o);
 }
 END_TEST
 
@@ -398,6 +474,7 @@ START_TEST(pic_maps_a_next_hop_to_its_kernel_next_hop)
 		{ .gateway = A(10, 9, 0, 2), .local = A(10, 0, 1, 1), .weight = 1 },	/* off-subnet */
 	};
 	struct fib_nh out[4];
+	struct fib_route_view v;
 	char log[512];
 
 	unit_log_begin(log, sizeof(log));
@@ -409,10 +486,15 @@ START_TEST(pic_maps_a_next_hop_to_its_kernel_next_hop)
 	ck_assert_uint_eq(overlay_nh_fib(o, A(10, 0, 1, 1), A(10, 9, 0, 2), out, 4), 0);
 	ck_assert_uint_eq(overlay_nh_fib(o, A(10, 0, 1, 7), A(10, 0, 1, 2), out, 4), 0);
 	ck_assert_uint_eq(overlay_nh_fib(o, A(10, 0, 1, 1), A(10, 0, 1, 9), out, 4), 0);
-	ck_assert_uint_eq(overlay_nh_down(o, A(10, 0, 1, 1), A(10, 0, 1, 2)), 0);	/* no fib */
+	/* its kernel next hop leaves the prefix's group; the other direct one stays */
+	ck_assert_uint_eq(overlay_nh_down(o, A(10, 0, 1, 1), A(10, 0, 1, 2)), 1);
+	ck_assert(fib_wants(&p, &v));
+	ck_assert_uint_eq(v.n, 1);
+	ck_assert(v.nhs[0].gateway == A(10, 0, 1, 5) && v.nhs[0].ifindex == 1);
 	overlay_route_del(o, &p);
+	ck_assert(!fib_wants(&p, &v));
 	ck_assert_uint_eq(overlay_nh_fib(o, A(10, 0, 1, 1), A(10, 0, 1, 2), out, 4), 0);
-	overlay_free(o);
+	ov_done(o);
 }
 END_TEST
 
@@ -427,6 +509,7 @@ main(void)
 		cross_subnet_without_tunnels_reports_the_failed_tunnel,
 		loop_guard_refuses_a_prefix_covering_our_underlay_once,
 		an_address_change_moves_the_next_hop_between_decisions,
+		a_re_decision_reaches_prefixes_kept_out_of_the_kernel,
 		thousands_of_prefixes_through_growth_deletes_and_reuse_are_all_counted,
 		sets_come_and_go_and_every_prefix_keeps_its_own,
 		one_gateway_with_two_modes_gets_two_decisions,
