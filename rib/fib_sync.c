@@ -230,8 +230,8 @@ fib_dump_route_cb(const struct rtnl_msg *m, void *arg)
 	else if (r->o.pending != FIB_OP_NONE)
 		return 0;
 	fib_route_kset(f, r, &k);
-	if (fib_obj_wanted(&r->o) && fib_obj_needs_write(f, &r->o))
-		fib_obj_dirty(f, &r->o);
+	if (!fib_obj_wanted(&r->o) || fib_obj_needs_write(f, &r->o))
+		fib_obj_dirty(f, &r->o);	/* unwanted (held by its word): out */
 	return 0;
 }
 

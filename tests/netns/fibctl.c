@@ -6,6 +6,7 @@
  *   del PREFIX [count N]          nhdown via GW dev IF    settle
  *   sync (answers when nothing is queued)    stats       quit [keep]
  *   block MS: sleep without reading anything (the monitor fills up)
+ *   hold PREFIX WORD: keep PREFIX with the caller's word (non-zero), out of the kernel
  *   scan CHUNK [PREFIX count N]: walk the routes as `show ip fib` does, CHUNK
  *     at a time, deleting the N prefixes from PREFIX after the first chunk;
  *     answers {"prefixes": [...]} with what the walk gave, in its order
@@ -96,6 +97,19 @@ ctl_set(struct ctl *c, bool del)
 		else if ((rv = fib_route_set(c->fib, &p, nhs, n, mtu, 0)) < 0)
 			return rv;
 	}
+	return 0;
+}
+
+/* hold PFX WORD: keep prefix with the caller's word, out of the kernel. */
+static int
+ctl_hold(struct ctl *c)
+{
+	char *w = strtok(NULL, " \t"), *v = strtok(NULL, " \t");
+	struct prefix p;
+
+	if (w == NULL || v == NULL || prefix_parse(w, &p, false) < 0 || strtoul(v, NULL, 0) == 0)
+		return -EINVAL;
+	fib_route_del(c->fib, &p, (uint32_t)strtoul(v, NULL, 0));
 	return 0;
 }
 
@@ -190,6 +204,8 @@ ctl_line(struct ctl *c, char *line)
 		return true;
 	if (strcmp(w, "set") == 0 || strcmp(w, "del") == 0)
 		rv = ctl_set(c, w[0] == 'd');
+	else if (strcmp(w, "hold") == 0)
+		rv = ctl_hold(c);
 	else if (strcmp(w, "nhdown") == 0)
 		rv = ctl_nhdown(c);
 	else if (strcmp(w, "scan") == 0)

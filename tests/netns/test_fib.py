@@ -451,6 +451,27 @@ def test_monitor_overrun_resyncs_and_repair_still_works(fib_ns, tmp_path):
     assert wait_for(lambda: "10.100.9.0/24" in our_routes(fib_ns), timeout=5)
 
 
+def test_a_held_prefix_found_in_the_kernel_by_a_resync_is_deleted(fib_ns):
+    # A prefix the caller holds out of the kernel (the overlay's loop guard
+    # refused it; its word keeps the fib route) appears in the kernel under
+    # our protocol while the monitor overflows: the resync's dump must take
+    # it out, as the monitor would have.
+    f = fib_ns.fibctl("-M", "4096")          # a tiny monitor buffer
+    f.ok("hold 10.100.7.0/24 5")
+    f.ok("sync")
+    outsider = fib_ns.fibctl("-p", "45", "-t", "100", "-m")
+    f.p.stdin.write("block 1500\n")
+    f.p.stdin.flush()
+    outsider.ok(f"set 10.200.0.0/24 count 5000 {via(2)}")
+    outsider.ok("sync")
+    fib_ns.ip("route", "add", "10.100.7.0/24", "proto", PROTO, "metric", "20",
+              "via", "10.0.0.2", "dev", "fibv0")
+    assert f.readline() == "ok"
+    assert wait_for(lambda: f.stats()["resyncs"] >= 1, timeout=10)
+    f.ok("sync")
+    assert wait_for(lambda: "10.100.7.0/24" not in our_routes(fib_ns), timeout=5)
+
+
 def test_configured_table_and_weights_reach_the_kernel(fib_ns):
     f = fib_ns.fibctl("-t", "100")
     f.ok("set 10.100.0.0/24 count 10 via 10.0.0.2 dev fibv0 weight 3 via 10.0.1.2 dev fibv1")
