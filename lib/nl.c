@@ -13,7 +13,8 @@
  * (its messages not yet answered are reported -ENOBUFS). A lost error would
  * pass for a success, so an overrun (ENOBUFS) reports every message already
  * sent as lost - at once, and again when the queue is first seen empty, the
- * kernel reporting no further drops until then. With the thread, batches
+ * kernel reporting no further drops until then; meanwhile an answer does not
+ * vouch for the earlier messages of its batch (they are reported lost). With the thread, batches
  * are built on the loop's thread while the kernel works through the previous
  * ones; pending entries and ACKs stay on the loop's thread. Replies are
  * walked with rtnl_msg_next (cursor), never by pointer arithmetic, and the
@@ -365,9 +366,11 @@ nl_on_ack(struct nl *nl, const struct rtnl_msg *m)
 		return;			/* not ours, or already reported */
 	if (nl_ack_parse(m, nl->cap_ack, &err, msg, sizeof(msg)) < 0)
 		err = -EBADMSG;
+	/* Congested, the kernel may have dropped their errors silently: lost, not done. */
 	for (uint32_t s = p->from; s != m->seq; s++)
 		if ((q = nl_pending_of(nl, s)) != NULL)
-			nl_pending_done(nl, q, 0, NULL);
+			nl_pending_done(nl, q, nl->congested ? -ENOBUFS : 0,
+			    nl->congested ? "answers lost" : NULL);
 	nl_pending_done(nl, p, err, msg[0] ? msg : NULL);
 }
 
@@ -407,6 +410,16 @@ nl_rx(struct nl *nl, const uint8_t *buf, size_t n)
 	}
 }
 
+/* recv said ENOBUFS: answers (or notifications) were dropped. */
+static void
+nl_overrun(struct nl *nl)
+{
+	nl_pending_lose_sent(nl);
+	nl->congested = true;
+	if (nl->ovr_cb != NULL)
+		nl->ovr_cb(nl->mon_arg);
+}
+
 /*
  * After an overrun the kernel drops answers without reporting it again
  * until our receive queue has been empty once: what was sent meanwhile may
@@ -432,10 +445,7 @@ nl_drain(struct nl *nl, int max)
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0 && errno == ENOBUFS) {
-			nl_pending_lose_sent(nl);
-			nl->congested = true;
-			if (nl->ovr_cb != NULL)
-				nl->ovr_cb(nl->mon_arg);
+			nl_overrun(nl);
 			continue;
 		}
 		if (n <= 0) {
@@ -651,8 +661,13 @@ nl_dump_read(struct nl *nl, struct nl_dump_state *d)
 		n = recv(pfd.fd, nl->rx, sizeof(nl->rx), MSG_DONTWAIT);
 		if (n < 0 && (errno == EINTR || errno == EAGAIN))
 			continue;
-		if (n < 0)
-			return -errno;	/* ENOBUFS: the dump itself is incomplete */
+		if (n < 0) {
+			int e = errno;
+
+			if (e == ENOBUFS)
+				nl_overrun(nl);	/* and the dump itself is incomplete */
+			return -e;
+		}
 		c = cur_init(nl->rx, (size_t)n);
 		while (cur_left(&c) > 0 && rtnl_msg_next(&c, &m) == 0)
 			nl_dump_one(nl, d, &m);

@@ -337,16 +337,31 @@ fib_ack_ok(struct fib *f, struct fib_obj *o, enum fib_op op, bool redo)
 		fib_obj_dirty(f, o);
 }
 
+/* Lost answers come by the batch (an overrun): a few lines, then a count. */
+static bool
+fib_lost_log_ok(void)
+{
+	static struct log_ratelimit rl;
+	unsigned dropped = 0;
+	bool ok = log_ratelimit_ok(&rl, time(NULL), 10, 60, &dropped);
+
+	if (ok && dropped > 0)
+		log_warnx("fib: %u more writes whose answers were lost (ENOBUFS); will retry", dropped);
+	return ok;
+}
+
 static void
 fib_ack_fail(struct fib *f, struct fib_obj *o, enum fib_op op, int err, const char *msg)
 {
 	char name[96];
 
 	f->st.failures++;
-	if (!o->logged)
+	if (!o->logged && (err != -ENOBUFS || fib_lost_log_ok()))
 		log_warnx("fib: %s %s: %s%s%s; will retry", op == FIB_OP_DEL ? "delete" : "install",
 		    fib_obj_name(o, name, sizeof(name)), strerror(-err), msg ? ": " : "", msg ? msg : "");
 	o->logged = true;
+	if (err == -ENOBUFS && op != FIB_OP_DEL)
+		o->maybe_in = true;	/* answer lost: the kernel may have it (delete it if unwanted) */
 	if (err == -EEXIST && o->kind != FIB_K_ROUTE && !o->in_kernel) {
 		fib_id_assign(f, (struct fib_idobj *)o, 0);	/* the id is someone else's */
 		fib_obj_dirty(f, o);
