@@ -426,19 +426,24 @@ def test_our_own_writes_do_not_come_back_to_the_monitor(fib_ns):
     assert wait_for(lambda: "10.100.7.0/24" in our_routes(fib_ns), timeout=5)   # still repaired
 
 
-def test_monitor_overrun_resyncs_and_repair_still_works(fib_ns, tmp_path):
-    f = fib_ns.fibctl("-M", "4096")          # a tiny monitor buffer
-    f.ok(f"set 10.100.0.0/24 count 5000 {via(0, 1)}")
-    f.ok("sync")
-    # our own writes no longer reach the monitor; an outsider's flood does: ENOBUFS.
-    # The outsider writes in batches (bursts of notifications), in its own
-    # protocol and table, with inline next hops (no nexthop ids to share).
-    # f reads nothing meanwhile (block), so its 4 KiB monitor must overflow.
+def overflow_monitor(fib_ns, f):
+    """Overflow f's (tiny) monitor: our own writes no longer reach it, an
+    outsider's flood does (ENOBUFS). The outsider writes in batches (bursts of
+    notifications), in its own protocol and table, with inline next hops (no
+    nexthop ids to share); f reads nothing meanwhile (block; its "ok" is still
+    to be read)."""
     outsider = fib_ns.fibctl("-p", "45", "-t", "100", "-m")
     f.p.stdin.write("block 1500\n")
     f.p.stdin.flush()
     outsider.ok(f"set 10.200.0.0/24 count 5000 {via(2)}")
     outsider.ok("sync")
+
+
+def test_monitor_overrun_resyncs_and_repair_still_works(fib_ns, tmp_path):
+    f = fib_ns.fibctl("-M", "4096")          # a tiny monitor buffer
+    f.ok(f"set 10.100.0.0/24 count 5000 {via(0, 1)}")
+    f.ok("sync")
+    overflow_monitor(fib_ns, f)
     assert f.readline() == "ok"
     assert wait_for(lambda: f.stats()["resyncs"] >= 1, timeout=10)
     f.ok("sync")
@@ -459,11 +464,7 @@ def test_a_held_prefix_found_in_the_kernel_by_a_resync_is_deleted(fib_ns):
     f = fib_ns.fibctl("-M", "4096")          # a tiny monitor buffer
     f.ok("hold 10.100.7.0/24 5")
     f.ok("sync")
-    outsider = fib_ns.fibctl("-p", "45", "-t", "100", "-m")
-    f.p.stdin.write("block 1500\n")
-    f.p.stdin.flush()
-    outsider.ok(f"set 10.200.0.0/24 count 5000 {via(2)}")
-    outsider.ok("sync")
+    overflow_monitor(fib_ns, f)
     fib_ns.ip("route", "add", "10.100.7.0/24", "proto", PROTO, "metric", "20",
               "via", "10.0.0.2", "dev", "fibv0")
     assert f.readline() == "ok"
