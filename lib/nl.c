@@ -349,6 +349,17 @@ nl_pending_done(struct nl *nl, struct nl_pending *p, int err, const char *msg)
 		nl->ack_cb(nl->ack_arg, cookie, err, msg);
 }
 
+/* Report every message still pending among sequence numbers from .. to - 1, in order. */
+static void
+nl_pending_range_done(struct nl *nl, uint32_t from, uint32_t to, int err, const char *msg)
+{
+	struct nl_pending *p;
+
+	for (uint32_t s = from; s != to; s++)
+		if ((p = nl_pending_of(nl, s)) != NULL)
+			nl_pending_done(nl, p, err, msg);
+}
+
 /*
  * The answer to seq: an error, or the ACK that only a batch's last message
  * asks for. The kernel works through a batch in order and answers a
@@ -358,7 +369,7 @@ nl_pending_done(struct nl *nl, struct nl_pending *p, int err, const char *msg)
 static void
 nl_on_ack(struct nl *nl, const struct rtnl_msg *m)
 {
-	struct nl_pending *p = nl_pending_of(nl, m->seq), *q;
+	struct nl_pending *p = nl_pending_of(nl, m->seq);
 	char msg[256];
 	int err;
 
@@ -367,10 +378,8 @@ nl_on_ack(struct nl *nl, const struct rtnl_msg *m)
 	if (nl_ack_parse(m, nl->cap_ack, &err, msg, sizeof(msg)) < 0)
 		err = -EBADMSG;
 	/* Congested, the kernel may have dropped their errors silently: lost, not done. */
-	for (uint32_t s = p->from; s != m->seq; s++)
-		if ((q = nl_pending_of(nl, s)) != NULL)
-			nl_pending_done(nl, q, nl->congested ? -ENOBUFS : 0,
-			    nl->congested ? "answers lost" : NULL);
+	nl_pending_range_done(nl, p->from, m->seq, nl->congested ? -ENOBUFS : 0,
+	    nl->congested ? "answers lost" : NULL);
 	nl_pending_done(nl, p, err, msg[0] ? msg : NULL);
 }
 
@@ -385,12 +394,9 @@ nl_pending_lose_sent(struct nl *nl)
 {
 	const struct nl_wbuf *cur = nl_writer_cur(nl->w);
 	uint32_t end = cur->len > 0 ? cur->from : nl->seq + 1;	/* not sent from here */
-	struct nl_pending *p;
 
-	/* Everything outstanding is among the last nring sequence numbers: in order. */
-	for (uint32_t s = end - nl->nring; s != end; s++)
-		if ((p = nl_pending_of(nl, s)) != NULL)
-			nl_pending_done(nl, p, -ENOBUFS, "answers lost");
+	/* Everything outstanding is among the last nring sequence numbers. */
+	nl_pending_range_done(nl, end - nl->nring, end, -ENOBUFS, "answers lost");
 }
 
 /* Every message in one receive buffer: ACKs to their cookies, the rest to mon_cb. */
@@ -464,17 +470,6 @@ nl_read_cb(evutil_socket_t fd, short what, void *arg)
 	(void)nl_drain(arg, NL_RX_TURN);	/* level-triggered: the rest next turn */
 }
 
-/* Sent messages whose ACK never came were dropped by a full receive buffer. */
-static void
-nl_pending_expire(struct nl *nl, uint32_t from, uint32_t to)
-{
-	struct nl_pending *p;
-
-	for (uint32_t s = from; s != to; s++)
-		if ((p = nl_pending_of(nl, s)) != NULL)
-			nl_pending_done(nl, p, -ENOBUFS, "ACK lost");
-}
-
 static int
 nl_take_err(struct nl *nl)
 {
@@ -494,19 +489,17 @@ static void
 nl_sent(void *arg, const struct nl_wbuf *b)
 {
 	struct nl *nl = arg;
-	struct nl_pending *p;
 
 	if (b->err < 0) {
-		for (uint32_t s = b->from; s != b->upto; s++)
-			if ((p = nl_pending_of(nl, s)) != NULL)
-				nl_pending_done(nl, p, b->err, NULL);
+		nl_pending_range_done(nl, b->from, b->upto, b->err, NULL);
 		if (nl->send_err == 0)
 			nl->send_err = b->err;
 		return;
 	}
 	while (nl_drain(nl, NL_RX_TURN) == 1)
 		;
-	nl_pending_expire(nl, b->from, b->upto);
+	/* What did not come (the batch's ACK at least) was dropped by a full receive buffer. */
+	nl_pending_range_done(nl, b->from, b->upto, -ENOBUFS, "ACK lost");
 }
 
 /*
