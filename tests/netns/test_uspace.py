@@ -166,8 +166,9 @@ def test_ping_works_both_ways_and_tunnel_is_underlay_mtu_minus_20(linked):
     assert t["out"][0] >= 2 and t["in"][0] >= 2      # requests out, replies in
 
 
-def tcpdump_start(ns, dev, count, path):
-    p = ns.popen("tcpdump", "-l", "-n", "-v", "-i", dev, "-c", str(count), "ip proto 4",
+def tcpdump_start(ns, dev, count, path, expr="ip proto 4"):
+    """tcpdump of count packets matching expr on dev into path, once it listens."""
+    p = ns.popen("tcpdump", "-l", "-n", "-v", "-i", dev, "-c", str(count), expr,
                  stdout=open(path, "w"), stderr=subprocess.PIPE, text=True)
     assert "listening on" in p.stderr.readline()
     return p
@@ -397,17 +398,13 @@ def test_ecn_ce_leaves_as_ect0_and_outer_ce_marks_inner_ce(linked, tmp_path):
     assert re.search(r"\(tos 0x2,ECT\(0\), .*proto IPIP", text), text
     assert re.search(r"\(tos 0x3,CE, .*proto ICMP", text), text      # inner untouched
     out = tmp_path / "dec.txt"
-    p = a.ns.popen("tcpdump", "-l", "-n", "-v", "-i", name, "-c", "1", "icmp",
-                   stdout=open(out, "w"), stderr=subprocess.PIPE, text=True)
-    assert "listening on" in p.stderr.readline()
+    p = tcpdump_start(a.ns, name, 1, out, "icmp")
     b.ns.run("python3", "-c", ECN_SEND, U1[1], U1[0], "1", "1")      # inner ECT(1)
     p.wait(10)
     text = out.read_text()
     assert re.search(r"\(tos 0x3,CE, .*proto ICMP", text) and "bad cksum" not in text, text
     out = tmp_path / "ect1.txt"
-    p = a.ns.popen("tcpdump", "-l", "-n", "-v", "-i", name, "-c", "1", "icmp",
-                   stdout=open(out, "w"), stderr=subprocess.PIPE, text=True)
-    assert "listening on" in p.stderr.readline()
+    p = tcpdump_start(a.ns, name, 1, out, "icmp")
     b.ns.run("python3", "-c", ECN_SEND, U1[1], U1[0], "2", "1", "1")  # ECT(0) in ECT(1)
     p.wait(10)
     text = out.read_text()
