@@ -4,15 +4,11 @@
  */
 #include <errno.h>
 
+#include "tunnel/bpf/ipip_ecn.h"
 #include "tunnel/ipip.h"
 
 #define IP4_HDR_MIN	20
 #define IP4_FRAG_MASK	0x3fff		/* MF + fragment offset */
-#define ECN_MASK	0x03
-#define ECN_CE		0x03
-#define ECN_ECT0	0x02
-#define ECN_ECT1	0x01
-#define ECN_NOT_ECT	0x00
 
 struct ip4_hdr {
 	uint8_t		ihl, tos, ttl, proto;
@@ -87,15 +83,6 @@ ipip_decap_parse(const uint8_t *pkt, size_t len, struct ipip_decap *d)
 	return 0;
 }
 
-/* ECN on encapsulation as RFC 6040 section 4.1 normal mode: CE becomes ECT(0). */
-static uint8_t
-ipip_ecn_encap(uint8_t inner_tos)
-{
-	uint8_t ecn = inner_tos & ECN_MASK;
-
-	return ecn == ECN_CE ? ECN_ECT0 : ecn;
-}
-
 int
 ipip_encap_parse(const uint8_t *pkt, size_t len, struct ipip_encap *e)
 {
@@ -108,40 +95,22 @@ ipip_encap_parse(const uint8_t *pkt, size_t len, struct ipip_encap *e)
 	if (h.ihl < 5)
 		return -EBADMSG;
 	e->ttl = h.ttl;
-	e->tos = ipip_ecn_encap(h.tos);
+	e->tos = ipip_ecn_encap_field(h.tos);
 	return 0;
-}
-
-/*
- * RFC 6040 section 4.2, figure 4: the inner ECN field leaving the tunnel,
- * -1 to drop. Outer CE marks an ECT inner packet CE; outer ECT(1) makes an
- * ECT(0) one ECT(1) (the kernel's INET_ECN_decapsulate: INET_ECN_set_ect1);
- * an ECT outer header on a Not-ECT packet is forwarded as it is.
- */
-static int
-ipip_ecn_decap_field(uint8_t outer, uint8_t inner)
-{
-	if (inner == ECN_NOT_ECT)
-		return outer == ECN_CE ? -1 : ECN_NOT_ECT;
-	if (outer == ECN_CE)
-		return ECN_CE;
-	if (outer == ECN_ECT1 && inner == ECN_ECT0)
-		return ECN_ECT1;
-	return inner;
 }
 
 int
 ipip_ecn_decap(const struct ipip_decap *d)
 {
 	uint8_t *h = (uint8_t *)d->inner.p;	/* the caller's buffer: ours to edit */
-	int ecn = ipip_ecn_decap_field(d->tos & ECN_MASK, h[1] & ECN_MASK);
+	int ecn = ipip_ecn_decap_field(d->tos, h[1]);
 	uint32_t old = (uint32_t)(h[0] << 8 | h[1]), sum;
 
 	if (ecn < 0)
 		return -EPROTO;
-	if (ecn == (h[1] & ECN_MASK))
+	if (ecn == (h[1] & IPIP_ECN_MASK))
 		return 0;
-	h[1] = (uint8_t)((h[1] & ~ECN_MASK) | ecn);
+	h[1] = (uint8_t)((h[1] & ~IPIP_ECN_MASK) | ecn);
 	/* RFC 1624 eqn. 3, HC' = ~(~HC + ~m + m'): a wrong checksum stays wrong */
 	sum = (~(uint32_t)(h[10] << 8 | h[11]) & 0xffff) + (~old & 0xffff) +
 	    (uint32_t)(h[0] << 8 | h[1]);

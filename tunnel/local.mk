@@ -5,7 +5,7 @@ tunnel_libtunnel_a_SOURCES = \
 	tunnel/host.h \
 	tunnel/mgr.c tunnel/name.c tunnel/ipip.c tunnel/link.c tunnel/uspace.c tunnel/gro.c tunnel/gso.c \
 	tunnel/kernel.c tunnel/fw.c tunnel/ecmp.c tunnel/icmp.h tunnel/icmp.c tunnel/tun.h tunnel/tun.c \
-	tunnel/bpfdrv.c tunnel/bpf/ipip_bpf.h
+	tunnel/bpfdrv.c tunnel/bpf/ipip_bpf.h tunnel/bpf/ipip_ecn.h
 tunnel_libtunnel_a_CFLAGS = $(AM_CFLAGS) $(LIBMNL_CFLAGS) $(LIBEVENT_CFLAGS) $(LIBNFTABLES_CFLAGS) \
 	$(LIBBPF_CFLAGS)
 TUNNEL_LIBS = tunnel/libtunnel.a
@@ -19,7 +19,8 @@ EXTRA_DIST += tunnel/bpf/ipip.bpf.c
 if BPF
 nodist_tunnel_libtunnel_a_SOURCES = tunnel/bpf/ipip_bpf_obj.c
 CLEANFILES += tunnel/bpf/ipip.bpf.o tunnel/bpf/ipip_bpf_obj.c
-tunnel/bpf/ipip.bpf.o: $(top_srcdir)/tunnel/bpf/ipip.bpf.c $(top_srcdir)/tunnel/bpf/ipip_bpf.h
+tunnel/bpf/ipip.bpf.o: $(top_srcdir)/tunnel/bpf/ipip.bpf.c $(top_srcdir)/tunnel/bpf/ipip_bpf.h \
+		$(top_srcdir)/tunnel/bpf/ipip_ecn.h
 	@$(MKDIR_P) tunnel/bpf
 	$(AM_V_GEN)$(BPF_CLANG) -O2 -g -Wall -Werror -target bpf -I/usr/include/$(BPF_MULTIARCH) \
 		$(LIBBPF_CFLAGS) -c $(top_srcdir)/tunnel/bpf/ipip.bpf.c -o $@

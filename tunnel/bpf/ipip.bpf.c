@@ -42,6 +42,7 @@
 #include <bpf/bpf_helpers.h>
 
 #include "ipip_bpf.h"
+#include "ipip_ecn.h"
 
 #ifndef BPF_F_ADJ_ROOM_DECAP_L3_IPV4
 #define BPF_F_ADJ_ROOM_DECAP_L3_IPV4	(1ULL << 7)	/* Linux 6.3 uapi */
@@ -159,7 +160,7 @@ outer_fill(struct iphdr *o, const struct iphdr *in, __u32 src, __u32 dst,
     __u32 len, __u8 ttl_default)
 {
 	*o = (struct iphdr){ .version = 4, .ihl = 5 };
-	o->tos = (in->tos & 3) == 3 ? 2 : in->tos & 3;	/* ECN: CE -> ECT(0) (RFC 6040 4.1) */
+	o->tos = ipip_ecn_encap_field(in->tos);	/* RFC 6040 4.1 */
 	o->tot_len = bpf_htons((__u16)(len + sizeof(*o)));
 	o->frag_off = bpf_htons(IP_DF);
 	o->ttl = in->ttl ? in->ttl : ttl_default;
@@ -302,17 +303,15 @@ drop_count(int no_tunnel)
 static __always_inline int
 decap_ecn(struct __sk_buff *skb, const struct iphdr *o, const struct iphdr *in)
 {
-	__u8 outer = o->tos & 3, inner = in->tos & 3, tos;
+	int ecn = ipip_ecn_decap_field(o->tos, in->tos);
 	__u16 old_w, new_w;
+	__u8 tos;
 
-	if (outer == 3 && inner == 0)
+	if (ecn < 0)
 		return -1;
-	if (outer == 3 && inner != 3)
-		tos = in->tos | 3;
-	else if (outer == 1 && inner == 2)
-		tos = (__u8)((in->tos & ~3) | 1);
-	else
+	if (ecn == (in->tos & IPIP_ECN_MASK))
 		return 0;
+	tos = (__u8)((in->tos & ~IPIP_ECN_MASK) | ecn);
 	__builtin_memcpy(&old_w, in, 2);	/* version/IHL and TOS: one checksum word */
 	new_w = old_w;
 	((__u8 *)&new_w)[1] = tos;
