@@ -37,6 +37,8 @@ fib_list_of(struct fib *f, const struct fib_obj *o, enum fib_list l)
 		return &f->stale;
 	case FIB_L_RETRY:
 		return &f->retry;
+	case FIB_L_WAIT:
+		return &fib_grp_at(f, ((const struct fib_route *)o)->grp)->wait;
 	default:
 		return NULL;
 	}
@@ -518,36 +520,6 @@ fib_route_adopt(struct fib *f, const struct prefix *p)
 	return r;
 }
 
-/* Put r first on g's list of routes. */
-static void
-fib_grp_route_add(struct fib *f, struct fib_grp *g, struct fib_route *r)
-{
-	struct fib_route *head = fib_route_at(f, g->routes);
-	uint32_t idx = fib_route_idx(f, r);
-
-	r->g_prev = 0;
-	r->g_next = g->routes;
-	if (head != NULL)
-		head->g_prev = idx;
-	g->routes = idx;
-	g->nroutes++;
-}
-
-static void
-fib_grp_route_del(struct fib *f, struct fib_grp *g, struct fib_route *r)
-{
-	struct fib_route *prev = fib_route_at(f, r->g_prev), *next = fib_route_at(f, r->g_next);
-
-	if (prev != NULL)
-		prev->g_next = r->g_next;
-	else
-		g->routes = r->g_next;
-	if (next != NULL)
-		next->g_prev = r->g_prev;
-	r->g_next = r->g_prev = 0;
-	g->nroutes--;
-}
-
 /* Point r at g (a reference the caller passes on), or at nothing. */
 static void
 fib_route_point(struct fib *f, struct fib_route *r, struct fib_grp *g)
@@ -559,14 +531,16 @@ fib_route_point(struct fib *f, struct fib_route *r, struct fib_grp *g)
 			fib_grp_put(f, g);	/* already held */
 		return;
 	}
+	if (r->o.list == FIB_L_WAIT)
+		fib_obj_queue(f, &r->o, FIB_L_NONE);	/* old's list; the caller steps it */
 	if (old != NULL) {
-		fib_grp_route_del(f, old, r);
+		old->nroutes--;
 		fib_grp_put(f, old);
 	} else
 		f->st.routes++;
 	r->grp = fib_grp_slot(g);
 	if (g != NULL)
-		fib_grp_route_add(f, g, r);
+		g->nroutes++;
 	else
 		f->st.routes--;
 }
@@ -658,6 +632,23 @@ fib_route_word_walk(struct fib *f, fib_word_fn *fn, void *arg)
 		}
 }
 
+size_t
+fib_routes_of_marked(struct fib *f, bool by_kernel, fib_marked_fn *fn)
+{
+	struct fib_route *r;
+	struct fib_grp *g;
+	size_t n = 0;
+
+	if (by_kernel && !f->nexthops)
+		fatalx("fib_routes_of_marked: k_sig names no group");
+	for (uint32_t i = 0; (r = slab_next(&f->route_slab, &i)) != NULL;)
+		if ((g = fib_grp_at(f, by_kernel ? r->k_grp : r->grp)) != NULL && g->mark)
+			n += fn(f, r);
+	for (struct hmap_node *x = hmap_next(&f->grps, NULL); x != NULL; x = hmap_next(&f->grps, x))
+		((struct fib_grp *)((char *)x - offsetof(struct fib_grp, h.hn)))->mark = false;
+	return n;
+}
+
 /* ---- freeing ---- */
 
 static void
@@ -717,7 +708,6 @@ static void
 fib_grp_drop_member(struct fib *f, struct fib_grp *g, size_t i)
 {
 	struct fib_nhobj *nh = g->m[i].nh;
-	struct fib_route *r;
 
 	memmove(&g->m[i], &g->m[i + 1], (g->n - i - 1) * sizeof(g->m[0]));
 	g->n--;
@@ -726,9 +716,14 @@ fib_grp_drop_member(struct fib *f, struct fib_grp *g, size_t i)
 	fib_nhobj_put(f, nh);
 	g->h.o.kdirty = true;
 	fib_obj_dirty(f, &g->h.o);
-	if (!f->nexthops)			/* inline next hops: every route */
-		FIB_GRP_FOREACH_ROUTE(f, g, r)
-			fib_obj_dirty(f, &r->o);
+	g->mark = !f->nexthops;			/* inline next hops: its routes change */
+}
+
+static bool
+fib_route_dirty(struct fib *f, struct fib_route *r)
+{
+	fib_obj_dirty(f, &r->o);
+	return true;
 }
 
 size_t
@@ -758,6 +753,8 @@ fib_nh_down(struct fib *f, const struct fib_nh *k)
 				break;
 			}
 	free(hit);
+	if (n > 0 && !f->nexthops)
+		fib_routes_of_marked(f, false, fib_route_dirty);
 	/* Failover is about time: the group replaces go now, ahead of whatever
 	 * else this loop turn does (a session down also frees its Adj-RIB-Out).
 	 * Nexthops first, as the flush job orders them; routes wait for it. */
@@ -793,8 +790,10 @@ static void
 fib_obj_step(struct fib *f, struct fib_obj *o)
 {
 	if (fib_obj_wanted(o)) {
-		if (o->kind == FIB_K_ROUTE && !fib_route_ready(f, (struct fib_route *)o))
-			return;			/* woken when its group is in */
+		if (o->kind == FIB_K_ROUTE && !fib_route_ready(f, (struct fib_route *)o)) {
+			fib_obj_queue(f, o, FIB_L_WAIT);	/* fib_grp_now_in wakes it */
+			return;
+		}
 		if (o->kind == FIB_K_GRP && f->nexthops && !fib_grp_ready((struct fib_grp *)o))
 			return;			/* woken when a member is in */
 		if (fib_obj_needs_write(f, o))

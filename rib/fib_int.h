@@ -39,7 +39,7 @@
 #include "rib/fib.h"
 
 enum fib_kind { FIB_K_NH, FIB_K_GRP, FIB_K_ROUTE, FIB_K_COUNT };
-enum fib_list { FIB_L_NONE, FIB_L_DIRTY, FIB_L_DEL, FIB_L_STALE, FIB_L_RETRY };
+enum fib_list { FIB_L_NONE, FIB_L_DIRTY, FIB_L_DEL, FIB_L_STALE, FIB_L_RETRY, FIB_L_WAIT };
 enum fib_op { FIB_OP_NONE, FIB_OP_WRITE, FIB_OP_DEL };
 
 /* A handle with this bit names f->slots' slot (nexthop, group); without it a
@@ -93,18 +93,21 @@ struct fib_member {
 
 struct fib_grp {
 	struct fib_idobj	 h;
-	uint32_t		 routes;	/* routes that want this group: the first
-						 * (route_slab index; FIB_GRP_FOREACH_ROUTE) */
-	uint32_t		 nroutes;	/* how many (show ip nexthop-group) */
+	struct fib_queue	 wait;		/* routes that want it and wait for it to
+						 * be in the kernel (FIB_L_WAIT) */
+	uint32_t		 nroutes;	/* routes that want it (show ip nexthop-group) */
+	bool			 mark;		/* picked for one walk of the routes
+						 * (fib_routes_of_marked) */
 	size_t			 n;
 	struct fib_member	 m[];		/* canonical order (fib_nh_cmp) */
 };
 
 /*
- * 44 bytes, one per prefix, so kept packed: from f->route_slab, named by
- * index there (its handle), linked by index into f->routes (lib/ihash.h),
- * into the list of its group's routes and into the FIB's lists (o.q_*);
- * it names its groups by slot. The prefix is o.r_plen and addr
+ * 36 bytes, one per prefix, so kept packed: from f->route_slab, named by
+ * index there (its handle), linked by index into f->routes (lib/ihash.h)
+ * and into one of the FIB's lists (o.q_*: dirty, retry, ..., or its
+ * wanted group's wait list); it names its groups by slot, which count
+ * their routes but do not list them. The prefix is o.r_plen and addr
  * (fib_route_pfx), the MTUs o.r_mtu, o.r_k_mtu. Its own index is not
  * stored: fib_route_idx finds it in f->routes (one bucket, as a lookup),
  * or in a one-route hint that lookups by prefix leave behind.
@@ -126,7 +129,6 @@ struct fib_route {
 	struct fib_obj		 o;
 	uint32_t		 addr;		/* the prefix, host order */
 	uint32_t		 next;		/* f->routes' link */
-	uint32_t		 g_next, g_prev;	/* grp->routes' links (indices), 0: none */
 	uint32_t		 grp;		/* wanted (slot; reference held), 0: delete */
 	union {
 		uint32_t	 k_grp;		/* nexthop objects: in the kernel (slot;
@@ -137,7 +139,7 @@ struct fib_route {
 };
 
 _Static_assert(sizeof(struct fib_obj) == 16, "fib_obj: the route fields must fill padding");
-_Static_assert(sizeof(struct fib_route) == 44, "fib_route: one per prefix, keep it packed");
+_Static_assert(sizeof(struct fib_route) == 36, "fib_route: one per prefix, keep it packed");
 
 /*
  * In the kernel and staying there: what another object may name. One whose
@@ -171,6 +173,7 @@ struct fib {
 	uint32_t		 next_id;
 	unsigned		 retry_ms;
 	bool			 settled, nexthops;
+	uint32_t		 grps_gone;	/* marked by the monitor, routes to count out */
 	bool			 urgent;	/* fib_kernel_flush sends ahead of the queue */
 	bool			 resync_link;	/* resync_ev: for a link down (inline), not ENOBUFS */
 	struct fib_stats	 st;
@@ -228,8 +231,13 @@ fib_queue_empty(const struct fib_queue *q)
 }
 
 /* Every route that wants group g; the body may dirty r, not repoint it. */
-#define FIB_GRP_FOREACH_ROUTE(f, g, r) \
-	for ((r) = fib_route_at((f), (g)->routes); (r) != NULL; (r) = fib_route_at((f), (r)->g_next))
+/* fn for every route whose wanted (by_kernel: the kernel's) group is
+ * marked, then the marks cleared; how many times fn said true. One walk of
+ * all routes for a rare event (groups gone from the kernel, a next hop or
+ * link down with inline next hops): groups count their routes but keep no
+ * list of them, which would cost 8 bytes a prefix. */
+typedef bool fib_marked_fn(struct fib *, struct fib_route *);
+size_t	fib_routes_of_marked(struct fib *, bool by_kernel, fib_marked_fn *);
 
 /* fib.c: objects and lists */
 void	fib_obj_queue(struct fib *, struct fib_obj *, enum fib_list);
