@@ -26,17 +26,23 @@
 #define slab_unpoison(p, n)	((void)(p), (void)(n))
 #endif
 
-#define SLAB_ALIGN	8u
+void
+slab_init_align(struct slab *s, size_t objsize, size_t align, size_t per_chunk)
+{
+	if (align < sizeof(uint32_t) || align > 8 || (align & (align - 1)) != 0)
+		align = 8;			/* the free-list link needs 4 */
+	memset(s, 0, sizeof(*s));
+	if (objsize < sizeof(uint32_t))
+		objsize = sizeof(uint32_t);	/* room for the free-list link */
+	s->objsize = (objsize + align - 1) & ~(align - 1);
+	s->per_chunk = per_chunk ? per_chunk : 1;
+	s->used = s->per_chunk;			/* no chunk yet: the "last" one is full */
+}
 
 void
 slab_init(struct slab *s, size_t objsize, size_t per_chunk)
 {
-	memset(s, 0, sizeof(*s));
-	if (objsize < sizeof(uint32_t))
-		objsize = sizeof(uint32_t);	/* room for the free-list link */
-	s->objsize = (objsize + SLAB_ALIGN - 1) & ~(size_t)(SLAB_ALIGN - 1);
-	s->per_chunk = per_chunk ? per_chunk : 1;
-	s->used = s->per_chunk;			/* no chunk yet: the "last" one is full */
+	slab_init_align(s, objsize, 8, per_chunk);
 }
 
 static size_t
@@ -154,7 +160,7 @@ slab_fini(struct slab *s)
 	}
 	free(s->chunks);
 	free(s->live);
-	slab_init(s, s->objsize, s->per_chunk);
+	slab_init_align(s, s->objsize, sizeof(uint32_t), s->per_chunk);	/* already a multiple */
 }
 
 size_t

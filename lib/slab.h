@@ -38,6 +38,9 @@ struct slab {
 /* An empty slab of objects of objsize (> 0) bytes, per_chunk (> 0) to a chunk.
  * Objects are 8-byte aligned: nothing that needs more belongs here. */
 void	slab_init(struct slab *, size_t objsize, size_t per_chunk);
+/* The same for objects that need only align (4 or 8) bytes, e.g. records
+ * of 32-bit fields: a 36-byte one then takes 36, not 40. */
+void	slab_init_align(struct slab *, size_t objsize, size_t align, size_t per_chunk);
 /* A zeroed object and its index in *idx, or NULL (errno ENOMEM; also past
  * UINT32_MAX - 1 objects). */
 MUST_USE void *slab_alloc(struct slab *, uint32_t *idx);

@@ -917,7 +917,8 @@ fib_init(struct fib *f, struct event_base *base, const struct fib_opts *o)
 	hmap_init(&f->nhs);
 	hmap_init(&f->grps);
 	hmap_init(&f->ids);
-	slab_init(&f->route_slab, sizeof(struct fib_route), SLAB_PER_CHUNK);
+	slab_init_align(&f->route_slab, sizeof(struct fib_route), _Alignof(struct fib_route),
+	    SLAB_PER_CHUNK);
 	ihash_init(&f->routes, &f->route_slab, offsetof(struct fib_route, next),
 	    fib_route_hash_of);
 	slab_init(&f->slots, sizeof(struct fib_idobj *), 256);

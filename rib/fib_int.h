@@ -230,7 +230,7 @@ fib_queue_empty(const struct fib_queue *q)
 	return q->head == 0;
 }
 
-/* Every route that wants group g; the body may dirty r, not repoint it. */
+
 /* fn for every route whose wanted (by_kernel: the kernel's) group is
  * marked, then the marks cleared; how many times fn said true. One walk of
  * all routes for a rare event (groups gone from the kernel, a next hop or
