@@ -51,29 +51,55 @@ slab_words(size_t nobjs)
 	return (nobjs + 63) / 64;
 }
 
+/* Where chunk c's live bits start: after its objects, 8-byte aligned
+ * (objects of 4-byte records may end on 4). */
+static size_t
+slab_bits_off(const struct slab *s)
+{
+	return (s->per_chunk * s->objsize + 7) & ~(size_t)7;
+}
+
+static uint64_t *
+slab_bits(const struct slab *s, size_t c)
+{
+	return (uint64_t *)(void *)(s->chunks[c] + slab_bits_off(s));
+}
+
+/* Room for one more chunk pointer: the array doubles, so it moves
+ * O(log chunks) times, not once per chunk. */
+static int
+slab_reserve(struct slab *s)
+{
+	size_t cap = s->cap ? s->cap * 2 : 8;
+	unsigned char **c;
+
+	if (s->nchunks < s->cap)
+		return 0;
+	if ((c = reallocarray(s->chunks, cap, sizeof(*c))) == NULL)
+		return -ENOMEM;
+	s->chunks = c;
+	s->cap = cap;
+	return 0;
+}
+
 /* A new chunk, poisoned until its objects are handed out; -ENOMEM. */
 static int
 slab_grow(struct slab *s)
 {
-	size_t n = s->nchunks + 1, w0 = slab_words(s->nchunks * s->per_chunk),
-	    w1 = slab_words(n * s->per_chunk);
-	unsigned char **c, *chunk;
-	uint64_t *live;
+	size_t n = s->nchunks + 1, obytes, wbytes = slab_words(s->per_chunk) * sizeof(uint64_t);
+	unsigned char *chunk;
 
-	if (s->per_chunk > SIZE_MAX / s->objsize || n * s->per_chunk >= UINT32_MAX)
+	if (s->per_chunk > (SIZE_MAX - wbytes - 8) / s->objsize || n * s->per_chunk >= UINT32_MAX)
 		return -ENOMEM;
-	if ((c = realloc(s->chunks, n * sizeof(*c))) == NULL)
+	obytes = slab_bits_off(s);
+	if (slab_reserve(s) < 0)
 		return -ENOMEM;
-	s->chunks = c;
-	if ((live = realloc(s->live, w1 * sizeof(*live))) == NULL)
-		return -ENOMEM;
-	memset(live + w0, 0, (w1 - w0) * sizeof(*live));
-	s->live = live;
 	/* malloc, not calloc: pages are touched only as objects are handed out */
-	if ((chunk = malloc(s->per_chunk * s->objsize)) == NULL)
+	if ((chunk = malloc(obytes + wbytes)) == NULL)
 		return -ENOMEM;
-	slab_poison(chunk, s->per_chunk * s->objsize);
-	c[s->nchunks++] = chunk;
+	memset(chunk + obytes, 0, wbytes);
+	slab_poison(chunk, obytes);
+	s->chunks[s->nchunks++] = chunk;
 	s->used = 0;
 	return 0;
 }
@@ -81,12 +107,14 @@ slab_grow(struct slab *s)
 static void
 slab_mark(struct slab *s, uint32_t idx, bool live)
 {
-	uint64_t bit = 1ull << ((idx - 1) % 64);
+	size_t i = (size_t)idx - 1, off = i % s->per_chunk;
+	uint64_t *w = &slab_bits(s, i / s->per_chunk)[off / 64];
+	uint64_t bit = 1ull << (off % 64);
 
 	if (live)
-		s->live[(idx - 1) / 64] |= bit;
+		*w |= bit;
 	else
-		s->live[(idx - 1) / 64] &= ~bit;
+		*w &= ~bit;
 }
 
 void *
@@ -129,20 +157,34 @@ slab_free(struct slab *s, uint32_t idx)
 	slab_poison(o, s->objsize);
 }
 
+bool
+slab_is_live(const struct slab *s, uint32_t idx)
+{
+	size_t i = (size_t)idx - 1, off;
+
+	if (idx == 0 || i >= s->nchunks * s->per_chunk)
+		return false;
+	off = i % s->per_chunk;
+	return slab_bits(s, i / s->per_chunk)[off / 64] >> (off % 64) & 1;
+}
+
 void *
 slab_next(const struct slab *s, uint32_t *idx)
 {
 	size_t end = s->nchunks ? (s->nchunks - 1) * s->per_chunk + s->used : 0;
 	size_t pos = *idx;			/* the bit of index *idx + 1 */
+	size_t c, off, next;
 	uint64_t w;
 
 	while (pos < end) {
-		w = s->live[pos / 64] >> (pos % 64);
-		if (w == 0) {
-			pos = (pos / 64 + 1) * 64;	/* the rest of this word is free */
+		c = pos / s->per_chunk, off = pos % s->per_chunk;
+		w = slab_bits(s, c)[off / 64] >> (off % 64);
+		if (w == 0) {			/* the rest of this word is free */
+			next = (off / 64 + 1) * 64;
+			pos = c * s->per_chunk + (next < s->per_chunk ? next : s->per_chunk);
 			continue;
 		}
-		pos += (size_t)__builtin_ctzll(w);
+		pos += (size_t)__builtin_ctzll(w);	/* bits past per_chunk are never set */
 		if (pos >= end)
 			break;
 		*idx = (uint32_t)(pos + 1);
@@ -155,11 +197,10 @@ void
 slab_fini(struct slab *s)
 {
 	for (size_t i = 0; i < s->nchunks; i++) {
-		slab_unpoison(s->chunks[i], s->per_chunk * s->objsize);
+		slab_unpoison(s->chunks[i], slab_bits_off(s));
 		free(s->chunks[i]);
 	}
 	free(s->chunks);
-	free(s->live);
 	slab_init_align(s, s->objsize, sizeof(uint32_t), s->per_chunk);	/* already a multiple */
 }
 

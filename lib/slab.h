@@ -7,8 +7,11 @@
  * (1.., 0 is never one), half the size of a pointer, for tables that link
  * many small records (lib/ihash.h). A freed object goes on a free list
  * (threaded through its first bytes) and is handed out again before any new
- * one: last freed, first reused. A bitmap of live objects (one bit each)
- * lets slab_next walk them in index order, in chunks across event-loop turns.
+ * one: last freed, first reused. A bitmap of live objects (one bit each, at
+ * the end of each chunk) lets slab_next walk them in index order, in chunks
+ * across event-loop turns. Growing allocates one chunk and, now and then, a
+ * doubled array of chunk pointers: nothing that grows by a little on every
+ * chunk and so moves on every chunk, leaving holes in the heap behind it.
  * Chunks are given back only by slab_fini (as the RIB's slabs, doc/rib.md:
  * a table that shrinks keeps its memory for when it grows again).
  * Single-threaded; knows nothing of what it holds. Under AddressSanitizer a
@@ -25,10 +28,9 @@
 struct slab {
 	size_t		 objsize;	/* rounded up to a multiple of 8 (pointers) */
 	size_t		 per_chunk;
-	unsigned char	**chunks;
-	size_t		 nchunks;
+	unsigned char	**chunks;	/* each: per_chunk objects, then their live bits */
+	size_t		 nchunks, cap;	/* chunks, and room in the array (doubles) */
 	size_t		 used;		/* objects ever carved from the last chunk */
-	uint64_t	*live;		/* bit i: index i + 1 is allocated */
 	uint32_t	 free;		/* free list (an index), 0: empty */
 	size_t		 nlive;		/* allocated, not freed */
 };
@@ -66,7 +68,8 @@ void	*slab_next(const struct slab *, uint32_t *idx);
 void	slab_fini(struct slab *);
 /* Objects allocated now. */
 size_t	slab_live(const struct slab *);
-/* Bytes of the chunks (what the objects cost, free slots included). */
+/* Bytes of the objects in the chunks (free slots included; not the live
+ * bits, one per object, nor the array of chunk pointers). */
 size_t	slab_bytes(const struct slab *);
 
 #endif

@@ -19,9 +19,10 @@
  *
  * Our tc filters carry handle and priority BPFD_TC_ID on clsact; at open,
  * ipip_decap filters of an earlier run (one that died) are removed from
- * every device. Each TUN is persistent so that a graceful stop can leave
- * it, its filter and the running programs in place; the next run attaches
- * to it and replaces the filter. Needs Linux >= 6.3 (bpf_skb_adjust_room
+ * every device, and with them each such device's clsact if it is left with
+ * no filter at all (bpfd_clsact_del_if_empty). Each TUN is persistent so
+ * that a graceful stop can leave it, its filter and the running programs in
+ * place; the next run attaches to it and replaces the filter. Needs Linux >= 6.3 (bpf_skb_adjust_room
  * with BPF_F_ADJ_ROOM_DECAP_L3_IPV4). Never logs; libbpf is kept quiet.
  *
  * PMTU: the raw protocol-4 socket (also the slow path) lets the kernel learn
@@ -50,6 +51,7 @@
 #include "tunnel/driver.h"
 #include "tunnel/ipip.h"
 #include "tunnel/icmp.h"
+#include "tunnel/link.h"
 #include "tunnel/tun.h"
 
 #ifdef IPIP_HAVE_BPF
@@ -89,7 +91,7 @@ struct bpfd_tun {
  */
 struct bpfd_under {
 	unsigned	ifindex, users;
-	bool		hook_made;	/* we made its clsact: remove it with the filter */
+	bool		hook_made;	/* we made its clsact: remove it with the filter, if empty */
 	bool		learned;	/* attached on a packet's arrival */
 	bool		refused;	/* not Ethernet: decapsulated in user space */
 };
@@ -101,6 +103,7 @@ struct bpfd {
 	int			 encap_map, decap_map, local_map, stats_map, drops_map, pmtu_map;
 	int			 ncpu;
 	int			 raw;		/* protocol 4: PMTU learning, the slow path */
+	struct link_nl		*nl;		/* counts a clsact's filters */
 	struct event		*raw_ev;
 	LIST_HEAD(, bpfd_tun)	 tuns;
 	uint64_t		 slow_malformed, slow_no_tunnel;
@@ -168,9 +171,31 @@ bpfd_filter_is_decap(struct bpf_tc_hook *h)
 	return yes;
 }
 
-/* Remove the ipip_decap filters an earlier run left (it died, or stopped gracefully). */
+/*
+ * Remove ifindex's clsact qdisc if no filter of anyone's is left on either
+ * hook: one that holds a filter is never touched. Someone who adds a filter
+ * between the count and the removal loses it (tc offers no "delete if
+ * empty"); a clsact someone made and left empty serves nothing.
+ */
 static void
-bpfd_sweep(void)
+bpfd_clsact_del_if_empty(struct bpfd *d, unsigned ifindex)
+{
+	LIBBPF_OPTS(bpf_tc_hook, h, .ifindex = (int)ifindex,
+	    .attach_point = BPF_TC_INGRESS | BPF_TC_EGRESS);
+	unsigned n;
+
+	if (tunnel_link_clsact_filters(d->nl, ifindex, &n) == 0 && n == 0)
+		(void)bpf_tc_hook_destroy(&h);
+}
+
+/*
+ * Remove the ipip_decap filters an earlier run left (it died, or stopped
+ * gracefully), and the clsact each sat on once no filter is left on it:
+ * that run made it, or someone else did and it serves nothing. The next
+ * attach makes it again, as ours, so that a clean stop removes it.
+ */
+static void
+bpfd_sweep(struct bpfd *d)
 {
 	struct if_nameindex *ifs = if_nameindex(), *i;
 
@@ -179,8 +204,8 @@ bpfd_sweep(void)
 		    .attach_point = BPF_TC_INGRESS);
 		LIBBPF_OPTS(bpf_tc_opts, o, .handle = BPFD_TC_ID, .priority = BPFD_TC_ID);
 
-		if (bpfd_filter_is_decap(&h))
-			(void)bpf_tc_detach(&h, &o);
+		if (bpfd_filter_is_decap(&h) && bpf_tc_detach(&h, &o) == 0)
+			bpfd_clsact_del_if_empty(d, i->if_index);
 	}
 	if (ifs != NULL)
 		if_freenameindex(ifs);
@@ -237,7 +262,8 @@ bpfd_under_free_slot(struct bpfd *d)
 }
 
 static int bpfd_attach(int prog, unsigned ifindex, enum bpf_tc_attach_point at, bool *made);
-static void bpfd_detach(unsigned ifindex, enum bpf_tc_attach_point at, bool hook_made);
+static void bpfd_detach(struct bpfd *d, unsigned ifindex, enum bpf_tc_attach_point at,
+    bool hook_made);
 static int bpfd_is_ether(unsigned ifindex);
 
 /*
@@ -261,7 +287,7 @@ bpfd_under_claim(struct bpfd *d)
 			learned = u;
 	}
 	if (learned != NULL) {
-		bpfd_detach(learned->ifindex, BPF_TC_INGRESS, learned->hook_made);
+		bpfd_detach(d, learned->ifindex, BPF_TC_INGRESS, learned->hook_made);
 		*learned = (struct bpfd_under){ 0 };
 	}
 	return learned;
@@ -298,7 +324,7 @@ bpfd_unlearn(struct bpfd *d)
 {
 	for (struct bpfd_under *u = d->under; u < d->under + BPFD_UNDER_MAX; u++) {
 		if (u->users == 0 && u->learned)
-			bpfd_detach(u->ifindex, BPF_TC_INGRESS, u->hook_made);
+			bpfd_detach(d, u->ifindex, BPF_TC_INGRESS, u->hook_made);
 		u->learned = u->refused = false;
 	}
 }
@@ -410,6 +436,8 @@ bpfd_open(struct event_base *base, void **drv)
 		rv = d->ncpu;
 	if (rv == 0 && (d->raw = rv = bpfd_raw_open(d->slow_prog)) >= 0)
 		rv = 0;
+	if (rv == 0 && (d->nl = tunnel_link_open(&rv)) == NULL && rv == 0)
+		rv = -ENOMEM;
 	if (rv == 0 && ((d->raw_ev = event_new(base, d->raw, EV_READ | EV_PERSIST,
 	    bpfd_raw_read_cb, d)) == NULL || event_add(d->raw_ev, NULL) < 0))
 		rv = -ENOMEM;
@@ -417,7 +445,7 @@ bpfd_open(struct event_base *base, void **drv)
 		bpfd_close(d);
 		return rv;
 	}
-	bpfd_sweep();
+	bpfd_sweep(d);
 	*drv = d;
 	return 0;
 }
@@ -437,17 +465,16 @@ bpfd_attach(int prog, unsigned ifindex, enum bpf_tc_attach_point at, bool *made)
 	return bpf_tc_attach(&h, &o);
 }
 
+/* Our filter goes; the clsact too if we made it and no one's filter is left on it. */
 static void
-bpfd_detach(unsigned ifindex, enum bpf_tc_attach_point at, bool hook_made)
+bpfd_detach(struct bpfd *d, unsigned ifindex, enum bpf_tc_attach_point at, bool hook_made)
 {
 	LIBBPF_OPTS(bpf_tc_hook, h, .ifindex = (int)ifindex, .attach_point = at);
 	LIBBPF_OPTS(bpf_tc_opts, o, .handle = BPFD_TC_ID, .priority = BPFD_TC_ID);
 
 	(void)bpf_tc_detach(&h, &o);
-	if (hook_made) {
-		h.attach_point = BPF_TC_INGRESS | BPF_TC_EGRESS;	/* the clsact qdisc */
-		(void)bpf_tc_hook_destroy(&h);
-	}
+	if (hook_made)
+		bpfd_clsact_del_if_empty(d, ifindex);
 }
 
 /* ipip_decap reads a 14-byte Ethernet header: is ifindex an Ethernet device? */
@@ -498,7 +525,7 @@ bpfd_underlay_put(void *drv, unsigned ifindex, bool keep)
 	if (u == NULL || u->users == 0)
 		return;
 	if (--u->users == 0 && !keep && !u->learned)
-		bpfd_detach(ifindex, BPF_TC_INGRESS, u->hook_made);
+		bpfd_detach(d, ifindex, BPF_TC_INGRESS, u->hook_made);
 }
 
 static void
@@ -508,7 +535,8 @@ bpfd_close(void *drv)
 
 	for (struct bpfd_under *u = d->under; u < d->under + BPFD_UNDER_MAX; u++)
 		if (u->users > 0)
-			bpfd_detach(u->ifindex, BPF_TC_INGRESS, u->hook_made);
+			bpfd_detach(d, u->ifindex, BPF_TC_INGRESS, u->hook_made);
+	tunnel_link_close(d->nl);
 	if (d->raw_ev != NULL)
 		event_free(d->raw_ev);
 	if (d->raw >= 0)

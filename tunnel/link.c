@@ -1,6 +1,7 @@
 /*
  * tunnel/link.c - rtnetlink for tunnel/: set alias/MTU/up, delete, get,
- * dump links, and ask which device reaches a remote. See link.h.
+ * dump links, ask which device reaches a remote, count the tc filters on a
+ * clsact qdisc. See link.h.
  *
  * Attributes are validated against a policy before use (STYLE 4): only the
  * tb[] slots the policy vouched for are read.
@@ -10,6 +11,7 @@
 #include <net/if.h>		/* before the linux/ headers: they defer to it */
 #include <linux/if_link.h>
 #include <linux/if_tunnel.h>
+#include <linux/pkt_sched.h>
 #include <linux/rtnetlink.h>
 #include <libmnl/libmnl.h>
 #include <stdbool.h>
@@ -261,6 +263,43 @@ tunnel_link_underlay(struct link_nl *nl, struct in_addr local,
 	*mtu = 0;
 	rv = nl_talk(nl, nl_link_msg(buf, RTM_GETLINK, 0, oif), nl_link_cb, &w);
 	return rv < 0 ? rv : *mtu ? 0 : -ENODEV;
+}
+
+static int
+nl_tfilter_count_cb(const struct nlmsghdr *nlh, void *arg)
+{
+	if (nlh->nlmsg_type == RTM_NEWTFILTER)
+		(*(unsigned *)arg)++;
+	return MNL_CB_OK;
+}
+
+/*
+ * A filter dump of one clsact hook lists, on every chain, each filter
+ * priority's head and each filter: any message at all means the hook is
+ * in use. The kernel answers an empty dump when there is no clsact.
+ */
+int
+tunnel_link_clsact_filters(struct link_nl *nl, unsigned ifindex, unsigned *n)
+{
+	static const uint16_t hooks[] = { TC_H_MIN_INGRESS, TC_H_MIN_EGRESS };
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct nlmsghdr *nlh;
+	struct tcmsg *tcm;
+	int rv;
+
+	*n = 0;
+	for (size_t i = 0; i < sizeof(hooks) / sizeof(hooks[0]); i++) {
+		nlh = mnl_nlmsg_put_header(buf);
+		nlh->nlmsg_type = RTM_GETTFILTER;
+		nlh->nlmsg_flags = NLM_F_DUMP;
+		tcm = mnl_nlmsg_put_extra_header(nlh, sizeof(*tcm));
+		tcm->tcm_family = AF_UNSPEC;
+		tcm->tcm_ifindex = (int)ifindex;
+		tcm->tcm_parent = TC_H_MAKE(TC_H_CLSACT, hooks[i]);
+		if ((rv = nl_talk(nl, nlh, nl_tfilter_count_cb, n)) < 0)
+			return rv;
+	}
+	return 0;
 }
 
 struct link_nl *

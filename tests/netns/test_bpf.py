@@ -3,7 +3,9 @@ shares with the userspace driver - ping, wire format, DF, MTU, iperf3, ECMP,
 ECN, strangers' protocol 4 dropped and counted, restart and adoption - runs in
 test_uspace.py once per driver. Here, as an operator checks it: the tc
 filters on the tunnel device and the underlay (`tc filter show`), that a
-SIGKILL and a restart leave no stale device or filter, NBMA through one
+SIGKILL or a graceful stop and a restart leave no stale device, filter or
+clsact qdisc (`tc qdisc show`), and never take someone else's filter or its
+clsact, NBMA through one
 device with the route's gateway as outer destination (tcpdump), packets of an
 asymmetric underlay (slow path, then the filter learned), and the daemon's
 `overlay driver bpf` in `show overlay`.
@@ -33,6 +35,24 @@ def tc_filters(ns, dev, where):
     return sorted(set(re.findall(r"\b(ipip_(?:en|de)cap)\b", out)))
 
 
+def has_clsact(ns, dev):
+    return "qdisc clsact " in ns.run("tc", "qdisc", "show", "dev", dev).stdout
+
+
+# Someone else's filter: a u32 that matches all, at a priority after ours.
+FOREIGN_PRIO = "49152"
+
+
+def foreign_add(ns, dev, where):
+    ns.run("tc", "filter", "add", "dev", dev, where, "prio", FOREIGN_PRIO, "u32",
+           "match", "u32", "0", "0")
+
+
+def has_foreign(ns, dev, where):
+    out = ns.run("tc", "filter", "show", "dev", dev, where, check=False).stdout
+    return re.search(rf"pref {FOREIGN_PRIO} u32 .*fh 800::800 ", out) is not None
+
+
 def test_programs_sit_on_tunnel_egress_and_underlay_ingress(linked):
     a, b = linked
     name = next(iter(a.tun.show()))
@@ -56,7 +76,68 @@ def test_sigkill_restart_and_stop_leave_no_device_and_no_filter(linked):
     assert name not in tun_devices(a.ns)
     a.tun.quit()
     assert tun_devices(a.ns) == {}
-    assert tc_filters(a.ns, a.dev, "ingress") == []   # (the dead run's empty clsact stays)
+    assert tc_filters(a.ns, a.dev, "ingress") == []
+    assert not has_clsact(a.ns, a.dev)                # the dead run's, emptied: swept too
+
+
+def test_sigkill_restart_and_stop_leave_no_clsact_on_the_underlay(linked):
+    """The sweep empties the dead run's clsact and removes it; the tunnel
+    added again makes its own, which the clean stop removes."""
+    a, b = linked
+    a.tun.kill()
+    assert has_clsact(a.ns, a.dev)
+    a.start()
+    assert not has_clsact(a.ns, a.dev)
+    a.route(a.tunnel(U1))
+    assert tc_filters(a.ns, a.dev, "ingress") == ["ipip_decap"]
+    assert a.ping().returncode == 0
+    a.tun.quit()
+    assert tc_filters(a.ns, a.dev, "ingress") == []
+    assert not has_clsact(a.ns, a.dev)
+
+
+@pytest.mark.parametrize("where", ["ingress", "egress"])
+def test_clsact_holding_someone_elses_filter_keeps_it_through_stop_sigkill_restart(linked, where):
+    """Someone filters on the clsact our run made: a clean stop, then a
+    SIGKILL and the next run's sweep, remove our filter and nothing else."""
+    a, b = linked
+    foreign_add(a.ns, a.dev, where)
+    a.tun.quit()
+    assert tc_filters(a.ns, a.dev, "ingress") == []
+    assert has_clsact(a.ns, a.dev) and has_foreign(a.ns, a.dev, where)
+    a.start()
+    a.route(a.tunnel(U1))
+    assert tc_filters(a.ns, a.dev, "ingress") == ["ipip_decap"]
+    assert a.ping().returncode == 0
+    a.tun.kill()
+    a.start()
+    assert tc_filters(a.ns, a.dev, "ingress") == []                # swept at start
+    assert has_clsact(a.ns, a.dev) and has_foreign(a.ns, a.dev, where)
+    a.route(a.tunnel(U1))
+    assert a.ping().returncode == 0
+    a.tun.quit()
+    assert tc_filters(a.ns, a.dev, "ingress") == []
+    assert has_clsact(a.ns, a.dev) and has_foreign(a.ns, a.dev, where)
+
+
+def test_graceful_stop_restart_and_stop_leave_no_clsact(linked):
+    """keep_on_exit leaves the filter (and its clsact) for the next run;
+    that run's sweep and adoption put its own in place, a clean stop
+    removes both."""
+    a, b = linked
+    a.tun.quit()
+    a.start("-k")
+    keep = a.tunnel(U1)
+    a.route(keep)
+    a.tun.quit()
+    assert tc_filters(a.ns, a.dev, "ingress") == ["ipip_decap"]   # left by design
+    a.start()
+    assert a.tun.add(U1[0], U1[1]) == (keep, True)
+    assert tc_filters(a.ns, a.dev, "ingress") == ["ipip_decap"]
+    assert a.ping().returncode == 0
+    a.tun.quit()
+    assert tc_filters(a.ns, a.dev, "ingress") == []
+    assert not has_clsact(a.ns, a.dev)
 
 
 def nbma_add(site, local, remote):
@@ -117,14 +198,14 @@ def test_nbma_remote_behind_a_second_underlay_device_is_decapsulated_there(sites
     assert tc_filters(a.ns, a.dev, "ingress") == ["ipip_decap"]
 
 
-def test_asymmetric_underlay_is_decapsulated_and_the_filter_learned(sites):
-    """The endpoints are on lo; A reaches B's through the first veth, B
-    reaches A's through a second one, so B's packets come in on A's second
-    veth, where no route of A's leads and no ipip_decap sits at first. They
-    still arrive (the raw socket's slow path), the filter is attached there
-    on the first of them, and it leaves with the last tunnel."""
+ASYM_EP = ("192.0.2.1", "192.0.2.2")
+
+
+def asymmetric(sites):
+    """Endpoints on lo; A reaches B's through the first veth, B reaches A's
+    through a second one. Starts both, adds the tunnels; their names."""
     a, b = sites
-    ep = ("192.0.2.1", "192.0.2.2")
+    ep = ASYM_EP
     veth_pair(a.ns, a.dev + "2", b.ns, b.dev + "2")
     for s in sites:
         s.ns.ip("addr", "add", ep[s.i] + "/32", "dev", "lo")
@@ -133,7 +214,18 @@ def test_asymmetric_underlay_is_decapsulated_and_the_filter_learned(sites):
         s.start()
     a.ns.ip("route", "add", ep[1] + "/32", "via", U1[1], "dev", a.dev)
     b.ns.ip("route", "add", ep[0] + "/32", "via", U2[0], "dev", b.dev + "2")
-    atun, btun = a.tun.add(ep[0], ep[1])[0], b.tun.add(ep[1], ep[0])[0]
+    return a.tun.add(ep[0], ep[1])[0], b.tun.add(ep[1], ep[0])[0]
+
+
+def test_asymmetric_underlay_is_decapsulated_and_the_filter_learned(sites):
+    """The endpoints are on lo; A reaches B's through the first veth, B
+    reaches A's through a second one, so B's packets come in on A's second
+    veth, where no route of A's leads and no ipip_decap sits at first. They
+    still arrive (the raw socket's slow path), the filter is attached there
+    on the first of them, and it leaves with the last tunnel."""
+    a, b = sites
+    ep = ASYM_EP
+    atun, btun = asymmetric(sites)
     assert tc_filters(a.ns, a.dev, "ingress") == ["ipip_decap"]
     assert tc_filters(a.ns, a.dev + "2", "ingress") == []
     a.route(atun)
@@ -146,6 +238,22 @@ def test_asymmetric_underlay_is_decapsulated_and_the_filter_learned(sites):
     a.tun.cmd(f"del {ep[0]} {ep[1]}")
     assert tc_filters(a.ns, a.dev, "ingress") == []
     assert tc_filters(a.ns, a.dev + "2", "ingress") == []
+
+
+def test_sigkill_restart_leaves_no_clsact_on_a_learned_device(sites):
+    """The dead run's learned filter, on the second veth, is swept at start
+    with its clsact, like the route's device's."""
+    a, b = sites
+    atun, btun = asymmetric(sites)
+    a.route(atun)
+    b.route(btun)
+    assert a.ping(count=3).returncode == 0
+    assert tc_filters(a.ns, a.dev + "2", "ingress") == ["ipip_decap"]   # learned
+    a.tun.kill()
+    a.start()
+    assert tc_filters(a.ns, a.dev + "2", "ingress") == []
+    assert not has_clsact(a.ns, a.dev + "2") and not has_clsact(a.ns, a.dev)
+    a.tun.quit()
 
 
 def test_strangers_on_a_device_without_the_filter_are_dropped_and_attach_nothing(sites):
