@@ -20,6 +20,7 @@
 #ifndef IPIP_LIB_SLAB_H
 #define IPIP_LIB_SLAB_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -55,6 +56,9 @@ slab_at(const struct slab *s, uint32_t idx)
 
 	return s->chunks[i / s->per_chunk] + i % s->per_chunk * s->objsize;
 }
+/* Is idx an object slab_alloc gave and slab_free did not take back? Any
+ * idx may be asked (0 and past the end: no); the object is not touched. */
+bool	slab_is_live(const struct slab *, uint32_t idx);
 /* Give back the object of index idx; 0 is ignored. */
 void	slab_free(struct slab *, uint32_t idx);
 /*

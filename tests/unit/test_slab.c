@@ -98,7 +98,11 @@ START_TEST(records_of_32_bit_fields_pack_at_4_bytes_and_keep_it_after_fini)
 		}
 		ck_assert_ptr_eq(p[1], p[0] + cases[i].out);	/* packed in a chunk */
 		slab_free(&s, idx[0]);
+		ck_assert(!slab_is_live(&s, idx[0]) && slab_is_live(&s, idx[1]) &&
+		    slab_is_live(&s, idx[2]));
+		ck_assert(!slab_is_live(&s, 0) && !slab_is_live(&s, 5) && !slab_is_live(&s, UINT32_MAX));
 		ck_assert_ptr_eq(slab_alloc(&s, &idx[0]), p[0]);	/* the link fits */
+		ck_assert(slab_is_live(&s, idx[0]));
 		slab_fini(&s);
 		ck_assert_uint_eq(s.objsize, cases[i].out);
 	}
