@@ -44,20 +44,29 @@ fib_list_of(struct fib *f, const struct fib_obj *o, enum fib_list l)
 	}
 }
 
+/* Is the object of handle h (maybe freed since) on q? */
+static struct fib_obj *
+fib_queue_entry(struct fib *f, const struct fib_queue *q, uint32_t h)
+{
+	struct fib_obj *o;
+
+	if (!slab_is_live((h & FIB_H_ID) ? &f->slots : &f->route_slab, h & ~FIB_H_ID))
+		return NULL;
+	o = fib_obj_at(f, h);
+	return fib_list_of(f, o, o->list) == q ? o : NULL;
+}
+
 static void
 fib_queue_remove(struct fib *f, struct fib_queue *q, struct fib_obj *o)
 {
-	struct fib_obj *prev = fib_obj_at(f, o->q_prev), *next = fib_obj_at(f, o->q_next);
-
-	if (prev != NULL)
-		prev->q_next = o->q_next;
-	else
-		q->head = o->q_next;
-	if (next != NULL)
-		next->q_prev = o->q_prev;
-	else
-		q->tail = o->q_prev;
-	o->q_prev = o->q_next = 0;
+	(void)f, (void)o;
+	if (--q->live > 0)
+		return;
+	q->head = q->len = 0;			/* only dead entries are left */
+	if (q->cap > FIB_QUEUE_KEEP) {
+		free(q->h);			/* a full load's ring: give it back */
+		q->h = NULL, q->cap = 0;
+	}
 }
 
 static uint32_t
@@ -68,19 +77,74 @@ fib_obj_handle(struct fib *f, const struct fib_obj *o)
 	return FIB_H_ID | ((const struct fib_idobj *)o)->slot;
 }
 
+/* Drop dead and repeated entries, in place, order kept. */
+static void
+fib_queue_compact(struct fib *f, struct fib_queue *q)
+{
+	uint32_t n = 0, mask = q->cap - 1;
+	struct fib_obj *o;
+
+	for (uint32_t i = 0; i < q->len; i++) {
+		uint32_t h = q->h[(q->head + i) & mask];
+
+		if ((o = fib_queue_entry(f, q, h)) != NULL && !o->qmark) {
+			o->qmark = true;
+			q->h[(q->head + n++) & mask] = h;
+		}
+	}
+	for (uint32_t i = 0; i < n; i++)
+		fib_obj_at(f, q->h[(q->head + i) & mask])->qmark = false;
+	q->len = n;
+}
+
+/* Room for one more entry: compacted if half is dead, else doubled. */
+static void
+fib_queue_room(struct fib *f, struct fib_queue *q)
+{
+	uint32_t cap = q->cap ? q->cap * 2 : 16, *h;
+
+	if (q->len < q->cap)
+		return;
+	if (q->len >= 2 * q->live + 16) {
+		fib_queue_compact(f, q);
+		if (q->len < q->cap)
+			return;
+	}
+	if (q->cap > UINT32_MAX / 4 || (h = malloc((size_t)cap * sizeof(*h))) == NULL)
+		fatal("fib: list");
+	for (uint32_t i = 0; i < q->len; i++)	/* unrolled from the ring, head at 0 */
+		h[i] = q->h[(q->head + i) & (q->cap - 1)];
+	free(q->h);
+	q->h = h, q->cap = cap, q->head = 0;
+}
+
 static void
 fib_queue_append(struct fib *f, struct fib_queue *q, struct fib_obj *o)
 {
-	struct fib_obj *tail = fib_obj_at(f, q->tail);
-	uint32_t h = fib_obj_handle(f, o);
+	fib_queue_room(f, q);
+	q->h[(q->head + q->len++) & (q->cap - 1)] = fib_obj_handle(f, o);
+	q->live++;
+}
 
-	o->q_prev = q->tail;
-	o->q_next = 0;
-	if (tail != NULL)
-		tail->q_next = h;
-	else
-		q->head = h;
-	q->tail = h;
+struct fib_obj *
+fib_queue_first(struct fib *f, struct fib_queue *q)
+{
+	struct fib_obj *o;
+
+	while (q->len > 0) {
+		if ((o = fib_queue_entry(f, q, q->h[q->head])) != NULL)
+			return o;
+		q->head = (q->head + 1) & (q->cap - 1);
+		q->len--;
+	}
+	return NULL;
+}
+
+static void
+fib_queue_free(struct fib_queue *q)
+{
+	free(q->h);
+	*q = (struct fib_queue){ 0 };
 }
 
 void
@@ -673,6 +737,7 @@ fib_idobj_free(struct fib *f, struct fib_idobj *h)
 
 		for (size_t i = 0; i < g->n; i++)
 			fib_nhobj_put(f, g->m[i].nh);
+		fib_queue_free(&g->wait);	/* no route waits: they hold g */
 	}
 	free(h);
 }
@@ -960,8 +1025,12 @@ fib_map_free(struct hmap *m, size_t off)
 	struct hmap_node *n, *next;
 
 	for (n = hmap_next(m, NULL); n != NULL; n = next) {
+		struct fib_idobj *h = (struct fib_idobj *)((char *)n - off);
+
 		next = hmap_next(m, n);
-		free((char *)n - off);
+		if (h->o.kind == FIB_K_GRP)
+			fib_queue_free(&((struct fib_grp *)h)->wait);
+		free(h);
 	}
 	hmap_destroy(m);
 }
@@ -980,6 +1049,12 @@ fib_free(struct fib *f, bool keep_routes)
 		event_free(f->flush_ev);
 	if (f->retry_ev)
 		event_free(f->retry_ev);
+	for (int k = 0; k < FIB_K_COUNT; k++) {
+		fib_queue_free(&f->dirty[k]);
+		fib_queue_free(&f->del[k]);
+	}
+	fib_queue_free(&f->stale);
+	fib_queue_free(&f->retry);
 	ihash_fini(&f->routes);
 	slab_fini(&f->route_slab);		/* and with it every route */
 	fib_map_free(&f->grps, offsetof(struct fib_grp, h.hn));

@@ -12,8 +12,8 @@
  * Objects are named by 32-bit handles, not pointers, where a route holds the
  * name (a route is one per prefix, so every byte counts): a route by its
  * index in f->route_slab, a nexthop or group by FIB_H_ID | its slot in
- * f->slots (a slab of pointers: an array lookup, no hash). The lists link
- * objects of every kind by handle (o.q_prev, o.q_next; struct fib_queue), so
+ * f->slots (a slab of pointers: an array lookup, no hash). The lists hold
+ * objects of every kind by handle (struct fib_queue: rings of handles), so
  * the mixed stale and retry lists stay one list each; a route names its
  * wanted and installed group by slot (fib_grp_at).
  *
@@ -47,7 +47,6 @@ enum fib_op { FIB_OP_NONE, FIB_OP_WRITE, FIB_OP_DEL };
 #define FIB_H_ID	0x80000000u
 
 struct fib_obj {
-	uint32_t		 q_prev, q_next;	/* on its list: handles, 0 at the ends */
 	uint8_t			 kind:2;	/* enum fib_kind */
 	uint8_t			 list:3;	/* enum fib_list */
 	uint8_t			 pending:2;	/* enum fib_op */
@@ -60,6 +59,7 @@ struct fib_obj {
 						 * predate our write: REPLACE, not EXCL */
 	bool			 redo:1;	/* dirtied while its message was in flight:
 						 * looked at again once the ACK is in */
+	bool			 qmark:1;	/* fib_queue_compact: entry kept */
 	/* Routes only, kept here where padding would be (struct fib_route is
 	 * one per prefix): the prefix length and the route MTUs. */
 	uint8_t			 r_plen;	/* 0..32 */
@@ -67,9 +67,21 @@ struct fib_obj {
 						 * at 65520); wanted, in the kernel */
 };
 
-/* A list of objects (any kind), linked through o.q_prev/q_next; FIFO. */
+/*
+ * A list of objects (any kind), FIFO: a ring of their handles, so an object
+ * carries no links (a route is one per prefix). An object says which list
+ * it is on (o.list, and for FIB_L_WAIT its group); leaving a list only
+ * counts it out (live), and its entry, dead now, is skipped when it comes
+ * to the head. An object that leaves and comes back before that has two
+ * entries: the first to come up serves, the other is dead by then or
+ * serves again harmlessly (FIFO order is a courtesy, not a contract). The
+ * ring is compacted (dead and duplicate entries dropped) before it grows
+ * past twice its live count, and given back when the list empties.
+ */
 struct fib_queue {
-	uint32_t		 head, tail;	/* handles, 0: empty */
+	uint32_t		*h;		/* handles; NULL: none yet */
+	uint32_t		 cap, head, len;	/* ring (cap a power of 2), entries */
+	uint32_t		 live;		/* objects on this list */
 };
 
 /* Nexthops and groups: by key, by kernel id, reference count (groups/routes using it). */
@@ -103,11 +115,11 @@ struct fib_grp {
 };
 
 /*
- * 36 bytes, one per prefix, so kept packed: from f->route_slab, named by
- * index there (its handle), linked by index into f->routes (lib/ihash.h)
- * and into one of the FIB's lists (o.q_*: dirty, retry, ..., or its
- * wanted group's wait list); it names its groups by slot, which count
- * their routes but do not list them. The prefix is o.r_plen and addr
+ * 28 bytes, one per prefix, so kept packed: from f->route_slab, named by
+ * index there (its handle), linked by index into f->routes (lib/ihash.h),
+ * on at most one of the FIB's lists (dirty, retry, ..., or its wanted
+ * group's wait list: rings of handles, struct fib_queue); it names its
+ * groups by slot, which count their routes but do not list them. The prefix is o.r_plen and addr
  * (fib_route_pfx), the MTUs o.r_mtu, o.r_k_mtu. Its own index is not
  * stored: fib_route_idx finds it in f->routes (one bucket, as a lookup),
  * or in a one-route hint that lookups by prefix leave behind.
@@ -138,8 +150,8 @@ struct fib_route {
 	uint32_t		 word;		/* the caller's; never read by the fib */
 };
 
-_Static_assert(sizeof(struct fib_obj) == 16, "fib_obj: the route fields must fill padding");
-_Static_assert(sizeof(struct fib_route) == 36, "fib_route: one per prefix, keep it packed");
+_Static_assert(sizeof(struct fib_obj) == 8, "fib_obj: the route fields must fill padding");
+_Static_assert(sizeof(struct fib_route) == 28, "fib_route: one per prefix, keep it packed");
 
 /*
  * In the kernel and staying there: what another object may name. One whose
@@ -180,6 +192,7 @@ struct fib {
 };
 
 #define FIB_CHUNK	4096	/* objects per flush turn (STYLE 7) */
+#define FIB_QUEUE_KEEP	1024	/* a list's ring entries kept when it empties */
 #define FIB_BATCH_THREAD (64u * 1024)	/* bytes per sendmsg with the writer thread */
 #define FIB_RETRY_MIN_MS 100
 #define FIB_RETRY_MAX_MS 30000
@@ -218,16 +231,13 @@ fib_obj_at(const struct fib *f, uint32_t h)
 	return h != 0 ? &fib_route_at(f, h)->o : NULL;
 }
 
-static inline struct fib_obj *
-fib_queue_first(const struct fib *f, const struct fib_queue *q)
-{
-	return fib_obj_at(f, q->head);
-}
+/* The object at the list's head (its dead entries dropped), NULL: empty. */
+struct fib_obj *fib_queue_first(struct fib *, struct fib_queue *);
 
 static inline bool
 fib_queue_empty(const struct fib_queue *q)
 {
-	return q->head == 0;
+	return q->live == 0;
 }
 
 
