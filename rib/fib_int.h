@@ -240,7 +240,6 @@ fib_queue_empty(const struct fib_queue *q)
 	return q->live == 0;
 }
 
-
 /* fn for every route whose wanted (by_kernel: the kernel's) group is
  * marked, then the marks cleared; how many times fn said true. One walk of
  * all routes for a rare event (groups gone from the kernel, a next hop or
