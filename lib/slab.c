@@ -26,17 +26,23 @@
 #define slab_unpoison(p, n)	((void)(p), (void)(n))
 #endif
 
-#define SLAB_ALIGN	8u
+void
+slab_init_align(struct slab *s, size_t objsize, size_t align, size_t per_chunk)
+{
+	if (align < sizeof(uint32_t) || align > 8 || (align & (align - 1)) != 0)
+		align = 8;			/* the free-list link needs 4 */
+	memset(s, 0, sizeof(*s));
+	if (objsize < sizeof(uint32_t))
+		objsize = sizeof(uint32_t);	/* room for the free-list link */
+	s->objsize = (objsize + align - 1) & ~(align - 1);
+	s->per_chunk = per_chunk ? per_chunk : 1;
+	s->used = s->per_chunk;			/* no chunk yet: the "last" one is full */
+}
 
 void
 slab_init(struct slab *s, size_t objsize, size_t per_chunk)
 {
-	memset(s, 0, sizeof(*s));
-	if (objsize < sizeof(uint32_t))
-		objsize = sizeof(uint32_t);	/* room for the free-list link */
-	s->objsize = (objsize + SLAB_ALIGN - 1) & ~(size_t)(SLAB_ALIGN - 1);
-	s->per_chunk = per_chunk ? per_chunk : 1;
-	s->used = s->per_chunk;			/* no chunk yet: the "last" one is full */
+	slab_init_align(s, objsize, 8, per_chunk);
 }
 
 static size_t
@@ -45,11 +51,18 @@ slab_words(size_t nobjs)
 	return (nobjs + 63) / 64;
 }
 
-/* The live bits of chunk c, after its objects (objsize is a multiple of 8). */
+/* Where chunk c's live bits start: after its objects, 8-byte aligned
+ * (objects of 4-byte records may end on 4). */
+static size_t
+slab_bits_off(const struct slab *s)
+{
+	return (s->per_chunk * s->objsize + 7) & ~(size_t)7;
+}
+
 static uint64_t *
 slab_bits(const struct slab *s, size_t c)
 {
-	return (uint64_t *)(void *)(s->chunks[c] + s->per_chunk * s->objsize);
+	return (uint64_t *)(void *)(s->chunks[c] + slab_bits_off(s));
 }
 
 /* Room for one more chunk pointer: the array doubles, so it moves
@@ -76,9 +89,9 @@ slab_grow(struct slab *s)
 	size_t n = s->nchunks + 1, obytes, wbytes = slab_words(s->per_chunk) * sizeof(uint64_t);
 	unsigned char *chunk;
 
-	if (s->per_chunk > (SIZE_MAX - wbytes) / s->objsize || n * s->per_chunk >= UINT32_MAX)
+	if (s->per_chunk > (SIZE_MAX - wbytes - 8) / s->objsize || n * s->per_chunk >= UINT32_MAX)
 		return -ENOMEM;
-	obytes = s->per_chunk * s->objsize;
+	obytes = slab_bits_off(s);
 	if (slab_reserve(s) < 0)
 		return -ENOMEM;
 	/* malloc, not calloc: pages are touched only as objects are handed out */
@@ -144,6 +157,17 @@ slab_free(struct slab *s, uint32_t idx)
 	slab_poison(o, s->objsize);
 }
 
+bool
+slab_is_live(const struct slab *s, uint32_t idx)
+{
+	size_t i = (size_t)idx - 1, off;
+
+	if (idx == 0 || i >= s->nchunks * s->per_chunk)
+		return false;
+	off = i % s->per_chunk;
+	return slab_bits(s, i / s->per_chunk)[off / 64] >> (off % 64) & 1;
+}
+
 void *
 slab_next(const struct slab *s, uint32_t *idx)
 {
@@ -173,11 +197,11 @@ void
 slab_fini(struct slab *s)
 {
 	for (size_t i = 0; i < s->nchunks; i++) {
-		slab_unpoison(s->chunks[i], s->per_chunk * s->objsize);
+		slab_unpoison(s->chunks[i], slab_bits_off(s));
 		free(s->chunks[i]);
 	}
 	free(s->chunks);
-	slab_init(s, s->objsize, s->per_chunk);
+	slab_init_align(s, s->objsize, sizeof(uint32_t), s->per_chunk);	/* already a multiple */
 }
 
 size_t

@@ -20,6 +20,7 @@
 #ifndef IPIP_LIB_SLAB_H
 #define IPIP_LIB_SLAB_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -40,6 +41,9 @@ struct slab {
 /* An empty slab of objects of objsize (> 0) bytes, per_chunk (> 0) to a chunk.
  * Objects are 8-byte aligned: nothing that needs more belongs here. */
 void	slab_init(struct slab *, size_t objsize, size_t per_chunk);
+/* The same for objects that need only align (4 or 8) bytes, e.g. records
+ * of 32-bit fields: a 36-byte one then takes 36, not 40. */
+void	slab_init_align(struct slab *, size_t objsize, size_t align, size_t per_chunk);
 /* A zeroed object and its index in *idx, or NULL (errno ENOMEM; also past
  * UINT32_MAX - 1 objects). */
 MUST_USE void *slab_alloc(struct slab *, uint32_t *idx);
@@ -52,6 +56,9 @@ slab_at(const struct slab *s, uint32_t idx)
 
 	return s->chunks[i / s->per_chunk] + i % s->per_chunk * s->objsize;
 }
+/* Is idx an object slab_alloc gave and slab_free did not take back? Any
+ * idx may be asked (0 and past the end: no); the object is not touched. */
+bool	slab_is_live(const struct slab *, uint32_t idx);
 /* Give back the object of index idx; 0 is ignored. */
 void	slab_free(struct slab *, uint32_t idx);
 /*

@@ -37,25 +37,36 @@ fib_list_of(struct fib *f, const struct fib_obj *o, enum fib_list l)
 		return &f->stale;
 	case FIB_L_RETRY:
 		return &f->retry;
+	case FIB_L_WAIT:
+		return &fib_grp_at(f, ((const struct fib_route *)o)->grp)->wait;
 	default:
 		return NULL;
 	}
 }
 
+/* Is the object of handle h (maybe freed since) on q? */
+static struct fib_obj *
+fib_queue_entry(struct fib *f, const struct fib_queue *q, uint32_t h)
+{
+	struct fib_obj *o;
+
+	if (!slab_is_live((h & FIB_H_ID) ? &f->slots : &f->route_slab, h & ~FIB_H_ID))
+		return NULL;
+	o = fib_obj_at(f, h);
+	return fib_list_of(f, o, o->list) == q ? o : NULL;
+}
+
 static void
 fib_queue_remove(struct fib *f, struct fib_queue *q, struct fib_obj *o)
 {
-	struct fib_obj *prev = fib_obj_at(f, o->q_prev), *next = fib_obj_at(f, o->q_next);
-
-	if (prev != NULL)
-		prev->q_next = o->q_next;
-	else
-		q->head = o->q_next;
-	if (next != NULL)
-		next->q_prev = o->q_prev;
-	else
-		q->tail = o->q_prev;
-	o->q_prev = o->q_next = 0;
+	(void)f, (void)o;
+	if (--q->live > 0)
+		return;
+	q->head = q->len = 0;			/* only dead entries are left */
+	if (q->cap > FIB_QUEUE_KEEP) {
+		free(q->h);			/* a full load's ring: give it back */
+		q->h = NULL, q->cap = 0;
+	}
 }
 
 static uint32_t
@@ -66,19 +77,74 @@ fib_obj_handle(struct fib *f, const struct fib_obj *o)
 	return FIB_H_ID | ((const struct fib_idobj *)o)->slot;
 }
 
+/* Drop dead and repeated entries, in place, order kept. */
+static void
+fib_queue_compact(struct fib *f, struct fib_queue *q)
+{
+	uint32_t n = 0, mask = q->cap - 1;
+	struct fib_obj *o;
+
+	for (uint32_t i = 0; i < q->len; i++) {
+		uint32_t h = q->h[(q->head + i) & mask];
+
+		if ((o = fib_queue_entry(f, q, h)) != NULL && !o->qmark) {
+			o->qmark = true;
+			q->h[(q->head + n++) & mask] = h;
+		}
+	}
+	for (uint32_t i = 0; i < n; i++)
+		fib_obj_at(f, q->h[(q->head + i) & mask])->qmark = false;
+	q->len = n;
+}
+
+/* Room for one more entry: compacted if half is dead, else doubled. */
+static void
+fib_queue_room(struct fib *f, struct fib_queue *q)
+{
+	uint32_t cap = q->cap ? q->cap * 2 : 16, *h;
+
+	if (q->len < q->cap)
+		return;
+	if (q->len >= 2 * q->live + 16) {
+		fib_queue_compact(f, q);
+		if (q->len < q->cap)
+			return;
+	}
+	if (q->cap > UINT32_MAX / 4 || (h = malloc((size_t)cap * sizeof(*h))) == NULL)
+		fatal("fib: list");
+	for (uint32_t i = 0; i < q->len; i++)	/* unrolled from the ring, head at 0 */
+		h[i] = q->h[(q->head + i) & (q->cap - 1)];
+	free(q->h);
+	q->h = h, q->cap = cap, q->head = 0;
+}
+
 static void
 fib_queue_append(struct fib *f, struct fib_queue *q, struct fib_obj *o)
 {
-	struct fib_obj *tail = fib_obj_at(f, q->tail);
-	uint32_t h = fib_obj_handle(f, o);
+	fib_queue_room(f, q);
+	q->h[(q->head + q->len++) & (q->cap - 1)] = fib_obj_handle(f, o);
+	q->live++;
+}
 
-	o->q_prev = q->tail;
-	o->q_next = 0;
-	if (tail != NULL)
-		tail->q_next = h;
-	else
-		q->head = h;
-	q->tail = h;
+struct fib_obj *
+fib_queue_first(struct fib *f, struct fib_queue *q)
+{
+	struct fib_obj *o;
+
+	while (q->len > 0) {
+		if ((o = fib_queue_entry(f, q, q->h[q->head])) != NULL)
+			return o;
+		q->head = (q->head + 1) & (q->cap - 1);
+		q->len--;
+	}
+	return NULL;
+}
+
+static void
+fib_queue_free(struct fib_queue *q)
+{
+	free(q->h);
+	*q = (struct fib_queue){ 0 };
 }
 
 void
@@ -518,36 +584,6 @@ fib_route_adopt(struct fib *f, const struct prefix *p)
 	return r;
 }
 
-/* Put r first on g's list of routes. */
-static void
-fib_grp_route_add(struct fib *f, struct fib_grp *g, struct fib_route *r)
-{
-	struct fib_route *head = fib_route_at(f, g->routes);
-	uint32_t idx = fib_route_idx(f, r);
-
-	r->g_prev = 0;
-	r->g_next = g->routes;
-	if (head != NULL)
-		head->g_prev = idx;
-	g->routes = idx;
-	g->nroutes++;
-}
-
-static void
-fib_grp_route_del(struct fib *f, struct fib_grp *g, struct fib_route *r)
-{
-	struct fib_route *prev = fib_route_at(f, r->g_prev), *next = fib_route_at(f, r->g_next);
-
-	if (prev != NULL)
-		prev->g_next = r->g_next;
-	else
-		g->routes = r->g_next;
-	if (next != NULL)
-		next->g_prev = r->g_prev;
-	r->g_next = r->g_prev = 0;
-	g->nroutes--;
-}
-
 /* Point r at g (a reference the caller passes on), or at nothing. */
 static void
 fib_route_point(struct fib *f, struct fib_route *r, struct fib_grp *g)
@@ -559,14 +595,16 @@ fib_route_point(struct fib *f, struct fib_route *r, struct fib_grp *g)
 			fib_grp_put(f, g);	/* already held */
 		return;
 	}
+	if (r->o.list == FIB_L_WAIT)
+		fib_obj_queue(f, &r->o, FIB_L_NONE);	/* old's list; the caller steps it */
 	if (old != NULL) {
-		fib_grp_route_del(f, old, r);
+		old->nroutes--;
 		fib_grp_put(f, old);
 	} else
 		f->st.routes++;
 	r->grp = fib_grp_slot(g);
 	if (g != NULL)
-		fib_grp_route_add(f, g, r);
+		g->nroutes++;
 	else
 		f->st.routes--;
 }
@@ -658,6 +696,23 @@ fib_route_word_walk(struct fib *f, fib_word_fn *fn, void *arg)
 		}
 }
 
+size_t
+fib_routes_of_marked(struct fib *f, bool by_kernel, fib_marked_fn *fn)
+{
+	struct fib_route *r;
+	struct fib_grp *g;
+	size_t n = 0;
+
+	if (by_kernel && !f->nexthops)
+		fatalx("fib_routes_of_marked: k_sig names no group");
+	for (uint32_t i = 0; (r = slab_next(&f->route_slab, &i)) != NULL;)
+		if ((g = fib_grp_at(f, by_kernel ? r->k_grp : r->grp)) != NULL && g->mark)
+			n += fn(f, r);
+	for (struct hmap_node *x = hmap_next(&f->grps, NULL); x != NULL; x = hmap_next(&f->grps, x))
+		((struct fib_grp *)((char *)x - offsetof(struct fib_grp, h.hn)))->mark = false;
+	return n;
+}
+
 /* ---- freeing ---- */
 
 static void
@@ -682,6 +737,7 @@ fib_idobj_free(struct fib *f, struct fib_idobj *h)
 
 		for (size_t i = 0; i < g->n; i++)
 			fib_nhobj_put(f, g->m[i].nh);
+		fib_queue_free(&g->wait);	/* no route waits: they hold g */
 	}
 	free(h);
 }
@@ -717,7 +773,6 @@ static void
 fib_grp_drop_member(struct fib *f, struct fib_grp *g, size_t i)
 {
 	struct fib_nhobj *nh = g->m[i].nh;
-	struct fib_route *r;
 
 	memmove(&g->m[i], &g->m[i + 1], (g->n - i - 1) * sizeof(g->m[0]));
 	g->n--;
@@ -726,9 +781,14 @@ fib_grp_drop_member(struct fib *f, struct fib_grp *g, size_t i)
 	fib_nhobj_put(f, nh);
 	g->h.o.kdirty = true;
 	fib_obj_dirty(f, &g->h.o);
-	if (!f->nexthops)			/* inline next hops: every route */
-		FIB_GRP_FOREACH_ROUTE(f, g, r)
-			fib_obj_dirty(f, &r->o);
+	g->mark = !f->nexthops;			/* inline next hops: its routes change */
+}
+
+static bool
+fib_route_dirty(struct fib *f, struct fib_route *r)
+{
+	fib_obj_dirty(f, &r->o);
+	return true;
 }
 
 size_t
@@ -758,6 +818,8 @@ fib_nh_down(struct fib *f, const struct fib_nh *k)
 				break;
 			}
 	free(hit);
+	if (n > 0 && !f->nexthops)
+		fib_routes_of_marked(f, false, fib_route_dirty);
 	/* Failover is about time: the group replaces go now, ahead of whatever
 	 * else this loop turn does (a session down also frees its Adj-RIB-Out).
 	 * Nexthops first, as the flush job orders them; routes wait for it. */
@@ -793,8 +855,10 @@ static void
 fib_obj_step(struct fib *f, struct fib_obj *o)
 {
 	if (fib_obj_wanted(o)) {
-		if (o->kind == FIB_K_ROUTE && !fib_route_ready(f, (struct fib_route *)o))
-			return;			/* woken when its group is in */
+		if (o->kind == FIB_K_ROUTE && !fib_route_ready(f, (struct fib_route *)o)) {
+			fib_obj_queue(f, o, FIB_L_WAIT);	/* fib_grp_now_in wakes it */
+			return;
+		}
 		if (o->kind == FIB_K_GRP && f->nexthops && !fib_grp_ready((struct fib_grp *)o))
 			return;			/* woken when a member is in */
 		if (fib_obj_needs_write(f, o))
@@ -918,7 +982,8 @@ fib_init(struct fib *f, struct event_base *base, const struct fib_opts *o)
 	hmap_init(&f->nhs);
 	hmap_init(&f->grps);
 	hmap_init(&f->ids);
-	slab_init(&f->route_slab, sizeof(struct fib_route), SLAB_PER_CHUNK);
+	slab_init_align(&f->route_slab, sizeof(struct fib_route), _Alignof(struct fib_route),
+	    SLAB_PER_CHUNK);
 	ihash_init(&f->routes, &f->route_slab, offsetof(struct fib_route, next),
 	    fib_route_hash_of);
 	slab_init(&f->slots, sizeof(struct fib_idobj *), 256);
@@ -960,8 +1025,12 @@ fib_map_free(struct hmap *m, size_t off)
 	struct hmap_node *n, *next;
 
 	for (n = hmap_next(m, NULL); n != NULL; n = next) {
+		struct fib_idobj *h = (struct fib_idobj *)((char *)n - off);
+
 		next = hmap_next(m, n);
-		free((char *)n - off);
+		if (h->o.kind == FIB_K_GRP)
+			fib_queue_free(&((struct fib_grp *)h)->wait);
+		free(h);
 	}
 	hmap_destroy(m);
 }
@@ -980,6 +1049,12 @@ fib_free(struct fib *f, bool keep_routes)
 		event_free(f->flush_ev);
 	if (f->retry_ev)
 		event_free(f->retry_ev);
+	for (int k = 0; k < FIB_K_COUNT; k++) {
+		fib_queue_free(&f->dirty[k]);
+		fib_queue_free(&f->del[k]);
+	}
+	fib_queue_free(&f->stale);
+	fib_queue_free(&f->retry);
 	ihash_fini(&f->routes);
 	slab_fini(&f->route_slab);		/* and with it every route */
 	fib_map_free(&f->grps, offsetof(struct fib_grp, h.hn));

@@ -12,8 +12,8 @@
  * Objects are named by 32-bit handles, not pointers, where a route holds the
  * name (a route is one per prefix, so every byte counts): a route by its
  * index in f->route_slab, a nexthop or group by FIB_H_ID | its slot in
- * f->slots (a slab of pointers: an array lookup, no hash). The lists link
- * objects of every kind by handle (o.q_prev, o.q_next; struct fib_queue), so
+ * f->slots (a slab of pointers: an array lookup, no hash). The lists hold
+ * objects of every kind by handle (struct fib_queue: rings of handles), so
  * the mixed stale and retry lists stay one list each; a route names its
  * wanted and installed group by slot (fib_grp_at).
  *
@@ -39,7 +39,7 @@
 #include "rib/fib.h"
 
 enum fib_kind { FIB_K_NH, FIB_K_GRP, FIB_K_ROUTE, FIB_K_COUNT };
-enum fib_list { FIB_L_NONE, FIB_L_DIRTY, FIB_L_DEL, FIB_L_STALE, FIB_L_RETRY };
+enum fib_list { FIB_L_NONE, FIB_L_DIRTY, FIB_L_DEL, FIB_L_STALE, FIB_L_RETRY, FIB_L_WAIT };
 enum fib_op { FIB_OP_NONE, FIB_OP_WRITE, FIB_OP_DEL };
 
 /* A handle with this bit names f->slots' slot (nexthop, group); without it a
@@ -47,7 +47,6 @@ enum fib_op { FIB_OP_NONE, FIB_OP_WRITE, FIB_OP_DEL };
 #define FIB_H_ID	0x80000000u
 
 struct fib_obj {
-	uint32_t		 q_prev, q_next;	/* on its list: handles, 0 at the ends */
 	uint8_t			 kind:2;	/* enum fib_kind */
 	uint8_t			 list:3;	/* enum fib_list */
 	uint8_t			 pending:2;	/* enum fib_op */
@@ -60,6 +59,7 @@ struct fib_obj {
 						 * predate our write: REPLACE, not EXCL */
 	bool			 redo:1;	/* dirtied while its message was in flight:
 						 * looked at again once the ACK is in */
+	bool			 qmark:1;	/* fib_queue_compact: entry kept */
 	/* Routes only, kept here where padding would be (struct fib_route is
 	 * one per prefix): the prefix length and the route MTUs. */
 	uint8_t			 r_plen;	/* 0..32 */
@@ -67,9 +67,21 @@ struct fib_obj {
 						 * at 65520); wanted, in the kernel */
 };
 
-/* A list of objects (any kind), linked through o.q_prev/q_next; FIFO. */
+/*
+ * A list of objects (any kind), FIFO: a ring of their handles, so an object
+ * carries no links (a route is one per prefix). An object says which list
+ * it is on (o.list, and for FIB_L_WAIT its group); leaving a list only
+ * counts it out (live), and its entry, dead now, is skipped when it comes
+ * to the head. An object that leaves and comes back before that has two
+ * entries: the first to come up serves, the other is dead by then or
+ * serves again harmlessly (FIFO order is a courtesy, not a contract). The
+ * ring is compacted (dead and duplicate entries dropped) before it grows
+ * past twice its live count, and given back when the list empties.
+ */
 struct fib_queue {
-	uint32_t		 head, tail;	/* handles, 0: empty */
+	uint32_t		*h;		/* handles; NULL: none yet */
+	uint32_t		 cap, head, len;	/* ring (cap a power of 2), entries */
+	uint32_t		 live;		/* objects on this list */
 };
 
 /* Nexthops and groups: by key, by kernel id, reference count (groups/routes using it). */
@@ -93,18 +105,21 @@ struct fib_member {
 
 struct fib_grp {
 	struct fib_idobj	 h;
-	uint32_t		 routes;	/* routes that want this group: the first
-						 * (route_slab index; FIB_GRP_FOREACH_ROUTE) */
-	uint32_t		 nroutes;	/* how many (show ip nexthop-group) */
+	struct fib_queue	 wait;		/* routes that want it and wait for it to
+						 * be in the kernel (FIB_L_WAIT) */
+	uint32_t		 nroutes;	/* routes that want it (show ip nexthop-group) */
+	bool			 mark;		/* picked for one walk of the routes
+						 * (fib_routes_of_marked) */
 	size_t			 n;
 	struct fib_member	 m[];		/* canonical order (fib_nh_cmp) */
 };
 
 /*
- * 44 bytes, one per prefix, so kept packed: from f->route_slab, named by
+ * 28 bytes, one per prefix, so kept packed: from f->route_slab, named by
  * index there (its handle), linked by index into f->routes (lib/ihash.h),
- * into the list of its group's routes and into the FIB's lists (o.q_*);
- * it names its groups by slot. The prefix is o.r_plen and addr
+ * on at most one of the FIB's lists (dirty, retry, ..., or its wanted
+ * group's wait list: rings of handles, struct fib_queue); it names its
+ * groups by slot, which count their routes but do not list them. The prefix is o.r_plen and addr
  * (fib_route_pfx), the MTUs o.r_mtu, o.r_k_mtu. Its own index is not
  * stored: fib_route_idx finds it in f->routes (one bucket, as a lookup),
  * or in a one-route hint that lookups by prefix leave behind.
@@ -126,7 +141,6 @@ struct fib_route {
 	struct fib_obj		 o;
 	uint32_t		 addr;		/* the prefix, host order */
 	uint32_t		 next;		/* f->routes' link */
-	uint32_t		 g_next, g_prev;	/* grp->routes' links (indices), 0: none */
 	uint32_t		 grp;		/* wanted (slot; reference held), 0: delete */
 	union {
 		uint32_t	 k_grp;		/* nexthop objects: in the kernel (slot;
@@ -136,8 +150,8 @@ struct fib_route {
 	uint32_t		 word;		/* the caller's; never read by the fib */
 };
 
-_Static_assert(sizeof(struct fib_obj) == 16, "fib_obj: the route fields must fill padding");
-_Static_assert(sizeof(struct fib_route) == 44, "fib_route: one per prefix, keep it packed");
+_Static_assert(sizeof(struct fib_obj) == 8, "fib_obj: the route fields must fill padding");
+_Static_assert(sizeof(struct fib_route) == 28, "fib_route: one per prefix, keep it packed");
 
 /*
  * In the kernel and staying there: what another object may name. One whose
@@ -171,12 +185,14 @@ struct fib {
 	uint32_t		 next_id;
 	unsigned		 retry_ms;
 	bool			 settled, nexthops;
+	uint32_t		 grps_gone;	/* marked by the monitor, routes to count out */
 	bool			 urgent;	/* fib_kernel_flush sends ahead of the queue */
 	bool			 resync_link;	/* resync_ev: for a link down (inline), not ENOBUFS */
 	struct fib_stats	 st;
 };
 
 #define FIB_CHUNK	4096	/* objects per flush turn (STYLE 7) */
+#define FIB_QUEUE_KEEP	1024	/* a list's ring entries kept when it empties */
 #define FIB_BATCH_THREAD (64u * 1024)	/* bytes per sendmsg with the writer thread */
 #define FIB_RETRY_MIN_MS 100
 #define FIB_RETRY_MAX_MS 30000
@@ -215,21 +231,22 @@ fib_obj_at(const struct fib *f, uint32_t h)
 	return h != 0 ? &fib_route_at(f, h)->o : NULL;
 }
 
-static inline struct fib_obj *
-fib_queue_first(const struct fib *f, const struct fib_queue *q)
-{
-	return fib_obj_at(f, q->head);
-}
+/* The object at the list's head (its dead entries dropped), NULL: empty. */
+struct fib_obj *fib_queue_first(struct fib *, struct fib_queue *);
 
 static inline bool
 fib_queue_empty(const struct fib_queue *q)
 {
-	return q->head == 0;
+	return q->live == 0;
 }
 
-/* Every route that wants group g; the body may dirty r, not repoint it. */
-#define FIB_GRP_FOREACH_ROUTE(f, g, r) \
-	for ((r) = fib_route_at((f), (g)->routes); (r) != NULL; (r) = fib_route_at((f), (r)->g_next))
+/* fn for every route whose wanted (by_kernel: the kernel's) group is
+ * marked, then the marks cleared; how many times fn said true. One walk of
+ * all routes for a rare event (groups gone from the kernel, a next hop or
+ * link down with inline next hops): groups count their routes but keep no
+ * list of them, which would cost 8 bytes a prefix. */
+typedef bool fib_marked_fn(struct fib *, struct fib_route *);
+size_t	fib_routes_of_marked(struct fib *, bool by_kernel, fib_marked_fn *);
 
 /* fib.c: objects and lists */
 void	fib_obj_queue(struct fib *, struct fib_obj *, enum fib_list);

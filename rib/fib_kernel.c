@@ -299,11 +299,10 @@ fib_nh_groups_dirty(struct fib *f, struct fib_nhobj *nh)
 static void
 fib_grp_now_in(struct fib *f, struct fib_grp *g)
 {
-	struct fib_route *r;
+	struct fib_obj *o;
 
-	FIB_GRP_FOREACH_ROUTE(f, g, r)
-		if (r->o.list == FIB_L_NONE && fib_obj_needs_write(f, &r->o))
-			fib_obj_dirty(f, &r->o);
+	while ((o = fib_queue_first(f, &g->wait)) != NULL)
+		fib_obj_dirty(f, o);
 }
 
 static void

@@ -403,42 +403,39 @@ fib_mon_route(struct fib *f, const struct rtnl_msg *m)
 		fib_mon_route_new(f, &k);
 }
 
-static void
+static bool
 fib_route_gone_with(struct fib *f, struct fib_route *r)
 {
 	r->o.maybe_in = true;
 	fib_route_now_out(f, r);
 	fib_obj_dirty(f, &r->o);
+	return true;
 }
 
 /*
- * The kernel removed a group of ours: it took the routes using it along.
- * Those are the routes whose k_grp is g; g's list has only the routes that
- * want g. The others (adopted at start and not wanted yet, or wanting
- * another group now) are found by the count: g's references are its
- * wanting routes plus its holders (k_grp), so a walk of every route is
- * needed only when some holder is not on the list.
+ * The kernel removed a group of ours: it took the routes using it along,
+ * those whose k_grp is g (wanting g or not: adopted at start and not wanted
+ * yet, or wanting another group now). They are counted out by one walk of
+ * every route when the event is handled (fib_mon_grps_gone_walk), for all
+ * the groups it took at once: a link down may take many.
  */
 static void
 fib_mon_grp_gone(struct fib *f, struct fib_grp *g)
 {
-	uint32_t listed = 0, others, slot = g->h.slot;
-	struct fib_route *r;
-
 	g->h.o.in_kernel = false;
 	g->h.o.maybe_in = true;
-	FIB_GRP_FOREACH_ROUTE(f, g, r)
-		listed += r->k_grp == slot;
-	others = g->h.refcnt - g->nroutes - listed;
-	FIB_GRP_FOREACH_ROUTE(f, g, r)
-		if (r->k_grp == slot)
-			fib_route_gone_with(f, r);
-	for (uint32_t i = 0; others > 0 && (r = slab_next(&f->route_slab, &i)) != NULL;)
-		if (r->k_grp == slot && r->grp != slot) {
-			fib_route_gone_with(f, r);
-			others--;
-		}
+	g->mark = true;
+	f->grps_gone++;
 	fib_obj_dirty(f, &g->h.o);
+}
+
+static void
+fib_mon_grps_gone_walk(struct fib *f)
+{
+	if (f->grps_gone == 0)
+		return;
+	f->grps_gone = 0;
+	(void)fib_routes_of_marked(f, true, fib_route_gone_with);
 }
 
 static void fib_mon_nh_out(struct fib *, struct fib_nhobj *);
@@ -465,6 +462,7 @@ fib_refs_lost(struct fib *f, struct fib_obj *o)
 		if (g != NULL && g->h.o.in_kernel && g->h.o.pending == FIB_OP_NONE)
 			fib_mon_grp_gone(f, g);
 	}
+	fib_mon_grps_gone_walk(f);
 }
 
 /* nh left the kernel: groups lose it; a group left empty is gone too. */
@@ -507,6 +505,7 @@ fib_mon_nh_gone(struct fib *f, uint32_t id)
 		f->st.nh_lost++;
 		fib_mon_grp_gone(f, (struct fib_grp *)h);
 	}
+	fib_mon_grps_gone_walk(f);
 }
 
 /*
@@ -533,26 +532,29 @@ fib_grp_all_on(const struct fib_grp *g, uint32_t ifindex)
  * written again (REPLACE: maybe_in). Adopted routes not asked for yet have
  * only a signature of their hops: the routes are dumped again (coalesced).
  */
+static bool
+fib_route_gone_inline(struct fib *f, struct fib_route *r)
+{
+	if (!r->o.in_kernel || r->o.pending != FIB_OP_NONE ||
+	    r->k_sig != fib_grp_hops_sig(fib_grp_at(f, r->grp)))
+		return false;
+	return fib_route_gone_with(f, r);
+}
+
 static size_t
 fib_mon_link_inline(struct fib *f, uint32_t ifindex)
 {
 	struct hmap_node *x;
-	struct fib_route *r;
-	size_t n = 0;
+	size_t n = 0, marked = 0;
 
 	for (x = hmap_next(&f->grps, NULL); x != NULL; x = hmap_next(&f->grps, x)) {
 		struct fib_grp *g = (struct fib_grp *)((char *)x - offsetof(struct fib_grp, h.hn));
-		uint32_t sig;
 
-		if (!fib_grp_all_on(g, ifindex))
-			continue;
-		sig = fib_grp_hops_sig(g);
-		FIB_GRP_FOREACH_ROUTE(f, g, r)
-			if (r->o.in_kernel && r->o.pending == FIB_OP_NONE && r->k_sig == sig) {
-				fib_route_gone_with(f, r);
-				n++;
-			}
+		if (fib_grp_all_on(g, ifindex))
+			g->mark = true, marked++;
 	}
+	if (marked > 0)
+		n = fib_routes_of_marked(f, false, fib_route_gone_inline);
 	if (!fib_queue_empty(&f->stale) && !event_pending(f->resync_ev, EV_TIMEOUT, NULL)) {
 		f->resync_link = true;
 		event_active(f->resync_ev, EV_TIMEOUT, 0);
@@ -585,6 +587,7 @@ fib_mon_link(struct fib *f, const struct rtnl_link *l, bool gone)
 		    nh->h.o.pending == FIB_OP_NONE && ++n)
 			fib_mon_nh_out(f, nh);
 	}
+	fib_mon_grps_gone_walk(f);
 	if (n > 0)
 		log_debug("fib: link %s (ifindex %u) reported down: %zu of our nexthops on it "
 		    "written again (the kernel drops them on a real down)", l->name, l->ifindex, n);

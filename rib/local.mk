@@ -48,4 +48,11 @@ tests_unit_test_rib_overlay_SOURCES = tests/unit/test_rib_overlay.c
 tests_unit_test_rib_overlay_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS)
 tests_unit_test_rib_overlay_LDADD = $(RIB_TEST_LIBS) $(TUNNEL_DEPLIBS)
 
+# The FIB's lists (rings of handles, rib/fib_int.h), on an offline FIB.
+check_PROGRAMS += tests/unit/test_fib_queue
+TESTS += tests/unit/test_fib_queue
+tests_unit_test_fib_queue_SOURCES = tests/unit/test_fib_queue.c
+tests_unit_test_fib_queue_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS) $(LIBMNL_CFLAGS) $(LIBEVENT_CFLAGS)
+tests_unit_test_fib_queue_LDADD = $(RIB_TEST_LIBS) $(TUNNEL_DEPLIBS)
+
 EXTRA_DIST += doc/overlay.md

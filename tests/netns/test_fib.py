@@ -308,6 +308,25 @@ def test_operator_deleting_our_route_is_noticed_and_repaired(fib_ns):
     assert f.stats()["repaired"] >= 1
 
 
+def test_operator_deleting_our_groups_is_noticed_and_every_route_repaired(fib_ns):
+    """The kernel takes a group's routes along when the group goes; the
+    FIB finds them (groups keep no list of their routes: one walk) and
+    writes group and routes again, for two groups removed at once."""
+    f = fib_ns.fibctl()
+    f.ok(f"set 10.100.0.0/24 count 100 {via(0, 1)}")
+    f.ok(f"set 10.101.0.0/24 count 50 {via(0, 1, 2)}")
+    f.ok("sync")
+    want = block("10.100.0.0", 100) | block("10.101.0.0", 50)
+    assert set(our_routes(fib_ns)) == want
+    gids = sorted(groups(fib_ns))
+    assert len(gids) == 2
+    fib_ns.run("sh", "-c", " && ".join(f"ip nexthop del id {g}" for g in gids))
+    assert wait_for(lambda: set(our_routes(fib_ns)) == want and len(groups(fib_ns)) == 2,
+                    timeout=10)
+    assert all("nhid" in r for r in our_routes(fib_ns).values())
+    assert f.stats()["nh_lost"] >= 2
+
+
 def test_link_down_removes_its_nexthops_and_the_fib_notices(fib_ns):
     f = fib_ns.fibctl()
     f.ok(f"set 10.100.0.0/24 count 100 {via(0, 1)}")

@@ -76,6 +76,39 @@ START_TEST(sizes_round_up_to_pointer_alignment)
 }
 END_TEST
 
+START_TEST(records_of_32_bit_fields_pack_at_4_bytes_and_keep_it_after_fini)
+{
+	static const struct { size_t in, align, out; } cases[] = {
+		{ 1, 4, 4 }, { 36, 4, 36 }, { 37, 4, 40 }, { 36, 8, 40 }, { 36, 2, 40 },
+		{ 36, 16, 40 }, { 28, 4, 28 },
+	};
+
+	for (size_t i = 0; i < UNIT_COUNT(cases); i++) {
+		uint32_t idx[3];
+		uint8_t *p[3];
+		struct slab s;
+
+		slab_init_align(&s, cases[i].in, cases[i].align, 2);	/* two chunks */
+		ck_assert_uint_eq(s.objsize, cases[i].out);
+		for (int j = 0; j < 3; j++) {
+			ck_assert_ptr_nonnull(p[j] = slab_alloc(&s, &idx[j]));
+			ck_assert_uint_eq((uintptr_t)p[j] % 4, 0);
+			ck_assert(is_zero(p[j], cases[i].in));
+			memset(p[j], 0xa5, cases[i].in);	/* all its bytes are ours (ASan) */
+		}
+		ck_assert_ptr_eq(p[1], p[0] + cases[i].out);	/* packed in a chunk */
+		slab_free(&s, idx[0]);
+		ck_assert(!slab_is_live(&s, idx[0]) && slab_is_live(&s, idx[1]) &&
+		    slab_is_live(&s, idx[2]));
+		ck_assert(!slab_is_live(&s, 0) && !slab_is_live(&s, 5) && !slab_is_live(&s, UINT32_MAX));
+		ck_assert_ptr_eq(slab_alloc(&s, &idx[0]), p[0]);	/* the link fits */
+		ck_assert(slab_is_live(&s, idx[0]));
+		slab_fini(&s);
+		ck_assert_uint_eq(s.objsize, cases[i].out);
+	}
+}
+END_TEST
+
 START_TEST(indices_from_1_name_objects_that_stay_put_across_chunks)
 {
 	enum { N = 1000 };
@@ -341,6 +374,7 @@ main(void)
 {
 	const TTest *tests[] = {
 		sizes_round_up_to_pointer_alignment,
+		records_of_32_bit_fields_pack_at_4_bytes_and_keep_it_after_fini,
 		indices_from_1_name_objects_that_stay_put_across_chunks,
 		a_freed_object_comes_back_first_and_zeroed,
 		the_walk_sees_live_objects_in_index_order_and_skips_freed_ones,

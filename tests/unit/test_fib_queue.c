@@ -1,0 +1,176 @@
+/*
+ * tests/unit/test_fib_queue.c - the FIB's lists (rib/fib_int.h, struct
+ * fib_queue): rings of handles where leaving a list leaves a dead entry.
+ * What must hold: a list yields every object on it exactly once, the ones
+ * that never left in the order they came; churn does not grow a ring
+ * without bound; a list that empties gives a big ring back; a route that
+ * waits for a group leaves that group's list when it is pointed elsewhere.
+ * Run on an offline FIB (fib_new_offline): nothing is sent, nothing is
+ * flushed, so the lists hold exactly what the test puts there.
+ */
+#include <stdint.h>
+#include <stdlib.h>
+
+#include <check.h>
+
+#include "rib/fib_int.h"
+#include "tests/unit/unit.h"
+
+enum { NR = 1500 };	/* more than FIB_QUEUE_KEEP */
+
+static struct fib *f;
+static struct fib_route *r[NR];
+
+static struct prefix
+pfx(int i)
+{
+	return (struct prefix){ 0x0a000000u | (uint32_t)i << 8, 24 };
+}
+
+static void
+setup_routes(void)
+{
+	struct fib_nh nh = { .gateway = 0xc0a80001u, .ifindex = 2, .weight = 1 };
+
+	f = fib_new_offline(&(struct fib_opts){ 0 });
+	for (int i = 0; i < NR; i++) {
+		struct prefix p = pfx(i);
+
+		ck_assert_int_eq(fib_route_set(f, &p, &nh, 1, 0, 0), 0);
+	}
+	for (int i = 0; i < NR; i++) {	/* after: the slab does not move them */
+		struct prefix p = pfx(i);
+
+		ck_assert_ptr_nonnull(r[i] = fib_route_find(f, &p));
+	}
+}
+
+static int
+route_no(const struct fib_obj *o)
+{
+	for (int i = 0; i < NR; i++)
+		if (&r[i]->o == o)
+			return i;
+	ck_abort_msg("an object that is no route of the test");
+	return -1;
+}
+
+/* Take everything off q (to no list) in the order it comes; how many. */
+static int
+drain(struct fib_queue *q, int *order, bool *seen)
+{
+	struct fib_obj *o;
+	int n = 0;
+
+	while ((o = fib_queue_first(f, q)) != NULL) {
+		int i = route_no(o);
+
+		ck_assert_msg(!seen[i], "route %d came twice", i);
+		seen[i] = true;
+		order[n++] = i;
+		fib_obj_queue(f, o, FIB_L_NONE);
+	}
+	ck_assert(fib_queue_empty(q));
+	return n;
+}
+
+START_TEST(a_list_yields_each_object_once_and_the_steady_ones_in_order)
+{
+	static bool on[NR], seen[NR];
+	static int order[NR];
+	uint64_t x = 0x9e3779b97f4a7c15ull;
+	int n = 0, last = -1;
+
+	setup_routes();
+	for (int i = 0; i < NR; i++)
+		if (i % 3 == 0) {		/* the steady ones: never leave */
+			fib_obj_queue(f, &r[i]->o, FIB_L_RETRY);
+			on[i] = true;
+		}
+	for (int k = 0; k < 50000; k++) {	/* the others come and go */
+		int i;
+
+		x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+		if ((i = (int)(x % NR)) % 3 == 0)
+			continue;
+		on[i] = !on[i];
+		fib_obj_queue(f, &r[i]->o, on[i] ? FIB_L_RETRY : FIB_L_STALE);
+		ck_assert_uint_le(f->retry.cap, 4 * NR + 64);	/* compacted, not grown */
+	}
+	for (int i = 0; i < NR; i++)
+		n += on[i];
+	ck_assert_uint_eq(f->retry.live, (unsigned)n);
+	ck_assert_int_eq(drain(&f->retry, order, seen), n);
+	for (int i = 0; i < NR; i++)
+		ck_assert_msg(seen[i] == on[i], "route %d: on the list %d, drained %d", i, on[i], seen[i]);
+	for (int k = 0; k < n; k++)
+		if (order[k] % 3 == 0) {
+			ck_assert_int_gt(order[k], last);	/* the steady ones in order */
+			last = order[k];
+		}
+	fib_free(f, false);
+}
+END_TEST
+
+START_TEST(churn_behind_a_head_that_stays_keeps_the_ring_small)
+{
+	setup_routes();
+	fib_obj_queue(f, &r[0]->o, FIB_L_RETRY);	/* never taken off */
+	for (int k = 0; k < 200000; k++)		/* one route in and out */
+		fib_obj_queue(f, &r[1]->o, k % 2 ? FIB_L_NONE : FIB_L_RETRY);
+	ck_assert_uint_eq(f->retry.live, 1);
+	ck_assert_uint_le(f->retry.cap, 64);
+	ck_assert_ptr_eq(fib_queue_first(f, &f->retry), &r[0]->o);
+	fib_free(f, false);
+}
+END_TEST
+
+START_TEST(an_emptied_big_list_gives_its_ring_back)
+{
+	setup_routes();
+	ck_assert_uint_eq(f->dirty[FIB_K_ROUTE].live, NR);	/* fib_route_set queued them */
+	ck_assert_uint_gt(f->dirty[FIB_K_ROUTE].cap, FIB_QUEUE_KEEP);
+	for (int i = 0; i < NR; i++)
+		fib_obj_queue(f, &r[i]->o, FIB_L_NONE);
+	ck_assert(fib_queue_empty(&f->dirty[FIB_K_ROUTE]));
+	ck_assert_ptr_null(fib_queue_first(f, &f->dirty[FIB_K_ROUTE]));
+	ck_assert_uint_eq(f->dirty[FIB_K_ROUTE].cap, 0);		/* given back */
+	fib_obj_queue(f, &r[7]->o, FIB_L_DIRTY);	/* and is usable again */
+	ck_assert_ptr_eq(fib_queue_first(f, &f->dirty[FIB_K_ROUTE]), &r[7]->o);
+	fib_free(f, false);
+}
+END_TEST
+
+START_TEST(a_waiting_route_pointed_at_another_group_leaves_the_first_ones_list)
+{
+	struct fib_nh other = { .gateway = 0xc0a80002u, .ifindex = 3, .weight = 1 };
+	struct prefix p = pfx(5);
+	struct fib_grp *g;
+
+	setup_routes();
+	g = fib_grp_at(f, r[5]->grp);
+	fib_obj_queue(f, &r[5]->o, FIB_L_WAIT);
+	fib_obj_queue(f, &r[6]->o, FIB_L_WAIT);
+	ck_assert_uint_eq(g->wait.live, 2);
+	ck_assert_int_eq(fib_route_set(f, &p, &other, 1, 0, 0), 0);
+	ck_assert_ptr_eq(fib_route_find(f, &p), r[5]);
+	ck_assert_uint_ne(r[5]->grp, g->h.slot);
+	ck_assert_uint_eq(g->wait.live, 1);		/* r[6] still waits there */
+	ck_assert_ptr_eq(fib_queue_first(f, &g->wait), &r[6]->o);
+	ck_assert_int_ne(r[5]->o.list, FIB_L_WAIT);
+	fib_free(f, false);
+}
+END_TEST
+
+int
+main(void)
+{
+	const TTest *tests[] = {
+		a_list_yields_each_object_once_and_the_steady_ones_in_order,
+		churn_behind_a_head_that_stays_keeps_the_ring_small,
+		an_emptied_big_list_gives_its_ring_back,
+		a_waiting_route_pointed_at_another_group_leaves_the_first_ones_list,
+	};
+
+	return unit_run("fib_queue", tests, UNIT_COUNT(tests));
+}
