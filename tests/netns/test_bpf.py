@@ -39,18 +39,19 @@ def has_clsact(ns, dev):
     return "qdisc clsact " in ns.run("tc", "qdisc", "show", "dev", dev).stdout
 
 
-# Someone else's filter: a u32 that matches all, at a priority after ours.
+# Someone else's filter: a u32 that matches all, at a priority after ours,
+# on chain 0 (ours) or on a chain of its own.
 FOREIGN_PRIO = "49152"
 
 
-def foreign_add(ns, dev, where):
-    ns.run("tc", "filter", "add", "dev", dev, where, "prio", FOREIGN_PRIO, "u32",
-           "match", "u32", "0", "0")
+def foreign_add(ns, dev, where, chain="0"):
+    ns.run("tc", "filter", "add", "dev", dev, where, "chain", chain, "prio", FOREIGN_PRIO,
+           "u32", "match", "u32", "0", "0")
 
 
-def has_foreign(ns, dev, where):
+def has_foreign(ns, dev, where, chain="0"):
     out = ns.run("tc", "filter", "show", "dev", dev, where, check=False).stdout
-    return re.search(rf"pref {FOREIGN_PRIO} u32 .*fh 800::800 ", out) is not None
+    return re.search(rf"pref {FOREIGN_PRIO} u32 chain {chain} fh 800::800 ", out) is not None
 
 
 def test_programs_sit_on_tunnel_egress_and_underlay_ingress(linked):
@@ -96,15 +97,18 @@ def test_sigkill_restart_and_stop_leave_no_clsact_on_the_underlay(linked):
     assert not has_clsact(a.ns, a.dev)
 
 
+@pytest.mark.parametrize("chain", ["0", "7"])
 @pytest.mark.parametrize("where", ["ingress", "egress"])
-def test_clsact_holding_someone_elses_filter_keeps_it_through_stop_sigkill_restart(linked, where):
-    """Someone filters on the clsact our run made: a clean stop, then a
-    SIGKILL and the next run's sweep, remove our filter and nothing else."""
+def test_clsact_holding_someone_elses_filter_keeps_it_through_stop_sigkill_restart(linked, where,
+                                                                                  chain):
+    """Someone filters on the clsact our run made, on either hook, on our
+    chain or another: a clean stop, then a SIGKILL and the next run's sweep,
+    remove our filter and nothing else."""
     a, b = linked
-    foreign_add(a.ns, a.dev, where)
+    foreign_add(a.ns, a.dev, where, chain)
     a.tun.quit()
     assert tc_filters(a.ns, a.dev, "ingress") == []
-    assert has_clsact(a.ns, a.dev) and has_foreign(a.ns, a.dev, where)
+    assert has_clsact(a.ns, a.dev) and has_foreign(a.ns, a.dev, where, chain)
     a.start()
     a.route(a.tunnel(U1))
     assert tc_filters(a.ns, a.dev, "ingress") == ["ipip_decap"]
@@ -112,12 +116,12 @@ def test_clsact_holding_someone_elses_filter_keeps_it_through_stop_sigkill_resta
     a.tun.kill()
     a.start()
     assert tc_filters(a.ns, a.dev, "ingress") == []                # swept at start
-    assert has_clsact(a.ns, a.dev) and has_foreign(a.ns, a.dev, where)
+    assert has_clsact(a.ns, a.dev) and has_foreign(a.ns, a.dev, where, chain)
     a.route(a.tunnel(U1))
     assert a.ping().returncode == 0
     a.tun.quit()
     assert tc_filters(a.ns, a.dev, "ingress") == []
-    assert has_clsact(a.ns, a.dev) and has_foreign(a.ns, a.dev, where)
+    assert has_clsact(a.ns, a.dev) and has_foreign(a.ns, a.dev, where, chain)
 
 
 def test_graceful_stop_restart_and_stop_leave_no_clsact(linked):
