@@ -61,8 +61,10 @@ fib_dump_nh(struct fib *f, const struct rtnl_nexthop *k)
 	if (h->o.kind != FIB_K_NH || fib_nh_cmp(&nh->key, &key) != 0)
 		return;			/* not what we think it is: ours stays "missing" */
 	h->o.seen = true;
-	if (h->o.pending == FIB_OP_NONE)
-		h->o.in_kernel = true;
+	if (h->o.pending != FIB_OP_NONE || h->o.in_kernel)
+		return;
+	h->o.in_kernel = true;			/* its groups waited for a member */
+	fib_nh_groups_dirty(f, nh);
 }
 
 static int
@@ -153,6 +155,7 @@ fib_dump_grp(struct fib *f, const struct fib_kgrp *kg)
 		h->o.kdirty = true;
 		fib_obj_dirty(f, &h->o);
 	}
+	fib_grp_wake(f, (struct fib_grp *)h);	/* counted out, or its ACK lost */
 }
 
 static bool

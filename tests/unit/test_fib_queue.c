@@ -8,6 +8,7 @@
  * Run on an offline FIB (fib_new_offline): nothing is sent, nothing is
  * flushed, so the lists hold exactly what the test puts there.
  */
+#include <errno.h>
 #include <stdint.h>
 #include <stdlib.h>
 
@@ -162,6 +163,32 @@ START_TEST(a_waiting_route_pointed_at_another_group_leaves_the_first_ones_list)
 }
 END_TEST
 
+/*
+ * A group whose delete was in flight when a route wanted it again is not
+ * usable, so the route waits on it. If that delete fails (its answer lost:
+ * ENOBUFS), the group is in the kernel and ours with nothing to write, and
+ * no write ACK will come to wake the route: the failed ACK must.
+ */
+START_TEST(a_route_waiting_on_a_group_whose_delete_failed_is_woken)
+{
+	struct fib_grp *g;
+	struct fib_nhobj *nh;
+
+	setup_routes();
+	f->nexthops = true;
+	g = fib_grp_at(f, r[3]->grp);
+	nh = g->m[0].nh;
+	nh->h.o.in_kernel = g->h.o.in_kernel = true;
+	g->h.o.pending = FIB_OP_DEL;		/* sent before r[3] wanted it */
+	fib_obj_queue(f, &r[3]->o, FIB_L_WAIT);	/* as the flush job leaves it */
+	fib_on_ack(f, &g->h.o, -ENOBUFS, NULL);
+	ck_assert(g->h.o.in_kernel && g->h.o.pending == FIB_OP_NONE);	/* usable */
+	ck_assert_uint_eq(g->wait.live, 0);
+	ck_assert_int_eq(r[3]->o.list, FIB_L_DIRTY);
+	fib_free(f, false);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -170,6 +197,7 @@ main(void)
 		churn_behind_a_head_that_stays_keeps_the_ring_small,
 		an_emptied_big_list_gives_its_ring_back,
 		a_waiting_route_pointed_at_another_group_leaves_the_first_ones_list,
+		a_route_waiting_on_a_group_whose_delete_failed_is_woken,
 	};
 
 	return unit_run("fib_queue", tests, UNIT_COUNT(tests));
