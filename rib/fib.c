@@ -856,7 +856,7 @@ fib_obj_step(struct fib *f, struct fib_obj *o)
 {
 	if (fib_obj_wanted(o)) {
 		if (o->kind == FIB_K_ROUTE && !fib_route_ready(f, (struct fib_route *)o)) {
-			fib_obj_queue(f, o, FIB_L_WAIT);	/* fib_grp_now_in wakes it */
+			fib_obj_queue(f, o, FIB_L_WAIT);	/* fib_grp_wake wakes it */
 			return;
 		}
 		if (o->kind == FIB_K_GRP && f->nexthops && !fib_grp_ready((struct fib_grp *)o))
