@@ -377,8 +377,10 @@ fib_ack_fail(struct fib *f, struct fib_obj *o, enum fib_op op, int err, const ch
 		fib_refs_lost(f, o);	/* maybe an id it names is gone: those go first */
 	fib_obj_queue(f, o, FIB_L_RETRY);
 	fib_retry_arm(f);
-	if (o->kind == FIB_K_GRP)
-		fib_grp_wake(f, (struct fib_grp *)o);	/* a failed delete: still in */
+	if (o->kind == FIB_K_GRP)			/* a failed delete: still in */
+		fib_grp_wake(f, (struct fib_grp *)o);
+	else if (o->kind == FIB_K_NH && op == FIB_OP_DEL && fib_obj_wanted(o))
+		fib_nh_groups_dirty(f, (struct fib_nhobj *)o);	/* groups wait for it too */
 }
 
 /* Queued again for what changed while its message was in flight. */

@@ -190,6 +190,27 @@ START_TEST(a_route_waiting_on_a_group_whose_delete_failed_is_woken)
 }
 END_TEST
 
+/* The same one level down: a group waits for a member nexthop whose delete
+ * was in flight when the group wanted it; the delete fails. */
+START_TEST(a_group_waiting_on_a_nexthop_whose_delete_failed_is_woken)
+{
+	struct fib_grp *g;
+	struct fib_nhobj *nh;
+
+	setup_routes();
+	f->nexthops = true;
+	g = fib_grp_at(f, r[3]->grp);
+	nh = g->m[0].nh;
+	nh->h.o.in_kernel = true;
+	nh->h.o.pending = FIB_OP_DEL;		/* sent before g wanted it */
+	fib_obj_queue(f, &g->h.o, FIB_L_NONE);	/* not ready: the flush job leaves it */
+	fib_on_ack(f, &nh->h.o, -ENOBUFS, NULL);
+	ck_assert(nh->h.o.in_kernel && nh->h.o.pending == FIB_OP_NONE);	/* usable */
+	ck_assert_int_eq(g->h.o.list, FIB_L_DIRTY);
+	fib_free(f, false);
+}
+END_TEST
+
 /* ---- randomized: lists, frees and reuse of handles ---- */
 
 static struct fib_queue *
@@ -344,6 +365,7 @@ main(void)
 		an_emptied_big_list_gives_its_ring_back,
 		a_waiting_route_pointed_at_another_group_leaves_the_first_ones_list,
 		a_route_waiting_on_a_group_whose_delete_failed_is_woken,
+		a_group_waiting_on_a_nexthop_whose_delete_failed_is_woken,
 		random_churn_keeps_every_list_true_through_frees_and_reuse,
 	};
 
