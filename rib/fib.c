@@ -705,6 +705,7 @@ fib_routes_of_marked(struct fib *f, bool by_kernel, fib_marked_fn *fn)
 
 	if (by_kernel && !f->nexthops)
 		fatalx("fib_routes_of_marked: k_sig names no group");
+	f->st.walks++;
 	for (uint32_t i = 0; (r = slab_next(&f->route_slab, &i)) != NULL;)
 		if ((g = fib_grp_at(f, by_kernel ? r->k_grp : r->grp)) != NULL && g->mark)
 			n += fn(f, r);
