@@ -782,7 +782,8 @@ fib_grp_drop_member(struct fib *f, struct fib_grp *g, size_t i)
 	fib_nhobj_put(f, nh);
 	g->h.o.kdirty = true;
 	fib_obj_dirty(f, &g->h.o);
-	g->mark = !f->nexthops;			/* inline next hops: its routes change */
+	if (!f->nexthops)
+		g->mark = true;			/* inline next hops: its routes change */
 }
 
 static bool
@@ -912,6 +913,7 @@ fib_flush_cb(evutil_socket_t fd, short what, void *arg)
 	size_t b = FIB_CHUNK;
 
 	(void)fd, (void)what;
+	fib_grps_gone_walk(f);			/* groups the monitor saw go */
 	for (int k = FIB_K_NH; k <= FIB_K_ROUTE; k++)
 		b -= fib_flush_list(f, &f->dirty[k], b, false);
 	if (fib_dirty_empty(f)) {

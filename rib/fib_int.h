@@ -290,5 +290,6 @@ void	fib_kernel_close(struct fib *);
 int	fib_kernel_reconcile(struct fib *);
 uint32_t fib_hops_sig(const struct fib_nh *, size_t n);
 void	fib_refs_lost(struct fib *, struct fib_obj *);
+void	fib_grps_gone_walk(struct fib *);
 
 #endif
