@@ -705,6 +705,7 @@ fib_routes_of_marked(struct fib *f, bool by_kernel, fib_marked_fn *fn)
 
 	if (by_kernel && !f->nexthops)
 		fatalx("fib_routes_of_marked: k_sig names no group");
+	f->st.walks++;
 	for (uint32_t i = 0; (r = slab_next(&f->route_slab, &i)) != NULL;)
 		if ((g = fib_grp_at(f, by_kernel ? r->k_grp : r->grp)) != NULL && g->mark)
 			n += fn(f, r);
@@ -781,7 +782,8 @@ fib_grp_drop_member(struct fib *f, struct fib_grp *g, size_t i)
 	fib_nhobj_put(f, nh);
 	g->h.o.kdirty = true;
 	fib_obj_dirty(f, &g->h.o);
-	g->mark = !f->nexthops;			/* inline next hops: its routes change */
+	if (!f->nexthops)
+		g->mark = true;			/* inline next hops: its routes change */
 }
 
 static bool
@@ -856,7 +858,7 @@ fib_obj_step(struct fib *f, struct fib_obj *o)
 {
 	if (fib_obj_wanted(o)) {
 		if (o->kind == FIB_K_ROUTE && !fib_route_ready(f, (struct fib_route *)o)) {
-			fib_obj_queue(f, o, FIB_L_WAIT);	/* fib_grp_now_in wakes it */
+			fib_obj_queue(f, o, FIB_L_WAIT);	/* fib_grp_wake wakes it */
 			return;
 		}
 		if (o->kind == FIB_K_GRP && f->nexthops && !fib_grp_ready((struct fib_grp *)o))
@@ -911,6 +913,7 @@ fib_flush_cb(evutil_socket_t fd, short what, void *arg)
 	size_t b = FIB_CHUNK;
 
 	(void)fd, (void)what;
+	fib_grps_gone_walk(f);			/* groups the monitor saw go */
 	for (int k = FIB_K_NH; k <= FIB_K_ROUTE; k++)
 		b -= fib_flush_list(f, &f->dirty[k], b, false);
 	if (fib_dirty_empty(f)) {

@@ -78,6 +78,8 @@ struct fib_stats {
 	uint64_t	notified;	/* kernel notifications the monitor read (not our echo) */
 	uint64_t	adopted, stale_removed;
 	uint64_t	settles;	/* waits for every ACK before changing a route in flight */
+	uint64_t	walks;		/* walks of every route for what groups do not
+					 * list: groups gone, inline next hop/link down */
 	bool		nexthop_objects, settled;
 };
 

@@ -281,6 +281,7 @@ void	fib_kernel_purge(struct fib *);
 const char *fib_obj_name(const struct fib_obj *, char *buf, size_t n);
 void	fib_route_now_out(struct fib *, struct fib_route *);
 void	fib_nh_groups_dirty(struct fib *, struct fib_nhobj *);
+void	fib_grp_wake(struct fib *, struct fib_grp *);
 nl_ack_fn fib_on_ack;
 
 /* fib_sync.c: sockets, reconcile, monitor */
@@ -289,5 +290,6 @@ void	fib_kernel_close(struct fib *);
 int	fib_kernel_reconcile(struct fib *);
 uint32_t fib_hops_sig(const struct fib_nh *, size_t n);
 void	fib_refs_lost(struct fib *, struct fib_obj *);
+void	fib_grps_gone_walk(struct fib *);
 
 #endif

@@ -295,12 +295,19 @@ fib_nh_groups_dirty(struct fib *f, struct fib_nhobj *nh)
 	}
 }
 
-/* A group became usable: its routes that wait for it can go. */
-static void
-fib_grp_now_in(struct fib *f, struct fib_grp *g)
+/*
+ * If g is usable, its routes that wait for it can go. Called wherever g
+ * may have become usable: its write's ACK, but also a delete's failure
+ * (wanted again meanwhile, it stays in the kernel) and a dump that finds it
+ * there (fib_sync.c): a route waits for nothing else.
+ */
+void
+fib_grp_wake(struct fib *f, struct fib_grp *g)
 {
 	struct fib_obj *o;
 
+	if (!fib_obj_usable(&g->h.o))
+		return;
 	while ((o = fib_queue_first(f, &g->wait)) != NULL)
 		fib_obj_dirty(f, o);
 }
@@ -328,8 +335,8 @@ fib_ack_ok(struct fib *f, struct fib_obj *o, enum fib_op op, bool redo)
 	o->maybe_in = false;
 	if (!was_in && o->kind == FIB_K_NH)
 		fib_nh_groups_dirty(f, (struct fib_nhobj *)o);
-	if (!was_in && o->kind == FIB_K_GRP)
-		fib_grp_now_in(f, (struct fib_grp *)o);
+	if (o->kind == FIB_K_GRP)
+		fib_grp_wake(f, (struct fib_grp *)o);
 	if (fib_queue_empty(&f->retry))
 		f->retry_ms = FIB_RETRY_MIN_MS;
 	if (redo)
@@ -370,6 +377,10 @@ fib_ack_fail(struct fib *f, struct fib_obj *o, enum fib_op op, int err, const ch
 		fib_refs_lost(f, o);	/* maybe an id it names is gone: those go first */
 	fib_obj_queue(f, o, FIB_L_RETRY);
 	fib_retry_arm(f);
+	if (o->kind == FIB_K_GRP)			/* a failed delete: still in */
+		fib_grp_wake(f, (struct fib_grp *)o);
+	else if (o->kind == FIB_K_NH && op == FIB_OP_DEL && fib_obj_wanted(o))
+		fib_nh_groups_dirty(f, (struct fib_nhobj *)o);	/* groups wait for it too */
 }
 
 /* Queued again for what changed while its message was in flight. */

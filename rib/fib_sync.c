@@ -61,8 +61,10 @@ fib_dump_nh(struct fib *f, const struct rtnl_nexthop *k)
 	if (h->o.kind != FIB_K_NH || fib_nh_cmp(&nh->key, &key) != 0)
 		return;			/* not what we think it is: ours stays "missing" */
 	h->o.seen = true;
-	if (h->o.pending == FIB_OP_NONE)
-		h->o.in_kernel = true;
+	if (h->o.pending != FIB_OP_NONE || h->o.in_kernel)
+		return;
+	h->o.in_kernel = true;			/* its groups waited for a member */
+	fib_nh_groups_dirty(f, nh);
 }
 
 static int
@@ -153,6 +155,7 @@ fib_dump_grp(struct fib *f, const struct fib_kgrp *kg)
 		h->o.kdirty = true;
 		fib_obj_dirty(f, &h->o);
 	}
+	fib_grp_wake(f, (struct fib_grp *)h);	/* counted out, or its ACK lost */
 }
 
 static bool
@@ -416,8 +419,9 @@ fib_route_gone_with(struct fib *f, struct fib_route *r)
  * The kernel removed a group of ours: it took the routes using it along,
  * those whose k_grp is g (wanting g or not: adopted at start and not wanted
  * yet, or wanting another group now). They are counted out by one walk of
- * every route when the event is handled (fib_mon_grps_gone_walk), for all
- * the groups it took at once: a link down may take many.
+ * every route (fib_grps_gone_walk) for all the groups marked by then: a
+ * link down may take many, and an operator's flush sends a notification
+ * for each, read by the dozen in one turn.
  */
 static void
 fib_mon_grp_gone(struct fib *f, struct fib_grp *g)
@@ -427,10 +431,14 @@ fib_mon_grp_gone(struct fib *f, struct fib_grp *g)
 	g->mark = true;
 	f->grps_gone++;
 	fib_obj_dirty(f, &g->h.o);
+	fib_schedule(f);			/* its walk, even if g was queued */
 }
 
-static void
-fib_mon_grps_gone_walk(struct fib *f)
+/* Count out the routes of the groups fib_mon_grp_gone marked: now, where
+ * the caller needs them out before it goes on; else at the flush job's
+ * start, so a burst of notifications (a flush of our groups) shares one. */
+void
+fib_grps_gone_walk(struct fib *f)
 {
 	if (f->grps_gone == 0)
 		return;
@@ -462,7 +470,7 @@ fib_refs_lost(struct fib *f, struct fib_obj *o)
 		if (g != NULL && g->h.o.in_kernel && g->h.o.pending == FIB_OP_NONE)
 			fib_mon_grp_gone(f, g);
 	}
-	fib_mon_grps_gone_walk(f);
+	fib_grps_gone_walk(f);
 }
 
 /* nh left the kernel: groups lose it; a group left empty is gone too. */
@@ -505,7 +513,7 @@ fib_mon_nh_gone(struct fib *f, uint32_t id)
 		f->st.nh_lost++;
 		fib_mon_grp_gone(f, (struct fib_grp *)h);
 	}
-	fib_mon_grps_gone_walk(f);
+	/* the flush job walks (fib_grps_gone_walk): one for the burst */
 }
 
 /*
@@ -587,7 +595,7 @@ fib_mon_link(struct fib *f, const struct rtnl_link *l, bool gone)
 		    nh->h.o.pending == FIB_OP_NONE && ++n)
 			fib_mon_nh_out(f, nh);
 	}
-	fib_mon_grps_gone_walk(f);
+	fib_grps_gone_walk(f);
 	if (n > 0)
 		log_debug("fib: link %s (ifindex %u) reported down: %zu of our nexthops on it "
 		    "written again (the kernel drops them on a real down)", l->name, l->ifindex, n);

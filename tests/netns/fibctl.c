@@ -170,7 +170,7 @@ ctl_stats(struct ctl *c)
 	    "\"group_dels\": %llu, \"nh_writes\": %llu, \"nh_dels\": %llu, \"msgs\": %llu, "
 	    "\"batches\": %llu, \"failures\": %llu, \"retries\": %llu, \"repaired\": %llu, "
 	    "\"nh_lost\": %llu, \"resyncs\": %llu, \"adopted\": %llu, \"notified\": %llu, "
-	    "\"settles\": %llu, \"nexthop_objects\": %s, \"settled\": %s}\n",
+	    "\"settles\": %llu, \"walks\": %llu, \"nexthop_objects\": %s, \"settled\": %s}\n",
 	    (unsigned long long)s.routes, (unsigned long long)s.groups,
 	    (unsigned long long)s.nexthops, (unsigned long long)s.routes_kernel,
 	    (unsigned long long)s.route_writes, (unsigned long long)s.route_dels,
@@ -181,6 +181,7 @@ ctl_stats(struct ctl *c)
 	    (unsigned long long)s.repaired, (unsigned long long)s.nh_lost,
 	    (unsigned long long)s.resyncs, (unsigned long long)s.adopted,
 	    (unsigned long long)s.notified, (unsigned long long)s.settles,
+	    (unsigned long long)s.walks,
 	    s.nexthop_objects ? "true" : "false", s.settled ? "true" : "false");
 }
 

@@ -327,6 +327,30 @@ def test_operator_deleting_our_groups_is_noticed_and_every_route_repaired(fib_ns
     assert f.stats()["nh_lost"] >= 2
 
 
+def test_groups_deleted_together_cost_one_walk_of_the_routes_not_one_each(fib_ns):
+    """The routes a removed group took along are found by a walk of every
+    route (groups keep no list of them). Groups an operator removes in one
+    go (`ip nexthop flush`: a burst of notifications) share the walk: one
+    each would be groups x routes (1,000 x 1M)."""
+    f = fib_ns.fibctl()
+    want = set()
+    for g in range(40):
+        f.ok(f"set 10.{100 + g}.0.0/24 count 20 via 10.0.0.2 dev fibv0 weight {g + 1} {via(1)}")
+        want |= block(f"10.{100 + g}.0.0", 20)
+    f.ok("sync")
+    gids = sorted(groups(fib_ns))
+    assert set(our_routes(fib_ns)) == want and len(gids) == 40
+    walks = f.stats()["walks"]
+    f.p.stdin.write("block 1000\n")          # the notifications pile up meanwhile
+    f.p.stdin.flush()
+    fib_ns.run("ip", "-batch", "-", input="".join(f"nexthop del id {g}\n" for g in gids))
+    assert f.readline() == "ok"
+    assert wait_for(lambda: set(our_routes(fib_ns)) == want and len(groups(fib_ns)) == 40,
+                    timeout=10)
+    s = f.stats()
+    assert s["nh_lost"] >= 40 and s["walks"] - walks <= 2, s
+
+
 def test_link_down_removes_its_nexthops_and_the_fib_notices(fib_ns):
     f = fib_ns.fibctl()
     f.ok(f"set 10.100.0.0/24 count 100 {via(0, 1)}")

@@ -8,6 +8,8 @@
  * Run on an offline FIB (fib_new_offline): nothing is sent, nothing is
  * flushed, so the lists hold exactly what the test puts there.
  */
+#include <errno.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
 
@@ -162,6 +164,198 @@ START_TEST(a_waiting_route_pointed_at_another_group_leaves_the_first_ones_list)
 }
 END_TEST
 
+/*
+ * A group whose delete was in flight when a route wanted it again is not
+ * usable, so the route waits on it. If that delete fails (its answer lost:
+ * ENOBUFS), the group is in the kernel and ours with nothing to write, and
+ * no write ACK will come to wake the route: the failed ACK must.
+ */
+START_TEST(a_route_waiting_on_a_group_whose_delete_failed_is_woken)
+{
+	struct fib_grp *g;
+	struct fib_nhobj *nh;
+
+	setup_routes();
+	f->nexthops = true;
+	g = fib_grp_at(f, r[3]->grp);
+	nh = g->m[0].nh;
+	nh->h.o.in_kernel = g->h.o.in_kernel = true;
+	g->h.o.pending = FIB_OP_DEL;		/* sent before r[3] wanted it */
+	fib_obj_queue(f, &r[3]->o, FIB_L_WAIT);	/* as the flush job leaves it */
+	fib_on_ack(f, &g->h.o, -ENOBUFS, NULL);
+	ck_assert(g->h.o.in_kernel && g->h.o.pending == FIB_OP_NONE);	/* usable */
+	ck_assert_uint_eq(g->wait.live, 0);
+	ck_assert_int_eq(r[3]->o.list, FIB_L_DIRTY);
+	fib_free(f, false);
+}
+END_TEST
+
+/* The same one level down: a group waits for a member nexthop whose delete
+ * was in flight when the group wanted it; the delete fails. */
+START_TEST(a_group_waiting_on_a_nexthop_whose_delete_failed_is_woken)
+{
+	struct fib_grp *g;
+	struct fib_nhobj *nh;
+
+	setup_routes();
+	f->nexthops = true;
+	g = fib_grp_at(f, r[3]->grp);
+	nh = g->m[0].nh;
+	nh->h.o.in_kernel = true;
+	nh->h.o.pending = FIB_OP_DEL;		/* sent before g wanted it */
+	fib_obj_queue(f, &g->h.o, FIB_L_NONE);	/* not ready: the flush job leaves it */
+	fib_on_ack(f, &nh->h.o, -ENOBUFS, NULL);
+	ck_assert(nh->h.o.in_kernel && nh->h.o.pending == FIB_OP_NONE);	/* usable */
+	ck_assert_int_eq(g->h.o.list, FIB_L_DIRTY);
+	fib_free(f, false);
+}
+END_TEST
+
+/* ---- randomized: lists, frees and reuse of handles ---- */
+
+static struct fib_queue *
+list_of(struct fib_obj *o)
+{
+	switch (o->list) {
+	case FIB_L_DIRTY: return &f->dirty[o->kind];
+	case FIB_L_DEL: return &f->del[o->kind];
+	case FIB_L_STALE: return &f->stale;
+	case FIB_L_RETRY: return &f->retry;
+	case FIB_L_WAIT: return &fib_grp_at(f, ((struct fib_route *)o)->grp)->wait;
+	default: return NULL;
+	}
+}
+
+static bool
+ring_has(const struct fib_queue *q, uint32_t h)
+{
+	for (uint32_t i = 0; i < q->len; i++)
+		if (q->h[(q->head + i) & (q->cap - 1)] == h)
+			return true;
+	return false;
+}
+
+/* Every object on a list has an entry in its ring; each ring's live is
+ * the number of objects on it. */
+static void
+check_lists(void)
+{
+	struct fib_queue *qs[2 * FIB_K_COUNT + 2 + 64];
+	uint32_t want[2 * FIB_K_COUNT + 2 + 64] = { 0 };
+	size_t nq = 0;
+	struct fib_route *rt;
+
+	for (int k = 0; k < FIB_K_COUNT; k++)
+		qs[nq++] = &f->dirty[k], qs[nq++] = &f->del[k];
+	qs[nq++] = &f->stale, qs[nq++] = &f->retry;
+	for (struct hmap_node *x = hmap_next(&f->grps, NULL); x; x = hmap_next(&f->grps, x)) {
+		ck_assert_uint_lt(nq, 2 * FIB_K_COUNT + 2 + 64);
+		qs[nq++] = &((struct fib_grp *)((char *)x - offsetof(struct fib_grp, h.hn)))->wait;
+	}
+#define ONE(o, h) do { struct fib_queue *q_ = list_of(o); size_t j_;			\
+		if (q_ == NULL) break;							\
+		for (j_ = 0; j_ < nq && qs[j_] != q_; j_++)				\
+			;								\
+		ck_assert_uint_lt(j_, nq);						\
+		want[j_]++;								\
+		ck_assert_msg(ring_has(q_, (h)), "object %x on list %d has no entry", (h), (o)->list); \
+	} while (0)
+	for (uint32_t i = 0; (rt = slab_next(&f->route_slab, &i)) != NULL;)
+		ONE(&rt->o, i);
+	for (struct hmap_node *x = hmap_next(&f->grps, NULL); x; x = hmap_next(&f->grps, x)) {
+		struct fib_idobj *h = (struct fib_idobj *)((char *)x - offsetof(struct fib_grp, h.hn));
+		ONE(&h->o, FIB_H_ID | h->slot);
+	}
+	for (struct hmap_node *x = hmap_next(&f->nhs, NULL); x; x = hmap_next(&f->nhs, x)) {
+		struct fib_idobj *h = (struct fib_idobj *)((char *)x - offsetof(struct fib_nhobj, h.hn));
+		ONE(&h->o, FIB_H_ID | h->slot);
+	}
+#undef ONE
+	for (size_t j = 0; j < nq; j++)
+		ck_assert_uint_eq(qs[j]->live, want[j]);
+}
+
+static uint64_t
+rnd(uint64_t *x)
+{
+	*x ^= *x << 13, *x ^= *x >> 7, *x ^= *x << 17;
+	return *x;
+}
+
+/* Free what nobody wants any more (the flush job would). */
+static void
+release_all(void)
+{
+	struct fib_route *rt;
+	struct hmap_node *x, *nx;
+
+	for (uint32_t i = 0; (rt = slab_next(&f->route_slab, &i)) != NULL;)
+		fib_obj_release(f, &rt->o);
+	for (x = hmap_next(&f->grps, NULL); x; x = nx) {
+		nx = hmap_next(&f->grps, x);
+		fib_obj_release(f, (struct fib_obj *)((char *)x - offsetof(struct fib_grp, h.hn)));
+	}
+	for (x = hmap_next(&f->nhs, NULL); x; x = nx) {
+		nx = hmap_next(&f->nhs, x);
+		fib_obj_release(f, (struct fib_obj *)((char *)x - offsetof(struct fib_nhobj, h.hn)));
+	}
+}
+
+START_TEST(random_churn_keeps_every_list_true_through_frees_and_reuse)
+{
+	enum { NP = 300, NS = 6, STEPS = 40000 };
+	static const enum fib_list to[] = { FIB_L_NONE, FIB_L_DIRTY, FIB_L_DEL, FIB_L_STALE,
+	    FIB_L_RETRY, FIB_L_WAIT };
+	uint64_t x = 0x2545f4914f6cdd1dull;
+
+	f = fib_new_offline(&(struct fib_opts){ 0 });
+	for (int k = 0; k < STEPS; k++) {
+		uint64_t v = rnd(&x);
+		struct prefix p = pfx((int)(v % NP));
+		struct fib_route *rt = fib_route_find(f, &p);
+		struct fib_nh nh = { .gateway = 0xc0a80001u + (uint32_t)(v >> 16) % NS,
+		    .ifindex = 2, .weight = 1 };
+
+		switch ((v >> 8) % 8) {
+		case 0: case 1:
+			ck_assert_int_eq(fib_route_set(f, &p, &nh, 1, 0, 0), 0);
+			break;
+		case 2:
+			fib_route_del(f, &p, 0);
+			break;
+		case 3:
+			release_all();		/* handles freed, to be reused */
+			break;
+		case 4: case 5:
+			if (rt != NULL && (to[(v >> 24) % 6] != FIB_L_WAIT || rt->grp != 0))
+				fib_obj_queue(f, &rt->o, to[(v >> 24) % 6]);
+			break;
+		case 6: {			/* a list's head is taken */
+			struct fib_queue *q = (v >> 24) % 2 ? &f->retry : &f->dirty[FIB_K_ROUTE];
+			struct fib_obj *o = fib_queue_first(f, q);
+
+			if (o != NULL)
+				fib_obj_queue(f, o, FIB_L_NONE);
+			break;
+		}
+		case 7:
+			if (rt != NULL && rt->grp != 0) {	/* its group's waiting routes */
+				struct fib_grp *g = fib_grp_at(f, rt->grp);
+				struct fib_obj *o;
+
+				while ((o = fib_queue_first(f, &g->wait)) != NULL)
+					fib_obj_queue(f, o, FIB_L_RETRY);
+			}
+			break;
+		}
+		if (k % 97 == 0)
+			check_lists();
+	}
+	check_lists();
+	fib_free(f, false);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -170,6 +364,9 @@ main(void)
 		churn_behind_a_head_that_stays_keeps_the_ring_small,
 		an_emptied_big_list_gives_its_ring_back,
 		a_waiting_route_pointed_at_another_group_leaves_the_first_ones_list,
+		a_route_waiting_on_a_group_whose_delete_failed_is_woken,
+		a_group_waiting_on_a_nexthop_whose_delete_failed_is_woken,
+		random_churn_keeps_every_list_true_through_frees_and_reuse,
 	};
 
 	return unit_run("fib_queue", tests, UNIT_COUNT(tests));
