@@ -179,9 +179,9 @@ cand_fill(const struct rib *rib, const struct rib_path *p, size_t idx, struct ri
 	const struct rib_opts *o = &rib->opts;
 
 	c->peer = rib->peers[p->peer];
-	c->attrs = p->attrs;
+	c->attrs = rib_path_attrs(rib, p);
 	c->path_id = p->path_id;
-	c->igp_cost = o->igp_cost ? o->igp_cost(o->igp_arg, p->attrs->nexthop) : 0;
+	c->igp_cost = o->igp_cost ? o->igp_cost(o->igp_arg, c->attrs->nexthop) : 0;
 	c->idx = idx;
 }
 
@@ -266,10 +266,11 @@ static bool
 route_path_drop(struct rib *rib, struct rib_route *r, size_t i)
 {
 	struct rib_path p = rib_route_paths(r)[i];
+	const struct rib_attrs *a = rib_path_attrs(rib, &p);
 
 	rib_route_path_remove(&rib->table, r, i);
-	rib_nh_count(rib, p.peer, p.attrs->nexthop, -1);
-	rib_attrs_put(rib, p.attrs);
+	rib_nh_count(rib, p.peer, a->nexthop, -1);
+	rib_attrs_put(rib, a);
 	rib->npaths--;
 	rib->peer_paths[p.peer]--;
 	return p.flags != 0;
@@ -279,12 +280,12 @@ static void
 route_path_replace(struct rib *rib, struct rib_route *r, size_t i, const struct rib_attrs *attrs)
 {
 	struct rib_path *p = &rib_route_paths(r)[i];
-	const struct rib_attrs *old = p->attrs;
+	const struct rib_attrs *old = rib_path_attrs(rib, p);
 
 	if (old == attrs)
 		return;		/* the same update again: nothing moves */
 	rib_attrs_ref(attrs);
-	p->attrs = attrs;
+	p->attrs = rib_attrs_handle(attrs);
 	if (old->nexthop != attrs->nexthop) {
 		rib_nh_count(rib, p->peer, old->nexthop, -1);
 		rib_nh_count(rib, p->peer, attrs->nexthop, 1);
@@ -303,7 +304,7 @@ int
 rib_path_add(struct rib *rib, const struct prefix *pfx, struct rib_peer *peer,
     uint32_t path_id, const struct rib_attrs *attrs)
 {
-	struct rib_path np = { attrs, path_id, peer->idx, 0, peer->gen };
+	struct rib_path np = { 0, path_id, peer->idx, 0, peer->gen };
 	struct rib_route *r;
 	size_t i;
 	int rv;
@@ -312,6 +313,7 @@ rib_path_add(struct rib *rib, const struct prefix *pfx, struct rib_peer *peer,
 		return -ENOENT;
 	if (!prefix_is_valid(pfx) || attrs == NULL)
 		return -EINVAL;
+	np.attrs = rib_attrs_handle(attrs);
 	if ((r = rib_table_get(&rib->table, pfx)) == NULL)
 		return -ENOMEM;
 	if ((i = route_path_find(r, peer->idx, path_id)) != SIZE_MAX) {
@@ -506,7 +508,7 @@ rib_route_path(const struct rib *rib, const struct rib_route *r, size_t i,
 	const struct rib_path *p = &rib_route_paths(r)[i];
 
 	info->peer = rib->peers[p->peer];
-	info->attrs = p->attrs;
+	info->attrs = rib_path_attrs(rib, p);
 	info->path_id = p->path_id;
 	info->best = p->flags & RIB_PATH_BEST;
 	info->multipath = p->flags & RIB_PATH_MULTIPATH;

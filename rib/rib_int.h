@@ -2,24 +2,31 @@
  * rib/rib_int.h - what the files of the RIB core share; not for other modules.
  *
  * Memory layout (the point of the design, doc/rib.md has the figures):
- *  - a route (prefix node) is 32 bytes in a slab, addressed by a 32-bit
+ *  - a route (prefix node) is 28 bytes in a slab, addressed by a 32-bit
  *    index: PATRICIA links and bit, prefix, path count and its first path
  *    inline; every node of the tree is a route (no branch-only nodes);
- *  - a path is 16 bytes: interned attrs pointer, path id, 16-bit peer index,
- *    selection flags; a second path moves both to a 32-byte slab of pairs
- *    (2-way ECMP is common), a third to one malloc'd array.
+ *  - a path is 12 bytes: a 32-bit handle of its interned attrs (their slab
+ *    index, attrs.c), path id, 16-bit peer index, selection flags; a second
+ *    path moves both to a 24-byte slab of pairs (2-way ECMP is common), a
+ *    third to one malloc'd array.
+ * No field needs more than 4-byte alignment (the array pointer of a route
+ * with several paths is kept as bytes), so 28-byte routes packed in the
+ * slab are never read misaligned.
  */
 #ifndef IPIP_RIB_RIB_INT_H
 #define IPIP_RIB_RIB_INT_H
 
+#include <string.h>
+
 #include "lib/hmap.h"
+#include "lib/slab.h"
 #include "rib/rib.h"
 
 #define RIB_PATH_BEST		0x01
 #define RIB_PATH_MULTIPATH	0x02
 
 struct rib_path {
-	const struct rib_attrs	*attrs;		/* one reference held */
+	uint32_t		 attrs;		/* handle (rib_path_attrs); one reference held */
 	uint32_t		 path_id;
 	uint16_t		 peer;		/* rib_peer.idx */
 	uint8_t			 flags;		/* RIB_PATH_* as last announced */
@@ -40,13 +47,16 @@ struct rib_route {
 	union {
 		struct rib_path	 one;	/* npaths <= 1 */
 		struct {		/* npaths >= 2 */
-			struct rib_path	*p;
+			/* struct rib_path *, as bytes: a route is only 4-byte
+			 * aligned (rib_route_paths reads it with memcpy) */
+			unsigned char	 p[sizeof(struct rib_path *)];
 			uint32_t	 pair;	/* slab index of p, 0: p is malloc'd */
 		} many;
 	} u;
 };
 
-_Static_assert(sizeof(struct rib_route) == 32, "rib_route: one per prefix, keep it packed");
+_Static_assert(sizeof(struct rib_path) == 12, "rib_path: up to one per prefix inline");
+_Static_assert(sizeof(struct rib_route) == 28, "rib_route: one per prefix, keep it packed");
 
 #define RIB_SLAB_SHIFT	12	/* objects per chunk: 4096 */
 
@@ -68,11 +78,11 @@ struct rib_table {
 	size_t		many_bytes;	/* malloc'd path arrays (3 paths or more) */
 };
 
-struct rib_attrs_entry;
 struct rib_attrs_table {
-	struct rib_attrs_entry	**buckets;
-	size_t			  nbuckets;	/* power of two */
-	size_t			  count;
+	struct slab		 entries;	/* struct rib_attrs_entry (attrs.c) */
+	uint32_t		*buckets;	/* hash chains of entries' indices */
+	size_t			 nbuckets;	/* power of two */
+	size_t			 count;
 };
 
 struct rib {
@@ -113,7 +123,12 @@ size_t	rib_table_bytes(const struct rib_table *);
 static inline struct rib_path *
 rib_route_paths(const struct rib_route *r)
 {
-	return r->t.npaths <= 1 ? (struct rib_path *)&r->u.one : r->u.many.p;
+	struct rib_path *p;
+
+	if (r->t.npaths <= 1)
+		return (struct rib_path *)&r->u.one;
+	memcpy(&p, r->u.many.p, sizeof(p));
+	return p;
 }
 MUST_USE int rib_route_path_append(struct rib_table *, struct rib_route *, const struct rib_path *);
 void	rib_route_path_remove(struct rib_table *, struct rib_route *, size_t i);
@@ -130,6 +145,16 @@ void	rib_nh_count(struct rib *, uint16_t peer, uint32_t nexthop, int delta);
 void	rib_attrs_init(struct rib_attrs_table *);
 size_t	rib_attrs_fini(struct rib_attrs_table *);	/* returns leaked entries */
 void	rib_attrs_ref(const struct rib_attrs *);
+/* The handle a path keeps for attrs (from rib_attrs_get on this RIB). */
+uint32_t rib_attrs_handle(const struct rib_attrs *);
+
+/* The attrs of a path: its handle is an entry's slab index, and an entry
+ * begins with them (attrs.c). Valid while the path lives. */
+static inline const struct rib_attrs *
+rib_path_attrs(const struct rib *rib, const struct rib_path *p)
+{
+	return slab_at(&rib->attrs.entries, p->attrs);
+}
 
 /* bestpath.c: one candidate of the decision process. */
 struct rib_cand {

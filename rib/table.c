@@ -1,9 +1,9 @@
 /*
  * rib/table.c - the prefix table: a PATRICIA tree over a slab of routes.
  *
- * Every node is a route (32 bytes, rib_int.h) in one slab of fixed-size
+ * Every node is a route (28 bytes, rib_int.h) in one slab of fixed-size
  * objects addressed by 32-bit indices; there are no branch-only ("glue")
- * nodes, so a million /24s with one path each cost about 32 bytes of table
+ * nodes, so a million /24s with one path each cost about 28 bytes of table
  * each (doc/rib.md). Knows nothing of paths beyond their storage.
  *
  * The tree is Knuth's and Sedgewick's PATRICIA over a fixed-length key:
@@ -47,13 +47,13 @@
 #define SLAB_CHUNK	(1u << RIB_SLAB_SHIFT)
 
 static void *
-slab_at(const struct rib_slab *s, uint32_t idx)
+rib_slab_at(const struct rib_slab *s, uint32_t idx)
 {
 	return s->chunks[idx >> RIB_SLAB_SHIFT] + (idx & (SLAB_CHUNK - 1)) * s->objsize;
 }
 
 static int
-slab_grow(struct rib_slab *s)
+rib_slab_grow(struct rib_slab *s)
 {
 	uint8_t **c = realloc(s->chunks, (s->nchunks + 1) * sizeof(*c));
 
@@ -68,31 +68,31 @@ slab_grow(struct rib_slab *s)
 
 /* A zeroed object's index, 0 on out of memory. Index 0 is never handed out. */
 static uint32_t
-slab_alloc(struct rib_slab *s)
+rib_slab_alloc(struct rib_slab *s)
 {
 	uint32_t idx = s->free;
 
 	if (idx != 0) {
-		memcpy(&s->free, slab_at(s, idx), sizeof(s->free));
+		memcpy(&s->free, rib_slab_at(s, idx), sizeof(s->free));
 	} else {
 		if (s->top == 0)
 			s->top = 1;
 		if (s->top == UINT32_MAX)
 			return 0;
-		if ((s->top >> RIB_SLAB_SHIFT) >= s->nchunks && slab_grow(s) < 0)
+		if ((s->top >> RIB_SLAB_SHIFT) >= s->nchunks && rib_slab_grow(s) < 0)
 			return 0;
 		idx = s->top++;
 	}
-	memset(slab_at(s, idx), 0, s->objsize);
+	memset(rib_slab_at(s, idx), 0, s->objsize);
 	s->live++;
 	return idx;
 }
 
 /* The free-list link overwrites child[0]; npaths stays 0, marking it free. */
 static void
-slab_free(struct rib_slab *s, uint32_t idx)
+rib_slab_free(struct rib_slab *s, uint32_t idx)
 {
-	void *o = slab_at(s, idx);
+	void *o = rib_slab_at(s, idx);
 
 	memset(o, 0, s->objsize);
 	memcpy(o, &s->free, sizeof(s->free));
@@ -101,7 +101,7 @@ slab_free(struct rib_slab *s, uint32_t idx)
 }
 
 static void
-slab_fini(struct rib_slab *s)
+rib_slab_fini(struct rib_slab *s)
 {
 	for (size_t i = 0; i < s->nchunks; i++)
 		free(s->chunks[i]);
@@ -119,8 +119,8 @@ rib_table_init(struct rib_table *t)
 void
 rib_table_fini(struct rib_table *t)
 {
-	slab_fini(&t->routes);
-	slab_fini(&t->pairs);
+	rib_slab_fini(&t->routes);
+	rib_slab_fini(&t->pairs);
 	memset(t, 0, sizeof(*t));
 }
 
@@ -129,7 +129,7 @@ rib_table_fini(struct rib_table *t)
 static struct rib_tnode *
 node_at(const struct rib_table *t, uint32_t idx)
 {
-	return slab_at(&t->routes, idx);
+	return rib_slab_at(&t->routes, idx);
 }
 
 /* The key of p; a length past 32 (never stored) keeps its order, capped. */
@@ -174,7 +174,7 @@ static struct rib_route *
 table_find_key(const struct rib_table *t, uint64_t k)
 {
 	uint32_t x = table_search(t, k);
-	struct rib_route *r = x != 0 ? slab_at(&t->routes, x) : NULL;
+	struct rib_route *r = x != 0 ? rib_slab_at(&t->routes, x) : NULL;
 
 	return r != NULL && node_key(&r->t) == k && r->t.npaths > 0 ? r : NULL;
 }
@@ -228,8 +228,8 @@ rib_table_get(struct rib_table *t, const struct prefix *p)
 	struct rib_tnode *n;
 
 	if (x != 0 && node_key(node_at(t, x)) == k)
-		return slab_at(&t->routes, x);
-	if ((ref = slab_alloc(&t->routes)) == 0)
+		return rib_slab_at(&t->routes, x);
+	if ((ref = rib_slab_alloc(&t->routes)) == 0)
 		return NULL;
 	n = node_at(t, ref);
 	n->addr = p->addr, n->len = p->len;
@@ -298,7 +298,7 @@ rib_table_del(struct rib_table *t, const struct rib_route *r)
 			t->root = tr.p;
 	}
 	t->nlen[xn->len]--;
-	slab_free(&t->routes, x);
+	rib_slab_free(&t->routes, x);
 }
 
 uint32_t
@@ -314,7 +314,7 @@ rib_table_at(const struct rib_table *t, uint32_t idx)
 
 	if (idx == 0 || idx >= t->routes.top)
 		return NULL;
-	r = slab_at(&t->routes, idx);
+	r = rib_slab_at(&t->routes, idx);
 	return r->t.npaths == 0 ? NULL : r;
 }
 
@@ -390,12 +390,20 @@ paths_alloc(struct rib_table *t, size_t n, uint32_t *pair)
 {
 	struct rib_path *p;
 
-	*pair = n == 2 ? slab_alloc(&t->pairs) : 0;
+	*pair = n == 2 ? rib_slab_alloc(&t->pairs) : 0;
 	if (*pair != 0)
-		return slab_at(&t->pairs, *pair);
+		return rib_slab_at(&t->pairs, *pair);
 	if ((p = malloc(n * sizeof(*p))) != NULL)
 		t->many_bytes += n * sizeof(*p);
 	return p;
+}
+
+/* Give r the array p of npaths >= 2 (pair: its slab index, 0 if malloc'd). */
+static void
+paths_set(struct rib_route *r, struct rib_path *p, uint32_t pair)
+{
+	memcpy(r->u.many.p, &p, sizeof(p));
+	r->u.many.pair = pair;
 }
 
 /* Release the array of a route with npaths >= 2 (sized exactly npaths). */
@@ -403,9 +411,9 @@ static void
 paths_release(struct rib_table *t, struct rib_route *r)
 {
 	if (r->u.many.pair != 0) {
-		slab_free(&t->pairs, r->u.many.pair);
+		rib_slab_free(&t->pairs, r->u.many.pair);
 	} else {
-		free(r->u.many.p);
+		free(rib_route_paths(r));
 		t->many_bytes -= r->t.npaths * sizeof(struct rib_path);
 	}
 }
@@ -430,8 +438,7 @@ rib_route_path_append(struct rib_table *t, struct rib_route *r, const struct rib
 	dst[n] = *path;
 	if (n >= 2)
 		paths_release(t, r);
-	r->u.many.p = dst;
-	r->u.many.pair = pair;
+	paths_set(r, dst, pair);
 	r->t.npaths++;
 	return 0;
 }
@@ -439,7 +446,7 @@ rib_route_path_append(struct rib_table *t, struct rib_route *r, const struct rib
 void
 rib_route_path_remove(struct rib_table *t, struct rib_route *r, size_t i)
 {
-	struct rib_path *m = r->u.many.p, *dst, keep;
+	struct rib_path *m = rib_route_paths(r), *dst, keep;
 	uint16_t n = r->t.npaths;
 	uint32_t pair;
 
@@ -455,8 +462,7 @@ rib_route_path_remove(struct rib_table *t, struct rib_route *r, size_t i)
 		memcpy(dst, m, i * sizeof(*dst));
 		memcpy(&dst[i], &m[i + 1], (n - 1u - i) * sizeof(*dst));
 		paths_release(t, r);
-		r->u.many.p = dst;
-		r->u.many.pair = pair;
+		paths_set(r, dst, pair);
 	}
 	r->t.npaths--;
 }
