@@ -57,7 +57,7 @@ gro_run_start(struct gro_run *r, const uint8_t *pkt, size_t len)
 {
 	r->n = 1;
 	r->bytes = len;
-	r->open = gro_tcp_parse(pkt, len, &r->first) == 0;
+	r->tcp = r->open = gro_tcp_parse(pkt, len, &r->first) == 0;
 	r->iov[1] = (struct iovec){ (void *)pkt, len };
 	if (!r->open)
 		return;
@@ -129,17 +129,28 @@ gro_vnet_write(uint8_t *h, uint16_t hdr_len, uint16_t gso_size)
 	memcpy(h, &v, sizeof(v));
 }
 
+/* The segment size to ask for: the first packet's payload, at most what fits mtu. */
+static size_t
+gro_seg_size(const struct gro_run *r, size_t mtu)
+{
+	size_t hlen = 20 + r->first.thl;
+
+	if (mtu > hlen && r->first.payload > mtu - hlen)
+		return mtu - hlen;
+	return r->first.payload;
+}
+
 int
-gro_run_finish(struct gro_run *r, struct iovec **iov)
+gro_run_finish(struct gro_run *r, struct iovec **iov, size_t mtu)
 {
 	size_t hlen = 20 + r->first.thl;
 
 	memset(r->hdr, 0, GRO_VNET_LEN);
 	*iov = r->iov;
 	r->iov[0] = (struct iovec){ r->hdr, GRO_VNET_LEN };
-	if (r->n == 1)
+	if (r->n == 1 && (!r->tcp || gro_seg_size(r, mtu) == r->first.payload))
 		return 2;			/* as it came, no offload asked */
-	gro_vnet_write(r->hdr, (uint16_t)hlen, (uint16_t)r->first.payload);
+	gro_vnet_write(r->hdr, (uint16_t)hlen, (uint16_t)gro_seg_size(r, mtu));
 	gro_headers_write(r, r->hdr + GRO_VNET_LEN, r->hdr + GRO_VNET_LEN + 20);
 	r->iov[0].iov_len = GRO_VNET_LEN + hlen;
 	r->iov[1] = (struct iovec){ (uint8_t *)r->iov[1].iov_base + hlen, r->iov[1].iov_len - hlen };

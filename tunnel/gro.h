@@ -33,6 +33,7 @@ struct gro_tcp {
 
 struct gro_run {
 	unsigned	n;
+	bool		tcp;		/* the first packet is TCP that could be cut */
 	bool		open;		/* a next segment may still join */
 	struct gro_tcp	first;
 	uint32_t	next_seq;
@@ -47,7 +48,15 @@ struct gro_run {
 void	gro_run_start(struct gro_run *, const uint8_t *pkt, size_t len);
 /* Append if the packet continues the run's TCP flow; false leaves the run as it was. */
 bool	gro_run_add(struct gro_run *, const uint8_t *pkt, size_t len);
-/* The iovec to writev() to a TUN opened with IFF_VNET_HDR; returns its length. */
-int	gro_run_finish(struct gro_run *, struct iovec **iov);
+/*
+ * The iovec to writev() to a TUN opened with IFF_VNET_HDR; returns its
+ * length. mtu: the tunnel's (0: unknown). A TCP packet bigger than mtu (the
+ * underlay NIC's GRO joined the outer packets before our raw socket saw
+ * them) goes as a GSO packet cut to fit mtu, as the segments came, and so
+ * does a run whose first packet was such a one: written as it came, the
+ * stack would forward it only as one oversized packet (DF: dropped, with
+ * an ICMP "fragmentation needed" that the sender cannot act on).
+ */
+int	gro_run_finish(struct gro_run *, struct iovec **iov, size_t mtu);
 
 #endif

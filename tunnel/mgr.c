@@ -651,7 +651,8 @@ mgr_underlay_changed(struct tunnel_mgr *m, struct tunnel *t, uint32_t underlay_m
 
 	if (m->opts.mtu || underlay_mtu < MTU_MIN + TUNNEL_OVERHEAD || mtu == t->info.mtu)
 		return;
-	if ((rv = tunnel_link_set_mtu(m->nl, t->info.ifindex, mtu)) < 0) {
+	if ((rv = m->drv->set_mtu(m->drv_state, t->drv_tun, mtu)) < 0 ||
+	    (rv = tunnel_link_set_mtu(m->nl, t->info.ifindex, mtu)) < 0) {
 		log_warnx("tunnel %s: mtu %u: %s", t->info.name, mtu, strerror(-rv));
 		return;
 	}

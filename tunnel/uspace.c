@@ -60,6 +60,7 @@ struct usp_tun {
 	unsigned	 slot;
 	uint32_t	 gen;
 	struct in_addr	 local, remote;
+	uint32_t	 mtu;		/* the device's (set_mtu; atomic), 0: unknown */
 	struct usp_tun	*hnext;
 	uint64_t	 pkts_in, bytes_in, errors_in;		/* decap thread */
 	uint64_t	 pkts_out, bytes_out, errors_out;	/* encap thread */
@@ -411,7 +412,7 @@ usp_decap_flush(struct usp_tun *t, struct gro_run *r)
 
 	if (t == NULL)
 		return;
-	n = gro_run_finish(r, &iov);
+	n = gro_run_finish(r, &iov, __atomic_load_n(&t->mtu, __ATOMIC_RELAXED));
 	if (writev(t->fd, iov, n) < 0) {
 		stat_add(&t->errors_in, r->n);
 		return;
@@ -684,10 +685,16 @@ usp_destroy(void *drv, void *tun, bool keep)
 	free(t);
 }
 
+/* The decap thread cuts what the underlay's GRO joined to this size (gro.h). */
 static int
 usp_set_mtu(void *drv, void *tun, uint32_t mtu)
 {
-	return mtu >= 68 && mtu <= USP_BUF - TUNNEL_OVERHEAD ? 0 : -EINVAL;
+	struct usp_tun *t = tun;
+
+	if (mtu < 68 || mtu > USP_BUF - TUNNEL_OVERHEAD)
+		return -EINVAL;
+	__atomic_store_n(&t->mtu, mtu, __ATOMIC_RELAXED);
+	return 0;
 }
 
 static void

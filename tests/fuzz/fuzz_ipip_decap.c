@@ -10,6 +10,8 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <endian.h>
+#include <linux/virtio_net.h>
 #include <string.h>
 
 #include "tunnel/gro.h"
@@ -18,13 +20,28 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
+/* A GSO write asks for segments that fit mtu, and none of size 0. */
+static void
+gro_finish_check(struct gro_run *g, size_t mtu)
+{
+	struct virtio_net_hdr v;
+	struct iovec *iov;
+
+	if (gro_run_finish(g, &iov, mtu) < 2 || iov[0].iov_len < sizeof(v))
+		abort();
+	memcpy(&v, iov[0].iov_base, sizeof(v));
+	if (v.gso_type == VIRTIO_NET_HDR_GSO_NONE)
+		return;
+	if (le16toh(v.gso_size) == 0 || (mtu != 0 && (size_t)le16toh(v.gso_size) + le16toh(v.hdr_len) > mtu))
+		abort();
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct ipip_decap d;
 	struct ipip_encap e;
 	static struct gro_run g;
-	struct iovec *iov;
 	uint16_t tot;
 
 	if (ipip_decap_parse(data, size, &d) == 0) {
@@ -34,7 +51,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			abort();
 		gro_run_start(&g, d.inner.p, d.inner.len);
 		(void)gro_run_add(&g, d.inner.p, d.inner.len);
-		(void)gro_run_finish(&g, &iov);
+		gro_finish_check(&g, data[size - 1] ? 576 + data[size - 1] * 4u : 0);
 	}
 	(void)ipip_encap_parse(data, size, &e);
 	{

@@ -58,7 +58,7 @@ START_TEST(three_consecutive_segments_become_one_gso_packet)
 	gro_run_start(r, a, l0);
 	ck_assert(gro_run_add(r, b, l1));
 	ck_assert(gro_run_add(r, c, l2));
-	ck_assert_int_eq(gro_run_finish(r, &iov), 4);
+	ck_assert_int_eq(gro_run_finish(r, &iov, 1480), 4);
 	ck_assert_uint_eq(r->bytes, l0 + l1 + l2);
 	memcpy(&v, iov[0].iov_base, sizeof(v));
 	ck_assert_uint_eq(v.gso_type, VIRTIO_NET_HDR_GSO_TCPV4);
@@ -139,7 +139,7 @@ START_TEST(non_tcp_and_malformed_pass_alone_unchanged)
 	a[9] = 17;					/* UDP */
 	gro_run_start(r, a, len);
 	ck_assert(!gro_run_add(r, a, len));
-	ck_assert_int_eq(gro_run_finish(r, &iov), 2);
+	ck_assert_int_eq(gro_run_finish(r, &iov, 1480), 2);
 	ck_assert_uint_eq(iov[0].iov_len, GRO_VNET_LEN);
 	ck_assert_uint_eq(((uint8_t *)iov[0].iov_base)[1], VIRTIO_NET_HDR_GSO_NONE);
 	ck_assert_ptr_eq(iov[1].iov_base, a);
@@ -156,6 +156,57 @@ START_TEST(non_tcp_and_malformed_pass_alone_unchanged)
 	gro_run_start(r, h, len);
 	ck_assert(!r->open);
 	free(h), free(a), free(r);
+}
+END_TEST
+
+/* What the underlay NIC's GRO joined (one 40,000-byte TCP packet, its
+ * checksum field partial): cut back to the tunnel's MTU, not forwarded as
+ * one oversized DF packet. Small packets and unknown MTUs stay as they are. */
+START_TEST(a_packet_joined_by_the_underlays_gro_goes_out_cut_to_the_tunnel_mtu)
+{
+	size_t big, small, next;
+	uint8_t *a = seg(7, 40000, 0x18, &big), *b = seg(9, 1400, 0x10, &small),
+	    *c = seg(7 + 40000, 40000, 0x10, &next), *ip;
+	struct gro_run *r = calloc(1, sizeof(*r));
+	struct virtio_net_hdr v;
+	struct iovec *iov;
+
+	a[36] = 0xab, a[37] = 0xcd;			/* GRO left a partial sum */
+	gro_run_start(r, a, big);
+	ck_assert_int_eq(gro_run_finish(r, &iov, 1480), 2);
+	memcpy(&v, iov[0].iov_base, sizeof(v));
+	ck_assert_uint_eq(v.gso_type, VIRTIO_NET_HDR_GSO_TCPV4);
+	ck_assert_uint_eq(v.flags, VIRTIO_NET_HDR_F_NEEDS_CSUM);
+	ck_assert_uint_eq(le16toh(v.gso_size), 1480 - 40);
+	ck_assert_uint_eq(le16toh(v.hdr_len), 40);
+	ck_assert_uint_eq(iov[0].iov_len, GRO_VNET_LEN + 40);
+	ip = (uint8_t *)iov[0].iov_base + GRO_VNET_LEN;
+	ck_assert_uint_eq(ip[2] << 8 | ip[3], big);
+	ck_assert_uint_eq(unit_csum16(ip, 20), 0);
+	ck_assert_uint_eq(ip[33], 0x18);		/* its PSH kept */
+	ck_assert_uint_eq(ip[36] << 8 | ip[37],	/* the pseudo-header sum, rewritten */
+	    0x0a01 + 0x0001 + 0x0a02 + 0x0001 + 6 + 20 + 40000);
+	ck_assert_ptr_eq(iov[1].iov_base, a + 40);
+	ck_assert_uint_eq(iov[1].iov_len, 40000);
+
+	gro_run_start(r, a, big);			/* no MTU known: as it came */
+	ck_assert_int_eq(gro_run_finish(r, &iov, 0), 2);
+	ck_assert_uint_eq(((uint8_t *)iov[0].iov_base)[1], VIRTIO_NET_HDR_GSO_NONE);
+	gro_run_start(r, b, small);			/* fits: as it came */
+	ck_assert_int_eq(gro_run_finish(r, &iov, 1480), 2);
+	ck_assert_uint_eq(((uint8_t *)iov[0].iov_base)[1], VIRTIO_NET_HDR_GSO_NONE);
+	ck_assert_ptr_eq(iov[1].iov_base, b);
+
+	a[33] = 0x10;					/* a run after a joined one */
+	gro_run_start(r, a, big);
+	ck_assert(gro_run_add(r, c, next) == false);	/* 80,000 bytes: too long */
+	free(c);
+	c = seg(7 + 40000, 20000, 0x10, &next);
+	ck_assert(gro_run_add(r, c, next));
+	ck_assert_int_eq(gro_run_finish(r, &iov, 1400), 3);
+	memcpy(&v, iov[0].iov_base, sizeof(v));
+	ck_assert_uint_eq(le16toh(v.gso_size), 1400 - 40);
+	free(a), free(b), free(c), free(r);
 }
 END_TEST
 
@@ -189,6 +240,7 @@ main(void)
 		psh_short_segment_or_control_flags_end_the_run,
 		non_tcp_and_malformed_pass_alone_unchanged,
 		run_stops_below_64k,
+		a_packet_joined_by_the_underlays_gro_goes_out_cut_to_the_tunnel_mtu,
 	};
 
 	return unit_run("tunnel_gro", tests, UNIT_COUNT(tests));
