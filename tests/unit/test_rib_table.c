@@ -837,6 +837,131 @@ START_TEST(live_route_keeps_its_place_and_paths_through_other_deletions)
 }
 END_TEST
 
+/*
+ * Paths named by attrs handle, against a reference: random adds, replaces
+ * and withdrawals over few prefixes, 3 peers and 2 path ids each (1 to 6
+ * paths per prefix: inline, pair, array, and back), drawing each path's
+ * attributes from 300 sets, so sets are freed, their slab slots reused by
+ * other sets, hash chains cut in the middle and the table grown. Every path
+ * must keep the attributes it was given, and every set in use be interned
+ * exactly once; the change callback reads what it is handed (ASan).
+ */
+enum { AC_PFX = 96, AC_PEERS = 3, AC_IDS = 2, AC_SETS = 300 };
+
+struct attrs_churn {
+	struct fx	f;
+	int		ref[AC_PFX][AC_PEERS][AC_IDS];	/* set of each path, -1: none */
+	uint64_t	touched;			/* change callback: fields read */
+	size_t		most;				/* sets interned at once, at most */
+};
+
+static void
+ac_on_change(void *arg, const struct prefix *p, const struct rib_selection *sel)
+{
+	struct attrs_churn *c = arg;
+
+	for (size_t i = 0; sel != NULL && i < sel->n; i++)
+		c->touched += sel->set[i].attrs->med + sel->set[i].attrs->nexthop;
+	fx_on_change(&c->f, p, sel);
+}
+
+static struct rib_attrs
+ac_set(const struct fx *f, size_t peer, int set)
+{
+	struct rib_attrs a = fx_attrs(f, peer);
+
+	a.med = (uint32_t)set, a.flags |= RIB_ATTR_MED;
+	a.local_pref = 100 + (uint32_t)set % 3;
+	return a;
+}
+
+static struct prefix
+ac_pfx(size_t i)
+{
+	return (struct prefix){ 0xc6336400u + ((uint32_t)i << 2), 30 };
+}
+
+/* Every path as the reference has it; sets in use are interned once each. */
+static bool
+ac_agrees(struct attrs_churn *c)
+{
+	bool used[AC_SETS * AC_PEERS] = { false };
+	size_t nused = 0, want;
+	struct rib_path_info pi;
+	struct rib_attrs a;
+
+	for (size_t i = 0; i < AC_PFX; i++) {
+		struct prefix p = ac_pfx(i);
+		const struct rib_route *r = rib_lookup(c->f.rib, &p);
+
+		want = 0;
+		for (size_t pe = 0; pe < AC_PEERS; pe++)
+			for (size_t id = 0; id < AC_IDS; id++)
+				want += c->ref[i][pe][id] >= 0;
+		if ((r == NULL ? 0 : rib_route_npaths(r)) != want)
+			return false;
+		for (size_t n = 0; n < want; n++) {
+			rib_route_path(c->f.rib, r, n, &pi);
+			int set = c->ref[i][pi.peer - c->f.peers][pi.path_id];
+
+			if (set < 0)
+				return false;
+			a = ac_set(&c->f, (size_t)(pi.peer - c->f.peers), set);
+			if (pi.attrs->med != a.med || pi.attrs->local_pref != a.local_pref ||
+			    pi.attrs->nexthop != a.nexthop)
+				return false;
+			bool *u = &used[(size_t)set * AC_PEERS + (size_t)(pi.peer - c->f.peers)];
+
+			nused += !*u;
+			*u = true;
+		}
+	}
+	if (nused > c->most)
+		c->most = nused;
+	return rib_attrs_count(c->f.rib) == nused;
+}
+
+static void
+ac_step(struct attrs_churn *c, struct rng *g)
+{
+	size_t i = rng_next(g) % AC_PFX, pe = rng_next(g) % AC_PEERS, id = rng_next(g) % AC_IDS;
+	int *ref = &c->ref[i][pe][id], set = (int)(rng_next(g) % AC_SETS);
+	struct prefix p = ac_pfx(i);
+	struct rib_attrs a;
+
+	if (*ref >= 0 && rng_next(g) % 2 == 0) {
+		ck_assert_int_eq(rib_path_del(c->f.rib, &p, &c->f.peers[pe], (uint32_t)id), 0);
+		*ref = -1;
+		return;
+	}
+	a = ac_set(&c->f, pe, set);
+	add_raw(&c->f, &p, pe, (uint32_t)id, &a);	/* a new path, or a replace */
+	*ref = set;
+}
+
+START_TEST(paths_keep_their_attrs_while_sets_are_freed_and_reused)
+{
+	struct attrs_churn *c = calloc(1, sizeof(*c));
+	struct rng g = { 0xa77f };
+	size_t step;
+
+	fx_init(&c->f, &(struct rib_opts){ .maximum_paths_ebgp = 4 });
+	rib_set_change_cb(c->f.rib, ac_on_change, c);
+	for (uint8_t pe = 1; pe <= AC_PEERS; pe++)
+		fx_peer(&c->f, pe, pe, 65001, true);
+	memset(c->ref, 0xff, sizeof(c->ref));
+	for (step = 0; step < 20000; step++) {
+		ac_step(c, &g);
+		if (!ac_agrees(c))
+			ck_abort_msg("step %zu: a path lost its attributes", step);
+	}
+	ck_assert_uint_gt(c->touched, 0);
+	ck_assert_uint_gt(c->most, 256);	/* the hash grew; a second slab chunk */
+	fx_fini(&c->f);
+	free(c);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -855,6 +980,7 @@ main(void)
 		table_costs_at_most_29_bytes_per_sibling_24,
 		random_operations_match_a_sorted_array,
 		live_route_keeps_its_place_and_paths_through_other_deletions,
+		paths_keep_their_attrs_while_sets_are_freed_and_reused,
 	};
 
 	return unit_run("rib_table", tests, UNIT_COUNT(tests));
