@@ -170,15 +170,22 @@ END_TEST
  * ENOBUFS), the group is in the kernel and ours with nothing to write, and
  * no write ACK will come to wake the route: the failed ACK must.
  */
+/* Routes with nexthop objects; route 3's group and its first nexthop. */
+static void
+setup_group_of_route_3(struct fib_grp **g, struct fib_nhobj **nh)
+{
+	setup_routes();
+	f->nexthops = true;
+	*g = fib_grp_at(f, r[3]->grp);
+	*nh = (*g)->m[0].nh;
+}
+
 START_TEST(a_route_waiting_on_a_group_whose_delete_failed_is_woken)
 {
 	struct fib_grp *g;
 	struct fib_nhobj *nh;
 
-	setup_routes();
-	f->nexthops = true;
-	g = fib_grp_at(f, r[3]->grp);
-	nh = g->m[0].nh;
+	setup_group_of_route_3(&g, &nh);
 	nh->h.o.in_kernel = g->h.o.in_kernel = true;
 	g->h.o.pending = FIB_OP_DEL;		/* sent before r[3] wanted it */
 	fib_obj_queue(f, &r[3]->o, FIB_L_WAIT);	/* as the flush job leaves it */
@@ -197,10 +204,7 @@ START_TEST(a_group_waiting_on_a_nexthop_whose_delete_failed_is_woken)
 	struct fib_grp *g;
 	struct fib_nhobj *nh;
 
-	setup_routes();
-	f->nexthops = true;
-	g = fib_grp_at(f, r[3]->grp);
-	nh = g->m[0].nh;
+	setup_group_of_route_3(&g, &nh);
 	nh->h.o.in_kernel = true;
 	nh->h.o.pending = FIB_OP_DEL;		/* sent before g wanted it */
 	fib_obj_queue(f, &g->h.o, FIB_L_NONE);	/* not ready: the flush job leaves it */
