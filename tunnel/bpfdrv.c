@@ -49,6 +49,7 @@
 #include <unistd.h>
 
 #include "tunnel/driver.h"
+#include "tunnel/gso.h"
 #include "tunnel/ipip.h"
 #include "tunnel/icmp.h"
 #include "tunnel/link.h"
@@ -80,6 +81,7 @@ struct bpfd_tun {
 	struct event	*ev;
 	struct icmp_budget icmp;	/* frag-needed rate limit */
 	uint64_t	 slow_pkts, slow_bytes, slow_errors;	/* decapsulated by bpfd_raw_read_cb */
+	uint32_t	 mtu;		/* the device's (set_mtu), 0: unknown */
 	bool		 listed;	/* on d->tuns */
 };
 
@@ -377,6 +379,7 @@ bpfd_slow_decap(struct bpfd *d, size_t len, unsigned ifindex)
 {
 	struct ipip_decap p;
 	struct bpfd_tun *t;
+	int segs;
 
 	if (ipip_decap_parse(d->pkt, len, &p) < 0) {
 		d->slow_malformed++;
@@ -386,11 +389,13 @@ bpfd_slow_decap(struct bpfd *d, size_t len, unsigned ifindex)
 		d->slow_no_tunnel++;
 		return;
 	}
-	if (ipip_ecn_decap(&p) < 0 || write(t->fd, p.inner.p, p.inner.len) < 0) {
+	/* What the underlay's GRO joined goes in as the segments it was. */
+	if (ipip_ecn_decap(&p) < 0 ||
+	    (segs = gso_tcp_cut_write(t->fd, p.inner.p, p.inner.len, t->mtu)) < 0) {
 		t->slow_errors++;
 		return;
 	}
-	t->slow_pkts++;
+	t->slow_pkts += (uint64_t)segs;
 	t->slow_bytes += p.inner.len;
 	if (ifindex != 0)
 		bpfd_learn(d, ifindex);
@@ -694,7 +699,12 @@ bpfd_destroy(void *drv, void *tun, bool keep)
 static int
 bpfd_set_mtu(void *drv, void *tun, uint32_t mtu)
 {
-	return mtu >= 68 && mtu <= 65535 - TUNNEL_OVERHEAD ? 0 : -EINVAL;
+	struct bpfd_tun *t = tun;
+
+	if (mtu < 68 || mtu > 65535 - TUNNEL_OVERHEAD)
+		return -EINVAL;
+	t->mtu = mtu;			/* the slow path cuts to it */
+	return 0;
 }
 
 static void

@@ -4,6 +4,8 @@
  */
 #include <errno.h>
 #include <string.h>
+#include <sys/uio.h>
+#include <unistd.h>
 
 #include "lib/cursor.h"
 #include "tunnel/csum.h"
@@ -102,4 +104,32 @@ gso_tcp_next(struct gso_tcp *g, uint8_t *hdr, size_t *hdr_len, struct iovec *pay
 	g->off += n;
 	g->i++;
 	return true;
+}
+
+/* IPv4, TCP, not a fragment: a packet gso_tcp_next may cut. */
+static bool
+gso_is_tcp4(const uint8_t *pkt, size_t len)
+{
+	return len >= 20 && pkt[0] >> 4 == 4 && pkt[9] == 6 && (pkt[6] & 0x3f) == 0 && pkt[7] == 0;
+}
+
+int
+gso_tcp_cut_write(int fd, const uint8_t *pkt, size_t len, size_t mtu)
+{
+	uint8_t hdr[GSO_HDR_MAX];
+	struct iovec iov[2];
+	struct gso_tcp g;
+	int n = 0;
+
+	if (mtu == 0 || len <= mtu || !gso_is_tcp4(pkt, len) ||
+	    gso_tcp_init(&g, pkt, len, 1) < 0 || g.hlen >= mtu)
+		return write(fd, pkt, len) < 0 ? -errno : 1;
+	g.mss = mtu - g.hlen;			/* known once the headers are read */
+	iov[0].iov_base = hdr;
+	while (gso_tcp_next(&g, hdr, &iov[0].iov_len, &iov[1])) {
+		if (writev(fd, iov, 2) < 0)
+			return -errno;
+		n++;
+	}
+	return n;
 }

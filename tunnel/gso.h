@@ -47,4 +47,13 @@ MUST_USE int gso_tcp_init(struct gso_tcp *, const uint8_t *pkt, size_t len, uint
 /* The next segment: its headers written to hdr (GSO_HDR_MAX), its payload in *payload. */
 bool	gso_tcp_next(struct gso_tcp *, uint8_t *hdr, size_t *hdr_len, struct iovec *payload);
 
+/*
+ * Write an inner IPv4 packet to fd (a TUN without a vnet header): a TCP
+ * packet longer than mtu (one the underlay's GRO joined before a raw socket
+ * read it) as segments that fit mtu, one write each, like
+ * gso_tcp_next(); anything else as it is. The number of packets written,
+ * or -errno of the write that failed.
+ */
+MUST_USE int gso_tcp_cut_write(int fd, const uint8_t *pkt, size_t len, size_t mtu);
+
 #endif

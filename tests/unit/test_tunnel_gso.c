@@ -7,6 +7,8 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include "tunnel/gso.h"
 #include "tests/unit/unit.h"
@@ -158,6 +160,66 @@ START_TEST(vnet_header_is_little_endian_and_needs_ten_bytes)
 }
 END_TEST
 
+/* Read what gso_tcp_cut_write wrote, one datagram per packet, into buf; how many. */
+static unsigned
+read_all(int fd, uint8_t (*buf)[2048], size_t *len, unsigned max)
+{
+	unsigned n = 0;
+	ssize_t r;
+
+	while (n < max && (r = recv(fd, buf[n], sizeof(buf[n]), MSG_DONTWAIT)) > 0)
+		len[n++] = (size_t)r;
+	return n;
+}
+
+/* The bpf driver's slow path: a 5,000-byte TCP packet (the underlay's GRO
+ * joined it) goes into a TUN of MTU 1480 as valid segments of at most 1480;
+ * one that fits, and a big one that is not TCP, go as they are. */
+START_TEST(a_packet_bigger_than_the_tunnel_is_written_cut_to_its_mtu)
+{
+	static uint8_t out[8][2048], big[8192];
+	size_t len, olen[8], total = 0;
+	uint8_t *p = super(5000, 0x18, &len);
+	int sv[2];
+	unsigned n;
+
+	ck_assert_int_eq(socketpair(AF_UNIX, SOCK_SEQPACKET, 0, sv), 0);
+	p[36] = 0x12, p[37] = 0x34;			/* GRO left a partial sum */
+	ck_assert_int_eq(gso_tcp_cut_write(sv[0], p, len, 1480), 4);
+	ck_assert_uint_eq(n = read_all(sv[1], out, olen, 8), 4);
+	for (unsigned i = 0; i < n; i++) {
+		struct iovec pl = { out[i] + 40, olen[i] - 40 };
+
+		ck_assert_uint_le(olen[i], 1480);
+		ck_assert_uint_eq(out[i][2] << 8 | out[i][3], olen[i]);
+		ck_assert_uint_eq(fold(sum16(0, out[i], 20)), 0xffff);
+		ck_assert_uint_eq((uint32_t)(out[i][24] << 24 | out[i][25] << 16 | out[i][26] << 8 |
+		    out[i][27]), 1000 + total);
+		ck_assert_uint_eq(out[i][33], i == n - 1 ? 0x18 : 0x10);	/* PSH on the last */
+		ck_assert(tcp_csum_ok(out[i], out[i] + 20, 20, &pl));
+		ck_assert_mem_eq(out[i] + 40, p + 40 + total, olen[i] - 40);
+		total += olen[i] - 40;
+	}
+	ck_assert_uint_eq(total, 5000);
+	ck_assert_int_eq(gso_tcp_cut_write(sv[0], p, len, 0), 1);	/* MTU unknown: whole */
+	ck_assert_int_eq(recv(sv[1], big, sizeof(big), MSG_DONTWAIT), (ssize_t)len);
+	free(p);
+	p = super(1000, 0x10, &len);
+	ck_assert_int_eq(gso_tcp_cut_write(sv[0], p, len, 1480), 1);	/* fits */
+	ck_assert_uint_eq(read_all(sv[1], out, olen, 8), 1);
+	ck_assert_uint_eq(olen[0], len);
+	ck_assert_mem_eq(out[0], p, len);
+	p[9] = 17;					/* not TCP: as it is */
+	ck_assert_int_eq(gso_tcp_cut_write(sv[0], p, len, 500), 1);
+	ck_assert_uint_eq(read_all(sv[1], out, olen, 8), 1);
+	ck_assert_uint_eq(olen[0], len);
+	close(sv[1]);
+	ck_assert_int_eq(gso_tcp_cut_write(sv[0], p, len, 500), -EPIPE);	/* errors say so */
+	close(sv[0]);
+	free(p);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -166,6 +228,7 @@ main(void)
 		headers_that_do_not_fit_are_refused,
 		partial_checksum_is_completed_in_bounds_only,
 		vnet_header_is_little_endian_and_needs_ten_bytes,
+		a_packet_bigger_than_the_tunnel_is_written_cut_to_its_mtu,
 	};
 
 	return unit_run("tunnel_gso", tests, UNIT_COUNT(tests));
