@@ -7,7 +7,8 @@
  *
  * -A asks for an ACK on the last message of each batch only (errors are
  * answered anyway), as ipip-bgpd does (lib/nl.c): the kernel then builds,
- * and we read, one answer per batch. *
+ * and we read, one answer per batch.
+ *
  * -H makes every route reference one existing nexthop object (RTA_NH_ID);
  * -g/-d gives each route its own gateway and device (the "plain" form).
  * Prints "insert_s X delete_s Y" (wall seconds, CLOCK_MONOTONIC); -k keeps
