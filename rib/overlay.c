@@ -397,7 +397,7 @@ ov_tunnel_put_later(struct overlay *o, struct tunnel *t)
 {
 	static const struct timeval now = { 0, 0 };
 
-	if (o->grave_ev == NULL) {	/* no loop or no fib (unit tests): now */
+	if (o->grave_ev == NULL) {	/* no loop (unit tests): now */
 		tunnel_put(o->tunnels, t);
 		return;
 	}
@@ -804,9 +804,11 @@ struct overlay *
 overlay_new(struct event_base *base, enum overlay_mode mode, struct fib *fib,
     struct tunnel_mgr *tunnels)
 {
-	struct overlay *o = calloc(1, sizeof(*o));
+	struct overlay *o;
 
-	if (o == NULL)
+	if (fib == NULL)
+		fatalx("overlay_new: no fib (it keeps the word of every prefix)");
+	if ((o = calloc(1, sizeof(*o))) == NULL)
 		fatal("overlay_new");
 	*o = (struct overlay){ .base = base, .mode = mode, .fib = fib, .tunnels = tunnels };
 	hmap_init(&o->nhs);
@@ -816,8 +818,6 @@ overlay_new(struct event_base *base, enum overlay_mode mode, struct fib *fib,
 		overlay_free(o);
 		return NULL;
 	}
-	if (fib == NULL)
-		fatalx("overlay_new: no fib (it keeps the word of every prefix)");
 	if (base != NULL &&
 	    (o->grave_ev = evtimer_new(base, ov_grave_cb, o)) == NULL)
 		fatalx("overlay_new: event");
