@@ -119,6 +119,17 @@ fib_wants(const struct prefix *p, struct fib_route_view *v)
 	return ff.found;
 }
 
+/* How many times log names s. */
+static size_t
+mentions(const char *log, const char *s)
+{
+	size_t n = 0;
+
+	for (const char *at = strstr(log, s); at != NULL; at = strstr(at + 1, s))
+		n++;
+	return n;
+}
+
 START_TEST(next_hops_are_counted_per_prefix_and_go_with_the_last)
 {
 	struct overlay *o = ov_make(OVERLAY_MODE_NEVER);
@@ -201,8 +212,7 @@ START_TEST(loop_guard_refuses_a_prefix_covering_our_underlay_once)
 	ck_assert_int_eq(overlay_route_set(o, &host, &on, 1), 0);
 	unit_log_end();
 	ck_assert_msg(strstr(log, "10.0.0.0/8 not installed: it covers one of our underlay") != NULL, "%s", log);
-	ck_assert_msg(strstr(strstr(log, "10.0.0.0/8") + 1, "10.0.0.0/8") == NULL,
-	    "logged twice: %s", log);
+	ck_assert_msg(mentions(log, "10.0.0.0/8") == 1, "logged twice: %s", log);
 	ck_assert_msg(strstr(log, "10.0.1.1/32 not installed") != NULL, "%s", log);
 	overlay_route_del(o, &cover);
 	overlay_route_del(o, &host);
@@ -242,8 +252,7 @@ START_TEST(a_re_decision_reaches_prefixes_kept_out_of_the_kernel)
 	unit_log_end();
 	ck_assert_msg(strstr(log, "10.0.0.0/8 not installed: it covers one of our underlay") != NULL,
 	    "%s", log);
-	ck_assert_msg(strstr(strstr(log, "10.0.0.0/8") + 1, "10.0.0.0/8") == NULL,
-	    "logged twice: %s", log);
+	ck_assert_msg(mentions(log, "10.0.0.0/8") == 1, "logged twice: %s", log);
 	overlay_route_del(o, &ok);
 	ck_assert(!fib_wants(&ok, &v));
 	ck_assert_uint_eq(walk(o).n, 0);
