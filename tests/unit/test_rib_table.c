@@ -902,16 +902,17 @@ ac_agrees(struct attrs_churn *c)
 			return false;
 		for (size_t n = 0; n < want; n++) {
 			rib_route_path(c->f.rib, r, n, &pi);
-			int set = c->ref[i][pi.peer - c->f.peers][pi.path_id];
+			size_t pe = (size_t)(pi.peer - c->f.peers);
+			int set = c->ref[i][pe][pi.path_id];
+			bool *u;
 
 			if (set < 0)
 				return false;
-			a = ac_set(&c->f, (size_t)(pi.peer - c->f.peers), set);
+			a = ac_set(&c->f, pe, set);
 			if (pi.attrs->med != a.med || pi.attrs->local_pref != a.local_pref ||
 			    pi.attrs->nexthop != a.nexthop)
 				return false;
-			bool *u = &used[(size_t)set * AC_PEERS + (size_t)(pi.peer - c->f.peers)];
-
+			u = &used[(size_t)set * AC_PEERS + pe];
 			nused += !*u;
 			*u = true;
 		}
