@@ -217,6 +217,27 @@ fib_grp_at(const struct fib *f, uint32_t slot)
 	return (struct fib_grp *)fib_idobj_at(f, slot);
 }
 
+/* The group (nexthop) of a node of f->grps (f->nhs), NULL for NULL. */
+static inline struct fib_grp *
+fib_grp_of(const struct hmap_node *x)
+{
+	return x != NULL ? (struct fib_grp *)((char *)x - offsetof(struct fib_grp, h.hn)) : NULL;
+}
+
+static inline struct fib_nhobj *
+fib_nhobj_of(const struct hmap_node *x)
+{
+	return x != NULL ? (struct fib_nhobj *)((char *)x - offsetof(struct fib_nhobj, h.hn)) : NULL;
+}
+
+/* Every group, in no order: from fib_grp_next(f, NULL) on. Add or free none
+ * while walking. */
+static inline struct fib_grp *
+fib_grp_next(const struct fib *f, const struct fib_grp *g)
+{
+	return fib_grp_of(hmap_next(&f->grps, g != NULL ? &g->h.hn : NULL));
+}
+
 static inline uint32_t
 fib_grp_slot(const struct fib_grp *g)
 {

@@ -477,13 +477,12 @@ fib_refs_lost(struct fib *f, struct fib_obj *o)
 static void
 fib_mon_nh_out(struct fib *f, struct fib_nhobj *nh)
 {
-	struct hmap_node *x;
+	struct fib_grp *g;
 
 	nh->h.o.in_kernel = false;
 	nh->h.o.maybe_in = true;
 	f->st.nh_lost++;
-	for (x = hmap_next(&f->grps, NULL); x != NULL; x = hmap_next(&f->grps, x)) {
-		struct fib_grp *g = (struct fib_grp *)((char *)x - offsetof(struct fib_grp, h.hn));
+	for (g = fib_grp_next(f, NULL); g != NULL; g = fib_grp_next(f, g)) {
 		size_t left = 0;
 
 		if (!g->h.o.in_kernel || !fib_grp_has_nh(g, nh))
@@ -552,15 +551,12 @@ fib_route_gone_inline(struct fib *f, struct fib_route *r)
 static size_t
 fib_mon_link_inline(struct fib *f, uint32_t ifindex)
 {
-	struct hmap_node *x;
+	struct fib_grp *g;
 	size_t n = 0, marked = 0;
 
-	for (x = hmap_next(&f->grps, NULL); x != NULL; x = hmap_next(&f->grps, x)) {
-		struct fib_grp *g = (struct fib_grp *)((char *)x - offsetof(struct fib_grp, h.hn));
-
+	for (g = fib_grp_next(f, NULL); g != NULL; g = fib_grp_next(f, g))
 		if (fib_grp_all_on(g, ifindex))
 			g->mark = true, marked++;
-	}
 	if (marked > 0)
 		n = fib_routes_of_marked(f, false, fib_route_gone_inline);
 	if (!fib_queue_empty(&f->stale) && !event_pending(f->resync_ev, EV_TIMEOUT, NULL)) {
@@ -589,7 +585,7 @@ fib_mon_link(struct fib *f, const struct rtnl_link *l, bool gone)
 		return;
 	}
 	for (x = hmap_next(&f->nhs, NULL); x != NULL; x = hmap_next(&f->nhs, x)) {
-		struct fib_nhobj *nh = (struct fib_nhobj *)((char *)x - offsetof(struct fib_nhobj, h.hn));
+		struct fib_nhobj *nh = fib_nhobj_of(x);
 
 		if (nh->key.ifindex == l->ifindex && nh->h.o.in_kernel &&
 		    nh->h.o.pending == FIB_OP_NONE && ++n)
