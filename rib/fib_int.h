@@ -185,7 +185,7 @@ struct fib {
 	uint32_t		 next_id;
 	unsigned		 retry_ms;
 	bool			 settled, nexthops;
-	uint32_t		 grps_gone;	/* marked by the monitor, routes to count out */
+	bool			 grps_gone;	/* groups marked by the monitor: routes to count out */
 	bool			 urgent;	/* fib_kernel_flush sends ahead of the queue */
 	bool			 resync_link;	/* resync_ev: for a link down (inline), not ENOBUFS */
 	struct fib_stats	 st;

@@ -429,7 +429,7 @@ fib_mon_grp_gone(struct fib *f, struct fib_grp *g)
 	g->h.o.in_kernel = false;
 	g->h.o.maybe_in = true;
 	g->mark = true;
-	f->grps_gone++;
+	f->grps_gone = true;
 	fib_obj_dirty(f, &g->h.o);
 	fib_schedule(f);			/* its walk, even if g was queued */
 }
@@ -440,9 +440,9 @@ fib_mon_grp_gone(struct fib *f, struct fib_grp *g)
 void
 fib_grps_gone_walk(struct fib *f)
 {
-	if (f->grps_gone == 0)
+	if (!f->grps_gone)
 		return;
-	f->grps_gone = 0;
+	f->grps_gone = false;
 	(void)fib_routes_of_marked(f, true, fib_route_gone_with);
 }
 
