@@ -23,7 +23,6 @@
 /* ---- lists ---- */
 
 static uint32_t fib_route_idx(struct fib *, const struct fib_route *);
-static bool fib_route_k_is_grp(const struct fib *, const struct fib_route *);
 
 static struct fib_queue *
 fib_list_of(struct fib *f, const struct fib_obj *o, enum fib_list l)
@@ -524,7 +523,7 @@ fib_route_kgrp(const struct fib *f, const struct fib_route *r)
 }
 
 /* Does the kernel's route name the group r wants, or (inline) its hops? */
-static bool
+bool
 fib_route_k_is_grp(const struct fib *f, const struct fib_route *r)
 {
 	if (f->nexthops)

@@ -287,6 +287,7 @@ void	fib_grp_ref(struct fib *, struct fib_grp *);
 void	fib_grp_put(struct fib *, struct fib_grp *);
 struct fib_route *fib_route_find(struct fib *, const struct prefix *);
 struct fib_grp *fib_route_kgrp(const struct fib *, const struct fib_route *);
+bool	fib_route_k_is_grp(const struct fib *, const struct fib_route *);
 uint32_t fib_grp_hops_sig(const struct fib_grp *);
 bool	fib_grp_has_nh(const struct fib_grp *, const struct fib_nhobj *);
 void	fib_schedule(struct fib *);

@@ -542,8 +542,7 @@ fib_grp_all_on(const struct fib_grp *g, uint32_t ifindex)
 static bool
 fib_route_gone_inline(struct fib *f, struct fib_route *r)
 {
-	if (!r->o.in_kernel || r->o.pending != FIB_OP_NONE ||
-	    r->k_sig != fib_grp_hops_sig(fib_grp_at(f, r->grp)))
+	if (!r->o.in_kernel || r->o.pending != FIB_OP_NONE || !fib_route_k_is_grp(f, r))
 		return false;
 	return fib_route_gone_with(f, r);
 }
