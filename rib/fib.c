@@ -55,10 +55,10 @@ fib_queue_entry(struct fib *f, const struct fib_queue *q, uint32_t h)
 	return fib_list_of(f, o, o->list) == q ? o : NULL;
 }
 
+/* One object left q: its entry stays, dead (fib_queue_entry skips it). */
 static void
-fib_queue_remove(struct fib *f, struct fib_queue *q, struct fib_obj *o)
+fib_queue_remove(struct fib_queue *q)
 {
-	(void)f, (void)o;
 	if (--q->live > 0)
 		return;
 	q->head = q->len = 0;			/* only dead entries are left */
@@ -154,7 +154,7 @@ fib_obj_queue(struct fib *f, struct fib_obj *o, enum fib_list l)
 	if (o->list == l)
 		return;
 	if ((q = fib_list_of(f, o, o->list)) != NULL)
-		fib_queue_remove(f, q, o);
+		fib_queue_remove(q);
 	o->list = (uint8_t)l;
 	if ((q = fib_list_of(f, o, l)) != NULL)
 		fib_queue_append(f, q, o);
