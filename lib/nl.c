@@ -503,25 +503,26 @@ nl_sent(void *arg, const struct nl_wbuf *b)
 }
 
 /*
- * Only the last message of a batch asks for an ACK (errors are answered
- * anyway): one answer per batch instead of one per message, for the kernel
- * to build and for us to read.
+ * Close the current batch at messages from .. upto - 1, to be sent. Only
+ * its last message asks for an ACK (errors are answered anyway): one answer
+ * per batch instead of one per message, for the kernel to build and for us
+ * to read.
  */
 static void
-nl_ack_last(struct nl *nl, struct nl_wbuf *b)
+nl_batch_close(struct nl *nl, uint32_t upto)
 {
+	struct nl_wbuf *b = nl_writer_cur(nl->w);
+
+	b->upto = upto;
 	((struct nlmsghdr *)(b->data + nl->last_off))->nlmsg_flags |= NLM_F_ACK;
+	nl->sends++;
 }
 
 /* Hand the current batch to the writer: messages from .. upto - 1. */
 static void
 nl_submit(struct nl *nl, uint32_t upto, size_t carry)
 {
-	struct nl_wbuf *b = nl_writer_cur(nl->w);
-
-	b->upto = upto;
-	nl_ack_last(nl, b);
-	nl->sends++;
+	nl_batch_close(nl, upto);
 	nl_writer_submit(nl->w, carry);
 }
 
@@ -533,7 +534,7 @@ nl_batch_begin(struct nl *nl, uint16_t type, uint16_t flags, void *cookie)
 	struct nl_pending *p;
 
 	h->nlmsg_type = type;
-	h->nlmsg_flags = flags | NLM_F_REQUEST;		/* NLM_F_ACK: nl_ack_last */
+	h->nlmsg_flags = flags | NLM_F_REQUEST;		/* NLM_F_ACK: nl_batch_close */
 	h->nlmsg_seq = ++nl->seq;
 	if (b->len == 0)
 		b->from = h->nlmsg_seq;
@@ -573,12 +574,8 @@ nl_batch_flush(struct nl *nl)
 int
 nl_batch_flush_now(struct nl *nl)
 {
-	struct nl_wbuf *b = nl_writer_cur(nl->w);
-
-	if (b->len > 0) {
-		b->upto = nl->seq + 1;
-		nl_ack_last(nl, b);
-		nl->sends++;
+	if (nl_writer_cur(nl->w)->len > 0) {
+		nl_batch_close(nl, nl->seq + 1);
 		nl_writer_send_now(nl->w);
 	}
 	return nl_take_err(nl);

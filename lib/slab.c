@@ -104,12 +104,20 @@ slab_grow(struct slab *s)
 	return 0;
 }
 
+/* The word of live bits that holds index idx's, and its bit in *bit. */
+static uint64_t *
+slab_live_word(const struct slab *s, uint32_t idx, uint64_t *bit)
+{
+	size_t i = (size_t)idx - 1, off = i % s->per_chunk;
+
+	*bit = 1ull << (off % 64);
+	return &slab_bits(s, i / s->per_chunk)[off / 64];
+}
+
 static void
 slab_mark(struct slab *s, uint32_t idx, bool live)
 {
-	size_t i = (size_t)idx - 1, off = i % s->per_chunk;
-	uint64_t *w = &slab_bits(s, i / s->per_chunk)[off / 64];
-	uint64_t bit = 1ull << (off % 64);
+	uint64_t bit, *w = slab_live_word(s, idx, &bit);
 
 	if (live)
 		*w |= bit;
@@ -160,12 +168,11 @@ slab_free(struct slab *s, uint32_t idx)
 bool
 slab_is_live(const struct slab *s, uint32_t idx)
 {
-	size_t i = (size_t)idx - 1, off;
+	uint64_t bit;
 
-	if (idx == 0 || i >= s->nchunks * s->per_chunk)
+	if (idx == 0 || (size_t)idx - 1 >= s->nchunks * s->per_chunk)
 		return false;
-	off = i % s->per_chunk;
-	return slab_bits(s, i / s->per_chunk)[off / 64] >> (off % 64) & 1;
+	return (*slab_live_word(s, idx, &bit) & bit) != 0;
 }
 
 void *

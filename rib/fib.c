@@ -23,7 +23,6 @@
 /* ---- lists ---- */
 
 static uint32_t fib_route_idx(struct fib *, const struct fib_route *);
-static bool fib_route_k_is_grp(const struct fib *, const struct fib_route *);
 
 static struct fib_queue *
 fib_list_of(struct fib *f, const struct fib_obj *o, enum fib_list l)
@@ -56,10 +55,10 @@ fib_queue_entry(struct fib *f, const struct fib_queue *q, uint32_t h)
 	return fib_list_of(f, o, o->list) == q ? o : NULL;
 }
 
+/* One object left q: its entry stays, dead (fib_queue_entry skips it). */
 static void
-fib_queue_remove(struct fib *f, struct fib_queue *q, struct fib_obj *o)
+fib_queue_remove(struct fib_queue *q)
 {
-	(void)f, (void)o;
 	if (--q->live > 0)
 		return;
 	q->head = q->len = 0;			/* only dead entries are left */
@@ -155,7 +154,7 @@ fib_obj_queue(struct fib *f, struct fib_obj *o, enum fib_list l)
 	if (o->list == l)
 		return;
 	if ((q = fib_list_of(f, o, o->list)) != NULL)
-		fib_queue_remove(f, q, o);
+		fib_queue_remove(q);
 	o->list = (uint8_t)l;
 	if ((q = fib_list_of(f, o, l)) != NULL)
 		fib_queue_append(f, q, o);
@@ -301,8 +300,7 @@ fib_nhobj_find(const struct fib *f, const struct fib_nh *k)
 	struct hmap_node *n;
 
 	for (n = hmap_first_hash(&f->nhs, fib_nh_hash(k)); n; n = hmap_next_hash(n)) {
-		struct fib_nhobj *nh = (struct fib_nhobj *)((char *)n -
-		    offsetof(struct fib_nhobj, h.hn));
+		struct fib_nhobj *nh = fib_nhobj_of(n);
 
 		if (fib_nh_cmp(&nh->key, k) == 0)
 			return nh;
@@ -397,7 +395,7 @@ fib_grp_find(const struct fib *f, const struct fib_nh *nhs, size_t n)
 	struct hmap_node *x;
 
 	for (x = hmap_first_hash(&f->grps, fib_grp_hash(nhs, n)); x; x = hmap_next_hash(x)) {
-		struct fib_grp *g = (struct fib_grp *)((char *)x - offsetof(struct fib_grp, h.hn));
+		struct fib_grp *g = fib_grp_of(x);
 
 		if (fib_grp_is(g, nhs, n))
 			return g;
@@ -525,7 +523,7 @@ fib_route_kgrp(const struct fib *f, const struct fib_route *r)
 }
 
 /* Does the kernel's route name the group r wants, or (inline) its hops? */
-static bool
+bool
 fib_route_k_is_grp(const struct fib *f, const struct fib_route *r)
 {
 	if (f->nexthops)
@@ -709,8 +707,8 @@ fib_routes_of_marked(struct fib *f, bool by_kernel, fib_marked_fn *fn)
 	for (uint32_t i = 0; (r = slab_next(&f->route_slab, &i)) != NULL;)
 		if ((g = fib_grp_at(f, by_kernel ? r->k_grp : r->grp)) != NULL && g->mark)
 			n += fn(f, r);
-	for (struct hmap_node *x = hmap_next(&f->grps, NULL); x != NULL; x = hmap_next(&f->grps, x))
-		((struct fib_grp *)((char *)x - offsetof(struct fib_grp, h.hn)))->mark = false;
+	for (g = fib_grp_next(f, NULL); g != NULL; g = fib_grp_next(f, g))
+		g->mark = false;
 	return n;
 }
 
@@ -797,8 +795,7 @@ size_t
 fib_nh_down(struct fib *f, const struct fib_nh *k)
 {
 	struct fib_nhobj *nh = fib_nhobj_find(f, k);
-	struct fib_grp **hit;
-	struct hmap_node *x;
+	struct fib_grp **hit, *g;
 	size_t n = 0;
 
 	if (nh == NULL || (hit = calloc(f->grps.count + 1, sizeof(*hit))) == NULL)
@@ -807,12 +804,9 @@ fib_nh_down(struct fib *f, const struct fib_nh *k)
 		f->st.settles++;
 		fib_kernel_settle(f);
 	}
-	for (x = hmap_next(&f->grps, NULL); x != NULL; x = hmap_next(&f->grps, x)) {
-		struct fib_grp *g = (struct fib_grp *)((char *)x - offsetof(struct fib_grp, h.hn));
-
+	for (g = fib_grp_next(f, NULL); g != NULL; g = fib_grp_next(f, g))
 		if (g->n > 1 && fib_grp_has_nh(g, nh))
 			hit[n++] = g;
-	}
 	for (size_t i = 0; i < n; i++)
 		for (size_t j = 0; j < hit[i]->n; j++)
 			if (hit[i]->m[j].nh == nh) {
@@ -1175,8 +1169,7 @@ static void
 fib_nhg_scan_one(void *arg, struct hmap_node *x)
 {
 	const struct fib_nhg_scan *s = arg;
-	const struct fib_grp *g = (const struct fib_grp *)((char *)x -
-	    offsetof(struct fib_grp, h.hn));
+	const struct fib_grp *g = fib_grp_of(x);
 	struct fib_nhg_view v;
 
 	if (!fib_obj_wanted(&g->h.o) && !g->h.o.stale)

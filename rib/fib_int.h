@@ -185,7 +185,7 @@ struct fib {
 	uint32_t		 next_id;
 	unsigned		 retry_ms;
 	bool			 settled, nexthops;
-	uint32_t		 grps_gone;	/* marked by the monitor, routes to count out */
+	bool			 grps_gone;	/* groups marked by the monitor: routes to count out */
 	bool			 urgent;	/* fib_kernel_flush sends ahead of the queue */
 	bool			 resync_link;	/* resync_ev: for a link down (inline), not ENOBUFS */
 	struct fib_stats	 st;
@@ -215,6 +215,27 @@ static inline struct fib_grp *
 fib_grp_at(const struct fib *f, uint32_t slot)
 {
 	return (struct fib_grp *)fib_idobj_at(f, slot);
+}
+
+/* The group (nexthop) of a node of f->grps (f->nhs), NULL for NULL. */
+static inline struct fib_grp *
+fib_grp_of(const struct hmap_node *x)
+{
+	return x != NULL ? (struct fib_grp *)((char *)x - offsetof(struct fib_grp, h.hn)) : NULL;
+}
+
+static inline struct fib_nhobj *
+fib_nhobj_of(const struct hmap_node *x)
+{
+	return x != NULL ? (struct fib_nhobj *)((char *)x - offsetof(struct fib_nhobj, h.hn)) : NULL;
+}
+
+/* Every group, in no order: from fib_grp_next(f, NULL) on. Add or free none
+ * while walking. */
+static inline struct fib_grp *
+fib_grp_next(const struct fib *f, const struct fib_grp *g)
+{
+	return fib_grp_of(hmap_next(&f->grps, g != NULL ? &g->h.hn : NULL));
 }
 
 static inline uint32_t
@@ -266,6 +287,7 @@ void	fib_grp_ref(struct fib *, struct fib_grp *);
 void	fib_grp_put(struct fib *, struct fib_grp *);
 struct fib_route *fib_route_find(struct fib *, const struct prefix *);
 struct fib_grp *fib_route_kgrp(const struct fib *, const struct fib_route *);
+bool	fib_route_k_is_grp(const struct fib *, const struct fib_route *);
 uint32_t fib_grp_hops_sig(const struct fib_grp *);
 bool	fib_grp_has_nh(const struct fib_grp *, const struct fib_nhobj *);
 void	fib_schedule(struct fib *);

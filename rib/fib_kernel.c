@@ -283,16 +283,13 @@ fib_route_now_out(struct fib *f, struct fib_route *r)
 void
 fib_nh_groups_dirty(struct fib *f, struct fib_nhobj *nh)
 {
-	struct hmap_node *x;
+	struct fib_grp *g;
 
-	for (x = hmap_next(&f->grps, NULL); x != NULL; x = hmap_next(&f->grps, x)) {
-		struct fib_grp *g = (struct fib_grp *)((char *)x - offsetof(struct fib_grp, h.hn));
-
+	for (g = fib_grp_next(f, NULL); g != NULL; g = fib_grp_next(f, g))
 		if (fib_grp_has_nh(g, nh) && fib_obj_wanted(&g->h.o)) {
 			g->h.o.kdirty = true;
 			fib_obj_dirty(f, &g->h.o);
 		}
-	}
 }
 
 /*

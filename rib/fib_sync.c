@@ -429,7 +429,7 @@ fib_mon_grp_gone(struct fib *f, struct fib_grp *g)
 	g->h.o.in_kernel = false;
 	g->h.o.maybe_in = true;
 	g->mark = true;
-	f->grps_gone++;
+	f->grps_gone = true;
 	fib_obj_dirty(f, &g->h.o);
 	fib_schedule(f);			/* its walk, even if g was queued */
 }
@@ -440,9 +440,9 @@ fib_mon_grp_gone(struct fib *f, struct fib_grp *g)
 void
 fib_grps_gone_walk(struct fib *f)
 {
-	if (f->grps_gone == 0)
+	if (!f->grps_gone)
 		return;
-	f->grps_gone = 0;
+	f->grps_gone = false;
 	(void)fib_routes_of_marked(f, true, fib_route_gone_with);
 }
 
@@ -477,13 +477,12 @@ fib_refs_lost(struct fib *f, struct fib_obj *o)
 static void
 fib_mon_nh_out(struct fib *f, struct fib_nhobj *nh)
 {
-	struct hmap_node *x;
+	struct fib_grp *g;
 
 	nh->h.o.in_kernel = false;
 	nh->h.o.maybe_in = true;
 	f->st.nh_lost++;
-	for (x = hmap_next(&f->grps, NULL); x != NULL; x = hmap_next(&f->grps, x)) {
-		struct fib_grp *g = (struct fib_grp *)((char *)x - offsetof(struct fib_grp, h.hn));
+	for (g = fib_grp_next(f, NULL); g != NULL; g = fib_grp_next(f, g)) {
 		size_t left = 0;
 
 		if (!g->h.o.in_kernel || !fib_grp_has_nh(g, nh))
@@ -543,8 +542,7 @@ fib_grp_all_on(const struct fib_grp *g, uint32_t ifindex)
 static bool
 fib_route_gone_inline(struct fib *f, struct fib_route *r)
 {
-	if (!r->o.in_kernel || r->o.pending != FIB_OP_NONE ||
-	    r->k_sig != fib_grp_hops_sig(fib_grp_at(f, r->grp)))
+	if (!r->o.in_kernel || r->o.pending != FIB_OP_NONE || !fib_route_k_is_grp(f, r))
 		return false;
 	return fib_route_gone_with(f, r);
 }
@@ -552,15 +550,12 @@ fib_route_gone_inline(struct fib *f, struct fib_route *r)
 static size_t
 fib_mon_link_inline(struct fib *f, uint32_t ifindex)
 {
-	struct hmap_node *x;
+	struct fib_grp *g;
 	size_t n = 0, marked = 0;
 
-	for (x = hmap_next(&f->grps, NULL); x != NULL; x = hmap_next(&f->grps, x)) {
-		struct fib_grp *g = (struct fib_grp *)((char *)x - offsetof(struct fib_grp, h.hn));
-
+	for (g = fib_grp_next(f, NULL); g != NULL; g = fib_grp_next(f, g))
 		if (fib_grp_all_on(g, ifindex))
 			g->mark = true, marked++;
-	}
 	if (marked > 0)
 		n = fib_routes_of_marked(f, false, fib_route_gone_inline);
 	if (!fib_queue_empty(&f->stale) && !event_pending(f->resync_ev, EV_TIMEOUT, NULL)) {
@@ -589,7 +584,7 @@ fib_mon_link(struct fib *f, const struct rtnl_link *l, bool gone)
 		return;
 	}
 	for (x = hmap_next(&f->nhs, NULL); x != NULL; x = hmap_next(&f->nhs, x)) {
-		struct fib_nhobj *nh = (struct fib_nhobj *)((char *)x - offsetof(struct fib_nhobj, h.hn));
+		struct fib_nhobj *nh = fib_nhobj_of(x);
 
 		if (nh->key.ifindex == l->ifindex && nh->h.o.in_kernel &&
 		    nh->h.o.pending == FIB_OP_NONE && ++n)

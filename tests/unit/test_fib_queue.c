@@ -252,9 +252,9 @@ check_lists(void)
 	for (int k = 0; k < FIB_K_COUNT; k++)
 		qs[nq++] = &f->dirty[k], qs[nq++] = &f->del[k];
 	qs[nq++] = &f->stale, qs[nq++] = &f->retry;
-	for (struct hmap_node *x = hmap_next(&f->grps, NULL); x; x = hmap_next(&f->grps, x)) {
+	for (struct fib_grp *g = fib_grp_next(f, NULL); g; g = fib_grp_next(f, g)) {
 		ck_assert_uint_lt(nq, 2 * FIB_K_COUNT + 2 + 64);
-		qs[nq++] = &((struct fib_grp *)((char *)x - offsetof(struct fib_grp, h.hn)))->wait;
+		qs[nq++] = &g->wait;
 	}
 #define ONE(o, h) do { struct fib_queue *q_ = list_of(o); size_t j_;			\
 		if (q_ == NULL) break;							\
@@ -266,12 +266,10 @@ check_lists(void)
 	} while (0)
 	for (uint32_t i = 0; (rt = slab_next(&f->route_slab, &i)) != NULL;)
 		ONE(&rt->o, i);
-	for (struct hmap_node *x = hmap_next(&f->grps, NULL); x; x = hmap_next(&f->grps, x)) {
-		struct fib_idobj *h = (struct fib_idobj *)((char *)x - offsetof(struct fib_grp, h.hn));
-		ONE(&h->o, FIB_H_ID | h->slot);
-	}
+	for (struct fib_grp *g = fib_grp_next(f, NULL); g; g = fib_grp_next(f, g))
+		ONE(&g->h.o, FIB_H_ID | g->h.slot);
 	for (struct hmap_node *x = hmap_next(&f->nhs, NULL); x; x = hmap_next(&f->nhs, x)) {
-		struct fib_idobj *h = (struct fib_idobj *)((char *)x - offsetof(struct fib_nhobj, h.hn));
+		struct fib_idobj *h = &fib_nhobj_of(x)->h;
 		ONE(&h->o, FIB_H_ID | h->slot);
 	}
 #undef ONE
@@ -297,11 +295,11 @@ release_all(void)
 		fib_obj_release(f, &rt->o);
 	for (x = hmap_next(&f->grps, NULL); x; x = nx) {
 		nx = hmap_next(&f->grps, x);
-		fib_obj_release(f, (struct fib_obj *)((char *)x - offsetof(struct fib_grp, h.hn)));
+		fib_obj_release(f, &fib_grp_of(x)->h.o);
 	}
 	for (x = hmap_next(&f->nhs, NULL); x; x = nx) {
 		nx = hmap_next(&f->nhs, x);
-		fib_obj_release(f, (struct fib_obj *)((char *)x - offsetof(struct fib_nhobj, h.hn)));
+		fib_obj_release(f, &fib_nhobj_of(x)->h.o);
 	}
 }
 
