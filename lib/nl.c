@@ -305,7 +305,8 @@ nl_ack_skip_orig(struct cursor *c, bool cap_ack, int err)
 		return cur_skip(c, sizeof(orig));
 	if (orig.nlmsg_len < sizeof(orig))
 		return -EBADMSG;
-	return cur_skip(c, (orig.nlmsg_len + 3u) & ~3u) < 0 ?
+	/* padded in size_t: a length near UINT32_MAX must not wrap to 0 */
+	return cur_skip(c, ((size_t)orig.nlmsg_len + 3) & ~(size_t)3) < 0 ?
 	    cur_skip(c, orig.nlmsg_len) : 0;
 }
 

@@ -407,6 +407,13 @@ START_TEST(ack_gives_error_and_extended_ack_text)
 	e->error = 0;
 	m.body.len = 10;				/* truncated ack */
 	ck_assert_int_eq(nl_ack_parse(&m, true, &err, msg, sizeof(msg)), -EBADMSG);
+	m.body.len = b.h->nlmsg_len - sizeof(struct nlmsghdr);
+	e->error = -EINVAL;				/* without CAP_ACK: the whole request */
+	m.flags = 0;					/* no TLVs to trip on after it */
+	for (uint32_t len = UINT32_MAX - 3; len != 0; len++) {	/* would pad to 0 in 32 bits */
+		e->msg.nlmsg_len = len;
+		ck_assert_int_eq(nl_ack_parse(&m, false, &err, msg, sizeof(msg)), -EBADMSG);
+	}
 }
 END_TEST
 
