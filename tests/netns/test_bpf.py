@@ -205,16 +205,23 @@ def test_nbma_remote_behind_a_second_underlay_device_is_decapsulated_there(sites
 ASYM_EP = ("192.0.2.1", "192.0.2.2")
 
 
+def u2_on_second_veth(sites):
+    """A second veth between the sites (dev + "2"), and U2 moved onto it."""
+    a, b = sites
+    veth_pair(a.ns, a.dev + "2", b.ns, b.dev + "2")
+    for s in sites:
+        s.ns.ip("addr", "del", U2[s.i] + "/24", "dev", s.dev)
+        s.ns.ip("addr", "add", U2[s.i] + "/24", "dev", s.dev + "2")
+
+
 def asymmetric(sites):
     """Endpoints on lo; A reaches B's through the first veth, B reaches A's
     through a second one. Starts both, adds the tunnels; their names."""
     a, b = sites
     ep = ASYM_EP
-    veth_pair(a.ns, a.dev + "2", b.ns, b.dev + "2")
+    u2_on_second_veth(sites)
     for s in sites:
         s.ns.ip("addr", "add", ep[s.i] + "/32", "dev", "lo")
-        s.ns.ip("addr", "del", U2[s.i] + "/24", "dev", s.dev)
-        s.ns.ip("addr", "add", U2[s.i] + "/24", "dev", s.dev + "2")
         s.start()
     a.ns.ip("route", "add", ep[1] + "/32", "via", U1[1], "dev", a.dev)
     b.ns.ip("route", "add", ep[0] + "/32", "via", U2[0], "dev", b.dev + "2")
@@ -264,10 +271,7 @@ def test_strangers_on_a_device_without_the_filter_are_dropped_and_attach_nothing
     """Protocol 4 from an address with no tunnel, arriving where ipip_decap
     is not: the raw socket's filter drops and counts it; no filter is learned."""
     a, b = sites
-    veth_pair(a.ns, a.dev + "2", b.ns, b.dev + "2")
-    for s in sites:
-        s.ns.ip("addr", "del", U2[s.i] + "/24", "dev", s.dev)
-        s.ns.ip("addr", "add", U2[s.i] + "/24", "dev", s.dev + "2")
+    u2_on_second_veth(sites)
     a.start()
     a.tunnel(U1)
     assert tc_filters(a.ns, a.dev + "2", "ingress") == []
@@ -346,11 +350,7 @@ def test_devices_packets_came_in_on_do_not_lock_out_a_tunnels_underlay(sites):
     and goes) must not use up the driver's underlay slots: a new tunnel
     whose route leaves by another device still gets ipip_decap there."""
     a, b = sites
-    for s in sites:                                   # U2 moves to a second veth
-        s.ns.ip("addr", "del", U2[s.i] + "/24", "dev", s.dev)
-    veth_pair(a.ns, a.dev + "2", b.ns, b.dev + "2")
-    for s in sites:
-        s.ns.ip("addr", "add", U2[s.i] + "/24", "dev", s.dev + "2")
+    u2_on_second_veth(sites)
     a.start()
     name = a.tunnel(U1)
     a.ns.run("python3", "-c", TUN_SEND, "70", U1[1], U1[0])
