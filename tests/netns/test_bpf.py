@@ -14,7 +14,6 @@ build, Linux < 6.3, no privilege)."""
 import os
 import re
 import shutil
-import subprocess
 
 import pytest
 
