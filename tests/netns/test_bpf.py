@@ -18,7 +18,7 @@ import shutil
 import pytest
 
 from conftest import bpf_driver_unavailable, veth_pair, vtysh, vtysh_json, wait_for
-from test_uspace import NET, PRIV, RAW_SEND, U1, U2, iperf, tcpdump_start, tun_devices
+from test_uspace import NET, PKT_PY, PRIV, RAW_SEND, U1, U2, iperf, tcpdump_start, tun_devices
 from test_uspace import driver, linked, sites  # noqa: F401  (fixtures)
 from test_overlay import lab as ovlab, link  # noqa: F401  (fixtures)
 
@@ -316,20 +316,10 @@ def test_daemon_overlay_driver_bpf_is_shown_and_routes_use_it(tmp_path, driver, 
     assert f"tunnel: driver auto: bpf ({why})" in d.read_log()
 
 
-TUN_SEND = """
-import fcntl, os, socket, struct, sys, time
+TUN_SEND = PKT_PY + """
+import fcntl, os, time
 n, src, dst = int(sys.argv[1]), sys.argv[2], sys.argv[3]
-def csum(b):
-    s = sum(struct.unpack("!%dH" % (len(b) // 2), b))
-    s = (s & 0xffff) + (s >> 16)
-    return ~((s & 0xffff) + (s >> 16)) & 0xffff
-def ip4(tot, proto, s_, d):
-    h = struct.pack("!BBHHHBBH4s4s", 0x45, 0, tot, 7, 0, 64, proto, 0,
-                    socket.inet_aton(s_), socket.inet_aton(d))
-    return h[:10] + struct.pack("!H", csum(h)) + h[12:]
-icmp = bytes([8, 0, 0, 0, 0, 1, 0, 1])
-icmp = icmp[:2] + struct.pack("!H", csum(icmp)) + icmp[4:]
-pkt = ip4(48, 4, src, dst) + ip4(28, 1, "10.2.0.1", "10.1.0.1") + icmp
+pkt = ip4(48, 4, src, dst) + ip4(28, 1, "10.2.0.1", "10.1.0.1") + echo()
 s, fds = socket.socket(), []
 for i in range(n):
     name = b"strange%d" % i
