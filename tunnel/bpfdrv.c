@@ -82,7 +82,6 @@ struct bpfd_tun {
 	struct icmp_budget icmp;	/* frag-needed rate limit */
 	uint64_t	 slow_pkts, slow_bytes, slow_errors;	/* decapsulated by bpfd_raw_read_cb */
 	uint32_t	 mtu;		/* the device's (set_mtu), 0: unknown */
-	bool		 listed;	/* on d->tuns */
 };
 
 /*
@@ -652,6 +651,7 @@ bpfd_create(void *drv, const struct tunnel_spec *s, unsigned *ifindex, void **tu
 		free(t);
 		return rv;
 	}
+	LIST_INSERT_HEAD(&d->tuns, t, entry);	/* bpfd_destroy takes it off */
 	t->ev = event_new(d->base, t->fd, EV_READ | EV_PERSIST, bpfd_tun_read_cb, t);
 	if (t->ev == NULL || event_add(t->ev, NULL) < 0)
 		rv = -ENOMEM;
@@ -662,8 +662,6 @@ bpfd_create(void *drv, const struct tunnel_spec *s, unsigned *ifindex, void **tu
 		bpfd_destroy(d, t, false);
 		return rv;
 	}
-	LIST_INSERT_HEAD(&d->tuns, t, entry);
-	t->listed = true;
 	*ifindex = t->ifindex;
 	*tun = t;
 	return 0;
@@ -682,8 +680,7 @@ bpfd_destroy(void *drv, void *tun, bool keep)
 	char name[IFNAMSIZ];
 	bool gone = if_indextoname(t->ifindex, name) == NULL;
 
-	if (t->listed)
-		LIST_REMOVE(t, entry);
+	LIST_REMOVE(t, entry);
 	if (!keep && LIST_EMPTY(&d->tuns))
 		bpfd_unlearn(d);
 	if (!keep || gone)

@@ -1,6 +1,6 @@
 /*
- * tunnel/csum.h - Internet checksum pieces shared by gro.c and gso.c,
- * internal to tunnel/.
+ * tunnel/csum.h - Internet checksum pieces shared by gro.c, gso.c and
+ * ipip.c, internal to tunnel/.
  *
  * Sums are of native 16-bit words (RFC 1071 section 2(B): byte-order
  * independent); a folded result stored with memcpy is in network order.

@@ -5,6 +5,7 @@
 #include <errno.h>
 
 #include "tunnel/bpf/ipip_ecn.h"
+#include "tunnel/csum.h"
 #include "tunnel/ipip.h"
 
 #define IP4_HDR_MIN	20
@@ -114,9 +115,6 @@ ipip_ecn_decap(const struct ipip_decap *d)
 	/* RFC 1624 eqn. 3, HC' = ~(~HC + ~m + m'): a wrong checksum stays wrong */
 	sum = (~(uint32_t)(h[10] << 8 | h[11]) & 0xffff) + (~old & 0xffff) +
 	    (uint32_t)(h[0] << 8 | h[1]);
-	while (sum >> 16)
-		sum = (sum & 0xffff) + (sum >> 16);
-	h[10] = (uint8_t)(~sum >> 8);
-	h[11] = (uint8_t)~sum;
+	csum_put_be16(h + 10, (uint16_t)~csum_fold(sum));
 	return 0;
 }

@@ -14,12 +14,11 @@ build, Linux < 6.3, no privilege)."""
 import os
 import re
 import shutil
-import subprocess
 
 import pytest
 
 from conftest import bpf_driver_unavailable, veth_pair, vtysh, vtysh_json, wait_for
-from test_uspace import NET, PRIV, RAW_SEND, U1, U2, iperf, tcpdump_start, tun_devices
+from test_uspace import NET, PKT_PY, PRIV, RAW_SEND, U1, U2, iperf, tcpdump_start, tun_devices
 from test_uspace import driver, linked, sites  # noqa: F401  (fixtures)
 from test_overlay import lab as ovlab, link  # noqa: F401  (fixtures)
 
@@ -205,16 +204,23 @@ def test_nbma_remote_behind_a_second_underlay_device_is_decapsulated_there(sites
 ASYM_EP = ("192.0.2.1", "192.0.2.2")
 
 
+def u2_on_second_veth(sites):
+    """A second veth between the sites (dev + "2"), and U2 moved onto it."""
+    a, b = sites
+    veth_pair(a.ns, a.dev + "2", b.ns, b.dev + "2")
+    for s in sites:
+        s.ns.ip("addr", "del", U2[s.i] + "/24", "dev", s.dev)
+        s.ns.ip("addr", "add", U2[s.i] + "/24", "dev", s.dev + "2")
+
+
 def asymmetric(sites):
     """Endpoints on lo; A reaches B's through the first veth, B reaches A's
     through a second one. Starts both, adds the tunnels; their names."""
     a, b = sites
     ep = ASYM_EP
-    veth_pair(a.ns, a.dev + "2", b.ns, b.dev + "2")
+    u2_on_second_veth(sites)
     for s in sites:
         s.ns.ip("addr", "add", ep[s.i] + "/32", "dev", "lo")
-        s.ns.ip("addr", "del", U2[s.i] + "/24", "dev", s.dev)
-        s.ns.ip("addr", "add", U2[s.i] + "/24", "dev", s.dev + "2")
         s.start()
     a.ns.ip("route", "add", ep[1] + "/32", "via", U1[1], "dev", a.dev)
     b.ns.ip("route", "add", ep[0] + "/32", "via", U2[0], "dev", b.dev + "2")
@@ -264,10 +270,7 @@ def test_strangers_on_a_device_without_the_filter_are_dropped_and_attach_nothing
     """Protocol 4 from an address with no tunnel, arriving where ipip_decap
     is not: the raw socket's filter drops and counts it; no filter is learned."""
     a, b = sites
-    veth_pair(a.ns, a.dev + "2", b.ns, b.dev + "2")
-    for s in sites:
-        s.ns.ip("addr", "del", U2[s.i] + "/24", "dev", s.dev)
-        s.ns.ip("addr", "add", U2[s.i] + "/24", "dev", s.dev + "2")
+    u2_on_second_veth(sites)
     a.start()
     a.tunnel(U1)
     assert tc_filters(a.ns, a.dev + "2", "ingress") == []
@@ -313,20 +316,10 @@ def test_daemon_overlay_driver_bpf_is_shown_and_routes_use_it(tmp_path, driver, 
     assert f"tunnel: driver auto: bpf ({why})" in d.read_log()
 
 
-TUN_SEND = """
-import fcntl, os, socket, struct, sys, time
+TUN_SEND = PKT_PY + """
+import fcntl, os, time
 n, src, dst = int(sys.argv[1]), sys.argv[2], sys.argv[3]
-def csum(b):
-    s = sum(struct.unpack("!%dH" % (len(b) // 2), b))
-    s = (s & 0xffff) + (s >> 16)
-    return ~((s & 0xffff) + (s >> 16)) & 0xffff
-def ip4(tot, proto, s_, d):
-    h = struct.pack("!BBHHHBBH4s4s", 0x45, 0, tot, 7, 0, 64, proto, 0,
-                    socket.inet_aton(s_), socket.inet_aton(d))
-    return h[:10] + struct.pack("!H", csum(h)) + h[12:]
-icmp = bytes([8, 0, 0, 0, 0, 1, 0, 1])
-icmp = icmp[:2] + struct.pack("!H", csum(icmp)) + icmp[4:]
-pkt = ip4(48, 4, src, dst) + ip4(28, 1, "10.2.0.1", "10.1.0.1") + icmp
+pkt = ip4(48, 4, src, dst) + ip4(28, 1, "10.2.0.1", "10.1.0.1") + echo()
 s, fds = socket.socket(), []
 for i in range(n):
     name = b"strange%d" % i
@@ -346,11 +339,7 @@ def test_devices_packets_came_in_on_do_not_lock_out_a_tunnels_underlay(sites):
     and goes) must not use up the driver's underlay slots: a new tunnel
     whose route leaves by another device still gets ipip_decap there."""
     a, b = sites
-    for s in sites:                                   # U2 moves to a second veth
-        s.ns.ip("addr", "del", U2[s.i] + "/24", "dev", s.dev)
-    veth_pair(a.ns, a.dev + "2", b.ns, b.dev + "2")
-    for s in sites:
-        s.ns.ip("addr", "add", U2[s.i] + "/24", "dev", s.dev + "2")
+    u2_on_second_veth(sites)
     a.start()
     name = a.tunnel(U1)
     a.ns.run("python3", "-c", TUN_SEND, "70", U1[1], U1[0])

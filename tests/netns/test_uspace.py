@@ -360,25 +360,32 @@ def test_name_taken_by_a_device_not_ours_is_refused(sites):
     assert name in tun_devices(a.ns)                   # still there: not ours
 
 
-ECN_SEND = """
+# What the *_SEND scripts share: an IPv4 header and an ICMP echo request,
+# their checksums right (RFC 1071).
+PKT_PY = """
 import socket, struct, sys
-src, dst, inner_tos, n = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
-outer_tos = int(sys.argv[5]) if len(sys.argv) > 5 else 3
 def csum(b):
     s = sum(struct.unpack("!%dH" % (len(b) // 2), b))
     s = (s & 0xffff) + (s >> 16)
     return ~((s & 0xffff) + (s >> 16)) & 0xffff
-def ip4(tot, proto, s_, d):
-    h = struct.pack("!BBHHHBBH4s4s", 0x45, inner_tos, tot, 7, 0, 64, proto, 0,
+def ip4(tot, proto, s_, d, tos=0, ident=7):
+    h = struct.pack("!BBHHHBBH4s4s", 0x45, tos, tot, ident, 0, 64, proto, 0,
                     socket.inet_aton(s_), socket.inet_aton(d))
     return h[:10] + struct.pack("!H", csum(h)) + h[12:]
-icmp = bytes([8, 0, 0, 0, 0, 1, 0, 1])
-icmp = icmp[:2] + struct.pack("!H", csum(icmp)) + icmp[4:]
+def echo(pad=0):
+    icmp = bytes([8, 0, 0, 0, 0, 1, 0, 1]) + bytes(pad)
+    return icmp[:2] + struct.pack("!H", csum(icmp)) + icmp[4:]
+"""
+
+
+ECN_SEND = PKT_PY + """
+src, dst, inner_tos, n = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
+outer_tos = int(sys.argv[5]) if len(sys.argv) > 5 else 3
 s = socket.socket(socket.AF_INET, socket.SOCK_RAW, 4)
 s.setsockopt(socket.IPPROTO_IP, socket.IP_TOS, outer_tos)  # CE unless told
 s.bind((src, 0))
 for _ in range(n):
-    s.sendto(ip4(28, 1, "10.2.0.1", "10.1.0.1") + icmp, (dst, 0))
+    s.sendto(ip4(28, 1, "10.2.0.1", "10.1.0.1", tos=inner_tos) + echo(), (dst, 0))
 """
 
 
@@ -414,23 +421,15 @@ def test_ecn_ce_leaves_as_ect0_and_outer_ce_marks_inner_ce(linked, tmp_path):
     assert wait_for(lambda: a.tun.show()[name]["in"][2] >= before + 3, timeout=5), a.tun.show()
 
 
-FRAG_SEND = """
-import socket, struct, sys
+FRAG_SEND = PKT_PY + """
 src, dst, n = sys.argv[1], sys.argv[2], int(sys.argv[3])
-def csum(b):
-    s = sum(struct.unpack("!%dH" % (len(b) // 2), b))
-    s = (s & 0xffff) + (s >> 16)
-    return ~((s & 0xffff) + (s >> 16)) & 0xffff
-icmp = bytes([8, 0, 0, 0, 0, 1, 0, 1]) + bytes(1952)
-icmp = icmp[:2] + struct.pack("!H", csum(icmp)) + icmp[4:]
-h = struct.pack("!BBHHHBBH4s4s", 0x45, 0, 20 + len(icmp), 9, 0, 64, 1, 0,
-                socket.inet_aton("10.2.0.1"), socket.inet_aton("10.1.0.1"))
-h = h[:10] + struct.pack("!H", csum(h)) + h[12:]
+icmp = echo(1952)
+pkt = ip4(20 + len(icmp), 1, "10.2.0.1", "10.1.0.1", ident=9) + icmp
 s = socket.socket(socket.AF_INET, socket.SOCK_RAW, 4)
 s.setsockopt(socket.IPPROTO_IP, 10, 0)             # IP_MTU_DISCOVER: DONT, so fragments
 s.bind((src, 0))
 for _ in range(n):
-    s.sendto(h + icmp, (dst, 0))
+    s.sendto(pkt, (dst, 0))
 """
 
 
