@@ -110,7 +110,13 @@ gso_tcp_next(struct gso_tcp *g, uint8_t *hdr, size_t *hdr_len, struct iovec *pay
 static bool
 gso_is_tcp4(const uint8_t *pkt, size_t len)
 {
-	return len >= 20 && pkt[0] >> 4 == 4 && pkt[9] == 6 && (pkt[6] & 0x3f) == 0 && pkt[7] == 0;
+	struct cursor c = cur_init(pkt, len);
+	uint8_t vihl, proto;
+	uint16_t frag;
+
+	return cur_peek_u8(&c, 0, &vihl) == 0 && vihl >> 4 == 4 &&
+	    cur_peek_u16(&c, 6, &frag) == 0 && (frag & 0x3fff) == 0 &&	/* MF, offset */
+	    cur_peek_u8(&c, 9, &proto) == 0 && proto == 6;
 }
 
 int
