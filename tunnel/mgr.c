@@ -654,6 +654,7 @@ mgr_underlay_changed(struct tunnel_mgr *m, struct tunnel *t, uint32_t underlay_m
 	if ((rv = m->drv->set_mtu(m->drv_state, t->drv_tun, mtu)) < 0 ||
 	    (rv = tunnel_link_set_mtu(m->nl, t->info.ifindex, mtu)) < 0) {
 		log_warnx("tunnel %s: mtu %u: %s", t->info.name, mtu, strerror(-rv));
+		(void)m->drv->set_mtu(m->drv_state, t->drv_tun, t->info.mtu);	/* as before */
 		return;
 	}
 	t->info.mtu = mtu;
