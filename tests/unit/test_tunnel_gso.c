@@ -203,6 +203,10 @@ START_TEST(a_packet_bigger_than_the_tunnel_is_written_cut_to_its_mtu)
 	ck_assert_uint_eq(total, 5000);
 	ck_assert_int_eq(gso_tcp_cut_write(sv[0], p, len, 0), 1);	/* MTU unknown: whole */
 	ck_assert_int_eq(recv(sv[1], big, sizeof(big), MSG_DONTWAIT), (ssize_t)len);
+	p[6] = 0x20;					/* a fragment (MF): whole */
+	ck_assert_int_eq(gso_tcp_cut_write(sv[0], p, len, 1480), 1);
+	ck_assert_int_eq(recv(sv[1], big, sizeof(big), MSG_DONTWAIT), (ssize_t)len);
+	p[6] = 0x40;
 	free(p);
 	p = super(1000, 0x10, &len);
 	ck_assert_int_eq(gso_tcp_cut_write(sv[0], p, len, 1480), 1);	/* fits */
