@@ -1,9 +1,10 @@
 # bench/: the BGP-to-FIB benchmark harness (not tests; see doc/benchmarks.md).
 # feeder pre-encodes UPDATEs and replays them; route_count counts and waits
-# on the kernel table; kernel_insert measures the kernel-alone insert limit.
+# on the kernel table; kernel_insert measures the kernel-alone insert limit;
+# ipip_ceiling measures what the kernel allows a user-space IPIP dataplane.
 # `make bench` runs bench/fib_bench.sh with BENCH_ARGS (default: N = 100k,
 # BIRD, FRR and the kernel, one run). Build without sanitizers for figures.
-noinst_PROGRAMS += bench/feeder bench/route_count bench/kernel_insert
+noinst_PROGRAMS += bench/feeder bench/route_count bench/kernel_insert bench/ipip_ceiling
 bench_feeder_SOURCES = bench/feeder.c bench/bgpmsg.h bench/bgpmsg.c bench/clock.h
 bench_feeder_LDADD = lib/libipip.a
 bench_route_count_SOURCES = bench/route_count.c bench/clock.h
@@ -12,7 +13,8 @@ bench_route_count_LDADD = $(LIBMNL_LIBS)
 bench_kernel_insert_SOURCES = bench/kernel_insert.c bench/clock.h
 bench_kernel_insert_CFLAGS = $(AM_CFLAGS) $(LIBMNL_CFLAGS)
 bench_kernel_insert_LDADD = $(LIBMNL_LIBS)
-EXTRA_DIST += bench/fib_bench.sh bench/dut
+bench_ipip_ceiling_SOURCES = bench/ipip_ceiling.c bench/clock.h
+EXTRA_DIST += bench/fib_bench.sh bench/dut bench/uspace_throughput.sh
 
 BENCH_ARGS =
 .PHONY: bench

@@ -7,6 +7,11 @@
 # (target >= 40%), the load average, and the CPU time both tunctl
 # processes used per GB carried (userspace: steadier than the ratio on a
 # shared machine; bpf: ~0, the kernel does the work in softirq).
+# Then, in the same namespaces once the tunnels are gone, what the kernel
+# allows any TUN + raw socket dataplane (bench/ipip_ceiling): the raw
+# socket's own ceiling for 1500-byte IPIP packets (no TUN, no TCP) with one
+# sender and with one per CPU, ROUNDS times each, and whether the kernel takes an IPIP packet to segment (GSO) from
+# user space.
 #   bench/uspace_throughput.sh [BUILD_DIR [DRIVER [ROUNDS]]]
 #     BUILD_DIR default build/dev; DRIVER userspace (default) or bpf;
 #     ROUNDS default 1; run as root.
@@ -17,10 +22,13 @@ build=${1:-$top/build/dev}
 driver=${2:-userspace}
 rounds=${3:-1}
 tunctl=$build/tests/netns/tunctl
+ceiling=$build/bench/ipip_ceiling
 secs=${BENCH_SECONDS:-5}
 a=uspb$$a b=uspb$$b
 dir=$(mktemp -d)
-[ -x "$tunctl" ] || { echo "no $tunctl: build first (scripts/build.sh dev; make -C build/dev check)" >&2; exit 1; }
+for t in "$tunctl" "$ceiling"; do
+	[ -x "$t" ] || { echo "no $t: build first (scripts/build.sh dev; make -C build/dev check bench/ipip_ceiling)" >&2; exit 1; }
+done
 
 cleanup() {
 	[ -n "${ta_pid:-}" ] && kill "$ta_pid" 2>/dev/null
@@ -98,11 +106,43 @@ exec 7>&- 8>&-
 wait "$ta_pid" "$tb_pid" || true
 ta_pid= tb_pid=
 
-python3 - "$driver" "${plain[*]}" "${tunnel[*]}" "$(cut -d' ' -f1-3 /proc/loadavg)" <<'PY'
+# The raw-socket ceiling: 1500-byte IPIP packets A -> B, nothing else; one
+# sender (as the driver's one encap thread), then one per CPU (all of them).
+# ceiling_run SENDERS: prints the receiver's inner Gbit/s.
+ceiling_run() {
+	local rc pids=() i
+	ip netns exec "$b" "$ceiling" recv "$((secs + 1))" >"$dir/recv" &
+	rc=$!
+	sleep 0.3
+	for i in $(seq "$1"); do
+		ip netns exec "$a" "$ceiling" send 198.51.100.1 198.51.100.2 "$secs" >/dev/null &
+		pids+=($!)
+	done
+	wait "${pids[@]}" "$rc"
+	awk '{print $4}' "$dir/recv"
+}
+raw1=() rawn=() ncpu=$(nproc)
+for _ in $(seq "$rounds"); do
+	raw1+=("$(ceiling_run 1)")
+	rawn+=("$(ceiling_run "$ncpu")")
+done
+mac=$(ip -n "$b" -j link show "${b}v" | python3 -c 'import json, sys; print(json.load(sys.stdin)[0]["address"])')
+gso=$(ip netns exec "$a" "$ceiling" gso "${a}v" "$mac" 198.51.100.1 198.51.100.2 | tr '\n' ';') ||
+	gso="probe broken: $gso"
+
+python3 - "$driver" "${plain[*]}" "${tunnel[*]}" "$(cut -d' ' -f1-3 /proc/loadavg)" "${raw1[*]}" "$gso" "${rawn[*]}" "$ncpu" <<'PY'
 import statistics, sys
 drv, p, t = sys.argv[1], [float(x) for x in sys.argv[2].split()], [float(x) for x in sys.argv[3].split()]
-print("plain veth routing: %s Gbit/s (median %.2f)" % (" ".join("%.2f" % x for x in p), statistics.median(p)))
-print("%-19s %s Gbit/s (median %.2f)" % (drv + " tunnel:", " ".join("%.2f" % x for x in t), statistics.median(t)))
-print("ratio: %.0f%% (target >= 40%%), load average %s" % (100 * statistics.median(t) / statistics.median(p), sys.argv[4]))
+r, rn = [float(x) for x in sys.argv[5].split()], [float(x) for x in sys.argv[7].split()]
+mp, mt, mr, mrn = statistics.median(p), statistics.median(t), statistics.median(r), statistics.median(rn)
+print("plain veth routing: %s Gbit/s (median %.2f)" % (" ".join("%.2f" % x for x in p), mp))
+print("%-19s %s Gbit/s (median %.2f)" % (drv + " tunnel:", " ".join("%.2f" % x for x in t), mt))
+print("ratio: %.0f%% (target >= 40%%), load average %s" % (100 * mt / mp, sys.argv[4]))
+print("raw-socket ceiling, 1 sender: %s Gbit/s of inner packets (median %.2f) = %.0f%% of veth%s"
+      % (" ".join("%.2f" % x for x in r), mr, 100 * mr / mp,
+         "; the userspace tunnel carries %.0f%% of it" % (100 * mt / mr) if drv == "userspace" else ""))
+print("raw-socket ceiling, %s senders: %s Gbit/s (median %.2f) = %.0f%% of veth"
+      % (sys.argv[8], " ".join("%.2f" % x for x in rn), mrn, 100 * mrn / mp))
+print("IPIP GSO from user space (AF_PACKET, virtio-net header): %s" % sys.argv[6].strip(";").replace(";", ", "))
 PY
 python3 -c "print('tunnel CPU: %.2f s per GB' % ($ticks / $(getconf CLK_TCK) / ($bytes_all / 1e9)))"
