@@ -414,7 +414,7 @@ bpfd_raw_read_cb(evutil_socket_t fd, short what, void *arg)
 	}
 }
 
-static void bpfd_close(void *drv);
+static void bpfd_close(void *drv, bool keep);
 
 static int
 bpfd_open(struct event_base *base, void **drv)
@@ -446,7 +446,7 @@ bpfd_open(struct event_base *base, void **drv)
 	    bpfd_raw_read_cb, d)) == NULL || event_add(d->raw_ev, NULL) < 0))
 		rv = -ENOMEM;
 	if (rv < 0) {
-		bpfd_close(d);
+		bpfd_close(d, false);
 		return rv;
 	}
 	bpfd_sweep(d);
@@ -532,13 +532,18 @@ bpfd_underlay_put(void *drv, unsigned ifindex, bool keep)
 		bpfd_detach(d, ifindex, BPF_TC_INGRESS, u->hook_made);
 }
 
+/*
+ * A clean stop takes every ipip_decap of ours off, a route's or learned,
+ * whatever became of the TUNs (one deleted by someone and not made again
+ * never reached bpfd_unlearn). A graceful stop (keep) leaves them all.
+ */
 static void
-bpfd_close(void *drv)
+bpfd_close(void *drv, bool keep)
 {
 	struct bpfd *d = drv;
 
 	for (struct bpfd_under *u = d->under; u < d->under + BPFD_UNDER_MAX; u++)
-		if (u->users > 0)
+		if (!keep && (u->users > 0 || u->learned))
 			bpfd_detach(d, u->ifindex, BPF_TC_INGRESS, u->hook_made);
 	tunnel_link_close(d->nl);
 	if (d->raw_ev != NULL)
@@ -744,7 +749,7 @@ bpfd_open(struct event_base *base, void **drv)
 	return -EOPNOTSUPP;
 }
 
-static void bpfd_close(void *drv) { }
+static void bpfd_close(void *drv, bool keep) { }
 static int bpfd_create(void *drv, const struct tunnel_spec *s, unsigned *ifindex,
     void **tun) { return -EOPNOTSUPP; }
 static void bpfd_destroy(void *drv, void *tun, bool keep) { }

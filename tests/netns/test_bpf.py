@@ -266,6 +266,25 @@ def test_sigkill_restart_leaves_no_clsact_on_a_learned_device(sites):
     a.tun.quit()
 
 
+def test_clean_stop_takes_the_learned_filter_off_after_the_device_was_lost(sites):
+    """Someone deletes the last tunnel device and it cannot be made again
+    (the route to the remote went first): a clean stop still removes
+    ipip_decap, and the clsact it made, from the learned device."""
+    a, b = sites
+    atun, btun = asymmetric(sites)
+    a.route(atun)
+    b.route(btun)
+    assert a.ping(count=3).returncode == 0
+    assert tc_filters(a.ns, a.dev + "2", "ingress") == ["ipip_decap"]   # learned
+    a.ns.ip("route", "del", ASYM_EP[1] + "/32")
+    a.ns.ip("link", "del", atun)
+    assert wait_for(lambda: f"event {atun} down" in a.tun.events, timeout=5), a.tun.events
+    a.tun.quit()
+    assert tc_filters(a.ns, a.dev + "2", "ingress") == []
+    assert tc_filters(a.ns, a.dev, "ingress") == []
+    assert not has_clsact(a.ns, a.dev + "2") and not has_clsact(a.ns, a.dev)
+
+
 def test_strangers_on_a_device_without_the_filter_are_dropped_and_attach_nothing(sites):
     """Protocol 4 from an address with no tunnel, arriving where ipip_decap
     is not: the raw socket's filter drops and counts it; no filter is learned."""
