@@ -20,7 +20,7 @@
  * Our tc filters carry handle and priority BPFD_TC_ID on clsact; at open,
  * ipip_decap filters of an earlier run (one that died) are removed from
  * every device, and with them each such device's clsact if it is left with
- * no filter at all (bpfd_clsact_del_if_empty). Each TUN is persistent so
+ * no filter and no chain at all (bpfd_clsact_del_if_empty). Each TUN is persistent so
  * that a graceful stop can leave it, its filter and the running programs in
  * place; the next run attaches to it and replaces the filter. Needs Linux >= 6.3 (bpf_skb_adjust_room
  * with BPF_F_ADJ_ROOM_DECAP_L3_IPV4). Never logs; libbpf is kept quiet.
@@ -173,10 +173,11 @@ bpfd_filter_is_decap(struct bpf_tc_hook *h)
 }
 
 /*
- * Remove ifindex's clsact qdisc if no filter of anyone's is left on either
- * hook: one that holds a filter is never touched. Someone who adds a filter
- * between the count and the removal loses it (tc offers no "delete if
- * empty"); a clsact someone made and left empty serves nothing.
+ * Remove ifindex's clsact qdisc if no filter and no chain (a chain template
+ * is someone's configuration) of anyone's is left on either hook: one that
+ * holds either is never touched. Someone who adds a filter between the count
+ * and the removal loses it (tc offers no "delete if empty"); a clsact
+ * someone made and left empty serves nothing.
  */
 static void
 bpfd_clsact_del_if_empty(struct bpfd *d, unsigned ifindex)
@@ -185,7 +186,7 @@ bpfd_clsact_del_if_empty(struct bpfd *d, unsigned ifindex)
 	    .attach_point = BPF_TC_INGRESS | BPF_TC_EGRESS);
 	unsigned n;
 
-	if (tunnel_link_clsact_filters(d->nl, ifindex, &n) == 0 && n == 0)
+	if (tunnel_link_clsact_count(d->nl, ifindex, &n) == 0 && n == 0)
 		(void)bpf_tc_hook_destroy(&h);
 }
 

@@ -53,6 +53,25 @@ def has_foreign(ns, dev, where, chain="0"):
     return re.search(rf"pref {FOREIGN_PRIO} u32 chain {chain} fh 800::800 ", out) is not None
 
 
+# Someone's chain configuration with no filter in it: a chain template
+# (flower only; skipped where the kernel has no flower) or a bare chain.
+FOREIGN_CHAIN = "5"
+CHAIN_TEMPLATE = ("protocol", "ip", "flower", "dst_ip", "192.0.2.0/24")
+
+
+def chain_add(ns, dev, where, kind):
+    r = ns.run("tc", "chain", "add", "dev", dev, where, "chain", FOREIGN_CHAIN,
+               *(CHAIN_TEMPLATE if kind == "template" else ()), check=False)
+    if r.returncode != 0 and kind == "template" and "classifier not found" in r.stderr:
+        pytest.skip("this kernel has no flower classifier: no chain templates")
+    assert r.returncode == 0, r.stderr
+
+
+def has_chain(ns, dev, where):
+    out = ns.run("tc", "chain", "show", "dev", dev, where, check=False).stdout
+    return re.search(rf"\bchain {FOREIGN_CHAIN}\b", out) is not None
+
+
 def test_programs_sit_on_tunnel_egress_and_underlay_ingress(linked):
     a, b = linked
     name = next(iter(a.tun.show()))
@@ -121,6 +140,25 @@ def test_clsact_holding_someone_elses_filter_keeps_it_through_stop_sigkill_resta
     a.tun.quit()
     assert tc_filters(a.ns, a.dev, "ingress") == []
     assert has_clsact(a.ns, a.dev) and has_foreign(a.ns, a.dev, where, chain)
+
+
+@pytest.mark.parametrize("kind", ["template", "bare"])
+@pytest.mark.parametrize("where", ["ingress", "egress"])
+def test_clsact_holding_only_someones_chain_keeps_it_through_sweep_and_stop(linked, where, kind):
+    """A chain (`tc chain add`, with a template or without) and no filter is
+    someone's configuration: neither the sweep after a SIGKILL nor a clean
+    stop removes the clsact that holds it."""
+    a, b = linked
+    chain_add(a.ns, a.dev, where, kind)
+    a.tun.kill()
+    a.start()
+    assert tc_filters(a.ns, a.dev, "ingress") == []                # swept at start
+    assert has_clsact(a.ns, a.dev) and has_chain(a.ns, a.dev, where)
+    a.route(a.tunnel(U1))
+    assert a.ping().returncode == 0
+    a.tun.quit()
+    assert tc_filters(a.ns, a.dev, "ingress") == []
+    assert has_clsact(a.ns, a.dev) and has_chain(a.ns, a.dev, where)
 
 
 def test_graceful_stop_restart_and_stop_leave_no_clsact(linked):
