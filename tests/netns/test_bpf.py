@@ -4,8 +4,9 @@ ECN, strangers' protocol 4 dropped and counted, restart and adoption - runs in
 test_uspace.py once per driver. Here, as an operator checks it: the tc
 filters on the tunnel device and the underlay (`tc filter show`), that a
 SIGKILL or a graceful stop and a restart leave no stale device, filter or
-clsact qdisc (`tc qdisc show`), and never take someone else's filter or its
-clsact, NBMA through one
+clsact qdisc (`tc qdisc show`) - nor does a clean stop after the last TUN
+was deleted and not made again - and never take someone else's filter, chain
+or their clsact (but remove it once empty), NBMA through one
 device with the route's gateway as outer destination (tcpdump), packets of an
 asymmetric underlay (slow path, then the filter learned), and the daemon's
 `overlay driver bpf` in `show overlay`.
@@ -51,6 +52,10 @@ def foreign_add(ns, dev, where, chain="0"):
 def has_foreign(ns, dev, where, chain="0"):
     out = ns.run("tc", "filter", "show", "dev", dev, where, check=False).stdout
     return re.search(rf"pref {FOREIGN_PRIO} u32 chain {chain} fh 800::800 ", out) is not None
+
+
+def foreign_del(ns, dev, where, chain="0"):
+    ns.run("tc", "filter", "del", "dev", dev, where, "chain", chain, "prio", FOREIGN_PRIO)
 
 
 # Someone's chain configuration with no filter in it: a chain template
@@ -140,6 +145,25 @@ def test_clsact_holding_someone_elses_filter_keeps_it_through_stop_sigkill_resta
     a.tun.quit()
     assert tc_filters(a.ns, a.dev, "ingress") == []
     assert has_clsact(a.ns, a.dev) and has_foreign(a.ns, a.dev, where, chain)
+
+
+@pytest.mark.parametrize("where", ["ingress", "egress"])
+def test_clsact_kept_for_someone_elses_filter_goes_once_that_filter_did(linked, where):
+    """Our run made the clsact; someone's filter keeps it through a clean
+    stop. The next run puts its filter on it again; the stranger removes
+    theirs; that run's clean stop leaves no empty clsact behind."""
+    a, b = linked
+    foreign_add(a.ns, a.dev, where)
+    a.tun.quit()
+    assert has_clsact(a.ns, a.dev) and has_foreign(a.ns, a.dev, where)
+    a.start()
+    a.route(a.tunnel(U1))
+    assert tc_filters(a.ns, a.dev, "ingress") == ["ipip_decap"]
+    assert a.ping().returncode == 0
+    foreign_del(a.ns, a.dev, where)
+    a.tun.quit()
+    assert tc_filters(a.ns, a.dev, "ingress") == []
+    assert not has_clsact(a.ns, a.dev)
 
 
 @pytest.mark.parametrize("kind", ["template", "bare"])
