@@ -19,8 +19,9 @@
  *
  * Our tc filters carry handle and priority BPFD_TC_ID on clsact; at open,
  * ipip_decap filters of an earlier run (one that died) are removed from
- * every device, and with them each such device's clsact if it is left with
- * no filter at all (bpfd_clsact_del_if_empty). Each TUN is persistent so
+ * every device. Wherever we take a filter of ours off, the clsact goes too
+ * if it is left with no filter and no chain of anyone's
+ * (bpfd_clsact_del_if_empty), whoever made it. Each TUN is persistent so
  * that a graceful stop can leave it, its filter and the running programs in
  * place; the next run attaches to it and replaces the filter. Needs Linux >= 6.3 (bpf_skb_adjust_room
  * with BPF_F_ADJ_ROOM_DECAP_L3_IPV4). Never logs; libbpf is kept quiet.
@@ -92,7 +93,6 @@ struct bpfd_tun {
  */
 struct bpfd_under {
 	unsigned	ifindex, users;
-	bool		hook_made;	/* we made its clsact: remove it with the filter, if empty */
 	bool		learned;	/* attached on a packet's arrival */
 	bool		refused;	/* not Ethernet: decapsulated in user space */
 };
@@ -173,10 +173,13 @@ bpfd_filter_is_decap(struct bpf_tc_hook *h)
 }
 
 /*
- * Remove ifindex's clsact qdisc if no filter of anyone's is left on either
- * hook: one that holds a filter is never touched. Someone who adds a filter
- * between the count and the removal loses it (tc offers no "delete if
- * empty"); a clsact someone made and left empty serves nothing.
+ * Our filter just left ifindex: remove its clsact qdisc if no filter and no
+ * chain (a chain template is someone's configuration) of anyone's is left
+ * on either hook; one that holds either is never touched. Whoever made it:
+ * tc keeps no owner, and one our filter sat on and that serves nothing now
+ * is taken for ours (doc/tunnels.md says the limits). Someone who adds a
+ * filter between the count and the removal loses it (tc offers no "delete
+ * if empty").
  */
 static void
 bpfd_clsact_del_if_empty(struct bpfd *d, unsigned ifindex)
@@ -185,15 +188,13 @@ bpfd_clsact_del_if_empty(struct bpfd *d, unsigned ifindex)
 	    .attach_point = BPF_TC_INGRESS | BPF_TC_EGRESS);
 	unsigned n;
 
-	if (tunnel_link_clsact_filters(d->nl, ifindex, &n) == 0 && n == 0)
+	if (tunnel_link_clsact_count(d->nl, ifindex, &n) == 0 && n == 0)
 		(void)bpf_tc_hook_destroy(&h);
 }
 
 /*
  * Remove the ipip_decap filters an earlier run left (it died, or stopped
- * gracefully), and the clsact each sat on once no filter is left on it:
- * that run made it, or someone else did and it serves nothing. The next
- * attach makes it again, as ours, so that a clean stop removes it.
+ * gracefully), and the clsact each sat on once nothing is left on it.
  */
 static void
 bpfd_sweep(struct bpfd *d)
@@ -262,9 +263,8 @@ bpfd_under_free_slot(struct bpfd *d)
 	return NULL;
 }
 
-static int bpfd_attach(int prog, unsigned ifindex, enum bpf_tc_attach_point at, bool *made);
-static void bpfd_detach(struct bpfd *d, unsigned ifindex, enum bpf_tc_attach_point at,
-    bool hook_made);
+static int bpfd_attach(int prog, unsigned ifindex, enum bpf_tc_attach_point at);
+static void bpfd_detach(struct bpfd *d, unsigned ifindex, enum bpf_tc_attach_point at);
 static int bpfd_is_ether(unsigned ifindex);
 
 /*
@@ -288,7 +288,7 @@ bpfd_under_claim(struct bpfd *d)
 			learned = u;
 	}
 	if (learned != NULL) {
-		bpfd_detach(d, learned->ifindex, BPF_TC_INGRESS, learned->hook_made);
+		bpfd_detach(d, learned->ifindex, BPF_TC_INGRESS);
 		*learned = (struct bpfd_under){ 0 };
 	}
 	return learned;
@@ -305,18 +305,16 @@ static void
 bpfd_learn(struct bpfd *d, unsigned ifindex)
 {
 	struct bpfd_under *u;
-	bool made = false;
 
 	if (bpfd_under_find(d, ifindex) != NULL || (u = bpfd_under_free_slot(d)) == NULL)
 		return;
 	*u = (struct bpfd_under){ .ifindex = ifindex };
 	if (bpfd_is_ether(ifindex) < 0 ||
-	    bpfd_attach(d->decap_prog, ifindex, BPF_TC_INGRESS, &made) < 0) {
+	    bpfd_attach(d->decap_prog, ifindex, BPF_TC_INGRESS) < 0) {
 		u->refused = true;
 		return;
 	}
 	u->learned = true;
-	u->hook_made = made;
 }
 
 /* The last tunnel went: the learned devices lose their filter. */
@@ -325,7 +323,7 @@ bpfd_unlearn(struct bpfd *d)
 {
 	for (struct bpfd_under *u = d->under; u < d->under + BPFD_UNDER_MAX; u++) {
 		if (u->users == 0 && u->learned)
-			bpfd_detach(d, u->ifindex, BPF_TC_INGRESS, u->hook_made);
+			bpfd_detach(d, u->ifindex, BPF_TC_INGRESS);
 		u->learned = u->refused = false;
 	}
 }
@@ -414,7 +412,7 @@ bpfd_raw_read_cb(evutil_socket_t fd, short what, void *arg)
 	}
 }
 
-static void bpfd_close(void *drv);
+static void bpfd_close(void *drv, bool keep);
 
 static int
 bpfd_open(struct event_base *base, void **drv)
@@ -446,7 +444,7 @@ bpfd_open(struct event_base *base, void **drv)
 	    bpfd_raw_read_cb, d)) == NULL || event_add(d->raw_ev, NULL) < 0))
 		rv = -ENOMEM;
 	if (rv < 0) {
-		bpfd_close(d);
+		bpfd_close(d, false);
 		return rv;
 	}
 	bpfd_sweep(d);
@@ -455,7 +453,7 @@ bpfd_open(struct event_base *base, void **drv)
 }
 
 static int
-bpfd_attach(int prog, unsigned ifindex, enum bpf_tc_attach_point at, bool *made)
+bpfd_attach(int prog, unsigned ifindex, enum bpf_tc_attach_point at)
 {
 	LIBBPF_OPTS(bpf_tc_hook, h, .ifindex = (int)ifindex, .attach_point = at);
 	LIBBPF_OPTS(bpf_tc_opts, o, .prog_fd = prog, .handle = BPFD_TC_ID,
@@ -464,21 +462,18 @@ bpfd_attach(int prog, unsigned ifindex, enum bpf_tc_attach_point at, bool *made)
 
 	if (rv < 0 && rv != -EEXIST)
 		return rv;
-	if (made != NULL)
-		*made = rv == 0;
 	return bpf_tc_attach(&h, &o);
 }
 
-/* Our filter goes; the clsact too if we made it and no one's filter is left on it. */
+/* Our filter goes; the clsact too if nothing of anyone's is left on it. */
 static void
-bpfd_detach(struct bpfd *d, unsigned ifindex, enum bpf_tc_attach_point at, bool hook_made)
+bpfd_detach(struct bpfd *d, unsigned ifindex, enum bpf_tc_attach_point at)
 {
 	LIBBPF_OPTS(bpf_tc_hook, h, .ifindex = (int)ifindex, .attach_point = at);
 	LIBBPF_OPTS(bpf_tc_opts, o, .handle = BPFD_TC_ID, .priority = BPFD_TC_ID);
 
 	(void)bpf_tc_detach(&h, &o);
-	if (hook_made)
-		bpfd_clsact_del_if_empty(d, ifindex);
+	bpfd_clsact_del_if_empty(d, ifindex);
 }
 
 /* ipip_decap reads a 14-byte Ethernet header: is ifindex an Ethernet device? */
@@ -504,7 +499,6 @@ bpfd_underlay_get(void *drv, unsigned ifindex)
 {
 	struct bpfd *d = drv;
 	struct bpfd_under *u = bpfd_under_find(d, ifindex);
-	bool made = false;
 	int rv;
 
 	if (u != NULL && (u->users > 0 || u->learned)) {
@@ -514,9 +508,9 @@ bpfd_underlay_get(void *drv, unsigned ifindex)
 	if (u == NULL && (u = bpfd_under_claim(d)) == NULL)
 		return -ENOSPC;
 	if ((rv = bpfd_is_ether(ifindex)) < 0 ||
-	    (rv = bpfd_attach(d->decap_prog, ifindex, BPF_TC_INGRESS, &made)) < 0)
+	    (rv = bpfd_attach(d->decap_prog, ifindex, BPF_TC_INGRESS)) < 0)
 		return rv;
-	*u = (struct bpfd_under){ .ifindex = ifindex, .users = 1, .hook_made = made };
+	*u = (struct bpfd_under){ .ifindex = ifindex, .users = 1 };
 	return 0;
 }
 
@@ -529,17 +523,22 @@ bpfd_underlay_put(void *drv, unsigned ifindex, bool keep)
 	if (u == NULL || u->users == 0)
 		return;
 	if (--u->users == 0 && !keep && !u->learned)
-		bpfd_detach(d, ifindex, BPF_TC_INGRESS, u->hook_made);
+		bpfd_detach(d, ifindex, BPF_TC_INGRESS);
 }
 
+/*
+ * A clean stop takes every ipip_decap of ours off, a route's or learned,
+ * whatever became of the TUNs (one deleted by someone and not made again
+ * never reached bpfd_unlearn). A graceful stop (keep) leaves them all.
+ */
 static void
-bpfd_close(void *drv)
+bpfd_close(void *drv, bool keep)
 {
 	struct bpfd *d = drv;
 
 	for (struct bpfd_under *u = d->under; u < d->under + BPFD_UNDER_MAX; u++)
-		if (u->users > 0)
-			bpfd_detach(d, u->ifindex, BPF_TC_INGRESS, u->hook_made);
+		if (!keep && (u->users > 0 || u->learned))
+			bpfd_detach(d, u->ifindex, BPF_TC_INGRESS);
 	tunnel_link_close(d->nl);
 	if (d->raw_ev != NULL)
 		event_free(d->raw_ev);
@@ -658,7 +657,7 @@ bpfd_create(void *drv, const struct tunnel_spec *s, unsigned *ifindex, void **tu
 	else
 		rv = 0;
 	if (rv < 0 || (rv = bpfd_maps_add(d, t, s)) < 0 ||
-	    (rv = bpfd_attach(d->encap_prog, t->ifindex, BPF_TC_EGRESS, NULL)) < 0) {
+	    (rv = bpfd_attach(d->encap_prog, t->ifindex, BPF_TC_EGRESS)) < 0) {
 		bpfd_destroy(d, t, false);
 		return rv;
 	}
@@ -744,7 +743,7 @@ bpfd_open(struct event_base *base, void **drv)
 	return -EOPNOTSUPP;
 }
 
-static void bpfd_close(void *drv) { }
+static void bpfd_close(void *drv, bool keep) { }
 static int bpfd_create(void *drv, const struct tunnel_spec *s, unsigned *ifindex,
     void **tun) { return -EOPNOTSUPP; }
 static void bpfd_destroy(void *drv, void *tun, bool keep) { }

@@ -26,8 +26,12 @@ struct tunnel_driver {
 	const char *name;
 	/* Start the dataplane; *drv is the driver's state; base: the manager's loop. */
 	int	(*open)(struct event_base *base, void **drv);
-	/* Stop it. Tunnels still present are destroyed, devices removed. */
-	void	(*close)(void *drv);
+	/*
+	 * Stop it. Tunnels still present are destroyed, devices removed. keep:
+	 * a graceful stop, what the driver put on devices not its own (bpf:
+	 * filters on underlay devices) stays; else that goes too.
+	 */
+	void	(*close)(void *drv, bool keep);
 	/* Make the device (or attach to ours of that name); *ifindex, *tun out. */
 	int	(*create)(void *drv, const struct tunnel_spec *, unsigned *ifindex, void **tun);
 	/* Stop carrying traffic; remove the device unless keep. */

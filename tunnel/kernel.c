@@ -33,7 +33,7 @@ kern_open(struct event_base *base, void **drv)
 }
 
 static void
-kern_close(void *drv)
+kern_close(void *drv, bool keep)
 {
 	tunnel_link_close(drv);
 }

@@ -1,7 +1,7 @@
 /*
  * tunnel/link.c - rtnetlink for tunnel/: set alias/MTU/up, delete, get,
- * dump links, ask which device reaches a remote, count the tc filters on a
- * clsact qdisc. See link.h.
+ * dump links, ask which device reaches a remote, count the tc filters and
+ * chains on a clsact qdisc. See link.h.
  *
  * Attributes are validated against a policy before use (STYLE 4): only the
  * tb[] slots the policy vouched for are read.
@@ -265,40 +265,65 @@ tunnel_link_underlay(struct link_nl *nl, struct in_addr local,
 	return rv < 0 ? rv : *mtu ? 0 : -ENODEV;
 }
 
+struct tc_count {
+	uint16_t	type;		/* the answers counted: RTM_NEWTFILTER or RTM_NEWCHAIN */
+	unsigned	n;
+};
+
 static int
-nl_tfilter_count_cb(const struct nlmsghdr *nlh, void *arg)
+nl_tc_count_cb(const struct nlmsghdr *nlh, void *arg)
 {
-	if (nlh->nlmsg_type == RTM_NEWTFILTER)
-		(*(unsigned *)arg)++;
+	struct tc_count *c = arg;
+
+	if (nlh->nlmsg_type == c->type)
+		c->n++;
 	return MNL_CB_OK;
 }
 
 /*
- * A filter dump of one clsact hook lists, on every chain, each filter
- * priority's head and each filter: any message at all means the hook is
- * in use. The kernel answers an empty dump when there is no clsact.
+ * Dump one clsact hook (get: RTM_GETTFILTER or RTM_GETCHAIN) and count the
+ * answers. The kernel answers an empty dump when there is no clsact.
  */
-int
-tunnel_link_clsact_filters(struct link_nl *nl, unsigned ifindex, unsigned *n)
+static int
+nl_tc_dump_count(struct link_nl *nl, unsigned ifindex, uint16_t hook, uint16_t get,
+    unsigned *n)
 {
-	static const uint16_t hooks[] = { TC_H_MIN_INGRESS, TC_H_MIN_EGRESS };
 	char buf[MNL_SOCKET_BUFFER_SIZE];
-	struct nlmsghdr *nlh;
+	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
+	struct tc_count c = { get == RTM_GETCHAIN ? RTM_NEWCHAIN : RTM_NEWTFILTER, 0 };
 	struct tcmsg *tcm;
 	int rv;
 
+	nlh->nlmsg_type = get;
+	nlh->nlmsg_flags = NLM_F_DUMP;
+	tcm = mnl_nlmsg_put_extra_header(nlh, sizeof(*tcm));
+	tcm->tcm_family = AF_UNSPEC;
+	tcm->tcm_ifindex = (int)ifindex;
+	tcm->tcm_parent = TC_H_MAKE(TC_H_CLSACT, hook);
+	if ((rv = nl_talk(nl, nlh, nl_tc_count_cb, &c)) < 0)
+		return rv;
+	*n += c.n;
+	return 0;
+}
+
+/*
+ * A filter dump of one clsact hook lists, on every chain, each filter
+ * priority's head and each filter; a chain dump lists each chain that a
+ * filter is on or that someone added (`tc chain add`, with a template or
+ * without), chains only actions point to aside. Any answer at all means
+ * the hook is in use.
+ */
+int
+tunnel_link_clsact_count(struct link_nl *nl, unsigned ifindex, unsigned *n)
+{
+	static const uint16_t hooks[] = { TC_H_MIN_INGRESS, TC_H_MIN_EGRESS };
+	int rv;
+
 	*n = 0;
-	for (size_t i = 0; i < sizeof(hooks) / sizeof(hooks[0]); i++) {
-		nlh = mnl_nlmsg_put_header(buf);
-		nlh->nlmsg_type = RTM_GETTFILTER;
-		nlh->nlmsg_flags = NLM_F_DUMP;
-		tcm = mnl_nlmsg_put_extra_header(nlh, sizeof(*tcm));
-		tcm->tcm_family = AF_UNSPEC;
-		tcm->tcm_ifindex = (int)ifindex;
-		tcm->tcm_parent = TC_H_MAKE(TC_H_CLSACT, hooks[i]);
-		if ((rv = nl_talk(nl, nlh, nl_tfilter_count_cb, n)) < 0)
+	for (size_t i = 0; i < sizeof(hooks) / sizeof(hooks[0]); i++)
+		if ((rv = nl_tc_dump_count(nl, ifindex, hooks[i], RTM_GETTFILTER, n)) < 0 ||
+		    (rv = nl_tc_dump_count(nl, ifindex, hooks[i], RTM_GETCHAIN, n)) < 0)
 			return rv;
-	}
 	return 0;
 }
 

@@ -40,11 +40,12 @@ MUST_USE int tunnel_link_underlay(struct link_nl *, struct in_addr local,
 	    struct in_addr remote, unsigned *ifindex, uint32_t *mtu);
 
 /*
- * How many tc filters (each priority's head counted too) the ingress and
- * egress hooks of ifindex's clsact qdisc hold together: 0 when it has none
- * or no clsact (the bpf driver removes an empty clsact).
+ * How many tc filters (each priority's head counted too) and chains (each
+ * one a filter is on, or someone added: a chain template is configuration)
+ * the ingress and egress hooks of ifindex's clsact qdisc hold together: 0
+ * when it has none or no clsact (the bpf driver removes an empty clsact).
  */
-MUST_USE int tunnel_link_clsact_filters(struct link_nl *, unsigned ifindex, unsigned *n);
+MUST_USE int tunnel_link_clsact_count(struct link_nl *, unsigned ifindex, unsigned *n);
 
 /*
  * ipip devices (the kernel driver). tunnel_link_ipip_msg builds the

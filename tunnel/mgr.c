@@ -324,7 +324,7 @@ tunnel_mgr_free(struct tunnel_mgr *m)
 	while ((t = TAILQ_FIRST(&m->tunnels)) != NULL)
 		mgr_tunnel_remove(m, t, m->opts.keep_on_exit);
 	if (m->drv)
-		m->drv->close(m->drv_state);
+		m->drv->close(m->drv_state, m->opts.keep_on_exit);
 	tunnel_fw_free(m->fw, m->opts.keep_on_exit);
 	if (m->mon_ev)
 		event_free(m->mon_ev);

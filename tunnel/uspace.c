@@ -546,7 +546,7 @@ usp_threads_start(struct uspace *u)
 	return 0;
 }
 
-static void usp_close(void *drv);
+static void usp_close(void *drv, bool keep);
 
 static int
 usp_open(struct event_base *base, void **drv)
@@ -567,7 +567,7 @@ usp_open(struct event_base *base, void **drv)
 	    (u->stopfd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK)) < 0 ||
 	    (rv = usp_threads_start(u)) < 0) {
 		rv = rv < 0 ? rv : -errno;
-		usp_close(u);
+		usp_close(u, false);
 		return rv;
 	}
 	*drv = u;
@@ -576,8 +576,9 @@ usp_open(struct event_base *base, void **drv)
 
 static void usp_destroy(void *drv, void *tun, bool keep);
 
+/* The manager destroyed every tunnel first (keep or not): nothing else of ours is out there. */
 static void
-usp_close(void *drv)
+usp_close(void *drv, bool keep)
 {
 	struct uspace *u = drv;
 	uint64_t one = 1;

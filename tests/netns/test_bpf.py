@@ -4,8 +4,9 @@ ECN, strangers' protocol 4 dropped and counted, restart and adoption - runs in
 test_uspace.py once per driver. Here, as an operator checks it: the tc
 filters on the tunnel device and the underlay (`tc filter show`), that a
 SIGKILL or a graceful stop and a restart leave no stale device, filter or
-clsact qdisc (`tc qdisc show`), and never take someone else's filter or its
-clsact, NBMA through one
+clsact qdisc (`tc qdisc show`) - nor does a clean stop after the last TUN
+was deleted and not made again - and never take someone else's filter, chain
+or their clsact (but remove it once empty), NBMA through one
 device with the route's gateway as outer destination (tcpdump), packets of an
 asymmetric underlay (slow path, then the filter learned), and the daemon's
 `overlay driver bpf` in `show overlay`.
@@ -51,6 +52,29 @@ def foreign_add(ns, dev, where, chain="0"):
 def has_foreign(ns, dev, where, chain="0"):
     out = ns.run("tc", "filter", "show", "dev", dev, where, check=False).stdout
     return re.search(rf"pref {FOREIGN_PRIO} u32 chain {chain} fh 800::800 ", out) is not None
+
+
+def foreign_del(ns, dev, where, chain="0"):
+    ns.run("tc", "filter", "del", "dev", dev, where, "chain", chain, "prio", FOREIGN_PRIO)
+
+
+# Someone's chain configuration with no filter in it: a chain template
+# (flower only; skipped where the kernel has no flower) or a bare chain.
+FOREIGN_CHAIN = "5"
+CHAIN_TEMPLATE = ("protocol", "ip", "flower", "dst_ip", "192.0.2.0/24")
+
+
+def chain_add(ns, dev, where, kind):
+    r = ns.run("tc", "chain", "add", "dev", dev, where, "chain", FOREIGN_CHAIN,
+               *(CHAIN_TEMPLATE if kind == "template" else ()), check=False)
+    if r.returncode != 0 and kind == "template" and "classifier not found" in r.stderr:
+        pytest.skip("this kernel has no flower classifier: no chain templates")
+    assert r.returncode == 0, r.stderr
+
+
+def has_chain(ns, dev, where):
+    out = ns.run("tc", "chain", "show", "dev", dev, where, check=False).stdout
+    return re.search(rf"\bchain {FOREIGN_CHAIN}\b", out) is not None
 
 
 def test_programs_sit_on_tunnel_egress_and_underlay_ingress(linked):
@@ -121,6 +145,44 @@ def test_clsact_holding_someone_elses_filter_keeps_it_through_stop_sigkill_resta
     a.tun.quit()
     assert tc_filters(a.ns, a.dev, "ingress") == []
     assert has_clsact(a.ns, a.dev) and has_foreign(a.ns, a.dev, where, chain)
+
+
+@pytest.mark.parametrize("where", ["ingress", "egress"])
+def test_clsact_kept_for_someone_elses_filter_goes_once_that_filter_did(linked, where):
+    """Our run made the clsact; someone's filter keeps it through a clean
+    stop. The next run puts its filter on it again; the stranger removes
+    theirs; that run's clean stop leaves no empty clsact behind."""
+    a, b = linked
+    foreign_add(a.ns, a.dev, where)
+    a.tun.quit()
+    assert has_clsact(a.ns, a.dev) and has_foreign(a.ns, a.dev, where)
+    a.start()
+    a.route(a.tunnel(U1))
+    assert tc_filters(a.ns, a.dev, "ingress") == ["ipip_decap"]
+    assert a.ping().returncode == 0
+    foreign_del(a.ns, a.dev, where)
+    a.tun.quit()
+    assert tc_filters(a.ns, a.dev, "ingress") == []
+    assert not has_clsact(a.ns, a.dev)
+
+
+@pytest.mark.parametrize("kind", ["template", "bare"])
+@pytest.mark.parametrize("where", ["ingress", "egress"])
+def test_clsact_holding_only_someones_chain_keeps_it_through_sweep_and_stop(linked, where, kind):
+    """A chain (`tc chain add`, with a template or without) and no filter is
+    someone's configuration: neither the sweep after a SIGKILL nor a clean
+    stop removes the clsact that holds it."""
+    a, b = linked
+    chain_add(a.ns, a.dev, where, kind)
+    a.tun.kill()
+    a.start()
+    assert tc_filters(a.ns, a.dev, "ingress") == []                # swept at start
+    assert has_clsact(a.ns, a.dev) and has_chain(a.ns, a.dev, where)
+    a.route(a.tunnel(U1))
+    assert a.ping().returncode == 0
+    a.tun.quit()
+    assert tc_filters(a.ns, a.dev, "ingress") == []
+    assert has_clsact(a.ns, a.dev) and has_chain(a.ns, a.dev, where)
 
 
 def test_graceful_stop_restart_and_stop_leave_no_clsact(linked):
@@ -264,6 +326,25 @@ def test_sigkill_restart_leaves_no_clsact_on_a_learned_device(sites):
     assert tc_filters(a.ns, a.dev + "2", "ingress") == []
     assert not has_clsact(a.ns, a.dev + "2") and not has_clsact(a.ns, a.dev)
     a.tun.quit()
+
+
+def test_clean_stop_takes_the_learned_filter_off_after_the_device_was_lost(sites):
+    """Someone deletes the last tunnel device and it cannot be made again
+    (the route to the remote went first): a clean stop still removes
+    ipip_decap, and the clsact it made, from the learned device."""
+    a, b = sites
+    atun, btun = asymmetric(sites)
+    a.route(atun)
+    b.route(btun)
+    assert a.ping(count=3).returncode == 0
+    assert tc_filters(a.ns, a.dev + "2", "ingress") == ["ipip_decap"]   # learned
+    a.ns.ip("route", "del", ASYM_EP[1] + "/32")
+    a.ns.ip("link", "del", atun)
+    assert wait_for(lambda: f"event {atun} down" in a.tun.events, timeout=5), a.tun.events
+    a.tun.quit()
+    assert tc_filters(a.ns, a.dev + "2", "ingress") == []
+    assert tc_filters(a.ns, a.dev, "ingress") == []
+    assert not has_clsact(a.ns, a.dev + "2") and not has_clsact(a.ns, a.dev)
 
 
 def test_strangers_on_a_device_without_the_filter_are_dropped_and_attach_nothing(sites):
