@@ -312,15 +312,23 @@ def test_asymmetric_underlay_is_decapsulated_and_the_filter_learned(sites):
     assert tc_filters(a.ns, a.dev + "2", "ingress") == []
 
 
-def test_sigkill_restart_leaves_no_clsact_on_a_learned_device(sites):
-    """The dead run's learned filter, on the second veth, is swept at start
-    with its clsact, like the route's device's."""
+def learned_on_second_veth(sites):
+    """Routes both ways over the asymmetric underlay and a ping, whose
+    replies teach A's driver its second veth; returns A's tunnel."""
     a, b = sites
     atun, btun = asymmetric(sites)
     a.route(atun)
     b.route(btun)
     assert a.ping(count=3).returncode == 0
     assert tc_filters(a.ns, a.dev + "2", "ingress") == ["ipip_decap"]   # learned
+    return atun
+
+
+def test_sigkill_restart_leaves_no_clsact_on_a_learned_device(sites):
+    """The dead run's learned filter, on the second veth, is swept at start
+    with its clsact, like the route's device's."""
+    a, _ = sites
+    learned_on_second_veth(sites)
     a.tun.kill()
     a.start()
     assert tc_filters(a.ns, a.dev + "2", "ingress") == []
@@ -332,12 +340,8 @@ def test_clean_stop_takes_the_learned_filter_off_after_the_device_was_lost(sites
     """Someone deletes the last tunnel device and it cannot be made again
     (the route to the remote went first): a clean stop still removes
     ipip_decap, and the clsact it made, from the learned device."""
-    a, b = sites
-    atun, btun = asymmetric(sites)
-    a.route(atun)
-    b.route(btun)
-    assert a.ping(count=3).returncode == 0
-    assert tc_filters(a.ns, a.dev + "2", "ingress") == ["ipip_decap"]   # learned
+    a, _ = sites
+    atun = learned_on_second_veth(sites)
     a.ns.ip("route", "del", ASYM_EP[1] + "/32")
     a.ns.ip("link", "del", atun)
     assert wait_for(lambda: f"event {atun} down" in a.tun.events, timeout=5), a.tun.events
