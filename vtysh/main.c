@@ -64,7 +64,7 @@ line_words(const char *line, int upto, char *buf, size_t len, char **words,
 
 static struct cmd_choice shell_choice[64];
 static size_t shell_nchoice;
-static char shell_value[256][VTY_VALUE_LEN];	/* the daemon's values for arguments */
+static char shell_value[1024][VTY_VALUE_LEN];	/* the daemon's values; typing narrows */
 static size_t shell_nvalue;
 static struct vty *shell_vty;		/* the session readline's callbacks serve */
 
@@ -103,7 +103,7 @@ shell_generator(const char *text, int state)
 	while (i < shell_nchoice) {
 		const char *t = shell_choice[i++].token;
 
-		if (t[0] >= 'a' && t[0] <= 'z')		/* argument tokens are no words */
+		if (t[0] >= 'a' && t[0] <= 'z')		/* keywords; A.B.C.D is a placeholder */
 			return strdup(t);
 	}
 	if (j < shell_nvalue)
