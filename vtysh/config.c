@@ -36,8 +36,7 @@ take_text(const struct ctl_frame *f, void *arg)
 	return rv;
 }
 
-/* A request whose answer is text records; *out (caller frees) gets it. */
-static int
+int
 vty_request_text(struct vty *v, uint16_t type, const char *payload, size_t len, char **out,
     char *err, size_t errlen)
 {

@@ -5,7 +5,7 @@ vtysh_libvtysh_a_SOURCES = \
 	vtysh/client.h vtysh/client.c \
 	vtysh/render.h vtysh/render.c \
 	vtysh/vty.h vtysh/vty.c vtysh/commands.c \
-	vtysh/config.c \
+	vtysh/config.c vtysh/complete.h vtysh/complete.c \
 	vtysh/commands_bgp.h vtysh/commands_bgp.c vtysh/render_bgp.h vtysh/render_bgp.c \
 	vtysh/commands_rib.h vtysh/commands_rib.c vtysh/render_rib.h vtysh/render_rib.c \
 	vtysh/commands_overlay.h vtysh/commands_overlay.c \

@@ -37,6 +37,16 @@ vty_connect(struct vty *v)
 	return 0;
 }
 
+int
+vty_connect_quiet(struct vty *v)
+{
+	char why[256];
+
+	if (v->cl != NULL)
+		return 0;
+	return ctl_client_connect(v->sock, &v->cl, why, sizeof(why)) < 0 ? -1 : 0;
+}
+
 struct one_rec {
 	void	*rec;
 	size_t	 size;

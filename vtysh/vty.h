@@ -45,11 +45,19 @@ extern const size_t vtysh_ncommands;
 int	vty_error(struct vty *, const char *fmt, ...) PRINTF_LIKE(2, 3);
 /* Connect if not yet connected; 0 or -1 after saying why. */
 int	vty_connect(struct vty *);
+/* The same, silent, leaving unreachable alone (for TAB); 0 or -1. */
+int	vty_connect_quiet(struct vty *);
 /* A request answered by exactly one record of size bytes. 0 or -1 (said). */
 int	vty_request_one(struct vty *, uint16_t type, void *rec, size_t size);
 /* The same with a request payload (req, len). */
 int	vty_request_one_with(struct vty *, uint16_t type, const void *req, size_t len,
 	    void *rec, size_t size);
+/*
+ * A request answered by text records; *out (caller frees, may be set on
+ * failure) gets their concatenation. 0; -1 with err; -2 when not connected (said).
+ */
+int	vty_request_text(struct vty *, uint16_t type, const char *payload, size_t len,
+	    char **out, char *err, size_t errlen);
 /* Parse and run one line; 0 when it ran (or was empty), -1 when it failed. */
 int	vty_execute(struct vty *, const char *line);
 /* Run split words as a (non-configuration) command. */
