@@ -31,16 +31,16 @@ int
 bgpd_conf_load(struct ly_ctx *ctx, const char *path, struct lyd_node **out)
 {
 	FILE *f = fopen(path, "r");
-	int errors;
+	int errors, rv = -errno;
 
 	*out = NULL;
 	if (f == NULL) {
-		log_err("cannot open config file %s: %s", path, strerror(errno));
-		return -1;
+		log_err("cannot open config file %s: %s", path, strerror(-rv));
+		return rv;
 	}
 	errors = conf_load_stream(ctx, f, path, out, bgpd_conf_log_err, NULL);
 	fclose(f);
-	return errors > 0 ? -1 : 0;
+	return errors > 0 ? -EINVAL : 0;
 }
 
 void
@@ -76,6 +76,13 @@ bgpd_conf_watch(struct bgpd *b, conf_change_fn *fn, void (*done)(void *), void *
 	b->conf_watch = fn;
 	b->conf_watch_done = done;
 	b->conf_watch_arg = arg;
+}
+
+void
+bgpd_conf_check_set(struct bgpd *b, bgpd_conf_check_fn *fn, void *arg)
+{
+	b->conf_check = fn;
+	b->conf_check_arg = arg;
 }
 
 /*
@@ -126,20 +133,41 @@ bgpd_conf_commit(struct bgpd *b, struct lyd_node *candidate)
 }
 
 int
-bgpd_conf_reload(struct bgpd *b, const char *who)
+bgpd_conf_apply(struct bgpd *b, struct lyd_node *candidate, size_t *changes, char *why,
+    size_t len)
+{
+	why[0] = '\0';
+	if (b->conf_check != NULL &&
+	    b->conf_check(b->running, candidate, why, len, b->conf_check_arg) < 0) {
+		lyd_free_all(candidate);
+		return -EBUSY;
+	}
+	*changes = bgpd_conf_commit(b, candidate);
+	return 0;
+}
+
+int
+bgpd_conf_reload(struct bgpd *b, const char *who, char *why, size_t len)
 {
 	struct lyd_node *cand;
 	size_t n;
+	int rv;
 
 	if (b->conf_file == NULL) {
-		log_notice("%s: no config file to reload", who);
-		return -1;
+		snprintf(why, len, "no config file to reload");
+		log_notice("%s: %s", who, why);
+		return -ENOENT;
 	}
-	if (bgpd_conf_load(b->yang, b->conf_file, &cand) < 0) {
-		log_warnx("%s: %s has errors; keeping the running configuration", who, b->conf_file);
-		return -1;
+	if ((rv = bgpd_conf_load(b->yang, b->conf_file, &cand)) == -EINVAL)
+		snprintf(why, len, "%s has errors (see the daemon's log)", b->conf_file);
+	else if (rv < 0)
+		snprintf(why, len, "cannot open %s: %s", b->conf_file, strerror(-rv));
+	else
+		rv = bgpd_conf_apply(b, cand, &n, why, len);
+	if (rv < 0) {
+		log_warnx("%s: %s; keeping the running configuration", who, why);
+		return rv;
 	}
-	n = bgpd_conf_commit(b, cand);
 	log_notice("%s: configuration reloaded from %s (%zu changes)", who, b->conf_file, n);
 	return 0;
 }
@@ -171,8 +199,9 @@ bgpd_conf_edit(struct bgpd *b, const char *text, size_t len, char *errs, size_t 
 	struct errlines e = { errs, errlen, 0 };
 	struct conf_parse *p = conf_parse_new(b->yang, b->running, "command", bgpd_conf_collect, &e);
 	struct lyd_node *cand = NULL;
-	char *copy = strndup(text, len), *save = NULL, *line;
+	char *copy = strndup(text, len), *save = NULL, *line, why[512];
 	int errors;
+	size_t n;
 
 	if (copy == NULL)
 		fatal("config edit");
@@ -184,7 +213,11 @@ bgpd_conf_edit(struct bgpd *b, const char *text, size_t len, char *errs, size_t 
 	conf_parse_free(p);
 	if (errors > 0)
 		return errors;
-	log_notice("config: edited from the shell (%zu changes)", bgpd_conf_commit(b, cand));
+	if (bgpd_conf_apply(b, cand, &n, why, sizeof(why)) < 0) {
+		snprintf(errs, errlen, "%s\n", why);
+		return 1;
+	}
+	log_notice("config: edited from the shell (%zu changes)", n);
 	return 0;
 }
 

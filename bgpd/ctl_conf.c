@@ -73,13 +73,10 @@ ctl_config(struct bgpd *b, struct ctl_conn *c, const struct ctl_frame *f)
 static void
 ctl_reload(struct bgpd *b, struct ctl_conn *c, const struct ctl_frame *f)
 {
-	if (b->conf_file == NULL) {
-		ctl_conn_error(c, f->seq, "no config file to reload");
-		return;
-	}
-	if (bgpd_conf_reload(b, "reload") < 0) {
-		ctl_conn_error(c, f->seq, "%s has errors (see the daemon's log); "
-		    "the running configuration stays", b->conf_file);
+	char why[512];
+
+	if (bgpd_conf_reload(b, "reload", why, sizeof(why)) < 0) {
+		ctl_conn_error(c, f->seq, "%s; the running configuration stays", why);
 		return;
 	}
 	ctl_conn_end(c, f->seq);

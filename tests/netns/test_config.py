@@ -9,7 +9,7 @@ import subprocess
 
 import pytest
 
-from conftest import BGPD, vtysh, wait_for
+from conftest import BGPD, vtysh, vtysh_json, wait_for
 
 DATA = os.path.join(os.path.dirname(__file__), "..", "data", "config")
 GOOD = sorted(glob.glob(os.path.join(DATA, "good", "*.conf")))
@@ -139,3 +139,84 @@ def test_neighbor_sub_mode_edits_that_neighbor(daemon):
     assert running(daemon) == ("router bgp 65001\n neighbor 10.1.0.2 remote-as 65002\n"
                                " neighbor 10.1.0.2 description via the sub-mode\n"
                                " neighbor 10.1.0.3 remote-as 65003\nexit\n!\n")
+
+
+AS65001 = ("router bgp 65001\n bgp router-id 10.1.0.1\n neighbor 10.1.0.2 remote-as 65002\n"
+           "exit\n!\n")
+
+
+def test_no_router_bgp_naming_another_as_changes_nothing(daemon_factory, tmp_path):
+    """FRR: `no router bgp 65009` under AS 65001 is "Can't find BGP instance"."""
+    conf = tmp_path / "a.conf"
+    conf.write_text(AS65001)
+    d = daemon_factory(config=conf).start()
+    r = vtysh(d.sock, "configure terminal", "no router bgp 65009")
+    assert r.returncode == 1
+    assert "/ipip-bgpd:bgp/asn: it is 65001, not 65009: nothing removed" in r.stderr, r.stderr
+    r = vtysh(d.sock, "configure terminal", "router bgp 65001", "no neighbor 10.1.0.2 remote-as 65009")
+    assert r.returncode == 1 and "it is 65002, not 65009: nothing removed" in r.stderr, r.stderr
+    assert running(d) == AS65001
+    assert "bgp deleted" not in d.read_log() and "router bgp removed" not in d.read_log()
+    assert vtysh_json(d.sock, "show daemon json")["pid"] == d.proc.pid
+    r = vtysh(d.sock, "configure terminal", "no router bgp 65001")
+    assert r.returncode == 0, r.stderr
+    assert "router bgp" not in running(d)
+
+
+def test_the_shell_cannot_renumber_but_a_reload_can(daemon_factory, tmp_path):
+    """FRR: "BGP is already running; AS is 65001". The file, reloaded, may."""
+    conf = tmp_path / "a.conf"
+    conf.write_text(AS65001)
+    d = daemon_factory(config=conf).start()
+    r = vtysh(d.sock, "configure terminal", "router bgp 65009")
+    assert r.returncode == 1
+    assert "/ipip-bgpd:bgp/asn: BGP is already running; AS is 65001" in r.stderr, r.stderr
+    assert running(d) == AS65001
+    assert "every session restarts" not in d.read_log()
+    conf.write_text(AS65001.replace("65001", "65009"))
+    r = vtysh(d.sock, "reload")
+    assert r.returncode == 0, r.stderr
+    assert running(d) == AS65001.replace("65001", "65009")
+    assert wait_for(lambda: "BGP: now AS 65009" in d.read_log()), d.read_log()
+
+
+OVERLAY = ("router bgp 65001\n bgp router-id 10.1.0.1\nexit\n!\n"
+           "overlay\n mode {mode}\n{more}exit\n!\n")
+
+
+def test_an_overlay_change_that_needs_a_restart_is_refused(daemon_factory, tmp_path):
+    """running-config never shows a mode or driver that is not in effect."""
+    conf = tmp_path / "o.conf"
+    never = OVERLAY.format(mode="never", more="")
+    conf.write_text(never)
+    d = daemon_factory(config=conf).start()
+    conf.write_text(OVERLAY.format(mode="cross-subnet", more=""))
+    r = vtysh(d.sock, "reload")
+    assert r.returncode == 1
+    assert "runs without a tunnel driver" in r.stderr and "restart ipip-bgpd" in r.stderr, r.stderr
+    assert running(d) == never
+    ov = vtysh_json(d.sock, "show overlay json")
+    assert (ov["mode"], ov["driver"]) == ("never", "none"), ov
+    r = vtysh(d.sock, "configure terminal", "overlay", "mode always")
+    assert r.returncode == 1 and "runs without a tunnel driver" in r.stderr, r.stderr
+    assert running(d) == never
+
+    userspace = OVERLAY.format(mode="always",
+                               more=" tunnel-style point-to-point\n driver userspace\n")
+    conf2 = tmp_path / "u.conf"
+    conf2.write_text(userspace)
+    d2 = daemon_factory(config=conf2).start()
+    assert vtysh_json(d2.sock, "show overlay json")["driver"] == "userspace"
+    r = vtysh(d2.sock, "configure terminal", "overlay", "driver kernel", "end")
+    assert r.returncode == 1
+    assert "overlay driver userspace -> kernel cannot change while ipip-bgpd runs" in r.stderr, \
+        r.stderr
+    r = vtysh(d2.sock, "configure terminal", "overlay", "mtu 1400", "end")
+    assert r.returncode == 1 and "overlay mtu unset (underlay - 20) -> 1400 cannot change" in r.stderr, r.stderr
+    assert running(d2) == userspace
+    assert vtysh_json(d2.sock, "show overlay json")["driver"] == "userspace"
+    # the modes do apply at run time when the instance has its tunnel driver
+    r = vtysh(d2.sock, "configure terminal", "overlay", "mode cross-subnet", "end")
+    assert r.returncode == 0, r.stderr
+    assert vtysh_json(d2.sock, "show overlay json")["mode"] == "cross-subnet"
+    assert running(d2) == userspace.replace("mode always", "mode cross-subnet")
