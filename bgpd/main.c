@@ -320,6 +320,8 @@ main(int argc, char **argv)
 	if (opts_parse(argc, argv, &o) < 0)
 		return 2;
 	log_init(stderr, "ipip-bgpd", o.log_level >= 0 ? o.log_level : LOG_INFO);
+	if (o.check_only)
+		log_set_plain();		/* FILE:LINE: message, as a compiler */
 	if ((b.yang = conf_ctx_new()) == NULL)
 		fatalx("cannot load the built-in YANG model");
 	rv = bgpd_conf_read(&o, b.yang, &tree, &b.conf_file);
