@@ -38,8 +38,12 @@ size_t	bgpd_conf_commit(struct bgpd *, struct lyd_node *candidate);
  * speaker, which resets or updates in place by c->kind (bgpd/peer_conf.c).
  */
 void	bgpd_conf_watch(struct bgpd *, conf_change_fn *, void (*done)(void *), void *arg);
-/* Reload b->conf_file. 0, or -1 with the running config untouched (logged). */
-int	bgpd_conf_reload(struct bgpd *, const char *who);
+/*
+ * Reload b->conf_file. 0, or -1 with the running config untouched (logged);
+ * errs (may be NULL) then gets the errors too, one "FILE:LINE: PATH: reason"
+ * a line, as many as fit.
+ */
+int	bgpd_conf_reload(struct bgpd *, const char *who, char *errs, size_t errlen);
 /*
  * Apply text lines as the shell sends them (context lines, then the command).
  * 0, or the number of errors, each one line in errs (NUL-separated lines).

@@ -70,16 +70,20 @@ ctl_config(struct bgpd *b, struct ctl_conn *c, const struct ctl_frame *f)
 	ctl_conn_error(c, f->seq, "%d error%s; nothing changed", n, n == 1 ? "" : "s");
 }
 
+/* The file's errors as text records, as `ipip-bgpd -C` prints them, then the verdict. */
 static void
 ctl_reload(struct bgpd *b, struct ctl_conn *c, const struct ctl_frame *f)
 {
+	char errs[4096];
+
 	if (b->conf_file == NULL) {
 		ctl_conn_error(c, f->seq, "no config file to reload");
 		return;
 	}
-	if (bgpd_conf_reload(b, "reload") < 0) {
-		ctl_conn_error(c, f->seq, "%s has errors (see the daemon's log); "
-		    "the running configuration stays", b->conf_file);
+	if (bgpd_conf_reload(b, "reload", errs, sizeof(errs)) < 0) {
+		ctl_conf_send_text(c, f, errs, strlen(errs));
+		ctl_conn_error(c, f->seq, "%s has errors; the running configuration stays",
+		    b->conf_file);
 		return;
 	}
 	ctl_conn_end(c, f->seq);

@@ -162,7 +162,7 @@ on_signal_stop(evutil_socket_t sig, short what, void *arg)
 static void
 on_signal_reload(evutil_socket_t sig, short what, void *arg)
 {
-	(void)bgpd_conf_reload(arg, "SIGHUP");	/* logs why when it keeps the old one */
+	(void)bgpd_conf_reload(arg, "SIGHUP", NULL, 0);	/* logs why when it keeps the old one */
 }
 
 /* PID file and control socket: the two "already running" checks. */
