@@ -56,11 +56,13 @@ void	bgpd_conf_check_set(struct bgpd *, bgpd_conf_check_fn *, void *arg);
 MUST_USE int bgpd_conf_apply(struct bgpd *, struct lyd_node *candidate, size_t *changes,
     char *why, size_t len);
 /*
- * Reload b->conf_file. 0, or with the running config untouched (logged and
- * said in why): -ENOENT (no file given), -errno (cannot open it), -EINVAL
- * (it has errors), -EBUSY (a change needs a restart).
+ * Reload b->conf_file. 0, or with the running config untouched (logged):
+ * -ENOENT (no file given), -errno (cannot open it), -EINVAL (it has
+ * errors), -EBUSY (a change needs a restart). errs (may be NULL) then says
+ * why: the file's errors, one "FILE:LINE: PATH: reason" a line, as many as
+ * fit, or one line for the other cases.
  */
-int	bgpd_conf_reload(struct bgpd *, const char *who, char *why, size_t len);
+int	bgpd_conf_reload(struct bgpd *, const char *who, char *errs, size_t errlen);
 /*
  * Apply text lines as the shell sends them (context lines, then the command).
  * 0, or the number of errors, each one line in errs (NUL-separated lines).

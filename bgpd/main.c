@@ -50,7 +50,8 @@ usage(FILE *to)
 	    "BGP routing daemon that builds IPIP overlays.\n\n"
 	    "  -f, --config FILE    configuration file (default " IPIP_CONFFILE ";\n"
 	    "                       without -f a missing default file means an empty config)\n"
-	    "  -n, --foreground     stay in the foreground and log to stderr (for systemd)\n"
+	    "  -n, --foreground     stay in the foreground and log to stderr (for systemd:\n"
+	    "                       <N>message lines when stderr is $JOURNAL_STREAM)\n"
 	    "  -S, --socket PATH    control socket (default " IPIP_CTLSOCK ")\n"
 	    "  -P, --pidfile PATH   PID file (default " IPIP_PIDFILE ", or SOCKET's\n"
 	    "                       name with .pid when -S is given)\n"
@@ -58,7 +59,8 @@ usage(FILE *to)
 	    "                       only CAP_NET_ADMIN, CAP_NET_BIND_SERVICE, CAP_NET_RAW\n"
 	    "                       (default " IPIP_USER " if it exists; -u root stays root)\n"
 	    "  -d, --debug          log at level debugging\n"
-	    "  -C, --check          check the configuration file, report every error, exit\n"
+	    "  -C, --check          check the configuration file, print every error as\n"
+	    "                       FILE:LINE: message, exit 1 if any (0 if none)\n"
 	    "  -V, --version        print the version and exit\n"
 	    "  -h, --help           print this help and exit\n\n"
 	    "Signals: SIGTERM/SIGINT stop cleanly, SIGHUP reloads the configuration.\n"
@@ -215,9 +217,7 @@ on_signal_stop(evutil_socket_t sig, short what, void *arg)
 static void
 on_signal_reload(evutil_socket_t sig, short what, void *arg)
 {
-	char why[512];
-
-	(void)bgpd_conf_reload(arg, "SIGHUP", why, sizeof(why));	/* logs why it keeps the old one */
+	(void)bgpd_conf_reload(arg, "SIGHUP", NULL, 0);	/* logs why when it keeps the old one */
 }
 
 /* PID file and control socket: the two "already running" checks. */
@@ -375,6 +375,8 @@ main(int argc, char **argv)
 	if (opts_parse(argc, argv, &o) < 0)
 		return 2;
 	log_init(stderr, "ipip-bgpd", o.log_level >= 0 ? o.log_level : LOG_INFO);
+	if (o.check_only)
+		log_set_plain();		/* FILE:LINE: message, as a compiler */
 	if ((b.yang = conf_ctx_new()) == NULL)
 		fatalx("cannot load the built-in YANG model");
 	rv = bgpd_conf_read(&o, b.yang, &tree, &b.conf_file);

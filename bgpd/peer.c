@@ -223,17 +223,39 @@ peer_coll_drop(struct peer *p)
  * the number left out (STYLE 3: what a peer can trigger is rate-limited).
  */
 static void
-peer_fail_log(struct peer *p)
+peer_fail_log(struct peer *p, int level)
 {
 	unsigned dropped = 0;
 
 	if (!log_ratelimit_ok(&p->fail_rl, time(NULL), 5, 60, &dropped))
 		return;
 	if (dropped)
-		log_peer(p, LOG_INFO, "session not established: %s (%u more not logged)",
+		log_peer(p, level, "session not established: %s (%u more not logged)",
 		    p->last_reason, dropped);
 	else
-		log_peer(p, LOG_INFO, "session not established: %s", p->last_reason);
+		log_peer(p, level, "session not established: %s", p->last_reason);
+}
+
+/*
+ * The end of a session, one line: "session down" at the neighbor-changes
+ * level, or a failed attempt at info; a received NOTIFICATION raises it to
+ * its own level (notice for a Cease, warning for an error the peer found).
+ */
+static void
+peer_end_log(struct peer *p, enum peer_state old)
+{
+	int rcvd = p->notify_rcvd_level, level;
+
+	p->notify_rcvd_level = 0;
+	if (old == PEER_ESTABLISHED) {
+		level = p->cfg.log_neighbor_changes ? LOG_NOTICE : LOG_DEBUG;
+		log_peer(p, rcvd != 0 && rcvd < level ? rcvd : level, "session down: %s",
+		    p->last_reason);
+	} else if (old >= PEER_OPENSENT) {
+		peer_fail_log(p, rcvd != 0 ? rcvd : LOG_INFO);
+	} else if (rcvd != 0) {
+		log_peer(p, rcvd, "%s", p->last_reason);
+	}
 }
 
 /* Close the session's connection (after sending e, if any); maybe restart later. */
@@ -255,14 +277,12 @@ peer_drop(struct peer *p, enum peer_state old, const struct bgp_err *e, bool res
 	p->hold = p->keepalive = 0;
 	if (old == PEER_ESTABLISHED || e != NULL)
 		peer_reason_keep(p);
+	peer_end_log(p, old);
 	if (old == PEER_ESTABLISHED) {
-		log_peer(p, p->cfg.log_neighbor_changes ? LOG_NOTICE : LOG_DEBUG, "session down: %s",
-		    p->last_reason);
 		p->stats.dropped++;
 		if (p->hooks.down)		/* after the close: last_reason/last_err are final */
 			p->hooks.down(p, p->hooks.arg);
-	} else if (old >= PEER_OPENSENT)
-		peer_fail_log(p);
+	}
 	if (old >= PEER_OPENSENT && restart)
 		p->stats.resets++;
 	if (!restart || p->bgp->stopping || p->cfg.shutdown) {

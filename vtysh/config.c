@@ -94,9 +94,29 @@ vtysh_show_running(struct vty *v, const struct cmd_args *a)
 	return rv;
 }
 
-/* Send lines; print each error the daemon found. 0 when applied. */
+/*
+ * An error line of CTL_CONFIG: "line N: PATH: reason" names FILE:N when the
+ * lines came from a file; typed lines carry their block's context lines, so
+ * there N means nothing and only "PATH: reason" is shown.
+ */
+static void
+vty_config_err_line(struct vty *v, const char *l, const char *file)
+{
+	unsigned n;
+	int off = 0;
+
+	if (sscanf(l, "line %u: %n", &n, &off) == 1 && off > 0)
+		file != NULL ? vty_error(v, "%s:%u: %s", file, n, l + off) :
+		    vty_error(v, "%s", l + off);
+	else if (file != NULL)
+		vty_error(v, "%s: %s", file, l);
+	else
+		vty_error(v, "%s", l);
+}
+
+/* Send lines (from file, or typed if NULL); print each error the daemon found. 0 when applied. */
 int
-vty_config_send(struct vty *v, const char *text)
+vty_config_send(struct vty *v, const char *text, const char *file)
 {
 	char *errs = NULL, err[256], *save = NULL, *l;
 	int rv = vty_request_text(v, CTL_CONFIG, text, strlen(text), &errs, err, sizeof(err));
@@ -104,24 +124,28 @@ vty_config_send(struct vty *v, const char *text)
 	if (rv == -2)
 		return -1;
 	if (rv < 0) {
-		for (l = strtok_r(errs, "\n", &save); l; l = strtok_r(NULL, "\n", &save))
-			vty_error(v, "%s", l);
+		for (l = errs ? strtok_r(errs, "\n", &save) : NULL; l; l = strtok_r(NULL, "\n", &save))
+			vty_config_err_line(v, l, file);
 		vty_error(v, "%s", err);
 	}
 	free(errs);
 	return rv < 0 ? -1 : 0;
 }
 
+/* A request answered by text: printed when it succeeds; on failure each of its lines is an error. */
 static int
 vty_simple(struct vty *v, uint16_t type)
 {
-	char *text = NULL, err[256];
+	char *text = NULL, err[256], *save = NULL, *l;
 	int rv = vty_request_text(v, type, NULL, 0, &text, err, sizeof(err));
 
-	if (rv == 0 && text && text[0])
+	if (rv == 0 && text && text[0]) {
 		fprintf(v->out, "%s\n", text);
-	else if (rv == -1)
+	} else if (rv == -1) {
+		for (l = text ? strtok_r(text, "\n", &save) : NULL; l; l = strtok_r(NULL, "\n", &save))
+			vty_error(v, "%s", l);
 		vty_error(v, "%s", err);
+	}
 	free(text);
 	return rv < 0 ? -1 : 0;
 }
@@ -212,7 +236,7 @@ vty_config_execute(struct vty *v, const char *line, char **w, int n)
 		return def->run(v, &args);	/* show, write: as FRR's vtysh allows */
 	if ((payload = config_payload(v, i, line)) == NULL)
 		return vty_error(v, "out of memory");
-	rv = vty_config_send(v, payload);
+	rv = vty_config_send(v, payload, NULL);
 	free(payload);
 	if (rv < 0)
 		return -1;
@@ -237,7 +261,7 @@ vty_config_file(struct vty *v, const char *path)
 		return vty_error(v, "cannot open %s", path);
 	rv = getdelim(&text, &cap, '\0', f) < 0 ? 0 : 1;
 	fclose(f);
-	rv = rv ? vty_config_send(v, text) : 0;
+	rv = rv ? vty_config_send(v, text, path) : 0;
 	free(text);
 	return rv;
 }

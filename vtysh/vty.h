@@ -65,8 +65,11 @@ int	vty_run_words(struct vty *, const char *line, char **words, int n);
 
 /* Configuration (config.c). */
 int	vty_config_execute(struct vty *, const char *line, char **words, int n);
-/* Send text lines as one change; print the daemon's errors. 0 when applied. */
-int	vty_config_send(struct vty *, const char *text);
+/*
+ * Send text lines as one change; print the daemon's errors, as FILE:LINE
+ * when the lines are file's (NULL: typed lines). 0 when applied.
+ */
+int	vty_config_send(struct vty *, const char *text, const char *file);
 /* -f FILE: the whole file as one change. */
 int	vty_config_file(struct vty *, const char *path);
 /* The prompt's mode part: "" or "(config-router)". */

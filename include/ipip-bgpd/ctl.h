@@ -42,9 +42,13 @@ enum ctl_type {
 				   whose concatenation is the running config as YANG JSON */
 	CTL_CONFIG = 33,	/* request: text lines, the shell's block context then the
 				   command; answer: CTL_END when applied, else ctl_text
-				   records (one error per line) then CTL_ERROR */
+				   records (one error per line, "line N: PATH: reason"
+				   where N counts the request's lines, or "PATH:
+				   reason") then CTL_ERROR */
 	CTL_RELOAD = 34,	/* request: no payload; reload the config file as SIGHUP
-				   does; answer: CTL_END or CTL_ERROR */
+				   does; answer: CTL_END, or ctl_text records (the
+				   file's errors, "FILE:LINE: PATH: reason" a line)
+				   then CTL_ERROR */
 	CTL_WRITE = 35,		/* request: no payload; write the running config to the
 				   file (temp file + rename); answer: a ctl_text, CTL_END */
 	CTL_GRACEFUL_RESTART = 36,	/* request: no payload; stop gracefully (RFC 4724):

@@ -9,7 +9,7 @@ import subprocess
 
 import pytest
 
-from conftest import BGPD, vtysh, vtysh_json, wait_for
+from conftest import BGPD, VTYSH, vtysh, vtysh_json, wait_for
 
 DATA = os.path.join(os.path.dirname(__file__), "..", "data", "config")
 GOOD = sorted(glob.glob(os.path.join(DATA, "good", "*.conf")))
@@ -29,8 +29,7 @@ def test_check_mode_gives_the_documented_error(path):
     r = subprocess.run([BGPD, "-C", "-f", name], cwd=os.path.dirname(path),
                        capture_output=True, text=True, timeout=20)
     assert r.returncode == 1
-    errors = [l for l in r.stderr.splitlines() if "error:" in l]
-    assert len(errors) == 1 and errors[0].endswith(want), r.stderr
+    assert r.stderr.splitlines() == [want], r.stderr     # FILE:LINE: message, as README says
 
 
 @pytest.mark.parametrize("path", GOOD, ids=os.path.basename)
@@ -68,6 +67,45 @@ def test_bad_reload_keeps_the_running_config(daemon_factory, tmp_path):
     assert vtysh(d.sock, "reload").returncode == 0
     assert "neighbor 10.1.0.2 description new" in running(d)
     assert "/description created as new (no session reset)" in d.read_log()
+
+
+def test_reload_from_the_shell_prints_each_error_and_fails(daemon_factory, tmp_path):
+    """As `birdc configure`: the operator (and systemctl reload, which runs
+    it) sees why the file was refused, as `ipip-bgpd -C` would print it."""
+    conf = tmp_path / "s.conf"
+    good = "router bgp 65001\n neighbor 10.1.0.2 remote-as 65002\nexit\n!\n"
+    conf.write_text(good)
+    d = daemon_factory(config=conf).start()
+    conf.write_text("router bgp 65001\n neighbor 10.1.0.2 remote-as 65002\n\n"
+                    " neighbor 10.1.0.2 timers 1 2\n neighbor 10.1.0.2 frob\nexit\n")
+    check = subprocess.run([BGPD, "-C", "-f", str(conf)], capture_output=True, text=True, timeout=20)
+    r = vtysh(d.sock, "reload")
+    assert r.returncode == 1, (r.stdout, r.stderr)
+    assert len(check.stderr.splitlines()) == 2, check.stderr
+    for line in check.stderr.splitlines():
+        assert f"% {line}\n" in r.stderr, (line, r.stderr)
+    assert f"% {conf}:5: /ipip-bgpd:bgp/neighbor[address='10.1.0.2']: unknown keyword 'frob'" in r.stderr
+    assert r.stderr.rstrip().endswith(f"% {conf} has errors; the running configuration stays")
+    assert running(d) == good
+
+
+def test_vtysh_f_errors_name_file_and_line(daemon, tmp_path):
+    """-f FILE names FILE:LINE as `ipip-bgpd -C -f FILE` does (blank lines count)."""
+    f = tmp_path / "cmds.conf"
+    f.write_text("router bgp 65001\n\n neighbor 10.1.0.2 remote-as 65002\n!\n neighbor 10.1.0.2 frob\nexit\n")
+    r = subprocess.run([VTYSH, "-S", daemon.sock, "-f", str(f)], capture_output=True, text=True,
+                       timeout=20)
+    assert r.returncode == 1
+    assert f"% {f}:5: /ipip-bgpd:bgp/neighbor[address='10.1.0.2']: unknown keyword 'frob'" in r.stderr, \
+        r.stderr
+    check = subprocess.run([BGPD, "-C", "-f", str(f)], capture_output=True, text=True, timeout=20)
+    assert check.stderr.startswith(f"{f}:5: /ipip-bgpd:bgp/neighbor[address='10.1.0.2']: unknown keyword"), \
+        check.stderr
+    assert "router bgp" not in running(daemon)
+    # typed lines carry their block's context: no line number there
+    r = vtysh(daemon.sock, "configure terminal", "router bgp 65001", "neighbor 10.1.0.2 frob")
+    assert r.returncode == 1
+    assert "% /ipip-bgpd:bgp/neighbor[address='10.1.0.2']: unknown keyword 'frob'" in r.stderr, r.stderr
 
 
 def test_config_commands_change_running_config_and_bad_ones_nothing(daemon):
