@@ -502,8 +502,9 @@ def test_sigkill_then_overlay_never_removes_only_what_the_dead_run_left(tmp_path
     from test_overlay import our_tunnels
     assert wait_for(lambda: our_tunnels(link.a) == [], 5), (our_tunnels(link.a), d.read_log())
     assert_only_strangers_left(ns, devs, link.a)
-    for name in ours:
-        assert f"tunnel {name}: left by an earlier run, unused: removed" in d.read_log()
+    for name in ours:                               # logged just after the removal
+        assert wait_for(lambda: f"tunnel {name}: left by an earlier run, unused: removed"
+                        in d.read_log(), 5), d.read_log()
     assert d.stop() == 0
     d.assert_no_sanitizer_report()
     assert_only_strangers_left(ns, devs, link.a)
