@@ -4,7 +4,8 @@
  * devices left by an earlier run, and the link monitor that follows the
  * underlay's MTU; the choice of driver (auto probes the kernel), NBMA
  * devices shared per local address, the multipath hash sysctl and the
- * firewall table (host.h). Drivers (driver.h) make the devices; link.c talks
+ * firewall table (host.h); without a manager, the sweep and prune of what an
+ * earlier run left (tunnel_stale_*). Drivers (driver.h) make the devices; link.c talks
  * rtnetlink. Runs on one thread; see tunnel.h for the contract.
  */
 #include <arpa/inet.h>
