@@ -148,6 +148,19 @@ const char *tunnel_mgr_driver_why(const struct tunnel_mgr *);
 void	tunnel_mgr_drops(const struct tunnel_mgr *, struct tunnel_drops *);
 /* Remove devices of an earlier run that no tunnel_get() claimed; returns how many. */
 unsigned tunnel_mgr_prune(struct tunnel_mgr *);
+/*
+ * Without a manager (every overlay mode never), what an earlier run of ours
+ * left (it died, or had tunnels and stopped gracefully): at start,
+ * tunnel_stale_filters_sweep() takes the bpf driver's ipip_decap filters off
+ * every device, and the clsact each leaves empty (it needs CAP_BPF: before
+ * the privilege drop); once the routes through them are gone,
+ * tunnel_stale_devices_prune() removes every device carrying our alias,
+ * whichever driver made it (ipip, TUN), and returns how many. Both log what
+ * they remove; devices and filters not ours are never touched. (A manager
+ * does the same: its driver or tunnel_mgr_new sweeps, tunnel_mgr_prune prunes.)
+ */
+void	tunnel_stale_filters_sweep(void);
+unsigned tunnel_stale_devices_prune(void);
 /* Call fn for each live tunnel, in creation order. */
 void	tunnel_mgr_walk(const struct tunnel_mgr *,
 	    void (*fn)(void *arg, const struct tunnel *), void *arg);

@@ -296,7 +296,7 @@ struct ctl_overlay_rec {
 	uint8_t		rec;		/* CTL_OVERLAY_HEAD / CTL_OVERLAY_NH */
 	uint8_t		running;	/* head: 0 when nothing is installed (no BGP, or fib failed) */
 	uint8_t		pad[2];
-	uint32_t	mtu;		/* route MTU through the tunnel; 0 direct */
+	uint32_t	mtu;		/* tunnel: its MTU (the routes'); direct: the device's; 0 none */
 	uint32_t	prefixes;	/* prefixes using this next hop */
 	uint32_t	ifindex;
 	char		mode[16];	/* always | cross-subnet | never: head global, nh its own */

@@ -97,6 +97,14 @@ def test_cross_subnet_near_is_direct_far_is_tunneled_and_withdraw_cleans(tmp_pat
     v = overlay_view(d)
     assert v[link.addr_b]["decision"] == "direct"
     assert f"{link.addr_b} is on connected 10.0.31.0/24 via {link.va}" in v[link.addr_b]["reason"]
+    # a direct next hop's MTU is its device's (the route carries none), not 0
+    sh("ip", "-n", link.a, "link", "set", link.va, "mtu", "1400")
+    va_mtu = ip_json(link.a, "link", "show", link.va)[0]["mtu"]
+    assert va_mtu == 1400 and overlay_view(d)[link.addr_b]["mtu"] == va_mtu
+    row = next(l for l in vtysh(d.sock, "show overlay").stdout.splitlines()
+               if l.startswith(link.addr_b))
+    assert row.split()[4:6] == [link.va, "1400"], row
+    sh("ip", "-n", link.a, "link", "set", link.va, "mtu", "1500")
     assert v[REMOTE]["decision"] == "tunnel" and v[REMOTE]["device"] == t["ifname"]
     assert "not on a connected subnet" in v[REMOTE]["reason"]
     assert v[REMOTE]["prefixes"] == 1 and v[REMOTE]["mtu"] == t["mtu"]
