@@ -584,6 +584,22 @@ peer_start_now(struct peer *p)
 	peer_start(p);
 }
 
+/* Why we stop a session, in FRR's words for "Last reset due to". */
+static const char *
+peer_stop_reason(uint8_t subcode)
+{
+	switch (subcode) {
+	case BGP_CEASE_ADMIN_RESET:
+		return "User reset";
+	case BGP_CEASE_CONF_CHANGE:
+		return "Config change";
+	case BGP_CEASE_PEER_DECONF:
+		return "Neighbor deleted";
+	default:
+		return "Admin. shutdown";
+	}
+}
+
 void
 peer_stop(struct peer *p, uint8_t subcode, const char *text)
 {
@@ -591,7 +607,7 @@ peer_stop(struct peer *p, uint8_t subcode, const char *text)
 		notify_shutdown_set(&p->pending_err, subcode, text);	/* RFC 9003 */
 	else
 		bgp_err_set(&p->pending_err, BGP_ERR_CEASE, subcode, NULL, 0);
-	snprintf(p->last_reason, sizeof(p->last_reason), "administratively stopped%s%s",
+	snprintf(p->last_reason, sizeof(p->last_reason), "%s%s%s", peer_stop_reason(subcode),
 	    text && text[0] ? ": " : "", text ? text : "");
 	peer_fsm_event(p, FSM_STOP);
 }
@@ -611,8 +627,7 @@ peer_reset(struct peer *p)
 	if (p->cfg.shutdown)
 		return;
 	peer_stop(p, BGP_CEASE_ADMIN_RESET, NULL);
-	snprintf(p->last_reason, sizeof(p->last_reason), "administratively reset (clear bgp)");
-	peer_reason_keep(p);
+	peer_reason_keep(p);		/* "User reset" (peer_stop), for show */
 	peer_start_now(p);
 }
 

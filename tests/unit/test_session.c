@@ -705,12 +705,14 @@ START_TEST(an_operators_change_starts_the_connect_backoff_over)
 	ck_assert_int_gt(tv.tv_sec - now.tv_sec, 60);		/* 5 s doubled many times */
 	snprintf(cfg.password, sizeof(cfg.password), "fixed");
 	bgp_peer_update(b, p, &cfg, true);
+	ck_assert_str_eq(peer_reset_reason(p), "Config change");	/* FRR's words */
 	ck_assert_uint_le(p->connect_attempts, 1);		/* the attempt just made */
 	ck_assert(evtimer_pending(p->t_connect, &tv));
 	ck_assert_int_le(tv.tv_sec - now.tv_sec, 11);
 	for (int i = 0; i < 6; i++)
 		peer_fsm_event(p, FSM_CONNRETRY_EXPIRED);
 	peer_reset(p);						/* clear bgp */
+	ck_assert_str_eq(peer_reset_reason(p), "User reset");
 	ck_assert_uint_le(p->connect_attempts, 1);
 	unit_log_end();
 	bgp_free(b);
