@@ -204,13 +204,10 @@ mgr_ecmp_start(struct tunnel_mgr *m)
 		    names[m->opts.ecmp_hash], have, want);
 }
 
-/* Once two tunnels exist ECMP over them is possible: say so if it cannot spread flows. */
-static void
-mgr_ecmp_check(struct tunnel_mgr *m)
+void
+tunnel_ecmp_in_use(struct tunnel_mgr *m)
 {
-	struct tunnel *first = TAILQ_FIRST(&m->tunnels);
-
-	if (!m->ecmp_warn || first == NULL || TAILQ_NEXT(first, entry) == NULL)
+	if (m == NULL || !m->ecmp_warn)
 		return;
 	m->ecmp_warn = false;
 	log_warnx("tunnel: net.ipv4.fib_multipath_hash_policy is 0: ECMP over tunnels puts "
@@ -661,7 +658,6 @@ tunnel_get(struct tunnel_mgr *m, struct in_addr local, struct in_addr remote, in
 		*err = rv;
 		return NULL;
 	}
-	mgr_ecmp_check(m);
 	return t;
 }
 

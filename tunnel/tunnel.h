@@ -181,6 +181,13 @@ struct tunnel *tunnel_get(struct tunnel_mgr *, struct in_addr local,
 	    struct in_addr remote, int *err);
 /* -1 user; the last one removes the device. */
 void	tunnel_put(struct tunnel_mgr *, struct tunnel *);
+/*
+ * A route now spreads over two or more tunnels (the RIB says so, once): with
+ * ecmp-hash unset and net.ipv4.fib_multipath_hash_policy 0, warn once that
+ * every flow between two hosts takes one tunnel. Tunnels to different sites
+ * alone are no reason to warn.
+ */
+void	tunnel_ecmp_in_use(struct tunnel_mgr *);
 /* Borrowed view; valid until the next call into the manager. NBMA tunnels of one device share its counters. */
 const struct tunnel_info *tunnel_info(const struct tunnel *);
 void	tunnel_counters_get(const struct tunnel_mgr *, const struct tunnel *,

@@ -133,7 +133,11 @@ def test_always_tunnels_both_and_sigterm_leaves_nothing(tmp_path, lab, daemon_fa
     assert routes[FAR][0] == [(None, by_remote[REMOTE]["ifname"], False)], routes
     assert routes[NEAR][1] == by_remote[link.addr_b]["mtu"]
     assert overlay_view(d)[link.addr_b]["decision"] == "tunnel"
+    # two tunnels, no route over both: no word about the multipath hash (0 here)
+    assert sh("ip", "netns", "exec", link.a, "sysctl", "-n",
+              "net.ipv4.fib_multipath_hash_policy").stdout.strip() == "0"
     assert d.stop(signal.SIGTERM) == 0
+    assert "fib_multipath_hash_policy is 0" not in d.read_log()
     d.assert_no_sanitizer_report()
     assert installed(link.a) == {}
     assert our_tunnels(link.a) == []
