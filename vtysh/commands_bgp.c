@@ -88,14 +88,20 @@ cmd_show_bgp_summary(struct vty *v, const struct cmd_args *a)
 	return 0;
 }
 
+/* FRR's JSON for an address that is no neighbor. */
+#define JSON_NO_SUCH_NEIGHBOR	"{\n  \"bgpNoSuchNeighbor\":true\n}"
+
 int
 cmd_show_bgp_neighbors(struct vty *v, const struct cmd_args *a)
 {
+	const char *addr = cmd_arg(a, "A.B.C.D");
 	struct nb_list l = { 0 };
 	int rv = 0;
 
-	if (neighbors_get(v, cmd_arg(a, "A.B.C.D"), &l) < 0)
+	if (neighbors_get(v, addr, &l) < 0)
 		rv = -1;
+	else if (addr != NULL && l.n == 0)	/* the daemon sends none for it */
+		rv = vty_error_json(v, JSON_NO_SUCH_NEIGHBOR, "No such neighbor %s", addr);
 	else
 		render_bgp_neighbors(v->out, l.v, l.n, cmd_has(a, "json"));
 	free(l.v);

@@ -129,6 +129,8 @@ cmd_show_bgp_ipv4_prefix(struct vty *v, const struct cmd_args *a)
 	if (ctl_client_request(v->cl, CTL_SHOW_BGP_IPV4, &req, sizeof(req), take_rec, &l, err,
 	    sizeof(err)) < 0)
 		rv = vty_error(v, "%s", err);
+	else if (l.n == 0)		/* FRR: "{}" for json */
+		rv = vty_error_json(v, "{}", "Network not in table");
 	else
 		render_rib_detail(v->out, l.v, l.n, cmd_has(a, "json"));
 	free(l.v);

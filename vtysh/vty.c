@@ -5,21 +5,57 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <json-c/json.h>
+
 #include "lib/ctlmsg.h"
 #include "vtysh/client.h"
 #include "vtysh/vty.h"
+
+static void
+json_err_set(struct vty *v, const char *json)
+{
+	if (v->json && v->json_err[0] == '\0')
+		snprintf(v->json_err, sizeof(v->json_err), "%s", json);
+}
+
+static void
+say(struct vty *v, const char *fmt, va_list ap)
+{
+	char msg[1024];
+	json_object *o;
+
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	fflush(v->out);
+	fprintf(stderr, "%% %s\n", msg);
+	if (!v->json || v->json_err[0] != '\0')
+		return;
+	o = json_object_new_object();
+	json_object_object_add(o, "warning", json_object_new_string(msg));
+	json_err_set(v, json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY |
+	    JSON_C_TO_STRING_NOSLASHESCAPE));
+	json_object_put(o);
+}
 
 int
 vty_error(struct vty *v, const char *fmt, ...)
 {
 	va_list ap;
 
-	fflush(v->out);
-	fputs("% ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	say(v, fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
+	return -1;
+}
+
+int
+vty_error_json(struct vty *v, const char *json, const char *fmt, ...)
+{
+	va_list ap;
+
+	json_err_set(v, json);
+	va_start(ap, fmt);
+	say(v, fmt, ap);
+	va_end(ap);
 	return -1;
 }
 
@@ -85,6 +121,35 @@ vty_request_one_with(struct vty *v, uint16_t type, const void *req, size_t len, 
 	return 0;
 }
 
+/* The words ask for JSON: a "json" token, or json picked in a choice ("json|xml"). */
+static bool
+wants_json(const struct cmd_args *a)
+{
+	for (int i = 0; i < a->n; i++)
+		if (strcmp(a->v[i].token, "json") == 0 || strcmp(a->v[i].word, "json") == 0)
+			return true;
+	return false;
+}
+
+/*
+ * A json command that fails says why on stderr, as any other, and prints
+ * JSON on stdout: FRR's answer where it has one, else {"warning": why}.
+ * The exit status stays 1, so scripts see the failure either way.
+ */
+int
+vty_run_def(struct vty *v, const struct cmd_def *def, const struct cmd_args *args)
+{
+	int rv;
+
+	v->json = wants_json(args);
+	v->json_err[0] = '\0';
+	rv = def->run(v, args);
+	if (rv < 0 && v->json)
+		fprintf(v->out, "%s\n", v->json_err[0] ? v->json_err : "{}");
+	v->json = false;
+	return rv;
+}
+
 int
 vty_run_words(struct vty *v, const char *line, char **words, int n)
 {
@@ -93,7 +158,7 @@ vty_run_words(struct vty *v, const char *line, char **words, int n)
 
 	switch (cmd_lookup(vtysh_commands, vtysh_ncommands, words, n, &def, &args)) {
 	case CMD_OK:
-		return def->run(v, &args);
+		return vty_run_def(v, def, &args);
 	case CMD_AMBIGUOUS:
 		return vty_error(v, "Ambiguous command: %s", line);
 	case CMD_INCOMPLETE:
