@@ -122,13 +122,14 @@ fake_daemon(int first, int then, int ready[2])
 	_exit(0);
 }
 
+/* After vty_free: the daemon sees its connection close and exits. */
 static void
 fake_daemon_end(pid_t pid, int ready[2])
 {
 	int st;
 
-	kill(pid, SIGTERM);
-	waitpid(pid, &st, 0);
+	ck_assert_int_eq(waitpid(pid, &st, 0), pid);
+	ck_assert(WIFEXITED(st) && WEXITSTATUS(st) == 0);
 	close(ready[0]);
 	unlink(sock_path);
 }
