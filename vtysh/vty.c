@@ -9,31 +9,20 @@
 
 #include "lib/ctlmsg.h"
 #include "vtysh/client.h"
+#include "vtysh/render.h"
 #include "vtysh/vty.h"
-
-static void
-json_err_set(struct vty *v, const char *json)
-{
-	if (v->json && v->json_err[0] == '\0')
-		snprintf(v->json_err, sizeof(v->json_err), "%s", json);
-}
 
 static void
 say(struct vty *v, const char *fmt, va_list ap)
 {
 	char msg[1024];
-	json_object *o;
 
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	fflush(v->out);
 	fprintf(stderr, "%% %s\n", msg);
-	if (!v->json || v->json_err[0] != '\0')
-		return;
-	o = json_object_new_object();
-	json_object_object_add(o, "warning", json_object_new_string(msg));
-	json_err_set(v, json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY |
-	    JSON_C_TO_STRING_NOSLASHESCAPE));
-	json_object_put(o);
+	if (v->json && v->json_msg[0] == '\0')		/* cut, if need be, as text */
+		snprintf(v->json_msg, sizeof(v->json_msg), "%.*s", (int)sizeof(v->json_msg) - 1,
+		    msg);
 }
 
 int
@@ -52,7 +41,8 @@ vty_error_json(struct vty *v, const char *json, const char *fmt, ...)
 {
 	va_list ap;
 
-	json_err_set(v, json);
+	if (v->json && v->json_fail == NULL)
+		v->json_fail = json;
 	va_start(ap, fmt);
 	say(v, fmt, ap);
 	va_end(ap);
@@ -139,13 +129,21 @@ wants_json(const struct cmd_args *a)
 int
 vty_run_def(struct vty *v, const struct cmd_def *def, const struct cmd_args *args)
 {
+	json_object *o;
 	int rv;
 
 	v->json = wants_json(args);
-	v->json_err[0] = '\0';
+	v->json_fail = NULL;
+	v->json_msg[0] = '\0';
 	rv = def->run(v, args);
-	if (rv < 0 && v->json)
-		fprintf(v->out, "%s\n", v->json_err[0] ? v->json_err : "{}");
+	if (rv < 0 && v->json && v->json_fail != NULL) {
+		fprintf(v->out, "%s\n", v->json_fail);
+	} else if (rv < 0 && v->json) {
+		o = json_object_new_object();
+		if (v->json_msg[0] != '\0')
+			json_object_object_add(o, "warning", json_object_new_string(v->json_msg));
+		render_json_print(v->out, o);
+	}
 	v->json = false;
 	return rv;
 }

@@ -32,7 +32,8 @@ struct vty {
 	bool			 unreachable;	/* the daemon could not be reached */
 	/* A `... json` command that fails prints JSON on stdout too (vty_run_def). */
 	bool			 json;		/* the command running asked for json */
-	char			 json_err[512];	/* what it prints if it fails; "" none yet */
+	const char		*json_fail;	/* FRR's JSON for this failure (static), or NULL */
+	char			 json_msg[512];	/* else the first message: {"warning": msg} */
 	/* configure terminal (config.c) */
 	bool			 config;	/* in configuration mode */
 	int			 depth;		/* frames[0] is the top level */
@@ -51,7 +52,7 @@ extern const size_t vtysh_ncommands;
  * vty_run_def prints on stdout when the command fails.
  */
 int	vty_error(struct vty *, const char *fmt, ...) PRINTF_LIKE(2, 3);
-/* The same, with the JSON a json command prints instead (FRR's: "{}" ...). */
+/* The same, with the JSON a json command prints instead (FRR's: "{}" ...; static). */
 int	vty_error_json(struct vty *, const char *json, const char *fmt, ...) PRINTF_LIKE(3, 4);
 /* Connect if not yet connected; 0 or -1 after saying why. */
 int	vty_connect(struct vty *);

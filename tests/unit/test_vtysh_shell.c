@@ -277,6 +277,42 @@ START_TEST(unreachable_daemon_json_is_json)
 }
 END_TEST
 
+static int
+fail_long(struct vty *v, const struct cmd_args *a)
+{
+	char msg[2000];
+
+	memset(msg, '"', sizeof(msg) - 1);		/* every byte escaped in JSON */
+	msg[sizeof(msg) - 1] = '\0';
+	msg[0] = '\\';
+	return vty_error(v, "%s", msg);
+}
+
+/* A message longer than the shell keeps is cut as text: the JSON stays whole. */
+START_TEST(a_long_message_still_makes_valid_json)
+{
+	static const struct cmd_def def = { "fail [json]", "Fail\nJSON\n", fail_long };
+	struct vty v = { .out = stdout };
+	struct cmd_args a = { .n = 1, .v = { { .token = "json", .index = 1, .value = "json" } } };
+	char out[8192] = "", err[4096] = "";
+	FILE *fo = fmemopen(out, sizeof(out) - 1, "w"), *fe = fmemopen(err, sizeof(err) - 1, "w");
+	FILE *saved = stderr;
+	json_object *o, *w;
+
+	v.out = fo;
+	stderr = fe;
+	ck_assert_int_eq(vty_run_def(&v, &def, &a), -1);
+	stderr = saved;
+	fclose(fo);
+	fclose(fe);
+	ck_assert_msg((o = json_tokener_parse(out)) != NULL, "%s", out);
+	ck_assert(json_object_object_get_ex(o, "warning", &w));
+	ck_assert_uint_gt(strlen(json_object_get_string(w)), 100);
+	ck_assert_int_eq(json_object_get_string(w)[0], '\\');
+	json_object_put(o);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -286,6 +322,7 @@ main(void)
 		failed_json_commands_print_json,
 		failed_text_commands_print_nothing_on_stdout,
 		unreachable_daemon_json_is_json,
+		a_long_message_still_makes_valid_json,
 	};
 
 	signal(SIGPIPE, SIG_IGN);
