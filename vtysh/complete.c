@@ -27,7 +27,8 @@ static const struct value_slot {
 } value_slots[] = {
 	{ "neighbors", "A.B.C.D", VTY_VALUES_NEIGHBOR },	/* show [ip] bgp ... neighbors */
 	{ "neighbor", "A.B.C.D", VTY_VALUES_NEIGHBOR },		/* router, address-family, overlay */
-	{ "bgp", "WORD", VTY_VALUES_NEIGHBOR },			/* clear bgp WORD */
+	{ "bgp", "WORD", VTY_VALUES_NEIGHBOR },			/* clear [ip] bgp WORD */
+	{ "unicast", "WORD", VTY_VALUES_NEIGHBOR },		/* clear bgp ipv4 unicast WORD */
 	{ "tunnel", "NAME", VTY_VALUES_TUNNEL },		/* show tunnel NAME */
 	{ "neighbor", "NAME", VTY_VALUES_PEER_GROUP },
 	{ "peer-group", "NAME", VTY_VALUES_PEER_GROUP },

@@ -43,10 +43,13 @@ vty_request_text(struct vty *v, uint16_t type, const char *payload, size_t len, 
 	struct text_acc t = { 0 };
 	int rv;
 
+	*out = NULL;
 	if (vty_connect(v) < 0)
 		return -2;
-	if ((t.f = open_memstream(&t.buf, &t.len)) == NULL)
-		return vty_error(v, "out of memory");
+	if ((t.f = open_memstream(&t.buf, &t.len)) == NULL) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
 	rv = ctl_client_request(v->cl, type, payload, len, take_text, &t, err, errlen);
 	fclose(t.f);
 	*out = t.buf;
@@ -233,7 +236,7 @@ vty_config_execute(struct vty *v, const char *line, char **w, int n)
 		return vty_run_words(v, line, w + 1, n - 1);
 	i = config_frame_for(v, line, &mode);
 	if (mode < 0 && cmd_lookup(vtysh_commands, vtysh_ncommands, w, n, &def, &args) == CMD_OK)
-		return def->run(v, &args);	/* show, write: as FRR's vtysh allows */
+		return vty_run_def(v, def, &args);	/* show, write: as FRR's vtysh allows */
 	if ((payload = config_payload(v, i, line)) == NULL)
 		return vty_error(v, "out of memory");
 	rv = vty_config_send(v, payload, NULL);

@@ -28,6 +28,13 @@ tests_unit_test_vtysh_cmd_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS) $(JSONC_CFLAGS) 
 tests_unit_test_vtysh_cmd_LDADD = vtysh/libvtysh.a conf/libconf.a lib/libipip.a $(LIBYANG_LIBS) \
 	$(JSONC_LIBS) $(UNIT_LIBS)
 
+check_PROGRAMS += tests/unit/test_vtysh_shell
+TESTS += tests/unit/test_vtysh_shell
+tests_unit_test_vtysh_shell_SOURCES = tests/unit/test_vtysh_shell.c
+tests_unit_test_vtysh_shell_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS) $(JSONC_CFLAGS) $(LIBYANG_CFLAGS)
+tests_unit_test_vtysh_shell_LDADD = vtysh/libvtysh.a conf/libconf.a lib/libipip.a $(LIBYANG_LIBS) \
+	$(JSONC_LIBS) $(UNIT_LIBS)
+
 check_PROGRAMS += tests/unit/test_render_rib
 TESTS += tests/unit/test_render_rib
 tests_unit_test_render_rib_SOURCES = tests/unit/test_render_rib.c

@@ -37,6 +37,7 @@ usage(FILE *to)
 	    "Without -c, commands are read from the terminal (TAB completes keywords and\n"
 	    "the neighbors, tunnels and config names the daemon knows, '?' lists choices)\n"
 	    "or, when standard input is not a terminal, one per line from it.\n"
+	    "A failed '... json' command still prints JSON on stdout (the reason on stderr).\n"
 	    "Exit status: 0 success, 1 a command failed, 2 usage or connection error.\n");
 }
 

@@ -30,6 +30,10 @@ struct vty {
 	FILE			*out;
 	bool			 quit;		/* "exit" was typed */
 	bool			 unreachable;	/* the daemon could not be reached */
+	/* A `... json` command that fails prints JSON on stdout too (vty_run_def). */
+	bool			 json;		/* the command running asked for json */
+	const char		*json_fail;	/* FRR's JSON for this failure (static), or NULL */
+	char			 json_msg[512];	/* else the first message: {"warning": msg} */
 	/* configure terminal (config.c) */
 	bool			 config;	/* in configuration mode */
 	int			 depth;		/* frames[0] is the top level */
@@ -41,8 +45,15 @@ struct vty {
 extern const struct cmd_def vtysh_commands[];
 extern const size_t vtysh_ncommands;
 
-/* Print "% message" on stderr; returns -1 for `return vty_error(...)`. */
+/*
+ * Print "% message" on stderr; returns -1 for `return vty_error(...)`. The
+ * one place that adds "% ": messages (the daemon's too) come without it.
+ * In a json command, the first message becomes {"warning": message}, which
+ * vty_run_def prints on stdout when the command fails.
+ */
 int	vty_error(struct vty *, const char *fmt, ...) PRINTF_LIKE(2, 3);
+/* The same, with the JSON a json command prints instead (FRR's: "{}" ...; static). */
+int	vty_error_json(struct vty *, const char *json, const char *fmt, ...) PRINTF_LIKE(3, 4);
 /* Connect if not yet connected; 0 or -1 after saying why. */
 int	vty_connect(struct vty *);
 /* The same, silent, leaving unreachable alone (for TAB); 0 or -1. */
@@ -62,6 +73,8 @@ int	vty_request_text(struct vty *, uint16_t type, const char *payload, size_t le
 int	vty_execute(struct vty *, const char *line);
 /* Run split words as a (non-configuration) command. */
 int	vty_run_words(struct vty *, const char *line, char **words, int n);
+/* Run a found command; a failed json command still prints JSON on v->out. */
+int	vty_run_def(struct vty *, const struct cmd_def *, const struct cmd_args *);
 
 /* Configuration (config.c). */
 int	vty_config_execute(struct vty *, const char *line, char **words, int n);

@@ -17,7 +17,8 @@
  * instead of CTL_END. Records are the plain structs below in host byte order
  * (both ends run on one machine and are built from one tree); a record whose
  * payload size differs from its struct is refused. Strings are NUL-padded
- * and the reader terminates them itself. The daemon never prints text for
+ * and the reader terminates them itself. Error texts come without the
+ * shell's "% " (the shell adds it). The daemon never prints text for
  * `show` commands: the shell renders records as text or JSON.
  */
 #ifndef IPIP_BGPD_CTL_H
@@ -57,7 +58,8 @@ enum ctl_type {
 	/* BGP sessions (bgpd/ctl_bgp.c); numbered apart so other blocks merge cleanly */
 	CTL_SHOW_BGP = 48,		/* request: none; answer: struct ctl_bgp */
 	CTL_SHOW_BGP_NEIGHBORS = 49,	/* request: none (all) or struct ctl_neighbor_req;
-					 * answer: a struct ctl_neighbor per peer */
+					 * answer: a struct ctl_neighbor per peer; none
+					 * for an address that is no neighbor */
 	CTL_CLEAR_BGP = 50,		/* request: struct ctl_neighbor_req, addr "*" for all;
 					 * answer: CTL_END once every session was reset */
 	CTL_SHOW_BGP_STATISTICS = 51,	/* request: none; answer: a struct ctl_bgp_stats
@@ -67,7 +69,8 @@ enum ctl_type {
 	/* The BGP RIB (bgpd/ctl_rib.c) */
 	CTL_SHOW_BGP_IPV4 = 64,		/* request: none (whole table) or struct ctl_rib_req;
 					 * answer: a struct ctl_rib_rec per path, prefixes in
-					 * order, streamed in chunks */
+					 * order, streamed in chunks; none for a prefix
+					 * not in the table */
 	/* The overlay decision (bgpd/ctl_overlay.c) */
 	CTL_SHOW_OVERLAY = 80,		/* request: none; answer: a struct ctl_overlay_rec
 					 * head, then one per next hop in use */
@@ -283,6 +286,9 @@ struct ctl_path {
 	char		comms[CTL_COMMS_MAX];	/* "65000:1 65000:2" */
 	char		lcomms[CTL_COMMS_MAX];	/* "65000:1:2" */
 	char		ext_comms[CTL_COMMS_MAX];	/* "rt 65000:1" style */
+	/* Appended in the struct's tail padding: its size is unchanged. */
+	uint8_t		local;		/* originated here (`network`, redistribute):
+					 * peer, peer_id, ebgp mean nothing */
 };
 
 struct ctl_rib_rec {

@@ -9,7 +9,9 @@
 
 #include "lib/debug.h"
 #include "vtysh/cmd.h"
+#include "vtysh/commands_bgp.h"
 #include "vtysh/commands_debug.h"
+#include "vtysh/commands_rib.h"
 #include "vtysh/complete.h"
 #include "vtysh/render.h"
 #include "vtysh/vty.h"
@@ -237,6 +239,57 @@ START_TEST(frr_debug_commands_are_in_the_shell)
 }
 END_TEST
 
+/* FRR's spellings an operator types by habit reach the command that does it. */
+START_TEST(frr_shell_spellings_are_in_the_shell)
+{
+	static const struct {
+		const char *line;
+		int (*run)(struct vty *, const struct cmd_args *);
+		const char *word, *dir;		/* clear: the WORD, the in|out keyword */
+	} want[] = {
+		{ "clear ip bgp 10.0.0.2", cmd_clear_bgp, "10.0.0.2", NULL },
+		{ "clear ip bgp * soft", cmd_clear_bgp, "*", NULL },
+		{ "clear bgp ipv4 unicast 10.0.0.2", cmd_clear_bgp, "10.0.0.2", NULL },
+		{ "clear bgp ipv4 unicast *", cmd_clear_bgp, "*", NULL },
+		{ "clear bgp 10.0.0.2 out", cmd_clear_bgp, "10.0.0.2", "out" },
+		{ "clear bgp 10.0.0.2 soft i", cmd_clear_bgp, "10.0.0.2", "in" },
+		{ "clear bgp external", cmd_clear_bgp, "external", NULL },
+		{ "clear bgp 65002 soft out", cmd_clear_bgp, "65002", "out" },
+		{ "show bgp ipv4 summary", cmd_show_bgp_summary, NULL, NULL },
+		{ "show bgp ipv4 unicast summary json", cmd_show_bgp_summary, NULL, NULL },
+		{ "sh ip bgp sum", cmd_show_bgp_summary, NULL, NULL },
+		{ "show bgp ipv4 unicast 10.0.0.0/8 longer-prefixes", cmd_show_bgp_longer, NULL, NULL },
+		{ "show ip bgp 10.0.0.0/8 longer-prefixes json", cmd_show_bgp_longer, NULL, NULL },
+		{ "show bgp neighbors 10.0.0.2 received-routes", cmd_show_bgp_received, NULL, NULL },
+		{ "show ip bgp neighbors 10.0.0.2 received-routes json", cmd_show_bgp_received, NULL,
+		    NULL },
+		{ "write", vtysh_write, NULL, NULL },
+		{ "wr", vtysh_write, NULL, NULL },
+		{ "write memory", vtysh_write, NULL, NULL },
+		{ "copy running-config startup-config", vtysh_write, NULL, NULL },
+		{ "write terminal", vtysh_show_running, NULL, NULL },
+	};
+	const struct cmd_def *def;
+	struct cmd_args a;
+	char buf[128], *w[16];
+	int n;
+
+	for (size_t i = 0; i < UNIT_COUNT(want); i++) {
+		snprintf(buf, sizeof(buf), "%s", want[i].line);
+		n = cmd_split(buf, w, 16);
+		ck_assert_msg(cmd_lookup(vtysh_commands, vtysh_ncommands, w, n, &def, &a) == CMD_OK,
+		    "%s", want[i].line);
+		ck_assert_msg(def->run == want[i].run, "%s", want[i].line);
+		if (want[i].word != NULL)
+			ck_assert_str_eq(cmd_arg(&a, "WORD"), want[i].word);
+		if (want[i].dir != NULL)
+			for (int k = 0; k < a.n; k++)
+				if (strcmp(a.v[k].token, "in|out") == 0)
+					ck_assert_str_eq(a.v[k].word, want[i].dir);
+	}
+}
+END_TEST
+
 static char *
 render_text(uint32_t on)
 {
@@ -273,6 +326,7 @@ main(void)
 		arguments_are_typed,
 		choices_complete_keywords_and_carry_help,
 		frr_debug_commands_are_in_the_shell,
+		frr_shell_spellings_are_in_the_shell,
 		tab_knows_which_arguments_name_neighbors_tunnels_and_lists,
 		tab_without_a_daemon_offers_nothing_quietly,
 		show_debugging_speaks_frr,
