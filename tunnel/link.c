@@ -281,6 +281,22 @@ nl_tc_count_cb(const struct nlmsghdr *nlh, void *arg)
 	return MNL_CB_OK;
 }
 
+/* A dump request (get: RTM_GETTFILTER or RTM_GETCHAIN) of one clsact hook, in buf. */
+static struct nlmsghdr *
+nl_tc_dump_msg(char *buf, unsigned ifindex, uint16_t hook, uint16_t get)
+{
+	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
+	struct tcmsg *tcm;
+
+	nlh->nlmsg_type = get;
+	nlh->nlmsg_flags = NLM_F_DUMP;
+	tcm = mnl_nlmsg_put_extra_header(nlh, sizeof(*tcm));
+	tcm->tcm_family = AF_UNSPEC;
+	tcm->tcm_ifindex = (int)ifindex;
+	tcm->tcm_parent = TC_H_MAKE(TC_H_CLSACT, hook);
+	return nlh;
+}
+
 /*
  * Dump one clsact hook (get: RTM_GETTFILTER or RTM_GETCHAIN) and count the
  * answers. The kernel answers an empty dump when there is no clsact.
@@ -290,18 +306,10 @@ nl_tc_dump_count(struct link_nl *nl, unsigned ifindex, uint16_t hook, uint16_t g
     unsigned *n)
 {
 	char buf[MNL_SOCKET_BUFFER_SIZE];
-	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
 	struct tc_count c = { get == RTM_GETCHAIN ? RTM_NEWCHAIN : RTM_NEWTFILTER, 0 };
-	struct tcmsg *tcm;
 	int rv;
 
-	nlh->nlmsg_type = get;
-	nlh->nlmsg_flags = NLM_F_DUMP;
-	tcm = mnl_nlmsg_put_extra_header(nlh, sizeof(*tcm));
-	tcm->tcm_family = AF_UNSPEC;
-	tcm->tcm_ifindex = (int)ifindex;
-	tcm->tcm_parent = TC_H_MAKE(TC_H_CLSACT, hook);
-	if ((rv = nl_talk(nl, nlh, nl_tc_count_cb, &c)) < 0)
+	if ((rv = nl_talk(nl, nl_tc_dump_msg(buf, ifindex, hook, get), nl_tc_count_cb, &c)) < 0)
 		return rv;
 	*n += c.n;
 	return 0;
@@ -428,18 +436,11 @@ tunnel_link_clsact_bpf_name(struct link_nl *nl, unsigned ifindex, uint16_t hook,
     uint32_t handle, uint16_t prio, char *name, size_t len)
 {
 	char buf[MNL_SOCKET_BUFFER_SIZE];
-	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
 	struct tc_bpf_find f = { handle, TC_H_MAJ((uint32_t)prio << 16), name, len, false };
-	struct tcmsg *tcm;
 	int rv;
 
-	nlh->nlmsg_type = RTM_GETTFILTER;
-	nlh->nlmsg_flags = NLM_F_DUMP;
-	tcm = mnl_nlmsg_put_extra_header(nlh, sizeof(*tcm));
-	tcm->tcm_family = AF_UNSPEC;
-	tcm->tcm_ifindex = (int)ifindex;
-	tcm->tcm_parent = TC_H_MAKE(TC_H_CLSACT, hook);
-	if ((rv = nl_talk(nl, nlh, nl_tc_bpf_name_cb, &f)) < 0)
+	if ((rv = nl_talk(nl, nl_tc_dump_msg(buf, ifindex, hook, RTM_GETTFILTER),
+	    nl_tc_bpf_name_cb, &f)) < 0)
 		return rv;
 	return f.found ? 0 : -ENOENT;
 }
