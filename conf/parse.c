@@ -130,6 +130,23 @@ node_value(struct lyd_node *tree, const char *path)
 	return lyd_get_value(n);
 }
 
+/*
+ * Does leaf path hold value as the model reads it (libyang canonizes both:
+ * 10.0.0.1/8 is 10.0.0.0/8, 065000 is 65000)? A value its type refuses is
+ * not the one held.
+ */
+static bool
+node_value_is(struct lyd_node *tree, const char *path, const char *value)
+{
+	struct lyd_node *n = NULL;
+
+	if (tree == NULL || lyd_find_path(tree, path, 0, &n) != LY_SUCCESS ||
+	    !(n->schema->nodetype & LYD_NODE_TERM))
+		return false;
+	return lyd_value_compare((const struct lyd_node_term *)n, value, strlen(value)) ==
+	    LY_SUCCESS;
+}
+
 static bool
 node_exists(struct conf_parse *p, const char *path)
 {
@@ -261,9 +278,11 @@ parse_no_values_match(struct conf_parse *p, const char *path, const struct conf_
 			continue;
 		set_target(path, c->sets[i], leaf, sizeof(leaf));
 		have = node_value(p->tree, leaf);
-		ly_err_clean(p->ctx, NULL);
-		if (have != NULL && strcmp(have, given) == 0)
+		if (have != NULL && node_value_is(p->tree, leaf, given)) {
+			ly_err_clean(p->ctx, NULL);
 			continue;
+		}
+		ly_err_clean(p->ctx, NULL);
 		if (have != NULL)
 			snprintf(msg, sizeof(msg), "it is %s, not %s: nothing removed", have, given);
 		else
@@ -307,9 +326,11 @@ parse_fixed_kept(struct conf_parse *p, const struct conf_cmd *c, const char *lea
 	const char *have = lines_find(p, leaf) == 0 ? node_value(p->tree, leaf) : NULL;
 	char msg[512];
 
-	ly_err_clean(p->ctx, NULL);
-	if (have == NULL || strcmp(have, v) == 0)
+	if (have == NULL || node_value_is(p->tree, leaf, v)) {
+		ly_err_clean(p->ctx, NULL);
 		return 0;
+	}
+	ly_err_clean(p->ctx, NULL);
 	snprintf(msg, sizeof(msg), "%s%s", c->fixed, have);
 	parse_error(p, leaf, msg);
 	return -1;

@@ -36,6 +36,7 @@
 #include <fcntl.h>
 #include <linux/filter.h>
 #include <linux/if_tun.h>
+#include <linux/pkt_sched.h>
 #include <net/if.h>
 #include <net/if_arp.h>
 #include <stdarg.h>
@@ -154,22 +155,20 @@ bpfd_fds(struct bpfd *d)
 	return 0;
 }
 
-/* Is the filter BPFD_TC_ID on this hook an ipip_decap (of any run)? */
+/*
+ * Is the filter BPFD_TC_ID on ifindex's ingress an ipip_decap (of any run)?
+ * By the name libbpf gave it ("ipip_decap:[ID]"), from a filter dump: asking
+ * the program itself by id needs CAP_SYS_ADMIN, which the unit leaves out.
+ */
 static bool
-bpfd_filter_is_decap(struct bpf_tc_hook *h)
+bpfd_filter_is_decap(struct link_nl *nl, unsigned ifindex)
 {
-	LIBBPF_OPTS(bpf_tc_opts, o, .handle = BPFD_TC_ID, .priority = BPFD_TC_ID);
-	struct bpf_prog_info info = { 0 };
-	uint32_t len = sizeof(info);
-	int fd;
-	bool yes;
+	static const char decap[] = "ipip_decap";
+	char name[64];
 
-	if (bpf_tc_query(h, &o) < 0 || (fd = bpf_prog_get_fd_by_id(o.prog_id)) < 0)
-		return false;
-	yes = bpf_obj_get_info_by_fd(fd, &info, &len) == 0 &&
-	    strcmp(info.name, "ipip_decap") == 0;
-	close(fd);
-	return yes;
+	return tunnel_link_clsact_bpf_name(nl, ifindex, TC_H_MIN_INGRESS, BPFD_TC_ID, BPFD_TC_ID,
+	    name, sizeof(name)) == 0 && strncmp(name, decap, sizeof(decap) - 1) == 0 &&
+	    (name[sizeof(decap) - 1] == '\0' || name[sizeof(decap) - 1] == ':');
 }
 
 /*
@@ -196,7 +195,7 @@ bpfd_clsact_del_if_empty(struct link_nl *nl, unsigned ifindex)
  * Remove the ipip_decap filters an earlier run left (it died, or stopped
  * gracefully), and the clsact each sat on once nothing is left on it.
  * Also without a driver (tunnel_stale_filters_sweep): needs no object of
- * ours loaded, only the right to read a program's name (CAP_BPF).
+ * ours loaded, and no capability beyond CAP_NET_ADMIN.
  */
 unsigned
 tunnel_bpf_sweep(struct link_nl *nl)
@@ -210,7 +209,7 @@ tunnel_bpf_sweep(struct link_nl *nl)
 		    .attach_point = BPF_TC_INGRESS);
 		LIBBPF_OPTS(bpf_tc_opts, o, .handle = BPFD_TC_ID, .priority = BPFD_TC_ID);
 
-		if (bpfd_filter_is_decap(&h) && bpf_tc_detach(&h, &o) == 0) {
+		if (bpfd_filter_is_decap(nl, i->if_index) && bpf_tc_detach(&h, &o) == 0) {
 			bpfd_clsact_del_if_empty(nl, i->if_index);
 			n++;
 		}

@@ -54,8 +54,8 @@ extern const struct tunnel_driver tunnel_driver_uspace;
 extern const struct tunnel_driver tunnel_driver_bpf;
 /*
  * Take the ipip_decap filters of any earlier run off every device here, and
- * the clsact each leaves empty; how many filters. Needs CAP_BPF (to read a
- * program's name); 0 in a build without the bpf driver.
+ * the clsact each leaves empty; how many filters. Knows them by the name in
+ * a filter dump: needs only CAP_NET_ADMIN. 0 in a build without the bpf driver.
  */
 struct link_nl;
 unsigned tunnel_bpf_sweep(struct link_nl *);

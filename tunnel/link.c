@@ -1,7 +1,7 @@
 /*
  * tunnel/link.c - rtnetlink for tunnel/: set alias/MTU/up, delete, get,
  * dump links, ask which device reaches a remote, count the tc filters and
- * chains on a clsact qdisc. See link.h.
+ * chains on a clsact qdisc, name a BPF filter on one. See link.h.
  *
  * Attributes are validated against a policy before use (STYLE 4): only the
  * tb[] slots the policy vouched for are read.
@@ -11,6 +11,7 @@
 #include <net/if.h>		/* before the linux/ headers: they defer to it */
 #include <linux/if_link.h>
 #include <linux/if_tunnel.h>
+#include <linux/pkt_cls.h>
 #include <linux/pkt_sched.h>
 #include <linux/rtnetlink.h>
 #include <libmnl/libmnl.h>
@@ -280,6 +281,22 @@ nl_tc_count_cb(const struct nlmsghdr *nlh, void *arg)
 	return MNL_CB_OK;
 }
 
+/* A dump request (get: RTM_GETTFILTER or RTM_GETCHAIN) of one clsact hook, in buf. */
+static struct nlmsghdr *
+nl_tc_dump_msg(char *buf, unsigned ifindex, uint16_t hook, uint16_t get)
+{
+	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
+	struct tcmsg *tcm;
+
+	nlh->nlmsg_type = get;
+	nlh->nlmsg_flags = NLM_F_DUMP;
+	tcm = mnl_nlmsg_put_extra_header(nlh, sizeof(*tcm));
+	tcm->tcm_family = AF_UNSPEC;
+	tcm->tcm_ifindex = (int)ifindex;
+	tcm->tcm_parent = TC_H_MAKE(TC_H_CLSACT, hook);
+	return nlh;
+}
+
 /*
  * Dump one clsact hook (get: RTM_GETTFILTER or RTM_GETCHAIN) and count the
  * answers. The kernel answers an empty dump when there is no clsact.
@@ -289,18 +306,10 @@ nl_tc_dump_count(struct link_nl *nl, unsigned ifindex, uint16_t hook, uint16_t g
     unsigned *n)
 {
 	char buf[MNL_SOCKET_BUFFER_SIZE];
-	struct nlmsghdr *nlh = mnl_nlmsg_put_header(buf);
 	struct tc_count c = { get == RTM_GETCHAIN ? RTM_NEWCHAIN : RTM_NEWTFILTER, 0 };
-	struct tcmsg *tcm;
 	int rv;
 
-	nlh->nlmsg_type = get;
-	nlh->nlmsg_flags = NLM_F_DUMP;
-	tcm = mnl_nlmsg_put_extra_header(nlh, sizeof(*tcm));
-	tcm->tcm_family = AF_UNSPEC;
-	tcm->tcm_ifindex = (int)ifindex;
-	tcm->tcm_parent = TC_H_MAKE(TC_H_CLSACT, hook);
-	if ((rv = nl_talk(nl, nlh, nl_tc_count_cb, &c)) < 0)
+	if ((rv = nl_talk(nl, nl_tc_dump_msg(buf, ifindex, hook, get), nl_tc_count_cb, &c)) < 0)
 		return rv;
 	*n += c.n;
 	return 0;
@@ -383,6 +392,57 @@ tunnel_link_monitor_read(struct link_nl *nl, link_event_fn *fn, void *arg)
 			return -errno;
 	}
 	return 0;
+}
+
+/* What a filter dump's callback looks for, and the name it found. */
+struct tc_bpf_find {
+	uint32_t	handle, info;	/* tcm_handle; tcm_info's priority half */
+	char		*name;
+	size_t		 len;
+	bool		 found;
+};
+
+static const struct nl_policy tc_pol[TCA_MAX + 1] = {
+	[TCA_KIND] = { true, MNL_TYPE_NUL_STRING },
+	[TCA_OPTIONS] = { true, MNL_TYPE_NESTED },
+};
+static const struct nl_policy tc_bpf_pol[TCA_BPF_MAX + 1] = {
+	[TCA_BPF_NAME] = { true, MNL_TYPE_NUL_STRING },
+};
+
+static int nl_nest_walk(const struct nlattr *nest, struct nl_attrs *t);
+
+static int
+nl_tc_bpf_name_cb(const struct nlmsghdr *nlh, void *arg)
+{
+	struct tc_bpf_find *f = arg;
+	const struct tcmsg *tcm = mnl_nlmsg_get_payload(nlh);
+	struct nl_attrs t = { tc_pol, TCA_MAX, { 0 } }, o = { tc_bpf_pol, TCA_BPF_MAX, { 0 } };
+
+	if (nlh->nlmsg_type != RTM_NEWTFILTER || nlh->nlmsg_len < mnl_nlmsg_size(sizeof(*tcm)) ||
+	    tcm->tcm_handle != f->handle || TC_H_MAJ(tcm->tcm_info) != f->info)
+		return MNL_CB_OK;
+	if (mnl_attr_parse(nlh, sizeof(*tcm), nl_attr_cb, &t) < 0 || t.tb[TCA_KIND] == NULL ||
+	    strcmp(mnl_attr_get_str(t.tb[TCA_KIND]), "bpf") != 0 || t.tb[TCA_OPTIONS] == NULL ||
+	    nl_nest_walk(t.tb[TCA_OPTIONS], &o) < 0 || o.tb[TCA_BPF_NAME] == NULL)
+		return MNL_CB_OK;
+	snprintf(f->name, f->len, "%s", mnl_attr_get_str(o.tb[TCA_BPF_NAME]));
+	f->found = true;
+	return MNL_CB_OK;
+}
+
+int
+tunnel_link_clsact_bpf_name(struct link_nl *nl, unsigned ifindex, uint16_t hook,
+    uint32_t handle, uint16_t prio, char *name, size_t len)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct tc_bpf_find f = { handle, TC_H_MAJ((uint32_t)prio << 16), name, len, false };
+	int rv;
+
+	if ((rv = nl_talk(nl, nl_tc_dump_msg(buf, ifindex, hook, RTM_GETTFILTER),
+	    nl_tc_bpf_name_cb, &f)) < 0)
+		return rv;
+	return f.found ? 0 : -ENOENT;
 }
 
 /* ---- ipip devices: build, parse, create, get (the kernel driver's calls) ---- */

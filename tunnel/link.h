@@ -48,6 +48,17 @@ MUST_USE int tunnel_link_underlay(struct link_nl *, struct in_addr local,
 MUST_USE int tunnel_link_clsact_count(struct link_nl *, unsigned ifindex, unsigned *n);
 
 /*
+ * The TCA_BPF_NAME of the bpf filter with this handle and priority on
+ * ifindex's clsact hook (TC_H_MIN_INGRESS or _EGRESS), into name: libbpf
+ * names a filter "PROG:[ID]" when it attaches it. A filter dump, so it needs
+ * no capability (reading a program by its id needs CAP_SYS_ADMIN, which
+ * systemd's bounding set leaves out). 0; -ENOENT when there is no such
+ * filter, or it has no name; -errno.
+ */
+MUST_USE int tunnel_link_clsact_bpf_name(struct link_nl *, unsigned ifindex, uint16_t hook,
+	    uint32_t handle, uint16_t prio, char *name, size_t len);
+
+/*
  * ipip devices (the kernel driver). tunnel_link_ipip_msg builds the
  * RTM_NEWLINK that creates one (CREATE|EXCL, TTL 0 = inherit, pmtudisc on,
  * no remote when remote is 0.0.0.0) into buf (MNL_SOCKET_BUFFER_SIZE).

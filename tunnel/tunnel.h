@@ -152,8 +152,8 @@ unsigned tunnel_mgr_prune(struct tunnel_mgr *);
  * Without a manager (every overlay mode never), what an earlier run of ours
  * left (it died, or had tunnels and stopped gracefully): at start,
  * tunnel_stale_filters_sweep() takes the bpf driver's ipip_decap filters off
- * every device, and the clsact each leaves empty (it needs CAP_BPF: before
- * the privilege drop); once the routes through them are gone,
+ * every device, and the clsact each leaves empty (CAP_NET_ADMIN is enough);
+ * once the routes through them are gone,
  * tunnel_stale_devices_prune() removes every device carrying our alias,
  * whichever driver made it (ipip, TUN), and returns how many. Both log what
  * they remove; devices and filters not ours are never touched. (A manager

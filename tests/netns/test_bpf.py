@@ -104,6 +104,24 @@ def test_sigkill_restart_and_stop_leave_no_device_and_no_filter(linked):
     assert not has_clsact(a.ns, a.dev)                # the dead run's, emptied: swept too
 
 
+@pytest.mark.skipif(shutil.which("setpriv") is None, reason="setpriv not installed")
+def test_sweep_under_the_units_capabilities_takes_the_dead_runs_filter_off(linked):
+    """Under systemd root has only the unit's CapabilityBoundingSet (CAP_BPF,
+    no CAP_SYS_ADMIN): the sweep after a SIGKILL must still know the dead
+    run's ipip_decap and take it off, with its clsact."""
+    from test_privdrop import unit_caps
+    a, b = linked
+    a.tun.kill()
+    assert tc_filters(a.ns, a.dev, "ingress") == ["ipip_decap"]   # left by the dead run
+    a.start(wrap=unit_caps())
+    assert tc_filters(a.ns, a.dev, "ingress") == []               # swept at start
+    assert not has_clsact(a.ns, a.dev)
+    a.route(a.tunnel(U1))
+    assert a.ping().returncode == 0
+    a.tun.quit()
+    assert tc_filters(a.ns, a.dev, "ingress") == []
+
+
 def test_sigkill_restart_and_stop_leave_no_clsact_on_the_underlay(linked):
     """The sweep empties the dead run's clsact and removes it; the tunnel
     added again makes its own, which the clean stop removes."""

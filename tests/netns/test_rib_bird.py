@@ -362,3 +362,29 @@ def test_routes_of_a_neighbor_behind_a_chunk_of_others_arrive(tmp_path, link, bi
     assert j["totalRoutes"] == 1200 and set(j["routes"]) == set(others)
     assert d.stop() == 0
     d.assert_no_sanitizer_report()
+
+
+def test_a_route_over_two_tunnels_warns_once_about_the_multipath_hash(tmp_path, link, birds,
+                                                                      daemon_factory):
+    """rib/overlay.c: the first route spread over two tunnels tells the tunnel
+    manager, which warns once that with net.ipv4.fib_multipath_hash_policy 0
+    (and ecmp-hash unset) one host pair's flows all take one tunnel."""
+    ns_c, addr_a2, addr_c = link.add_ns("10.0.10")
+    start_bird(tmp_path, birds, "b1", link.b, link.addr_b, BIRD_AS, link.addr_a, ECMP_PREFIXES,
+               export="all")
+    start_bird(tmp_path, birds, "b2", ns_c, addr_c, BIRD_AS, addr_a2, ECMP_PREFIXES,
+               export="all")
+    conf = write_conf(tmp_path, [(link.addr_b, BIRD_AS), (addr_c, BIRD_AS)], 2)
+    conf.write_text(conf.read_text() + "overlay\n mode always\n driver userspace\nexit\n")
+    d = daemon_factory(config=conf, netns=link.a).start()
+    spread = lambda: [r for r in ip_json(link.a, "route", "show", "proto", "44")
+                      if r["dst"] in ECMP_PREFIXES and r.get("nhid")
+                      and len(next((n.get("group", []) for n in ip_json(link.a, "nexthop", "show")
+                                     if n["id"] == r["nhid"]), [])) == 2]
+    assert wait_for(lambda: len(spread()) == 3, 20), (ip_json(link.a, "route", "show"),
+                                                      d.read_log())
+    warned = lambda: d.read_log().count("fib_multipath_hash_policy is 0")
+    assert wait_for(lambda: warned() >= 1, 5), d.read_log()
+    assert warned() == 1, d.read_log()
+    assert d.stop() == 0
+    d.assert_no_sanitizer_report()

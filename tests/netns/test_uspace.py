@@ -34,10 +34,10 @@ pytestmark = pytest.mark.skipif(not os.path.exists(TUNCTL), reason="tunctl not b
 class Tunctl:
     """tunctl in a namespace: send a command line, get its answer line."""
 
-    def __init__(self, ns, *args, driver="userspace"):
+    def __init__(self, ns, *args, driver="userspace", wrap=()):
         self.ns = ns
         self.stderr = []
-        self.proc = ns.popen(TUNCTL, "-d", driver, *args, stdin=subprocess.PIPE,
+        self.proc = ns.popen(*wrap, TUNCTL, "-d", driver, *args, stdin=subprocess.PIPE,
                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, bufsize=1)
         self.lines, self.events = queue.Queue(), []
         threading.Thread(target=self._read, daemon=True).start()
@@ -97,8 +97,9 @@ class Site:
         self.tun = None
         self.driver = driver
 
-    def start(self, *args):
-        self.tun = Tunctl(self.ns, *args, driver=self.driver)
+    def start(self, *args, wrap=()):
+        """wrap: a command that execs the rest (setpriv with the unit's capabilities)."""
+        self.tun = Tunctl(self.ns, *args, driver=self.driver, wrap=wrap)
         return self.tun
 
     def tunnel(self, under):

@@ -393,6 +393,33 @@ START_TEST(no_form_naming_another_value_removes_nothing)
 }
 END_TEST
 
+/*
+ * A value is compared as the model reads it, not as typed: the line that set
+ * 10.0.0.1/8 (kept as 10.0.0.0/8) or port 0179 must be able to undo itself,
+ * and `router bgp 065000` is the AS running.
+ */
+START_TEST(no_form_and_router_bgp_compare_values_as_the_model_reads_them)
+{
+	struct lyd_node *base, *t;
+	char *out;
+
+	ck_assert_int_eq(load_text("base", AS65000, &base), 0);
+	ck_assert_msg(edit_text(base, "no ip prefix-list P seq 5 permit 10.0.0.1/8\n"
+	    "router bgp 065000\n neighbor 10.0.0.2 port 0179\n no neighbor 10.0.0.2 port 0179\n",
+	    &t) == 0, "%s", errbuf);
+	out = print_tree(t, CONF_FMT_TEXT);
+	ck_assert_ptr_null(strstr(out, "prefix-list P"));
+	ck_assert_ptr_null(strstr(out, "port"));
+	ck_assert_ptr_nonnull(strstr(out, "router bgp 65000\n"));
+	free(out);
+	lyd_free_all(t);
+	ck_assert_int_eq(edit_text(base, "no ip prefix-list P seq 5 permit 10.1.0.0/16\n", &t), 1);
+	ck_assert_str_eq(errbuf, "command:1: /ipip-bgpd:prefix-list[name='P']/entry[seq='5']/prefix: "
+	    "it is 10.0.0.0/8, not 10.1.0.0/16: nothing removed\n");
+	lyd_free_all(base);
+}
+END_TEST
+
 /* FRR: "BGP is already running; AS is 65000". A file (reload) may renumber. */
 START_TEST(the_shell_cannot_renumber_router_bgp_but_a_file_can)
 {
@@ -814,6 +841,7 @@ main(void)
 		shell_modes_and_completion_come_from_the_grammar,
 		no_form_removes_and_prunes,
 		no_form_naming_another_value_removes_nothing,
+		no_form_and_router_bgp_compare_values_as_the_model_reads_them,
 		the_shell_cannot_renumber_router_bgp_but_a_file_can,
 		ebgp_requires_policy_is_on_unless_the_no_form_says_so,
 		policy_objects_are_read_entry_by_entry,
