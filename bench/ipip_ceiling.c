@@ -11,7 +11,8 @@
  * on a raw IPPROTO_IPIP socket with IP_HDRINCL, 64 per sendmmsg(), for
  * SECONDS, as the userspace driver does; recv drains them on a raw socket
  * with recvmmsg() until SECONDS pass. Each prints "send|recv PKTS PPS
- * INNER_GBITS"; recv's rate runs from its first packet to its last.
+ * INNER_GBITS"; recv counts what came after its first batch, over the time
+ * from that batch to the last.
  * No TUN, no TCP, no copy: the best any TUN + raw socket design can carry.
  *
  * gso: offers the kernel one IPIP packet carrying a 30,000-byte TCP segment
@@ -116,14 +117,14 @@ ceiling_recv(double secs)
 		}
 		if ((r = recvmmsg(s, m, BATCH, 0, NULL)) <= 0)
 			continue;
-		last = bench_now_ns();
-		if (n == 0) {		/* the clock runs from the first batch on */
-			first = last;
-			r--;
+		if (first == 0) {	/* the clock starts once the first batch is in */
+			first = bench_now_ns();
+			continue;
 		}
+		last = bench_now_ns();
 		n += (unsigned long)r;
 	}
-	report("recv", n, n ? (double)(last - first) / 1e9 : 1);
+	report("recv", n, n > 0 && last > first ? (double)(last - first) / 1e9 : 1);
 	return 0;
 }
 

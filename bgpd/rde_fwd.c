@@ -322,12 +322,14 @@ rde_fwd_free(struct rde_fwd *f, bool keep)
 		event_free(f->settle_ev);
 	if (f->prune_ev != NULL)
 		event_free(f->prune_ev);
+	bool prune = !keep && f->stale_devices && f->fib != NULL;	/* stopped before the prune */
+
 	if (keep)
 		tunnel_mgr_keep_on_exit(f->tm);
 	fib_free(f->fib, keep);		/* our routes go first, then the devices */
 	overlay_free(f->ov);
 	tunnel_mgr_free(f->tm);
-	if (!keep && f->stale_devices && f->fib != NULL)	/* stopped before the prune */
+	if (prune)
 		(void)tunnel_stale_devices_prune();
 	rde_fwd_modes_free(&f->modes);
 	free(f);

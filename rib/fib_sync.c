@@ -693,17 +693,17 @@ fib_compat_handle(struct fib *f)
 }
 
 struct fib_foreign {
-	uint8_t		protocol;	/* ours */
-	unsigned	n;		/* objects of other protocols */
+	uint8_t			protocol;	/* ours */
+	unsigned		n;		/* objects of other protocols */
+	struct rtnl_nexthop	k;		/* the one being read */
 };
 
 static int
 fib_foreign_nh_cb(const struct rtnl_msg *m, void *arg)
 {
-	static struct rtnl_nexthop k;	/* 2 KiB: not on the stack; one loop */
 	struct fib_foreign *ff = arg;
 
-	if (rtnl_nexthop_parse(m, &k) < 0 || k.protocol != ff->protocol)
+	if (rtnl_nexthop_parse(m, &ff->k) < 0 || ff->k.protocol != ff->protocol)
 		ff->n++;		/* unreadable: counted as someone's */
 	return 0;
 }
@@ -715,7 +715,7 @@ fib_foreign_nexthops(struct fib *f)
 	char buf[MNL_SOCKET_BUFFER_SIZE];
 	struct nlmsghdr *h = mnl_nlmsg_put_header(buf);
 	struct nhmsg *nhm = mnl_nlmsg_put_extra_header(h, sizeof(*nhm));
-	struct fib_foreign ff = { f->opts.protocol, 0 };
+	struct fib_foreign ff = { .protocol = f->opts.protocol };
 	int rv;
 
 	h->nlmsg_type = RTM_GETNEXTHOP;
