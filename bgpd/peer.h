@@ -308,6 +308,24 @@ peer_local_as(const struct peer *p)
 {
 	return p->cfg.local_as ? p->cfg.local_as : p->bgp->asn;
 }
+static inline bool
+peer_is_ebgp(const struct peer *p)
+{
+	return p->cfg.remote_as != peer_local_as(p);
+}
+/*
+ * How many hops away the peer may be, the TTL we send with: GTSM's 255
+ * aside (peer_cfg.ttl_security_hops), FRR's choice: 255 for iBGP, for eBGP
+ * `ebgp-multihop N`, else 1, so an eBGP session to a router one hop further
+ * does not come up by accident (RFC 4271 leaves it to the implementation).
+ */
+static inline int
+peer_ttl(const struct peer *p)
+{
+	if (!peer_is_ebgp(p))
+		return PEER_TTL_MAX;
+	return p->cfg.ebgp_multihop ? p->cfg.ebgp_multihop : 1;
+}
 /* Milliseconds in the current state (uptime when Established). */
 int64_t	peer_state_msecs(const struct peer *);
 /* log at level with "neighbor A.B.C.D: " in front. */

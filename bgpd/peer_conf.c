@@ -113,6 +113,7 @@ peer_cfg_from(const struct conf_neighbor *n, const struct conf_bgp *g, struct pe
 	c->port = n->port;
 	c->passive = n->passive;
 	c->ttl_security_hops = n->ttl_security;
+	c->ebgp_multihop = n->ebgp_multihop;
 	c->rr_client = n->rr_client;
 	c->next_hop_self = n->next_hop_self;
 	c->allowas_in = n->allowas_in;

@@ -32,6 +32,7 @@ static const struct field nbr_fields[] = {
 	NF("passive", F_FLAG, passive),
 	NF("password", F_STR, password),
 	NF("ttl-security-hops", F_U8, ttl_security),
+	NF("ebgp-multihop", F_U8, ebgp_multihop),
 	NF("timers", F_FLAG, timers.set),
 	NF("timers/keepalive", F_U16, timers.keepalive),
 	NF("timers/hold", F_U16, timers.hold),

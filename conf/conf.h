@@ -140,6 +140,7 @@ struct conf_neighbor {
 	char		update_source[16];	/* "" unset */
 	bool		passive;
 	uint8_t		ttl_security;		/* 0: off */
+	uint8_t		ebgp_multihop;		/* 0: unset, eBGP TTL 1 */
 	struct conf_timers timers;
 	uint16_t	connect_retry;		/* seconds, 0: default */
 	uint16_t	port;			/* 0: 179 */

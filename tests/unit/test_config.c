@@ -457,6 +457,10 @@ static const struct {
 	{ " bgp bestpath bandwidth default-weight-for-missing\n",
 	  " bgp bestpath bandwidth default-weight-for-missing\n" },
 	{ " neighbor 10.0.0.2 advertisement-interval 600\n", " neighbor 10.0.0.2 advertisement-interval 600\n" },
+	{ " neighbor 10.0.0.2 ebgp-multihop\n", " neighbor 10.0.0.2 ebgp-multihop\n" },
+	{ " neighbor 10.0.0.2 ebgp-multihop 255\n", " neighbor 10.0.0.2 ebgp-multihop\n" },
+	{ " neighbor 10.0.0.2 ebgp-multihop 2\n", " neighbor 10.0.0.2 ebgp-multihop 2\n" },
+	{ " neighbor 10.0.0.2 ebgp-multihop 2\n no neighbor 10.0.0.2 ebgp-multihop\n", "" },
 	{ " address-family ipv4 unicast\n  neighbor 10.0.0.2 activate\n",
 	  "  neighbor 10.0.0.2 activate\n" },
 	{ " address-family ipv4 unicast\n  no neighbor 10.0.0.2 activate\n",
@@ -531,6 +535,7 @@ START_TEST(frr_statements_are_read_into_the_plain_structs)
 	ck_assert_int_eq(load_text("t", "router bgp 1\n no bgp log-neighbor-changes\n"
 	    " no bgp default ipv4-unicast\n bgp deterministic-med\n bgp bestpath bandwidth ignore\n"
 	    " neighbor PG peer-group\n neighbor PG remote-as 2\n neighbor PG advertisement-interval 7\n"
+	    " neighbor PG ebgp-multihop 3\n"
 	    " neighbor 10.0.0.2 peer-group PG\n neighbor 10.0.0.3 remote-as 3\n"
 	    " address-family ipv4 unicast\n  no neighbor PG send-community extended\n"
 	    "  neighbor PG activate\n  no neighbor 10.0.0.3 send-community large\n"
@@ -543,6 +548,8 @@ START_TEST(frr_statements_are_read_into_the_plain_structs)
 	ck_assert_uint_eq(conf_bgp_neighbors(t, on_neighbor, NULL), 2);
 	ck_assert_str_eq(seen[0].address, "10.0.0.2");		/* all from its group */
 	ck_assert_uint_eq(seen[0].advertisement_interval, 7);
+	ck_assert_uint_eq(seen[0].ebgp_multihop, 3);
+	ck_assert_uint_eq(seen[1].ebgp_multihop, 0);		/* unset: eBGP TTL 1 */
 	ck_assert(seen[0].activate_set && seen[0].activate);
 	ck_assert(seen[0].send_standard && !seen[0].send_extended && seen[0].send_large);
 	ck_assert(!seen[1].activate_set);			/* bgp default ipv4-unicast decides */
