@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <ifaddrs.h>
 #include <arpa/inet.h>
 
 #include <event2/event.h>
@@ -198,7 +199,7 @@ peer_state_set(struct peer *p, enum peer_state next)
 		p->flaps = 0;		/* it was stable: this error is not a flap */
 	p->state = next;
 	if (next == PEER_ESTABLISHED)
-		p->md5_hinted = false;
+		p->md5_hinted = p->ttl_hinted = false;
 	clock_gettime(CLOCK_MONOTONIC, &p->since);
 }
 
@@ -236,6 +237,47 @@ peer_fail_log(struct peer *p)
 		log_peer(p, LOG_INFO, "session not established: %s", p->last_reason);
 }
 
+/* On a subnet of one of our interfaces, or the far end of a point-to-point one. */
+static bool
+addr_is_connected(struct in_addr a)
+{
+	struct ifaddrs *ifs, *i;
+	bool found = false;
+	uint32_t m;
+
+	if (getifaddrs(&ifs) < 0)
+		return true;		/* cannot tell: say nothing */
+	for (i = ifs; i != NULL && !found; i = i->ifa_next) {
+		if (i->ifa_addr == NULL || i->ifa_addr->sa_family != AF_INET || i->ifa_netmask == NULL)
+			continue;
+		m = ((struct sockaddr_in *)i->ifa_netmask)->sin_addr.s_addr;
+		found = ((((struct sockaddr_in *)i->ifa_addr)->sin_addr.s_addr ^ a.s_addr) & m) == 0 ||
+		    (i->ifa_dstaddr != NULL && i->ifa_dstaddr->sa_family == AF_INET &&
+		    ((struct sockaddr_in *)i->ifa_dstaddr)->sin_addr.s_addr == a.s_addr);
+	}
+	freeifaddrs(ifs);
+	return found;
+}
+
+/*
+ * An eBGP session sends with TTL 1 (peer_ttl): a neighbor behind a router
+ * never answers, and the symptom (a connect that fails, a hold timer that
+ * expires) does not say why. Say it once, until Established, when the
+ * neighbor is on no connected subnet. FRR does not even try such a neighbor
+ * (its connected check); we try, since loopback peering over one link works.
+ */
+static void
+peer_ttl_hint(struct peer *p)
+{
+	if (p->ttl_hinted || !peer_is_ebgp(p) || p->cfg.ttl_security_hops > 0 ||
+	    peer_ttl(p) > 1 || addr_is_connected(p->cfg.remote_addr))
+		return;
+	p->ttl_hinted = true;
+	log_peer(p, LOG_WARNING, "not established, and it is on no connected subnet while "
+	    "eBGP sends with TTL 1: behind a router it needs 'neighbor %s ebgp-multihop N'",
+	    p->name);
+}
+
 /* Close the session's connection (after sending e, if any); maybe restart later. */
 static void
 peer_drop(struct peer *p, enum peer_state old, const struct bgp_err *e, bool restart)
@@ -263,6 +305,8 @@ peer_drop(struct peer *p, enum peer_state old, const struct bgp_err *e, bool res
 			p->hooks.down(p, p->hooks.arg);
 	} else if (old >= PEER_OPENSENT)
 		peer_fail_log(p);
+	if (old != PEER_ESTABLISHED && restart && !p->bgp->stopping && !p->cfg.shutdown)
+		peer_ttl_hint(p);	/* an error, not an operator's stop */
 	if (old >= PEER_OPENSENT && restart)
 		p->stats.resets++;
 	if (!restart || p->bgp->stopping || p->cfg.shutdown) {
@@ -333,6 +377,7 @@ static void
 fa_retry_wait(struct peer *p, enum peer_state old)
 {
 	peer_drop(p, old, NULL, false);
+	peer_ttl_hint(p);
 	p->connect_attempts++;
 	if (!p->cfg.passive)
 		peer_timer_arm(p, p->t_connect,

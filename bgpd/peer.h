@@ -169,6 +169,7 @@ struct peer {
 	unsigned		 connect_attempts;	/* failures since the last OPEN, for backoff */
 	int			 connect_err;	/* errno of the last connect() logged; 0 none */
 	bool			 md5_hinted;	/* md5watch.c warned; until Established */
+	bool			 ttl_hinted;	/* peer_ttl_hint() warned; until Established */
 	unsigned		 flaps;		/* errors since the session was last stable */
 	uint16_t		 hold;		/* negotiated, seconds (0: no hold timer) */
 	uint16_t		 keepalive;

@@ -93,6 +93,7 @@ def test_direct_ebgp_sends_ttl_1_and_cs6(tmp_path, link, daemon_factory, ours_pa
         assert any(p[2] == "S." for p in pkts), pkts   # BIRD connected: we accepted
     n = neighbor(d, link.addr_b)
     assert n["externalBgpNbrMaxHopsAway"] == 1
+    assert "ebgp-multihop" not in d.read_log()            # on a connected subnet: no hint
     text = vtysh(d.sock, f"show bgp neighbors {link.addr_b}").stdout
     assert "External BGP neighbor may be up to 1 hops away." in text, text
 
@@ -129,6 +130,9 @@ def test_ebgp_behind_a_router_needs_ebgp_multihop(tmp_path, link, daemon_factory
         wait_for(lambda: up(d, far), 8)
         n = neighbor(d, far)
         assert n["bgpState"] != "Established" and n["connectionsEstablished"] == 0, n
+        hint = (f"neighbor {far}: not established, and it is on no connected subnet while eBGP "
+                f"sends with TTL 1: behind a router it needs 'neighbor {far} ebgp-multihop N'")
+        assert d.read_log().count(hint) == 1, d.read_log()
         assert not bird.established()
         cap = Capture(link.a, link.va, link.addr_a, tmp_path / "dump.txt")
         r = vtysh(d.sock, "configure terminal", f"router bgp {OUR_AS}",
@@ -145,6 +149,7 @@ def test_ebgp_behind_a_router_needs_ebgp_multihop(tmp_path, link, daemon_factory
         running = vtysh(d.sock, "show running-config").stdout
         assert f" neighbor {far} ebgp-multihop 2\n" in running, running
         assert wait_for(bird.established, 5)
+        assert d.read_log().count(hint) == 1, d.read_log()
     finally:
         if cap is not None:
             cap.stop()
