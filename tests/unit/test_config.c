@@ -406,7 +406,8 @@ static const char frr_file[] =
 	"  neighbor 192.0.2.2 soft-reconfiguration inbound\n  neighbor 192.0.2.2 send-community\n"
 	"  neighbor 192.0.2.2 route-map OUT out\n  neighbor 192.0.2.2 allowas-in\n"
 	"  maximum-paths 4\n exit-address-family\nexit\n!\nline vty\n exec-timeout 0 0\n!\n"
-	"debug bgp zebra\ndebug zebra kernel msgdump\ndebug bgp nht\ndebug bgp neighbor-events\n";
+	"debug bgp zebra\ndebug zebra kernel msgdump\ndebug bgp nht\ndebug bgp neighbor-events\n"
+	"log file /var/log/frr/bgpd.log informational\n";
 
 START_TEST(an_frr_file_loads_with_one_warning_per_frr_only_line)
 {
@@ -426,6 +427,8 @@ START_TEST(an_frr_file_loads_with_one_warning_per_frr_only_line)
 	ck_assert_ptr_nonnull(strstr(logs,
 	    "frr.conf:40: FRR-only statement ignored: debug zebra kernel msgdump\n"));
 	ck_assert_ptr_nonnull(strstr(logs, "frr.conf:41: FRR-only statement ignored: debug bgp nht\n"));
+	ck_assert_ptr_nonnull(strstr(logs, "frr.conf:43: FRR-only statement ignored: "
+	    "log file /var/log/frr/bgpd.log informational\n"));
 	out = print_tree(t, CONF_FMT_TEXT);		/* none of them is stored */
 	ck_assert_str_eq(out, "hostname site-a\nlog syslog informational\n"
 	    "debug bgp neighbor-events\nip prefix-list LAN seq 5 permit 10.1.0.0/24\n!\nroute-map OUT permit 10\n"
@@ -519,6 +522,36 @@ START_TEST(frr_statements_print_back_as_written)
 		lyd_free_all(t);
 		lyd_free_all(t2);
 	}
+}
+END_TEST
+
+/* FRR numbers entries written without `seq` in steps of 5 after the highest. */
+START_TEST(prefix_and_community_lists_without_seq_number_as_frr)
+{
+	struct lyd_node *t;
+	char *out;
+
+	ck_assert_msg(load_text("t", "ip prefix-list P permit 10.0.0.0/8 le 24\n"
+	    "ip prefix-list P seq 12 deny 192.168.0.0/16\n"
+	    "ip prefix-list P permit 172.16.0.0/12\n"
+	    "ip prefix-list P permit 10.0.0.0/8 le 24\n"		/* the same again: not added */
+	    "ip prefix-list P permit 10.0.0.0/8\n"			/* differs by le: added */
+	    "no ip prefix-list P permit 172.16.0.0/12\n"
+	    "ip prefix-list P deny 0.0.0.0/0 le 32\n"
+	    "bgp community-list standard C permit 65000:1\n"
+	    "bgp community-list standard C deny no-export\n", &t) == 0, "%s", errbuf);
+	out = print_tree(t, CONF_FMT_TEXT);
+	ck_assert_str_eq(out, "ip prefix-list P seq 5 permit 10.0.0.0/8 le 24\n"
+	    "ip prefix-list P seq 12 deny 192.168.0.0/16\n"
+	    "ip prefix-list P seq 20 permit 10.0.0.0/8\n"
+	    "ip prefix-list P seq 25 deny 0.0.0.0/0 le 32\n"
+	    "bgp community-list standard C seq 5 permit 65000:1\n"
+	    "bgp community-list standard C seq 10 deny no-export\n");
+	free(out);
+	lyd_free_all(t);
+	ck_assert_int_eq(load_text("t.conf", "no ip prefix-list P permit 10.0.0.0/8\n", &t), 1);
+	ck_assert_ptr_nonnull(strstr(errbuf, "t.conf:1: /ipip-bgpd:prefix-list[name='P']/entry: "
+	    "no such entry"));
 }
 END_TEST
 
@@ -697,6 +730,7 @@ main(void)
 		an_frr_file_loads_with_one_warning_per_frr_only_line,
 		frr_statements_print_back_as_written,
 		frr_statements_are_read_into_the_plain_structs,
+		prefix_and_community_lists_without_seq_number_as_frr,
 		diff_classifies_the_frr_statements,
 		the_shell_completes_the_frr_statements,
 		debug_statements_round_trip_and_no_forms_remove_only_theirs,
