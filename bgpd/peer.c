@@ -424,7 +424,7 @@ fa_establish(struct peer *p, enum peer_state old)
 	p->notified = false;
 	log_peer(p, p->cfg.log_neighbor_changes ? LOG_NOTICE : LOG_DEBUG,
 	    "session established (AS %u, id %u.%u.%u.%u, hold %us%s%s)",
-	    p->cfg.remote_as, p->remote_id >> 24, (p->remote_id >> 16) & 255,
+	    peer_remote_as(p), p->remote_id >> 24, (p->remote_id >> 16) & 255,
 	    (p->remote_id >> 8) & 255, p->remote_id & 255, p->hold,
 	    p->ctx.as4 ? ", 4-byte AS" : "", p->ctx.extmsg ? ", extended messages" : "");
 	if (p->hooks.up)
@@ -678,7 +678,8 @@ peer_open_accept(struct peer *p, const struct open_msg *m)
 
 	p->remote_id = m->bgp_id;
 	p->caps_rx = m->caps;
-	caps_negotiate(&p->caps_tx, &m->caps, p->cfg.remote_as != peer_local_as(p), &p->ctx);
+	p->open_as = open_peer_as(m);
+	caps_negotiate(&p->caps_tx, &m->caps, peer_is_ebgp(p), &p->ctx);
 	/* §4.2: the smaller hold time; keepalive at most a third of it (§10) */
 	p->hold = m->hold < p->cfg.hold_time ? m->hold : p->cfg.hold_time;
 	if (ka == 0 || ka > p->hold / 3)

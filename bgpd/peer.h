@@ -174,6 +174,7 @@ struct peer {
 	uint16_t		 hold;		/* negotiated, seconds (0: no hold timer) */
 	uint16_t		 keepalive;
 	uint32_t		 remote_id;	/* the peer's BGP Identifier, host order */
+	uint32_t		 open_as;	/* the AS in its last OPEN accepted; 0 none */
 	struct bgp_caps		 caps_rx;	/* what the peer announced */
 	struct bgp_caps		 caps_tx;	/* what we announced */
 	struct msg_ctx		 ctx;		/* negotiated: parse/write UPDATEs with it */
@@ -309,10 +310,16 @@ peer_local_as(const struct peer *p)
 {
 	return p->cfg.local_as ? p->cfg.local_as : p->bgp->asn;
 }
+/* Its AS: configured, or with `remote-as external` the one its OPEN gave (0 before). */
+static inline uint32_t
+peer_remote_as(const struct peer *p)
+{
+	return p->cfg.remote_as_external ? p->open_as : p->cfg.remote_as;
+}
 static inline bool
 peer_is_ebgp(const struct peer *p)
 {
-	return p->cfg.remote_as != peer_local_as(p);
+	return p->cfg.remote_as_external || p->cfg.remote_as != peer_local_as(p);
 }
 /*
  * How many hops away the peer may be, the TTL we send with: GTSM's 255

@@ -27,7 +27,8 @@
 /* What the operator sets per neighbor (FRR's `neighbor A.B.C.D ...`). */
 struct peer_cfg {
 	struct in_addr	remote_addr;
-	uint32_t	remote_as;
+	uint32_t	remote_as;		/* 0 with remote_as_external */
+	bool		remote_as_external;	/* any AS but ours, from its OPEN */
 	uint32_t	local_as;		/* 0: the router's AS */
 	char		description[PEER_DESC_MAX + 1];
 	uint16_t	port;			/* remote TCP port; 0: 179 */

@@ -26,6 +26,7 @@ struct field {
 
 static const struct field nbr_fields[] = {
 	NF("remote-as", F_U32, remote_as),
+	NF("remote-as-type", F_STR, remote_as_type),
 	NF("local-as", F_U32, local_as),
 	NF("description", F_STR, description),
 	NF("update-source", F_STR, update_source),

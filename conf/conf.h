@@ -135,6 +135,7 @@ struct conf_neighbor {
 	char		address[16];		/* "10.0.0.2" */
 	char		peer_group[CONF_NAME_MAX];
 	uint32_t	remote_as, local_as;	/* 0: unset */
+	char		remote_as_type[9];	/* "internal", "external"; "" unset */
 	char		description[81];
 	char		password[81];
 	char		update_source[16];	/* "" unset */

@@ -130,6 +130,46 @@ node_value(struct lyd_node *tree, const char *path)
 	return lyd_get_value(n);
 }
 
+/* Do a and b sit in different cases of one choice? */
+static bool
+schema_other_case(const struct lysc_node *a, const struct lysc_node *b)
+{
+	return a != NULL && b != NULL && a->parent != NULL && b->parent != NULL &&
+	    a->parent->nodetype == LYS_CASE && b->parent->nodetype == LYS_CASE &&
+	    a->parent != b->parent && a->parent->parent == b->parent->parent;
+}
+
+/*
+ * RFC 7950 §7.9: creating a node of one case of a choice deletes the nodes
+ * of its other cases (`remote-as 65002`, then `remote-as external` from the
+ * shell). Both from this one text is refused, as a leaf set twice is.
+ */
+static int
+parse_choice_settle(struct conf_parse *p, const char *path)
+{
+	struct lyd_node *n = NULL, *s, *next;
+	char other[CONF_PATH_MAX], msg[CONF_PATH_MAX + 64];
+	unsigned prev;
+
+	if (lyd_find_path(p->tree, path, 0, &n) != LY_SUCCESS) {
+		ly_err_clean(p->ctx, NULL);
+		return 0;
+	}
+	LY_LIST_FOR_SAFE(lyd_first_sibling(n), next, s) {
+		if (!schema_other_case(n->schema, s->schema) ||
+		    lyd_path(s, LYD_PATH_STD, other, sizeof(other)) == NULL)
+			continue;
+		if ((prev = lines_find(p, other)) != 0) {
+			snprintf(msg, sizeof(msg), "conflicts with %s set on line %u",
+			    s->schema->name, prev);
+			parse_error(p, path, msg);
+			return -1;
+		}
+		lyd_free_tree(s);	/* never the top: a child of n's parent */
+	}
+	return 0;
+}
+
 /* Set one node; a leaf another line of this text set otherwise is refused. */
 static int
 parse_set(struct conf_parse *p, const char *path, const char *value)
@@ -152,6 +192,8 @@ parse_set(struct conf_parse *p, const char *path, const char *value)
 	}
 	ly_err_clean(p->ctx, NULL);
 	tree_fix_root(p, made);
+	if (parse_choice_settle(p, path) < 0)
+		return -1;
 	lines_record(p, path);
 	return 0;
 }

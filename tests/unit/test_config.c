@@ -461,6 +461,8 @@ static const struct {
 	  " bgp bestpath bandwidth default-weight-for-missing\n" },
 	{ " neighbor 10.0.0.2 advertisement-interval 600\n", " neighbor 10.0.0.2 advertisement-interval 600\n" },
 	{ " neighbor 10.0.0.2 ebgp-multihop\n", " neighbor 10.0.0.2 ebgp-multihop\n" },
+	{ " neighbor 10.0.0.3 remote-as external\n", " neighbor 10.0.0.3 remote-as external\n" },
+	{ " neighbor 10.0.0.3 remote-as internal\n", " neighbor 10.0.0.3 remote-as internal\n" },
 	{ " neighbor 10.0.0.2 ebgp-multihop 255\n", " neighbor 10.0.0.2 ebgp-multihop\n" },
 	{ " neighbor 10.0.0.2 ebgp-multihop 2\n", " neighbor 10.0.0.2 ebgp-multihop 2\n" },
 	{ " neighbor 10.0.0.2 ebgp-multihop 2\n no neighbor 10.0.0.2 ebgp-multihop\n", "" },

@@ -379,6 +379,34 @@ START_TEST(ebgp_multihop_change_restarts_that_session_only)
 }
 END_TEST
 
+/* FRR's remote-as internal|external: our AS; any AS but ours, learned from the OPEN. */
+START_TEST(remote_as_internal_and_external)
+{
+	struct bgpd *b = fx_start(ROUTER
+	    " neighbor 10.0.0.2 remote-as external\n neighbor 10.0.0.2 passive\n"
+	    " neighbor 10.0.0.3 remote-as internal\n neighbor 10.0.0.3 passive\n"
+	    " neighbor 10.0.0.4 remote-as 4200000004\n neighbor 10.0.0.4 passive\n"
+	    "exit\n");
+	const char *edit = "router bgp 4200000001\nneighbor 10.0.0.4 remote-as external\n";
+	struct peer *p = peer_at(b, "10.0.0.2");
+	char errs[512];
+
+	ck_assert(p->cfg.remote_as_external && peer_is_ebgp(p));
+	ck_assert_uint_eq(peer_remote_as(p), 0);		/* until its OPEN */
+	p->open_as = 4200000009u;
+	ck_assert_uint_eq(peer_remote_as(p), 4200000009u);
+	p = peer_at(b, "10.0.0.3");
+	ck_assert(!p->cfg.remote_as_external && !peer_is_ebgp(p));
+	ck_assert_uint_eq(p->cfg.remote_as, 4200000001u);
+	ck_assert_int_eq(peer_ttl(p), 255);
+	/* the shell replaces a number by external: that session restarts */
+	ck_assert_int_eq(bgpd_conf_edit(b, edit, strlen(edit), errs, sizeof(errs)), 0);
+	p = peer_at(b, "10.0.0.4");
+	ck_assert(p->cfg.remote_as_external && restarted(p));
+	fx_free(b);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -394,6 +422,7 @@ main(void)
 		bad_edit_changes_no_peer,
 		ebgp_sends_ttl_1_unless_multihop_ibgp_255_all_cs6,
 		ebgp_multihop_change_restarts_that_session_only,
+		remote_as_internal_and_external,
 	};
 
 	return unit_run("peer_conf", tests, UNIT_COUNT(tests));
