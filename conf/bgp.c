@@ -129,6 +129,10 @@ neighbor_fill(const struct lyd_node *tree, const struct lyd_node *nb, struct con
 		if ((g = find(tree, path)) != NULL)
 			fields_fill(g, nbr_fields, sizeof(nbr_fields) / sizeof(nbr_fields[0]), c);
 	}
+	if (find(nb, "remote-as") != NULL || find(nb, "remote-as-type") != NULL) {
+		c->remote_as = 0;		/* its own, of either kind, wins over the group's */
+		c->remote_as_type[0] = '\0';
+	}
 	fields_fill(nb, nbr_fields, sizeof(nbr_fields) / sizeof(nbr_fields[0]), c);
 }
 

@@ -386,6 +386,9 @@ START_TEST(remote_as_internal_and_external)
 	    " neighbor 10.0.0.2 remote-as external\n neighbor 10.0.0.2 passive\n"
 	    " neighbor 10.0.0.3 remote-as internal\n neighbor 10.0.0.3 passive\n"
 	    " neighbor 10.0.0.4 remote-as 4200000004\n neighbor 10.0.0.4 passive\n"
+	    " neighbor G peer-group\n neighbor G remote-as external\n neighbor G passive\n"
+	    " neighbor 10.0.0.5 peer-group G\n neighbor 10.0.0.5 remote-as 4200000005\n"
+	    " neighbor 10.0.0.6 peer-group G\n"
 	    "exit\n");
 	const char *edit = "router bgp 4200000001\nneighbor 10.0.0.4 remote-as external\n";
 	struct peer *p = peer_at(b, "10.0.0.2");
@@ -399,6 +402,9 @@ START_TEST(remote_as_internal_and_external)
 	ck_assert(!p->cfg.remote_as_external && !peer_is_ebgp(p));
 	ck_assert_uint_eq(p->cfg.remote_as, 4200000001u);
 	ck_assert_int_eq(peer_ttl(p), 255);
+	p = peer_at(b, "10.0.0.5");				/* its own wins over G's */
+	ck_assert(!p->cfg.remote_as_external && p->cfg.remote_as == 4200000005u);
+	ck_assert(peer_at(b, "10.0.0.6")->cfg.remote_as_external);	/* G's */
 	/* the shell replaces a number by external: that session restarts */
 	ck_assert_int_eq(bgpd_conf_edit(b, edit, strlen(edit), errs, sizeof(errs)), 0);
 	p = peer_at(b, "10.0.0.4");
