@@ -557,6 +557,25 @@ START_TEST(prefix_and_community_lists_without_seq_number_as_frr)
 }
 END_TEST
 
+START_TEST(disable_connected_check_is_warned_about_and_not_stored)
+{
+	static char logs[1024];
+	struct lyd_node *t;
+	char *out;
+
+	unit_log_begin(logs, sizeof(logs));
+	ck_assert_msg(load_text("frr.conf", "router bgp 1\n neighbor 10.0.0.2 remote-as 2\n"
+	    " neighbor 10.0.0.2 disable-connected-check\n", &t) == 0, "%s", errbuf);
+	unit_log_end();
+	ck_assert_ptr_nonnull(strstr(logs, "frr.conf:3: FRR-only statement ignored: "
+	    "neighbor 10.0.0.2 disable-connected-check\n"));
+	out = print_tree(t, CONF_FMT_TEXT);
+	ck_assert_str_eq(out, "router bgp 1\n neighbor 10.0.0.2 remote-as 2\nexit\n!\n");
+	free(out);
+	lyd_free_all(t);
+}
+END_TEST
+
 START_TEST(frr_statements_are_read_into_the_plain_structs)
 {
 	struct lyd_node *t;
@@ -733,6 +752,7 @@ main(void)
 		frr_statements_print_back_as_written,
 		frr_statements_are_read_into_the_plain_structs,
 		prefix_and_community_lists_without_seq_number_as_frr,
+		disable_connected_check_is_warned_about_and_not_stored,
 		diff_classifies_the_frr_statements,
 		the_shell_completes_the_frr_statements,
 		debug_statements_round_trip_and_no_forms_remove_only_theirs,
