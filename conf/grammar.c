@@ -175,7 +175,7 @@ const struct conf_cmd conf_cmds[] = {
 	{ NBR, "ttl-security hops (1-254)", "GTSM (RFC 5082)\nHops away at most\nHops\n",
 	    "ttl-security-hops", { "=$2" } },
 	{ NBR, "disable-connected-check",
-	    H_FRR "(not needed: a neighbor on no connected subnet is tried all the same)\n",
+	    "FRR only, warned about, not stored: a neighbor on no connected subnet is tried anyway\n",
 	    "", { 0 }, 0, CONF_IGNORED },
 	{ NBR, "ebgp-multihop [(1-255)]",
 	    "eBGP neighbor further than one hop: the TTL sent (default 1)\nHops; 255 when left out\n",
