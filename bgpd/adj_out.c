@@ -275,6 +275,12 @@ ao_is_local(const struct adj_out *ao, const struct rib_peer *rp)
 	return rp == &ao->local_rp;
 }
 
+bool
+adj_out_is_local(const struct adj_out *ao, const struct rib_peer *rp)
+{
+	return ao != NULL && ao_is_local(ao, rp);
+}
+
 static void
 ao_to_fill(const struct peer *p, struct ao_to *t)
 {

@@ -35,6 +35,7 @@ struct attrs_tab;
 struct bgp;
 struct peer;
 struct rib;
+struct rib_peer;
 struct rib_selection;
 
 #define AO_WEIGHT_LOCAL		32768	/* FRR: locally originated routes win */
@@ -112,6 +113,8 @@ void	adj_out_resend_all(struct adj_out *, struct peer *p);
  * The `network` statements now: added/removed in the RIB as the set differs,
  * each through its route-map (rde_network_attrs; denied: not originated).
  */
+/* Is rp the pseudo-peer of the routes we originate (`network`, redistribute)? */
+bool	adj_out_is_local(const struct adj_out *, const struct rib_peer *rp);
 void	adj_out_networks_set(struct adj_out *, const struct prefix *v, size_t n);
 
 /*

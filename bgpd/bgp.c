@@ -131,8 +131,7 @@ bgp_peer_restart(struct peer *p, const struct peer_cfg *cfg)
 {
 	peer_stop(p, BGP_CEASE_CONF_CHANGE, NULL);
 	p->cfg = *cfg;
-	snprintf(p->last_reason, sizeof(p->last_reason), "configuration changed");
-	peer_reason_keep(p);
+	peer_reason_keep(p);		/* "Config change" (peer_stop), for show */
 	peer_start_now(p);
 }
 

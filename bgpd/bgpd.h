@@ -32,7 +32,6 @@ struct bgpd_bgp_pending {
 	size_t			 n, cap;
 	bool			 identity;	/* asn or router-id touched */
 	bool			 policy;	/* a policy object or ebgp-requires-policy */
-	char			 overlay_restart[128];	/* an overlay leaf a reload cannot apply */
 };
 
 /* The daemon-wide settings, derived from the running tree (bgpd/conf.c). */
@@ -55,6 +54,9 @@ struct bgpd {
 	void			(*conf_watch)(const struct conf_change *, void *);
 	void			(*conf_watch_done)(void *);	/* after a commit's last change */
 	void			*conf_watch_arg;	/* bgpd_conf_watch() */
+	int			(*conf_check)(const struct lyd_node *, const struct lyd_node *,
+				    char *, size_t, void *);	/* bgpd_conf_check_set() */
+	void			*conf_check_arg;
 	int			 log_level_cli;	/* -d, or -1 */
 	uint64_t		 nofile;	/* RLIMIT_NOFILE soft limit after start */
 	time_t			 started;	/* wall clock */

@@ -6,6 +6,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,6 +18,29 @@
 #include "lib/debug.h"
 #include "lib/log.h"
 
+/* Error lines for the shell, appended as long as they fit (errs may be NULL). */
+struct errlines {
+	char	*buf;
+	size_t	 len, off;
+};
+
+static void PRINTF_LIKE(2, 3)
+errlines_add(struct errlines *e, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	if (e == NULL || e->buf == NULL || e->off >= e->len)
+		return;
+	va_start(ap, fmt);
+	n = vsnprintf(e->buf + e->off, e->len - e->off, fmt, ap);
+	va_end(ap);
+	e->off += n > 0 ? (size_t)n : 0;
+	if (e->off >= e->len)
+		e->off = e->len;
+}
+
+/* Each error of a file: logged, and kept for the shell that asked (arg). */
 static void
 bgpd_conf_log_err(void *arg, const char *where, unsigned line, const char *path,
     const char *msg)
@@ -25,22 +49,31 @@ bgpd_conf_log_err(void *arg, const char *where, unsigned line, const char *path,
 
 	conf_err_format(buf, sizeof(buf), where, line, path, msg);
 	log_err("%s", buf);
+	errlines_add(arg, "%s\n", buf);
+}
+
+static int
+bgpd_conf_load_into(struct ly_ctx *ctx, const char *path, struct lyd_node **out,
+    struct errlines *e)
+{
+	FILE *f = fopen(path, "r");
+	int errors, rv = -errno;
+
+	*out = NULL;
+	if (f == NULL) {
+		log_err("cannot open config file %s: %s", path, strerror(-rv));
+		errlines_add(e, "cannot open %s: %s\n", path, strerror(-rv));
+		return rv;
+	}
+	errors = conf_load_stream(ctx, f, path, out, bgpd_conf_log_err, e);
+	fclose(f);
+	return errors > 0 ? -EINVAL : 0;
 }
 
 int
 bgpd_conf_load(struct ly_ctx *ctx, const char *path, struct lyd_node **out)
 {
-	FILE *f = fopen(path, "r");
-	int errors;
-
-	*out = NULL;
-	if (f == NULL) {
-		log_err("cannot open config file %s: %s", path, strerror(errno));
-		return -1;
-	}
-	errors = conf_load_stream(ctx, f, path, out, bgpd_conf_log_err, NULL);
-	fclose(f);
-	return errors > 0 ? -1 : 0;
+	return bgpd_conf_load_into(ctx, path, out, NULL);
 }
 
 void
@@ -76,6 +109,13 @@ bgpd_conf_watch(struct bgpd *b, conf_change_fn *fn, void (*done)(void *), void *
 	b->conf_watch = fn;
 	b->conf_watch_done = done;
 	b->conf_watch_arg = arg;
+}
+
+void
+bgpd_conf_check_set(struct bgpd *b, bgpd_conf_check_fn *fn, void *arg)
+{
+	b->conf_check = fn;
+	b->conf_check_arg = arg;
 }
 
 /*
@@ -126,43 +166,65 @@ bgpd_conf_commit(struct bgpd *b, struct lyd_node *candidate)
 }
 
 int
-bgpd_conf_reload(struct bgpd *b, const char *who)
+bgpd_conf_apply(struct bgpd *b, struct lyd_node *candidate, size_t *changes, char *why,
+    size_t len)
 {
-	struct lyd_node *cand;
-	size_t n;
+	why[0] = '\0';
+	if (b->conf_check != NULL &&
+	    b->conf_check(b->running, candidate, why, len, b->conf_check_arg) < 0) {
+		lyd_free_all(candidate);
+		return -EBUSY;
+	}
+	*changes = bgpd_conf_commit(b, candidate);
+	return 0;
+}
 
+int
+bgpd_conf_reload(struct bgpd *b, const char *who, char *errs, size_t errlen)
+{
+	struct errlines e = { errs, errlen, 0 };
+	struct lyd_node *cand;
+	char why[512];
+	size_t n;
+	int rv;
+
+	if (errs != NULL && errlen > 0)
+		errs[0] = '\0';
 	if (b->conf_file == NULL) {
+		errlines_add(&e, "no config file to reload\n");
 		log_notice("%s: no config file to reload", who);
-		return -1;
+		return -ENOENT;
 	}
-	if (bgpd_conf_load(b->yang, b->conf_file, &cand) < 0) {
+	if ((rv = bgpd_conf_load_into(b->yang, b->conf_file, &cand, &e)) == -EINVAL) {
 		log_warnx("%s: %s has errors; keeping the running configuration", who, b->conf_file);
-		return -1;
+		return rv;
 	}
-	n = bgpd_conf_commit(b, cand);
+	if (rv < 0) {
+		log_warnx("%s: cannot open %s: %s; keeping the running configuration", who,
+		    b->conf_file, strerror(-rv));
+		return rv;
+	}
+	if ((rv = bgpd_conf_apply(b, cand, &n, why, sizeof(why))) < 0) {
+		errlines_add(&e, "%s\n", why);
+		log_warnx("%s: %s; keeping the running configuration", who, why);
+		return rv;
+	}
 	log_notice("%s: configuration reloaded from %s (%zu changes)", who, b->conf_file, n);
 	return 0;
 }
 
-struct errlines {
-	char	*buf;
-	size_t	 len, off;
-};
-
-/* For the shell: "PATH: reason", one per line; the line number means nothing there. */
+/*
+ * For the shell: "line N: PATH: reason" (N counts the request's lines, so
+ * the shell can name FILE:LINE for -f FILE), or "PATH: reason" without one.
+ */
 static void
 bgpd_conf_collect(void *arg, const char *where, unsigned line, const char *path,
     const char *msg)
 {
-	struct errlines *e = arg;
-	int n;
-
-	if (e->off >= e->len)
-		return;
-	n = snprintf(e->buf + e->off, e->len - e->off, "%s: %s\n", path, msg);
-	e->off += n > 0 ? (size_t)n : 0;
-	if (e->off >= e->len)
-		e->off = e->len;
+	if (line > 0)
+		errlines_add(arg, "line %u: %s: %s\n", line, path, msg);
+	else
+		errlines_add(arg, "%s: %s\n", path, msg);
 }
 
 int
@@ -171,20 +233,33 @@ bgpd_conf_edit(struct bgpd *b, const char *text, size_t len, char *errs, size_t 
 	struct errlines e = { errs, errlen, 0 };
 	struct conf_parse *p = conf_parse_new(b->yang, b->running, "command", bgpd_conf_collect, &e);
 	struct lyd_node *cand = NULL;
-	char *copy = strndup(text, len), *save = NULL, *line;
+	char *copy = strndup(text, len), *line, *nl, why[512];
 	int errors;
+	size_t n;
 
 	if (copy == NULL)
 		fatal("config edit");
 	errs[0] = '\0';
-	for (line = strtok_r(copy, "\n", &save); line; line = strtok_r(NULL, "\n", &save))
+	for (line = copy; *line != '\0'; line = nl + 1) {	/* empty lines count too */
+		if ((nl = strchr(line, '\n')) != NULL)
+			*nl = '\0';
 		(void)conf_parse_line(p, line);		/* errors are collected */
+		if (nl == NULL)
+			break;
+	}
 	free(copy);
 	errors = conf_parse_finish(p, &cand);
 	conf_parse_free(p);
 	if (errors > 0)
 		return errors;
-	log_notice("config: edited from the shell (%zu changes)", bgpd_conf_commit(b, cand));
+	if (bgpd_conf_apply(b, cand, &n, why, sizeof(why)) < 0) {
+		snprintf(errs, errlen, "%s\n", why);
+		return 1;
+	}
+	if (n > 0)
+		log_notice("config: edited from the shell (%zu changes)", n);
+	else
+		log_debug("config: edited from the shell (no change)");
 	return 0;
 }
 

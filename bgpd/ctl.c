@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/fsuid.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
@@ -73,6 +74,37 @@ ctl_path_claim(const char *path, const struct sockaddr_un *sun)
 	return unlink(path) < 0 ? -errno : 0;
 }
 
+/*
+ * Bind with the file born in group (when it is not CTL_GROUP's, -1): the
+ * socket takes the creator's fsgid. Root switches it with CAP_SETGID, which
+ * it has for the drop anyway, so it needs no CAP_CHOWN, which systemd's
+ * bounding set (contrib/ipip-bgpd.service.in) leaves out (doc/security.md).
+ */
+static int
+ctl_socket_bind_group(int fd, const struct sockaddr_un *sun, gid_t group)
+{
+	gid_t was = group != (gid_t)-1 ? (gid_t)setfsgid(group) : (gid_t)-1;
+	int rv = bind(fd, (const struct sockaddr *)sun, sizeof(*sun));
+	int err = errno;
+
+	if (group != (gid_t)-1)
+		(void)setfsgid(was);
+	errno = err;
+	return rv;
+}
+
+/* Not born in the group (no CAP_SETGID: not root): a member may still chown it. */
+static void
+ctl_socket_group_check(const char *path, gid_t group)
+{
+	struct stat st;
+
+	if (group == (gid_t)-1 || (stat(path, &st) == 0 && st.st_gid == group))
+		return;
+	if (chown(path, (uid_t)-1, group) < 0)
+		log_warn("control socket %s: cannot give it to group %s", path, CTL_GROUP);
+}
+
 static int
 ctl_socket_bind(const char *path, gid_t group, char *why, size_t whylen)
 {
@@ -98,12 +130,11 @@ ctl_socket_bind(const char *path, gid_t group, char *why, size_t whylen)
 	if ((fd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0)) < 0)
 		goto fail;
 	old = umask(0117);
-	rv = bind(fd, (struct sockaddr *)&sun, sizeof(sun));
+	rv = ctl_socket_bind_group(fd, &sun, group);
 	umask(old);
 	if (rv < 0 || chmod(path, 0660) < 0 || listen(fd, 16) < 0)
 		goto fail;
-	if (group != (gid_t)-1 && chown(path, (uid_t)-1, group) < 0)
-		log_warn("control socket %s: cannot give it to group %s", path, CTL_GROUP);
+	ctl_socket_group_check(path, group);
 	return fd;
 fail:
 	rv = -errno;

@@ -97,7 +97,7 @@ ctl_adj_show(struct bgpd *b, struct ctl_conn *c, const struct ctl_frame *f)
 		return;
 	}
 	if (b->bgp == NULL || (p = bgp_peer_find(b->bgp, addr)) == NULL) {
-		ctl_conn_error(c, f->seq, "%% No such neighbor or address family");
+		ctl_conn_error(c, f->seq, "No such neighbor or address family");
 		return;
 	}
 	(void)adj_out_walk(rde_adj_out(b->bgp->rde), p, adv_take, &l);	/* down: none */

@@ -146,11 +146,12 @@ neighbor_fill(const struct peer *p, struct ctl_neighbor *n)
 
 /*
  * Which neighbors a request names: *one false = all ("*" or no payload).
- * 0, or -1 after answering with the error.
+ * 0, or -1 after answering with the error; a neighbor not configured is an
+ * error only if must_exist (show answers no record: the shell says so).
  */
 static int
 ctl_bgp_target_name(struct bgpd *b, struct ctl_conn *c, const struct ctl_frame *f,
-    const char *name, bool *one, struct in_addr *only)
+    const char *name, bool must_exist, bool *one, struct in_addr *only)
 {
 	*one = name != NULL && strcmp(name, "*") != 0;
 	if (*one && inet_pton(AF_INET, name, only) != 1) {
@@ -161,7 +162,7 @@ ctl_bgp_target_name(struct bgpd *b, struct ctl_conn *c, const struct ctl_frame *
 		ctl_conn_error(c, f->seq, "BGP is not configured (no 'router bgp')");
 		return -1;
 	}
-	if (*one && bgp_peer_find(b->bgp, *only) == NULL) {
+	if (must_exist && *one && bgp_peer_find(b->bgp, *only) == NULL) {
 		ctl_conn_error(c, f->seq, "No such neighbor %s", name);
 		return -1;
 	}
@@ -170,18 +171,18 @@ ctl_bgp_target_name(struct bgpd *b, struct ctl_conn *c, const struct ctl_frame *
 
 static int
 ctl_bgp_target(struct bgpd *b, struct ctl_conn *c, const struct ctl_frame *f,
-    bool *one, struct in_addr *only)
+    bool must_exist, bool *one, struct in_addr *only)
 {
 	struct ctl_neighbor_req req;
 
 	if (cur_left(&f->payload) == 0)
-		return ctl_bgp_target_name(b, c, f, NULL, one, only);
+		return ctl_bgp_target_name(b, c, f, NULL, must_exist, one, only);
 	if (ctl_record_get(f, &req, sizeof(req)) < 0) {
 		ctl_conn_error(c, f->seq, "malformed neighbor request");
 		return -1;
 	}
 	CTL_STR_FIX(req.addr);
-	return ctl_bgp_target_name(b, c, f, req.addr, one, only);
+	return ctl_bgp_target_name(b, c, f, req.addr, must_exist, one, only);
 }
 
 void
@@ -190,7 +191,7 @@ ctl_bgp_clear(struct bgpd *b, struct ctl_conn *c, const struct ctl_frame *f)
 	struct in_addr only = { 0 };
 	bool one;
 
-	if (ctl_bgp_target(b, c, f, &one, &only) < 0)
+	if (ctl_bgp_target(b, c, f, true, &one, &only) < 0)
 		return;
 	for (struct peer *p = b->bgp->peers; p != NULL; p = p->next)
 		if (!one || p->cfg.remote_addr.s_addr == only.s_addr) {
@@ -218,7 +219,7 @@ ctl_bgp_clear_soft(struct bgpd *b, struct ctl_conn *c, const struct ctl_frame *f
 		return;
 	}
 	CTL_STR_FIX(req.addr);
-	if (ctl_bgp_target_name(b, c, f, req.addr, &one, &only) < 0)
+	if (ctl_bgp_target_name(b, c, f, req.addr, true, &one, &only) < 0)
 		return;
 	for (struct peer *p = b->bgp->peers; p != NULL; p = p->next) {
 		if (one && p->cfg.remote_addr.s_addr != only.s_addr)
@@ -249,7 +250,7 @@ ctl_bgp_show_neighbors(struct bgpd *b, struct ctl_conn *c, const struct ctl_fram
 	struct in_addr only = { 0 };
 	bool one;
 
-	if (ctl_bgp_target(b, c, f, &one, &only) < 0)
+	if (ctl_bgp_target(b, c, f, false, &one, &only) < 0)
 		return;
 	for (const struct peer *p = b->bgp->peers; p != NULL; p = p->next) {
 		if (one && p->cfg.remote_addr.s_addr != only.s_addr)

@@ -3,6 +3,7 @@
  * running config as YANG JSON records (the shell renders text, JSON or XML
  * from them, STYLE 12), config commands from the shell, reload, write.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -70,16 +71,22 @@ ctl_config(struct bgpd *b, struct ctl_conn *c, const struct ctl_frame *f)
 	ctl_conn_error(c, f->seq, "%d error%s; nothing changed", n, n == 1 ? "" : "s");
 }
 
+/* The file's errors as text records, as `ipip-bgpd -C` prints them, then the verdict. */
 static void
 ctl_reload(struct bgpd *b, struct ctl_conn *c, const struct ctl_frame *f)
 {
-	if (b->conf_file == NULL) {
-		ctl_conn_error(c, f->seq, "no config file to reload");
+	char errs[4096];
+	int rv;
+
+	if ((rv = bgpd_conf_reload(b, "reload", errs, sizeof(errs))) == -EINVAL) {
+		ctl_conf_send_text(c, f, errs, strlen(errs));
+		ctl_conn_error(c, f->seq, "%s has errors; the running configuration stays",
+		    b->conf_file);
 		return;
 	}
-	if (bgpd_conf_reload(b, "reload") < 0) {
-		ctl_conn_error(c, f->seq, "%s has errors (see the daemon's log); "
-		    "the running configuration stays", b->conf_file);
+	if (rv < 0) {
+		errs[strcspn(errs, "\n")] = '\0';
+		ctl_conn_error(c, f->seq, "%s; the running configuration stays", errs);
 		return;
 	}
 	ctl_conn_end(c, f->seq);

@@ -12,6 +12,7 @@
 #include <string.h>
 #include <arpa/inet.h>
 
+#include "bgpd/adj_out.h"
 #include "bgpd/bgpd.h"
 #include "bgpd/ctl_rib.h"
 #include "bgpd/peer.h"
@@ -127,10 +128,17 @@ route_best_peer(const struct rib *rib, const struct rib_route *rt, size_t *nmp)
 	return best;
 }
 
+/* Where the records come from: the RIB, and who originates locally. */
+struct rib_src {
+	const struct rib	*rib;
+	const struct adj_out	*ao;
+};
+
 static void
-rec_fill(const struct rib *rib, const struct prefix *pfx, const struct rib_route *rt,
+rec_fill(const struct rib_src *src, const struct prefix *pfx, const struct rib_route *rt,
     size_t i, struct ctl_rib_rec *r)
 {
+	const struct rib *rib = src->rib;
 	struct ctl_path *o = &r->path;
 	const struct rib_peer *best;
 	struct rib_path_info pi;
@@ -145,6 +153,7 @@ rec_fill(const struct rib *rib, const struct prefix *pfx, const struct rib_route
 	addr_str(pi.peer->addr, o->peer);
 	addr_str(pi.peer->router_id, o->peer_id);
 	o->ebgp = pi.peer->ebgp;
+	o->local = adj_out_is_local(src->ao, pi.peer);
 	o->path_id = pi.path_id;
 	o->best = pi.best;
 	o->multipath = pi.multipath && nmp > 1;		/* FRR: only when paths share */
@@ -160,7 +169,7 @@ rec_fill(const struct rib *rib, const struct prefix *pfx, const struct rib_route
 
 struct rib_stream {
 	struct bgpd		*bgpd;		/* the RIB is looked up per chunk: config may change it */
-	const struct rib	*rib;		/* for the current chunk */
+	struct rib_src		 src;		/* for the current chunk */
 	struct ctl_conn		*conn;
 	uint32_t		 seq;
 	uint32_t		 peer;		/* only that neighbor's paths; 0: all */
@@ -170,9 +179,10 @@ struct rib_stream {
 
 /* The route's paths (those of peer only, unless 0) as records, numbered from 0. */
 static void
-route_send(const struct rib *rib, struct ctl_conn *c, uint16_t type, uint32_t seq,
+route_send(const struct rib_src *src, struct ctl_conn *c, uint16_t type, uint32_t seq,
     const struct prefix *pfx, const struct rib_route *rt, uint32_t peer)
 {
+	const struct rib *rib = src->rib;
 	struct ctl_rib_rec r;
 	struct rib_path_info pi;
 	uint32_t sent = 0;
@@ -183,7 +193,7 @@ route_send(const struct rib *rib, struct ctl_conn *c, uint16_t type, uint32_t se
 			if (pi.peer->addr != peer)
 				continue;
 		}
-		rec_fill(rib, pfx, rt, i, &r);
+		rec_fill(src, pfx, rt, i, &r);
 		r.route.index = sent++;
 		ctl_conn_record(c, type, seq, &r, sizeof(r));
 	}
@@ -194,7 +204,7 @@ stream_route(void *arg, const struct prefix *pfx, const struct rib_route *rt)
 {
 	struct rib_stream *s = arg;
 
-	route_send(s->rib, s->conn, CTL_SHOW_BGP_IPV4, s->seq, pfx, rt, s->peer);
+	route_send(&s->src, s->conn, CTL_SHOW_BGP_IPV4, s->seq, pfx, rt, s->peer);
 	s->after = *pfx;
 	s->started = true;
 	return 0;
@@ -212,8 +222,8 @@ stream_more(struct ctl_conn *c, void *arg)
 		return false;
 	}
 	s->conn = c;
-	s->rib = rde_rib(s->bgpd->bgp->rde);
-	n = rib_walk(s->rib, s->started ? &s->after : NULL, CTL_RIB_CHUNK, stream_route, s);
+	s->src = (struct rib_src){ rde_rib(s->bgpd->bgp->rde), rde_adj_out(s->bgpd->bgp->rde) };
+	n = rib_walk(s->src.rib, s->started ? &s->after : NULL, CTL_RIB_CHUNK, stream_route, s);
 	if (n == CTL_RIB_CHUNK)
 		return true;
 	ctl_conn_end(c, s->seq);
@@ -228,18 +238,16 @@ struct rib_query {
 };
 
 static void
-show_one(const struct rib *rib, struct ctl_conn *c, const struct ctl_frame *f,
+show_one(const struct rib_src *src, struct ctl_conn *c, const struct ctl_frame *f,
     const struct rib_query *q)
 {
+	const struct rib *rib = src->rib;
 	struct prefix found = q->pfx;
 	const struct rib_route *rt = q->what == Q_MATCH ? rib_match(rib, &q->pfx, &found) :
 	    rib_lookup(rib, &q->pfx);
 
-	if (rt == NULL) {
-		ctl_conn_error(c, f->seq, "%% Network not in table");
-		return;
-	}
-	route_send(rib, c, f->type, f->seq, &found, rt, q->peer);
+	if (rt != NULL)		/* none: no record, the shell says "Network not in table" */
+		route_send(src, c, f->type, f->seq, &found, rt, q->peer);
 	ctl_conn_end(c, f->seq);
 }
 
@@ -282,7 +290,7 @@ req_query(struct bgpd *b, struct ctl_conn *c, const struct ctl_frame *f, struct 
 		return 0;
 	if (inet_pton(AF_INET, req.neighbor, &a) != 1 || b->bgp == NULL ||
 	    bgp_peer_find(b->bgp, a) == NULL) {
-		ctl_conn_error(c, f->seq, "%% No such neighbor or address family");
+		ctl_conn_error(c, f->seq, "No such neighbor or address family");
 		return -1;
 	}
 	q->peer = ntohl(a.s_addr);
@@ -302,7 +310,9 @@ ctl_rib_show(struct bgpd *b, struct ctl_conn *c, const struct ctl_frame *f)
 		return;
 	}
 	if (q.what != Q_TABLE) {
-		show_one(rde_rib(b->bgp->rde), c, f, &q);
+		struct rib_src src = { rde_rib(b->bgp->rde), rde_adj_out(b->bgp->rde) };
+
+		show_one(&src, c, f, &q);
 		return;
 	}
 	if ((s = calloc(1, sizeof(*s))) == NULL)

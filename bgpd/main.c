@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <libgen.h>
+#include <limits.h>
 #include <sys/resource.h>
 #include <unistd.h>
 
@@ -33,6 +34,7 @@ struct opts {
 	const char	*ctl_path;
 	const char	*pid_file;
 	char		*pid_file_derived;	/* owned: from -S */
+	char		*abs[3];	/* owned: the three paths made absolute */
 	bool		 foreground;
 	bool		 check_only;
 	int		 log_level;	/* -1: default */
@@ -48,7 +50,8 @@ usage(FILE *to)
 	    "BGP routing daemon that builds IPIP overlays.\n\n"
 	    "  -f, --config FILE    configuration file (default " IPIP_CONFFILE ";\n"
 	    "                       without -f a missing default file means an empty config)\n"
-	    "  -n, --foreground     stay in the foreground and log to stderr (for systemd)\n"
+	    "  -n, --foreground     stay in the foreground and log to stderr (for systemd:\n"
+	    "                       <N>message lines when stderr is $JOURNAL_STREAM)\n"
 	    "  -S, --socket PATH    control socket (default " IPIP_CTLSOCK ")\n"
 	    "  -P, --pidfile PATH   PID file (default " IPIP_PIDFILE ", or SOCKET's\n"
 	    "                       name with .pid when -S is given)\n"
@@ -56,7 +59,8 @@ usage(FILE *to)
 	    "                       only CAP_NET_ADMIN, CAP_NET_BIND_SERVICE, CAP_NET_RAW\n"
 	    "                       (default " IPIP_USER " if it exists; -u root stays root)\n"
 	    "  -d, --debug          log at level debugging\n"
-	    "  -C, --check          check the configuration file, report every error, exit\n"
+	    "  -C, --check          check the configuration file, print every error as\n"
+	    "                       FILE:LINE: message, exit 1 if any (0 if none)\n"
 	    "  -V, --version        print the version and exit\n"
 	    "  -h, --help           print this help and exit\n\n"
 	    "Signals: SIGTERM/SIGINT stop cleanly, SIGHUP reloads the configuration.\n"
@@ -77,6 +81,55 @@ pidfile_beside(const char *sock)
 	memcpy(p, sock, n);
 	memcpy(p + n, ".pid", 5);
 	return p;
+}
+
+/*
+ * path made absolute against the directory the daemon starts in: it moves
+ * to / when it detaches, and reload, `write memory`, `show daemon` and the
+ * clean-up at exit must still mean the same files. The directory is
+ * resolved (realpath); the last name is kept as given, so a file not made
+ * yet (socket, PID file, a config `write memory` will create) works and a
+ * symlinked config keeps its name. The caller frees.
+ */
+static char *
+path_absolute(const char *path)
+{
+	char *copy = strdup(path), *name = strdup(path), dir[PATH_MAX], cwd[PATH_MAX], *out;
+	int rv;
+
+	if (copy == NULL || name == NULL)
+		fatal("path");
+	if (path[0] == '/')
+		rv = asprintf(&out, "%s", path);
+	else if (realpath(dirname(copy), dir) != NULL)
+		rv = asprintf(&out, "%s/%s", strcmp(dir, "/") == 0 ? "" : dir, basename(name));
+	else if (getcwd(cwd, sizeof(cwd)) != NULL)
+		rv = asprintf(&out, "%s/%s", cwd, path);	/* its directory is missing: start fails */
+	else
+		rv = asprintf(&out, "%s", path);
+	free(copy);
+	free(name);
+	if (rv < 0)
+		fatal("path");
+	return out;
+}
+
+/* The config, socket and PID file as absolute paths (not for -C: its errors name the file as given). */
+static void
+opts_absolute(struct opts *o)
+{
+	const char **paths[] = { &o->conf_file, &o->ctl_path, &o->pid_file };
+
+	for (size_t i = 0; i < ARRAY_SIZE(paths); i++)
+		*paths[i] = o->abs[i] = path_absolute(*paths[i]);
+}
+
+static void
+opts_free(struct opts *o)
+{
+	free(o->pid_file_derived);
+	for (size_t i = 0; i < ARRAY_SIZE(o->abs); i++)
+		free(o->abs[i]);
 }
 
 static int
@@ -120,6 +173,8 @@ opts_parse(int argc, char **argv, struct opts *o)
 		o->pid_file = o->pid_file_derived = pidfile_beside(o->ctl_path);
 	else if (o->pid_file == NULL)
 		o->pid_file = IPIP_PIDFILE;
+	if (!o->check_only)
+		opts_absolute(o);
 	return 0;
 }
 
@@ -162,7 +217,7 @@ on_signal_stop(evutil_socket_t sig, short what, void *arg)
 static void
 on_signal_reload(evutil_socket_t sig, short what, void *arg)
 {
-	(void)bgpd_conf_reload(arg, "SIGHUP");	/* logs why when it keeps the old one */
+	(void)bgpd_conf_reload(arg, "SIGHUP", NULL, 0);	/* logs why when it keeps the old one */
 }
 
 /* PID file and control socket: the two "already running" checks. */
@@ -304,7 +359,7 @@ bgpd_teardown(struct bgpd *b, struct pidfile *pf, struct opts *o)
 	event_base_free(b->base);
 	lyd_free_all(b->running);
 	conf_ctx_free(b->yang);
-	free(o->pid_file_derived);
+	opts_free(o);
 }
 
 int
@@ -320,6 +375,8 @@ main(int argc, char **argv)
 	if (opts_parse(argc, argv, &o) < 0)
 		return 2;
 	log_init(stderr, "ipip-bgpd", o.log_level >= 0 ? o.log_level : LOG_INFO);
+	if (o.check_only)
+		log_set_plain();		/* FILE:LINE: message, as a compiler */
 	if ((b.yang = conf_ctx_new()) == NULL)
 		fatalx("cannot load the built-in YANG model");
 	rv = bgpd_conf_read(&o, b.yang, &tree, &b.conf_file);
@@ -328,13 +385,13 @@ main(int argc, char **argv)
 			printf("%s: configuration OK\n", b.conf_file ? b.conf_file : o.conf_file);
 		lyd_free_all(tree);
 		conf_ctx_free(b.yang);
-		free(o.pid_file_derived);
+		opts_free(&o);
 		return rv < 0 ? 1 : 0;
 	}
 	if ((drop = bgpd_user_pick(&o, &user)) < 0) {
 		lyd_free_all(tree);
 		conf_ctx_free(b.yang);
-		free(o.pid_file_derived);
+		opts_free(&o);
 		return 1;
 	}
 	signal(SIGPIPE, SIG_IGN);
@@ -349,7 +406,7 @@ main(int argc, char **argv)
 		lyd_free_all(b.running);
 		conf_ctx_free(b.yang);
 		event_base_free(b.base);
-		free(o.pid_file_derived);
+		opts_free(&o);
 		return 1;
 	}
 	if (bgpd_bgp_start(&b) < 0 ||		/* BGP sessions (bgpd/peer_conf.c) */

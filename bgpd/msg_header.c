@@ -59,6 +59,8 @@ bgp_err_name(uint8_t code, uint8_t subcode, char *buf, size_t len)
 		s = PICK(cease_subs, subcode);
 	if (c == NULL)
 		snprintf(buf, len, "error %u/%u", code, subcode);
+	else if (s == NULL && subcode == 0)	/* RFC 4271 §4.5: "Unspecific" */
+		snprintf(buf, len, "%s/Unspecific", c);
 	else if (s == NULL)
 		snprintf(buf, len, "%s/%u", c, subcode);
 	else

@@ -224,17 +224,39 @@ peer_coll_drop(struct peer *p)
  * the number left out (STYLE 3: what a peer can trigger is rate-limited).
  */
 static void
-peer_fail_log(struct peer *p)
+peer_fail_log(struct peer *p, int level)
 {
 	unsigned dropped = 0;
 
 	if (!log_ratelimit_ok(&p->fail_rl, time(NULL), 5, 60, &dropped))
 		return;
 	if (dropped)
-		log_peer(p, LOG_INFO, "session not established: %s (%u more not logged)",
+		log_peer(p, level, "session not established: %s (%u more not logged)",
 		    p->last_reason, dropped);
 	else
-		log_peer(p, LOG_INFO, "session not established: %s", p->last_reason);
+		log_peer(p, level, "session not established: %s", p->last_reason);
+}
+
+/*
+ * The end of a session, one line: "session down" at the neighbor-changes
+ * level, or a failed attempt at info; a received NOTIFICATION raises it to
+ * its own level (notice for a Cease, warning for an error the peer found).
+ */
+static void
+peer_end_log(struct peer *p, enum peer_state old)
+{
+	int rcvd = p->notify_rcvd_level, level;
+
+	p->notify_rcvd_level = 0;
+	if (old == PEER_ESTABLISHED) {
+		level = p->cfg.log_neighbor_changes ? LOG_NOTICE : LOG_DEBUG;
+		log_peer(p, rcvd != 0 && rcvd < level ? rcvd : level, "session down: %s",
+		    p->last_reason);
+	} else if (old >= PEER_OPENSENT) {
+		peer_fail_log(p, rcvd != 0 ? rcvd : LOG_INFO);
+	} else if (rcvd != 0) {
+		log_peer(p, rcvd, "%s", p->last_reason);
+	}
 }
 
 /* On a subnet of one of our interfaces, or the far end of a point-to-point one. */
@@ -297,14 +319,12 @@ peer_drop(struct peer *p, enum peer_state old, const struct bgp_err *e, bool res
 	p->hold = p->keepalive = 0;
 	if (old == PEER_ESTABLISHED || e != NULL)
 		peer_reason_keep(p);
+	peer_end_log(p, old);
 	if (old == PEER_ESTABLISHED) {
-		log_peer(p, p->cfg.log_neighbor_changes ? LOG_NOTICE : LOG_DEBUG, "session down: %s",
-		    p->last_reason);
 		p->stats.dropped++;
 		if (p->hooks.down)		/* after the close: last_reason/last_err are final */
 			p->hooks.down(p, p->hooks.arg);
-	} else if (old >= PEER_OPENSENT)
-		peer_fail_log(p);
+	}
 	if (old != PEER_ESTABLISHED && restart && !p->bgp->stopping && !p->cfg.shutdown)
 		peer_ttl_hint(p);	/* an error, not an operator's stop */
 	if (old >= PEER_OPENSENT && restart)
@@ -609,6 +629,22 @@ peer_start_now(struct peer *p)
 	peer_start(p);
 }
 
+/* Why we stop a session, in FRR's words for "Last reset due to". */
+static const char *
+peer_stop_reason(uint8_t subcode)
+{
+	switch (subcode) {
+	case BGP_CEASE_ADMIN_RESET:
+		return "User reset";
+	case BGP_CEASE_CONF_CHANGE:
+		return "Config change";
+	case BGP_CEASE_PEER_DECONF:
+		return "Neighbor deleted";
+	default:
+		return "Admin. shutdown";
+	}
+}
+
 void
 peer_stop(struct peer *p, uint8_t subcode, const char *text)
 {
@@ -616,7 +652,7 @@ peer_stop(struct peer *p, uint8_t subcode, const char *text)
 		notify_shutdown_set(&p->pending_err, subcode, text);	/* RFC 9003 */
 	else
 		bgp_err_set(&p->pending_err, BGP_ERR_CEASE, subcode, NULL, 0);
-	snprintf(p->last_reason, sizeof(p->last_reason), "administratively stopped%s%s",
+	snprintf(p->last_reason, sizeof(p->last_reason), "%s%s%s", peer_stop_reason(subcode),
 	    text && text[0] ? ": " : "", text ? text : "");
 	peer_fsm_event(p, FSM_STOP);
 }
@@ -636,8 +672,7 @@ peer_reset(struct peer *p)
 	if (p->cfg.shutdown)
 		return;
 	peer_stop(p, BGP_CEASE_ADMIN_RESET, NULL);
-	snprintf(p->last_reason, sizeof(p->last_reason), "administratively reset (clear bgp)");
-	peer_reason_keep(p);
+	peer_reason_keep(p);		/* "User reset" (peer_stop), for show */
 	peer_start_now(p);
 }
 

@@ -185,6 +185,9 @@ struct peer {
 	struct bgp_err		 last_err;	/* last NOTIFICATION sent or received */
 	bool			 last_err_sent;
 	bool			 notified;	/* this session sent or got a NOTIFICATION */
+	uint8_t			 notify_rcvd_level;	/* LOG_NOTICE (Cease) or LOG_WARNING:
+						   last_reason is a received NOTIFICATION
+						   that peer_drop() logs once; 0 none */
 	char			 last_reason[256];	/* why the last attempt or session ended */
 	/*
 	 * What `show bgp neighbors` prints as the last reset: last_reason as it

@@ -249,7 +249,8 @@ forwarding_start(struct bgp *bgp, const struct lyd_node *tree)
 /*
  * A reload: the modes (global and overrides) apply at once, every prefix
  * decided again as a chunked job; a prefix-list change does the same when
- * prefix-list overrides exist. The rest of the block needs a restart.
+ * prefix-list overrides exist. The rest of the block needs a restart:
+ * forwarding_check refused such a commit before it got here.
  */
 static void
 forwarding_reload(struct bgpd *b)
@@ -257,14 +258,108 @@ forwarding_reload(struct bgpd *b)
 	struct conf_overlay o;
 	struct rde_fwd_modes m;
 
-	if (b->bgp_pending.overlay_restart[0] != '\0')
-		log_warnx("overlay: %s changed: only mode, neighbor and prefix-list modes apply "
-		    "on reload; restart ipip-bgpd for the rest of the overlay block",
-		    b->bgp_pending.overlay_restart);
 	conf_overlay_get(b->running, &o);
 	modes_from(b->running, &o, &m);
 	rde_forwarding_modes(b->bgp->rde, &m, b->bgp_pending.policy);
 	rde_fwd_modes_free(&m);
+}
+
+/* The value of an overlay leaf as `show running-config` has it ("nbma (default)"). */
+static const char *
+overlay_style_text(const struct conf_overlay *o, char *buf, size_t len)
+{
+	snprintf(buf, len, "%s%s", o->tunnel_style, o->tunnel_style_set ? "" : " (default)");
+	return buf;
+}
+
+static const char *
+overlay_mtu_text(uint16_t mtu, char *buf, size_t len)
+{
+	if (mtu == 0)
+		snprintf(buf, len, "unset (underlay - 20)");
+	else
+		snprintf(buf, len, "%u", mtu);
+	return buf;
+}
+
+/* The first leaf of the block, other than the modes, that differs: "driver bpf -> userspace". */
+static bool
+overlay_restart_leaf(const struct conf_overlay *a, const struct conf_overlay *b, char *out,
+    size_t len)
+{
+	char sa[32], sb[32];
+
+	if (strcmp(overlay_style_text(a, sa, sizeof(sa)), overlay_style_text(b, sb, sizeof(sb))))
+		snprintf(out, len, "tunnel-style %s -> %s", sa, sb);
+	else if (strcmp(a->driver, b->driver) != 0)
+		snprintf(out, len, "driver %s -> %s", a->driver, b->driver);
+	else if (strcmp(a->ecmp_hash, b->ecmp_hash) != 0)
+		snprintf(out, len, "ecmp-hash %s -> %s", a->ecmp_hash, b->ecmp_hash);
+	else if (strcmp(a->firewall, b->firewall) != 0)
+		snprintf(out, len, "firewall %s -> %s", a->firewall, b->firewall);
+	else if (a->mtu != b->mtu)
+		snprintf(out, len, "mtu %s -> %s", overlay_mtu_text(a->mtu, sa, sizeof(sa)),
+		    overlay_mtu_text(b->mtu, sb, sizeof(sb)));
+	else if (a->route_protocol != b->route_protocol)
+		snprintf(out, len, "route-protocol %u -> %u", a->route_protocol, b->route_protocol);
+	else if (a->table != b->table)
+		snprintf(out, len, "table %u -> %u", a->table, b->table);
+	else
+		return false;
+	return true;
+}
+
+/* New modes need tunnels, and the running instance has no tunnel driver. */
+static bool
+overlay_modes_need_restart(const struct bgpd *b, const struct lyd_node *running,
+    const struct lyd_node *cand, const struct conf_overlay *was, const struct conf_overlay *now)
+{
+	struct rde_fwd_modes mw, mn;
+	bool restart;
+
+	if (rde_fwd_tunnels_get(rde_forwarding(b->bgp->rde)) != NULL)
+		return false;
+	modes_from(running, was, &mw);
+	modes_from(cand, now, &mn);
+	restart = !rde_fwd_modes_equal(&mw, &mn) && rde_fwd_modes_need_tunnels(&mn);
+	rde_fwd_modes_free(&mw);
+	rde_fwd_modes_free(&mn);
+	return restart;
+}
+
+/*
+ * bgpd_conf_check_fn: an `overlay` change this instance cannot make while it
+ * runs is refused whole (doc/config.md), so running-config never shows a
+ * driver or mode that is not in effect. Without a running BGP instance, or
+ * when the candidate removes `router bgp`, forwarding starts again from the
+ * new tree: anything goes.
+ */
+static int
+forwarding_check(const struct lyd_node *running, const struct lyd_node *cand, char *why,
+    size_t len, void *arg)
+{
+	const struct bgpd *b = arg;
+	struct conf_overlay was, now;
+	struct conf_bgp g;
+	char leaf[96];
+
+	conf_bgp_get(cand, &g);
+	if (b->bgp == NULL || rde_forwarding(b->bgp->rde) == NULL || g.asn == 0)
+		return 0;
+	conf_overlay_get(running, &was);
+	conf_overlay_get(cand, &now);
+	if (overlay_restart_leaf(&was, &now, leaf, sizeof(leaf))) {
+		snprintf(why, len, "overlay %s cannot change while ipip-bgpd runs: "
+		    "put it in the config file and restart ipip-bgpd", leaf);
+		return -1;
+	}
+	if (overlay_modes_need_restart(b, running, cand, &was, &now)) {
+		snprintf(why, len, "overlay: the new modes need tunnels, but ipip-bgpd runs "
+		    "without a tunnel driver (it started with every mode never, or none could "
+		    "be made): put them in the config file and restart ipip-bgpd");
+		return -1;
+	}
+	return 0;
 }
 
 struct nets {
@@ -383,14 +478,7 @@ bgpd_bgp_on_change(const struct conf_change *c, void *arg)
 		name = c->path + sizeof(pg) - 1;
 		snprintf(group, sizeof(group), "%.*s", (int)strcspn(name, "'"), name);
 		pending_mark(&b->bgp_pending, group, true, c->kind);
-	} else if (strncmp(c->path, "/ipip-bgpd:overlay", 18) == 0 &&
-	    strcmp(c->path, "/ipip-bgpd:overlay/mode") != 0 &&
-	    strncmp(c->path, "/ipip-bgpd:overlay/neighbor", 27) != 0 &&
-	    strncmp(c->path, "/ipip-bgpd:overlay/prefix-list", 30) != 0 &&
-	    strcmp(c->path, "/ipip-bgpd:overlay") != 0)
-		snprintf(b->bgp_pending.overlay_restart, sizeof(b->bgp_pending.overlay_restart),
-		    "%s", c->path);
-	else if (strcmp(c->path, "/ipip-bgpd:bgp/asn") == 0 ||
+	} else if (strcmp(c->path, "/ipip-bgpd:bgp/asn") == 0 ||
 	    strcmp(c->path, "/ipip-bgpd:bgp/router-id") == 0)
 		b->bgp_pending.identity = true;
 }
@@ -584,13 +672,13 @@ bgpd_bgp_apply(void *arg)
 	b->bgp_pending.n = 0;
 	b->bgp_pending.identity = false;
 	b->bgp_pending.policy = false;
-	b->bgp_pending.overlay_restart[0] = '\0';
 }
 
 int
 bgpd_bgp_start(struct bgpd *b)
 {
 	bgpd_conf_watch(b, bgpd_bgp_on_change, bgpd_bgp_apply, b);
+	bgpd_conf_check_set(b, forwarding_check, b);
 	return bgpd_bgp_begin(b);
 }
 

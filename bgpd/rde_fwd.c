@@ -4,7 +4,9 @@
  * Settles the fib (stale routes of an earlier run removed) when every
  * established session sent End-of-RIB, or after RDE_FWD_SETTLE_SECS; once
  * the fib has sent those deletes, the tunnel devices of an earlier run that
- * nobody claimed are removed (routes first, then devices, as on stop).
+ * nobody claimed are removed (routes first, then devices, as on stop) - also
+ * without a tunnel manager (every mode never): then every device with our
+ * alias is an earlier run's, and its ipip_decap filters are swept at start.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -28,6 +30,7 @@ struct rde_fwd {
 	struct event		*prune_ev;	/* waits for the fib to go idle */
 	unsigned		 prune_waits;
 	bool			 settled;
+	bool			 stale_devices;	/* no manager: an earlier run's may be left */
 };
 
 #define PRUNE_WAIT_MS		20	/* poll of fib_is_idle */
@@ -229,7 +232,9 @@ rde_fwd_prune_cb(evutil_socket_t fd, short what, void *arg)
 	(void)fd, (void)what;
 	if (!fib_is_idle(f->fib) && ++f->prune_waits < PRUNE_WAITS_MAX)
 		return rde_fwd_prune_later(f);
-	if ((n = tunnel_mgr_prune(f->tm)) > 0)
+	n = f->tm != NULL ? tunnel_mgr_prune(f->tm) : tunnel_stale_devices_prune();
+	f->stale_devices = false;
+	if (n > 0)
 		log_info("tunnel: removed %u device(s) of an earlier run that nobody uses", n);
 }
 
@@ -248,7 +253,7 @@ rde_fwd_settle(struct rde_fwd *f)
 	f->settled = true;
 	fib_settle(f->fib);
 	log_info("fib: settled; routes of an earlier run that are not wanted now are removed");
-	if (f->tm != NULL)
+	if (f->tm != NULL || f->stale_devices)
 		rde_fwd_prune_later(f);
 }
 
@@ -291,6 +296,10 @@ rde_fwd_new(struct event_base *base, const struct rde_fwd_cfg *c)
 	f->tm = rde_fwd_tunnels(base, c);
 	if (rde_fwd_modes_need_tunnels(&c->modes) && f->tm == NULL)
 		log_warnx("overlay: no tunnel driver; next hops that need a tunnel are not installed");
+	if (f->tm == NULL) {		/* a manager sweeps and prunes for itself */
+		tunnel_stale_filters_sweep();
+		f->stale_devices = true;
+	}
 	if ((f->ov = overlay_new(base, c->modes.global, f->fib, f->tm)) == NULL)
 		goto fail;
 	if ((f->settle_ev = evtimer_new(base, rde_fwd_settle_cb, f)) == NULL ||
@@ -318,6 +327,8 @@ rde_fwd_free(struct rde_fwd *f, bool keep)
 	fib_free(f->fib, keep);		/* our routes go first, then the devices */
 	overlay_free(f->ov);
 	tunnel_mgr_free(f->tm);
+	if (!keep && f->stale_devices && f->fib != NULL)	/* stopped before the prune */
+		(void)tunnel_stale_devices_prune();
 	rde_fwd_modes_free(&f->modes);
 	free(f);
 }

@@ -73,7 +73,9 @@ void		 rde_fwd_change(struct rde_fwd *, const struct policy *, const struct pref
  * New modes from a reload (taken over: *m is emptied). true when they differ
  * from the running ones, so the caller re-sets every prefix (a chunked job).
  * When they need a tunnel manager this instance started without, they are
- * refused (false), logging that a restart is needed.
+ * refused (false), logging that a restart is needed: a last guard, since
+ * forwarding_check (bgpd/peer_conf.c) refuses such a commit before the
+ * running configuration changes.
  */
 bool		 rde_fwd_modes_set(struct rde_fwd *, struct rde_fwd_modes *m);
 /* Are prefix-list overrides configured (a prefix-list change re-decides)? */

@@ -242,7 +242,10 @@ session_update_rcvd(struct peer *p, struct cursor *body)
 	peer_fsm_event(p, FSM_UPDATE_RCVD);
 }
 
-/* Log a received NOTIFICATION with its RFC 9003 text, if any. */
+/*
+ * Keep a received NOTIFICATION, with its RFC 9003 text if any, as the reason;
+ * the session's end logs it once, at this level (bgpd/peer.c peer_drop).
+ */
 static void
 session_notify_log(struct peer *p, const struct bgp_err *n)
 {
@@ -255,7 +258,7 @@ session_notify_log(struct peer *p, const struct bgp_err *n)
 	else
 		snprintf(p->last_reason, sizeof(p->last_reason),
 		    "received NOTIFICATION %u/%u (%s)", n->code, n->subcode, name);
-	log_peer(p, n->code == BGP_ERR_CEASE ? LOG_NOTICE : LOG_WARNING, "%s", p->last_reason);
+	p->notify_rcvd_level = n->code == BGP_ERR_CEASE ? LOG_NOTICE : LOG_WARNING;
 	peer_reason_keep(p);
 }
 

@@ -224,6 +224,7 @@ conf_choices(enum conf_mode mode, char **words, int nwords, const char *partial,
 	    max > 0) {
 		snprintf(out[n].token, sizeof(out[n].token), "no");
 		snprintf(out[n].help, sizeof(out[n].help), "Negate a command or set its defaults");
+		out[n].after[0] = '\0';
 		n++;
 	}
 	choices_mode(mode, words + no, nwords - no, partial, out, &n, max, complete, false);

@@ -47,6 +47,9 @@ struct conf_cmd {
 	const char	*close;		/* printed after the block: "exit" */
 	const char	*dflt;		/* "$N" when its optional argument is left out
 					   (FRR's bare `allowas-in` is 3); printed bare */
+	const char	*fixed;		/* the value of sets[0] cannot change once made
+					   (in the shell; a reload of the file may):
+					   this refusal, then the value it has */
 };
 
 extern const struct conf_cmd conf_cmds[];

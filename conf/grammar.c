@@ -116,7 +116,8 @@ const struct conf_cmd conf_cmds[] = {
 
 	/* BGP */
 	{ M(TOP), "router bgp (1-4294967295)", "Routing process\nBGP\nOur AS number\n",
-	    "ipip-bgpd:bgp", { "asn=$2" }, CONF_MODE_ROUTER, 0, "exit" },
+	    "ipip-bgpd:bgp", { "asn=$2" }, CONF_MODE_ROUTER, 0, "exit", NULL,
+	    "BGP is already running; AS is " },
 	{ M(ROUTER), "bgp router-id A.B.C.D", "BGP\nBGP identifier\nAddress\n", "router-id", { "=$2" } },
 	{ M(ROUTER), "bgp cluster-id A.B.C.D", "BGP\nRoute reflector cluster id\nAddress\n",
 	    "cluster-id", { "=$2" } },

@@ -170,6 +170,17 @@ parse_choice_settle(struct conf_parse *p, const char *path)
 	return 0;
 }
 
+static bool
+node_exists(struct conf_parse *p, const char *path)
+{
+	struct lyd_node *n = NULL;
+	bool found = p->tree != NULL && lyd_find_path(p->tree, path, 0, &n) == LY_SUCCESS &&
+	    n != NULL;
+
+	ly_err_clean(p->ctx, NULL);
+	return found;
+}
+
 /* Set one node; a leaf another line of this text set otherwise is refused. */
 static int
 parse_set(struct conf_parse *p, const char *path, const char *value)
@@ -270,20 +281,80 @@ set_is_presence(const char *set)
 	return strchr(set, '=') == NULL;
 }
 
+/*
+ * "no SPEC VALUE..." names values: each must be the value the node holds,
+ * else the statement removes nothing and is an error (FRR: `no router bgp
+ * 65009` under AS 65000 is "Can't find BGP instance"; `no bgp router-id X`
+ * "doesn't match"). A node that does not exist is no error: nothing to do.
+ * Leaf-lists (CONF_WORDS) are not compared.
+ */
+static int
+parse_no_values_match(struct conf_parse *p, const char *path, const struct conf_cmd *c,
+    const struct cli_match *m)
+{
+	char leaf[CONF_PATH_MAX], vbuf[512], msg[1200];
+	const char *given, *have, *d;
+
+	if (c->flags & CONF_WORDS || p->tree == NULL || !node_exists(p, path))
+		return 0;
+	for (int i = 0; i < CONF_SETS_MAX && c->sets[i]; i++) {
+		if ((d = strchr(c->sets[i], '$')) == NULL ||
+		    (given = conf_arg_value(m, atoi(d + 1), vbuf, sizeof(vbuf))) == NULL)
+			continue;
+		set_target(path, c->sets[i], leaf, sizeof(leaf));
+		have = node_value(p->tree, leaf);
+		ly_err_clean(p->ctx, NULL);
+		if (have != NULL && strcmp(have, given) == 0)
+			continue;
+		if (have != NULL)
+			snprintf(msg, sizeof(msg), "it is %s, not %s: nothing removed", have, given);
+		else
+			snprintf(msg, sizeof(msg), "it is not set, so not %s: nothing removed", given);
+		parse_error(p, leaf, msg);
+		return -1;
+	}
+	return 0;
+}
+
 /* "no SPEC": the node goes, or only the leaves the statement makes present. */
-static void
-parse_no(struct conf_parse *p, const char *path, const struct conf_cmd *c)
+static int
+parse_no(struct conf_parse *p, const char *path, const struct conf_cmd *c,
+    const struct cli_match *m)
 {
 	char leaf[CONF_PATH_MAX];
 
+	if (parse_no_values_match(p, path, c, m) < 0)
+		return -1;
 	if (c->sets[0] == NULL || !set_is_presence(c->sets[0])) {
 		parse_delete(p, path);
-		return;
+		return 0;
 	}
 	for (int i = 0; i < CONF_SETS_MAX && c->sets[i]; i++) {
 		set_target(path, c->sets[i], leaf, sizeof(leaf));
 		parse_delete(p, leaf);
 	}
+	return 0;
+}
+
+/*
+ * A value fixed once made (`router bgp ASN`): when the base (the running
+ * tree the shell edits) holds another one, refused with c->fixed and the
+ * value, as FRR's "BGP is already running; AS is 65000". A file starts
+ * from nothing, so a reload may renumber; `no router bgp` first may too.
+ */
+static int
+parse_fixed_kept(struct conf_parse *p, const struct conf_cmd *c, const char *leaf,
+    const char *v)
+{
+	const char *have = lines_find(p, leaf) == 0 ? node_value(p->tree, leaf) : NULL;
+	char msg[512];
+
+	ly_err_clean(p->ctx, NULL);
+	if (have == NULL || strcmp(have, v) == 0)
+		return 0;
+	snprintf(msg, sizeof(msg), "%s%s", c->fixed, have);
+	parse_error(p, leaf, msg);
+	return -1;
 }
 
 /* What a statement sets: its node, or the leaves its "sets" name. */
@@ -313,10 +384,30 @@ parse_apply(struct conf_parse *p, const char *path, const struct conf_cmd *c,
 		any = true;
 		if (v == NULL)
 			v = c->dflt;		/* bare `allowas-in`: FRR's 3 */
+		if (i == 0 && c->fixed != NULL && parse_fixed_kept(p, c, leaf, v) < 0)
+			return -1;
 		if (c->flags & CONF_WORDS ? parse_set_words(p, leaf, v) < 0 : parse_set(p, leaf, v) < 0)
 			return -1;
 	}
 	return any ? 0 : parse_set(p, path, NULL);
+}
+
+/*
+ * A statement sets all of its node or, when one of its values is refused,
+ * nothing: `timers 1 2` leaves no keepalive without a hold behind, which
+ * validation would report as a second error of the same line.
+ */
+static int
+parse_statement(struct conf_parse *p, const char *path, const struct conf_cmd *c,
+    const struct cli_match *m)
+{
+	bool had = node_exists(p, path);
+
+	if (parse_apply(p, path, c, m) == 0)
+		return 0;
+	if (!had)
+		parse_delete(p, path);
+	return -1;
 }
 
 struct conf_parse *
@@ -472,7 +563,7 @@ parse_seq_auto(struct conf_parse *p, const char *list, const struct conf_cmd *c,
 	}
 	if (snprintf(path, sizeof(path), "%s[seq='%u']", list, max / 5 * 5 + 5) >= (int)sizeof(path))
 		return -1;
-	return parse_apply(p, path, c, m);
+	return parse_statement(p, path, c, m);
 }
 
 /* Run the statement found in frame fr (index i of the stack). */
@@ -499,11 +590,9 @@ parse_run(struct conf_parse *p, int i, const struct conf_hit *h, bool no)
 		return parse_set(p, path, no ? "false" : "true");
 	if (h->cmd->flags & CONF_SEQ_AUTO)
 		return parse_seq_auto(p, path, h->cmd, &h->m, no);
-	if (no) {
-		parse_no(p, path, h->cmd);
-		return 0;
-	}
-	if (!(h->cmd->flags & CONF_INLINE) && parse_apply(p, path, h->cmd, &h->m) < 0)
+	if (no)
+		return parse_no(p, path, h->cmd, &h->m);
+	if (!(h->cmd->flags & CONF_INLINE) && parse_statement(p, path, h->cmd, &h->m) < 0)
 		return -1;
 	if (h->cmd->enter != CONF_MODE_TOP && h->via == NULL && p->depth < CONF_DEPTH) {
 		p->stack[++p->depth].mode = h->cmd->enter;
@@ -598,11 +687,15 @@ conf_parse_line(struct conf_parse *p, const char *line)
 	return -1;
 }
 
+/*
+ * The lines that parsed are validated even when others did not, so one run
+ * reports both kinds (`ipip-bgpd -C`: a typo and a missing remote-as). A
+ * line that failed set nothing: what depends on it is reported too.
+ */
 int
 conf_parse_finish(struct conf_parse *p, struct lyd_node **out)
 {
-	if (p->errors == 0)
-		conf_validate(p->ctx, &p->tree, p, p->where, p->err, p->arg, &p->errors);
+	conf_validate(p->ctx, &p->tree, p, p->where, p->err, p->arg, &p->errors);
 	if (p->errors > 0)
 		return p->errors;
 	*out = p->tree;

@@ -304,6 +304,8 @@ choice_put(struct choice_walk *cw, const char *token, int ti)
 	if (*cw->n == cw->max)
 		return;
 	snprintf(cw->out[*cw->n].token, sizeof(cw->out[*cw->n].token), "%s", token);
+	snprintf(cw->out[*cw->n].after, sizeof(cw->out[*cw->n].after), "%s",
+	    ti > 0 ? cw->sp->t[ti - 1].text : "");
 	help_line(cw->help, ti, cw->out[*cw->n].help, sizeof(cw->out[*cw->n].help));
 	(*cw->n)++;
 }
@@ -314,8 +316,9 @@ choice_add(struct choice_walk *cw, int ti)
 	const struct tok *t = &cw->sp->t[ti];
 	char buf[96], *save = NULL, *k, full[32];
 
-	if (!tok_is_keyword(t)) {
-		if (cw->partial[0] == '\0' || tok_match(t, cw->partial, cw->flags, full, sizeof(full)))
+	if (!tok_is_keyword(t)) {	/* by shape: "192.0.2." may grow into an A.B.C.D */
+		if (cw->partial[0] == '\0' ||
+		    tok_match(t, cw->partial, cw->flags | CLI_LOOSE, full, sizeof(full)))
 			choice_put(cw, t->text, ti);
 		return;
 	}

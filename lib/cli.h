@@ -72,6 +72,8 @@ enum cmd_status cmd_lookup(const struct cmd_def *table, size_t n, char **words,
 struct cmd_choice {
 	char		 token[32];
 	char		 help[96];
+	char		 after[32];	/* the spec token before this one ("neighbors"):
+					   what an argument names, for value completion */
 };
 /*
  * Everything that may follow words[0..nwords) and starts with partial

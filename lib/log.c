@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 #include <sys/time.h>
 
 #include "lib/debug.h"
@@ -13,6 +14,7 @@
 
 static FILE	*log_stream = NULL;	/* NULL: syslog */
 static int	 log_level = LOG_INFO;
+static enum log_style log_style = LOG_STYLE_STAMP;
 
 static const struct {
 	const char *name, *alias;
@@ -27,13 +29,47 @@ static const struct {
 	[LOG_DEBUG] = { "debugging", "debug" },
 };
 
+/*
+ * systemd connects stderr to the journal and says so in $JOURNAL_STREAM,
+ * "DEV:INODE" of that stream (systemd.exec(5)); the descriptor may have been
+ * redirected since, hence the fstat() comparison, as sd-daemon(3) advises.
+ */
+bool
+log_fd_is_journal(int fd)
+{
+	const char *env = getenv("JOURNAL_STREAM");
+	unsigned long long dev, ino;
+	struct stat st;
+	int n = 0;
+
+	if (fd < 0 || env == NULL || sscanf(env, "%llu:%llu%n", &dev, &ino, &n) != 2 ||
+	    env[n] != '\0' || fstat(fd, &st) < 0)
+		return false;
+	return (unsigned long long)st.st_dev == dev && (unsigned long long)st.st_ino == ino;
+}
+
 void
 log_init(FILE *to, const char *ident, int level)
 {
 	log_stream = to;
 	log_level = level;
+	log_style = to != NULL && log_fd_is_journal(fileno(to)) ? LOG_STYLE_JOURNAL :
+	    LOG_STYLE_STAMP;
 	if (to == NULL)
 		openlog(ident, LOG_PID | LOG_NDELAY, LOG_DAEMON);
+}
+
+void
+log_set_plain(void)
+{
+	if (log_style == LOG_STYLE_STAMP)
+		log_style = LOG_STYLE_PLAIN;
+}
+
+enum log_style
+log_get_style(void)
+{
+	return log_style;
 }
 
 void
@@ -77,13 +113,25 @@ log_vemit(int level, const char *err, const char *fmt, va_list ap)
 		log_vwrite(level, err, fmt, ap);
 }
 
+/* "2026-01-02T03:04:05.678 warning: " */
+static void
+log_stamp(FILE *f, int level)
+{
+	char ts[32];
+	struct timeval tv;
+	struct tm tm;
+
+	gettimeofday(&tv, NULL);
+	localtime_r(&tv.tv_sec, &tm);
+	strftime(ts, sizeof(ts), "%Y-%m-%dT%H:%M:%S", &tm);
+	fprintf(f, "%s.%03ld %s: ", ts, (long)tv.tv_usec / 1000, level_names[level].alias);
+}
+
 /* One line whatever the level. */
 static void
 log_vwrite(int level, const char *err, const char *fmt, va_list ap)
 {
-	char msg[1024], ts[32];
-	struct timeval tv;
-	struct tm tm;
+	char msg[1024];
 
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	if (log_stream == NULL) {
@@ -93,11 +141,11 @@ log_vwrite(int level, const char *err, const char *fmt, va_list ap)
 			syslog(level, "%s", msg);
 		return;
 	}
-	gettimeofday(&tv, NULL);
-	localtime_r(&tv.tv_sec, &tm);
-	strftime(ts, sizeof(ts), "%Y-%m-%dT%H:%M:%S", &tm);
-	fprintf(log_stream, "%s.%03ld %s: %s%s%s\n", ts, (long)tv.tv_usec / 1000,
-	    level_names[level].alias, msg, err ? ": " : "", err ? err : "");
+	if (log_style == LOG_STYLE_JOURNAL)
+		fprintf(log_stream, "<%d>", level);	/* the journal keeps its own time */
+	else if (log_style == LOG_STYLE_STAMP)
+		log_stamp(log_stream, level);
+	fprintf(log_stream, "%s%s%s\n", msg, err ? ": " : "", err ? err : "");
 	fflush(log_stream);
 }
 

@@ -21,8 +21,21 @@
 
 #include "lib/compiler.h"
 
+/*
+ * How a line looks on a stream: STAMP "TIME LEVEL: message" (a terminal, a
+ * file); JOURNAL "<N>message", the sd-daemon(3) priority prefix, chosen by
+ * log_init when the stream is the one $JOURNAL_STREAM names (the journal
+ * adds the time); PLAIN "message", for one-shot output such as `-C`.
+ */
+enum log_style { LOG_STYLE_STAMP, LOG_STYLE_JOURNAL, LOG_STYLE_PLAIN };
+
 /* to == NULL: syslog with this ident; otherwise lines go to that stream. */
 void	log_init(FILE *to, const char *ident, int level);
+/* Lines without time and level from now on, unless they go to the journal. */
+void	log_set_plain(void);
+enum log_style log_get_style(void);
+/* Is fd the stream $JOURNAL_STREAM names? */
+bool	log_fd_is_journal(int fd);
 void	log_set_level(int level);
 int	log_get_level(void);
 /* "informational" for LOG_INFO; NULL if out of range. */

@@ -39,7 +39,8 @@ struct fib;
 #define FIB_NH_MAX		64	/* next hops per route */
 
 enum fib_compat {
-	FIB_COMPAT_SET0,	/* default: set net.ipv4.nexthop_compat_mode=0 (O(1) replace) */
+	FIB_COMPAT_SET0,	/* default: set net.ipv4.nexthop_compat_mode=0 (O(1) replace),
+				 * the 1 found put back at stop */
 	FIB_COMPAT_LEAVE,	/* leave the sysctl alone (warn when it is 1) */
 };
 
@@ -95,7 +96,11 @@ struct fib	*fib_new(struct event_base *, const struct fib_opts *);
  * ever sent, so what is wanted stays pending. fib_free as usual.
  */
 struct fib	*fib_new_offline(const struct fib_opts *);
-/* keep_routes: leave our routes and nexthops in the kernel (graceful restart). */
+/*
+ * keep_routes: leave our routes and nexthops in the kernel (graceful restart).
+ * Either way the nexthop_compat_mode 1 that fib_new set to 0 is put back,
+ * unless nexthop objects of another protocol are there then (doc/fib.md).
+ */
 void		 fib_free(struct fib *, bool keep_routes);
 
 /*

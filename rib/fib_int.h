@@ -188,6 +188,7 @@ struct fib {
 	bool			 grps_gone;	/* groups marked by the monitor: routes to count out */
 	bool			 urgent;	/* fib_kernel_flush sends ahead of the queue */
 	bool			 resync_link;	/* resync_ev: for a link down (inline), not ENOBUFS */
+	bool			 compat_set;	/* we set nexthop_compat_mode 1 -> 0: back at stop */
 	struct fib_stats	 st;
 };
 

@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <event2/event.h>
 #include <libmnl/libmnl.h>
+#include <limits.h>
 #include <linux/nexthop.h>
 #include <linux/rtnetlink.h>
 #include <net/if.h>
@@ -665,10 +666,11 @@ fib_mon_overrun(void *arg)
  * net.ipv4.nexthop_compat_mode=1 (the default) makes the kernel rewrite and
  * notify every route that uses a group when the group is replaced (~0.7 us
  * per route), which defeats BGP PIC. We set it to 0 in our namespace unless
- * told to leave it (doc/fib.md).
+ * told to leave it, and put back the 1 we found at a clean stop
+ * (fib_compat_restore; doc/fib.md).
  */
 static void
-fib_compat_handle(const struct fib *f)
+fib_compat_handle(struct fib *f)
 {
 	FILE *fp = fopen(FIB_COMPAT_PATH, "r+");
 	int v = -1;
@@ -683,9 +685,79 @@ fib_compat_handle(const struct fib *f)
 		    "kernel update per route (set it to 0 for O(1) failover)");
 	} else if (fseek(fp, 0, SEEK_SET) == 0 && fputs("0\n", fp) >= 0 && fflush(fp) == 0) {
 		log_notice("fib: set net.ipv4.nexthop_compat_mode=0 (was 1) for O(1) group replace");
+		f->compat_set = true;
 	} else {
 		log_warn("fib: cannot set net.ipv4.nexthop_compat_mode=0");
 	}
+	fclose(fp);
+}
+
+struct fib_foreign {
+	uint8_t		protocol;	/* ours */
+	unsigned	n;		/* objects of other protocols */
+};
+
+static int
+fib_foreign_nh_cb(const struct rtnl_msg *m, void *arg)
+{
+	static struct rtnl_nexthop k;	/* 2 KiB: not on the stack; one loop */
+	struct fib_foreign *ff = arg;
+
+	if (rtnl_nexthop_parse(m, &k) < 0 || k.protocol != ff->protocol)
+		ff->n++;		/* unreadable: counted as someone's */
+	return 0;
+}
+
+/* How many nexthop objects of someone else's the namespace holds; -errno. */
+static int
+fib_foreign_nexthops(struct fib *f)
+{
+	char buf[MNL_SOCKET_BUFFER_SIZE];
+	struct nlmsghdr *h = mnl_nlmsg_put_header(buf);
+	struct nhmsg *nhm = mnl_nlmsg_put_extra_header(h, sizeof(*nhm));
+	struct fib_foreign ff = { f->opts.protocol, 0 };
+	int rv;
+
+	h->nlmsg_type = RTM_GETNEXTHOP;
+	nhm->nh_family = AF_UNSPEC;
+	if ((rv = nl_dump(f->nl, h, fib_foreign_nh_cb, &ff)) < 0)
+		return rv;
+	return ff.n > INT_MAX ? INT_MAX : (int)ff.n;
+}
+
+/*
+ * A clean stop (graceful too: kept routes forward the same in either mode,
+ * and the next run sets 0 again) puts back the 1 fib_compat_handle found,
+ * unless someone set it since, or someone else's nexthop objects (another
+ * daemon's, FRR's) are there now: they may count on O(1) replace, so 0 stays.
+ * A SIGKILL leaves 0, which the next run cannot tell from an operator's.
+ */
+static void
+fib_compat_restore(struct fib *f)
+{
+	FILE *fp;
+	int v = -1, others;
+
+	if (!f->compat_set || f->nl == NULL)
+		return;
+	if ((others = fib_foreign_nexthops(f)) != 0) {
+		if (others > 0)
+			log_notice("fib: net.ipv4.nexthop_compat_mode stays 0 (was 1 at start): "
+			    "%d nexthop objects of other programs may count on it", others);
+		else
+			log_warnx("fib: net.ipv4.nexthop_compat_mode stays 0 (was 1 at start): "
+			    "cannot list nexthop objects: %s", strerror(-others));
+		return;
+	}
+	if ((fp = fopen(FIB_COMPAT_PATH, "r+")) == NULL) {
+		log_warn("fib: cannot set net.ipv4.nexthop_compat_mode back to 1");
+		return;
+	}
+	if (fscanf(fp, "%d", &v) == 1 && v == 0 && fseek(fp, 0, SEEK_SET) == 0 &&
+	    fputs("1\n", fp) >= 0 && fflush(fp) == 0)
+		log_notice("fib: set net.ipv4.nexthop_compat_mode back to 1, as found at start");
+	else if (v == 0)
+		log_warn("fib: cannot set net.ipv4.nexthop_compat_mode back to 1");
 	fclose(fp);
 }
 
@@ -753,6 +825,7 @@ fib_kernel_open(struct fib *f)
 void
 fib_kernel_close(struct fib *f)
 {
+	fib_compat_restore(f);
 	if (f->resync_ev != NULL)
 		event_free(f->resync_ev);
 	nl_free(f->mon);

@@ -116,6 +116,7 @@ struct overlay {
 	uint32_t		*freed_eps;
 	size_t			 nfreed, capfreed;
 	bool			 guarding;
+	bool			 ecmp_told;	/* the tunnel manager knows a route spreads */
 	char			 loop_why[96];
 };
 
@@ -615,6 +616,28 @@ ov_route_fib_set(struct overlay *o, const struct prefix *p, const struct fib_nh 
 	return rv;
 }
 
+/*
+ * The first route over two or more tunnels tells the manager, which warns
+ * once if the multipath hash cannot spread one host pair's flows over them.
+ */
+static void
+ov_ecmp_note(struct overlay *o, struct ov_nh *const *nhs, size_t n)
+{
+	const struct tunnel *first = NULL;
+
+	for (size_t i = 0; i < n; i++) {
+		if (nhs[i]->t == NULL || nhs[i]->kind != OVERLAY_TUNNEL)
+			continue;
+		if (first == NULL) {
+			first = nhs[i]->t;
+		} else if (nhs[i]->t != first) {
+			o->ecmp_told = true;
+			tunnel_ecmp_in_use(o->tunnels);
+			return;
+		}
+	}
+}
+
 int
 overlay_route_set(struct overlay *o, const struct prefix *p,
     const struct overlay_hop *hops, size_t n)
@@ -643,6 +666,8 @@ overlay_route_set(struct overlay *o, const struct prefix *p,
 		return 0;
 	}
 	k = ov_route_fib_nhs(held, hops, n, fnh, &mtu);
+	if (k > 1 && !o->ecmp_told)
+		ov_ecmp_note(o, held, n);
 	rv = ov_route_fib_set(o, p, fnh, k, mtu, ov_word(id, false));
 	for (size_t i = 0; i < n; i++)
 		if (held[i]->guard_new) {

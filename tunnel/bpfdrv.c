@@ -182,35 +182,42 @@ bpfd_filter_is_decap(struct bpf_tc_hook *h)
  * if empty").
  */
 static void
-bpfd_clsact_del_if_empty(struct bpfd *d, unsigned ifindex)
+bpfd_clsact_del_if_empty(struct link_nl *nl, unsigned ifindex)
 {
 	LIBBPF_OPTS(bpf_tc_hook, h, .ifindex = (int)ifindex,
 	    .attach_point = BPF_TC_INGRESS | BPF_TC_EGRESS);
 	unsigned n;
 
-	if (tunnel_link_clsact_count(d->nl, ifindex, &n) == 0 && n == 0)
+	if (tunnel_link_clsact_count(nl, ifindex, &n) == 0 && n == 0)
 		(void)bpf_tc_hook_destroy(&h);
 }
 
 /*
  * Remove the ipip_decap filters an earlier run left (it died, or stopped
  * gracefully), and the clsact each sat on once nothing is left on it.
+ * Also without a driver (tunnel_stale_filters_sweep): needs no object of
+ * ours loaded, only the right to read a program's name (CAP_BPF).
  */
-static void
-bpfd_sweep(struct bpfd *d)
+unsigned
+tunnel_bpf_sweep(struct link_nl *nl)
 {
 	struct if_nameindex *ifs = if_nameindex(), *i;
+	unsigned n = 0;
 
+	libbpf_set_print(bpfd_quiet);
 	for (i = ifs; i != NULL && i->if_index != 0; i++) {
 		LIBBPF_OPTS(bpf_tc_hook, h, .ifindex = (int)i->if_index,
 		    .attach_point = BPF_TC_INGRESS);
 		LIBBPF_OPTS(bpf_tc_opts, o, .handle = BPFD_TC_ID, .priority = BPFD_TC_ID);
 
-		if (bpfd_filter_is_decap(&h) && bpf_tc_detach(&h, &o) == 0)
-			bpfd_clsact_del_if_empty(d, i->if_index);
+		if (bpfd_filter_is_decap(&h) && bpf_tc_detach(&h, &o) == 0) {
+			bpfd_clsact_del_if_empty(nl, i->if_index);
+			n++;
+		}
 	}
 	if (ifs != NULL)
 		if_freenameindex(ifs);
+	return n;
 }
 
 /*
@@ -447,7 +454,7 @@ bpfd_open(struct event_base *base, void **drv)
 		bpfd_close(d, false);
 		return rv;
 	}
-	bpfd_sweep(d);
+	(void)tunnel_bpf_sweep(d->nl);
 	*drv = d;
 	return 0;
 }
@@ -473,7 +480,7 @@ bpfd_detach(struct bpfd *d, unsigned ifindex, enum bpf_tc_attach_point at)
 	LIBBPF_OPTS(bpf_tc_opts, o, .handle = BPFD_TC_ID, .priority = BPFD_TC_ID);
 
 	(void)bpf_tc_detach(&h, &o);
-	bpfd_clsact_del_if_empty(d, ifindex);
+	bpfd_clsact_del_if_empty(d->nl, ifindex);
 }
 
 /* ipip_decap reads a 14-byte Ethernet header: is ifindex an Ethernet device? */
@@ -757,6 +764,7 @@ static void bpfd_drops(void *drv, struct tunnel_drops *d)
 	*d = (struct tunnel_drops){ 0 };
 }
 static int bpfd_underlay_get(void *drv, unsigned ifindex) { return -EOPNOTSUPP; }
+unsigned tunnel_bpf_sweep(struct link_nl *nl) { return 0; }
 static void bpfd_underlay_put(void *drv, unsigned ifindex, bool keep) { }
 
 #endif

@@ -52,6 +52,13 @@ struct tunnel_driver {
 extern const struct tunnel_driver tunnel_driver_uspace;
 /* TUN device per tunnel + tc BPF programs doing IPIP in the kernel (bpfdrv.c). */
 extern const struct tunnel_driver tunnel_driver_bpf;
+/*
+ * Take the ipip_decap filters of any earlier run off every device here, and
+ * the clsact each leaves empty; how many filters. Needs CAP_BPF (to read a
+ * program's name); 0 in a build without the bpf driver.
+ */
+struct link_nl;
+unsigned tunnel_bpf_sweep(struct link_nl *);
 /* rtnetlink ipip devices; the spec's remote 0.0.0.0 makes an NBMA device (kernel.c). */
 extern const struct tunnel_driver tunnel_driver_kernel;
 /* 0 if this kernel can make ipip devices, else why not (-EOPNOTSUPP: no ipip). */

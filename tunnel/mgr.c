@@ -4,7 +4,8 @@
  * devices left by an earlier run, and the link monitor that follows the
  * underlay's MTU; the choice of driver (auto probes the kernel), NBMA
  * devices shared per local address, the multipath hash sysctl and the
- * firewall table (host.h). Drivers (driver.h) make the devices; link.c talks
+ * firewall table (host.h); without a manager, the sweep and prune of what an
+ * earlier run left (tunnel_stale_*). Drivers (driver.h) make the devices; link.c talks
  * rtnetlink. Runs on one thread; see tunnel.h for the contract.
  */
 #include <arpa/inet.h>
@@ -203,13 +204,10 @@ mgr_ecmp_start(struct tunnel_mgr *m)
 		    names[m->opts.ecmp_hash], have, want);
 }
 
-/* Once two tunnels exist ECMP over them is possible: say so if it cannot spread flows. */
-static void
-mgr_ecmp_check(struct tunnel_mgr *m)
+void
+tunnel_ecmp_in_use(struct tunnel_mgr *m)
 {
-	struct tunnel *first = TAILQ_FIRST(&m->tunnels);
-
-	if (!m->ecmp_warn || first == NULL || TAILQ_NEXT(first, entry) == NULL)
+	if (m == NULL || !m->ecmp_warn)
 		return;
 	m->ecmp_warn = false;
 	log_warnx("tunnel: net.ipv4.fib_multipath_hash_policy is 0: ECMP over tunnels puts "
@@ -233,6 +231,13 @@ mgr_fw_start(struct tunnel_mgr *m)
 	return 0;
 }
 
+static void
+mgr_filters_swept(unsigned n)
+{
+	if (n > 0)
+		log_info("tunnel: removed %u ipip_decap filter(s) an earlier run left", n);
+}
+
 static int
 mgr_start(struct tunnel_mgr *m, struct event_base *base)
 {
@@ -250,6 +255,8 @@ mgr_start(struct tunnel_mgr *m, struct event_base *base)
 		return rv;
 	if ((rv = mgr_driver_pick(m)) < 0)
 		return rv;
+	if (m->drv != &tunnel_driver_bpf)	/* the bpf driver swept at open */
+		mgr_filters_swept(tunnel_bpf_sweep(m->nl));
 	mgr_ecmp_start(m);
 	return mgr_fw_start(m);
 }
@@ -359,25 +366,80 @@ tunnel_mgr_driver_why(const struct tunnel_mgr *m)
 	return m->drv_why;
 }
 
+/* Remove a device of an earlier run: 1 if it went, 0 if not (logged) or gone already. */
+static unsigned
+mgr_stale_del(struct link_nl *nl, const struct link_state *ls)
+{
+	int rv = tunnel_link_del(nl, ls->ifindex);
+
+	if (rv == 0)
+		log_info("tunnel %s: left by an earlier run, unused: removed", ls->name);
+	else if (rv != -ENODEV)
+		log_warnx("tunnel %s: left by an earlier run, unused: cannot remove: %s",
+		    ls->name, strerror(-rv));
+	return rv == 0;
+}
+
 unsigned
 tunnel_mgr_prune(struct tunnel_mgr *m)
 {
 	unsigned n = 0;
-	int rv;
 
-	for (size_t i = 0; i < m->nfound; i++) {
-		if (m->found[i].claimed)
-			continue;
-		if ((rv = tunnel_link_del(m->nl, m->found[i].ls.ifindex)) == 0) {
-			n++;
-			log_info("tunnel %s: left by an earlier run, unused: removed",
-			    m->found[i].ls.name);
-		} else if (rv != -ENODEV) {
-			log_warnx("tunnel %s: left by an earlier run, unused: cannot remove: %s",
-			    m->found[i].ls.name, strerror(-rv));
-		}
-	}
+	for (size_t i = 0; i < m->nfound; i++)
+		if (!m->found[i].claimed)
+			n += mgr_stale_del(m->nl, &m->found[i].ls);
 	m->nfound = 0;
+	return n;
+}
+
+void
+tunnel_stale_filters_sweep(void)
+{
+	struct link_nl *nl;
+	int rv = 0;
+
+	if ((nl = tunnel_link_open(&rv)) == NULL) {
+		log_warnx("tunnel: cannot look for filters of an earlier run: %s", strerror(-rv));
+		return;
+	}
+	mgr_filters_swept(tunnel_bpf_sweep(nl));
+	tunnel_link_close(nl);
+}
+
+struct stale_devs {
+	struct link_state	*ls;
+	size_t			 n;
+};
+
+static void
+stale_dev_add(void *arg, const struct link_state *ls)
+{
+	struct stale_devs *s = arg;
+	struct in_addr l, r;
+	struct link_state *p;
+
+	if (tunnel_alias_parse(ls->alias, &l, &r) < 0)
+		return;				/* not ours: never touched */
+	if ((p = realloc(s->ls, (s->n + 1) * sizeof(*p))) == NULL)
+		fatal("tunnel: stale devices");
+	s->ls = p;
+	s->ls[s->n++] = *ls;
+}
+
+unsigned
+tunnel_stale_devices_prune(void)
+{
+	struct stale_devs s = { NULL, 0 };
+	struct link_nl *nl;
+	unsigned n = 0;
+	int rv = 0;
+
+	if ((nl = tunnel_link_open(&rv)) == NULL || (rv = tunnel_link_dump(nl, stale_dev_add, &s)) < 0)
+		log_warnx("tunnel: cannot look for devices of an earlier run: %s", strerror(-rv));
+	for (size_t i = 0; i < s.n; i++)	/* after the dump: no request inside it */
+		n += mgr_stale_del(nl, &s.ls[i]);
+	free(s.ls);
+	tunnel_link_close(nl);
 	return n;
 }
 
@@ -596,7 +658,6 @@ tunnel_get(struct tunnel_mgr *m, struct in_addr local, struct in_addr remote, in
 		*err = rv;
 		return NULL;
 	}
-	mgr_ecmp_check(m);
 	return t;
 }
 

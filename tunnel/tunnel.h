@@ -148,6 +148,19 @@ const char *tunnel_mgr_driver_why(const struct tunnel_mgr *);
 void	tunnel_mgr_drops(const struct tunnel_mgr *, struct tunnel_drops *);
 /* Remove devices of an earlier run that no tunnel_get() claimed; returns how many. */
 unsigned tunnel_mgr_prune(struct tunnel_mgr *);
+/*
+ * Without a manager (every overlay mode never), what an earlier run of ours
+ * left (it died, or had tunnels and stopped gracefully): at start,
+ * tunnel_stale_filters_sweep() takes the bpf driver's ipip_decap filters off
+ * every device, and the clsact each leaves empty (it needs CAP_BPF: before
+ * the privilege drop); once the routes through them are gone,
+ * tunnel_stale_devices_prune() removes every device carrying our alias,
+ * whichever driver made it (ipip, TUN), and returns how many. Both log what
+ * they remove; devices and filters not ours are never touched. (A manager
+ * does the same: its driver or tunnel_mgr_new sweeps, tunnel_mgr_prune prunes.)
+ */
+void	tunnel_stale_filters_sweep(void);
+unsigned tunnel_stale_devices_prune(void);
 /* Call fn for each live tunnel, in creation order. */
 void	tunnel_mgr_walk(const struct tunnel_mgr *,
 	    void (*fn)(void *arg, const struct tunnel *), void *arg);
@@ -168,6 +181,13 @@ struct tunnel *tunnel_get(struct tunnel_mgr *, struct in_addr local,
 	    struct in_addr remote, int *err);
 /* -1 user; the last one removes the device. */
 void	tunnel_put(struct tunnel_mgr *, struct tunnel *);
+/*
+ * A route now spreads over two or more tunnels (the RIB says so, once): with
+ * ecmp-hash unset and net.ipv4.fib_multipath_hash_policy 0, warn once that
+ * every flow between two hosts takes one tunnel. Tunnels to different sites
+ * alone are no reason to warn.
+ */
+void	tunnel_ecmp_in_use(struct tunnel_mgr *);
 /* Borrowed view; valid until the next call into the manager. NBMA tunnels of one device share its counters. */
 const struct tunnel_info *tunnel_info(const struct tunnel *);
 void	tunnel_counters_get(const struct tunnel_mgr *, const struct tunnel *,

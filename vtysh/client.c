@@ -3,6 +3,7 @@
  */
 #include <errno.h>
 #include <poll.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,40 +14,51 @@
 #include "vtysh/client.h"
 
 struct ctl_client {
-	int		fd;
+	int		fd;		/* -1 after the daemon closed it: reconnect first */
+	char		path[sizeof(((struct sockaddr_un *)0)->sun_path)];
 	uint32_t	seq;
 	uint8_t		buf[2 * CTL_FRAME_MAX];
 	size_t		len;		/* bytes in buf not yet consumed */
 };
 
-int
-ctl_client_connect(const char *path, struct ctl_client **out, char *why, size_t whylen)
+/* A connected socket to path; fd, or -errno with why. */
+static int
+sock_connect(const char *path, char *why, size_t whylen)
 {
 	struct sockaddr_un sun = { .sun_family = AF_UNIX };
-	struct ctl_client *c;
-	int fd;
+	int fd, e;
 
 	if (strlen(path) >= sizeof(sun.sun_path)) {
 		snprintf(why, whylen, "control socket path %s is too long", path);
 		return -ENAMETOOLONG;
 	}
 	strcpy(sun.sun_path, path);
-	if ((fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) < 0 ||
-	    connect(fd, (struct sockaddr *)&sun, sizeof(sun)) < 0) {
-		int e = errno;
+	if ((fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) >= 0 &&
+	    connect(fd, (struct sockaddr *)&sun, sizeof(sun)) == 0)
+		return fd;
+	e = errno;
+	snprintf(why, whylen, "cannot connect to ipip-bgpd at %s: %s%s", path, strerror(e),
+	    e == ENOENT || e == ECONNREFUSED ? " (is the daemon running?)" : "");
+	if (fd >= 0)
+		close(fd);
+	return -e;
+}
 
-		snprintf(why, whylen, "cannot connect to ipip-bgpd at %s: %s%s", path,
-		    strerror(e), e == ENOENT || e == ECONNREFUSED ? " (is the daemon running?)" : "");
-		if (fd >= 0)
-			close(fd);
-		return -e;
-	}
+int
+ctl_client_connect(const char *path, struct ctl_client **out, char *why, size_t whylen)
+{
+	struct ctl_client *c;
+	int fd;
+
+	if ((fd = sock_connect(path, why, whylen)) < 0)
+		return fd;
 	if ((c = calloc(1, sizeof(*c))) == NULL) {
 		close(fd);
 		snprintf(why, whylen, "out of memory");
 		return -ENOMEM;
 	}
 	c->fd = fd;
+	snprintf(c->path, sizeof(c->path), "%s", path);
 	*out = c;
 	return 0;
 }
@@ -56,7 +68,8 @@ ctl_client_free(struct ctl_client *c)
 {
 	if (c == NULL)
 		return;
-	close(c->fd);
+	if (c->fd >= 0)
+		close(c->fd);
 	free(c);
 }
 
@@ -129,13 +142,10 @@ answer_error(const struct ctl_frame *f, char *err, size_t errlen)
 	return -1;
 }
 
-int
-ctl_client_request(struct ctl_client *c, uint16_t type, const void *payload, size_t len,
-    ctl_record_fn *fn, void *arg, char *err, size_t errlen)
+/* Write one request frame; 0 or -errno (-EPIPE: the daemon closed the connection). */
+static int
+send_request(struct ctl_client *c, uint16_t type, uint32_t seq, const void *payload, size_t len)
 {
-	uint32_t seq = ++c->seq;
-	struct ctl_frame f;
-	size_t consumed = 0;
 	struct wbuf w;
 	int rv;
 
@@ -144,9 +154,68 @@ ctl_client_request(struct ctl_client *c, uint16_t type, const void *payload, siz
 	if (rv == 0)
 		rv = send_all(c->fd, wbuf_data(&w), wbuf_len(&w));
 	wbuf_free(&w);
+	return rv;
+}
+
+static bool
+is_broken(int rv)
+{
+	return rv == -EPIPE || rv == -ECONNRESET || rv == -ENOTCONN;
+}
+
+static void
+drop(struct ctl_client *c)
+{
+	if (c->fd >= 0)
+		close(c->fd);
+	c->fd = -1;
+	c->len = 0;
+}
+
+/*
+ * Send, reconnecting once when the connection is known dead or the send
+ * finds it so: the daemon was restarted since the last command. The daemon
+ * never saw a request whose send failed, so sending it again is safe.
+ * 0, or -1 with err.
+ */
+static int
+send_or_reconnect(struct ctl_client *c, uint16_t type, uint32_t seq, const void *payload,
+    size_t len, char *err, size_t errlen)
+{
+	struct ctl_frame f;
+	size_t consumed = 0;
+	int rv = c->fd < 0 ? -ENOTCONN : send_request(c, type, seq, payload, len);
+
 	/* A daemon that refused us wrote why before closing: read it. */
-	if (rv == -EPIPE && next_frame(c, &f, &consumed) == 0 && f.type == CTL_ERROR)
+	if (rv == -EPIPE && next_frame(c, &f, &consumed) == 0 && f.type == CTL_ERROR) {
+		drop(c);
 		return answer_error(&f, err, errlen);
+	}
+	if (is_broken(rv)) {
+		drop(c);
+		if ((c->fd = sock_connect(c->path, err, errlen)) < 0)
+			return -1;
+		rv = send_request(c, type, seq, payload, len);
+	}
+	if (rv < 0) {
+		snprintf(err, errlen, "control socket: %s", strerror(-rv));
+		return -1;
+	}
+	return 0;
+}
+
+int
+ctl_client_request(struct ctl_client *c, uint16_t type, const void *payload, size_t len,
+    ctl_record_fn *fn, void *arg, char *err, size_t errlen)
+{
+	uint32_t seq = ++c->seq;
+	struct ctl_frame f;
+	size_t consumed = 0;
+	int rv;
+
+	if (send_or_reconnect(c, type, seq, payload, len, err, errlen) < 0)
+		return -1;
+	rv = 0;
 	while (rv == 0 && (rv = next_frame(c, &f, &consumed)) == 0) {
 		if (f.seq != seq && !(f.type == CTL_ERROR && f.seq == 0))
 			continue;	/* late answer to an abandoned request; seq 0 = the connection */
@@ -159,12 +228,14 @@ ctl_client_request(struct ctl_client *c, uint16_t type, const void *payload, siz
 			return -1;
 		}
 	}
-	memmove(c->buf, c->buf + consumed, c->len - consumed);
-	c->len -= consumed;
 	if (rv < 0) {
+		if (is_broken(rv))
+			drop(c);	/* the next request connects again */
 		snprintf(err, errlen, "control socket: %s", rv == -ECONNRESET ?
 		    "the daemon closed the connection" : strerror(-rv));
 		return -1;
 	}
+	memmove(c->buf, c->buf + consumed, c->len - consumed);
+	c->len -= consumed;
 	return 0;
 }

@@ -1,6 +1,8 @@
 /*
  * vtysh/client.h - the shell's end of the control socket: one blocking
  * connection, a request at a time, answers read until CTL_END or CTL_ERROR.
+ * A connection the daemon closed (it was restarted) is made again, once, by
+ * the next request, as FRR's vtysh does.
  */
 #ifndef IPIP_VTYSH_CLIENT_H
 #define IPIP_VTYSH_CLIENT_H
@@ -24,7 +26,10 @@ typedef int ctl_record_fn(const struct ctl_frame *, void *arg);
 /*
  * Send one request and feed every record to fn. 0 when the daemon ended the
  * answer with CTL_END; -1 otherwise, with the daemon's CTL_ERROR text or
- * what went wrong in err.
+ * what went wrong in err. When the send finds the connection closed (the
+ * daemon never saw the request), it connects again and sends once more; a
+ * connection that breaks during the answer is reported, and made again by
+ * the next request.
  */
 int	ctl_client_request(struct ctl_client *, uint16_t type, const void *payload,
 	    size_t len, ctl_record_fn *fn, void *arg, char *err, size_t errlen);

@@ -72,7 +72,11 @@ const struct cmd_def vtysh_commands[] = {
 	    "As YANG JSON | as YANG XML\n", vtysh_show_running },
 	{ "configure terminal", "Configuration mode\nFrom the terminal\n", vtysh_configure },
 	{ "reload", "Re-read the config file; apply what changed\n", vtysh_reload },
-	{ "write memory", "Save the running configuration\nTo the config file\n", vtysh_write },
+	{ "write [memory]", "Save the running configuration\nTo the config file\n", vtysh_write },
+	{ "write terminal", "Write the running configuration\nTo the terminal (show running-config)\n",
+	    vtysh_show_running },
+	{ "copy running-config startup-config", "Copy a configuration\nThe running configuration\n"
+	    "To the config file (write memory)\n", vtysh_write },
 	{ "graceful restart", "Graceful restart (RFC 4724; needs bgp graceful-restart)\n"
 	    "Stop the daemon; peers and the kernel keep our routes until it is back\n",
 	    vtysh_graceful_restart },

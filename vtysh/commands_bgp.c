@@ -3,6 +3,7 @@
  * daemon for struct ctl_bgp / struct ctl_neighbor records, render them
  * (render_bgp.c). Knows only include/ipip-bgpd/ctl.h.
  */
+#include <stdbool.h>
 #include <stdlib.h>
 #include <arpa/inet.h>
 #include <string.h>
@@ -88,14 +89,20 @@ cmd_show_bgp_summary(struct vty *v, const struct cmd_args *a)
 	return 0;
 }
 
+/* FRR's JSON for an address that is no neighbor. */
+#define JSON_NO_SUCH_NEIGHBOR	"{\n  \"bgpNoSuchNeighbor\":true\n}"
+
 int
 cmd_show_bgp_neighbors(struct vty *v, const struct cmd_args *a)
 {
+	const char *addr = cmd_arg(a, "A.B.C.D");
 	struct nb_list l = { 0 };
 	int rv = 0;
 
-	if (neighbors_get(v, cmd_arg(a, "A.B.C.D"), &l) < 0)
+	if (neighbors_get(v, addr, &l) < 0)
 		rv = -1;
+	else if (addr != NULL && l.n == 0)	/* the daemon sends none for it */
+		rv = vty_error_json(v, JSON_NO_SUCH_NEIGHBOR, "No such neighbor %s", addr);
 	else
 		render_bgp_neighbors(v->out, l.v, l.n, cmd_has(a, "json"));
 	free(l.v);
@@ -108,41 +115,102 @@ take_none(const struct ctl_frame *f, void *arg)
 	return -1;		/* CTL_CLEAR_BGP answers with CTL_END only */
 }
 
-/*
- * `clear bgp *|A.B.C.D`: a hard reset (Cease 4). `… soft [in|out]`: no
- * reset; in asks the neighbor for its routes again (ROUTE-REFRESH), out
- * sends ours again; both without in or out.
- */
-int
-cmd_clear_bgp(struct vty *v, const struct cmd_args *a)
+/* The keyword chosen for a choice token ("in" for "i"), or NULL. */
+static const char *
+arg_word(const struct cmd_args *a, const char *token)
 {
-	const char *w = cmd_arg(a, "WORD");
+	for (int i = 0; i < a->n; i++)
+		if (strcmp(a->v[i].token, token) == 0)
+			return a->v[i].word[0] ? a->v[i].word : a->v[i].value;
+	return NULL;
+}
+
+/* Reset one neighbor (addr "*": all), hard or soft (dir CTL_SOFT_*, 0: hard). */
+static int
+clear_one(struct vty *v, const char *addr, uint32_t dir)
+{
 	struct ctl_neighbor_req req;
 	struct ctl_clear_req soft;
-	struct in_addr addr;
 	char err[256];
 	int rv;
 
-	if (strcmp(w, "*") != 0 && inet_pton(AF_INET, w, &addr) != 1)
-		return vty_error(v, "Malformed neighbor address: %s (A.B.C.D or *)", w);
-	if (vty_connect(v) < 0)
-		return -1;
-	if (cmd_has(a, "soft")) {
+	if (dir != 0) {
 		memset(&soft, 0, sizeof(soft));
-		CTL_STR_SET(soft.addr, w);
-		const char *dir = cmd_arg(a, "in|out");		/* the word typed, or NULL */
-
-		soft.dir = dir == NULL ? CTL_SOFT_IN | CTL_SOFT_OUT :
-		    strcmp(dir, "in") == 0 ? CTL_SOFT_IN : CTL_SOFT_OUT;
+		CTL_STR_SET(soft.addr, addr);
+		soft.dir = dir;
 		rv = ctl_client_request(v->cl, CTL_CLEAR_BGP_SOFT, &soft, sizeof(soft), take_none,
 		    NULL, err, sizeof(err));
 	} else {
 		memset(&req, 0, sizeof(req));
-		CTL_STR_SET(req.addr, w);
+		CTL_STR_SET(req.addr, addr);
 		rv = ctl_client_request(v->cl, CTL_CLEAR_BGP, &req, sizeof(req), take_none, NULL,
 		    err, sizeof(err));
 	}
 	return rv < 0 ? vty_error(v, "%s", err) : 0;
+}
+
+/* FRR's `clear bgp external|ASN`: every eBGP neighbor, or every one in that AS. */
+static int
+clear_group(struct vty *v, const char *w, uint32_t dir)
+{
+	bool external = strcmp(w, "external") == 0;
+	uint32_t as = external ? 0 : (uint32_t)strtoul(w, NULL, 10);
+	struct nb_list l = { 0 };
+	size_t hit = 0;
+	int rv = 0;
+
+	if (neighbors_get(v, NULL, &l) < 0)
+		return -1;
+	for (size_t i = 0; i < l.n && rv == 0; i++)
+		if (external ? l.v[i].ebgp : l.v[i].remote_as == as) {
+			hit++;
+			rv = clear_one(v, l.v[i].addr, dir);
+		}
+	free(l.v);
+	if (rv == 0 && hit == 0 && !external)
+		return vty_error(v, "No neighbor is configured with AS %s", w);
+	return rv;
+}
+
+/* An AS number 1..4294967295 in decimal. */
+static bool
+is_asn(const char *w)
+{
+	char *end;
+	unsigned long long n;
+
+	if (w[0] < '0' || w[0] > '9')
+		return false;
+	n = strtoull(w, &end, 10);
+	return *end == '\0' && n >= 1 && n <= 4294967295ull;
+}
+
+/*
+ * `clear bgp *|A.B.C.D|external|ASN`: a hard reset (Cease 4). `... soft
+ * [in|out]`: no reset; in asks the neighbor for its routes again
+ * (ROUTE-REFRESH), out sends ours again; both without in or out. As in FRR,
+ * `in` or `out` without soft is soft too (we keep no Adj-RIB-In, so `in`
+ * always asks for a ROUTE-REFRESH).
+ */
+int
+cmd_clear_bgp(struct vty *v, const struct cmd_args *a)
+{
+	const char *w = cmd_arg(a, "WORD"), *dir = arg_word(a, "in|out");
+	struct in_addr addr;
+	uint32_t soft = 0;
+
+	if (cmd_has(a, "soft") || dir != NULL)
+		soft = dir == NULL ? CTL_SOFT_IN | CTL_SOFT_OUT :
+		    strcmp(dir, "in") == 0 ? CTL_SOFT_IN : CTL_SOFT_OUT;
+	if (strcmp(w, "*") != 0 && strcmp(w, "external") != 0 && !is_asn(w) &&
+	    inet_pton(AF_INET, w, &addr) != 1)
+		return vty_error(v, "Malformed neighbor address: %s (A.B.C.D, *, external or an "
+		    "AS number)", w);
+	if (vty_connect(v) < 0)
+		return -1;
+	if (strcmp(w, "external") == 0 || is_asn(w))
+		return clear_group(v, w, soft);
+	return clear_one(v, w, soft);
 }
 
 struct stats_list {

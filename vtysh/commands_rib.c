@@ -7,6 +7,7 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include <arpa/inet.h>
 
 #include "lib/array.h"
 #include "lib/ctlmsg.h"
@@ -96,6 +97,96 @@ cmd_show_bgp_neighbor_routes(struct vty *v, const struct cmd_args *a)
 	return show_table(v, a, &req);
 }
 
+/* A prefix as address and length, host order; -1 if malformed. */
+static int
+pfx_parse(const char *text, uint32_t *addr, int *len)
+{
+	char buf[24], *slash, *end;
+	struct in_addr a;
+	long l;
+
+	snprintf(buf, sizeof(buf), "%s", text);
+	if ((slash = strchr(buf, '/')) == NULL)
+		return -1;
+	*slash = '\0';
+	l = strtol(slash + 1, &end, 10);
+	if (inet_pton(AF_INET, buf, &a) != 1 || *end != '\0' || end == slash + 1 || l < 0 || l > 32)
+		return -1;
+	*addr = ntohl(a.s_addr);
+	*len = (int)l;
+	return 0;
+}
+
+static uint32_t
+pfx_mask(int len)
+{
+	return len == 0 ? 0 : 0xffffffffu << (32 - len);
+}
+
+/* The rows of prefixes inside one prefix (itself included), then rendered. */
+struct longer {
+	struct rib_render	rr;
+	uint32_t		addr;
+	int			len;
+};
+
+static int
+take_longer(const struct ctl_frame *f, void *arg)
+{
+	struct longer *lp = arg;
+	struct ctl_rib_rec r;
+	uint32_t a;
+	int len;
+
+	if (rec_take(f, &r) < 0 || pfx_parse(r.route.prefix, &a, &len) < 0)
+		return -1;
+	if (len >= lp->len && ((a ^ lp->addr) & pfx_mask(lp->len)) == 0)
+		render_rib_row(&lp->rr, &r);
+	return 0;
+}
+
+/*
+ * `show bgp ipv4 unicast A.B.C.D/M longer-prefixes`: FRR's table of that
+ * prefix and the more specific ones. The shell filters the streamed table
+ * (the daemon has no such query): a walk of the whole table, in chunks.
+ */
+int
+cmd_show_bgp_longer(struct vty *v, const struct cmd_args *a)
+{
+	const char *p = cmd_arg(a, "A.B.C.D/M");
+	struct longer lp;
+	struct ctl_bgp b;
+	char err[256];
+
+	if (pfx_parse(p, &lp.addr, &lp.len) < 0)
+		return vty_error(v, "Malformed prefix: %s", p);
+	lp.addr &= pfx_mask(lp.len);
+	if (bgp_get(v, &b) < 0)
+		return -1;
+	render_rib_begin(&lp.rr, v->out, &b, cmd_has(a, "json"));
+	if (ctl_client_request(v->cl, CTL_SHOW_BGP_IPV4, NULL, 0, take_longer, &lp, err,
+	    sizeof(err)) < 0) {
+		render_rib_abort(&lp.rr);
+		return vty_error(v, "%s", err);
+	}
+	render_rib_end(&lp.rr);
+	return 0;
+}
+
+/*
+ * `show bgp neighbors A.B.C.D received-routes`: FRR shows the Adj-RIB-In
+ * before inbound policy, kept only with soft-reconfiguration inbound, and
+ * says so when it is not. ipip-bgpd keeps none (route refresh instead), so
+ * this says the same and names what does exist.
+ */
+int
+cmd_show_bgp_received(struct vty *v, const struct cmd_args *a)
+{
+	return vty_error(v, "Inbound soft reconfiguration not enabled (ipip-bgpd keeps no "
+	    "routes before inbound policy); 'show bgp neighbors %s routes' shows the ones "
+	    "policy accepted", cmd_arg(a, "A.B.C.D"));
+}
+
 struct rec_list {
 	struct ctl_rib_rec	*v;
 	size_t			 n, cap;
@@ -129,6 +220,8 @@ cmd_show_bgp_ipv4_prefix(struct vty *v, const struct cmd_args *a)
 	if (ctl_client_request(v->cl, CTL_SHOW_BGP_IPV4, &req, sizeof(req), take_rec, &l, err,
 	    sizeof(err)) < 0)
 		rv = vty_error(v, "%s", err);
+	else if (l.n == 0)		/* FRR: "{}" for json */
+		rv = vty_error_json(v, "{}", "Network not in table");
 	else
 		render_rib_detail(v->out, l.v, l.n, cmd_has(a, "json"));
 	free(l.v);

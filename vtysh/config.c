@@ -36,18 +36,20 @@ take_text(const struct ctl_frame *f, void *arg)
 	return rv;
 }
 
-/* A request whose answer is text records; *out (caller frees) gets it. */
-static int
+int
 vty_request_text(struct vty *v, uint16_t type, const char *payload, size_t len, char **out,
     char *err, size_t errlen)
 {
 	struct text_acc t = { 0 };
 	int rv;
 
+	*out = NULL;
 	if (vty_connect(v) < 0)
 		return -2;
-	if ((t.f = open_memstream(&t.buf, &t.len)) == NULL)
-		return vty_error(v, "out of memory");
+	if ((t.f = open_memstream(&t.buf, &t.len)) == NULL) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
+	}
 	rv = ctl_client_request(v->cl, type, payload, len, take_text, &t, err, errlen);
 	fclose(t.f);
 	*out = t.buf;
@@ -95,9 +97,29 @@ vtysh_show_running(struct vty *v, const struct cmd_args *a)
 	return rv;
 }
 
-/* Send lines; print each error the daemon found. 0 when applied. */
+/*
+ * An error line of CTL_CONFIG: "line N: PATH: reason" names FILE:N when the
+ * lines came from a file; typed lines carry their block's context lines, so
+ * there N means nothing and only "PATH: reason" is shown.
+ */
+static void
+vty_config_err_line(struct vty *v, const char *l, const char *file)
+{
+	unsigned n;
+	int off = 0;
+
+	if (sscanf(l, "line %u: %n", &n, &off) == 1 && off > 0)
+		file != NULL ? vty_error(v, "%s:%u: %s", file, n, l + off) :
+		    vty_error(v, "%s", l + off);
+	else if (file != NULL)
+		vty_error(v, "%s: %s", file, l);
+	else
+		vty_error(v, "%s", l);
+}
+
+/* Send lines (from file, or typed if NULL); print each error the daemon found. 0 when applied. */
 int
-vty_config_send(struct vty *v, const char *text)
+vty_config_send(struct vty *v, const char *text, const char *file)
 {
 	char *errs = NULL, err[256], *save = NULL, *l;
 	int rv = vty_request_text(v, CTL_CONFIG, text, strlen(text), &errs, err, sizeof(err));
@@ -105,24 +127,28 @@ vty_config_send(struct vty *v, const char *text)
 	if (rv == -2)
 		return -1;
 	if (rv < 0) {
-		for (l = strtok_r(errs, "\n", &save); l; l = strtok_r(NULL, "\n", &save))
-			vty_error(v, "%s", l);
+		for (l = errs ? strtok_r(errs, "\n", &save) : NULL; l; l = strtok_r(NULL, "\n", &save))
+			vty_config_err_line(v, l, file);
 		vty_error(v, "%s", err);
 	}
 	free(errs);
 	return rv < 0 ? -1 : 0;
 }
 
+/* A request answered by text: printed when it succeeds; on failure each of its lines is an error. */
 static int
 vty_simple(struct vty *v, uint16_t type)
 {
-	char *text = NULL, err[256];
+	char *text = NULL, err[256], *save = NULL, *l;
 	int rv = vty_request_text(v, type, NULL, 0, &text, err, sizeof(err));
 
-	if (rv == 0 && text && text[0])
+	if (rv == 0 && text && text[0]) {
 		fprintf(v->out, "%s\n", text);
-	else if (rv == -1)
+	} else if (rv == -1) {
+		for (l = text ? strtok_r(text, "\n", &save) : NULL; l; l = strtok_r(NULL, "\n", &save))
+			vty_error(v, "%s", l);
 		vty_error(v, "%s", err);
+	}
 	free(text);
 	return rv < 0 ? -1 : 0;
 }
@@ -210,10 +236,10 @@ vty_config_execute(struct vty *v, const char *line, char **w, int n)
 		return vty_run_words(v, line, w + 1, n - 1);
 	i = config_frame_for(v, line, &mode);
 	if (mode < 0 && cmd_lookup(vtysh_commands, vtysh_ncommands, w, n, &def, &args) == CMD_OK)
-		return def->run(v, &args);	/* show, write: as FRR's vtysh allows */
+		return vty_run_def(v, def, &args);	/* show, write: as FRR's vtysh allows */
 	if ((payload = config_payload(v, i, line)) == NULL)
 		return vty_error(v, "out of memory");
-	rv = vty_config_send(v, payload);
+	rv = vty_config_send(v, payload, NULL);
 	free(payload);
 	if (rv < 0)
 		return -1;
@@ -238,7 +264,7 @@ vty_config_file(struct vty *v, const char *path)
 		return vty_error(v, "cannot open %s", path);
 	rv = getdelim(&text, &cap, '\0', f) < 0 ? 0 : 1;
 	fclose(f);
-	rv = rv ? vty_config_send(v, text) : 0;
+	rv = rv ? vty_config_send(v, text, path) : 0;
 	free(text);
 	return rv;
 }

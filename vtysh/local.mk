@@ -5,7 +5,7 @@ vtysh_libvtysh_a_SOURCES = \
 	vtysh/client.h vtysh/client.c \
 	vtysh/render.h vtysh/render.c \
 	vtysh/vty.h vtysh/vty.c vtysh/commands.c \
-	vtysh/config.c \
+	vtysh/config.c vtysh/complete.h vtysh/complete.c \
 	vtysh/commands_bgp.h vtysh/commands_bgp.c vtysh/render_bgp.h vtysh/render_bgp.c \
 	vtysh/commands_rib.h vtysh/commands_rib.c vtysh/render_rib.h vtysh/render_rib.c \
 	vtysh/commands_overlay.h vtysh/commands_overlay.c \
@@ -26,6 +26,13 @@ TESTS += tests/unit/test_vtysh_cmd
 tests_unit_test_vtysh_cmd_SOURCES = tests/unit/test_vtysh_cmd.c
 tests_unit_test_vtysh_cmd_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS) $(JSONC_CFLAGS) $(LIBYANG_CFLAGS)
 tests_unit_test_vtysh_cmd_LDADD = vtysh/libvtysh.a conf/libconf.a lib/libipip.a $(LIBYANG_LIBS) \
+	$(JSONC_LIBS) $(UNIT_LIBS)
+
+check_PROGRAMS += tests/unit/test_vtysh_shell
+TESTS += tests/unit/test_vtysh_shell
+tests_unit_test_vtysh_shell_SOURCES = tests/unit/test_vtysh_shell.c
+tests_unit_test_vtysh_shell_CFLAGS = $(AM_CFLAGS) $(CHECK_CFLAGS) $(JSONC_CFLAGS) $(LIBYANG_CFLAGS)
+tests_unit_test_vtysh_shell_LDADD = vtysh/libvtysh.a conf/libconf.a lib/libipip.a $(LIBYANG_LIBS) \
 	$(JSONC_LIBS) $(UNIT_LIBS)
 
 check_PROGRAMS += tests/unit/test_render_rib

@@ -1,6 +1,7 @@
 /*
  * vtysh/main.c - ipip-vtysh: options, the interactive loop (readline: history,
- * TAB completion, '?' help), and -c for scripts. Exit status: 0 when every
+ * TAB completion of keywords and of the daemon's values (complete.h), '?'
+ * help), and -c for scripts. Exit status: 0 when every
  * command ran, 1 when one failed, 2 for bad usage.
  */
 #include <errno.h>
@@ -16,6 +17,7 @@
 #include "config.h"
 #include "lib/ctlmsg.h"
 #include "vtysh/client.h"
+#include "vtysh/complete.h"
 #include "vtysh/vty.h"
 
 #define MAX_C_OPTS	64
@@ -32,8 +34,10 @@ usage(FILE *to)
 	    "  -S, --socket PATH   daemon's control socket (default " IPIP_CTLSOCK ")\n"
 	    "  -V, --version       print the version and exit\n"
 	    "  -h, --help          print this help and exit\n\n"
-	    "Without -c, commands are read from the terminal (TAB completes, '?' lists\n"
-	    "choices) or, when standard input is not a terminal, one per line from it.\n"
+	    "Without -c, commands are read from the terminal (TAB completes keywords and\n"
+	    "the neighbors, tunnels and config names the daemon knows, '?' lists choices)\n"
+	    "or, when standard input is not a terminal, one per line from it.\n"
+	    "A failed '... json' command still prints JSON on stdout (the reason on stderr).\n"
 	    "Exit status: 0 success, 1 a command failed, 2 usage or connection error.\n");
 }
 
@@ -61,6 +65,8 @@ line_words(const char *line, int upto, char *buf, size_t len, char **words,
 
 static struct cmd_choice shell_choice[64];
 static size_t shell_nchoice;
+static char shell_value[1024][VTY_VALUE_LEN];	/* the daemon's values; typing narrows */
+static size_t shell_nvalue;
 static struct vty *shell_vty;		/* the session readline's callbacks serve */
 
 /* Choices in the shell's current mode: commands, or config statements. */
@@ -87,19 +93,22 @@ shell_choices(char **words, int n, const char *partial, struct cmd_choice *out, 
 	return nc;
 }
 
+/* Keywords, then the values the daemon knows for the arguments (complete.h). */
 static char *
 shell_generator(const char *text, int state)
 {
-	static size_t i;
+	static size_t i, j;
 
 	if (state == 0)
-		i = 0;
+		i = j = 0;
 	while (i < shell_nchoice) {
 		const char *t = shell_choice[i++].token;
 
-		if (t[0] >= 'a' && t[0] <= 'z')		/* keywords only */
+		if (t[0] >= 'a' && t[0] <= 'z')		/* keywords; A.B.C.D is a placeholder */
 			return strdup(t);
 	}
+	if (j < shell_nvalue)
+		return strdup(shell_value[j++]);
 	return NULL;
 }
 
@@ -116,7 +125,22 @@ shell_complete(const char *text, int start, int end)
 		return NULL;
 	shell_nchoice = shell_choices(words, n, text, shell_choice,
 	    sizeof(shell_choice) / sizeof(shell_choice[0]), &complete);
+	shell_nvalue = vty_values_complete(shell_vty, shell_choice, shell_nchoice, text,
+	    shell_value, sizeof(shell_value) / sizeof(shell_value[0]));
 	return rl_completion_matches(text, shell_generator);
+}
+
+/* Under an argument's help line, the values the daemon knows for it. */
+static void
+shell_help_values(const struct cmd_choice *c, const char *partial)
+{
+	size_t nv = vty_values_complete(shell_vty, c, 1, partial, shell_value,
+	    sizeof(shell_value) / sizeof(shell_value[0]));
+
+	for (size_t i = 0; i < nv; i++)			/* four to a line */
+		printf("%s%-16s", i % 4 ? " " : i ? "\n    " : "    ", shell_value[i]);
+	if (nv > 0)
+		printf("\n");
 }
 
 /* '?': list what may come next, with help, then redraw the line. */
@@ -134,8 +158,10 @@ shell_help(int count, int key)
 		return 0;
 	nc = shell_choices(words, n, partial, ch, sizeof(ch) / sizeof(ch[0]), &complete);
 	printf("\n");
-	for (size_t i = 0; i < nc; i++)
+	for (size_t i = 0; i < nc; i++) {
 		printf("  %-16s %s\n", ch[i].token, ch[i].help);
+		shell_help_values(&ch[i], partial);
+	}
 	if (complete)
 		printf("  %-16s\n", "<cr>");
 	if (nc == 0 && !complete)

@@ -1,6 +1,7 @@
 /*
  * vtysh/render_overlay.c - `show overlay [json]`: mode and driver, then per
- * next hop its decision, device, MTU, prefix count and the reason.
+ * next hop its decision, device, MTU ('-' and no "mtu" key when it has no
+ * device), prefix count and the reason.
  */
 #include <json-c/json.h>
 
@@ -30,12 +31,25 @@ render_overlay_json(FILE *out, const struct ctl_overlay_rec *h,
 		J_STR(o, "decision", nhs[i].decision);
 		J_STR(o, "reason", nhs[i].reason);
 		J_STR(o, "device", nhs[i].device);
-		J_INT(o, "mtu", nhs[i].mtu);
+		if (nhs[i].mtu != 0)		/* none: no device, no MTU */
+			J_INT(o, "mtu", nhs[i].mtu);
 		J_INT(o, "prefixes", nhs[i].prefixes);
 		json_object_array_add(arr, o);
 	}
 	json_object_object_add(top, "nexthops", arr);
 	render_json_print(out, top);
+}
+
+static void
+render_overlay_nh_text(FILE *out, const struct ctl_overlay_rec *r)
+{
+	char mtu[16] = "-";
+
+	if (r->mtu != 0)
+		snprintf(mtu, sizeof(mtu), "%u", r->mtu);
+	fprintf(out, "%-15s %-12s %-20s %-8s %-15s %5s %8u  %s\n", r->nexthop, r->mode,
+	    r->mode_source, r->decision, r->device[0] ? r->device : "-", mtu, r->prefixes,
+	    r->reason);
 }
 
 void
@@ -55,8 +69,5 @@ render_overlay(FILE *out, const struct ctl_overlay_rec *h,
 	fprintf(out, "%-15s %-12s %-20s %-8s %-15s %5s %8s  %s\n", "Next Hop", "Mode", "From",
 	    "Decision", "Device", "MTU", "Prefixes", "Reason");
 	for (size_t i = 0; i < n; i++)
-		fprintf(out, "%-15s %-12s %-20s %-8s %-15s %5u %8u  %s\n", nhs[i].nexthop,
-		    nhs[i].mode, nhs[i].mode_source, nhs[i].decision,
-		    nhs[i].device[0] ? nhs[i].device : "-", nhs[i].mtu, nhs[i].prefixes,
-		    nhs[i].reason);
+		render_overlay_nh_text(out, &nhs[i]);
 }

@@ -38,6 +38,21 @@ path_valid(const struct ctl_path *p)
 	return p->valid;
 }
 
+/* FRR prints LOCAL_PREF for iBGP paths and where the route carries it; not
+ * for our own routes (`network`), which show weight 32768 instead. */
+static bool
+shows_local_pref(const struct ctl_path *p)
+{
+	return p->has_local_pref || (!p->ebgp && !p->local);
+}
+
+/* FRR's pathFrom: our own routes count as external (peer "self" is no iBGP peer). */
+static const char *
+path_from(const struct ctl_path *p)
+{
+	return p->ebgp || p->local ? "external" : "internal";
+}
+
 static json_object *
 nexthops_json(const struct ctl_path *p)
 {
@@ -66,16 +81,16 @@ row_json(const struct ctl_rib_rec *r)
 		J_BOOL(o, "bestpath", true);
 	if (p->multipath)
 		J_BOOL(o, "multipath", true);
-	J_STR(o, "pathFrom", p->ebgp ? "external" : "internal");
+	J_STR(o, "pathFrom", path_from(p));
 	J_STR(o, "prefix", net);
 	J_INT(o, "prefixLen", slash ? atoi(slash + 1) : 32);
 	J_STR(o, "network", r->route.prefix);
 	if (p->has_med)
 		J_INT(o, "metric", p->med);
-	if (!p->ebgp || p->has_local_pref)	/* FRR: when the route carries it */
+	if (shows_local_pref(p))
 		J_INT(o, "locPrf", p->local_pref);
 	J_INT(o, "weight", p->weight);
-	J_STR(o, "peerId", p->peer);
+	J_STR(o, "peerId", p->local ? "(unspec)" : p->peer);
 	J_STR(o, "path", p->aspath);
 	J_STR(o, "origin", origin_name(p->origin));
 	if (p->path_id)
@@ -89,7 +104,7 @@ row_status(const struct ctl_path *p, char *buf)
 {
 	buf[0] = path_valid(p) ? '*' : ' ';
 	buf[1] = p->best ? '>' : p->multipath ? '=' : ' ';
-	buf[2] = p->ebgp ? ' ' : 'i';
+	buf[2] = p->ebgp || p->local ? ' ' : 'i';
 	buf[3] = '\0';
 }
 
@@ -103,7 +118,7 @@ row_text(FILE *out, const struct ctl_rib_rec *r)
 	row_status(p, st);
 	if (p->has_med)
 		snprintf(med, sizeof(med), "%u", p->med);
-	if (!p->ebgp || p->has_local_pref)
+	if (shows_local_pref(p))
 		snprintf(lp, sizeof(lp), "%u", p->local_pref);
 	fprintf(out, "%s%-17s%-16s%10s%7s%7u %s%s%c\n", st,
 	    r->route.index == 0 ? r->route.prefix : "", p->nexthop, med, lp, p->weight,
@@ -216,7 +231,7 @@ detail_peer_json(const struct ctl_path *p)
 
 	J_STR(o, "peerId", p->peer);
 	J_STR(o, "routerId", p->peer_id);
-	J_STR(o, "type", p->ebgp ? "external" : "internal");
+	J_STR(o, "type", p->local ? "local" : p->ebgp ? "external" : "internal");
 	return o;
 }
 
@@ -232,7 +247,8 @@ detail_json_path(const struct ctl_path *p)
 	J_STR(o, "origin", origin_name(p->origin));
 	if (p->has_med)
 		J_INT(o, "metric", p->med);
-	J_INT(o, "locPrf", p->local_pref);
+	if (!p->local || p->has_local_pref)
+		J_INT(o, "locPrf", p->local_pref);
 	J_INT(o, "weight", p->weight);
 	J_BOOL(o, "valid", path_valid(p));
 	c = json_object_new_object();
@@ -240,6 +256,10 @@ detail_json_path(const struct ctl_path *p)
 	json_object_object_add(o, "bestpath", c);
 	if (p->multipath)
 		J_BOOL(o, "multipath", true);
+	if (p->local) {				/* FRR: "sourced, local" */
+		J_BOOL(o, "sourced", true);
+		J_BOOL(o, "local", true);
+	}
 	str_json(o, "community", p->comms);
 	str_json(o, "largeCommunity", p->lcomms);
 	str_json(o, "extendedCommunity", p->ext_comms);
@@ -274,8 +294,10 @@ detail_text_path(FILE *out, const struct ctl_path *p)
 	fprintf(out, "      Origin %s", origin_name(p->origin));
 	if (p->has_med)
 		fprintf(out, ", metric %u", p->med);
-	fprintf(out, ", localpref %u, weight %u, %s, %s%s%s\n", p->local_pref, p->weight,
-	    path_valid(p) ? "valid" : "invalid", p->ebgp ? "external" : "internal",
+	if (!p->local || p->has_local_pref)
+		fprintf(out, ", localpref %u", p->local_pref);
+	fprintf(out, ", weight %u, %s, %s%s%s\n", p->weight, path_valid(p) ? "valid" : "invalid",
+	    p->local ? "sourced, local" : p->ebgp ? "external" : "internal",
 	    p->multipath ? ", multipath" : "", p->best ? ", best" : "");
 	if (p->comms[0])
 		fprintf(out, "      Community: %s\n", p->comms);

@@ -5,21 +5,47 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <json-c/json.h>
+
 #include "lib/ctlmsg.h"
 #include "vtysh/client.h"
+#include "vtysh/render.h"
 #include "vtysh/vty.h"
+
+static void
+say(struct vty *v, const char *fmt, va_list ap)
+{
+	char msg[1024];
+
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	fflush(v->out);
+	fprintf(stderr, "%% %s\n", msg);
+	if (v->json && v->json_msg[0] == '\0')		/* cut, if need be, as text */
+		snprintf(v->json_msg, sizeof(v->json_msg), "%.*s", (int)sizeof(v->json_msg) - 1,
+		    msg);
+}
 
 int
 vty_error(struct vty *v, const char *fmt, ...)
 {
 	va_list ap;
 
-	fflush(v->out);
-	fputs("% ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	say(v, fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
+	return -1;
+}
+
+int
+vty_error_json(struct vty *v, const char *json, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (v->json && v->json_fail == NULL)
+		v->json_fail = json;
+	va_start(ap, fmt);
+	say(v, fmt, ap);
+	va_end(ap);
 	return -1;
 }
 
@@ -35,6 +61,16 @@ vty_connect(struct vty *v)
 		return vty_error(v, "%s", why);
 	}
 	return 0;
+}
+
+int
+vty_connect_quiet(struct vty *v)
+{
+	char why[256];
+
+	if (v->cl != NULL)
+		return 0;
+	return ctl_client_connect(v->sock, &v->cl, why, sizeof(why)) < 0 ? -1 : 0;
 }
 
 struct one_rec {
@@ -75,6 +111,43 @@ vty_request_one_with(struct vty *v, uint16_t type, const void *req, size_t len, 
 	return 0;
 }
 
+/* The words ask for JSON: a "json" token, or json picked in a choice ("json|xml"). */
+static bool
+wants_json(const struct cmd_args *a)
+{
+	for (int i = 0; i < a->n; i++)
+		if (strcmp(a->v[i].token, "json") == 0 || strcmp(a->v[i].word, "json") == 0)
+			return true;
+	return false;
+}
+
+/*
+ * A json command that fails says why on stderr, as any other, and prints
+ * JSON on stdout: FRR's answer where it has one, else {"warning": why}.
+ * The exit status stays 1, so scripts see the failure either way.
+ */
+int
+vty_run_def(struct vty *v, const struct cmd_def *def, const struct cmd_args *args)
+{
+	json_object *o;
+	int rv;
+
+	v->json = wants_json(args);
+	v->json_fail = NULL;
+	v->json_msg[0] = '\0';
+	rv = def->run(v, args);
+	if (rv < 0 && v->json && v->json_fail != NULL) {
+		fprintf(v->out, "%s\n", v->json_fail);
+	} else if (rv < 0 && v->json) {
+		o = json_object_new_object();
+		if (v->json_msg[0] != '\0')
+			json_object_object_add(o, "warning", json_object_new_string(v->json_msg));
+		render_json_print(v->out, o);
+	}
+	v->json = false;
+	return rv;
+}
+
 int
 vty_run_words(struct vty *v, const char *line, char **words, int n)
 {
@@ -83,7 +156,7 @@ vty_run_words(struct vty *v, const char *line, char **words, int n)
 
 	switch (cmd_lookup(vtysh_commands, vtysh_ncommands, words, n, &def, &args)) {
 	case CMD_OK:
-		return def->run(v, &args);
+		return vty_run_def(v, def, &args);
 	case CMD_AMBIGUOUS:
 		return vty_error(v, "Ambiguous command: %s", line);
 	case CMD_INCOMPLETE:

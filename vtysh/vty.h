@@ -30,6 +30,10 @@ struct vty {
 	FILE			*out;
 	bool			 quit;		/* "exit" was typed */
 	bool			 unreachable;	/* the daemon could not be reached */
+	/* A `... json` command that fails prints JSON on stdout too (vty_run_def). */
+	bool			 json;		/* the command running asked for json */
+	const char		*json_fail;	/* FRR's JSON for this failure (static), or NULL */
+	char			 json_msg[512];	/* else the first message: {"warning": msg} */
 	/* configure terminal (config.c) */
 	bool			 config;	/* in configuration mode */
 	int			 depth;		/* frames[0] is the top level */
@@ -41,24 +45,44 @@ struct vty {
 extern const struct cmd_def vtysh_commands[];
 extern const size_t vtysh_ncommands;
 
-/* Print "% message" on stderr; returns -1 for `return vty_error(...)`. */
+/*
+ * Print "% message" on stderr; returns -1 for `return vty_error(...)`. The
+ * one place that adds "% ": messages (the daemon's too) come without it.
+ * In a json command, the first message becomes {"warning": message}, which
+ * vty_run_def prints on stdout when the command fails.
+ */
 int	vty_error(struct vty *, const char *fmt, ...) PRINTF_LIKE(2, 3);
+/* The same, with the JSON a json command prints instead (FRR's: "{}" ...; static). */
+int	vty_error_json(struct vty *, const char *json, const char *fmt, ...) PRINTF_LIKE(3, 4);
 /* Connect if not yet connected; 0 or -1 after saying why. */
 int	vty_connect(struct vty *);
+/* The same, silent, leaving unreachable alone (for TAB); 0 or -1. */
+int	vty_connect_quiet(struct vty *);
 /* A request answered by exactly one record of size bytes. 0 or -1 (said). */
 int	vty_request_one(struct vty *, uint16_t type, void *rec, size_t size);
 /* The same with a request payload (req, len). */
 int	vty_request_one_with(struct vty *, uint16_t type, const void *req, size_t len,
 	    void *rec, size_t size);
+/*
+ * A request answered by text records; *out (caller frees, may be set on
+ * failure) gets their concatenation. 0; -1 with err; -2 when not connected (said).
+ */
+int	vty_request_text(struct vty *, uint16_t type, const char *payload, size_t len,
+	    char **out, char *err, size_t errlen);
 /* Parse and run one line; 0 when it ran (or was empty), -1 when it failed. */
 int	vty_execute(struct vty *, const char *line);
 /* Run split words as a (non-configuration) command. */
 int	vty_run_words(struct vty *, const char *line, char **words, int n);
+/* Run a found command; a failed json command still prints JSON on v->out. */
+int	vty_run_def(struct vty *, const struct cmd_def *, const struct cmd_args *);
 
 /* Configuration (config.c). */
 int	vty_config_execute(struct vty *, const char *line, char **words, int n);
-/* Send text lines as one change; print the daemon's errors. 0 when applied. */
-int	vty_config_send(struct vty *, const char *text);
+/*
+ * Send text lines as one change; print the daemon's errors, as FILE:LINE
+ * when the lines are file's (NULL: typed lines). 0 when applied.
+ */
+int	vty_config_send(struct vty *, const char *text, const char *file);
 /* -f FILE: the whole file as one change. */
 int	vty_config_file(struct vty *, const char *path);
 /* The prompt's mode part: "" or "(config-router)". */

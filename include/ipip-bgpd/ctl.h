@@ -17,7 +17,8 @@
  * instead of CTL_END. Records are the plain structs below in host byte order
  * (both ends run on one machine and are built from one tree); a record whose
  * payload size differs from its struct is refused. Strings are NUL-padded
- * and the reader terminates them itself. The daemon never prints text for
+ * and the reader terminates them itself. Error texts come without the
+ * shell's "% " (the shell adds it). The daemon never prints text for
  * `show` commands: the shell renders records as text or JSON.
  */
 #ifndef IPIP_BGPD_CTL_H
@@ -42,9 +43,13 @@ enum ctl_type {
 				   whose concatenation is the running config as YANG JSON */
 	CTL_CONFIG = 33,	/* request: text lines, the shell's block context then the
 				   command; answer: CTL_END when applied, else ctl_text
-				   records (one error per line) then CTL_ERROR */
+				   records (one error per line, "line N: PATH: reason"
+				   where N counts the request's lines, or "PATH:
+				   reason") then CTL_ERROR */
 	CTL_RELOAD = 34,	/* request: no payload; reload the config file as SIGHUP
-				   does; answer: CTL_END or CTL_ERROR */
+				   does; answer: CTL_END, or ctl_text records (the
+				   file's errors, "FILE:LINE: PATH: reason" a line)
+				   then CTL_ERROR */
 	CTL_WRITE = 35,		/* request: no payload; write the running config to the
 				   file (temp file + rename); answer: a ctl_text, CTL_END */
 	CTL_GRACEFUL_RESTART = 36,	/* request: no payload; stop gracefully (RFC 4724):
@@ -53,7 +58,8 @@ enum ctl_type {
 	/* BGP sessions (bgpd/ctl_bgp.c); numbered apart so other blocks merge cleanly */
 	CTL_SHOW_BGP = 48,		/* request: none; answer: struct ctl_bgp */
 	CTL_SHOW_BGP_NEIGHBORS = 49,	/* request: none (all) or struct ctl_neighbor_req;
-					 * answer: a struct ctl_neighbor per peer */
+					 * answer: a struct ctl_neighbor per peer; none
+					 * for an address that is no neighbor */
 	CTL_CLEAR_BGP = 50,		/* request: struct ctl_neighbor_req, addr "*" for all;
 					 * answer: CTL_END once every session was reset */
 	CTL_SHOW_BGP_STATISTICS = 51,	/* request: none; answer: a struct ctl_bgp_stats
@@ -63,7 +69,8 @@ enum ctl_type {
 	/* The BGP RIB (bgpd/ctl_rib.c) */
 	CTL_SHOW_BGP_IPV4 = 64,		/* request: none (whole table) or struct ctl_rib_req;
 					 * answer: a struct ctl_rib_rec per path, prefixes in
-					 * order, streamed in chunks */
+					 * order, streamed in chunks; none for a prefix
+					 * not in the table */
 	/* The overlay decision (bgpd/ctl_overlay.c) */
 	CTL_SHOW_OVERLAY = 80,		/* request: none; answer: a struct ctl_overlay_rec
 					 * head, then one per next hop in use */
@@ -280,6 +287,9 @@ struct ctl_path {
 	char		comms[CTL_COMMS_MAX];	/* "65000:1 65000:2" */
 	char		lcomms[CTL_COMMS_MAX];	/* "65000:1:2" */
 	char		ext_comms[CTL_COMMS_MAX];	/* "rt 65000:1" style */
+	/* Appended in the struct's tail padding: its size is unchanged. */
+	uint8_t		local;		/* originated here (`network`, redistribute):
+					 * peer, peer_id, ebgp mean nothing */
 };
 
 struct ctl_rib_rec {
@@ -293,7 +303,7 @@ struct ctl_overlay_rec {
 	uint8_t		rec;		/* CTL_OVERLAY_HEAD / CTL_OVERLAY_NH */
 	uint8_t		running;	/* head: 0 when nothing is installed (no BGP, or fib failed) */
 	uint8_t		pad[2];
-	uint32_t	mtu;		/* route MTU through the tunnel; 0 direct */
+	uint32_t	mtu;		/* tunnel: its MTU (the routes'); direct: the device's; 0 none */
 	uint32_t	prefixes;	/* prefixes using this next hop */
 	uint32_t	ifindex;
 	char		mode[16];	/* always | cross-subnet | never: head global, nh its own */

@@ -18,7 +18,7 @@ import shutil
 
 import pytest
 
-from conftest import bpf_driver_unavailable, veth_pair, vtysh, vtysh_json, wait_for
+from conftest import Netns, bpf_driver_unavailable, veth_pair, vtysh, vtysh_json, wait_for
 from test_uspace import NET, PKT_PY, PRIV, RAW_SEND, U1, U2, iperf, tcpdump_start, tun_devices
 from test_uspace import driver, linked, sites  # noqa: F401  (fixtures)
 from test_overlay import lab as ovlab, link  # noqa: F401  (fixtures)
@@ -433,3 +433,107 @@ def test_devices_packets_came_in_on_do_not_lock_out_a_tunnels_underlay(sites):
     assert tc_filters(a.ns, a.dev + "2", "ingress") == ["ipip_decap"]
     a.tun.cmd(f"del {U2[0]} {U2[1]}")
     assert tc_filters(a.ns, a.dev + "2", "ingress") == []
+
+
+class Ns:
+    """A namespace of a lab, by name, for the tc helpers above."""
+
+    def __init__(self, name):
+        self.name = name
+
+    run = Netns.run
+
+
+STRANGER = "ip0stranger"      # a TUN of someone's, named like ours, without our alias
+
+
+def bpf_tunnels_then_sigkill(tmp_path, ovlab, daemon_factory, extra=""):
+    """A run with the bpf driver and every next hop tunneled (ipip_decap on
+    both underlay devices), someone's TUN and someone's filter beside ours;
+    then SIGKILL. Returns (conf text without the driver, namespace, the
+    underlay devices (to BIRD, to the router), our device names)."""
+    from test_overlay import installed, our_tunnels
+    link, bird = ovlab
+    ns, to_r = Ns(link.a), f"{link.a[:10]}a1"
+    bird.start()
+    text = (f"router bgp 4200000001\n bgp router-id 10.0.31.1\n no bgp ebgp-requires-policy\n"
+            f"{extra} neighbor 10.0.31.2 remote-as 4200000002\n neighbor 10.0.31.2 timers 1 3\n"
+            f" neighbor 10.0.31.2 timers connect 1\n"
+            f"overlay\n mode always\n driver bpf\nexit\n")
+    conf = tmp_path / "bgpd.conf"
+    conf.write_text(text)
+    ns.run("ip", "tuntap", "add", "dev", STRANGER, "mode", "tun")
+    ns.run("ip", "link", "set", STRANGER, "alias", "someone's tunnel")
+    ns.run("tc", "qdisc", "add", "dev", to_r, "clsact")
+    foreign_add(ns, to_r, "ingress")
+    d = daemon_factory(config=conf, netns=link.a).start()
+    assert wait_for(lambda: len(installed(link.a)) == 2, 20), (installed(link.a), d.read_log())
+    ours = sorted(t["ifname"] for t in our_tunnels(link.a))
+    assert ours and tc_filters(ns, link.va, "ingress") == tc_filters(ns, to_r, "ingress") \
+        == ["ipip_decap"]
+    d.kill()
+    assert sorted(t["ifname"] for t in our_tunnels(link.a)) == ours    # left by the dead run
+    return text.replace(" driver bpf\n", ""), ns, (link.va, to_r), ours
+
+
+def assert_only_strangers_left(ns, devs, link_a):
+    from test_overlay import our_tunnels
+    va, to_r = devs
+    assert our_tunnels(link_a) == []
+    assert tc_filters(ns, va, "ingress") == tc_filters(ns, to_r, "ingress") == []
+    assert not has_clsact(ns, va)                   # the dead run's, emptied
+    assert has_clsact(ns, to_r) and has_foreign(ns, to_r, "ingress")
+    assert "someone's tunnel" in ns.run("ip", "-d", "link", "show", STRANGER).stdout
+
+
+@pytest.mark.skipif(shutil.which("bird") is None, reason="bird2 not installed")
+def test_sigkill_then_overlay_never_removes_only_what_the_dead_run_left(tmp_path, driver, ovlab,
+                                                                       daemon_factory):
+    """doc/tunnels.md "Ownership": a run with no tunnel driver (every mode
+    never) still removes the devices and ipip_decap filters a killed run
+    left - the filters at start, the devices once the fib settled - and a
+    clean stop leaves none; someone's TUN and filter stay."""
+    link, bird = ovlab
+    text, ns, devs, ours = bpf_tunnels_then_sigkill(tmp_path, ovlab, daemon_factory)
+    conf = tmp_path / "never.conf"
+    conf.write_text(text.replace(" mode always\n", " mode never\n"))
+    d = daemon_factory(config=conf, netns=link.a, name="never").start()
+    assert wait_for(lambda: "fib: settled" in d.read_log(), 20), d.read_log()
+    from test_overlay import our_tunnels
+    assert wait_for(lambda: our_tunnels(link.a) == [], 5), (our_tunnels(link.a), d.read_log())
+    assert_only_strangers_left(ns, devs, link.a)
+    for name in ours:                               # logged just after the removal
+        assert wait_for(lambda: f"tunnel {name}: left by an earlier run, unused: removed"
+                        in d.read_log(), 5), d.read_log()
+    assert d.stop() == 0
+    d.assert_no_sanitizer_report()
+    assert_only_strangers_left(ns, devs, link.a)
+
+
+@pytest.mark.skipif(shutil.which("bird") is None, reason="bird2 not installed")
+@pytest.mark.parametrize("stop", ["clean", "graceful"])
+def test_overlay_never_stopped_before_settle_removes_the_dead_runs_devices_unless_graceful(
+        tmp_path, driver, ovlab, daemon_factory, stop):
+    """No peer, so no settle: the devices of the killed run stay (routes
+    first) until the stop; a clean stop removes them, a graceful one
+    (`graceful restart`) keeps them for the next run."""
+    from test_overlay import our_tunnels
+    link, bird = ovlab
+    text, ns, devs, ours = bpf_tunnels_then_sigkill(tmp_path, ovlab, daemon_factory,
+                                                    extra=" bgp graceful-restart\n")
+    bird.stop()
+    conf = tmp_path / "never.conf"
+    conf.write_text(text.replace(" mode always\n", " mode never\n"))
+    d = daemon_factory(config=conf, netns=link.a, name="never").start()
+    assert tc_filters(ns, devs[0], "ingress") == tc_filters(ns, devs[1], "ingress") == []
+    assert sorted(t["ifname"] for t in our_tunnels(link.a)) == ours
+    if stop == "clean":
+        assert d.stop() == 0
+        d.assert_no_sanitizer_report()
+        assert_only_strangers_left(ns, devs, link.a)
+        return
+    r = vtysh(d.sock, "graceful restart")
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert d.proc.wait(10) == 0
+    d.assert_no_sanitizer_report()
+    assert sorted(t["ifname"] for t in our_tunnels(link.a)) == ours

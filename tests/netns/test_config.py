@@ -9,7 +9,7 @@ import subprocess
 
 import pytest
 
-from conftest import BGPD, vtysh, wait_for
+from conftest import BGPD, VTYSH, vtysh, vtysh_json, wait_for
 
 DATA = os.path.join(os.path.dirname(__file__), "..", "data", "config")
 GOOD = sorted(glob.glob(os.path.join(DATA, "good", "*.conf")))
@@ -29,8 +29,7 @@ def test_check_mode_gives_the_documented_error(path):
     r = subprocess.run([BGPD, "-C", "-f", name], cwd=os.path.dirname(path),
                        capture_output=True, text=True, timeout=20)
     assert r.returncode == 1
-    errors = [l for l in r.stderr.splitlines() if "error:" in l]
-    assert len(errors) == 1 and errors[0].endswith(want), r.stderr
+    assert r.stderr.splitlines() == [want], r.stderr     # FILE:LINE: message, as README says
 
 
 @pytest.mark.parametrize("path", GOOD, ids=os.path.basename)
@@ -68,6 +67,45 @@ def test_bad_reload_keeps_the_running_config(daemon_factory, tmp_path):
     assert vtysh(d.sock, "reload").returncode == 0
     assert "neighbor 10.1.0.2 description new" in running(d)
     assert "/description created as new (no session reset)" in d.read_log()
+
+
+def test_reload_from_the_shell_prints_each_error_and_fails(daemon_factory, tmp_path):
+    """As `birdc configure`: the operator (and systemctl reload, which runs
+    it) sees why the file was refused, as `ipip-bgpd -C` would print it."""
+    conf = tmp_path / "s.conf"
+    good = "router bgp 65001\n neighbor 10.1.0.2 remote-as 65002\nexit\n!\n"
+    conf.write_text(good)
+    d = daemon_factory(config=conf).start()
+    conf.write_text("router bgp 65001\n neighbor 10.1.0.2 remote-as 65002\n\n"
+                    " neighbor 10.1.0.2 timers 1 2\n neighbor 10.1.0.2 frob\nexit\n")
+    check = subprocess.run([BGPD, "-C", "-f", str(conf)], capture_output=True, text=True, timeout=20)
+    r = vtysh(d.sock, "reload")
+    assert r.returncode == 1, (r.stdout, r.stderr)
+    assert len(check.stderr.splitlines()) == 2, check.stderr
+    for line in check.stderr.splitlines():
+        assert f"% {line}\n" in r.stderr, (line, r.stderr)
+    assert f"% {conf}:5: /ipip-bgpd:bgp/neighbor[address='10.1.0.2']: unknown keyword 'frob'" in r.stderr
+    assert r.stderr.rstrip().endswith(f"% {conf} has errors; the running configuration stays")
+    assert running(d) == good
+
+
+def test_vtysh_f_errors_name_file_and_line(daemon, tmp_path):
+    """-f FILE names FILE:LINE as `ipip-bgpd -C -f FILE` does (blank lines count)."""
+    f = tmp_path / "cmds.conf"
+    f.write_text("router bgp 65001\n\n neighbor 10.1.0.2 remote-as 65002\n!\n neighbor 10.1.0.2 frob\nexit\n")
+    r = subprocess.run([VTYSH, "-S", daemon.sock, "-f", str(f)], capture_output=True, text=True,
+                       timeout=20)
+    assert r.returncode == 1
+    assert f"% {f}:5: /ipip-bgpd:bgp/neighbor[address='10.1.0.2']: unknown keyword 'frob'" in r.stderr, \
+        r.stderr
+    check = subprocess.run([BGPD, "-C", "-f", str(f)], capture_output=True, text=True, timeout=20)
+    assert check.stderr.startswith(f"{f}:5: /ipip-bgpd:bgp/neighbor[address='10.1.0.2']: unknown keyword"), \
+        check.stderr
+    assert "router bgp" not in running(daemon)
+    # typed lines carry their block's context: no line number there
+    r = vtysh(daemon.sock, "configure terminal", "router bgp 65001", "neighbor 10.1.0.2 frob")
+    assert r.returncode == 1
+    assert "% /ipip-bgpd:bgp/neighbor[address='10.1.0.2']: unknown keyword 'frob'" in r.stderr, r.stderr
 
 
 def test_config_commands_change_running_config_and_bad_ones_nothing(daemon):
@@ -139,3 +177,84 @@ def test_neighbor_sub_mode_edits_that_neighbor(daemon):
     assert running(daemon) == ("router bgp 65001\n neighbor 10.1.0.2 remote-as 65002\n"
                                " neighbor 10.1.0.2 description via the sub-mode\n"
                                " neighbor 10.1.0.3 remote-as 65003\nexit\n!\n")
+
+
+AS65001 = ("router bgp 65001\n bgp router-id 10.1.0.1\n neighbor 10.1.0.2 remote-as 65002\n"
+           "exit\n!\n")
+
+
+def test_no_router_bgp_naming_another_as_changes_nothing(daemon_factory, tmp_path):
+    """FRR: `no router bgp 65009` under AS 65001 is "Can't find BGP instance"."""
+    conf = tmp_path / "a.conf"
+    conf.write_text(AS65001)
+    d = daemon_factory(config=conf).start()
+    r = vtysh(d.sock, "configure terminal", "no router bgp 65009")
+    assert r.returncode == 1
+    assert "/ipip-bgpd:bgp/asn: it is 65001, not 65009: nothing removed" in r.stderr, r.stderr
+    r = vtysh(d.sock, "configure terminal", "router bgp 65001", "no neighbor 10.1.0.2 remote-as 65009")
+    assert r.returncode == 1 and "it is 65002, not 65009: nothing removed" in r.stderr, r.stderr
+    assert running(d) == AS65001
+    assert "bgp deleted" not in d.read_log() and "router bgp removed" not in d.read_log()
+    assert vtysh_json(d.sock, "show daemon json")["pid"] == d.proc.pid
+    r = vtysh(d.sock, "configure terminal", "no router bgp 65001")
+    assert r.returncode == 0, r.stderr
+    assert "router bgp" not in running(d)
+
+
+def test_the_shell_cannot_renumber_but_a_reload_can(daemon_factory, tmp_path):
+    """FRR: "BGP is already running; AS is 65001". The file, reloaded, may."""
+    conf = tmp_path / "a.conf"
+    conf.write_text(AS65001)
+    d = daemon_factory(config=conf).start()
+    r = vtysh(d.sock, "configure terminal", "router bgp 65009")
+    assert r.returncode == 1
+    assert "/ipip-bgpd:bgp/asn: BGP is already running; AS is 65001" in r.stderr, r.stderr
+    assert running(d) == AS65001
+    assert "every session restarts" not in d.read_log()
+    conf.write_text(AS65001.replace("65001", "65009"))
+    r = vtysh(d.sock, "reload")
+    assert r.returncode == 0, r.stderr
+    assert running(d) == AS65001.replace("65001", "65009")
+    assert wait_for(lambda: "BGP: now AS 65009" in d.read_log()), d.read_log()
+
+
+OVERLAY = ("router bgp 65001\n bgp router-id 10.1.0.1\nexit\n!\n"
+           "overlay\n mode {mode}\n{more}exit\n!\n")
+
+
+def test_an_overlay_change_that_needs_a_restart_is_refused(daemon_factory, tmp_path):
+    """running-config never shows a mode or driver that is not in effect."""
+    conf = tmp_path / "o.conf"
+    never = OVERLAY.format(mode="never", more="")
+    conf.write_text(never)
+    d = daemon_factory(config=conf).start()
+    conf.write_text(OVERLAY.format(mode="cross-subnet", more=""))
+    r = vtysh(d.sock, "reload")
+    assert r.returncode == 1
+    assert "runs without a tunnel driver" in r.stderr and "restart ipip-bgpd" in r.stderr, r.stderr
+    assert running(d) == never
+    ov = vtysh_json(d.sock, "show overlay json")
+    assert (ov["mode"], ov["driver"]) == ("never", "none"), ov
+    r = vtysh(d.sock, "configure terminal", "overlay", "mode always")
+    assert r.returncode == 1 and "runs without a tunnel driver" in r.stderr, r.stderr
+    assert running(d) == never
+
+    userspace = OVERLAY.format(mode="always",
+                               more=" tunnel-style point-to-point\n driver userspace\n")
+    conf2 = tmp_path / "u.conf"
+    conf2.write_text(userspace)
+    d2 = daemon_factory(config=conf2).start()
+    assert vtysh_json(d2.sock, "show overlay json")["driver"] == "userspace"
+    r = vtysh(d2.sock, "configure terminal", "overlay", "driver kernel", "end")
+    assert r.returncode == 1
+    assert "overlay driver userspace -> kernel cannot change while ipip-bgpd runs" in r.stderr, \
+        r.stderr
+    r = vtysh(d2.sock, "configure terminal", "overlay", "mtu 1400", "end")
+    assert r.returncode == 1 and "overlay mtu unset (underlay - 20) -> 1400 cannot change" in r.stderr, r.stderr
+    assert running(d2) == userspace
+    assert vtysh_json(d2.sock, "show overlay json")["driver"] == "userspace"
+    # the modes do apply at run time when the instance has its tunnel driver
+    r = vtysh(d2.sock, "configure terminal", "overlay", "mode cross-subnet", "end")
+    assert r.returncode == 0, r.stderr
+    assert vtysh_json(d2.sock, "show overlay json")["mode"] == "cross-subnet"
+    assert running(d2) == userspace.replace("mode always", "mode cross-subnet")

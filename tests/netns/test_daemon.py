@@ -205,6 +205,46 @@ def test_sighup_reloads_and_a_bad_file_keeps_the_running_config(daemon_factory, 
     assert f"{conf}:2: /: unknown keyword 'nonsense'" in d.read_log()
 
 
+def test_relative_paths_still_mean_the_start_directory_once_detached(netns_factory, tmp_path):
+    """`cd /etc/x; ipip-bgpd -f d.conf ...`: the daemon moves to / when it
+    detaches, yet reload, write memory, show daemon and the clean-up at exit
+    mean the files beside where it started."""
+    ns = netns_factory(f"ig{os.getpid() % 100000}rel")
+    work = tmp_path / "x"
+    work.mkdir()
+    name = f"ipip-rel-{os.getpid()}.conf"    # a unique name: before the fix it went to /
+    conf = work / name
+    conf.write_text("hostname before\n")
+    r = ns.run(BGPD, "-f", name, "-S", "r.sock", "-P", "r.pid", cwd=work, check=False)
+    assert r.returncode == 0, r.stderr
+    pidfile, sock = work / "r.pid", str(work / "r.sock")
+    assert wait_for(lambda: pidfile.exists() and pidfile.read_text().strip())
+    pid = int(pidfile.read_text())
+    try:
+        assert wait_for(lambda: vtysh(sock, "show version").returncode == 0)
+        j = vtysh_json(sock, "show daemon json")
+        assert (j["configFile"], j["controlSocket"], j["pidFile"]) == \
+            (str(conf), sock, str(pidfile)), j
+        conf.write_text("hostname after\n")
+        r = vtysh(sock, "reload")
+        assert r.returncode == 0, r.stderr
+        assert vtysh_json(sock, "show daemon json")["hostname"] == "after"
+        r = vtysh(sock, "configure terminal", "hostname written", "do write memory")
+        assert r.returncode == 0 and f"saved to {conf}" in r.stdout, r.stderr
+        assert conf.read_text() == "hostname written\n"
+        conf.unlink()
+        r = vtysh(sock, "reload")
+        assert r.returncode == 1
+        assert f"cannot open {conf}: No such file or directory" in r.stderr, r.stderr
+        assert "has errors" not in r.stderr
+    finally:
+        os.kill(pid, signal.SIGTERM)
+        wait_for(lambda: not os.path.exists(f"/proc/{pid}"))
+        if os.path.exists("/" + name):
+            os.unlink("/" + name)
+    assert not os.path.exists(sock) and not pidfile.exists(), "left behind at exit"
+
+
 def frame(length, version=1, ftype=3, seq=1):
     return struct.pack("!IBBHI", length, version, 0, ftype, seq)
 

@@ -529,3 +529,52 @@ def test_configured_table_and_weights_reach_the_kernel(fib_ns):
     assert {gw[i]: w for i, w in weights.items()} == {"10.0.0.2": 3, "10.0.1.2": 1}
     f.quit()
     assert fib_ns.ip_json("route", "show", "table", "100") == []
+
+
+def compat_mode(ns):
+    return ns.run("sysctl", "-n", "net.ipv4.nexthop_compat_mode").stdout.strip()
+
+
+@pytest.mark.parametrize("keep", [False, True])
+def test_nexthop_compat_mode_found_1_is_1_again_after_a_clean_stop(fib_ns, keep):
+    """doc/fib.md: 0 while we run (O(1) group replace); the 1 we found is
+    put back by a clean stop, a graceful one (routes kept) too - the kept
+    routes forward the same either way and the next run sets 0 again."""
+    assert compat_mode(fib_ns) == "1"                 # a new namespace's default
+    f = fib_ns.fibctl()
+    assert compat_mode(fib_ns) == "0"
+    f.ok(f"set 10.100.0.0/24 count 10 {via(0, 1)}")
+    f.ok("sync")
+    f.quit(keep=keep)
+    assert compat_mode(fib_ns) == "1"
+    assert bool(our_routes(fib_ns)) == keep
+    g = fib_ns.fibctl()                               # the next run: 0 again, and 1 after it
+    assert compat_mode(fib_ns) == "0"
+    g.quit()
+    assert compat_mode(fib_ns) == "1" and our_routes(fib_ns) == {}
+
+
+def test_nexthop_compat_mode_stays_0_for_someone_elses_nexthops_or_after_sigkill(fib_ns):
+    """Someone else's nexthop objects at our stop may count on 0: it stays.
+    A SIGKILL cannot put anything back; an operator's 0 found at start is
+    never changed."""
+    f = fib_ns.fibctl()
+    fib_ns.ip("nexthop", "add", "id", "7", "via", "10.0.3.2", "dev", "fibv3")  # someone's
+    f.quit()
+    assert compat_mode(fib_ns) == "0"
+    fib_ns.ip("nexthop", "del", "id", "7")
+    fib_ns.sysctl("net.ipv4.nexthop_compat_mode", "1")
+    g = fib_ns.fibctl()
+    assert compat_mode(fib_ns) == "0"
+    g.kill()
+    assert compat_mode(fib_ns) == "0"                 # nothing ran at the end
+    h = fib_ns.fibctl()                               # finds 0: the operator's, for all it knows
+    h.quit()
+    assert compat_mode(fib_ns) == "0"
+
+
+def test_nexthop_compat_mode_left_alone_when_told(fib_ns):
+    f = fib_ns.fibctl("-C")
+    assert compat_mode(fib_ns) == "1"
+    f.quit()
+    assert compat_mode(fib_ns) == "1"

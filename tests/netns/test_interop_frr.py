@@ -154,6 +154,11 @@ def test_ebgp_4byte_as_capabilities_routes_and_withdrawals(tmp_path, link, peers
     assert r["nexthops"][0]["ip"] == link.addr_a and "locPrf" not in r, r
     assert frr_neighbor(f, link.addr_a)["addressFamilyInfo"]["ipv4Unicast"][
         "acceptedPrefixCounter"] == 2
+    # our own networks print as FRR prints its own (`network`): same status row keys
+    mine, theirs = routes(d)["10.9.1.0/24"][0], frr_routes(f)["10.50.1.0/24"][0]
+    for k in ("pathFrom", "weight", "peerId"):
+        assert mine[k] == theirs[k], (k, mine, theirs)
+    assert ("locPrf" in mine) == ("locPrf" in theirs), (mine, theirs)
     # RFC 8212 here: FRR also sends our own networks back (AS loop), refused
     assert sorted(routes(d)) == ["10.50.1.0/24", "10.50.2.0/24", "10.9.1.0/24", "10.9.2.0/24"]
     assert neighbor(d, link.addr_b)["addressFamilyInfo"]["ipv4Unicast"]["acceptedPrefixCounter"] == 2

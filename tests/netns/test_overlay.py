@@ -97,6 +97,14 @@ def test_cross_subnet_near_is_direct_far_is_tunneled_and_withdraw_cleans(tmp_pat
     v = overlay_view(d)
     assert v[link.addr_b]["decision"] == "direct"
     assert f"{link.addr_b} is on connected 10.0.31.0/24 via {link.va}" in v[link.addr_b]["reason"]
+    # a direct next hop's MTU is its device's (the route carries none), not 0
+    sh("ip", "-n", link.a, "link", "set", link.va, "mtu", "1400")
+    va_mtu = ip_json(link.a, "link", "show", link.va)[0]["mtu"]
+    assert va_mtu == 1400 and overlay_view(d)[link.addr_b]["mtu"] == va_mtu
+    row = next(l for l in vtysh(d.sock, "show overlay").stdout.splitlines()
+               if l.startswith(link.addr_b))
+    assert row.split()[4:6] == [link.va, "1400"], row
+    sh("ip", "-n", link.a, "link", "set", link.va, "mtu", "1500")
     assert v[REMOTE]["decision"] == "tunnel" and v[REMOTE]["device"] == t["ifname"]
     assert "not on a connected subnet" in v[REMOTE]["reason"]
     assert v[REMOTE]["prefixes"] == 1 and v[REMOTE]["mtu"] == t["mtu"]
@@ -125,7 +133,11 @@ def test_always_tunnels_both_and_sigterm_leaves_nothing(tmp_path, lab, daemon_fa
     assert routes[FAR][0] == [(None, by_remote[REMOTE]["ifname"], False)], routes
     assert routes[NEAR][1] == by_remote[link.addr_b]["mtu"]
     assert overlay_view(d)[link.addr_b]["decision"] == "tunnel"
+    # two tunnels, no route over both: no word about the multipath hash (0 here)
+    assert sh("ip", "netns", "exec", link.a, "sysctl", "-n",
+              "net.ipv4.fib_multipath_hash_policy").stdout.strip() == "0"
     assert d.stop(signal.SIGTERM) == 0
+    assert "fib_multipath_hash_policy is 0" not in d.read_log()
     d.assert_no_sanitizer_report()
     assert installed(link.a) == {}
     assert our_tunnels(link.a) == []

@@ -92,8 +92,11 @@ def test_neighbor_always_tunnels_the_near_prefix_and_a_list_never_keeps_far_out(
         ("always", f"neighbor {link.addr_b}", "tunnel"), v
     assert (v[REMOTE]["mode"], v[REMOTE]["modeSource"], v[REMOTE]["decision"]) == \
         ("never", "prefix-list FAR-PL", "none"), v
+    assert "mtu" not in v[REMOTE], v[REMOTE]              # none: no device, no MTU
     text = vtysh(d.sock, "show overlay").stdout
     assert "prefix-list FAR-PL" in text and f"neighbor {link.addr_b}" in text, text
+    row = next(l for l in text.splitlines() if l.startswith(REMOTE))
+    assert row.split()[5:8] == ["-", "-", "1"], row     # device, MTU, prefixes (From: 2 words)
     # show tunnel json: the one tunnel with its endpoints and MTU
     st = vtysh_json(d.sock, "show tunnel json")
     assert st["driver"] == "userspace" and st["running"], st

@@ -5,8 +5,10 @@ session with BIRD, a direct route, a user-space tunnel (TUN device, raw
 socket, per-device sysctl), SIGHUP reload, `write memory`, and a clean exit
 that removes routes, tunnels, PID file and socket. Checked as an operator
 would: /proc/PID/status, `ip route`, `ip link`, `show … json`."""
+import grp
 import os
 import pwd
+import re
 import shutil
 import signal
 import subprocess
@@ -16,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from bgplab import Bird, link_fixture, sh
-from conftest import BGPD, Daemon, bpf_driver_unavailable, vtysh, vtysh_json, wait_for
+from conftest import BGPD, VTYSH, Daemon, bpf_driver_unavailable, vtysh, vtysh_json, wait_for
 from test_overlay import installed, our_tunnels
 
 USER = "ipipbgpd-test"       # not the default name: a failed run cannot change other tests
@@ -28,6 +30,9 @@ CAPS = (1 << 12) | (1 << 10) | (1 << 13)      # NET_ADMIN, NET_BIND_SERVICE, NET
 pytestmark = pytest.mark.skipif(shutil.which("bird") is None, reason="bird2 not installed")
 
 link = link_fixture("pv", "10.0.33")
+UNIT = Path(__file__).resolve().parents[2] / "contrib" / "ipip-bgpd.service.in"
+CTL_GROUP = "ipipbgpd"       # include/ipip-bgpd/ctl.h
+OPERATOR = "ipipbgpd-optest"  # a member of CTL_GROUP
 
 
 @pytest.fixture(scope="module")
@@ -152,3 +157,84 @@ def test_without_the_user_it_stays_root_and_says_so(daemon_factory):
     r = subprocess.run([BGPD, "-n", "-u", "no-such-user-xyz", "-S", "/nonexistent/x.sock"],
                        capture_output=True, text=True, timeout=10)
     assert r.returncode == 1 and "-u: no user no-such-user-xyz" in r.stderr, r.stderr
+
+
+def unit_caps():
+    """setpriv's arguments for what the shipped unit allows root: its
+    CapabilityBoundingSet= and NoNewPrivileges=, read from the unit itself."""
+    text = UNIT.read_text()
+    caps = re.search(r"^CapabilityBoundingSet=(.*)$", text, re.M).group(1).split()
+    args = ["setpriv", "--bounding-set",
+            "-all," + ",".join("+" + c.lower().removeprefix("cap_") for c in caps)]
+    if re.search(r"^NoNewPrivileges=yes$", text, re.M):
+        args.append("--no-new-privs")
+    return args
+
+
+@pytest.fixture(scope="module")
+def ctl_group():
+    """The control socket's group, and an operator in it ({OPERATOR}),
+    created here (and removed after) if missing."""
+    made_group = subprocess.run(["getent", "group", CTL_GROUP], capture_output=True).returncode != 0
+    if made_group:
+        subprocess.run(["groupadd", "--system", CTL_GROUP], check=True)
+    made_user = subprocess.run(["getent", "passwd", OPERATOR], capture_output=True).returncode != 0
+    if made_user:
+        subprocess.run(["useradd", "--system", "--no-create-home", "--home-dir", "/nonexistent",
+                        "--shell", "/usr/sbin/nologin", "-G", CTL_GROUP, OPERATOR], check=True)
+    yield grp.getgrnam(CTL_GROUP)
+    if made_user:
+        subprocess.run(["userdel", OPERATOR], check=False)
+    if made_group:
+        subprocess.run(["groupdel", CTL_GROUP], check=False)
+
+
+@pytest.fixture
+def rootrun():
+    """A root-owned 0755 directory as /run is: socket and PID file."""
+    d = Path(tempfile.mkdtemp(prefix="ipipbgpd-run-"))
+    d.chmod(0o755)
+    yield d
+    shutil.rmtree(d, ignore_errors=True)
+
+
+@pytest.mark.skipif(shutil.which("setpriv") is None, reason="setpriv not installed")
+def test_units_capabilities_read_what_write_memory_wrote_and_give_the_socket_its_group(
+        rundir, rootrun, user, ctl_group):
+    """Under the unit's bounding set root has no CAP_DAC_OVERRIDE or
+    CAP_CHOWN: `write memory` leaves the file to the daemon's user, mode
+    0640, and the next `ExecStartPre=ipip-bgpd -C` and start must still
+    read it; the socket must still belong to group ipipbgpd so its members
+    can use ipip-vtysh."""
+    rundir.chmod(0o755)                     # as /etc/ipip-bgpd after `chown ipipbgpd`
+    cfg = rundir / "ipip-bgpd.conf"
+    cfg.write_text("hostname before\n")
+    d = Daemon(rootrun, name="unit", config=cfg, args=["-u", USER], wrap=unit_caps())
+    try:
+        d.start()
+        assert wait_for(lambda: "running as " + USER in d.read_log(), 5), d.read_log()
+        st = os.stat(d.sock)
+        assert (st.st_uid, st.st_gid) == (0, ctl_group.gr_gid), (st, d.read_log())
+        member = subprocess.run(["setpriv", f"--reuid={OPERATOR}", f"--regid={pwd.getpwnam(OPERATOR).pw_gid}",
+                                 "--init-groups", VTYSH, "-S", d.sock,
+                                 "-c", "show version"], capture_output=True, text=True, timeout=20)
+        assert member.returncode == 0, member.stderr
+        r = vtysh(d.sock, "configure terminal", "hostname after", "do write memory")
+        assert r.returncode == 0, (r.stdout, r.stderr, d.read_log())
+        st = cfg.stat()
+        assert (st.st_uid, st.st_mode & 0o777) == (user.pw_uid, 0o640), st
+        assert d.stop() == 0
+        d.assert_no_sanitizer_report()
+
+        check = subprocess.run(unit_caps() + [BGPD, "-C", "-f", str(cfg)],
+                               capture_output=True, text=True, timeout=20)
+        assert check.returncode == 0 and "configuration OK" in check.stdout, check.stderr
+        d2 = Daemon(rootrun, name="unit2", config=cfg, args=["-u", USER], wrap=unit_caps())
+        try:
+            d2.start()
+            assert vtysh_json(d2.sock, "show daemon json")["hostname"] == "after"
+            assert d2.stop() == 0
+        finally:
+            d2.kill()
+    finally:
+        d.kill()

@@ -8,6 +8,7 @@
  *                          in P B E out P B E" per tunnel,
  *                         "drops malformed M no-tunnel N", then "end"
  *   prune              -> "ok pruned N"
+ *   ecmp               -> "ok" (a route spreads over tunnels: tunnel_ecmp_in_use)
  *   quit (or EOF)      -> removes our devices, exits 0
  * Changes the manager reports print "event NAME mtu M" / "event NAME down".
  * Usage: tunctl [-k] [-f] [-m MTU] [-p PREFIX] [-d auto|kernel|userspace|bpf]
@@ -136,6 +137,10 @@ ctl_command(struct ctl *c, const char *cmd)
 		ctl_show(c);
 	else if (strcmp(cmd, "prune") == 0)
 		printf("ok pruned %u\n", tunnel_mgr_prune(c->mgr));
+	else if (strcmp(cmd, "ecmp") == 0) {
+		tunnel_ecmp_in_use(c->mgr);
+		printf("ok\n");
+	}
 	else if (strcmp(cmd, "quit") == 0)
 		return false;
 	else if (cmd[0] != '\0')

@@ -153,6 +153,8 @@ START_TEST(error_names_read_like_the_rfc)
 	ck_assert_str_eq(bgp_err_name(6, 2, buf, sizeof(buf)), "Cease/Administrative Shutdown");
 	ck_assert_str_eq(bgp_err_name(3, 99, buf, sizeof(buf)), "UPDATE Message Error/99");
 	ck_assert_str_eq(bgp_err_name(77, 1, buf, sizeof(buf)), "error 77/1");
+	ck_assert_str_eq(bgp_err_name(4, 0, buf, sizeof(buf)), "Hold Timer Expired/Unspecific");
+	ck_assert_str_eq(bgp_err_name(6, 0, buf, sizeof(buf)), "Cease/Unspecific");
 }
 END_TEST
 

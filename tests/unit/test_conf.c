@@ -4,6 +4,7 @@
  * applies hostname and log level, a bad edit changes nothing, and write
  * memory replaces the file whole.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -77,7 +78,7 @@ START_TEST(every_bad_line_is_reported_and_nothing_is_loaded)
 
 	unit_log_begin(logbuf, sizeof(logbuf));
 	p = write_file("bad.conf", "hostname ok\nfrobnicate\nlog stdout loud\nhostname a b\n");
-	ck_assert_int_eq(bgpd_conf_load(b->yang, p, &t), -1);
+	ck_assert_int_eq(bgpd_conf_load(b->yang, p, &t), -EINVAL);
 	ck_assert_ptr_null(t);
 	ck_assert_ptr_nonnull(strstr(logbuf, "bad.conf:2: /: unknown keyword 'frobnicate'"));
 	ck_assert_ptr_nonnull(strstr(logbuf, "bad.conf:3: /: unknown keyword 'loud'"));
@@ -92,7 +93,7 @@ START_TEST(missing_file_names_the_file)
 	struct lyd_node *t;
 
 	unit_log_begin(logbuf, sizeof(logbuf));
-	ck_assert_int_eq(bgpd_conf_load(b->yang, "/nonexistent/ipip-bgpd.conf", &t), -1);
+	ck_assert_int_eq(bgpd_conf_load(b->yang, "/nonexistent/ipip-bgpd.conf", &t), -ENOENT);
 	ck_assert_ptr_nonnull(strstr(logbuf,
 	    "cannot open config file /nonexistent/ipip-bgpd.conf: No such file or directory"));
 	bgpd_done(b);
@@ -111,9 +112,35 @@ START_TEST(bad_edit_changes_nothing_and_says_why)
 	ck_assert_int_eq(bgpd_conf_edit(b, good, strlen(good), errs, sizeof(errs)), 0);
 	ck_assert_str_eq(b->conf.hostname, "edited");
 	ck_assert_int_eq(bgpd_conf_edit(b, bad, strlen(bad), errs, sizeof(errs)), 1);
-	ck_assert_str_eq(errs, "/ipip-bgpd:bgp/neighbor[address='10.0.0.2']/timers/hold: "
+	ck_assert_str_eq(errs, "line 3: /ipip-bgpd:bgp/neighbor[address='10.0.0.2']/timers/hold: "
 	    "a hold time is 0 (no keepalives) or 3..65535 seconds (RFC 4271 section 4.2)\n");
 	ck_assert_str_eq(b->conf.hostname, "edited");
+	ck_assert_ptr_nonnull(strstr(logbuf, "notice: config: edited from the shell (1 changes)"));
+	ck_assert_ptr_null(strstr(logbuf, "0 changes"));	/* the refused edit: no notice */
+	ck_assert_int_eq(bgpd_conf_edit(b, good, strlen(good), errs, sizeof(errs)), 0);
+	ck_assert_ptr_null(strstr(logbuf, "0 changes"));	/* no change: debug only */
+	ck_assert_ptr_null(strstr(strstr(logbuf, "(1 changes)"), "edited from the shell"));
+	bgpd_done(b);
+}
+END_TEST
+
+/* What the shell prints for a refused `reload`: the file's errors, FILE:LINE first. */
+START_TEST(refused_reload_hands_back_every_error)
+{
+	struct bgpd *b = bgpd_new();
+	char errs[1024], want[512];
+
+	unit_log_begin(logbuf, sizeof(logbuf));
+	b->conf_file = write_file("r.conf", "hostname a\n\nfrobnicate\nlog stdout loud\n");
+	ck_assert_int_eq(bgpd_conf_reload(b, "reload", errs, sizeof(errs)), -EINVAL);
+	snprintf(want, sizeof(want), "%s:3: /: unknown keyword 'frobnicate'", b->conf_file);
+	ck_assert_msg(strncmp(errs, want, strlen(want)) == 0, "%s", errs);
+	snprintf(want, sizeof(want), "\n%s:4: /: unknown keyword 'loud'", b->conf_file);
+	ck_assert_msg(strstr(errs, want) != NULL, "%s", errs);
+	b->conf_file = "/nonexistent/r.conf";
+	ck_assert_int_eq(bgpd_conf_reload(b, "reload", errs, sizeof(errs)), -ENOENT);
+	ck_assert_str_eq(errs, "cannot open /nonexistent/r.conf: No such file or directory\n");
+	b->conf_file = NULL;
 	bgpd_done(b);
 }
 END_TEST
@@ -209,6 +236,62 @@ START_TEST(watcher_hears_each_change_with_the_new_tree_running)
 }
 END_TEST
 
+/* Not "has errors": the file is not there (a relative -f once made this). */
+START_TEST(reload_of_a_missing_file_says_it_is_missing)
+{
+	struct bgpd *b = bgpd_new();
+	char why[512], want[512];
+
+	unit_log_begin(logbuf, sizeof(logbuf));
+	b->conf_file = write_file("gone.conf", "hostname x\n");
+	unlink(b->conf_file);
+	ck_assert_int_eq(bgpd_conf_reload(b, "reload", why, sizeof(why)), -ENOENT);
+	snprintf(want, sizeof(want), "cannot open %s: No such file or directory\n", b->conf_file);
+	ck_assert_str_eq(why, want);
+	b->conf_file = write_file("bad.conf", "frobnicate\n");
+	ck_assert_int_eq(bgpd_conf_reload(b, "reload", why, sizeof(why)), -EINVAL);
+	snprintf(want, sizeof(want), "%s:1: /: unknown keyword 'frobnicate'", b->conf_file);
+	ck_assert_msg(strncmp(why, want, strlen(want)) == 0, "%s", why);
+	bgpd_done(b);
+}
+END_TEST
+
+static int
+refuse_hostname_no(const struct lyd_node *running, const struct lyd_node *cand, char *why,
+    size_t len, void *arg)
+{
+	struct conf_daemon d;
+
+	conf_daemon_get(cand, &d);
+	if (strcmp(d.hostname, "no") != 0)
+		return 0;
+	snprintf(why, len, "hostname no needs a restart");
+	return -1;
+}
+
+/* What the daemon cannot apply while it runs is refused whole, shell or reload. */
+START_TEST(a_change_the_checker_refuses_changes_nothing)
+{
+	struct bgpd *b = bgpd_new();
+	const char *edit = "hostname no\n";
+	char errs[256], why[256];
+
+	unit_log_begin(logbuf, sizeof(logbuf));
+	commit_text(b, "hostname yes\n");
+	bgpd_conf_check_set(b, refuse_hostname_no, NULL);
+	ck_assert_int_eq(bgpd_conf_edit(b, edit, strlen(edit), errs, sizeof(errs)), 1);
+	ck_assert_str_eq(errs, "hostname no needs a restart\n");
+	ck_assert_str_eq(b->conf.hostname, "yes");
+	b->conf_file = write_file("r.conf", edit);
+	ck_assert_int_eq(bgpd_conf_reload(b, "reload", why, sizeof(why)), -EBUSY);
+	ck_assert_str_eq(why, "hostname no needs a restart\n");
+	ck_assert_str_eq(b->conf.hostname, "yes");
+	ck_assert_ptr_nonnull(strstr(logbuf, "reload: hostname no needs a restart; keeping the "
+	    "running configuration"));
+	bgpd_done(b);
+}
+END_TEST
+
 /* `driver auto` on a kernel without ipip falls back to point-to-point only
  * when the operator did not choose the style: a default libyang filled in
  * must not count as chosen. */
@@ -244,10 +327,13 @@ main(void)
 		every_bad_line_is_reported_and_nothing_is_loaded,
 		missing_file_names_the_file,
 		bad_edit_changes_nothing_and_says_why,
+		refused_reload_hands_back_every_error,
 		write_memory_replaces_the_file_whole,
 		reload_sets_only_the_debug_topics_whose_lines_changed,
 		watcher_hears_each_change_with_the_new_tree_running,
 		overlay_tunnel_style_is_set_only_when_written,
+		reload_of_a_missing_file_says_it_is_missing,
+		a_change_the_checker_refuses_changes_nothing,
 	};
 	char cmd[128];
 	int rv;

@@ -151,6 +151,23 @@ START_TEST(every_error_of_a_file_is_reported)
 }
 END_TEST
 
+/* `ipip-bgpd -C` shows every error: a typo does not hide what the model finds. */
+START_TEST(parse_errors_do_not_hide_the_models_errors)
+{
+	struct lyd_node *t;
+
+	ck_assert_int_eq(load_text("t.conf", "frobnicate\nrouter bgp 1\n"
+	    " neighbor 10.0.0.2 description no remote-as\n neighbor 10.0.0.3 remote-as 3\n"
+	    " address-family ipv4 unicast\n  neighbor 10.0.0.3 route-map NOPE in\n", &t), 3);
+	ck_assert_ptr_null(t);
+	ck_assert_ptr_nonnull(strstr(errbuf, "t.conf:1: /: unknown keyword 'frobnicate'"));
+	ck_assert_ptr_nonnull(strstr(errbuf, "t.conf:3: /ipip-bgpd:bgp/neighbor[address='10.0.0.2']: "
+	    "a neighbor needs a remote-as, its own or its peer-group's\n"));
+	ck_assert_ptr_nonnull(strstr(errbuf, "t.conf:6: /ipip-bgpd:bgp/neighbor[address='10.0.0.3']"
+	    "/ipv4-unicast/route-map-in: there is no route-map NOPE\n"));
+}
+END_TEST
+
 START_TEST(every_missing_reference_is_reported)
 {
 	struct lyd_node *t;
@@ -301,6 +318,103 @@ START_TEST(no_form_removes_and_prunes)
 	    " neighbor 10.0.0.2 remote-as 2\nexit\n!\n");
 	free(out);
 	lyd_free_all(t);
+}
+END_TEST
+
+/* The shell's lines on top of base (as bgpd_conf_edit): errors, *out only without. */
+static int
+edit_text(const struct lyd_node *base, const char *text, struct lyd_node **out)
+{
+	struct conf_parse *p = conf_parse_new(ctx, base, "command", collect, NULL);
+	char *copy = strdup(text), *save = NULL;
+	int errors;
+
+	errbuf[0] = '\0';
+	*out = NULL;
+	for (char *l = strtok_r(copy, "\n", &save); l; l = strtok_r(NULL, "\n", &save))
+		(void)conf_parse_line(p, l);
+	free(copy);
+	errors = conf_parse_finish(p, out);
+	conf_parse_free(p);
+	return errors;
+}
+
+#define AS65000 "ip prefix-list P seq 5 permit 10.0.0.0/8\nroute-map RM permit 10\nexit\n" \
+	"router bgp 65000\n bgp router-id 192.0.2.1\n neighbor 10.0.0.2 remote-as 65002\n" \
+	" neighbor 10.0.0.2 description to B\n"
+
+/* FRR: `no router bgp 65009` under AS 65000 is "Can't find BGP instance". */
+START_TEST(no_form_naming_another_value_removes_nothing)
+{
+	static const struct { const char *line, *err; } refused[] = {
+		{ "no router bgp 65009",
+		  "command:1: /ipip-bgpd:bgp/asn: it is 65000, not 65009: nothing removed\n" },
+		{ "router bgp 65000\n no neighbor 10.0.0.2 remote-as 65001",
+		  "command:2: /ipip-bgpd:bgp/neighbor[address='10.0.0.2']/remote-as: "
+		  "it is 65002, not 65001: nothing removed\n" },
+		{ "router bgp 65000\n no bgp router-id 192.0.2.9",
+		  "command:2: /ipip-bgpd:bgp/router-id: it is 192.0.2.1, not 192.0.2.9: nothing removed\n" },
+		{ "router bgp 65000\n no neighbor 10.0.0.2 description to C",
+		  "command:2: /ipip-bgpd:bgp/neighbor[address='10.0.0.2']/description: "
+		  "it is to B, not to C: nothing removed\n" },
+		{ "no route-map RM deny 10",
+		  "command:1: /ipip-bgpd:route-map[name='RM']/entry[seq='10']/action: "
+		  "it is permit, not deny: nothing removed\n" },
+		{ "no ip prefix-list P seq 5 deny 10.0.0.0/8",
+		  "command:1: /ipip-bgpd:prefix-list[name='P']/entry[seq='5']/action: "
+		  "it is permit, not deny: nothing removed\n" },
+	};
+	struct lyd_node *base, *t;
+	char *out;
+
+	ck_assert_int_eq(load_text("base", AS65000, &base), 0);
+	for (size_t i = 0; i < sizeof(refused) / sizeof(refused[0]); i++) {
+		ck_assert_int_eq(edit_text(base, refused[i].line, &t), 1);
+		ck_assert_ptr_null(t);
+		ck_assert_str_eq(errbuf, refused[i].err);
+	}
+	/* the values it has, or none named: removed as before */
+	ck_assert_int_eq(edit_text(base, "router bgp 65000\n no neighbor 10.0.0.2 description to B\n"
+	    " no bgp router-id 192.0.2.1\nno route-map RM permit 10\n", &t), 0);
+	out = print_tree(t, CONF_FMT_TEXT);
+	ck_assert_str_eq(out, "ip prefix-list P seq 5 permit 10.0.0.0/8\n!\nrouter bgp 65000\n"
+	    " neighbor 10.0.0.2 remote-as 65002\nexit\n!\n");
+	free(out);
+	lyd_free_all(t);
+	ck_assert_int_eq(edit_text(base, "no router bgp 65000\n", &t), 0);
+	ck_assert_ptr_null(strstr(out = print_tree(t, CONF_FMT_TEXT), "router bgp"));
+	free(out);
+	lyd_free_all(t);
+	ck_assert_int_eq(edit_text(base, "no router bgp\n", &t), 0);
+	ck_assert_ptr_null(strstr(out = print_tree(t, CONF_FMT_TEXT), "router bgp"));
+	free(out);
+	lyd_free_all(t);
+	lyd_free_all(base);
+}
+END_TEST
+
+/* FRR: "BGP is already running; AS is 65000". A file (reload) may renumber. */
+START_TEST(the_shell_cannot_renumber_router_bgp_but_a_file_can)
+{
+	struct lyd_node *base, *t;
+	struct conf_bgp g;
+
+	ck_assert_int_eq(load_text("base", AS65000, &base), 0);
+	ck_assert_int_eq(edit_text(base, "router bgp 65001\n", &t), 1);
+	ck_assert_ptr_null(t);
+	ck_assert_str_eq(errbuf, "command:1: /ipip-bgpd:bgp/asn: BGP is already running; AS is 65000\n");
+	ck_assert_int_eq(edit_text(base, "router bgp 65000\n neighbor 10.0.0.3 remote-as 3\n", &t), 0);
+	lyd_free_all(t);
+	/* removed first, then made again: as FRR allows */
+	ck_assert_int_eq(edit_text(base, "no router bgp 65000\nrouter bgp 65001\n", &t), 0);
+	conf_bgp_get(t, &g);
+	ck_assert_uint_eq(g.asn, 65001);
+	lyd_free_all(t);
+	ck_assert_int_eq(load_text("file", "router bgp 65001\n", &t), 0);
+	conf_bgp_get(t, &g);
+	ck_assert_uint_eq(g.asn, 65001);
+	lyd_free_all(t);
+	lyd_free_all(base);
 }
 END_TEST
 
@@ -747,6 +861,7 @@ main(void)
 		every_bad_file_gives_its_documented_error,
 		every_error_of_a_file_is_reported,
 		every_missing_reference_is_reported,
+		parse_errors_do_not_hide_the_models_errors,
 		diff_says_only_a_remote_as_change_resets_a_session,
 		an_frr_file_loads_with_one_warning_per_frr_only_line,
 		frr_statements_print_back_as_written,
@@ -761,6 +876,8 @@ main(void)
 		selection_knobs_and_cluster_id_are_read_from_router_bgp,
 		shell_modes_and_completion_come_from_the_grammar,
 		no_form_removes_and_prunes,
+		no_form_naming_another_value_removes_nothing,
+		the_shell_cannot_renumber_router_bgp_but_a_file_can,
 		ebgp_requires_policy_is_on_unless_the_no_form_says_so,
 		policy_objects_are_read_entry_by_entry,
 	};

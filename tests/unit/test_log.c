@@ -4,7 +4,9 @@
  */
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "lib/debug.h"
 #include "lib/log.h"
@@ -113,6 +115,92 @@ START_TEST(debug_names_match_whole_words_as_frr_types_them)
 }
 END_TEST
 
+/* Log two lines to a temporary file with JOURNAL_STREAM set to env; its text. */
+static void
+log_to_file_with_env(const char *env, bool plain, char *out, size_t len)
+{
+	FILE *f = tmpfile();
+	size_t n;
+
+	ck_assert_ptr_nonnull(f);
+	if (env != NULL)
+		setenv("JOURNAL_STREAM", env, 1);
+	else
+		unsetenv("JOURNAL_STREAM");
+	log_init(f, "test", LOG_INFO);
+	if (plain)
+		log_set_plain();
+	log_notice("neighbor %s: up", "10.0.0.2");
+	errno = EACCES;
+	log_warn("cannot open %s", "a.conf");
+	rewind(f);
+	n = fread(out, 1, len - 1, f);
+	out[n] = '\0';
+	fclose(f);
+	unsetenv("JOURNAL_STREAM");
+	log_init(stderr, "test", LOG_INFO);
+}
+
+/* The stream systemd names in $JOURNAL_STREAM: sd-daemon's "<N>", no time of our own. */
+static char *
+journal_env_of(FILE *f, char *buf, size_t len)
+{
+	struct stat st;
+
+	ck_assert_int_eq(fstat(fileno(f), &st), 0);
+	snprintf(buf, len, "%llu:%llu", (unsigned long long)st.st_dev,
+	    (unsigned long long)st.st_ino);
+	return buf;
+}
+
+START_TEST(lines_to_the_journal_carry_the_priority_not_a_time)
+{
+	char out[512], env[64];
+	FILE *f = tmpfile();
+	size_t n;
+
+	ck_assert_ptr_nonnull(f);
+	setenv("JOURNAL_STREAM", journal_env_of(f, env, sizeof(env)), 1);
+	log_init(f, "test", LOG_INFO);
+	ck_assert_int_eq(log_get_style(), LOG_STYLE_JOURNAL);
+	log_set_plain();				/* -C under systemd: still the journal's */
+	log_notice("neighbor %s: up", "10.0.0.2");
+	errno = EACCES;
+	log_warn("cannot open %s", "a.conf");
+	rewind(f);
+	n = fread(out, 1, sizeof(out) - 1, f);
+	out[n] = '\0';
+	fclose(f);
+	unsetenv("JOURNAL_STREAM");
+	log_init(stderr, "test", LOG_INFO);
+	ck_assert_str_eq(out, "<5>neighbor 10.0.0.2: up\n<4>cannot open a.conf: Permission denied\n");
+}
+END_TEST
+
+START_TEST(another_stream_keeps_its_timestamps)
+{
+	char out[512];
+
+	log_to_file_with_env(NULL, false, out, sizeof(out));
+	ck_assert_ptr_null(strchr(out, '<'));
+	ck_assert_ptr_nonnull(strstr(out, " notice: neighbor 10.0.0.2: up\n"));
+	ck_assert_int_eq(out[4], '-');			/* 2026-... */
+	log_to_file_with_env("1:1", false, out, sizeof(out));	/* not this file */
+	ck_assert_ptr_nonnull(strstr(out, " notice: neighbor 10.0.0.2: up\n"));
+	log_to_file_with_env("garbage", false, out, sizeof(out));
+	ck_assert_ptr_nonnull(strstr(out, " warning: cannot open a.conf: Permission denied\n"));
+}
+END_TEST
+
+START_TEST(plain_lines_are_just_the_message)
+{
+	char out[512];
+
+	log_to_file_with_env(NULL, true, out, sizeof(out));
+	ck_assert_str_eq(out, "neighbor 10.0.0.2: up\ncannot open a.conf: Permission denied\n");
+}
+END_TEST
+
 int
 main(void)
 {
@@ -122,6 +210,9 @@ main(void)
 		rate_limit_counts_what_it_drops,
 		topic_lines_follow_their_topic_not_the_level,
 		debug_names_match_whole_words_as_frr_types_them,
+		lines_to_the_journal_carry_the_priority_not_a_time,
+		another_stream_keeps_its_timestamps,
+		plain_lines_are_just_the_message,
 	};
 
 	return unit_run("log", tests, UNIT_COUNT(tests));

@@ -93,7 +93,7 @@ peer_at(const struct bgpd *b, const char *addr)
 static bool
 restarted(const struct peer *p)
 {
-	return strcmp(p->last_reason, "configuration changed") == 0;
+	return strcmp(p->last_reason, "Config change") == 0;
 }
 
 #define ROUTER	"router bgp 4200000001\n bgp router-id 10.0.0.1\n bgp listen-port 0\n"
@@ -286,7 +286,7 @@ START_TEST(shutdown_stops_and_no_shutdown_starts)
 
 	ck_assert_int_eq(bgpd_conf_edit(b, down, strlen(down), errs, sizeof(errs)), 0);
 	ck_assert_int_eq(p->state, PEER_IDLE);
-	ck_assert_str_eq(p->last_reason, "administratively stopped: works");
+	ck_assert_str_eq(p->last_reason, "Admin. shutdown: works");
 	ck_assert_int_eq(bgpd_conf_edit(b, up, strlen(up), errs, sizeof(errs)), 0);
 	ck_assert_int_eq(p->state, PEER_ACTIVE);
 	ck_assert(!restarted(peer_at(b, "10.0.0.2")));

@@ -95,6 +95,57 @@ START_TEST(table_json_uses_frr_keys)
 }
 END_TEST
 
+/* A `network` route as the daemon sends it: the local pseudo-peer, iBGP-like. */
+static struct ctl_rib_rec
+local_rec(void)
+{
+	struct ctl_rib_rec r = rec("192.168.91.0/24", 0, 1, "0.0.0.0", true, false, false);
+
+	r.path.local = 1, r.path.weight = 32768;
+	return r;
+}
+
+START_TEST(own_routes_look_like_frrs_not_internal)
+{
+	struct ctl_rib_rec v[1] = { local_rec() };
+	char *out = table_print(false, v, 1);
+	json_object *top, *routes, *arr, *p, *x;
+
+	/* FRR: no 'i' status, no LocPrf, weight 32768 */
+	ck_assert_msg(strstr(out, "*> 192.168.91.0/24  0.0.0.0                            32768 i\n")
+	    != NULL, "%s", out);
+	free(out);
+	out = table_print(true, v, 1);
+	ck_assert_ptr_nonnull(top = json_tokener_parse(out));
+	ck_assert(json_object_object_get_ex(top, "routes", &routes));
+	ck_assert(json_object_object_get_ex(routes, "192.168.91.0/24", &arr));
+	p = json_object_array_get_idx(arr, 0);
+	ck_assert(json_object_object_get_ex(p, "pathFrom", &x));
+	ck_assert_str_eq(json_object_get_string(x), "external");
+	ck_assert(json_object_object_get_ex(p, "peerId", &x));
+	ck_assert_str_eq(json_object_get_string(x), "(unspec)");
+	ck_assert(!json_object_object_get_ex(p, "locPrf", &x));
+	ck_assert(json_object_object_get_ex(p, "weight", &x) && json_object_get_int(x) == 32768);
+	json_object_put(top);
+	free(out);
+}
+END_TEST
+
+START_TEST(own_route_detail_says_sourced_local)
+{
+	struct ctl_rib_rec v[1] = { local_rec() };
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	render_rib_detail(f, v, 1, false);
+	fclose(f);
+	ck_assert_msg(strstr(buf, "Origin IGP, weight 32768, valid, sourced, local, best\n") != NULL,
+	    "%s", buf);
+	free(buf);
+}
+END_TEST
+
 START_TEST(detail_says_why_a_path_is_not_best)
 {
 	struct ctl_rib_rec v[2] = {
@@ -120,6 +171,8 @@ main(void)
 		table_text_has_frr_columns_and_status_codes,
 		table_json_uses_frr_keys,
 		detail_says_why_a_path_is_not_best,
+		own_routes_look_like_frrs_not_internal,
+		own_route_detail_says_sourced_local,
 	};
 
 	return unit_run("render_rib", tests, UNIT_COUNT(tests));

@@ -371,6 +371,69 @@ START_TEST(received_notification_is_counted_by_code_and_subcode)
 }
 END_TEST
 
+static int
+count_of(const char *hay, const char *needle)
+{
+	int n = 0;
+
+	for (const char *at = hay; (at = strstr(at, needle)) != NULL; at++)
+		n++;
+	return n;
+}
+
+/* The neighbor's NOTIFICATION code/subcode arrives; the log while it is handled. */
+static void
+fx_notify_rcvd(struct fx *f, uint8_t code, uint8_t subcode, char *logs, size_t len)
+{
+	struct bgp_err e;
+	struct wbuf w;
+
+	bgp_err_set(&e, code, subcode, NULL, 0);
+	wbuf_init(&w, BGP_MAX_LEN);
+	ck_assert_int_eq(msg_notify_write(&w, &e), 0);
+	unit_log_begin(logs, len);
+	fx_send(f, &w);
+	unit_log_end();
+	log_init(stderr, "test", LOG_ERR);
+	wbuf_free(&w);
+	ck_assert_int_eq(f->p->state, PEER_IDLE);
+}
+
+/*
+ * One line per received NOTIFICATION, at its level: an error the peer found
+ * is a warning even with log-neighbor-changes off; a Cease a notice.
+ */
+START_TEST(received_notification_is_logged_once_at_its_level)
+{
+	static char logs[4096];
+	struct fx f;
+
+	fx_setup(&f, LOCAL_ID);
+	f.p->cfg.log_neighbor_changes = false;
+	fx_establish(&f);
+	fx_notify_rcvd(&f, 3, 1, logs, sizeof(logs));
+	ck_assert_msg(count_of(logs, "received NOTIFICATION") == 1, "%s", logs);
+	ck_assert_msg(strstr(logs, "warning: neighbor 10.0.0.2: session down: received "
+	    "NOTIFICATION 3/1 (") != NULL, "%s", logs);
+	fx_teardown(&f);
+
+	fx_setup(&f, LOCAL_ID);				/* OpenSent: our OPEN refused */
+	fx_notify_rcvd(&f, 2, 7, logs, sizeof(logs));
+	ck_assert_msg(count_of(logs, "received NOTIFICATION") == 1, "%s", logs);
+	ck_assert_msg(strstr(logs, "warning: neighbor 10.0.0.2: session not established: "
+	    "received NOTIFICATION 2/7 (") != NULL, "%s", logs);
+	fx_teardown(&f);
+
+	fx_setup(&f, LOCAL_ID);
+	fx_establish(&f);				/* log-neighbor-changes on */
+	fx_notify_rcvd(&f, BGP_ERR_CEASE, BGP_CEASE_ADMIN_RESET, logs, sizeof(logs));
+	ck_assert_msg(count_of(logs, "received NOTIFICATION") == 1, "%s", logs);
+	ck_assert_msg(strstr(logs, "notice: neighbor 10.0.0.2: session down: received "
+	    "NOTIFICATION 6/4 (") != NULL, "%s", logs);
+	fx_teardown(&f);
+}
+END_TEST
+
 START_TEST(route_refresh_for_ipv4_unicast_reaches_the_hook)
 {
 	struct refresh_msg r = { AFI_IPV4, RR_NORMAL, SAFI_UNICAST };
@@ -571,16 +634,6 @@ START_TEST(connections_closed_before_open_are_logged_sparingly)
 }
 END_TEST
 
-static int
-count_of(const char *hay, const char *needle)
-{
-	int n = 0;
-
-	for (const char *at = hay; (at = strstr(at, needle)) != NULL; at++)
-		n++;
-	return n;
-}
-
 /* The connect-retry timer tries again; each cause is a warning once, not per retry. */
 START_TEST(connect_failures_are_logged_once_per_cause_and_retried)
 {
@@ -652,12 +705,14 @@ START_TEST(an_operators_change_starts_the_connect_backoff_over)
 	ck_assert_int_gt(tv.tv_sec - now.tv_sec, 60);		/* 5 s doubled many times */
 	snprintf(cfg.password, sizeof(cfg.password), "fixed");
 	bgp_peer_update(b, p, &cfg, true);
+	ck_assert_str_eq(peer_reset_reason(p), "Config change");	/* FRR's words */
 	ck_assert_uint_le(p->connect_attempts, 1);		/* the attempt just made */
 	ck_assert(evtimer_pending(p->t_connect, &tv));
 	ck_assert_int_le(tv.tv_sec - now.tv_sec, 11);
 	for (int i = 0; i < 6; i++)
 		peer_fsm_event(p, FSM_CONNRETRY_EXPIRED);
 	peer_reset(p);						/* clear bgp */
+	ck_assert_str_eq(peer_reset_reason(p), "User reset");
 	ck_assert_uint_le(p->connect_attempts, 1);
 	unit_log_end();
 	bgp_free(b);
@@ -832,6 +887,7 @@ main(void)
 		an_operators_change_starts_the_connect_backoff_over,
 		connections_closed_before_open_are_logged_sparingly,
 		received_notification_is_counted_by_code_and_subcode,
+		received_notification_is_logged_once_at_its_level,
 		collision_higher_remote_id_keeps_the_peers_connection,
 		collision_higher_local_id_keeps_our_connection,
 		connection_in_established_is_refused,

@@ -1,14 +1,18 @@
 /*
  * tests/unit/test_vtysh_cmd.c - the shell's matcher: abbreviations, optional
  * tokens, arguments, ambiguity, and the choices TAB and '?' offer; FRR's
- * debug commands in the shell's own table and `show debugging` text.
+ * debug commands in the shell's own table and `show debugging` text; which
+ * arguments TAB fills with the daemon's values (neighbors, tunnels, names).
  */
 #include <stdio.h>
 #include <string.h>
 
 #include "lib/debug.h"
 #include "vtysh/cmd.h"
+#include "vtysh/commands_bgp.h"
 #include "vtysh/commands_debug.h"
+#include "vtysh/commands_rib.h"
+#include "vtysh/complete.h"
 #include "vtysh/render.h"
 #include "vtysh/vty.h"
 #include "tests/unit/unit.h"
@@ -138,6 +142,76 @@ START_TEST(choices_complete_keywords_and_carry_help)
 }
 END_TEST
 
+/* The values an argument takes after words in the shell's table (conf mode when >= 0). */
+static enum vty_values
+values_after(int mode, const char *line, const char *partial, const char *token)
+{
+	struct cmd_choice ch[64];
+	char buf[256], *w[CMD_MAX_WORDS];
+	bool complete;
+	size_t n;
+	int nw;
+
+	snprintf(buf, sizeof(buf), "%s", line);
+	nw = cmd_split(buf, w, CMD_MAX_WORDS);
+	n = mode >= 0 ? conf_choices(mode, w, nw, partial, ch, UNIT_COUNT(ch), &complete) :
+	    cmd_choices(vtysh_commands, vtysh_ncommands, w, nw, partial, ch, UNIT_COUNT(ch),
+	    &complete);
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(ch[i].token, token) == 0)
+			return vty_values_of(&ch[i]);
+	return -1;	/* the token is not offered at all */
+}
+
+START_TEST(tab_knows_which_arguments_name_neighbors_tunnels_and_lists)
+{
+	ck_assert_int_eq(values_after(-1, "show bgp neighbors", "", "A.B.C.D"), VTY_VALUES_NEIGHBOR);
+	/* a partial address still offers the token, so its values can narrow */
+	ck_assert_int_eq(values_after(-1, "show bgp neighbors", "192.0.2.", "A.B.C.D"),
+	    VTY_VALUES_NEIGHBOR);
+	ck_assert_int_eq(values_after(-1, "show ip bgp neighbors", "1", "A.B.C.D"),
+	    VTY_VALUES_NEIGHBOR);
+	ck_assert_int_eq(values_after(-1, "clear bgp", "", "WORD"), VTY_VALUES_NEIGHBOR);
+	ck_assert_int_eq(values_after(-1, "show tunnel", "ip", "NAME"), VTY_VALUES_TUNNEL);
+	ck_assert_int_eq(values_after(-1, "show ip bgp", "", "A.B.C.D"), VTY_VALUES_NONE);
+	ck_assert_int_eq(values_after(CONF_MODE_ROUTER, "neighbor", "", "A.B.C.D"),
+	    VTY_VALUES_NEIGHBOR);
+	ck_assert_int_eq(values_after(CONF_MODE_ROUTER, "neighbor", "", "NAME"),
+	    VTY_VALUES_PEER_GROUP);
+	ck_assert_int_eq(values_after(CONF_MODE_ROUTER, "neighbor 10.0.0.2 peer-group", "", "NAME"),
+	    VTY_VALUES_PEER_GROUP);
+	ck_assert_int_eq(values_after(CONF_MODE_AF, "neighbor 10.0.0.2 route-map", "", "NAME"),
+	    VTY_VALUES_ROUTE_MAP);
+	ck_assert_int_eq(values_after(CONF_MODE_ROUTE_MAP, "match ip address prefix-list", "",
+	    "NAME"), VTY_VALUES_PREFIX_LIST);
+	ck_assert_int_eq(values_after(CONF_MODE_ROUTE_MAP, "match community", "", "NAME"),
+	    VTY_VALUES_COMMUNITY_LIST);
+	ck_assert_int_eq(values_after(CONF_MODE_OVERLAY, "neighbor", "", "A.B.C.D"),
+	    VTY_VALUES_NEIGHBOR);
+	ck_assert_int_eq(values_after(CONF_MODE_ROUTER, "bgp router-id", "", "A.B.C.D"),
+	    VTY_VALUES_NONE);
+}
+END_TEST
+
+/* No daemon: no values, nothing said, the session not marked unreachable. */
+START_TEST(tab_without_a_daemon_offers_nothing_quietly)
+{
+	struct vty v = { .sock = "/nonexistent/ipip-bgpd.sock", .out = stdout };
+	struct cmd_choice c = { .token = "A.B.C.D", .after = "neighbors" };
+	char out[4][VTY_VALUE_LEN];
+	char err[256] = "";
+	FILE *saved = stderr, *f = fmemopen(err, sizeof(err), "w");
+
+	stderr = f;
+	ck_assert_uint_eq(vty_values_complete(&v, &c, 1, "", out, 4), 0);
+	stderr = saved;
+	fclose(f);
+	ck_assert_str_eq(err, "");
+	ck_assert(!v.unreachable);
+	ck_assert_ptr_null(v.cl);
+}
+END_TEST
+
 /* The shell's own table: FRR's debug commands reach cmd_debug, abbreviated or not. */
 START_TEST(frr_debug_commands_are_in_the_shell)
 {
@@ -162,6 +236,57 @@ START_TEST(frr_debug_commands_are_in_the_shell)
 	n = cmd_split(buf, w, 16);
 	ck_assert_int_eq(cmd_lookup(vtysh_commands, vtysh_ncommands, w, n, &def, &a), CMD_OK);
 	ck_assert(def->run == cmd_show_debugging);
+}
+END_TEST
+
+/* FRR's spellings an operator types by habit reach the command that does it. */
+START_TEST(frr_shell_spellings_are_in_the_shell)
+{
+	static const struct {
+		const char *line;
+		int (*run)(struct vty *, const struct cmd_args *);
+		const char *word, *dir;		/* clear: the WORD, the in|out keyword */
+	} want[] = {
+		{ "clear ip bgp 10.0.0.2", cmd_clear_bgp, "10.0.0.2", NULL },
+		{ "clear ip bgp * soft", cmd_clear_bgp, "*", NULL },
+		{ "clear bgp ipv4 unicast 10.0.0.2", cmd_clear_bgp, "10.0.0.2", NULL },
+		{ "clear bgp ipv4 unicast *", cmd_clear_bgp, "*", NULL },
+		{ "clear bgp 10.0.0.2 out", cmd_clear_bgp, "10.0.0.2", "out" },
+		{ "clear bgp 10.0.0.2 soft i", cmd_clear_bgp, "10.0.0.2", "in" },
+		{ "clear bgp external", cmd_clear_bgp, "external", NULL },
+		{ "clear bgp 65002 soft out", cmd_clear_bgp, "65002", "out" },
+		{ "show bgp ipv4 summary", cmd_show_bgp_summary, NULL, NULL },
+		{ "show bgp ipv4 unicast summary json", cmd_show_bgp_summary, NULL, NULL },
+		{ "sh ip bgp sum", cmd_show_bgp_summary, NULL, NULL },
+		{ "show bgp ipv4 unicast 10.0.0.0/8 longer-prefixes", cmd_show_bgp_longer, NULL, NULL },
+		{ "show ip bgp 10.0.0.0/8 longer-prefixes json", cmd_show_bgp_longer, NULL, NULL },
+		{ "show bgp neighbors 10.0.0.2 received-routes", cmd_show_bgp_received, NULL, NULL },
+		{ "show ip bgp neighbors 10.0.0.2 received-routes json", cmd_show_bgp_received, NULL,
+		    NULL },
+		{ "write", vtysh_write, NULL, NULL },
+		{ "wr", vtysh_write, NULL, NULL },
+		{ "write memory", vtysh_write, NULL, NULL },
+		{ "copy running-config startup-config", vtysh_write, NULL, NULL },
+		{ "write terminal", vtysh_show_running, NULL, NULL },
+	};
+	const struct cmd_def *def;
+	struct cmd_args a;
+	char buf[128], *w[16];
+	int n;
+
+	for (size_t i = 0; i < UNIT_COUNT(want); i++) {
+		snprintf(buf, sizeof(buf), "%s", want[i].line);
+		n = cmd_split(buf, w, 16);
+		ck_assert_msg(cmd_lookup(vtysh_commands, vtysh_ncommands, w, n, &def, &a) == CMD_OK,
+		    "%s", want[i].line);
+		ck_assert_msg(def->run == want[i].run, "%s", want[i].line);
+		if (want[i].word != NULL)
+			ck_assert_str_eq(cmd_arg(&a, "WORD"), want[i].word);
+		if (want[i].dir != NULL)
+			for (int k = 0; k < a.n; k++)
+				if (strcmp(a.v[k].token, "in|out") == 0)
+					ck_assert_str_eq(a.v[k].word, want[i].dir);
+	}
 }
 END_TEST
 
@@ -201,6 +326,9 @@ main(void)
 		arguments_are_typed,
 		choices_complete_keywords_and_carry_help,
 		frr_debug_commands_are_in_the_shell,
+		frr_shell_spellings_are_in_the_shell,
+		tab_knows_which_arguments_name_neighbors_tunnels_and_lists,
+		tab_without_a_daemon_offers_nothing_quietly,
 		show_debugging_speaks_frr,
 	};
 
