@@ -290,7 +290,7 @@ ao_to_fill(const struct peer *p, struct ao_to *t)
 		.requires_policy = p->cfg.ebgp_requires_policy && !peer_cfg_has_policy_out(&p->cfg),
 		.not_activated = !p->cfg.ipv4_unicast,
 		.strip = (uint8_t)(~p->cfg.send_community & PEER_SEND_ALL),
-		.addr = ntohl(p->cfg.remote_addr.s_addr), .remote_as = p->cfg.remote_as,
+		.addr = ntohl(p->cfg.remote_addr.s_addr), .remote_as = peer_remote_as(p),
 		.local_as = peer_local_as(p), .local_addr = ntohl(p->local.sin_addr.s_addr),
 	};
 }

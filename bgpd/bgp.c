@@ -144,6 +144,8 @@ bgp_peer_update(struct bgp *b, struct peer *p, const struct peer_cfg *cfg, bool 
 		bgp_listen_md5_set(b, p, false);
 		p->md5_hinted = false;
 	}
+	if (cfg->ebgp_multihop != p->cfg.ebgp_multihop)
+		p->ttl_hinted = false;
 	if (cfg->shutdown && !p->cfg.shutdown) {
 		p->cfg = *cfg;		/* no restart once stopped */
 		peer_stop(p, BGP_CEASE_ADMIN_SHUTDOWN, cfg->shutdown_msg);

@@ -108,9 +108,10 @@ neighbor_fill(const struct peer *p, struct ctl_neighbor *n)
 	n->shutdown = p->cfg.shutdown;
 	n->md5 = p->cfg.password[0] != '\0';
 	n->ttl_hops = p->cfg.ttl_security_hops;
-	n->remote_as = p->cfg.remote_as;
+	n->remote_as = peer_remote_as(p);	/* 0: external, no OPEN yet */
 	n->local_as = peer_local_as(p);
-	n->ebgp = n->remote_as != n->local_as;
+	n->ebgp = peer_is_ebgp(p);
+	n->hops_max = n->ttl_hops ? n->ttl_hops : (uint8_t)peer_ttl(p);
 	id_str(p->remote_id, n->remote_id, sizeof(n->remote_id));
 	id_str(p->bgp->router_id, n->local_id, sizeof(n->local_id));
 	n->state_msecs = peer_state_msecs(p);

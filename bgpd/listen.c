@@ -3,7 +3,8 @@
  * by default). Only configured neighbors get in: anyone else is closed at
  * once and logged with a rate limit, since a stranger can trigger it. TCP MD5
  * keys live on the listening socket (the kernel checks the SYN, RFC 2385),
- * GTSM is set on each accepted socket (RFC 5082). Out of file descriptors,
+ * and TOS CS6 for the SYN-ACKs; TTL or GTSM (RFC 5082) is set on each
+ * accepted socket, the SYN-ACK leaving with the system's TTL. Out of file descriptors,
  * the listener pauses (accept.h) rather than spin.
  */
 #include <errno.h>
@@ -60,7 +61,7 @@ bgp_accept_cb(struct evconnlistener *l, evutil_socket_t fd, struct sockaddr *sa,
 		bgp_refuse(b, fd, sin->sin_addr, "neighbor is shut down");
 		return;
 	}
-	if ((rv = conn_sockopts_set(fd, &p->cfg)) < 0) {
+	if ((rv = conn_sockopts_set(fd, p)) < 0) {
 		log_peer(p, LOG_WARNING, "incoming connection: socket options: %s", strerror(-rv));
 		close(fd);
 		return;
@@ -91,7 +92,7 @@ bgp_listen_socket(const struct bgp *b)
 	if ((fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0)) < 0)
 		return -errno;
 	if (setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof(on)) < 0 ||
-	    bind(fd, (struct sockaddr *)&sin, sizeof(sin)) < 0 || listen(fd, 64) < 0) {
+	    sock_tos_set(fd, SOCK_TOS_CONTROL) < 0 || bind(fd, (struct sockaddr *)&sin, sizeof(sin)) < 0 || listen(fd, 64) < 0) {
 		int rv = -errno;
 
 		close(fd);

@@ -200,6 +200,7 @@ MUST_USE int msg_open_parse(struct cursor *c, struct open_msg *m, struct bgp_err
 /* What the session expects of the peer's OPEN (filled from config). */
 struct open_expect {
 	uint32_t	remote_as;	/* 0: any (not for production use) */
+	bool		external;	/* remote-as external: any AS but local_as */
 	uint32_t	local_as;
 	uint32_t	local_id;	/* our BGP Identifier, host order */
 	bool		require_as4;	/* peer must send 4-octet AS capability */

@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <ifaddrs.h>
 #include <arpa/inet.h>
 
 #include <event2/event.h>
@@ -198,7 +199,7 @@ peer_state_set(struct peer *p, enum peer_state next)
 		p->flaps = 0;		/* it was stable: this error is not a flap */
 	p->state = next;
 	if (next == PEER_ESTABLISHED)
-		p->md5_hinted = false;
+		p->md5_hinted = p->ttl_hinted = false;
 	clock_gettime(CLOCK_MONOTONIC, &p->since);
 }
 
@@ -258,6 +259,47 @@ peer_end_log(struct peer *p, enum peer_state old)
 	}
 }
 
+/* On a subnet of one of our interfaces, or the far end of a point-to-point one. */
+static bool
+addr_is_connected(struct in_addr a)
+{
+	struct ifaddrs *ifs, *i;
+	bool found = false;
+	uint32_t m;
+
+	if (getifaddrs(&ifs) < 0)
+		return true;		/* cannot tell: say nothing */
+	for (i = ifs; i != NULL && !found; i = i->ifa_next) {
+		if (i->ifa_addr == NULL || i->ifa_addr->sa_family != AF_INET || i->ifa_netmask == NULL)
+			continue;
+		m = ((struct sockaddr_in *)i->ifa_netmask)->sin_addr.s_addr;
+		found = ((((struct sockaddr_in *)i->ifa_addr)->sin_addr.s_addr ^ a.s_addr) & m) == 0 ||
+		    (i->ifa_dstaddr != NULL && i->ifa_dstaddr->sa_family == AF_INET &&
+		    ((struct sockaddr_in *)i->ifa_dstaddr)->sin_addr.s_addr == a.s_addr);
+	}
+	freeifaddrs(ifs);
+	return found;
+}
+
+/*
+ * An eBGP session sends with TTL 1 (peer_ttl): a neighbor behind a router
+ * never answers, and the symptom (a connect that fails, a hold timer that
+ * expires) does not say why. Say it once, until Established, when the
+ * neighbor is on no connected subnet. FRR does not even try such a neighbor
+ * (its connected check); we try, since loopback peering over one link works.
+ */
+static void
+peer_ttl_hint(struct peer *p)
+{
+	if (p->ttl_hinted || !peer_is_ebgp(p) || p->cfg.ttl_security_hops > 0 ||
+	    peer_ttl(p) > 1 || addr_is_connected(p->cfg.remote_addr))
+		return;
+	p->ttl_hinted = true;
+	log_peer(p, LOG_WARNING, "not established, and it is on no connected subnet while "
+	    "eBGP sends with TTL 1: behind a router it needs 'neighbor %s ebgp-multihop N'",
+	    p->name);
+}
+
 /* Close the session's connection (after sending e, if any); maybe restart later. */
 static void
 peer_drop(struct peer *p, enum peer_state old, const struct bgp_err *e, bool restart)
@@ -283,6 +325,8 @@ peer_drop(struct peer *p, enum peer_state old, const struct bgp_err *e, bool res
 		if (p->hooks.down)		/* after the close: last_reason/last_err are final */
 			p->hooks.down(p, p->hooks.arg);
 	}
+	if (old != PEER_ESTABLISHED && restart && !p->bgp->stopping && !p->cfg.shutdown)
+		peer_ttl_hint(p);	/* an error, not an operator's stop */
 	if (old >= PEER_OPENSENT && restart)
 		p->stats.resets++;
 	if (!restart || p->bgp->stopping || p->cfg.shutdown) {
@@ -353,6 +397,7 @@ static void
 fa_retry_wait(struct peer *p, enum peer_state old)
 {
 	peer_drop(p, old, NULL, false);
+	peer_ttl_hint(p);
 	p->connect_attempts++;
 	if (!p->cfg.passive)
 		peer_timer_arm(p, p->t_connect,
@@ -399,7 +444,7 @@ fa_establish(struct peer *p, enum peer_state old)
 	p->notified = false;
 	log_peer(p, p->cfg.log_neighbor_changes ? LOG_NOTICE : LOG_DEBUG,
 	    "session established (AS %u, id %u.%u.%u.%u, hold %us%s%s)",
-	    p->cfg.remote_as, p->remote_id >> 24, (p->remote_id >> 16) & 255,
+	    peer_remote_as(p), p->remote_id >> 24, (p->remote_id >> 16) & 255,
 	    (p->remote_id >> 8) & 255, p->remote_id & 255, p->hold,
 	    p->ctx.as4 ? ", 4-byte AS" : "", p->ctx.extmsg ? ", extended messages" : "");
 	if (p->hooks.up)
@@ -668,7 +713,8 @@ peer_open_accept(struct peer *p, const struct open_msg *m)
 
 	p->remote_id = m->bgp_id;
 	p->caps_rx = m->caps;
-	caps_negotiate(&p->caps_tx, &m->caps, p->cfg.remote_as != peer_local_as(p), &p->ctx);
+	p->open_as = open_peer_as(m);
+	caps_negotiate(&p->caps_tx, &m->caps, peer_is_ebgp(p), &p->ctx);
 	/* §4.2: the smaller hold time; keepalive at most a third of it (§10) */
 	p->hold = m->hold < p->cfg.hold_time ? m->hold : p->cfg.hold_time;
 	if (ka == 0 || ka > p->hold / 3)

@@ -169,10 +169,12 @@ struct peer {
 	unsigned		 connect_attempts;	/* failures since the last OPEN, for backoff */
 	int			 connect_err;	/* errno of the last connect() logged; 0 none */
 	bool			 md5_hinted;	/* md5watch.c warned; until Established */
+	bool			 ttl_hinted;	/* peer_ttl_hint() warned; until Established */
 	unsigned		 flaps;		/* errors since the session was last stable */
 	uint16_t		 hold;		/* negotiated, seconds (0: no hold timer) */
 	uint16_t		 keepalive;
 	uint32_t		 remote_id;	/* the peer's BGP Identifier, host order */
+	uint32_t		 open_as;	/* the AS in its last OPEN accepted; 0 none */
 	struct bgp_caps		 caps_rx;	/* what the peer announced */
 	struct bgp_caps		 caps_tx;	/* what we announced */
 	struct msg_ctx		 ctx;		/* negotiated: parse/write UPDATEs with it */
@@ -310,6 +312,30 @@ static inline uint32_t
 peer_local_as(const struct peer *p)
 {
 	return p->cfg.local_as ? p->cfg.local_as : p->bgp->asn;
+}
+/* Its AS: configured, or with `remote-as external` the one its OPEN gave (0 before). */
+static inline uint32_t
+peer_remote_as(const struct peer *p)
+{
+	return p->cfg.remote_as_external ? p->open_as : p->cfg.remote_as;
+}
+static inline bool
+peer_is_ebgp(const struct peer *p)
+{
+	return p->cfg.remote_as_external || p->cfg.remote_as != peer_local_as(p);
+}
+/*
+ * How many hops away the peer may be, the TTL we send with: GTSM's 255
+ * aside (peer_cfg.ttl_security_hops), FRR's choice: 255 for iBGP, for eBGP
+ * `ebgp-multihop N`, else 1, so an eBGP session to a router one hop further
+ * does not come up by accident (RFC 4271 leaves it to the implementation).
+ */
+static inline int
+peer_ttl(const struct peer *p)
+{
+	if (!peer_is_ebgp(p))
+		return PEER_TTL_MAX;
+	return p->cfg.ebgp_multihop ? p->cfg.ebgp_multihop : 1;
 }
 /* Milliseconds in the current state (uptime when Established). */
 int64_t	peer_state_msecs(const struct peer *);

@@ -22,11 +22,13 @@
 #define PEER_SEND_EXTENDED	0x2	/* EXTENDED_COMMUNITIES (RFC 4360) */
 #define PEER_SEND_LARGE		0x4	/* LARGE_COMMUNITY (RFC 8092) */
 #define PEER_SEND_ALL		0x7
+#define PEER_TTL_MAX		255	/* iBGP, bare `ebgp-multihop`, GTSM */
 
 /* What the operator sets per neighbor (FRR's `neighbor A.B.C.D ...`). */
 struct peer_cfg {
 	struct in_addr	remote_addr;
-	uint32_t	remote_as;
+	uint32_t	remote_as;		/* 0 with remote_as_external */
+	bool		remote_as_external;	/* any AS but ours, from its OPEN */
 	uint32_t	local_as;		/* 0: the router's AS */
 	char		description[PEER_DESC_MAX + 1];
 	uint16_t	port;			/* remote TCP port; 0: 179 */
@@ -34,6 +36,7 @@ struct peer_cfg {
 	bool		passive;		/* never connect, only accept */
 	char		password[PEER_PASSWORD_MAX + 1];	/* TCP MD5 (RFC 2385); "" none */
 	uint8_t		ttl_security_hops;	/* GTSM (RFC 5082); 0 off */
+	uint8_t		ebgp_multihop;		/* eBGP TTL; 0: 1, a direct neighbor */
 	uint16_t	hold_time;		/* 0 or >= 3 */
 	uint16_t	keepalive;
 	uint16_t	connect_retry;		/* base of the backoff, >= 1 */

@@ -101,6 +101,9 @@ peer_cfg_from(const struct conf_neighbor *n, const struct conf_bgp *g, struct pe
 
 	(void)inet_pton(AF_INET, n->address, &a);	/* the model checked both */
 	peer_cfg_init(c, a, n->remote_as);
+	if (strcmp(n->remote_as_type, "internal") == 0)
+		c->remote_as = n->local_as ? n->local_as : g->asn;
+	c->remote_as_external = strcmp(n->remote_as_type, "external") == 0;
 	if (n->update_source[0] != '\0')
 		(void)inet_pton(AF_INET, n->update_source, &c->update_source);
 	if (t->set) {
@@ -113,6 +116,7 @@ peer_cfg_from(const struct conf_neighbor *n, const struct conf_bgp *g, struct pe
 	c->port = n->port;
 	c->passive = n->passive;
 	c->ttl_security_hops = n->ttl_security;
+	c->ebgp_multihop = n->ebgp_multihop;
 	c->rr_client = n->rr_client;
 	c->next_hop_self = n->next_hop_self;
 	c->allowas_in = n->allowas_in;
@@ -524,7 +528,9 @@ apply_neighbor(const struct conf_neighbor *n, void *arg)
 		    "compatibility; no Adj-RIB-In is kept, a changed inbound policy is applied "
 		    "with ROUTE-REFRESH (RFC 2918)", n->address);
 	if (p == NULL) {
-		if (bgp_peer_add(bgp, &cfg, &p) == 0 && bgp->started)
+		if (bgp_peer_add(bgp, &cfg, &p) == 0 && bgp->started && cfg.remote_as_external)
+			log_peer(p, LOG_NOTICE, "configured (AS external)");
+		else if (p != NULL && bgp->started)
 			log_peer(p, LOG_NOTICE, "configured (AS %u)", cfg.remote_as);
 		return;
 	}

@@ -162,7 +162,7 @@ rde_stats_get(const struct rde *r, struct rde_stats *out)
 static bool
 check_first_as(const struct peer *p, const struct attr_set *a)
 {
-	return !p->ctx.ebgp || aspath_first_as(a->aspath, a->aspath_words) == p->cfg.remote_as;
+	return !p->ctx.ebgp || aspath_first_as(a->aspath, a->aspath_words) == peer_remote_as(p);
 }
 
 /* Our AS at most allowas-in times in the path (RFC 4271 §9.1.2). */
@@ -517,7 +517,7 @@ rde_up_cb(struct peer *p, void *arg)
 		fatal("rde: session");
 	s->rp = (struct rib_peer){
 		.addr = ntohl(p->cfg.remote_addr.s_addr), .router_id = p->remote_id,
-		.remote_as = p->cfg.remote_as, .local_as = peer_local_as(p),
+		.remote_as = peer_remote_as(p), .local_as = peer_local_as(p),
 		.local_addr = ntohl(p->local.sin_addr.s_addr), .ebgp = p->ctx.ebgp,
 		.rr_client = p->cfg.rr_client,
 	};

@@ -206,6 +206,7 @@ session_open_parse(struct peer *p, struct cursor *body, struct open_msg *m,
 {
 	struct open_expect x = {
 		.remote_as = p->cfg.remote_as,
+		.external = p->cfg.remote_as_external,
 		.local_as = peer_local_as(p),
 		.local_id = p->bgp->router_id,
 	};

@@ -31,8 +31,11 @@ void	conn_free(struct peer_conn *);
 /* Queue bytes; -ENOBUFS above PEER_OUT_MAX. Arms the send hold timer. */
 MUST_USE int conn_send(struct peer_conn *, const void *, size_t);
 size_t	conn_out_queued(const struct peer_conn *);
-/* Peer-side socket options on a connected or listening socket. */
-MUST_USE int conn_sockopts_set(int fd, const struct peer_cfg *);
+/*
+ * The peer's socket options on a connecting or accepted socket: TOS CS6,
+ * TTL (peer_ttl) or GTSM, TCP MD5.
+ */
+MUST_USE int conn_sockopts_set(int fd, const struct peer *);
 
 /* session.c */
 /* Read and handle whole messages on c; bounded per call (STYLE 7). */

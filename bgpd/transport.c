@@ -1,9 +1,10 @@
 /*
  * bgpd/transport.c - a peer's TCP connections: non-blocking connect with the
- * neighbor's socket options (update-source, TCP MD5, GTSM), bufferevents with
- * an input cap (PEER_IN_MAX read ahead) and an output cap (PEER_OUT_MAX), and
- * the RFC 9687 send hold timer, armed while output waits, restarted on each
- * bit of progress and stopped when it drains. Bytes go to session.c; connection news goes to the state machine.
+ * neighbor's socket options (update-source, TCP MD5, TTL or GTSM, TOS),
+ * bufferevents with an input cap (PEER_IN_MAX read ahead) and an output cap
+ * (PEER_OUT_MAX), and the RFC 9687 send hold timer, armed while output
+ * waits, restarted on each bit of progress and stopped when it drains. Bytes
+ * go to session.c; connection news goes to the state machine.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -18,17 +19,21 @@
 #include "bgpd/session.h"
 #include "lib/sockopt.h"
 
+/* CS6 as FRR, BIRD and OpenBGPD mark BGP: what control-plane policing matches. */
 int
-conn_sockopts_set(int fd, const struct peer_cfg *cfg)
+conn_sockopts_set(int fd, const struct peer *p)
 {
+	const struct peer_cfg *cfg = &p->cfg;
 	int rv;
 
 	if (cfg->password[0] != '\0' &&
 	    (rv = sock_md5_set(fd, cfg->remote_addr, cfg->password)) < 0)
 		return rv;
-	if (cfg->ttl_security_hops > 0 && (rv = sock_gtsm_set(fd, cfg->ttl_security_hops)) < 0)
+	if ((rv = sock_tos_set(fd, SOCK_TOS_CONTROL)) < 0)
 		return rv;
-	return 0;
+	if (cfg->ttl_security_hops > 0)
+		return sock_gtsm_set(fd, cfg->ttl_security_hops);
+	return sock_ttl_set(fd, peer_ttl(p));
 }
 
 static void
@@ -139,7 +144,7 @@ conn_connect(struct peer *p, struct peer_conn **out)
 
 	if ((fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0)) < 0)
 		return -errno;
-	rv = conn_sockopts_set(fd, &p->cfg);
+	rv = conn_sockopts_set(fd, p);
 	if (rv == 0 && src.sin_addr.s_addr != INADDR_ANY &&
 	    bind(fd, (struct sockaddr *)&src, sizeof(src)) < 0)
 		rv = -errno;		/* update-source not (yet) on this host */

@@ -26,12 +26,14 @@ struct field {
 
 static const struct field nbr_fields[] = {
 	NF("remote-as", F_U32, remote_as),
+	NF("remote-as-type", F_STR, remote_as_type),
 	NF("local-as", F_U32, local_as),
 	NF("description", F_STR, description),
 	NF("update-source", F_STR, update_source),
 	NF("passive", F_FLAG, passive),
 	NF("password", F_STR, password),
 	NF("ttl-security-hops", F_U8, ttl_security),
+	NF("ebgp-multihop", F_U8, ebgp_multihop),
 	NF("timers", F_FLAG, timers.set),
 	NF("timers/keepalive", F_U16, timers.keepalive),
 	NF("timers/hold", F_U16, timers.hold),
@@ -126,6 +128,10 @@ neighbor_fill(const struct lyd_node *tree, const struct lyd_node *nb, struct con
 		snprintf(path, sizeof(path), "/ipip-bgpd:bgp/peer-group[name='%s']", c->peer_group);
 		if ((g = find(tree, path)) != NULL)
 			fields_fill(g, nbr_fields, sizeof(nbr_fields) / sizeof(nbr_fields[0]), c);
+	}
+	if (find(nb, "remote-as") != NULL || find(nb, "remote-as-type") != NULL) {
+		c->remote_as = 0;		/* its own, of either kind, wins over the group's */
+		c->remote_as_type[0] = '\0';
 	}
 	fields_fill(nb, nbr_fields, sizeof(nbr_fields) / sizeof(nbr_fields[0]), c);
 }

@@ -135,11 +135,13 @@ struct conf_neighbor {
 	char		address[16];		/* "10.0.0.2" */
 	char		peer_group[CONF_NAME_MAX];
 	uint32_t	remote_as, local_as;	/* 0: unset */
+	char		remote_as_type[9];	/* "internal", "external"; "" unset */
 	char		description[81];
 	char		password[81];
 	char		update_source[16];	/* "" unset */
 	bool		passive;
 	uint8_t		ttl_security;		/* 0: off */
+	uint8_t		ebgp_multihop;		/* 0: unset, eBGP TTL 1 */
 	struct conf_timers timers;
 	uint16_t	connect_retry;		/* seconds, 0: default */
 	uint16_t	port;			/* 0: 179 */

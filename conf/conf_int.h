@@ -30,6 +30,9 @@ enum {
 	CONF_IGNORED	= 0x40,	/* FRR-only housekeeping: warned about, not stored,
 				   never printed; may open a block of its own */
 	CONF_NO_PRINT	= 0x80,	/* parsed, but another entry prints what it sets */
+	CONF_SEQ_AUTO	= 0x100,	/* path names a list keyed by seq, left out of
+				   the statement: FRR's next multiple of 5, an
+				   identical entry not added twice, "no" removes it */
 };
 
 struct conf_cmd {

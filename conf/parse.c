@@ -147,6 +147,46 @@ node_value_is(struct lyd_node *tree, const char *path, const char *value)
 	    LY_SUCCESS;
 }
 
+/* Do a and b sit in different cases of one choice? */
+static bool
+schema_other_case(const struct lysc_node *a, const struct lysc_node *b)
+{
+	return a != NULL && b != NULL && a->parent != NULL && b->parent != NULL &&
+	    a->parent->nodetype == LYS_CASE && b->parent->nodetype == LYS_CASE &&
+	    a->parent != b->parent && a->parent->parent == b->parent->parent;
+}
+
+/*
+ * RFC 7950 §7.9: creating a node of one case of a choice deletes the nodes
+ * of its other cases (`remote-as 65002`, then `remote-as external` from the
+ * shell). Both from this one text is refused, as a leaf set twice is.
+ */
+static int
+parse_choice_settle(struct conf_parse *p, const char *path)
+{
+	struct lyd_node *n = NULL, *s, *next;
+	char other[CONF_PATH_MAX], msg[CONF_PATH_MAX + 64];
+	unsigned prev;
+
+	if (lyd_find_path(p->tree, path, 0, &n) != LY_SUCCESS) {
+		ly_err_clean(p->ctx, NULL);
+		return 0;
+	}
+	LY_LIST_FOR_SAFE(lyd_first_sibling(n), next, s) {
+		if (!schema_other_case(n->schema, s->schema) ||
+		    lyd_path(s, LYD_PATH_STD, other, sizeof(other)) == NULL)
+			continue;
+		if ((prev = lines_find(p, other)) != 0) {
+			snprintf(msg, sizeof(msg), "conflicts with %s set on line %u",
+			    s->schema->name, prev);
+			parse_error(p, path, msg);
+			return -1;
+		}
+		lyd_free_tree(s);	/* never the top: a child of n's parent */
+	}
+	return 0;
+}
+
 static bool
 node_exists(struct conf_parse *p, const char *path)
 {
@@ -180,6 +220,8 @@ parse_set(struct conf_parse *p, const char *path, const char *value)
 	}
 	ly_err_clean(p->ctx, NULL);
 	tree_fix_root(p, made);
+	if (parse_choice_settle(p, path) < 0)
+		return -1;
 	lines_record(p, path);
 	return 0;
 }
@@ -464,6 +506,87 @@ parse_negated(struct conf_parse *p, const char *path, const struct conf_cmd *c, 
 	return 0;
 }
 
+/* Does entry hold exactly the values the statement gives (an absent one absent)? */
+static bool
+seq_entry_same(const struct lyd_node *entry, const struct conf_cmd *c, const struct cli_match *m)
+{
+	char leaf[64], vbuf[256];
+	struct lyd_node *n;
+	const char *v, *d;
+
+	for (int i = 0; i < CONF_SETS_MAX && c->sets[i]; i++) {
+		d = strchr(c->sets[i], '$');
+		snprintf(leaf, sizeof(leaf), "%.*s", (int)strcspn(c->sets[i], "="), c->sets[i]);
+		v = d ? conf_arg_value(m, atoi(d + 1), vbuf, sizeof(vbuf)) : NULL;
+		if (lyd_find_path(entry, leaf, 0, &n) != LY_SUCCESS)
+			n = NULL;
+		if ((n == NULL) != (v == NULL) || (v != NULL && strcmp(lyd_get_value(n), v) != 0))
+			return false;
+	}
+	return true;
+}
+
+/*
+ * The entries of list (".../entry", keyed by seq): the highest seq, and the
+ * entry identical to what the statement gives, or NULL.
+ */
+static uint32_t
+seq_scan(struct conf_parse *p, const char *list, const struct conf_cmd *c,
+    const struct cli_match *m, struct lyd_node **same)
+{
+	struct ly_set *set = NULL;
+	uint32_t max = 0, seq;
+
+	*same = NULL;
+	if (p->tree == NULL || lyd_find_xpath(p->tree, list, &set) != LY_SUCCESS) {
+		ly_err_clean(p->ctx, NULL);
+		return 0;
+	}
+	for (uint32_t i = 0; i < set->count; i++) {
+		seq = (uint32_t)strtoul(node_value(set->dnodes[i], "seq") ?: "0", NULL, 10);
+		max = seq > max ? seq : max;
+		if (*same == NULL && seq_entry_same(set->dnodes[i], c, m))
+			*same = set->dnodes[i];
+	}
+	ly_set_free(set, NULL);
+	return max;
+}
+
+/*
+ * FRR's `ip prefix-list P permit X` and `bgp community-list standard C
+ * permit X` without `seq`: the next multiple of 5 above the highest seq
+ * (FRR's choice); an identical entry is not added again, and the "no" form
+ * removes the identical one.
+ */
+static int
+parse_seq_auto(struct conf_parse *p, const char *list, const struct conf_cmd *c,
+    const struct cli_match *m, bool no)
+{
+	char path[CONF_PATH_MAX];
+	struct lyd_node *same;
+	uint32_t max = seq_scan(p, list, c, m, &same);
+
+	if (no) {
+		if (same == NULL) {
+			parse_error(p, list, "no such entry");
+			return -1;
+		}
+		if (snprintf(path, sizeof(path), "%s[seq='%s']", list, node_value(same, "seq")) <
+		    (int)sizeof(path))
+			parse_delete(p, path);
+		return 0;
+	}
+	if (same != NULL)
+		return 0;
+	if (max > UINT32_MAX - 5) {
+		parse_error(p, list, "no sequence number left after the highest; give 'seq N'");
+		return -1;
+	}
+	if (snprintf(path, sizeof(path), "%s[seq='%u']", list, max / 5 * 5 + 5) >= (int)sizeof(path))
+		return -1;
+	return parse_statement(p, path, c, m);
+}
+
 /* Run the statement found in frame fr (index i of the stack). */
 static int
 parse_run(struct conf_parse *p, int i, const struct conf_hit *h, bool no)
@@ -486,6 +609,8 @@ parse_run(struct conf_parse *p, int i, const struct conf_hit *h, bool no)
 		return parse_negated(p, path, h->cmd, no);
 	if (h->cmd->flags & CONF_BOOL)
 		return parse_set(p, path, no ? "false" : "true");
+	if (h->cmd->flags & CONF_SEQ_AUTO)
+		return parse_seq_auto(p, path, h->cmd, &h->m, no);
 	if (no)
 		return parse_no(p, path, h->cmd, &h->m);
 	if (!(h->cmd->flags & CONF_INLINE) && parse_statement(p, path, h->cmd, &h->m) < 0)

@@ -1,5 +1,5 @@
 /*
- * lib/sockopt.c - TCP MD5 and GTSM socket options. See sockopt.h.
+ * lib/sockopt.c - TCP MD5, GTSM, TTL and TOS socket options. See sockopt.h.
  */
 #include <errno.h>
 #include <string.h>
@@ -26,6 +26,12 @@ sock_md5_set(int fd, struct in_addr addr, const char *key)
 	if (setsockopt(fd, IPPROTO_TCP, TCP_MD5SIG, &md5, sizeof(md5)) < 0)
 		return n == 0 && errno == ENOENT ? 0 : -errno;
 	return 0;
+}
+
+int
+sock_tos_set(int fd, int tos)
+{
+	return setsockopt(fd, IPPROTO_IP, IP_TOS, &tos, sizeof(tos)) < 0 ? -errno : 0;
 }
 
 int

@@ -347,6 +347,7 @@ neighbor_json(const struct ctl_neighbor *n)
 	J_BOOL(o, "md5Enabled", n->md5);
 	if (n->ttl_hops)
 		J_INT(o, "bgpTtlSecurityHops", n->ttl_hops);
+	J_INT(o, n->ebgp ? "externalBgpNbrMaxHopsAway" : "internalBgpNbrMaxHopsAway", n->hops_max);
 	json_object_object_add(o, "neighborCapabilities", neighbor_caps_json(n));
 	json_object_object_add(o, "messageStats", neighbor_stats_json(n));
 	J_INT(o, "connectionsEstablished", n->established);
@@ -394,6 +395,11 @@ neighbor_text(FILE *out, const struct ctl_neighbor *n)
 	fprintf(out, "  Hold time is %u, keepalive interval is %u seconds\n", n->hold, n->keepalive);
 	fprintf(out, "  Configured hold time is %u, keepalive interval is %u seconds, connect retry %u\n",
 	    n->hold_cfg, n->keepalive_cfg, n->connect_retry);
+	fprintf(out, "  %s BGP neighbor may be up to %u hops away.\n",
+	    n->ebgp ? "External" : "Internal", n->hops_max);
+	if (n->ttl_hops)
+		fprintf(out, "  TTL security (GTSM) is on: received TTL at least %u\n",
+		    256u - n->ttl_hops);
 	fprintf(out, "  Neighbor capabilities:\n");
 	for (size_t i = 0; i < sizeof(cap_names) / sizeof(cap_names[0]); i++)
 		if ((s = cap_state(n, cap_names[i].bit, false)) != NULL)

@@ -188,8 +188,9 @@ struct ctl_neighbor {
 	char		desc[81];		/* 80 characters at most */
 	char		state[16];		/* "Established", RFC 4271 §8 names */
 	char		hostname[65];		/* from the peer's hostname capability */
-	uint8_t		passive, shutdown, md5, ttl_hops;
+	uint8_t		passive, shutdown, md5, ttl_hops;	/* ttl_hops: GTSM, 0 off */
 	uint8_t		ebgp;
+	uint8_t		hops_max;		/* how far it may be: GTSM hops, else the TTL sent */
 	uint8_t		last_err_sent;		/* 1: we sent the last NOTIFICATION */
 	uint8_t		last_err_code, last_err_subcode;
 	uint32_t	remote_as, local_as;

@@ -162,3 +162,19 @@ def test_no_send_community_strips_what_the_route_map_set(tmp_path, link, birds, 
     assert established_count(d, link.addr_b) == 1    # a soft change
     d.stop()
     d.assert_no_sanitizer_report()
+
+
+@pytest.mark.skipif(shutil.which("bird") is None, reason="bird2 not installed")
+def test_remote_as_external_takes_the_as_of_the_open_and_routes_flow(tmp_path, link, birds,
+                                                                     daemon_factory):
+    """FRR's `neighbor X remote-as external`: any AS but ours, learned from
+    BIRD's OPEN; shown and logged as that AS, treated as eBGP (BIRD's AS
+    first in the paths we keep, ours prepended toward it)."""
+    text = conf_text(link).replace(f"remote-as {BIRD_AS}", "remote-as external")
+    d, b = lab(tmp_path, link, birds, daemon_factory, text)
+    n = vtysh_json(d.sock, f"show bgp neighbors {link.addr_b} json")[link.addr_b]
+    assert n["remoteAs"] == BIRD_AS and n["nbrExternalLink"], n
+    assert f"session established (AS {BIRD_AS}," in d.read_log()
+    assert wait_for(lambda: sorted(BIRD_PREFIXES) <= sorted(table(d)), 10), table(d)
+    assert wait_for(lambda: bird_has(b, OUR_NETWORKS[0]), 10), b.birdc("show route").stdout
+    assert f"BGP.as_path: {OUR_AS}" in bird_route(b, OUR_NETWORKS[0])

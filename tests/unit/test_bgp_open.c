@@ -236,6 +236,21 @@ START_TEST(open_check_refuses_wrong_remote_as)
 }
 END_TEST
 
+/* remote-as external: any AS but ours (2/2 Bad Peer AS for ours, as FRR). */
+START_TEST(open_check_external_takes_any_as_but_ours)
+{
+	struct open_msg m = open_peer(4200000002u, 2);
+	struct open_expect x = { .external = true, .local_as = 65000, .local_id = 1 };
+	struct bgp_err e;
+
+	ck_assert_int_eq(open_check(&m, &x, &e), 0);
+	m = open_peer(65000, 2);
+	ck_assert_int_eq(open_check(&m, &x, &e), -EBADMSG);
+	ck_assert_uint_eq(e.code, 2);
+	ck_assert_uint_eq(e.subcode, 2);
+}
+END_TEST
+
 START_TEST(open_check_refuses_missing_as4_with_unsupported_capability)
 {
 	struct open_msg m = open_peer(65001, 2);
@@ -285,6 +300,7 @@ main(void)
 		written_open_parses_back_equal,
 		negotiation_takes_what_both_sides_said,
 		open_check_refuses_wrong_remote_as,
+		open_check_external_takes_any_as_but_ours,
 		open_check_refuses_missing_as4_with_unsupported_capability,
 		open_check_refuses_our_own_identifier_on_ibgp,
 	};

@@ -547,7 +547,8 @@ static const char frr_file[] =
 	"  neighbor 192.0.2.2 soft-reconfiguration inbound\n  neighbor 192.0.2.2 send-community\n"
 	"  neighbor 192.0.2.2 route-map OUT out\n  neighbor 192.0.2.2 allowas-in\n"
 	"  maximum-paths 4\n exit-address-family\nexit\n!\nline vty\n exec-timeout 0 0\n!\n"
-	"debug bgp zebra\ndebug zebra kernel msgdump\ndebug bgp nht\ndebug bgp neighbor-events\n";
+	"debug bgp zebra\ndebug zebra kernel msgdump\ndebug bgp nht\ndebug bgp neighbor-events\n"
+	"log file /var/log/frr/bgpd.log informational\n";
 
 START_TEST(an_frr_file_loads_with_one_warning_per_frr_only_line)
 {
@@ -567,6 +568,8 @@ START_TEST(an_frr_file_loads_with_one_warning_per_frr_only_line)
 	ck_assert_ptr_nonnull(strstr(logs,
 	    "frr.conf:40: FRR-only statement ignored: debug zebra kernel msgdump\n"));
 	ck_assert_ptr_nonnull(strstr(logs, "frr.conf:41: FRR-only statement ignored: debug bgp nht\n"));
+	ck_assert_ptr_nonnull(strstr(logs, "frr.conf:43: FRR-only statement ignored: "
+	    "log file /var/log/frr/bgpd.log informational\n"));
 	out = print_tree(t, CONF_FMT_TEXT);		/* none of them is stored */
 	ck_assert_str_eq(out, "hostname site-a\nlog syslog informational\n"
 	    "debug bgp neighbor-events\nip prefix-list LAN seq 5 permit 10.1.0.0/24\n!\nroute-map OUT permit 10\n"
@@ -598,6 +601,12 @@ static const struct {
 	{ " bgp bestpath bandwidth default-weight-for-missing\n",
 	  " bgp bestpath bandwidth default-weight-for-missing\n" },
 	{ " neighbor 10.0.0.2 advertisement-interval 600\n", " neighbor 10.0.0.2 advertisement-interval 600\n" },
+	{ " neighbor 10.0.0.2 ebgp-multihop\n", " neighbor 10.0.0.2 ebgp-multihop\n" },
+	{ " neighbor 10.0.0.3 remote-as external\n", " neighbor 10.0.0.3 remote-as external\n" },
+	{ " neighbor 10.0.0.3 remote-as internal\n", " neighbor 10.0.0.3 remote-as internal\n" },
+	{ " neighbor 10.0.0.2 ebgp-multihop 255\n", " neighbor 10.0.0.2 ebgp-multihop\n" },
+	{ " neighbor 10.0.0.2 ebgp-multihop 2\n", " neighbor 10.0.0.2 ebgp-multihop 2\n" },
+	{ " neighbor 10.0.0.2 ebgp-multihop 2\n no neighbor 10.0.0.2 ebgp-multihop\n", "" },
 	{ " address-family ipv4 unicast\n  neighbor 10.0.0.2 activate\n",
 	  "  neighbor 10.0.0.2 activate\n" },
 	{ " address-family ipv4 unicast\n  no neighbor 10.0.0.2 activate\n",
@@ -659,6 +668,55 @@ START_TEST(frr_statements_print_back_as_written)
 }
 END_TEST
 
+/* FRR numbers entries written without `seq` in steps of 5 after the highest. */
+START_TEST(prefix_and_community_lists_without_seq_number_as_frr)
+{
+	struct lyd_node *t;
+	char *out;
+
+	ck_assert_msg(load_text("t", "ip prefix-list P permit 10.0.0.0/8 le 24\n"
+	    "ip prefix-list P seq 12 deny 192.168.0.0/16\n"
+	    "ip prefix-list P permit 172.16.0.0/12\n"
+	    "ip prefix-list P permit 10.0.0.0/8 le 24\n"		/* the same again: not added */
+	    "ip prefix-list P permit 10.0.0.0/8\n"			/* differs by le: added */
+	    "no ip prefix-list P permit 172.16.0.0/12\n"
+	    "ip prefix-list P deny 0.0.0.0/0 le 32\n"
+	    "bgp community-list standard C permit 65000:1\n"
+	    "bgp community-list standard C deny no-export\n", &t) == 0, "%s", errbuf);
+	out = print_tree(t, CONF_FMT_TEXT);
+	ck_assert_str_eq(out, "ip prefix-list P seq 5 permit 10.0.0.0/8 le 24\n"
+	    "ip prefix-list P seq 12 deny 192.168.0.0/16\n"
+	    "ip prefix-list P seq 20 permit 10.0.0.0/8\n"
+	    "ip prefix-list P seq 25 deny 0.0.0.0/0 le 32\n"
+	    "bgp community-list standard C seq 5 permit 65000:1\n"
+	    "bgp community-list standard C seq 10 deny no-export\n");
+	free(out);
+	lyd_free_all(t);
+	ck_assert_int_eq(load_text("t.conf", "no ip prefix-list P permit 10.0.0.0/8\n", &t), 1);
+	ck_assert_ptr_nonnull(strstr(errbuf, "t.conf:1: /ipip-bgpd:prefix-list[name='P']/entry: "
+	    "no such entry"));
+}
+END_TEST
+
+START_TEST(disable_connected_check_is_warned_about_and_not_stored)
+{
+	static char logs[1024];
+	struct lyd_node *t;
+	char *out;
+
+	unit_log_begin(logs, sizeof(logs));
+	ck_assert_msg(load_text("frr.conf", "router bgp 1\n neighbor 10.0.0.2 remote-as 2\n"
+	    " neighbor 10.0.0.2 disable-connected-check\n", &t) == 0, "%s", errbuf);
+	unit_log_end();
+	ck_assert_ptr_nonnull(strstr(logs, "frr.conf:3: FRR-only statement ignored: "
+	    "neighbor 10.0.0.2 disable-connected-check\n"));
+	out = print_tree(t, CONF_FMT_TEXT);
+	ck_assert_str_eq(out, "router bgp 1\n neighbor 10.0.0.2 remote-as 2\nexit\n!\n");
+	free(out);
+	lyd_free_all(t);
+}
+END_TEST
+
 START_TEST(frr_statements_are_read_into_the_plain_structs)
 {
 	struct lyd_node *t;
@@ -672,6 +730,7 @@ START_TEST(frr_statements_are_read_into_the_plain_structs)
 	ck_assert_int_eq(load_text("t", "router bgp 1\n no bgp log-neighbor-changes\n"
 	    " no bgp default ipv4-unicast\n bgp deterministic-med\n bgp bestpath bandwidth ignore\n"
 	    " neighbor PG peer-group\n neighbor PG remote-as 2\n neighbor PG advertisement-interval 7\n"
+	    " neighbor PG ebgp-multihop 3\n"
 	    " neighbor 10.0.0.2 peer-group PG\n neighbor 10.0.0.3 remote-as 3\n"
 	    " address-family ipv4 unicast\n  no neighbor PG send-community extended\n"
 	    "  neighbor PG activate\n  no neighbor 10.0.0.3 send-community large\n"
@@ -684,6 +743,8 @@ START_TEST(frr_statements_are_read_into_the_plain_structs)
 	ck_assert_uint_eq(conf_bgp_neighbors(t, on_neighbor, NULL), 2);
 	ck_assert_str_eq(seen[0].address, "10.0.0.2");		/* all from its group */
 	ck_assert_uint_eq(seen[0].advertisement_interval, 7);
+	ck_assert_uint_eq(seen[0].ebgp_multihop, 3);
+	ck_assert_uint_eq(seen[1].ebgp_multihop, 0);		/* unset: eBGP TTL 1 */
 	ck_assert(seen[0].activate_set && seen[0].activate);
 	ck_assert(seen[0].send_standard && !seen[0].send_extended && seen[0].send_large);
 	ck_assert(!seen[1].activate_set);			/* bgp default ipv4-unicast decides */
@@ -832,6 +893,8 @@ main(void)
 		an_frr_file_loads_with_one_warning_per_frr_only_line,
 		frr_statements_print_back_as_written,
 		frr_statements_are_read_into_the_plain_structs,
+		prefix_and_community_lists_without_seq_number_as_frr,
+		disable_connected_check_is_warned_about_and_not_stored,
 		diff_classifies_the_frr_statements,
 		the_shell_completes_the_frr_statements,
 		debug_statements_round_trip_and_no_forms_remove_only_theirs,

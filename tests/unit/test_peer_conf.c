@@ -12,13 +12,17 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 
 #include <event2/event.h>
 #include <libyang/libyang.h>
 
 #include "bgpd/conf.h"
 #include "bgpd/peer.h"
+#include "bgpd/session.h"
 #include "tests/unit/unit.h"
 
 static char logbuf[16384];
@@ -307,6 +311,108 @@ START_TEST(bad_edit_changes_no_peer)
 }
 END_TEST
 
+static int
+ip_opt(int fd, int opt)
+{
+	int v = -1;
+	socklen_t len = sizeof(v);
+
+	ck_assert_int_eq(getsockopt(fd, IPPROTO_IP, opt, &v, &len), 0);
+	return v;
+}
+
+/* The TTL and TOS a session's socket gets, as tcpdump would show them. */
+static void
+sock_check(const struct peer *p, int ttl, int minttl)
+{
+	int fd = socket(AF_INET, SOCK_STREAM, 0);
+
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(conn_sockopts_set(fd, p), 0);
+	ck_assert_msg(ip_opt(fd, IP_TTL) == ttl, "%s: TTL %d, want %d", p->name,
+	    ip_opt(fd, IP_TTL), ttl);
+	ck_assert_int_eq(ip_opt(fd, IP_MINTTL), minttl);
+	ck_assert_int_eq(ip_opt(fd, IP_TOS), 0xc0);		/* CS6 */
+	close(fd);
+}
+
+/* FRR's choice: eBGP TTL 1 unless ebgp-multihop [N] (bare: 255), iBGP 255, GTSM 255. */
+START_TEST(ebgp_sends_ttl_1_unless_multihop_ibgp_255_all_cs6)
+{
+	struct bgpd *b = fx_start(ROUTER
+	    " neighbor 10.0.0.2 remote-as 4200000002\n neighbor 10.0.0.2 passive\n"
+	    " neighbor 10.0.0.3 remote-as 4200000003\n neighbor 10.0.0.3 passive\n"
+	    " neighbor 10.0.0.3 ebgp-multihop 2\n"
+	    " neighbor 10.0.0.4 remote-as 4200000004\n neighbor 10.0.0.4 passive\n"
+	    " neighbor 10.0.0.4 ebgp-multihop\n"
+	    " neighbor 10.0.0.5 remote-as 4200000001\n neighbor 10.0.0.5 passive\n"
+	    " neighbor 10.0.0.6 remote-as 4200000006\n neighbor 10.0.0.6 passive\n"
+	    " neighbor 10.0.0.6 ttl-security hops 2\n"
+	    " neighbor 10.0.0.7 remote-as 4200000007\n neighbor 10.0.0.7 passive\n"
+	    " neighbor 10.0.0.7 local-as 4200000007\n"
+	    "exit\n");
+
+	ck_assert(peer_is_ebgp(peer_at(b, "10.0.0.2")));
+	sock_check(peer_at(b, "10.0.0.2"), 1, 0);
+	ck_assert_uint_eq(peer_at(b, "10.0.0.3")->cfg.ebgp_multihop, 2);
+	sock_check(peer_at(b, "10.0.0.3"), 2, 0);
+	sock_check(peer_at(b, "10.0.0.4"), 255, 0);
+	ck_assert(!peer_is_ebgp(peer_at(b, "10.0.0.5")));
+	sock_check(peer_at(b, "10.0.0.5"), 255, 0);		/* iBGP */
+	sock_check(peer_at(b, "10.0.0.6"), 255, 254);		/* GTSM: TTL >= 256 - 2 */
+	ck_assert(!peer_is_ebgp(peer_at(b, "10.0.0.7")));	/* local-as = remote-as */
+	sock_check(peer_at(b, "10.0.0.7"), 255, 0);
+	fx_free(b);
+}
+END_TEST
+
+START_TEST(ebgp_multihop_change_restarts_that_session_only)
+{
+	struct bgpd *b = fx_start(THREE "exit\n");
+
+	fx_commit(b, THREE " neighbor 10.0.0.2 ebgp-multihop 2\nexit\n");
+	ck_assert(restarted(peer_at(b, "10.0.0.2")));
+	ck_assert(!restarted(peer_at(b, "10.0.0.3")));
+	ck_assert_int_eq(peer_ttl(peer_at(b, "10.0.0.2")), 2);
+	ck_assert_int_eq(peer_ttl(peer_at(b, "10.0.0.3")), 1);
+	fx_free(b);
+}
+END_TEST
+
+/* FRR's remote-as internal|external: our AS; any AS but ours, learned from the OPEN. */
+START_TEST(remote_as_internal_and_external)
+{
+	struct bgpd *b = fx_start(ROUTER
+	    " neighbor 10.0.0.2 remote-as external\n neighbor 10.0.0.2 passive\n"
+	    " neighbor 10.0.0.3 remote-as internal\n neighbor 10.0.0.3 passive\n"
+	    " neighbor 10.0.0.4 remote-as 4200000004\n neighbor 10.0.0.4 passive\n"
+	    " neighbor G peer-group\n neighbor G remote-as external\n neighbor G passive\n"
+	    " neighbor 10.0.0.5 peer-group G\n neighbor 10.0.0.5 remote-as 4200000005\n"
+	    " neighbor 10.0.0.6 peer-group G\n"
+	    "exit\n");
+	const char *edit = "router bgp 4200000001\nneighbor 10.0.0.4 remote-as external\n";
+	struct peer *p = peer_at(b, "10.0.0.2");
+	char errs[512];
+
+	ck_assert(p->cfg.remote_as_external && peer_is_ebgp(p));
+	ck_assert_uint_eq(peer_remote_as(p), 0);		/* until its OPEN */
+	p->open_as = 4200000009u;
+	ck_assert_uint_eq(peer_remote_as(p), 4200000009u);
+	p = peer_at(b, "10.0.0.3");
+	ck_assert(!p->cfg.remote_as_external && !peer_is_ebgp(p));
+	ck_assert_uint_eq(p->cfg.remote_as, 4200000001u);
+	ck_assert_int_eq(peer_ttl(p), 255);
+	p = peer_at(b, "10.0.0.5");				/* its own wins over G's */
+	ck_assert(!p->cfg.remote_as_external && p->cfg.remote_as == 4200000005u);
+	ck_assert(peer_at(b, "10.0.0.6")->cfg.remote_as_external);	/* G's */
+	/* the shell replaces a number by external: that session restarts */
+	ck_assert_int_eq(bgpd_conf_edit(b, edit, strlen(edit), errs, sizeof(errs)), 0);
+	p = peer_at(b, "10.0.0.4");
+	ck_assert(p->cfg.remote_as_external && restarted(p));
+	fx_free(b);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -320,6 +426,9 @@ main(void)
 		peer_group_change_restarts_its_members_only,
 		shutdown_stops_and_no_shutdown_starts,
 		bad_edit_changes_no_peer,
+		ebgp_sends_ttl_1_unless_multihop_ibgp_255_all_cs6,
+		ebgp_multihop_change_restarts_that_session_only,
+		remote_as_internal_and_external,
 	};
 
 	return unit_run("peer_conf", tests, UNIT_COUNT(tests));
