@@ -209,16 +209,23 @@ def ip_json(ns, *args):
 ECMP_PREFIXES = ["10.20.0.0/24", "10.20.1.0/24", "10.20.2.0/24"]
 
 
-def test_show_ip_nexthop_group_lists_the_shared_ecmp_group_as_the_kernel_has_it(
-        tmp_path, link, birds, daemon_factory):
-    # Two BIRDs, three prefixes each, maximum-paths 2: every prefix uses one
-    # 2-member group; the shell shows it with the kernel's ids and refCount 3.
+def two_birds_ecmp(tmp_path, link, birds):
+    """BIRD b1 (on link) and b2 (in a new namespace C) both export
+    ECMP_PREFIXES; our config with both and maximum-paths 2. Returns C's
+    address and the config file."""
     ns_c, addr_a2, addr_c = link.add_ns("10.0.10")
     start_bird(tmp_path, birds, "b1", link.b, link.addr_b, BIRD_AS, link.addr_a, ECMP_PREFIXES,
                export="all")
     start_bird(tmp_path, birds, "b2", ns_c, addr_c, BIRD_AS, addr_a2, ECMP_PREFIXES,
                export="all")
-    conf = write_conf(tmp_path, [(link.addr_b, BIRD_AS), (addr_c, BIRD_AS)], 2)
+    return addr_c, write_conf(tmp_path, [(link.addr_b, BIRD_AS), (addr_c, BIRD_AS)], 2)
+
+
+def test_show_ip_nexthop_group_lists_the_shared_ecmp_group_as_the_kernel_has_it(
+        tmp_path, link, birds, daemon_factory):
+    # Two BIRDs, three prefixes each, maximum-paths 2: every prefix uses one
+    # 2-member group; the shell shows it with the kernel's ids and refCount 3.
+    addr_c, conf = two_birds_ecmp(tmp_path, link, birds)
     d = daemon_factory(config=conf, netns=link.a).start()
     both = {link.addr_b, addr_c}
     assert wait_for(lambda: all(kernel_route(link.a, p)[1] == both for p in ECMP_PREFIXES),
@@ -369,12 +376,7 @@ def test_a_route_over_two_tunnels_warns_once_about_the_multipath_hash(tmp_path, 
     """rib/overlay.c: the first route spread over two tunnels tells the tunnel
     manager, which warns once that with net.ipv4.fib_multipath_hash_policy 0
     (and ecmp-hash unset) one host pair's flows all take one tunnel."""
-    ns_c, addr_a2, addr_c = link.add_ns("10.0.10")
-    start_bird(tmp_path, birds, "b1", link.b, link.addr_b, BIRD_AS, link.addr_a, ECMP_PREFIXES,
-               export="all")
-    start_bird(tmp_path, birds, "b2", ns_c, addr_c, BIRD_AS, addr_a2, ECMP_PREFIXES,
-               export="all")
-    conf = write_conf(tmp_path, [(link.addr_b, BIRD_AS), (addr_c, BIRD_AS)], 2)
+    addr_c, conf = two_birds_ecmp(tmp_path, link, birds)
     conf.write_text(conf.read_text() + "overlay\n mode always\n driver userspace\nexit\n")
     d = daemon_factory(config=conf, netns=link.a).start()
     spread = lambda: [r for r in ip_json(link.a, "route", "show", "proto", "44")
