@@ -33,6 +33,11 @@ enum {
 	CONF_SEQ_AUTO	= 0x100,	/* path names a list keyed by seq, left out of
 				   the statement: FRR's next multiple of 5, an
 				   identical entry not added twice, "no" removes it */
+	CONF_NO_NAMES	= 0x200,	/* "no SPEC VALUE..." names what it removes: the
+				   values must be those set (FRR: `no router bgp
+				   65009`, `no bgp router-id X`, a list entry's
+				   action); without it a "no" ignores its values,
+				   as FRR's `no neighbor X description TEXT` does */
 };
 
 struct conf_cmd {

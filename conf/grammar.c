@@ -73,7 +73,7 @@ const struct conf_cmd conf_cmds[] = {
 	    "IP\nPrefix-list\n" H_NAME "Sequence number\nSequence number\n" H_ACTION "Prefix\n"
 	    "Minimum prefix length\nLength\nMaximum prefix length\nLength\n",
 	    "ipip-bgpd:prefix-list[name='$2']/entry[seq='$4']",
-	    { "action=$5", "prefix=$6", "ge=$8", "le=$10" } },
+	    { "action=$5", "prefix=$6", "ge=$8", "le=$10" }, 0, CONF_NO_NAMES },
 	{ M(TOP), "ip prefix-list NAME permit|deny A.B.C.D/M [ge (0-32)] [le (0-32)]",
 	    "IP\nPrefix-list\n" H_NAME H_ACTION "Prefix\n"
 	    "Minimum prefix length\nLength\nMaximum prefix length\nLength\n",
@@ -84,7 +84,8 @@ const struct conf_cmd conf_cmds[] = {
 	{ M(TOP), "bgp community-list standard NAME seq (1-4294967295) permit|deny WORD",
 	    "BGP\nCommunity-list\nStandard: lists communities\n" H_NAME "Sequence number\nSequence number\n"
 	    H_ACTION "AA:NN, no-export, no-advertise, local-AS, internet\n",
-	    "ipip-bgpd:community-list[name='$3']/entry[seq='$5']", { "action=$6", "community=$7" } },
+	    "ipip-bgpd:community-list[name='$3']/entry[seq='$5']", { "action=$6", "community=$7" },
+	    0, CONF_NO_NAMES },
 	{ M(TOP), "bgp community-list standard NAME permit|deny WORD",
 	    "BGP\nCommunity-list\nStandard: lists communities\n" H_NAME H_ACTION
 	    "AA:NN, no-export, no-advertise, local-AS, internet\n",
@@ -95,7 +96,7 @@ const struct conf_cmd conf_cmds[] = {
 	{ M(TOP), "route-map NAME permit|deny (1-65535)",
 	    "Route-map: match conditions and set changes\n" H_NAME H_ACTION "Sequence number\n",
 	    "ipip-bgpd:route-map[name='$1']/entry[seq='$3']", { "action=$2" },
-	    CONF_MODE_ROUTE_MAP, 0, "exit" },
+	    CONF_MODE_ROUTE_MAP, CONF_NO_NAMES, "exit" },
 	{ M(TOP), "route-map NAME", "Route-map\n" H_NAME,
 	    "ipip-bgpd:route-map[name='$1']", { 0 }, 0, CONF_NO_ONLY },
 	{ M(ROUTE_MAP), "match ip address prefix-list NAME",
@@ -116,9 +117,10 @@ const struct conf_cmd conf_cmds[] = {
 
 	/* BGP */
 	{ M(TOP), "router bgp (1-4294967295)", "Routing process\nBGP\nOur AS number\n",
-	    "ipip-bgpd:bgp", { "asn=$2" }, CONF_MODE_ROUTER, 0, "exit", NULL,
+	    "ipip-bgpd:bgp", { "asn=$2" }, CONF_MODE_ROUTER, CONF_NO_NAMES, "exit", NULL,
 	    "BGP is already running; AS is " },
-	{ M(ROUTER), "bgp router-id A.B.C.D", "BGP\nBGP identifier\nAddress\n", "router-id", { "=$2" } },
+	{ M(ROUTER), "bgp router-id A.B.C.D", "BGP\nBGP identifier\nAddress\n", "router-id", { "=$2" },
+	    0, CONF_NO_NAMES },
 	{ M(ROUTER), "bgp cluster-id A.B.C.D", "BGP\nRoute reflector cluster id\nAddress\n",
 	    "cluster-id", { "=$2" } },
 	{ M(ROUTER), "bgp listen-address A.B.C.D", "BGP\nAddress to listen on\nAddress\n",
@@ -163,8 +165,10 @@ const struct conf_cmd conf_cmds[] = {
 	{ M(ROUTER), "neighbor A.B.C.D", "Neighbor or peer-group\nNeighbor address\n",
 	    "neighbor[address='$1']", { 0 }, CONF_MODE_NEIGHBOR, CONF_INLINE },
 	{ M(PEER_GROUP), "peer-group", "Create this peer-group\n", "", { 0 } },
-	{ M(NEIGHBOR), "peer-group NAME", "Member of a peer-group\n" H_NAME, "peer-group", { "=$1" } },
-	{ NBR, "remote-as (1-4294967295)", "Its AS number\nAS number\n", "remote-as", { "=$1" } },
+	{ M(NEIGHBOR), "peer-group NAME", "Member of a peer-group\n" H_NAME, "peer-group", { "=$1" },
+	    0, CONF_NO_NAMES },
+	{ NBR, "remote-as (1-4294967295)", "Its AS number\nAS number\n", "remote-as", { "=$1" }, 0,
+	    CONF_NO_NAMES },
 	{ NBR, "remote-as internal|external",
 	    "Its AS number\ninternal: ours | external: any but ours, from its OPEN\n",
 	    "remote-as-type", { "=$1" } },

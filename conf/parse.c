@@ -299,11 +299,12 @@ set_is_presence(const char *set)
 }
 
 /*
- * "no SPEC VALUE..." names values: each must be the value the node holds,
- * else the statement removes nothing and is an error (FRR: `no router bgp
- * 65009` under AS 65000 is "Can't find BGP instance"; `no bgp router-id X`
- * "doesn't match"). A node that does not exist is no error: nothing to do.
- * Leaf-lists (CONF_WORDS) are not compared.
+ * "no SPEC VALUE..." of a statement that names what it removes
+ * (CONF_NO_NAMES): each value must be the one the node holds, else the
+ * statement removes nothing and is an error (FRR: `no router bgp 65009`
+ * under AS 65000 is "Can't find BGP instance"; `no bgp router-id X`
+ * "doesn't match"). Other "no" forms ignore their values, as FRR's do. A
+ * node that does not exist is no error: nothing to do.
  */
 static int
 parse_no_values_match(struct conf_parse *p, const char *path, const struct conf_cmd *c,
@@ -312,7 +313,7 @@ parse_no_values_match(struct conf_parse *p, const char *path, const struct conf_
 	char leaf[CONF_PATH_MAX], vbuf[512], msg[1200];
 	const char *given, *have, *d;
 
-	if (c->flags & CONF_WORDS || p->tree == NULL || !node_exists(p, path))
+	if (!(c->flags & CONF_NO_NAMES) || p->tree == NULL || !node_exists(p, path))
 		return 0;
 	for (int i = 0; i < CONF_SETS_MAX && c->sets[i]; i++) {
 		if ((d = strchr(c->sets[i], '$')) == NULL ||
