@@ -178,6 +178,31 @@ START_TEST(a_restarted_daemon_is_reached_again)
 }
 END_TEST
 
+/*
+ * The last answer before the restart was an error: the restarted daemon is
+ * reached, not that old error reported again for a command it never saw.
+ */
+START_TEST(a_restart_after_an_error_answer_is_reached_again)
+{
+	struct vty v = { .out = stdout };
+	struct captured c;
+	int ready[2];
+	char b;
+	pid_t pid = fake_daemon(1, 1, ready);
+
+	v.sock = sock_path;
+	run_line(&v, "show bgp summary", &c);
+	ck_assert_int_eq(c.rv, -1);
+	ck_assert_str_eq(c.err, "% BGP is not configured (no 'router bgp')\n");
+	ck_assert_int_eq(read(ready[0], &b, 1), 1);	/* the daemon is back */
+	run_line(&v, "show version", &c);
+	ck_assert_msg(c.rv == 0 && strstr(c.out, "9.9.9") != NULL, "out '%s' err '%s'", c.out,
+	    c.err);
+	vty_free(&v);
+	fake_daemon_end(pid, ready);
+}
+END_TEST
+
 START_TEST(a_daemon_still_gone_is_said_once_per_command)
 {
 	struct vty v = { .out = stdout };
@@ -319,6 +344,7 @@ main(void)
 	const TTest *tests[] = {
 		a_restarted_daemon_is_reached_again,
 		a_daemon_still_gone_is_said_once_per_command,
+		a_restart_after_an_error_answer_is_reached_again,
 		failed_json_commands_print_json,
 		failed_text_commands_print_nothing_on_stdout,
 		unreachable_daemon_json_is_json,
