@@ -4,8 +4,10 @@
  * once and logged with a rate limit, since a stranger can trigger it. TCP MD5
  * keys live on the listening socket (the kernel checks the SYN, RFC 2385),
  * and TOS CS6 for the SYN-ACKs; TTL or GTSM (RFC 5082) is set on each
- * accepted socket, the SYN-ACK leaving with the system's TTL. Out of file descriptors,
- * the listener pauses (accept.h) rather than spin.
+ * accepted socket. The SYN-ACK leaves from the listener with TTL 255: a GTSM
+ * neighbor sets IP_MINTTL before it connects, and its kernel drops a SYN-ACK
+ * below it. Out of file descriptors, the listener pauses (accept.h) rather
+ * than spin.
  */
 #include <errno.h>
 #include <string.h>
@@ -92,7 +94,8 @@ bgp_listen_socket(const struct bgp *b)
 	if ((fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0)) < 0)
 		return -errno;
 	if (setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof(on)) < 0 ||
-	    sock_tos_set(fd, SOCK_TOS_CONTROL) < 0 || bind(fd, (struct sockaddr *)&sin, sizeof(sin)) < 0 || listen(fd, 64) < 0) {
+	    sock_tos_set(fd, SOCK_TOS_CONTROL) < 0 || sock_ttl_set(fd, PEER_TTL_MAX) < 0 ||
+	    bind(fd, (struct sockaddr *)&sin, sizeof(sin)) < 0 || listen(fd, 64) < 0) {
 		int rv = -errno;
 
 		close(fd);

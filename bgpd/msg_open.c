@@ -149,7 +149,9 @@ open_check(const struct open_msg *m, const struct open_expect *x, struct bgp_err
 {
 	uint32_t as = open_peer_as(m);
 
-	if ((x->remote_as != 0 && as != x->remote_as) || (x->external && as == x->local_as))
+	/* external: any AS but ours, and not AS_TRANS, no AS of its own (RFC 6793) */
+	if ((x->remote_as != 0 && as != x->remote_as) ||
+	    (x->external && (as == x->local_as || as == AS_TRANS)))
 		return open_fail(err, BGP_OPEN_BAD_PEER_AS, NULL, 0);
 	if (as == x->local_as && m->bgp_id == x->local_id)	/* RFC 6286 §2.2 */
 		return open_fail(err, BGP_OPEN_BAD_ID, NULL, 0);

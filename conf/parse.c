@@ -521,7 +521,8 @@ seq_entry_same(const struct lyd_node *entry, const struct conf_cmd *c, const str
 		v = d ? conf_arg_value(m, atoi(d + 1), vbuf, sizeof(vbuf)) : NULL;
 		if (lyd_find_path(entry, leaf, 0, &n) != LY_SUCCESS)
 			n = NULL;
-		if ((n == NULL) != (v == NULL) || (v != NULL && strcmp(lyd_get_value(n), v) != 0))
+		if ((n == NULL) != (v == NULL) || (v != NULL &&	/* as stored: 10.0.0.1/8 is 10.0.0.0/8 */
+		    lyd_value_compare((const struct lyd_node_term *)n, v, strlen(v)) != LY_SUCCESS))
 			return false;
 	}
 	return true;

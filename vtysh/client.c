@@ -204,6 +204,17 @@ send_or_reconnect(struct ctl_client *c, uint16_t type, uint32_t seq, const void 
 	return 0;
 }
 
+/*
+ * Drop the frames read so far: one left in the buffer would be read first
+ * after the daemon closes the connection and taken for its refusal.
+ */
+static void
+consume(struct ctl_client *c, size_t consumed)
+{
+	memmove(c->buf, c->buf + consumed, c->len - consumed);
+	c->len -= consumed;
+}
+
 int
 ctl_client_request(struct ctl_client *c, uint16_t type, const void *payload, size_t len,
     ctl_record_fn *fn, void *arg, char *err, size_t errlen)
@@ -221,9 +232,13 @@ ctl_client_request(struct ctl_client *c, uint16_t type, const void *payload, siz
 			continue;	/* late answer to an abandoned request; seq 0 = the connection */
 		if (f.type == CTL_END)
 			break;
-		if (f.type == CTL_ERROR)
-			return answer_error(&f, err, errlen);
+		if (f.type == CTL_ERROR) {
+			(void)answer_error(&f, err, errlen);	/* f points into the buffer */
+			consume(c, consumed);	/* not read again after a reconnect */
+			return -1;
+		}
 		if (f.type != type || fn(&f, arg) != 0) {
+			consume(c, consumed);
 			snprintf(err, errlen, "unexpected answer from the daemon (type %u)", f.type);
 			return -1;
 		}
@@ -235,7 +250,6 @@ ctl_client_request(struct ctl_client *c, uint16_t type, const void *payload, siz
 		    "the daemon closed the connection" : strerror(-rv));
 		return -1;
 	}
-	memmove(c->buf, c->buf + consumed, c->len - consumed);
-	c->len -= consumed;
+	consume(c, consumed);
 	return 0;
 }

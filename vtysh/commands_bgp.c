@@ -149,7 +149,11 @@ clear_one(struct vty *v, const char *addr, uint32_t dir)
 	return rv < 0 ? vty_error(v, "%s", err) : 0;
 }
 
-/* FRR's `clear bgp external|ASN`: every eBGP neighbor, or every one in that AS. */
+/*
+ * FRR's `clear bgp external|ASN`: every eBGP neighbor, or every one in that
+ * AS. Soft, a neighbor that is down is passed over, as `clear bgp * soft`
+ * does: asked by name, the daemon would refuse it and the rest be skipped.
+ */
 static int
 clear_group(struct vty *v, const char *w, uint32_t dir)
 {
@@ -164,7 +168,8 @@ clear_group(struct vty *v, const char *w, uint32_t dir)
 	for (size_t i = 0; i < l.n && rv == 0; i++)
 		if (external ? l.v[i].ebgp : l.v[i].remote_as == as) {
 			hit++;
-			rv = clear_one(v, l.v[i].addr, dir);
+			if (dir == 0 || strcmp(l.v[i].state, "Established") == 0)
+				rv = clear_one(v, l.v[i].addr, dir);
 		}
 	free(l.v);
 	if (rv == 0 && hit == 0 && !external)

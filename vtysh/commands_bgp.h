@@ -42,6 +42,9 @@ int	cmd_show_bgp_statistics(struct vty *, const struct cmd_args *);
 	{ "clear ip bgp WORD [soft] [in|out]", "Reset functions\nIP information\n" \
 	    "BGP information\n" CLEAR_HELP, cmd_clear_bgp }, \
 	{ "clear bgp ipv4 unicast WORD [soft] [in|out]", "Reset functions\nBGP information\n" \
-	    "Address Family\nAddress Family modifier\n" CLEAR_HELP, cmd_clear_bgp },
+	    "Address Family\nAddress Family modifier\n" CLEAR_HELP, cmd_clear_bgp }, \
+	{ "clear ip bgp ipv4 unicast WORD [soft] [in|out]", "Reset functions\nIP information\n" \
+	    "BGP information\nAddress Family\nAddress Family modifier\n" CLEAR_HELP, \
+	    cmd_clear_bgp },
 
 #endif

@@ -145,6 +145,21 @@ def test_gtsm_session_establishes_one_hop(lab, link):
     assert n["bgpTtlSecurityHops"] == 1
 
 
+def test_a_gtsm_neighbor_connecting_completes_the_handshake(lab, link):
+    """A GTSM speaker (ipip-bgpd itself, FRR) sets IP_MINTTL before its
+    connect(): the kernel then drops a SYN-ACK below TTL 255, so our
+    listener must answer with 255 or the neighbor's connections never open."""
+    d, bird = lab(ours="ttl-security hops 1\npassive", bird_opts="ttl security yes;")
+    probe = ("import socket\n"
+             "s = socket.socket(); s.setsockopt(socket.IPPROTO_IP, 21, 255)\n"
+             f"s.bind(('{link.addr_b}', 0)); s.settimeout(5)\n"
+             "try:\n"
+             f"    s.connect(('{link.addr_a}', 179)); print('connected')\n"
+             "except OSError as e:\n    print(e)\n")
+    r = link.run_in("b", "python3", "-c", probe, timeout=15)
+    assert r.stdout.strip() == "connected", (r.stdout, r.stderr)
+
+
 def test_update_source_is_the_local_address(lab, link):
     link.add_addr("a", "10.0.0.11")
     d, bird = lab(ours="update-source 10.0.0.11", bird_neighbor="10.0.0.11")

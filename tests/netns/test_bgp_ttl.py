@@ -80,7 +80,7 @@ def run_direct(tmp_path, link, daemon_factory, ours_passive):
 def test_direct_ebgp_sends_ttl_1_and_cs6(tmp_path, link, daemon_factory, ours_passive):
     """FRR's defaults: TTL 1 to an eBGP neighbor without ebgp-multihop, TOS
     0xc0 (CS6) on every BGP packet. On the accepted socket the SYN-ACK leaves
-    from the listener, which has the mark but the system's TTL."""
+    from the listener, with the mark and TTL 255 (what a GTSM neighbor needs)."""
     d, pkts = run_direct(tmp_path, link, daemon_factory, ours_passive)
     assert pkts, "no packet captured"
     assert all(tos == 0xc0 for tos, _, _, _ in pkts), pkts
@@ -91,6 +91,7 @@ def test_direct_ebgp_sends_ttl_1_and_cs6(tmp_path, link, daemon_factory, ours_pa
         assert [p for p in pkts if p[2] == "S"] and all(p[1] == 1 for p in pkts), pkts
     else:
         assert any(p[2] == "S." for p in pkts), pkts   # BIRD connected: we accepted
+        assert all(p[1] == 255 for p in pkts if p[2] == "S."), pkts
     n = neighbor(d, link.addr_b)
     assert n["externalBgpNbrMaxHopsAway"] == 1
     assert "ebgp-multihop" not in d.read_log()            # on a connected subnet: no hint

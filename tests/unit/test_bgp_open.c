@@ -251,6 +251,27 @@ START_TEST(open_check_external_takes_any_as_but_ours)
 }
 END_TEST
 
+/*
+ * remote-as external takes the AS from the OPEN: AS_TRANS (RFC 6793) is no
+ * AS of its own, whether in the 4-octet capability or, without it, in My
+ * Autonomous System (2/2, as FRR).
+ */
+START_TEST(open_check_external_refuses_as_trans)
+{
+	struct open_msg m = open_peer(AS_TRANS, 2);
+	struct open_expect x = { .external = true, .local_as = 65000, .local_id = 1 };
+	struct bgp_err e;
+
+	ck_assert_int_eq(open_check(&m, &x, &e), -EBADMSG);
+	ck_assert_uint_eq(e.code, 2);
+	ck_assert_uint_eq(e.subcode, 2);
+	m.caps.as4 = false;
+	memset(&e, 0, sizeof(e));
+	ck_assert_int_eq(open_check(&m, &x, &e), -EBADMSG);
+	ck_assert_uint_eq(e.subcode, 2);
+}
+END_TEST
+
 START_TEST(open_check_refuses_missing_as4_with_unsupported_capability)
 {
 	struct open_msg m = open_peer(65001, 2);
@@ -301,6 +322,7 @@ main(void)
 		negotiation_takes_what_both_sides_said,
 		open_check_refuses_wrong_remote_as,
 		open_check_external_takes_any_as_but_ours,
+		open_check_external_refuses_as_trans,
 		open_check_refuses_missing_as4_with_unsupported_capability,
 		open_check_refuses_our_own_identifier_on_ibgp,
 	};

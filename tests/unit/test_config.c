@@ -696,6 +696,29 @@ START_TEST(prefix_and_community_lists_without_seq_number_as_frr)
 }
 END_TEST
 
+
+/* A prefix written with host bits is stored without them: it is the same entry. */
+START_TEST(seq_less_entry_with_host_bits_is_not_added_twice)
+{
+	struct lyd_node *t;
+	char *out;
+
+	ck_assert_msg(load_text("t", "ip prefix-list P permit 10.0.0.1/8\n"
+	    "ip prefix-list P permit 10.0.0.1/8\n", &t) == 0, "%s", errbuf);
+	out = print_tree(t, CONF_FMT_TEXT);
+	ck_assert_str_eq(out, "ip prefix-list P seq 5 permit 10.0.0.0/8\n");
+	free(out);
+	lyd_free_all(t);
+	ck_assert_msg(load_text("t", "ip prefix-list P permit 10.0.0.0/8\n"
+	    "ip prefix-list P permit 172.16.0.0/12\n"
+	    "no ip prefix-list P permit 10.1.2.3/8\n", &t) == 0, "%s", errbuf);
+	out = print_tree(t, CONF_FMT_TEXT);
+	ck_assert_str_eq(out, "ip prefix-list P seq 10 permit 172.16.0.0/12\n");
+	free(out);
+	lyd_free_all(t);
+}
+END_TEST
+
 START_TEST(disable_connected_check_is_warned_about_and_not_stored)
 {
 	static char logs[1024];
@@ -893,6 +916,7 @@ main(void)
 		frr_statements_are_read_into_the_plain_structs,
 		prefix_and_community_lists_without_seq_number_as_frr,
 		disable_connected_check_is_warned_about_and_not_stored,
+		seq_less_entry_with_host_bits_is_not_added_twice,
 		diff_classifies_the_frr_statements,
 		the_shell_completes_the_frr_statements,
 		debug_statements_round_trip_and_no_forms_remove_only_theirs,

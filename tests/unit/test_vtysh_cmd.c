@@ -251,6 +251,7 @@ START_TEST(frr_shell_spellings_are_in_the_shell)
 		{ "clear ip bgp * soft", cmd_clear_bgp, "*", NULL },
 		{ "clear bgp ipv4 unicast 10.0.0.2", cmd_clear_bgp, "10.0.0.2", NULL },
 		{ "clear bgp ipv4 unicast *", cmd_clear_bgp, "*", NULL },
+		{ "clear ip bgp ipv4 unicast 10.0.0.2 soft in", cmd_clear_bgp, "10.0.0.2", "in" },
 		{ "clear bgp 10.0.0.2 out", cmd_clear_bgp, "10.0.0.2", "out" },
 		{ "clear bgp 10.0.0.2 soft i", cmd_clear_bgp, "10.0.0.2", "in" },
 		{ "clear bgp external", cmd_clear_bgp, "external", NULL },

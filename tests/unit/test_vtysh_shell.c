@@ -5,6 +5,7 @@
  * JSON on stdout (FRR's answer where it has one) with one "% " on stderr.
  */
 #include <errno.h>
+#include <stdbool.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -47,6 +48,35 @@ send_frame(int fd, uint16_t type, uint32_t seq, const void *p, size_t len)
 	wbuf_free(&w);
 }
 
+/* All neighbors: two eBGP ones in AS 65002, the first down. */
+static void
+answer_neighbors(int fd, const struct ctl_frame *f)
+{
+	struct ctl_neighbor n = { .addr = "10.0.0.2", .state = "Active", .ebgp = 1,
+	    .remote_as = 65002 };
+
+	if (f->payload.len != 0)	/* one address: none */
+		return;
+	send_frame(fd, f->type, f->seq, &n, sizeof(n));
+	snprintf(n.addr, sizeof(n.addr), "10.0.0.3");
+	snprintf(n.state, sizeof(n.state), "Established");
+	send_frame(fd, f->type, f->seq, &n, sizeof(n));
+}
+
+/* A soft clear, as bgpd/ctl_bgp.c answers it for one named neighbor. */
+static bool
+answer_clear_soft(int fd, const struct ctl_frame *f)
+{
+	struct ctl_clear_req r;
+	struct ctl_error e = { .msg = "10.0.0.2 is not Established" };
+
+	if (ctl_record_get(f, &r, sizeof(r)) < 0 || strcmp(r.addr, "10.0.0.3") != 0) {
+		send_frame(fd, CTL_ERROR, f->seq, &e, sizeof(e));
+		return false;
+	}
+	return true;
+}
+
 /* The fake daemon's answer to one request. */
 static void
 answer(int fd, const struct ctl_frame *f)
@@ -61,6 +91,13 @@ answer(int fd, const struct ctl_frame *f)
 	case CTL_SHOW_BGP:		/* no router bgp: an error */
 		send_frame(fd, CTL_ERROR, f->seq, &e, sizeof(e));
 		return;
+	case CTL_SHOW_BGP_NEIGHBORS:
+		answer_neighbors(fd, f);
+		break;
+	case CTL_CLEAR_BGP_SOFT:
+		if (!answer_clear_soft(fd, f))
+			return;
+		break;
 	default:			/* neighbors, one prefix: none */
 		break;
 	}
@@ -175,6 +212,56 @@ START_TEST(a_restarted_daemon_is_reached_again)
 	    c.err);
 	vty_free(&v);
 	fake_daemon_end(pid, ready);
+}
+END_TEST
+
+/*
+ * The last answer before the restart was an error: the restarted daemon is
+ * reached, not that old error reported again for a command it never saw.
+ */
+START_TEST(a_restart_after_an_error_answer_is_reached_again)
+{
+	struct vty v = { .out = stdout };
+	struct captured c;
+	int ready[2];
+	char b;
+	pid_t pid = fake_daemon(1, 1, ready);
+
+	v.sock = sock_path;
+	run_line(&v, "show bgp summary", &c);
+	ck_assert_int_eq(c.rv, -1);
+	ck_assert_str_eq(c.err, "% BGP is not configured (no 'router bgp')\n");
+	ck_assert_int_eq(read(ready[0], &b, 1), 1);	/* the daemon is back */
+	run_line(&v, "show version", &c);
+	ck_assert_msg(c.rv == 0 && strstr(c.out, "9.9.9") != NULL, "out '%s' err '%s'", c.out,
+	    c.err);
+	vty_free(&v);
+	fake_daemon_end(pid, ready);
+}
+END_TEST
+
+/*
+ * `clear bgp external|ASN soft`: as `clear bgp * soft`, a neighbor that is
+ * down is passed over; the Established ones after it are still refreshed.
+ */
+START_TEST(a_soft_group_clear_passes_over_a_neighbor_that_is_down)
+{
+	static const char *lines[] = { "clear bgp external soft", "clear bgp 65002 soft out" };
+	struct vty v = { .out = stdout };
+	struct captured c;
+	int ready[2];
+
+	for (size_t i = 0; i < UNIT_COUNT(lines); i++) {
+		pid_t pid = fake_daemon(2, 0, ready);	/* the list, then one clear */
+
+		v.sock = sock_path;
+		run_line(&v, lines[i], &c);
+		ck_assert_msg(c.rv == 0, "%s: %s", lines[i], c.err);
+		vty_free(&v);
+		memset(&v, 0, sizeof(v));
+		v.out = stdout;
+		fake_daemon_end(pid, ready);
+	}
 }
 END_TEST
 
@@ -319,6 +406,8 @@ main(void)
 	const TTest *tests[] = {
 		a_restarted_daemon_is_reached_again,
 		a_daemon_still_gone_is_said_once_per_command,
+		a_soft_group_clear_passes_over_a_neighbor_that_is_down,
+		a_restart_after_an_error_answer_is_reached_again,
 		failed_json_commands_print_json,
 		failed_text_commands_print_nothing_on_stdout,
 		unreachable_daemon_json_is_json,
