@@ -7,12 +7,13 @@
 
 #include <json-c/json.h>
 
+#include "lib/compiler.h"
 #include "lib/ctlmsg.h"
 #include "vtysh/client.h"
 #include "vtysh/render.h"
 #include "vtysh/vty.h"
 
-static void
+static void PRINTF_LIKE(2, 0)
 say(struct vty *v, const char *fmt, va_list ap)
 {
 	char msg[1024];
