@@ -19,6 +19,7 @@ struct ctl_client {
 	uint32_t	seq;
 	uint8_t		buf[2 * CTL_FRAME_MAX];
 	size_t		len;		/* bytes in buf not yet consumed */
+	bool		lost;		/* the last reconnect failed: the daemon is gone */
 };
 
 /* A connected socket to path; fd, or -errno with why. */
@@ -193,8 +194,11 @@ send_or_reconnect(struct ctl_client *c, uint16_t type, uint32_t seq, const void 
 	}
 	if (is_broken(rv)) {
 		drop(c);
-		if ((c->fd = sock_connect(c->path, err, errlen)) < 0)
+		if ((c->fd = sock_connect(c->path, err, errlen)) < 0) {
+			c->lost = true;
 			return -1;
+		}
+		c->lost = false;
 		rv = send_request(c, type, seq, payload, len);
 	}
 	if (rv < 0) {
@@ -252,4 +256,10 @@ ctl_client_request(struct ctl_client *c, uint16_t type, const void *payload, siz
 	}
 	consume(c, consumed);
 	return 0;
+}
+
+bool
+ctl_client_lost(const struct ctl_client *c)
+{
+	return c != NULL && c->lost;
 }

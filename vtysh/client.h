@@ -7,6 +7,7 @@
 #ifndef IPIP_VTYSH_CLIENT_H
 #define IPIP_VTYSH_CLIENT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -19,6 +20,8 @@ struct ctl_client;
 /* 0, or -errno with one line for the operator in why. */
 int	ctl_client_connect(const char *path, struct ctl_client **, char *why, size_t whylen);
 void	ctl_client_free(struct ctl_client *);
+/* The daemon went away and connecting again failed (the shell exits 2). */
+bool	ctl_client_lost(const struct ctl_client *);
 
 /* Called for each record of the answer; non-zero stops reading (an error). */
 typedef int ctl_record_fn(const struct ctl_frame *, void *arg);

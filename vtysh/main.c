@@ -287,6 +287,8 @@ main(int argc, char **argv)
 	} else {
 		rv = from_stdin(&v);
 	}
+	if (vty_unreachable(&v))
+		rv = 2;
 	vty_free(&v);
-	return v.unreachable ? 2 : rv;
+	return rv;
 }

@@ -64,6 +64,12 @@ vty_connect(struct vty *v)
 	return 0;
 }
 
+bool
+vty_unreachable(const struct vty *v)
+{
+	return v->unreachable || ctl_client_lost(v->cl);
+}
+
 int
 vty_connect_quiet(struct vty *v)
 {

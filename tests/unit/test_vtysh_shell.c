@@ -275,12 +275,14 @@ START_TEST(a_daemon_still_gone_is_said_once_per_command)
 	v.sock = sock_path;
 	run_line(&v, "show version", &c);
 	ck_assert_int_eq(c.rv, 0);
+	ck_assert(!vty_unreachable(&v));
 	waitpid(pid, NULL, 0);				/* gone for good */
 	unlink(sock_path);
 	run_line(&v, "show version", &c);
 	ck_assert_int_eq(c.rv, -1);
 	ck_assert_msg(strstr(c.err, "% cannot connect to ipip-bgpd at ") == c.err, "%s", c.err);
 	ck_assert_ptr_null(strchr(c.err + 1, '%'));
+	ck_assert(vty_unreachable(&v));			/* -c A -c B exits 2, as documented */
 	vty_free(&v);
 	close(ready[0]);
 }
