@@ -17,6 +17,7 @@ lib_libipip_a_SOURCES = \
 	lib/slab.h lib/slab.c \
 	lib/ihash.h lib/ihash.c \
 	lib/tcpext.h lib/tcpext.c \
+	lib/sysctl.h lib/sysctl.c \
 	include/ipip-bgpd/ctl.h
 lib_libipip_a_CFLAGS = $(AM_CFLAGS)
 

@@ -19,6 +19,7 @@
 
 #include "lib/array.h"
 #include "lib/log.h"
+#include "lib/sysctl.h"
 #include "rib/fib_int.h"
 
 #define FIB_COMPAT_PATH	"/proc/sys/net/ipv4/nexthop_compat_mode"
@@ -283,17 +284,25 @@ fib_routes_sweep(struct fib *f)
 		fib_obj_sweep(f, &r->o);
 }
 
+/* Dump every nexthop object of the namespace into cb. */
 static int
-fib_dump_nexthops(struct fib *f, struct fib_dump *d)
+fib_nexthops_dump(struct fib *f, nl_msg_fn *cb, void *arg)
 {
 	char buf[MNL_SOCKET_BUFFER_SIZE];
 	struct nlmsghdr *h = mnl_nlmsg_put_header(buf);
 	struct nhmsg *nhm = mnl_nlmsg_put_extra_header(h, sizeof(*nhm));
-	int rv;
 
 	h->nlmsg_type = RTM_GETNEXTHOP;
 	nhm->nh_family = AF_UNSPEC;
-	if ((rv = nl_dump(f->nl, h, fib_dump_nh_cb, d)) < 0)
+	return nl_dump(f->nl, h, cb, arg);
+}
+
+static int
+fib_dump_nexthops(struct fib *f, struct fib_dump *d)
+{
+	int rv;
+
+	if ((rv = fib_nexthops_dump(f, fib_dump_nh_cb, d)) < 0)
 		return rv;
 	for (size_t i = 0; i < d->ngrps; i++)
 		fib_dump_grp(f, &d->grps[i]);
@@ -672,24 +681,17 @@ fib_mon_overrun(void *arg)
 static void
 fib_compat_handle(struct fib *f)
 {
-	FILE *fp = fopen(FIB_COMPAT_PATH, "r+");
-	int v = -1;
-
-	if (fp == NULL || fscanf(fp, "%d", &v) != 1 || v == 0) {
-		if (fp != NULL)
-			fclose(fp);
+	if (sysctl_read(FIB_COMPAT_PATH) != 1)
 		return;
-	}
 	if (f->opts.compat == FIB_COMPAT_LEAVE) {
 		log_warnx("fib: net.ipv4.nexthop_compat_mode=1: a group change costs one "
 		    "kernel update per route (set it to 0 for O(1) failover)");
-	} else if (fseek(fp, 0, SEEK_SET) == 0 && fputs("0\n", fp) >= 0 && fflush(fp) == 0) {
+	} else if (sysctl_write(FIB_COMPAT_PATH, 0) == 0) {
 		log_notice("fib: set net.ipv4.nexthop_compat_mode=0 (was 1) for O(1) group replace");
 		f->compat_set = true;
 	} else {
 		log_warn("fib: cannot set net.ipv4.nexthop_compat_mode=0");
 	}
-	fclose(fp);
 }
 
 struct fib_foreign {
@@ -712,15 +714,10 @@ fib_foreign_nh_cb(const struct rtnl_msg *m, void *arg)
 static int
 fib_foreign_nexthops(struct fib *f)
 {
-	char buf[MNL_SOCKET_BUFFER_SIZE];
-	struct nlmsghdr *h = mnl_nlmsg_put_header(buf);
-	struct nhmsg *nhm = mnl_nlmsg_put_extra_header(h, sizeof(*nhm));
 	struct fib_foreign ff = { .protocol = f->opts.protocol };
 	int rv;
 
-	h->nlmsg_type = RTM_GETNEXTHOP;
-	nhm->nh_family = AF_UNSPEC;
-	if ((rv = nl_dump(f->nl, h, fib_foreign_nh_cb, &ff)) < 0)
+	if ((rv = fib_nexthops_dump(f, fib_foreign_nh_cb, &ff)) < 0)
 		return rv;
 	return ff.n > INT_MAX ? INT_MAX : (int)ff.n;
 }
@@ -735,8 +732,7 @@ fib_foreign_nexthops(struct fib *f)
 static void
 fib_compat_restore(struct fib *f)
 {
-	FILE *fp;
-	int v = -1, others;
+	int others, v;
 
 	if (!f->compat_set || f->nl == NULL)
 		return;
@@ -749,16 +745,12 @@ fib_compat_restore(struct fib *f)
 			    "cannot list nexthop objects: %s", strerror(-others));
 		return;
 	}
-	if ((fp = fopen(FIB_COMPAT_PATH, "r+")) == NULL) {
-		log_warn("fib: cannot set net.ipv4.nexthop_compat_mode back to 1");
-		return;
-	}
-	if (fscanf(fp, "%d", &v) == 1 && v == 0 && fseek(fp, 0, SEEK_SET) == 0 &&
-	    fputs("1\n", fp) >= 0 && fflush(fp) == 0)
+	if ((v = sysctl_read(FIB_COMPAT_PATH)) > 0)
+		return;			/* someone set it since */
+	if (v == 0 && sysctl_write(FIB_COMPAT_PATH, 1) == 0)
 		log_notice("fib: set net.ipv4.nexthop_compat_mode back to 1, as found at start");
-	else if (v == 0)
+	else
 		log_warn("fib: cannot set net.ipv4.nexthop_compat_mode back to 1");
-	fclose(fp);
 }
 
 static int

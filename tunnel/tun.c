@@ -9,23 +9,16 @@
 #include <sys/ioctl.h>
 #include <unistd.h>
 
+#include "lib/sysctl.h"
 #include "tunnel/tun.h"
 
 int
 tun_conf_set(const char *ipv, const char *name, const char *key)
 {
 	char path[128];
-	FILE *f;
-	int rv = 0;
 
 	snprintf(path, sizeof(path), "/proc/sys/net/%s/conf/%s/%s", ipv, name, key);
-	if ((f = fopen(path, "we")) == NULL)
-		return -errno;
-	if (fputs("1\n", f) < 0)
-		rv = -EIO;
-	if (fclose(f) != 0 && rv == 0)
-		rv = -errno;
-	return rv;
+	return sysctl_write(path, 1);
 }
 
 int
