@@ -27,7 +27,7 @@
 #include "lib/compiler.h"
 
 struct slab {
-	size_t		 objsize;	/* rounded up to a multiple of 8 (pointers) */
+	size_t		 objsize;	/* rounded up to the alignment (8, or 4: slab_init_align) */
 	size_t		 per_chunk;
 	unsigned char	**chunks;	/* each: per_chunk objects, then their live bits */
 	size_t		 nchunks, cap;	/* chunks, and room in the array (doubles) */
