@@ -111,14 +111,21 @@ fill(struct ctl_client *c)
 	return 0;
 }
 
+/* Drop the bytes of the frames read so far. */
+static void
+consume(struct ctl_client *c, size_t consumed)
+{
+	memmove(c->buf, c->buf + consumed, c->len - consumed);
+	c->len -= consumed;
+}
+
 /* The next whole frame, whose bytes stay valid until the next call. */
 static int
 next_frame(struct ctl_client *c, struct ctl_frame *f, size_t *consumed)
 {
 	int rv;
 
-	memmove(c->buf, c->buf + *consumed, c->len - *consumed);
-	c->len -= *consumed;
+	consume(c, *consumed);
 	*consumed = 0;
 	for (;;) {
 		rv = ctl_frame_parse(c->buf, c->len, f, consumed);
@@ -208,17 +215,6 @@ send_or_reconnect(struct ctl_client *c, uint16_t type, uint32_t seq, const void 
 	return 0;
 }
 
-/*
- * Drop the frames read so far: one left in the buffer would be read first
- * after the daemon closes the connection and taken for its refusal.
- */
-static void
-consume(struct ctl_client *c, size_t consumed)
-{
-	memmove(c->buf, c->buf + consumed, c->len - consumed);
-	c->len -= consumed;
-}
-
 int
 ctl_client_request(struct ctl_client *c, uint16_t type, const void *payload, size_t len,
     ctl_record_fn *fn, void *arg, char *err, size_t errlen)
@@ -226,36 +222,39 @@ ctl_client_request(struct ctl_client *c, uint16_t type, const void *payload, siz
 	uint32_t seq = ++c->seq;
 	struct ctl_frame f;
 	size_t consumed = 0;
-	int rv;
+	int rv, answer = 0;
 
 	if (send_or_reconnect(c, type, seq, payload, len, err, errlen) < 0)
 		return -1;
-	rv = 0;
-	while (rv == 0 && (rv = next_frame(c, &f, &consumed)) == 0) {
+	while ((rv = next_frame(c, &f, &consumed)) == 0) {
 		if (f.seq != seq && !(f.type == CTL_ERROR && f.seq == 0))
 			continue;	/* late answer to an abandoned request; seq 0 = the connection */
 		if (f.type == CTL_END)
 			break;
 		if (f.type == CTL_ERROR) {
-			(void)answer_error(&f, err, errlen);	/* f points into the buffer */
-			consume(c, consumed);	/* not read again after a reconnect */
-			return -1;
+			answer = answer_error(&f, err, errlen);	/* f points into the buffer */
+			break;
 		}
 		if (f.type != type || fn(&f, arg) != 0) {
-			consume(c, consumed);
 			snprintf(err, errlen, "unexpected answer from the daemon (type %u)", f.type);
-			return -1;
+			answer = -1;
+			break;
 		}
 	}
-	if (rv < 0) {
+	if (rv < 0) {		/* consumed may count bytes still missing: keep the buffer */
 		if (is_broken(rv))
 			drop(c);	/* the next request connects again */
 		snprintf(err, errlen, "control socket: %s", rv == -ECONNRESET ?
 		    "the daemon closed the connection" : strerror(-rv));
 		return -1;
 	}
+	/*
+	 * Drop the frames read, an error too: one left in the buffer would be
+	 * read first after the daemon closes the connection and taken for its
+	 * refusal.
+	 */
 	consume(c, consumed);
-	return 0;
+	return answer;
 }
 
 bool

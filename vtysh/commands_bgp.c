@@ -201,21 +201,19 @@ int
 cmd_clear_bgp(struct vty *v, const struct cmd_args *a)
 {
 	const char *w = cmd_arg(a, "WORD"), *dir = arg_word(a, "in|out");
+	bool group = strcmp(w, "external") == 0 || is_asn(w);
 	struct in_addr addr;
 	uint32_t soft = 0;
 
 	if (cmd_has(a, "soft") || dir != NULL)
 		soft = dir == NULL ? CTL_SOFT_IN | CTL_SOFT_OUT :
 		    strcmp(dir, "in") == 0 ? CTL_SOFT_IN : CTL_SOFT_OUT;
-	if (strcmp(w, "*") != 0 && strcmp(w, "external") != 0 && !is_asn(w) &&
-	    inet_pton(AF_INET, w, &addr) != 1)
+	if (!group && strcmp(w, "*") != 0 && inet_pton(AF_INET, w, &addr) != 1)
 		return vty_error(v, "Malformed neighbor address: %s (A.B.C.D, *, external or an "
 		    "AS number)", w);
 	if (vty_connect(v) < 0)
 		return -1;
-	if (strcmp(w, "external") == 0 || is_asn(w))
-		return clear_group(v, w, soft);
-	return clear_one(v, w, soft);
+	return group ? clear_group(v, w, soft) : clear_one(v, w, soft);
 }
 
 struct stats_list {

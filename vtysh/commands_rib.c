@@ -7,10 +7,10 @@
  */
 #include <stdlib.h>
 #include <string.h>
-#include <arpa/inet.h>
 
 #include "lib/array.h"
 #include "lib/ctlmsg.h"
+#include "lib/prefix.h"
 #include "vtysh/client.h"
 #include "vtysh/commands_rib.h"
 #include "vtysh/render_rib.h"
@@ -97,37 +97,10 @@ cmd_show_bgp_neighbor_routes(struct vty *v, const struct cmd_args *a)
 	return show_table(v, a, &req);
 }
 
-/* A prefix as address and length, host order; -1 if malformed. */
-static int
-pfx_parse(const char *text, uint32_t *addr, int *len)
-{
-	char buf[24], *slash, *end;
-	struct in_addr a;
-	long l;
-
-	snprintf(buf, sizeof(buf), "%s", text);
-	if ((slash = strchr(buf, '/')) == NULL)
-		return -1;
-	*slash = '\0';
-	l = strtol(slash + 1, &end, 10);
-	if (inet_pton(AF_INET, buf, &a) != 1 || *end != '\0' || end == slash + 1 || l < 0 || l > 32)
-		return -1;
-	*addr = ntohl(a.s_addr);
-	*len = (int)l;
-	return 0;
-}
-
-static uint32_t
-pfx_mask(int len)
-{
-	return len == 0 ? 0 : 0xffffffffu << (32 - len);
-}
-
 /* The rows of prefixes inside one prefix (itself included), then rendered. */
 struct longer {
 	struct rib_render	rr;
-	uint32_t		addr;
-	int			len;
+	struct prefix		within;
 };
 
 static int
@@ -135,12 +108,11 @@ take_longer(const struct ctl_frame *f, void *arg)
 {
 	struct longer *lp = arg;
 	struct ctl_rib_rec r;
-	uint32_t a;
-	int len;
+	struct prefix p;
 
-	if (rec_take(f, &r) < 0 || pfx_parse(r.route.prefix, &a, &len) < 0)
+	if (rec_take(f, &r) < 0 || prefix_parse(r.route.prefix, &p, true) < 0)
 		return -1;
-	if (len >= lp->len && ((a ^ lp->addr) & pfx_mask(lp->len)) == 0)
+	if (prefix_contains(&lp->within, &p))
 		render_rib_row(&lp->rr, &r);
 	return 0;
 }
@@ -158,9 +130,8 @@ cmd_show_bgp_longer(struct vty *v, const struct cmd_args *a)
 	struct ctl_bgp b;
 	char err[256];
 
-	if (pfx_parse(p, &lp.addr, &lp.len) < 0)
+	if (prefix_parse(p, &lp.within, true) < 0)	/* host bits cleared */
 		return vty_error(v, "Malformed prefix: %s", p);
-	lp.addr &= pfx_mask(lp.len);
 	if (bgp_get(v, &b) < 0)
 		return -1;
 	render_rib_begin(&lp.rr, v->out, &b, cmd_has(a, "json"));

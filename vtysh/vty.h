@@ -57,12 +57,12 @@ int	vty_error_json(struct vty *, const char *json, const char *fmt, ...) PRINTF_
 /* Connect if not yet connected; 0 or -1 after saying why. */
 int	vty_connect(struct vty *);
 /* The same, silent, leaving unreachable alone (for TAB); 0 or -1. */
+int	vty_connect_quiet(struct vty *);
 /*
  * The daemon could not be reached: the first connect failed, or it went
  * away and connecting again failed (ipip-vtysh then exits 2).
  */
 bool	vty_unreachable(const struct vty *);
-int	vty_connect_quiet(struct vty *);
 /* A request answered by exactly one record of size bytes. 0 or -1 (said). */
 int	vty_request_one(struct vty *, uint16_t type, void *rec, size_t size);
 /* The same with a request payload (req, len). */

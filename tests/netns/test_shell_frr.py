@@ -4,7 +4,7 @@ as FRR shows them, and one interactive shell that outlives a daemon restart."""
 import json
 
 from conftest import vtysh, vtysh_json, wait_for
-from test_shell_pty import read_until, say, shell, exit_shell
+from test_shell_pty import say, shell_on, exit_shell
 
 CONF = """hostname frr-habits
 router bgp 65001
@@ -114,11 +114,8 @@ def test_frr_spellings(daemon_factory, tmp_path):
 
 
 def test_one_shell_outlives_a_daemon_restart(daemon_factory, tmp_path):
-    conf = tmp_path / "r.conf"
-    conf.write_text("hostname restart-me\n")
-    d = daemon_factory(config=conf).start()
-    with shell(d.sock, tmp_path) as (pid, fd):
-        assert "restart-me# " in read_until(fd, "restart-me# ")
+    with shell_on(daemon_factory, tmp_path, "hostname restart-me\n",
+                  "restart-me# ") as (d, pid, fd):
         first = say(fd, b"show daemon json\n", "restart-me# ")
         d.stop()
         d.start()

@@ -53,6 +53,18 @@ def shell(sock, tmp_path):
         os.close(fd)
 
 
+@contextlib.contextmanager
+def shell_on(daemon_factory, tmp_path, conf_text, prompt):
+    """A daemon started on conf_text and a shell on it, at its first prompt:
+    yields (daemon, pid, fd)."""
+    conf = tmp_path / "shell.conf"
+    conf.write_text(conf_text)
+    d = daemon_factory(config=conf).start()
+    with shell(d.sock, tmp_path) as (pid, fd):
+        assert prompt in read_until(fd, prompt)
+        yield d, pid, fd
+
+
 def say(fd, keys, expect):
     """Type keys; return what the shell printed up to expect, which must appear."""
     os.write(fd, keys)
@@ -68,11 +80,7 @@ def exit_shell(pid, fd):
 
 
 def test_prompt_tab_and_help(daemon_factory, tmp_path):
-    conf = tmp_path / "p.conf"
-    conf.write_text("hostname pty-site\n")
-    d = daemon_factory(config=conf).start()
-    with shell(d.sock, tmp_path) as (pid, fd):
-        assert "pty-site# " in read_until(fd, "pty-site# ")
+    with shell_on(daemon_factory, tmp_path, "hostname pty-site\n", "pty-site# ") as (_, pid, fd):
         say(fd, b"sh\t", "show ")
         say(fd, b"ver\t", "version ")
         out = say(fd, b"?", "<cr>")
@@ -83,11 +91,7 @@ def test_prompt_tab_and_help(daemon_factory, tmp_path):
 
 
 def test_configure_terminal_changes_running_config(daemon_factory, tmp_path):
-    conf = tmp_path / "c.conf"
-    conf.write_text("hostname pty-a\n")
-    d = daemon_factory(config=conf).start()
-    with shell(d.sock, tmp_path) as (pid, fd):
-        assert "pty-a# " in read_until(fd, "pty-a# ")
+    with shell_on(daemon_factory, tmp_path, "hostname pty-a\n", "pty-a# ") as (_, pid, fd):
         say(fd, b"configure terminal\n", "pty-a(config)# ")
         say(fd, b"hostname x\n", "x(config)# ")
         say(fd, b"router bgp 65001\n", "x(config-router)# ")
@@ -114,11 +118,7 @@ router bgp 65001
 
 
 def test_tab_offers_the_neighbors_and_names_the_daemon_knows(daemon_factory, tmp_path):
-    conf = tmp_path / "nb.conf"
-    conf.write_text(NEIGHBORS_CONF)
-    d = daemon_factory(config=conf).start()
-    with shell(d.sock, tmp_path) as (pid, fd):
-        assert "pty-nb# " in read_until(fd, "pty-nb# ")
+    with shell_on(daemon_factory, tmp_path, NEIGHBORS_CONF, "pty-nb# ") as (_, pid, fd):
         # two TABs: no common prefix, so readline lists every choice
         out = say(fd, b"show bgp neighbors \t\t", "json")
         assert "192.0.2.7" in out and "198.51.100.9" in out, out
@@ -140,11 +140,7 @@ def test_tab_offers_the_neighbors_and_names_the_daemon_knows(daemon_factory, tmp
 
 
 def test_tab_without_the_daemon_completes_keywords_and_says_nothing(daemon_factory, tmp_path):
-    conf = tmp_path / "gone.conf"
-    conf.write_text(NEIGHBORS_CONF)
-    d = daemon_factory(config=conf).start()
-    with shell(d.sock, tmp_path) as (pid, fd):
-        assert "pty-nb# " in read_until(fd, "pty-nb# ")
+    with shell_on(daemon_factory, tmp_path, NEIGHBORS_CONF, "pty-nb# ") as (d, pid, fd):
         d.kill()
         out = say(fd, b"show bgp neighbors \t", "json ")     # the one keyword left
         out += say(fd, b"\x15sh\t", "show ")

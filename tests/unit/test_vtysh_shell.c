@@ -171,6 +171,29 @@ fake_daemon_end(pid_t pid, int ready[2])
 	unlink(sock_path);
 }
 
+/* A shell session on a fake daemon that answers first, then restarts for then. */
+struct session {
+	struct vty	v;
+	int		ready[2];
+	pid_t		pid;
+};
+
+static void
+session_start(struct session *s, int first, int then)
+{
+	memset(s, 0, sizeof(*s));
+	s->pid = fake_daemon(first, then, s->ready);
+	s->v.out = stdout;
+	s->v.sock = sock_path;
+}
+
+static void
+session_end(struct session *s)
+{
+	vty_free(&s->v);
+	fake_daemon_end(s->pid, s->ready);
+}
+
 struct captured {
 	char	out[4096], err[1024];
 	int	rv;
@@ -194,24 +217,30 @@ run_line(struct vty *v, const char *line, struct captured *c)
 	v->out = stdout;
 }
 
-START_TEST(a_restarted_daemon_is_reached_again)
+/* Once the daemon is back, `show version` reaches it. */
+static void
+restarted_daemon_answers(struct session *s)
 {
-	struct vty v = { .out = stdout };
 	struct captured c;
-	int ready[2];
 	char b;
-	pid_t pid = fake_daemon(1, 1, ready);
 
-	v.sock = sock_path;
-	run_line(&v, "show version", &c);
-	ck_assert_int_eq(c.rv, 0);
-	ck_assert_ptr_nonnull(strstr(c.out, "9.9.9"));
-	ck_assert_int_eq(read(ready[0], &b, 1), 1);	/* the daemon is back */
-	run_line(&v, "show version", &c);
+	ck_assert_int_eq(read(s->ready[0], &b, 1), 1);	/* the daemon is back */
+	run_line(&s->v, "show version", &c);
 	ck_assert_msg(c.rv == 0 && strstr(c.out, "9.9.9") != NULL, "out '%s' err '%s'", c.out,
 	    c.err);
-	vty_free(&v);
-	fake_daemon_end(pid, ready);
+}
+
+START_TEST(a_restarted_daemon_is_reached_again)
+{
+	struct session s;
+	struct captured c;
+
+	session_start(&s, 1, 1);
+	run_line(&s.v, "show version", &c);
+	ck_assert_int_eq(c.rv, 0);
+	ck_assert_ptr_nonnull(strstr(c.out, "9.9.9"));
+	restarted_daemon_answers(&s);
+	session_end(&s);
 }
 END_TEST
 
@@ -221,22 +250,15 @@ END_TEST
  */
 START_TEST(a_restart_after_an_error_answer_is_reached_again)
 {
-	struct vty v = { .out = stdout };
+	struct session s;
 	struct captured c;
-	int ready[2];
-	char b;
-	pid_t pid = fake_daemon(1, 1, ready);
 
-	v.sock = sock_path;
-	run_line(&v, "show bgp summary", &c);
+	session_start(&s, 1, 1);
+	run_line(&s.v, "show bgp summary", &c);
 	ck_assert_int_eq(c.rv, -1);
 	ck_assert_str_eq(c.err, "% BGP is not configured (no 'router bgp')\n");
-	ck_assert_int_eq(read(ready[0], &b, 1), 1);	/* the daemon is back */
-	run_line(&v, "show version", &c);
-	ck_assert_msg(c.rv == 0 && strstr(c.out, "9.9.9") != NULL, "out '%s' err '%s'", c.out,
-	    c.err);
-	vty_free(&v);
-	fake_daemon_end(pid, ready);
+	restarted_daemon_answers(&s);
+	session_end(&s);
 }
 END_TEST
 
@@ -247,44 +269,36 @@ END_TEST
 START_TEST(a_soft_group_clear_passes_over_a_neighbor_that_is_down)
 {
 	static const char *lines[] = { "clear bgp external soft", "clear bgp 65002 soft out" };
-	struct vty v = { .out = stdout };
+	struct session s;
 	struct captured c;
-	int ready[2];
 
 	for (size_t i = 0; i < UNIT_COUNT(lines); i++) {
-		pid_t pid = fake_daemon(2, 0, ready);	/* the list, then one clear */
-
-		v.sock = sock_path;
-		run_line(&v, lines[i], &c);
+		session_start(&s, 2, 0);	/* the list, then one clear */
+		run_line(&s.v, lines[i], &c);
 		ck_assert_msg(c.rv == 0, "%s: %s", lines[i], c.err);
-		vty_free(&v);
-		memset(&v, 0, sizeof(v));
-		v.out = stdout;
-		fake_daemon_end(pid, ready);
+		session_end(&s);
 	}
 }
 END_TEST
 
 START_TEST(a_daemon_still_gone_is_said_once_per_command)
 {
-	struct vty v = { .out = stdout };
+	struct session s;
 	struct captured c;
-	int ready[2];
-	pid_t pid = fake_daemon(1, 0, ready);
 
-	v.sock = sock_path;
-	run_line(&v, "show version", &c);
+	session_start(&s, 1, 0);
+	run_line(&s.v, "show version", &c);
 	ck_assert_int_eq(c.rv, 0);
-	ck_assert(!vty_unreachable(&v));
-	waitpid(pid, NULL, 0);				/* gone for good */
+	ck_assert(!vty_unreachable(&s.v));
+	waitpid(s.pid, NULL, 0);			/* gone for good */
 	unlink(sock_path);
-	run_line(&v, "show version", &c);
+	run_line(&s.v, "show version", &c);
 	ck_assert_int_eq(c.rv, -1);
 	ck_assert_msg(strstr(c.err, "% cannot connect to ipip-bgpd at ") == c.err, "%s", c.err);
 	ck_assert_ptr_null(strchr(c.err + 1, '%'));
-	ck_assert(vty_unreachable(&v));			/* -c A -c B exits 2, as documented */
-	vty_free(&v);
-	close(ready[0]);
+	ck_assert(vty_unreachable(&s.v));		/* -c A -c B exits 2, as documented */
+	vty_free(&s.v);
+	close(s.ready[0]);
 }
 END_TEST
 
@@ -308,44 +322,39 @@ json_error_is(struct vty *v, const char *line, const char *want, const char *err
 
 START_TEST(failed_json_commands_print_json)
 {
-	struct vty v = { .out = stdout };
-	int ready[2];
-	pid_t pid = fake_daemon(16, 0, ready);
+	struct session s;
+	struct vty *v = &s.v;
 
-	v.sock = sock_path;
-	json_error_is(&v, "show bgp neighbors 10.91.9.9 json", "{\"bgpNoSuchNeighbor\":true}",
+	session_start(&s, 16, 0);
+	json_error_is(v, "show bgp neighbors 10.91.9.9 json", "{\"bgpNoSuchNeighbor\":true}",
 	    "% No such neighbor 10.91.9.9\n");
-	json_error_is(&v, "show bgp ipv4 unicast 10.99.0.0/16 json", "{}",
+	json_error_is(v, "show bgp ipv4 unicast 10.99.0.0/16 json", "{}",
 	    "% Network not in table\n");
-	json_error_is(&v, "show ip bgp 10.99.0.1 json", "{}", "% Network not in table\n");
-	json_error_is(&v, "show bgp summary json",
+	json_error_is(v, "show ip bgp 10.99.0.1 json", "{}", "% Network not in table\n");
+	json_error_is(v, "show bgp summary json",
 	    "{\"warning\":\"BGP is not configured (no 'router bgp')\"}",
 	    "% BGP is not configured (no 'router bgp')\n");
-	json_error_is(&v, "show bgp ipv4 unicast json",
+	json_error_is(v, "show bgp ipv4 unicast json",
 	    "{\"warning\":\"BGP is not configured (no 'router bgp')\"}",
 	    "% BGP is not configured (no 'router bgp')\n");
-	vty_free(&v);
-	fake_daemon_end(pid, ready);
+	session_end(&s);
 }
 END_TEST
 
 START_TEST(failed_text_commands_print_nothing_on_stdout)
 {
-	struct vty v = { .out = stdout };
+	struct session s;
 	struct captured c;
-	int ready[2];
-	pid_t pid = fake_daemon(4, 0, ready);
 
-	v.sock = sock_path;
-	run_line(&v, "show bgp ipv4 unicast 10.99.0.0/16", &c);
+	session_start(&s, 4, 0);
+	run_line(&s.v, "show bgp ipv4 unicast 10.99.0.0/16", &c);
 	ck_assert_int_eq(c.rv, -1);
 	ck_assert_str_eq(c.out, "");
 	ck_assert_str_eq(c.err, "% Network not in table\n");
-	run_line(&v, "show bgp neighbors 10.91.9.9", &c);
+	run_line(&s.v, "show bgp neighbors 10.91.9.9", &c);
 	ck_assert_str_eq(c.out, "");
 	ck_assert_str_eq(c.err, "% No such neighbor 10.91.9.9\n");
-	vty_free(&v);
-	fake_daemon_end(pid, ready);
+	session_end(&s);
 }
 END_TEST
 
