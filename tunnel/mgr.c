@@ -260,8 +260,7 @@ mgr_start(struct tunnel_mgr *m, struct event_base *base)
 		return rv;
 	if ((rv = mgr_driver_pick(m)) < 0)
 		return rv;
-	if (m->drv != &tunnel_driver_bpf)	/* the bpf driver swept at open */
-		mgr_filters_swept(tunnel_bpf_sweep(m->nl));
+	mgr_filters_swept(tunnel_bpf_sweep(m->nl));	/* whichever driver: none attached yet */
 	mgr_ecmp_start(m);
 	return mgr_fw_start(m);
 }
