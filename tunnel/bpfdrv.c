@@ -17,9 +17,10 @@
  * which (ipip_bpf.h): encap by the device's ifindex, decap by the outer
  * (destination, source), protocol-4 drops by local address.
  *
- * Our tc filters carry handle and priority BPFD_TC_ID on clsact; at open,
- * ipip_decap filters of an earlier run (one that died) are removed from
- * every device. Wherever we take a filter of ours off, the clsact goes too
+ * Our tc filters carry handle and priority BPFD_TC_ID on clsact; ipip_decap
+ * filters of an earlier run (one that died) are removed from every device
+ * by tunnel_bpf_sweep, which the manager runs at start whatever the driver.
+ * Wherever we take a filter of ours off, the clsact goes too
  * if it is left with no filter and no chain of anyone's
  * (bpfd_clsact_del_if_empty), whoever made it. Each TUN is persistent so
  * that a graceful stop can leave it, its filter and the running programs in
@@ -453,7 +454,6 @@ bpfd_open(struct event_base *base, void **drv)
 		bpfd_close(d, false);
 		return rv;
 	}
-	(void)tunnel_bpf_sweep(d->nl);
 	*drv = d;
 	return 0;
 }

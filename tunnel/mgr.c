@@ -43,6 +43,12 @@ struct tunnel_found {
 	bool			claimed;
 };
 
+/* What a link dump found of ours (mgr_found_add); the unclaimed go (mgr_found_prune). */
+struct found_list {
+	struct tunnel_found	*v;
+	size_t			 n;
+};
+
 struct tunnel_mgr {
 	struct tunnel_opts		 opts;
 	char				 prefix[TUNNEL_PREFIX_MAX + 1];
@@ -51,8 +57,7 @@ struct tunnel_mgr {
 	struct link_nl			*nl, *mon;
 	struct event			*mon_ev;
 	TAILQ_HEAD(, tunnel)		 tunnels;
-	struct tunnel_found		*found;
-	size_t				 nfound;
+	struct found_list		 found;
 	tunnel_change_cb		*cb;
 	void				*cb_arg;
 	struct tunnel_fw		*fw;
@@ -85,17 +90,17 @@ mgr_opts_check(const struct tunnel_opts *o)
 static void
 mgr_found_add(void *arg, const struct link_state *ls)
 {
-	struct tunnel_mgr *m = arg;
+	struct found_list *fl = arg;
 	struct in_addr l, r;
 	struct tunnel_found *f;
 
 	if (tunnel_alias_parse(ls->alias, &l, &r) < 0)
 		return;				/* not ours: never touched */
-	f = realloc(m->found, (m->nfound + 1) * sizeof(*f));
+	f = realloc(fl->v, (fl->n + 1) * sizeof(*f));
 	if (f == NULL)
 		fatal("tunnel: adopt list");
-	m->found = f;
-	m->found[m->nfound++] = (struct tunnel_found){ *ls, false };
+	fl->v = f;
+	fl->v[fl->n++] = (struct tunnel_found){ *ls, false };
 }
 
 static void mgr_monitor_cb(evutil_socket_t, short, void *);
@@ -251,12 +256,11 @@ mgr_start(struct tunnel_mgr *m, struct event_base *base)
 	    mgr_monitor_cb, m);
 	if (m->mon_ev == NULL || event_add(m->mon_ev, NULL) < 0)
 		return -ENOMEM;
-	if ((rv = tunnel_link_dump(m->nl, mgr_found_add, m)) < 0)
+	if ((rv = tunnel_link_dump(m->nl, mgr_found_add, &m->found)) < 0)
 		return rv;
 	if ((rv = mgr_driver_pick(m)) < 0)
 		return rv;
-	if (m->drv != &tunnel_driver_bpf)	/* the bpf driver swept at open */
-		mgr_filters_swept(tunnel_bpf_sweep(m->nl));
+	mgr_filters_swept(tunnel_bpf_sweep(m->nl));	/* whichever driver: none attached yet */
 	mgr_ecmp_start(m);
 	return mgr_fw_start(m);
 }
@@ -337,7 +341,7 @@ tunnel_mgr_free(struct tunnel_mgr *m)
 		event_free(m->mon_ev);
 	tunnel_link_close(m->mon);
 	tunnel_link_close(m->nl);
-	free(m->found);
+	free(m->found.v);
 	free(m);
 }
 
@@ -380,16 +384,23 @@ mgr_stale_del(struct link_nl *nl, const struct link_state *ls)
 	return rv == 0;
 }
 
-unsigned
-tunnel_mgr_prune(struct tunnel_mgr *m)
+/* Remove what fl holds unclaimed and empty it; how many went. */
+static unsigned
+mgr_found_prune(struct link_nl *nl, struct found_list *fl)
 {
 	unsigned n = 0;
 
-	for (size_t i = 0; i < m->nfound; i++)
-		if (!m->found[i].claimed)
-			n += mgr_stale_del(m->nl, &m->found[i].ls);
-	m->nfound = 0;
+	for (size_t i = 0; i < fl->n; i++)	/* after the dump: no request inside it */
+		if (!fl->v[i].claimed)
+			n += mgr_stale_del(nl, &fl->v[i].ls);
+	fl->n = 0;
 	return n;
+}
+
+unsigned
+tunnel_mgr_prune(struct tunnel_mgr *m)
+{
+	return mgr_found_prune(m->nl, &m->found);
 }
 
 void
@@ -406,39 +417,18 @@ tunnel_stale_filters_sweep(void)
 	tunnel_link_close(nl);
 }
 
-struct stale_devs {
-	struct link_state	*ls;
-	size_t			 n;
-};
-
-static void
-stale_dev_add(void *arg, const struct link_state *ls)
-{
-	struct stale_devs *s = arg;
-	struct in_addr l, r;
-	struct link_state *p;
-
-	if (tunnel_alias_parse(ls->alias, &l, &r) < 0)
-		return;				/* not ours: never touched */
-	if ((p = realloc(s->ls, (s->n + 1) * sizeof(*p))) == NULL)
-		fatal("tunnel: stale devices");
-	s->ls = p;
-	s->ls[s->n++] = *ls;
-}
-
 unsigned
 tunnel_stale_devices_prune(void)
 {
-	struct stale_devs s = { NULL, 0 };
+	struct found_list fl = { NULL, 0 };
 	struct link_nl *nl;
-	unsigned n = 0;
+	unsigned n;
 	int rv = 0;
 
-	if ((nl = tunnel_link_open(&rv)) == NULL || (rv = tunnel_link_dump(nl, stale_dev_add, &s)) < 0)
+	if ((nl = tunnel_link_open(&rv)) == NULL || (rv = tunnel_link_dump(nl, mgr_found_add, &fl)) < 0)
 		log_warnx("tunnel: cannot look for devices of an earlier run: %s", strerror(-rv));
-	for (size_t i = 0; i < s.n; i++)	/* after the dump: no request inside it */
-		n += mgr_stale_del(nl, &s.ls[i]);
-	free(s.ls);
+	n = mgr_found_prune(nl, &fl);
+	free(fl.v);
 	tunnel_link_close(nl);
 	return n;
 }
@@ -497,9 +487,9 @@ mgr_name_check(struct tunnel_mgr *m, const struct tunnel_spec *s)
 	if (tunnel_alias_parse(ls.alias, &l, &r) < 0 ||
 	    l.s_addr != s->local.s_addr || r.s_addr != s->remote.s_addr)
 		return -EEXIST;
-	for (size_t i = 0; i < m->nfound; i++)
-		if (m->found[i].ls.ifindex == ls.ifindex)
-			m->found[i].claimed = true;
+	for (size_t i = 0; i < m->found.n; i++)
+		if (m->found.v[i].ls.ifindex == ls.ifindex)
+			m->found.v[i].claimed = true;
 	return 1;
 }
 

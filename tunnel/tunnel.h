@@ -157,7 +157,7 @@ unsigned tunnel_mgr_prune(struct tunnel_mgr *);
  * tunnel_stale_devices_prune() removes every device carrying our alias,
  * whichever driver made it (ipip, TUN), and returns how many. Both log what
  * they remove; devices and filters not ours are never touched. (A manager
- * does the same: its driver or tunnel_mgr_new sweeps, tunnel_mgr_prune prunes.)
+ * does the same: tunnel_mgr_new sweeps, tunnel_mgr_prune prunes.)
  */
 void	tunnel_stale_filters_sweep(void);
 unsigned tunnel_stale_devices_prune(void);

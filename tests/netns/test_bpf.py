@@ -208,11 +208,7 @@ def test_graceful_stop_restart_and_stop_leave_no_clsact(linked):
     that run's sweep and adoption put its own in place, a clean stop
     removes both."""
     a, b = linked
-    a.tun.quit()
-    a.start("-k")
-    keep = a.tunnel(U1)
-    a.route(keep)
-    a.tun.quit()
+    keep = a.stop_keeping_a_tunnel(U1)
     assert tc_filters(a.ns, a.dev, "ingress") == ["ipip_decap"]   # left by design
     a.start()
     assert a.tun.add(U1[0], U1[1]) == (keep, True)

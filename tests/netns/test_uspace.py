@@ -106,6 +106,15 @@ class Site:
         """Add the tunnel over underlay pair `under`; returns its name."""
         return self.tun.add(under[self.i], under[self.j])[0]
 
+    def stop_keeping_a_tunnel(self, under):
+        """Restart with -k, add a routed tunnel over `under`, stop gracefully; its name."""
+        self.tun.quit()
+        self.start("-k")
+        keep = self.tunnel(under)
+        self.route(keep)
+        self.tun.quit()
+        return keep
+
     def route(self, *devs):
         hops = ["dev", devs[0]] if len(devs) == 1 else \
             [w for d in devs for w in ("nexthop", "dev", d)]
@@ -293,11 +302,7 @@ def test_protocol_4_from_strangers_or_malformed_is_dropped_and_counted(linked):
 
 def test_keep_on_exit_leaves_devices_and_traffic_for_the_next_run(linked):
     a, b = linked
-    a.tun.quit()
-    a.start("-k")
-    keep = a.tunnel(U1)
-    a.route(keep)
-    a.tun.quit()
+    keep = a.stop_keeping_a_tunnel(U1)
     assert keep in tun_devices(a.ns)               # kept for a graceful restart
     a.start()
     assert a.tun.add(U1[0], U1[1]) == (keep, True)
