@@ -261,6 +261,15 @@ parse_delete(struct conf_parse *p, const char *path)
 	} while (node_is_bare_entry(n));
 }
 
+/* "leaf=$N": the statement's argument N, or NULL (no "$N", or left out). */
+static const char *
+set_value(const char *set, const struct cli_match *m, char *buf, size_t len)
+{
+	const char *d = strchr(set, '$');
+
+	return d ? conf_arg_value(m, atoi(d + 1), buf, len) : NULL;
+}
+
 /* "leaf=$N": the path of the leaf under node path. */
 static void
 set_target(const char *path, const char *set, char *out, size_t len)
@@ -308,14 +317,13 @@ parse_no_values_match(struct conf_parse *p, const char *path, const struct conf_
     const struct cli_match *m)
 {
 	char leaf[CONF_PATH_MAX], vbuf[512], msg[1200];
-	const char *given, *now, *d;
+	const char *given, *now;
 	struct lyd_node *have;
 
 	if (!(c->flags & CONF_NO_NAMES) || node_find(p, p->tree, path) == NULL)
 		return 0;
 	for (int i = 0; i < CONF_SETS_MAX && c->sets[i]; i++) {
-		if ((d = strchr(c->sets[i], '$')) == NULL ||
-		    (given = conf_arg_value(m, atoi(d + 1), vbuf, sizeof(vbuf))) == NULL)
+		if ((given = set_value(c->sets[i], m, vbuf, sizeof(vbuf))) == NULL)
 			continue;
 		set_target(path, c->sets[i], leaf, sizeof(leaf));
 		if (node_holds(p, have = node_find(p, p->tree, leaf), given))
@@ -380,8 +388,6 @@ parse_apply(struct conf_parse *p, const char *path, const struct conf_cmd *c,
 	bool any = false;
 
 	for (int i = 0; i < CONF_SETS_MAX && c->sets[i]; i++) {
-		const char *d = strchr(c->sets[i], '$');
-
 		set_target(path, c->sets[i], leaf, sizeof(leaf));
 		if (set_is_presence(c->sets[i])) {
 			any = true;
@@ -389,7 +395,7 @@ parse_apply(struct conf_parse *p, const char *path, const struct conf_cmd *c,
 				return -1;
 			continue;
 		}
-		v = d ? conf_arg_value(m, atoi(d + 1), vbuf, sizeof(vbuf)) : NULL;
+		v = set_value(c->sets[i], m, vbuf, sizeof(vbuf));
 		if (v == NULL && c->dflt == NULL) {
 			parse_delete(p, leaf);		/* the statement sets the whole node */
 			continue;
@@ -505,12 +511,11 @@ seq_entry_same(struct conf_parse *p, const struct lyd_node *entry, const struct 
 {
 	char leaf[64], vbuf[256];
 	struct lyd_node *n;
-	const char *v, *d;
+	const char *v;
 
 	for (int i = 0; i < CONF_SETS_MAX && c->sets[i]; i++) {
-		d = strchr(c->sets[i], '$');
 		snprintf(leaf, sizeof(leaf), "%.*s", (int)strcspn(c->sets[i], "="), c->sets[i]);
-		v = d ? conf_arg_value(m, atoi(d + 1), vbuf, sizeof(vbuf)) : NULL;
+		v = set_value(c->sets[i], m, vbuf, sizeof(vbuf));
 		n = node_find(p, entry, leaf);
 		if (v == NULL ? n != NULL : !node_holds(p, n, v))	/* as stored: 10.0.0.1/8 is 10.0.0.0/8 */
 			return false;
