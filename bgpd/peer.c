@@ -325,14 +325,14 @@ peer_drop(struct peer *p, enum peer_state old, const struct bgp_err *e, bool res
 		if (p->hooks.down)		/* after the close: last_reason/last_err are final */
 			p->hooks.down(p, p->hooks.arg);
 	}
-	if (old != PEER_ESTABLISHED && restart && !p->bgp->stopping && !p->cfg.shutdown)
-		peer_ttl_hint(p);	/* an error, not an operator's stop */
 	if (old >= PEER_OPENSENT && restart)
 		p->stats.resets++;
 	if (!restart || p->bgp->stopping || p->cfg.shutdown) {
 		peer_timer_stop(p->t_idle_hold);
 		return;
 	}
+	if (old != PEER_ESTABLISHED)
+		peer_ttl_hint(p);	/* an error, not an operator's stop */
 	/* §8.1.1 IdleHoldTimer, doubled on each flap (DampPeerOscillations) */
 	peer_timer_arm(p, p->t_idle_hold, peer_backoff(PEER_IDLE_HOLD_MIN, p->flaps));
 	p->flaps++;

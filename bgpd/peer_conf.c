@@ -528,9 +528,11 @@ apply_neighbor(const struct conf_neighbor *n, void *arg)
 		    "compatibility; no Adj-RIB-In is kept, a changed inbound policy is applied "
 		    "with ROUTE-REFRESH (RFC 2918)", n->address);
 	if (p == NULL) {
-		if (bgp_peer_add(bgp, &cfg, &p) == 0 && bgp->started && cfg.remote_as_external)
+		if (bgp_peer_add(bgp, &cfg, &p) < 0 || !bgp->started)
+			return;
+		if (cfg.remote_as_external)
 			log_peer(p, LOG_NOTICE, "configured (AS external)");
-		else if (p != NULL && bgp->started)
+		else
 			log_peer(p, LOG_NOTICE, "configured (AS %u)", cfg.remote_as);
 		return;
 	}

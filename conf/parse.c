@@ -120,31 +120,43 @@ tree_fix_root(struct conf_parse *p, struct lyd_node *made)
 		p->tree = lyd_first_sibling(p->tree);
 }
 
-static const char *
-node_value(struct lyd_node *tree, const char *path)
+/* The node at path under tree, or NULL; a miss leaves no libyang error behind. */
+static struct lyd_node *
+node_find(struct conf_parse *p, const struct lyd_node *tree, const char *path)
 {
 	struct lyd_node *n = NULL;
 
-	if (tree == NULL || lyd_find_path(tree, path, 0, &n) != LY_SUCCESS)
+	if (tree == NULL)
 		return NULL;
-	return lyd_get_value(n);
+	if (lyd_find_path(tree, path, 0, &n) != LY_SUCCESS) {
+		ly_err_clean(p->ctx, NULL);
+		return NULL;
+	}
+	return n;
+}
+
+static const char *
+node_value(struct conf_parse *p, const struct lyd_node *tree, const char *path)
+{
+	return lyd_get_value(node_find(p, tree, path));
 }
 
 /*
- * Does leaf path hold value as the model reads it (libyang canonizes both:
+ * Does leaf n hold value as the model reads it (libyang canonizes both:
  * 10.0.0.1/8 is 10.0.0.0/8, 065000 is 65000)? A value its type refuses is
- * not the one held.
+ * not the one held, and leaves no error behind.
  */
 static bool
-node_value_is(struct lyd_node *tree, const char *path, const char *value)
+node_holds(struct conf_parse *p, const struct lyd_node *n, const char *value)
 {
-	struct lyd_node *n = NULL;
+	bool same;
 
-	if (tree == NULL || lyd_find_path(tree, path, 0, &n) != LY_SUCCESS ||
-	    !(n->schema->nodetype & LYD_NODE_TERM))
+	if (n == NULL || !(n->schema->nodetype & LYD_NODE_TERM))
 		return false;
-	return lyd_value_compare((const struct lyd_node_term *)n, value, strlen(value)) ==
+	same = lyd_value_compare((const struct lyd_node_term *)n, value, strlen(value)) ==
 	    LY_SUCCESS;
+	ly_err_clean(p->ctx, NULL);
+	return same;
 }
 
 /* Do a and b sit in different cases of one choice? */
@@ -164,14 +176,12 @@ schema_other_case(const struct lysc_node *a, const struct lysc_node *b)
 static int
 parse_choice_settle(struct conf_parse *p, const char *path)
 {
-	struct lyd_node *n = NULL, *s, *next;
+	struct lyd_node *n = node_find(p, p->tree, path), *s, *next;
 	char other[CONF_PATH_MAX], msg[CONF_PATH_MAX + 64];
 	unsigned prev;
 
-	if (lyd_find_path(p->tree, path, 0, &n) != LY_SUCCESS) {
-		ly_err_clean(p->ctx, NULL);
+	if (n == NULL)
 		return 0;
-	}
 	LY_LIST_FOR_SAFE(lyd_first_sibling(n), next, s) {
 		if (!schema_other_case(n->schema, s->schema) ||
 		    lyd_path(s, LYD_PATH_STD, other, sizeof(other)) == NULL)
@@ -187,24 +197,13 @@ parse_choice_settle(struct conf_parse *p, const char *path)
 	return 0;
 }
 
-static bool
-node_exists(struct conf_parse *p, const char *path)
-{
-	struct lyd_node *n = NULL;
-	bool found = p->tree != NULL && lyd_find_path(p->tree, path, 0, &n) == LY_SUCCESS &&
-	    n != NULL;
-
-	ly_err_clean(p->ctx, NULL);
-	return found;
-}
-
 /* Set one node; a leaf another line of this text set otherwise is refused. */
 static int
 parse_set(struct conf_parse *p, const char *path, const char *value)
 {
 	struct lyd_node *made = NULL;
 	unsigned prev = lines_find(p, path);
-	const char *old = value ? node_value(p->tree, path) : NULL;
+	const char *old = value ? node_value(p, p->tree, path) : NULL;
 	char msg[256];
 	LY_ERR rv;
 
@@ -251,17 +250,24 @@ tree_unlink_free(struct conf_parse *p, struct lyd_node *n)
 static void
 parse_delete(struct conf_parse *p, const char *path)
 {
-	struct lyd_node *n = NULL, *parent;
+	struct lyd_node *n = node_find(p, p->tree, path), *parent;
 
-	if (p->tree == NULL || lyd_find_path(p->tree, path, 0, &n) != LY_SUCCESS) {
-		ly_err_clean(p->ctx, NULL);
+	if (n == NULL)
 		return;
-	}
 	do {
 		parent = lyd_parent(n);
 		tree_unlink_free(p, n);
 		n = parent;
 	} while (node_is_bare_entry(n));
+}
+
+/* "leaf=$N": the statement's argument N, or NULL (no "$N", or left out). */
+static const char *
+set_value(const char *set, const struct cli_match *m, char *buf, size_t len)
+{
+	const char *d = strchr(set, '$');
+
+	return d ? conf_arg_value(m, atoi(d + 1), buf, len) : NULL;
 }
 
 /* "leaf=$N": the path of the leaf under node path. */
@@ -311,23 +317,19 @@ parse_no_values_match(struct conf_parse *p, const char *path, const struct conf_
     const struct cli_match *m)
 {
 	char leaf[CONF_PATH_MAX], vbuf[512], msg[1200];
-	const char *given, *have, *d;
+	const char *given, *now;
+	struct lyd_node *have;
 
-	if (!(c->flags & CONF_NO_NAMES) || p->tree == NULL || !node_exists(p, path))
+	if (!(c->flags & CONF_NO_NAMES) || node_find(p, p->tree, path) == NULL)
 		return 0;
 	for (int i = 0; i < CONF_SETS_MAX && c->sets[i]; i++) {
-		if ((d = strchr(c->sets[i], '$')) == NULL ||
-		    (given = conf_arg_value(m, atoi(d + 1), vbuf, sizeof(vbuf))) == NULL)
+		if ((given = set_value(c->sets[i], m, vbuf, sizeof(vbuf))) == NULL)
 			continue;
 		set_target(path, c->sets[i], leaf, sizeof(leaf));
-		have = node_value(p->tree, leaf);
-		if (have != NULL && node_value_is(p->tree, leaf, given)) {
-			ly_err_clean(p->ctx, NULL);
+		if (node_holds(p, have = node_find(p, p->tree, leaf), given))
 			continue;
-		}
-		ly_err_clean(p->ctx, NULL);
-		if (have != NULL)
-			snprintf(msg, sizeof(msg), "it is %s, not %s: nothing removed", have, given);
+		if ((now = lyd_get_value(have)) != NULL)
+			snprintf(msg, sizeof(msg), "it is %s, not %s: nothing removed", now, given);
 		else
 			snprintf(msg, sizeof(msg), "it is not set, so not %s: nothing removed", given);
 		parse_error(p, leaf, msg);
@@ -366,15 +368,12 @@ static int
 parse_fixed_kept(struct conf_parse *p, const struct conf_cmd *c, const char *leaf,
     const char *v)
 {
-	const char *have = lines_find(p, leaf) == 0 ? node_value(p->tree, leaf) : NULL;
+	struct lyd_node *have = lines_find(p, leaf) == 0 ? node_find(p, p->tree, leaf) : NULL;
 	char msg[512];
 
-	if (have == NULL || node_value_is(p->tree, leaf, v)) {
-		ly_err_clean(p->ctx, NULL);
+	if (lyd_get_value(have) == NULL || node_holds(p, have, v))
 		return 0;
-	}
-	ly_err_clean(p->ctx, NULL);
-	snprintf(msg, sizeof(msg), "%s%s", c->fixed, have);
+	snprintf(msg, sizeof(msg), "%s%s", c->fixed, lyd_get_value(have));
 	parse_error(p, leaf, msg);
 	return -1;
 }
@@ -389,8 +388,6 @@ parse_apply(struct conf_parse *p, const char *path, const struct conf_cmd *c,
 	bool any = false;
 
 	for (int i = 0; i < CONF_SETS_MAX && c->sets[i]; i++) {
-		const char *d = strchr(c->sets[i], '$');
-
 		set_target(path, c->sets[i], leaf, sizeof(leaf));
 		if (set_is_presence(c->sets[i])) {
 			any = true;
@@ -398,7 +395,7 @@ parse_apply(struct conf_parse *p, const char *path, const struct conf_cmd *c,
 				return -1;
 			continue;
 		}
-		v = d ? conf_arg_value(m, atoi(d + 1), vbuf, sizeof(vbuf)) : NULL;
+		v = set_value(c->sets[i], m, vbuf, sizeof(vbuf));
 		if (v == NULL && c->dflt == NULL) {
 			parse_delete(p, leaf);		/* the statement sets the whole node */
 			continue;
@@ -423,7 +420,7 @@ static int
 parse_statement(struct conf_parse *p, const char *path, const struct conf_cmd *c,
     const struct cli_match *m)
 {
-	bool had = node_exists(p, path);
+	bool had = node_find(p, p->tree, path) != NULL;
 
 	if (parse_apply(p, path, c, m) == 0)
 		return 0;
@@ -509,20 +506,18 @@ parse_negated(struct conf_parse *p, const char *path, const struct conf_cmd *c, 
 
 /* Does entry hold exactly the values the statement gives (an absent one absent)? */
 static bool
-seq_entry_same(const struct lyd_node *entry, const struct conf_cmd *c, const struct cli_match *m)
+seq_entry_same(struct conf_parse *p, const struct lyd_node *entry, const struct conf_cmd *c,
+    const struct cli_match *m)
 {
 	char leaf[64], vbuf[256];
 	struct lyd_node *n;
-	const char *v, *d;
+	const char *v;
 
 	for (int i = 0; i < CONF_SETS_MAX && c->sets[i]; i++) {
-		d = strchr(c->sets[i], '$');
 		snprintf(leaf, sizeof(leaf), "%.*s", (int)strcspn(c->sets[i], "="), c->sets[i]);
-		v = d ? conf_arg_value(m, atoi(d + 1), vbuf, sizeof(vbuf)) : NULL;
-		if (lyd_find_path(entry, leaf, 0, &n) != LY_SUCCESS)
-			n = NULL;
-		if ((n == NULL) != (v == NULL) || (v != NULL &&	/* as stored: 10.0.0.1/8 is 10.0.0.0/8 */
-		    lyd_value_compare((const struct lyd_node_term *)n, v, strlen(v)) != LY_SUCCESS))
+		v = set_value(c->sets[i], m, vbuf, sizeof(vbuf));
+		n = node_find(p, entry, leaf);
+		if (v == NULL ? n != NULL : !node_holds(p, n, v))	/* as stored: 10.0.0.1/8 is 10.0.0.0/8 */
 			return false;
 	}
 	return true;
@@ -545,9 +540,9 @@ seq_scan(struct conf_parse *p, const char *list, const struct conf_cmd *c,
 		return 0;
 	}
 	for (uint32_t i = 0; i < set->count; i++) {
-		seq = (uint32_t)strtoul(node_value(set->dnodes[i], "seq") ?: "0", NULL, 10);
+		seq = (uint32_t)strtoul(node_value(p, set->dnodes[i], "seq") ?: "0", NULL, 10);
 		max = seq > max ? seq : max;
-		if (*same == NULL && seq_entry_same(set->dnodes[i], c, m))
+		if (*same == NULL && seq_entry_same(p, set->dnodes[i], c, m))
 			*same = set->dnodes[i];
 	}
 	ly_set_free(set, NULL);
@@ -573,7 +568,7 @@ parse_seq_auto(struct conf_parse *p, const char *list, const struct conf_cmd *c,
 			parse_error(p, list, "no such entry");
 			return -1;
 		}
-		if (snprintf(path, sizeof(path), "%s[seq='%s']", list, node_value(same, "seq")) <
+		if (snprintf(path, sizeof(path), "%s[seq='%s']", list, node_value(p, same, "seq")) <
 		    (int)sizeof(path))
 			parse_delete(p, path);
 		return 0;

@@ -34,7 +34,7 @@ static const struct {
  * "DEV:INODE" of that stream (systemd.exec(5)); the descriptor may have been
  * redirected since, hence the fstat() comparison, as sd-daemon(3) advises.
  */
-bool
+static bool
 log_fd_is_journal(int fd)
 {
 	const char *env = getenv("JOURNAL_STREAM");

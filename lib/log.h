@@ -34,8 +34,6 @@ void	log_init(FILE *to, const char *ident, int level);
 /* Lines without time and level from now on, unless they go to the journal. */
 void	log_set_plain(void);
 enum log_style log_get_style(void);
-/* Is fd the stream $JOURNAL_STREAM names? */
-bool	log_fd_is_journal(int fd);
 void	log_set_level(int level);
 int	log_get_level(void);
 /* "informational" for LOG_INFO; NULL if out of range. */

@@ -22,6 +22,13 @@ def running(d, fmt=""):
     return r.stdout
 
 
+def started_on_file(daemon_factory, tmp_path, name, text):
+    """A daemon started from tmp_path/name holding text; the file too, to rewrite and reload."""
+    conf = tmp_path / name
+    conf.write_text(text)
+    return daemon_factory(config=conf).start(), conf
+
+
 @pytest.mark.parametrize("path", BAD, ids=os.path.basename)
 def test_check_mode_gives_the_documented_error(path):
     name = os.path.basename(path)
@@ -42,18 +49,14 @@ def test_good_file_shows_back_identical_and_json_round_trips(daemon_factory, tmp
     data = running(d, "json")
     assert "ipip-bgpd:" in json.dumps(json.loads(data))
     assert running(d, "xml").startswith("<")
-    j = tmp_path / "c.json"
-    j.write_text(data)
-    d2 = daemon_factory(config=j).start()
+    d2, _ = started_on_file(daemon_factory, tmp_path, "c.json", data)
     assert running(d2) == text
     assert json.loads(running(d2, "json")) == json.loads(data)
 
 
 def test_bad_reload_keeps_the_running_config(daemon_factory, tmp_path):
-    conf = tmp_path / "r.conf"
     good = "router bgp 65001\n neighbor 10.1.0.2 remote-as 65002\nexit\n!\n"
-    conf.write_text(good)
-    d = daemon_factory(config=conf).start()
+    d, conf = started_on_file(daemon_factory, tmp_path, "r.conf", good)
     conf.write_text("router bgp 65001\n neighbor 10.1.0.2 remote-as 65002\n"
                     " neighbor 10.1.0.2 timers 1 2\nexit\n")
     r = vtysh(d.sock, "reload")
@@ -72,10 +75,8 @@ def test_bad_reload_keeps_the_running_config(daemon_factory, tmp_path):
 def test_reload_from_the_shell_prints_each_error_and_fails(daemon_factory, tmp_path):
     """As `birdc configure`: the operator (and systemctl reload, which runs
     it) sees why the file was refused, as `ipip-bgpd -C` would print it."""
-    conf = tmp_path / "s.conf"
     good = "router bgp 65001\n neighbor 10.1.0.2 remote-as 65002\nexit\n!\n"
-    conf.write_text(good)
-    d = daemon_factory(config=conf).start()
+    d, conf = started_on_file(daemon_factory, tmp_path, "s.conf", good)
     conf.write_text("router bgp 65001\n neighbor 10.1.0.2 remote-as 65002\n\n"
                     " neighbor 10.1.0.2 timers 1 2\n neighbor 10.1.0.2 frob\nexit\n")
     check = subprocess.run([BGPD, "-C", "-f", str(conf)], capture_output=True, text=True, timeout=20)
@@ -131,9 +132,7 @@ def test_vtysh_f_applies_a_file_as_one_change(daemon, tmp_path):
 
 
 def test_write_memory_replaces_the_file(daemon_factory, tmp_path):
-    conf = tmp_path / "w.conf"
-    conf.write_text("hostname before\n")
-    d = daemon_factory(config=conf).start()
+    d, conf = started_on_file(daemon_factory, tmp_path, "w.conf", "hostname before\n")
     r = vtysh(d.sock, "configure terminal", "hostname after", "do write memory")
     assert r.returncode == 0 and f"saved to {conf}" in r.stdout, r.stderr
     assert conf.read_text() == "hostname after\n"
@@ -149,12 +148,10 @@ def test_json_config_error_names_line_and_node(tmp_path):
 
 
 def test_reload_classifies_each_change(daemon_factory, tmp_path):
-    conf = tmp_path / "d.conf"
     base = ("ip prefix-list P seq 5 permit 10.0.0.0/8\n!\nrouter bgp 65001\n"
             " neighbor 10.1.0.2 remote-as 65002\n neighbor 10.1.0.3 remote-as 65003\n"
             " neighbor 10.1.0.4 remote-as 65004\n neighbor 10.1.0.5 remote-as 65005\nexit\n!\n")
-    conf.write_text(base)
-    d = daemon_factory(config=conf).start()
+    d, conf = started_on_file(daemon_factory, tmp_path, "d.conf", base)
     conf.write_text(base.replace("8\n!", "8\nip prefix-list P seq 10 deny 192.168.0.0/16\n!")
                     .replace("65002\n", "65002\n neighbor 10.1.0.2 description new\n")
                     .replace("65003\n", "65003\n neighbor 10.1.0.3 timers 10 30\n")
@@ -185,9 +182,7 @@ AS65001 = ("router bgp 65001\n bgp router-id 10.1.0.1\n neighbor 10.1.0.2 remote
 
 def test_no_router_bgp_naming_another_as_changes_nothing(daemon_factory, tmp_path):
     """FRR: `no router bgp 65009` under AS 65001 is "Can't find BGP instance"."""
-    conf = tmp_path / "a.conf"
-    conf.write_text(AS65001)
-    d = daemon_factory(config=conf).start()
+    d, _ = started_on_file(daemon_factory, tmp_path, "a.conf", AS65001)
     r = vtysh(d.sock, "configure terminal", "no router bgp 65009")
     assert r.returncode == 1
     assert "/ipip-bgpd:bgp/asn: it is 65001, not 65009: nothing removed" in r.stderr, r.stderr
@@ -203,9 +198,7 @@ def test_no_router_bgp_naming_another_as_changes_nothing(daemon_factory, tmp_pat
 
 def test_the_shell_cannot_renumber_but_a_reload_can(daemon_factory, tmp_path):
     """FRR: "BGP is already running; AS is 65001". The file, reloaded, may."""
-    conf = tmp_path / "a.conf"
-    conf.write_text(AS65001)
-    d = daemon_factory(config=conf).start()
+    d, conf = started_on_file(daemon_factory, tmp_path, "a.conf", AS65001)
     r = vtysh(d.sock, "configure terminal", "router bgp 65009")
     assert r.returncode == 1
     assert "/ipip-bgpd:bgp/asn: BGP is already running; AS is 65001" in r.stderr, r.stderr
@@ -224,10 +217,8 @@ OVERLAY = ("router bgp 65001\n bgp router-id 10.1.0.1\nexit\n!\n"
 
 def test_an_overlay_change_that_needs_a_restart_is_refused(daemon_factory, tmp_path):
     """running-config never shows a mode or driver that is not in effect."""
-    conf = tmp_path / "o.conf"
     never = OVERLAY.format(mode="never", more="")
-    conf.write_text(never)
-    d = daemon_factory(config=conf).start()
+    d, conf = started_on_file(daemon_factory, tmp_path, "o.conf", never)
     conf.write_text(OVERLAY.format(mode="cross-subnet", more=""))
     r = vtysh(d.sock, "reload")
     assert r.returncode == 1
@@ -241,9 +232,7 @@ def test_an_overlay_change_that_needs_a_restart_is_refused(daemon_factory, tmp_p
 
     userspace = OVERLAY.format(mode="always",
                                more=" tunnel-style point-to-point\n driver userspace\n")
-    conf2 = tmp_path / "u.conf"
-    conf2.write_text(userspace)
-    d2 = daemon_factory(config=conf2).start()
+    d2, _ = started_on_file(daemon_factory, tmp_path, "u.conf", userspace)
     assert vtysh_json(d2.sock, "show overlay json")["driver"] == "userspace"
     r = vtysh(d2.sock, "configure terminal", "overlay", "driver kernel", "end")
     assert r.returncode == 1
